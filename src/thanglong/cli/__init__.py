@@ -1,0 +1,1 @@
+"""The `thanglong` command line."""

@@ -1,0 +1,164 @@
+"""The `thanglong` command: core commands plus each domain's sub-app from its manifest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+import thanglong
+from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.core.manifest import load_manifests, resolve
+
+CORE_SUBAPPS = (
+    ("geo", "thanglong.cli.geo:app"),
+    ("calendar", "thanglong.cli.calendar:app"),
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"thanglong {thanglong.__version__}")
+        raise typer.Exit()
+
+
+def build_cli() -> typer.Typer:
+    """Assemble the CLI (called at run time, never at import)."""
+    app = typer.Typer(
+        name="thanglong",
+        help="Thăng Long — nền tảng chính quyền số Hà Nội / Hanoi digital-government platform.",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+    )
+
+    @app.callback()
+    def root(
+        version: bool = typer.Option(
+            False, "--version", callback=_version, is_eager=True, help="Print the version."
+        ),
+    ) -> None:
+        """Thăng Long command line."""
+
+    db = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
+
+    @db.command("upgrade")
+    def db_upgrade(revision: str = typer.Argument("head")) -> None:
+        """Bring the schema up to REVISION (default head)."""
+        from thanglong.core import migrate  # noqa: PLC0415
+
+        platform = open_platform(migrate=False)
+        migrate.upgrade(platform.engine, revision)
+        console.print(f"schema at {migrate.current(platform.engine)}")
+
+    @db.command("check")
+    def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
+        """Fail when the models and the migrated schema disagree."""
+        from thanglong.core import migrate  # noqa: PLC0415
+
+        platform = open_platform(migrate=False)
+        head = migrate.heads(platform.engine)
+        cur = migrate.current(platform.engine)
+        diffs = [repr(d) for d in migrate.pending_model_changes(platform.engine)] if cur in head else []
+        ok = cur in head and not diffs
+        if json_out:
+            print_json({"ok": ok, "current": cur, "heads": head, "differences": diffs})
+        elif ok:
+            console.print(f"[green]OK[/green] schema at head {cur}, models match")
+        if not ok:
+            fail(f"schema at {cur}, heads {head}; differences: {diffs}", 1)
+
+    @db.command("heads")
+    def db_heads(json_out: bool = typer.Option(False, "--json")) -> None:
+        """Print the head revision(s) of the migration history."""
+        from thanglong.core import migrate  # noqa: PLC0415
+
+        platform = open_platform(migrate=False)
+        heads = migrate.heads(platform.engine)
+        if json_out:
+            print_json({"heads": heads})
+        else:
+            for h in heads:
+                typer.echo(h)
+
+    app.add_typer(db, name="db")
+
+    demo = typer.Typer(help="Dữ liệu mẫu Hà Nội / Hanoi demo data.", no_args_is_help=True)
+
+    @demo.command("load")
+    def demo_load(json_out: bool = typer.Option(False, "--json")) -> None:
+        """Load the Hanoi demo data (idempotent: running twice changes nothing)."""
+        from thanglong.core.platform import load_demo_data  # noqa: PLC0415
+
+        platform = open_platform()
+        loaded = load_demo_data(platform)
+        if json_out:
+            print_json({"loaded": loaded})
+        else:
+            console.print(f"demo data loaded for: {', '.join(loaded)}")
+
+    app.add_typer(demo, name="demo")
+
+    audit = typer.Typer(help="Nhật ký kiểm toán / audit log.", no_args_is_help=True)
+
+    @audit.command("verify")
+    def audit_verify(json_out: bool = typer.Option(False, "--json")) -> None:
+        """Walk the hash chain; exit 1 naming the first broken record."""
+        from thanglong.core import audit as audit_log  # noqa: PLC0415
+
+        platform = open_platform()
+        with platform.session_factory() as session:
+            result = audit_log.verify(session)
+        if json_out:
+            print_json(
+                {
+                    "ok": result.ok,
+                    "checked": result.checked,
+                    "broken_seq": result.broken_seq,
+                    "reason": result.reason,
+                }
+            )
+        if result.ok:
+            if not json_out:
+                console.print(f"[green]OK[/green] audit chain intact: {result.checked} records")
+            return
+        fail(f"audit chain broken at record seq={result.broken_seq}: {result.reason}", 1)
+
+    app.add_typer(audit, name="audit")
+
+    @app.command("serve")
+    def serve(
+        host: str | None = typer.Option(None, "--host"),
+        port: int | None = typer.Option(None, "--port"),
+    ) -> None:
+        """Run the whole platform: web app, embedded broker and jobs (embedded defaults)."""
+        from thanglong.cli.serve import run  # noqa: PLC0415
+
+        run(load_settings(), host=host, port=port)
+
+    @app.command("worker")
+    def worker() -> None:
+        """Run background jobs and the outbox relay (for production, beside app processes)."""
+        from thanglong.worker.main import run_worker  # noqa: PLC0415
+
+        run_worker(load_settings())
+
+    for name, ref in CORE_SUBAPPS:
+        try:
+            sub: Any = resolve(ref)
+        except ModuleNotFoundError:
+            continue
+        app.add_typer(sub, name=name)
+    settings = load_settings()
+    try:
+        manifests = load_manifests(settings.domains)
+    except RuntimeError as exc:
+        fail(str(exc))
+    for manifest in manifests:
+        if manifest.cli:
+            app.add_typer(resolve(manifest.cli), name=manifest.cli_name or manifest.name)
+    return app
+
+
+def main() -> None:
+    """Entry point of the `thanglong` script."""
+    build_cli()()

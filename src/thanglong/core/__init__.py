@@ -1,0 +1,1 @@
+"""The kernel: settings, database, unit of work, events, audit, geography, calendar."""

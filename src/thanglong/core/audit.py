@@ -1,0 +1,153 @@
+"""Append-only, hash-chained audit log; every write path records into it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from thanglong.core.models import AuditRecord
+from thanglong.core.uow import UnitOfWork
+
+GENESIS_HASH = "0" * 64
+# Key of the PostgreSQL advisory lock that serialises appends to the chain across processes.
+_PG_CHAIN_LOCK = 0x7468616E676C6F6E
+
+
+def _canonical_json(value: Any) -> Any:
+    """Round-trip a value through JSON so that what is hashed is exactly what is stored."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _at_text(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def compute_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: Any,
+    after: Any,
+    source_ip: str | None,
+) -> str:
+    """Hash one record together with the hash of the record before it."""
+    body = json.dumps(
+        [prev_hash, seq, _at_text(at), actor, action, object_type, object_id, before, after, source_ip],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_CHAIN_LOCK})
+    # SQLite transactions start with BEGIN IMMEDIATE (see core.db), which already serialises writers.
+
+
+def record(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    source_ip: str | None = None,
+) -> AuditRecord:
+    """Append one audit record in the caller's transaction (it commits with the change)."""
+    session = uow.session
+    _lock_chain(session)
+    last = session.execute(
+        select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
+    ).first()
+    prev_hash = last.hash if last else GENESIS_HASH
+    seq = (last.seq + 1) if last else 1
+    at = uow.clock().astimezone(UTC)
+    before_c, after_c = _canonical_json(before), _canonical_json(after)
+    digest = compute_hash(
+        prev_hash=prev_hash,
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=before_c,
+        after=after_c,
+        source_ip=source_ip,
+    )
+    row = AuditRecord(
+        seq=seq,
+        at=at,
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=before_c,
+        after=after_c,
+        source_ip=source_ip,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of walking the chain."""
+
+    ok: bool
+    checked: int
+    broken_seq: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order and name the first record that does not fit."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    checked = 0
+    rows = session.execute(select(AuditRecord).order_by(AuditRecord.seq).execution_options(yield_per=batch))
+    for row in rows.scalars():
+        if row.seq != expected_seq:
+            return VerifyResult(
+                False, checked, row.seq, f"records {expected_seq}..{row.seq - 1} are missing (deleted)"
+            )
+        if row.prev_hash != expected_prev:
+            return VerifyResult(False, checked, row.seq, "link to the previous record is broken")
+        digest = compute_hash(
+            prev_hash=row.prev_hash,
+            seq=row.seq,
+            at=row.at,
+            actor=row.actor,
+            action=row.action,
+            object_type=row.object_type,
+            object_id=row.object_id,
+            before=row.before,
+            after=row.after,
+            source_ip=row.source_ip,
+        )
+        if digest != row.hash:
+            return VerifyResult(False, checked, row.seq, "record content was changed after it was written")
+        expected_prev = row.hash
+        expected_seq += 1
+        checked += 1
+    return VerifyResult(True, checked)

@@ -1,0 +1,96 @@
+"""One typed Settings object, read from THANGLONG_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "dev-secret-change-me"  # noqa: S105 - the placeholder that production refuses
+
+DEFAULT_DOMAINS = ("identity", "notify")
+
+
+def default_data_dir() -> Path:
+    """Return the per-user data directory (XDG on Linux, home folder elsewhere)."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "thanglong"
+
+
+class Settings(BaseSettings):
+    """Every setting of the platform; validated once at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="THANGLONG_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    mqtt_url: str | None = None
+    embedded_mqtt_host: str = "127.0.0.1"
+    embedded_mqtt_port: int = 1884
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    domains: list[str] = Field(default_factory=lambda: list(DEFAULT_DOMAINS))
+    default_language: Literal["vi", "en"] = "vi"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    cookie_secure: bool = False
+    session_max_age_seconds: int = 8 * 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    max_form_field_bytes: int = 10_000
+    run_jobs_in_process: bool = True
+    load_demo_on_first_start: bool = True
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "Thăng Long <no-reply@thanglong.hanoi.gov.vn>"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    sms_gateway_url: str | None = None
+    sms_gateway_token: SecretStr | None = None
+    notify_max_attempts: int = 5
+
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_display_name: str = "VNeID"
+    oidc_default_role: str = "citizen"
+
+    demo_admin_username: str = "admin"
+    demo_admin_password: SecretStr = SecretStr("ThangLong@2025")
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key.get_secret_value() == PLACEHOLDER_SECRET:
+                raise ValueError("THANGLONG_SECRET_KEY must be set to a real secret in production")
+            if len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("THANGLONG_SECRET_KEY must be at least 32 characters in production")
+            if self.database_url is None:
+                raise ValueError("THANGLONG_DATABASE_URL must be set in production")
+        return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """Return the configured database URL, or the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'thanglong.db'}"
+
+    @property
+    def uses_embedded_broker(self) -> bool:
+        """Tell whether the platform runs its own MQTT broker."""
+        return self.mqtt_url is None
+
+    @property
+    def effective_mqtt_url(self) -> str:
+        """Return the broker URL clients should use."""
+        if self.mqtt_url:
+            return self.mqtt_url
+        return f"mqtt://{self.embedded_mqtt_host}:{self.embedded_mqtt_port}"

@@ -1,0 +1,49 @@
+"""Run the one Alembic history programmatically (upgrade, check, heads)."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+
+def alembic_config(url: str) -> Config:
+    """Return an Alembic config pointing at the packaged migrations."""
+    cfg = Config()
+    cfg.set_main_option("script_location", "thanglong:migrations")
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to a revision, on the given engine's connection."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def heads(engine: Engine) -> list[str]:
+    """Return the head revisions of the history."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    return list(ScriptDirectory.from_config(cfg).get_heads())
+
+
+def current(engine: Engine) -> str | None:
+    """Return the revision the database is at (None on an empty database)."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def pending_model_changes(engine: Engine) -> list[object]:
+    """Compare models with the migrated database; an empty list means they agree."""
+    from thanglong.migrations.models import target_metadata  # noqa: PLC0415 - loads every domain's models
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "render_as_batch": engine.dialect.name == "sqlite"}
+        )
+        return list(compare_metadata(ctx, target_metadata()))

@@ -1,0 +1,138 @@
+"""MQTT: the embedded broker (amqtt) by default, an external broker (Mosquitto, EMQX) by URL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import paho.mqtt.client as paho
+
+from thanglong.core.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BrokerAddress:
+    """Where a broker listens."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_url(url: str) -> BrokerAddress:
+    """Parse mqtt://[user:pass@]host[:port]; refuse other schemes."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("mqtt", "tcp"):
+        raise ValueError(f"unsupported MQTT URL scheme {parts.scheme!r}: use mqtt://host:port")
+    if not parts.hostname:
+        raise ValueError("MQTT URL has no host")
+    return BrokerAddress(parts.hostname, parts.port or 1883, parts.username, parts.password)
+
+
+def connect_client(url: str, *, client_id: str | None = None, timeout: float = 5.0) -> paho.Client:
+    """Connect a paho client (MQTT 3.1.1, understood by amqtt and Mosquitto) and start its loop."""
+    addr = parse_url(url)
+    client = paho.Client(
+        paho.CallbackAPIVersion.VERSION2,
+        client_id=client_id or f"thanglong-{uuid.uuid4().hex[:12]}",
+        protocol=paho.MQTTv311,
+    )
+    if addr.username:
+        client.username_pw_set(addr.username, addr.password)
+    connected = threading.Event()
+    client.on_connect = lambda *_args: connected.set()
+    client.connect(addr.host, addr.port, keepalive=30)
+    client.loop_start()
+    if not connected.wait(timeout):
+        client.loop_stop()
+        client.disconnect()
+        raise TimeoutError(f"MQTT broker {addr.host}:{addr.port} did not accept the connection")
+    return client
+
+
+def publish(url: str, topic: str, payload: bytes | str, *, qos: int = 1, retain: bool = False) -> None:
+    """Publish one message and wait until the broker has acknowledged it."""
+    client = connect_client(url)
+    try:
+        info = client.publish(topic, payload, qos=qos, retain=retain)
+        info.wait_for_publish(timeout=10)
+    finally:
+        client.disconnect()
+        client.loop_stop()
+
+
+def probe(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
+    """Check that the configured broker accepts a connection; report its state as data."""
+    url = settings.effective_mqtt_url
+    started = time.perf_counter()
+    try:
+        client = connect_client(url, timeout=timeout)
+    except Exception as exc:  # the probe reports any failure instead of raising
+        return {"ok": False, "url": url, "embedded": settings.uses_embedded_broker, "error": str(exc)[:200]}
+    client.disconnect()
+    client.loop_stop()
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    return {"ok": True, "url": url, "embedded": settings.uses_embedded_broker, "connect_ms": elapsed_ms}
+
+
+class EmbeddedBroker:
+    """Run an amqtt broker in a background thread with its own event loop."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self._thread: threading.Thread | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._broker: Any = None
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def start(self, timeout: float = 15.0) -> None:
+        """Start the broker and wait until it accepts connections."""
+        self._thread = threading.Thread(target=self._run, name="thanglong-mqtt", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(timeout):
+            raise TimeoutError("embedded MQTT broker did not start")
+        if self._error is not None:
+            raise RuntimeError(f"embedded MQTT broker failed: {self._error}") from self._error
+
+    def _run(self) -> None:
+        from amqtt.broker import Broker  # noqa: PLC0415 - heavy import, only when the broker runs
+
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        asyncio.set_event_loop(loop)
+        config = {
+            "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
+            "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+        }
+        try:
+            self._broker = Broker(config, loop=loop)
+            loop.run_until_complete(self._broker.start())
+        except BaseException as exc:  # reported to the starting thread
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        loop.run_forever()
+
+    def stop(self) -> None:
+        """Shut the broker down."""
+        if self._loop is None or self._broker is None:
+            return
+        fut = asyncio.run_coroutine_threadsafe(self._broker.shutdown(), self._loop)
+        try:
+            fut.result(timeout=10)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            if self._thread:
+                self._thread.join(timeout=10)

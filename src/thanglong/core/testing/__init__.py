@@ -1,0 +1,1 @@
+"""Pytest plugin and factory helpers shared by every domain's tests."""

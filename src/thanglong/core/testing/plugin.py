@@ -1,0 +1,161 @@
+"""Pytest fixtures: migrated databases (SQLite, or PostgreSQL by env), per-test transactions, MQTT."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.orm import sessionmaker
+
+from thanglong.core import migrate
+from thanglong.core.bus import Event, MessageBus
+from thanglong.core.config import Settings
+from thanglong.core.db import make_engine
+from thanglong.core.mqtt import EmbeddedBroker
+from thanglong.core.platform import Platform, build_platform
+from thanglong.core.uow import UnitOfWork
+
+TEST_SECRET = "test-secret-key-for-thanglong-0123456789"  # noqa: S105 - test-only secret
+
+
+def free_port() -> int:
+    """Return a TCP port that is free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def create_database(tmp_dir: Path, label: str = "db") -> str:
+    """Create an empty database for a test run: a SQLite file, or a new PostgreSQL database."""
+    pg = os.environ.get("THANGLONG_TEST_DATABASE_URL")
+    if not pg:
+        return f"sqlite:///{tmp_dir / f'{label}.db'}"
+    name = f"tl_test_{label}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(pg).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database created by create_database (SQLite files go with tmp)."""
+    if url.startswith("sqlite"):
+        return
+    pg = os.environ["THANGLONG_TEST_DATABASE_URL"]
+    name = make_url(url).database
+    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
+    """Return settings for tests: test env, a temporary data dir, a fixed secret."""
+    values: dict[str, object] = {
+        "env": "test",
+        "data_dir": data_dir,
+        "database_url": database_url,
+        "secret_key": TEST_SECRET,
+        "load_demo_on_first_start": False,
+        "run_jobs_in_process": False,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def tl_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One migrated database per test process."""
+    url = create_database(tmp_path_factory.mktemp("db"), "shared")
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def tl_engine(tl_database_url: str) -> Iterator[Engine]:
+    """The engine of the shared migrated test database."""
+    engine = make_engine(tl_database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def tl_connection(tl_engine: Engine) -> Iterator[Connection]:
+    """A connection inside an outer transaction that is rolled back after the test."""
+    conn = tl_engine.connect()
+    outer = conn.begin()
+    yield conn
+    if outer.is_active:
+        outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def tl_settings(tmp_path: Path, tl_database_url: str) -> Settings:
+    """Settings pointing at the shared test database and a per-test data directory."""
+    return make_settings(tmp_path, tl_database_url)
+
+
+@pytest.fixture
+def platform(tl_settings: Settings, tl_engine: Engine, tl_connection: Connection) -> Iterator[Platform]:
+    """A platform whose units of work run inside the test's rolled-back transaction."""
+    p = build_platform(tl_settings, engine=tl_engine)
+    p.session_factory = sessionmaker(
+        bind=tl_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    yield p
+
+
+@pytest.fixture
+def uow(platform: Platform) -> UnitOfWork:
+    """A fresh unit of work on the test platform (use it in a with-block)."""
+    return platform.uow()
+
+
+class RecordingBus(MessageBus):
+    """A bus that also keeps every published event, for assertions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.published: list[Event] = []
+
+    def publish(self, event: Event) -> None:
+        """Record the event, then dispatch it as usual."""
+        self.published.append(event)
+        super().publish(event)
+
+
+@pytest.fixture
+def fake_bus(platform: Platform) -> RecordingBus:
+    """Replace the platform's bus with one that records events (handlers still run)."""
+    bus = RecordingBus()
+    for event_type, handlers in platform.bus._handlers.items():
+        for handler in handlers:
+            bus.subscribe(event_type, handler)
+    platform.bus = bus
+    return bus
+
+
+@pytest.fixture(scope="session")
+def mqtt_url() -> Iterator[str]:
+    """THANGLONG_TEST_MQTT_URL (Mosquitto in CI) or an embedded amqtt broker on a free port."""
+    external = os.environ.get("THANGLONG_TEST_MQTT_URL")
+    if external:
+        yield external
+        return
+    port = free_port()
+    broker = EmbeddedBroker("127.0.0.1", port)
+    broker.start()
+    yield f"mqtt://127.0.0.1:{port}"
+    broker.stop()

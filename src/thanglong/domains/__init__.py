@@ -1,0 +1,1 @@
+"""The platform's domains; each one has the same files (see ARCHITECTURE.md)."""

@@ -1,0 +1,36 @@
+"""Registration of the identity domain."""
+
+from __future__ import annotations
+
+from thanglong.core.manifest import DomainManifest, NavItem
+from thanglong.core.security import Permission, Role
+
+ALL_ROLES = frozenset(Role)
+STAFF = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.OPERATOR, Role.SECURITY_ANALYST, Role.ADMINISTRATOR})
+ADMIN = frozenset({Role.ADMINISTRATOR})
+
+MANIFEST = DomainManifest(
+    name="identity",
+    title_vi="Định danh và tài khoản",
+    title_en="Identity and accounts",
+    depends_on=(),
+    router="thanglong.domains.identity.web:build_router",
+    cli="thanglong.domains.identity.cli:app",
+    cli_name="users",
+    demo="thanglong.domains.identity.services:load_demo",
+    templates="thanglong.domains.identity",
+    permissions=(
+        Permission("identity.profile.read", "Xem hồ sơ của mình", "View own profile", ALL_ROLES),
+        Permission("identity.users.read", "Xem danh sách tài khoản", "List accounts", ADMIN),
+        Permission("identity.users.write", "Quản lý tài khoản", "Manage accounts", ADMIN),
+        Permission("identity.agencies.read", "Xem danh sách cơ quan", "List agencies", STAFF),
+        Permission("identity.agencies.write", "Quản lý cơ quan", "Manage agencies", ADMIN),
+        Permission("identity.apikeys.write", "Quản lý khoá API", "Manage API keys", ADMIN),
+        Permission("core.audit.read", "Xem nhật ký kiểm toán", "Read the audit log", ADMIN),
+        Permission("core.calendar.write", "Sửa lịch làm việc", "Edit the working calendar", ADMIN),
+    ),
+    nav=(
+        NavItem("/admin/users", "Quản trị tài khoản", "Users admin", "identity.users.read"),
+        NavItem("/admin/agencies", "Cơ quan", "Agencies", "identity.agencies.read"),
+    ),
+)

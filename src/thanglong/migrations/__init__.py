@@ -1,0 +1,1 @@
+"""The one linear Alembic history of the platform."""

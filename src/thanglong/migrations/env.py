@@ -1,0 +1,46 @@
+"""Alembic environment: batch mode on SQLite, one shared metadata."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from thanglong.core.db import UtcDateTime
+from thanglong.migrations.models import target_metadata
+
+config = context.config
+metadata = target_metadata()
+
+
+def run() -> None:
+    """Run migrations on the given connection or on a new engine."""
+    connection = config.attributes.get("connection")
+    if connection is None:
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
+        with engine.begin() as conn:
+            _configure_and_run(conn)
+        engine.dispose()
+    else:
+        _configure_and_run(connection)
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Render the platform's UTC type as a plain timezone-aware DateTime in migrations."""
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _configure_and_run(connection: object) -> None:
+    context.configure(
+        render_item=_render_item,
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run()

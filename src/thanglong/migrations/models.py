@@ -1,0 +1,23 @@
+"""Import every model module so that the metadata is complete."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+from sqlalchemy import MetaData
+
+
+def target_metadata() -> MetaData:
+    """Import the kernel's and every domain's models; return the shared metadata."""
+    import thanglong.domains  # noqa: PLC0415
+    from thanglong.core.db import Base  # noqa: PLC0415
+
+    importlib.import_module("thanglong.core.models")
+    for info in pkgutil.iter_modules(thanglong.domains.__path__):
+        try:
+            importlib.import_module(f"thanglong.domains.{info.name}.models")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"thanglong.domains.{info.name}.models":
+                raise
+    return Base.metadata

@@ -1,0 +1,1 @@
+"""The web shell: FastAPI app factory, layout, static assets, authentication glue."""

@@ -1,0 +1,188 @@
+"""FastAPI app factory: builds the shell and mounts every domain's router from its manifest."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+import thanglong
+from thanglong.core.config import Settings
+from thanglong.core.errors import ThangLongError
+from thanglong.core.manifest import resolve
+from thanglong.core.platform import Platform, build_platform
+from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
+from thanglong.web.i18n import LANGUAGES, Translator, current_language, load_translations
+
+HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
+    401: ("not_authenticated", "Vui lòng đăng nhập.", "Please sign in."),
+    403: ("forbidden", "Bạn không có quyền truy cập.", "Access denied."),
+    404: ("not_found", "Không tìm thấy trang hoặc dữ liệu.", "Not found."),
+    405: ("method_not_allowed", "Phương thức không được phép.", "Method not allowed."),
+    413: ("too_large", "Dữ liệu gửi lên quá lớn.", "Request body too large."),
+}
+
+
+def _package_dir(package: str, sub: str) -> Path:
+    return Path(str(resources.files(package).joinpath(sub)))
+
+
+class ShellMiddleware:
+    """Set the request language, mint the CSRF cookie and add security headers (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        cookies = SimpleCookie()
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                try:
+                    cookies.load(value.decode("latin-1"))
+                except Exception:  # noqa: S112 - a malformed cookie header is ignored, not fatal
+                    continue
+        lang_cookie = cookies.get(LANG_COOKIE)
+        lang = lang_cookie.value if lang_cookie and lang_cookie.value in LANGUAGES else None
+        current_language.set(lang or self.settings.default_language)
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                new_csrf = scope.get("thanglong.new_csrf")
+                if new_csrf:
+                    secure = "; Secure" if self.settings.cookie_secure else ""
+                    headers.append(
+                        (b"set-cookie", f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Lax{secure}".encode())
+                    )
+                headers.append((b"x-content-type-options", b"nosniff"))
+                headers.append((b"x-frame-options", b"DENY"))
+                headers.append((b"referrer-policy", b"same-origin"))
+                headers.append(
+                    (
+                        b"content-security-policy",
+                        b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                        b"frame-ancestors 'none'",
+                    )
+                )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_wrapper)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def _error_response(ctx: ShellContext, request: Request, status: int, body: dict[str, Any]) -> Response:
+    if _wants_json(request):
+        return JSONResponse(body, status_code=status)
+    if status == 401 and request.method == "GET":
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return HTMLResponse(
+        ctx.render(request, "error.html", {"status": status, "error": body}, status_code=status).body,
+        status_code=status,
+    )
+
+
+def _install_error_handlers(app: FastAPI, ctx: ShellContext) -> None:
+    @app.exception_handler(ThangLongError)
+    async def domain_error(request: Request, exc: ThangLongError) -> Response:
+        response = _error_response(ctx, request, exc.status, exc.to_dict())
+        if exc.code == "session_tampered":
+            response.delete_cookie("tl_session", path="/")
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        fields = [
+            {"field": ".".join(str(p) for p in err.get("loc", ())[1:]), "problem": err.get("msg", "")}
+            for err in exc.errors()
+        ]
+        body = {
+            "code": "invalid_input",
+            "message": "Dữ liệu gửi lên không hợp lệ.",
+            "message_en": "The submitted data is invalid.",
+            "details": {"fields": fields},
+        }
+        return _error_response(ctx, request, 422, body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code, vi, en = HTTP_MESSAGES.get(exc.status_code, ("http_error", "Lỗi.", "Error."))
+        body = {"code": code, "message": vi, "message_en": en}
+        return _error_response(ctx, request, exc.status_code, body)
+
+
+def _check_every_route_is_guarded(app: FastAPI, ctx: ShellContext) -> None:
+    """Deny by default: refuse to start when a route has no guard from the context."""
+    unguarded = []
+    for route in app.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        calls = {dep.call for dep in route.dependant.dependencies}
+        if not calls & ctx.guards:
+            unguarded.append(f"{sorted(route.methods)} {route.path}")
+    if unguarded:
+        raise RuntimeError(f"routes without a permission guard: {unguarded}")
+
+
+def build_templates(platform: Platform) -> Jinja2Templates:
+    """Build the Jinja2 environment: the shell's templates first, then each domain's."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(_package_dir("thanglong.web", "templates"))]
+    for manifest in platform.manifests:
+        if manifest.templates:
+            loaders.append(jinja2.FileSystemLoader(_package_dir(manifest.templates, "templates")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    translator = Translator(load_translations())
+    env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["version"] = thanglong.__version__
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> FastAPI:
+    """Create the web application (nothing is started until the ASGI server runs it)."""
+    if platform is None:
+        platform = build_platform(settings or Settings())
+    settings = platform.settings
+    app = FastAPI(
+        title="Thăng Long API",
+        version=thanglong.__version__,
+        description="Nền tảng chính quyền số và đô thị thông minh Hà Nội — Hanoi digital government platform",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    ctx = ShellContext(platform, build_templates(platform))
+    app.add_middleware(ShellMiddleware, settings=settings)
+    app.mount("/static", StaticFiles(directory=_package_dir("thanglong.web", "static")), name="static")
+    _install_error_handlers(app, ctx)
+    from thanglong.web.routes import shell  # noqa: PLC0415 - routes are built per app, not at import
+
+    app.include_router(shell.build_router(ctx))
+    for manifest in platform.manifests:
+        if manifest.router:
+            factory: Any = resolve(manifest.router)
+            app.include_router(factory(ctx))
+    _check_every_route_is_guarded(app, ctx)
+    return app

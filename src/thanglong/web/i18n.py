@@ -1,0 +1,44 @@
+"""Babel catalogs: Vietnamese source strings, English translations, chosen per request."""
+
+from __future__ import annotations
+
+import io
+from contextvars import ContextVar
+from importlib import resources
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LANGUAGES = ("vi", "en")
+current_language: ContextVar[str] = ContextVar("current_language", default="vi")
+
+
+def load_translations() -> dict[str, NullTranslations]:
+    """Compile the shipped .po catalogs in memory; Vietnamese is the source language."""
+    out: dict[str, NullTranslations] = {"vi": NullTranslations()}
+    for lang in LANGUAGES[1:]:
+        po_path = resources.files("thanglong.web").joinpath("locale", lang, "LC_MESSAGES", "messages.po")
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        buf = io.BytesIO()
+        write_mo(buf, catalog)
+        buf.seek(0)
+        out[lang] = Translations(buf)
+    return out
+
+
+class Translator:
+    """gettext callables that follow the language of the current request."""
+
+    def __init__(self, translations: dict[str, NullTranslations]) -> None:
+        self._translations = translations
+
+    def gettext(self, message: str) -> str:
+        """Translate a message into the current language."""
+        return self._translations.get(current_language.get(), self._translations["vi"]).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """Translate a message with a plural form."""
+        tr = self._translations.get(current_language.get(), self._translations["vi"])
+        return tr.ngettext(singular, plural, n)

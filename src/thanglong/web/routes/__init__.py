@@ -1,0 +1,1 @@
+"""Routes of the shell itself: health, language, home, geography, calendar."""
