@@ -8,6 +8,7 @@ import typer
 
 import thanglong
 from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.core.cliutil import close_platforms
 from thanglong.core.manifest import load_manifests, resolve
 
 CORE_SUBAPPS = (
@@ -33,17 +34,29 @@ def build_cli() -> typer.Typer:
 
     @app.callback()
     def root(
+        ctx: typer.Context,
         version: bool = typer.Option(
             False, "--version", callback=_version, is_eager=True, help="Print the version."
         ),
     ) -> None:
         """Thăng Long command line."""
+        ctx.call_on_close(close_platforms)
 
+    app.add_typer(_db_app(), name="db")
+    app.add_typer(_demo_app(), name="demo")
+    app.add_typer(_audit_app(), name="audit")
+    _add_runtime_commands(app)
+    _add_subapps(app)
+    return app
+
+
+def _db_app() -> typer.Typer:
+    """Build `thanglong db`."""
     db = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
 
     @db.command("upgrade")
     def db_upgrade(revision: str = typer.Argument("head")) -> None:
-        """Bring the schema up to REVISION (default head)."""
+        """Bring the schema up to REVISION (default: the newest)."""
         from thanglong.core import migrate  # noqa: PLC0415
 
         platform = open_platform(migrate=False)
@@ -80,8 +93,11 @@ def build_cli() -> typer.Typer:
             for h in heads:
                 typer.echo(h)
 
-    app.add_typer(db, name="db")
+    return db
 
+
+def _demo_app() -> typer.Typer:
+    """Build `thanglong demo`."""
     demo = typer.Typer(help="Dữ liệu mẫu Hà Nội / Hanoi demo data.", no_args_is_help=True)
 
     @demo.command("load")
@@ -96,8 +112,11 @@ def build_cli() -> typer.Typer:
         else:
             console.print(f"demo data loaded for: {', '.join(loaded)}")
 
-    app.add_typer(demo, name="demo")
+    return demo
 
+
+def _audit_app() -> typer.Typer:
+    """Build `thanglong audit`."""
     audit = typer.Typer(help="Nhật ký kiểm toán / audit log.", no_args_is_help=True)
 
     @audit.command("verify")
@@ -123,7 +142,11 @@ def build_cli() -> typer.Typer:
             return
         fail(f"audit chain broken at record seq={result.broken_seq}: {result.reason}", 1)
 
-    app.add_typer(audit, name="audit")
+    return audit
+
+
+def _add_runtime_commands(app: typer.Typer) -> None:
+    """Add `serve` and `worker`."""
 
     @app.command("serve")
     def serve(
@@ -142,6 +165,9 @@ def build_cli() -> typer.Typer:
 
         run_worker(load_settings())
 
+
+def _add_subapps(app: typer.Typer) -> None:
+    """Mount the core sub-apps and each enabled domain's CLI."""
     for name, ref in CORE_SUBAPPS:
         try:
             sub: Any = resolve(ref)
@@ -156,7 +182,6 @@ def build_cli() -> typer.Typer:
     for manifest in manifests:
         if manifest.cli:
             app.add_typer(resolve(manifest.cli), name=manifest.cli_name or manifest.name)
-    return app
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -122,11 +123,19 @@ class VerifyResult:
 
 def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
     """Walk the chain in order and name the first record that does not fit."""
+    rows = session.execute(select(AuditRecord).order_by(AuditRecord.seq).execution_options(yield_per=batch))
+    try:
+        return _walk(rows.scalars())
+    finally:
+        # yield_per streams through a server-side cursor on PostgreSQL; stopping early must close it.
+        rows.close()
+
+
+def _walk(rows: Iterable[AuditRecord]) -> VerifyResult:
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    rows = session.execute(select(AuditRecord).order_by(AuditRecord.seq).execution_options(yield_per=batch))
-    for row in rows.scalars():
+    for row in rows:
         if row.seq != expected_seq:
             return VerifyResult(
                 False, checked, row.seq, f"records {expected_seq}..{row.seq - 1} are missing (deleted)"

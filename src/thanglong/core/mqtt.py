@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
 
 from thanglong.core.config import Settings
 
@@ -42,19 +43,29 @@ def connect_client(url: str, *, client_id: str | None = None, timeout: float = 5
     """Connect a paho client (MQTT 3.1.1, understood by amqtt and Mosquitto) and start its loop."""
     addr = parse_url(url)
     client = paho.Client(
-        paho.CallbackAPIVersion.VERSION2,
+        CallbackAPIVersion.VERSION2,
         client_id=client_id or f"thanglong-{uuid.uuid4().hex[:12]}",
         protocol=paho.MQTTv311,
     )
     if addr.username:
         client.username_pw_set(addr.username, addr.password)
     connected = threading.Event()
-    client.on_connect = lambda *_args: connected.set()
+    refused: list[str] = []
+
+    def on_connect(_c: Any, _u: Any, _f: Any, reason_code: Any, _p: Any = None) -> None:
+        # A CONNACK with a failure code (bad credentials, not authorised) is a refusal, not a connection.
+        if getattr(reason_code, "is_failure", False):
+            refused.append(str(reason_code))
+        connected.set()
+
+    client.on_connect = on_connect
     client.connect(addr.host, addr.port, keepalive=30)
     client.loop_start()
-    if not connected.wait(timeout):
+    if not connected.wait(timeout) or refused:
         client.loop_stop()
         client.disconnect()
+        if refused:
+            raise ConnectionRefusedError(f"MQTT broker {addr.host}:{addr.port} refused: {refused[0]}")
         raise TimeoutError(f"MQTT broker {addr.host}:{addr.port} did not accept the connection")
     return client
 
@@ -65,6 +76,8 @@ def publish(url: str, topic: str, payload: bytes | str, *, qos: int = 1, retain:
     try:
         info = client.publish(topic, payload, qos=qos, retain=retain)
         info.wait_for_publish(timeout=10)
+        if qos > 0 and not info.is_published():
+            raise TimeoutError(f"MQTT broker did not acknowledge the message on {topic}")
     finally:
         client.disconnect()
         client.loop_stop()
@@ -82,6 +95,17 @@ def probe(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
     client.loop_stop()
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return {"ok": True, "url": url, "embedded": settings.uses_embedded_broker, "connect_ms": elapsed_ms}
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left on a stopped loop and close it (an unclosed loop warns at exit)."""
+    pending = asyncio.all_tasks(loop)
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
 
 
 class EmbeddedBroker:
@@ -120,10 +144,15 @@ class EmbeddedBroker:
             loop.run_until_complete(self._broker.start())
         except BaseException as exc:  # reported to the starting thread
             self._error = exc
+            self._broker = None
+            _close_loop(loop)
             self._ready.set()
             return
         self._ready.set()
-        loop.run_forever()
+        try:
+            loop.run_forever()
+        finally:
+            _close_loop(loop)
 
     def stop(self) -> None:
         """Shut the broker down."""

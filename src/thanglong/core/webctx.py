@@ -1,14 +1,48 @@
 """The contract between the web shell and the domains' routers, free of any web framework.
 
 The web shell builds a WebContext and passes it to each domain's router factory, so a domain's
-web.py gets authentication, CSRF checks and templates without importing the web shell.
+web.py gets authentication, CSRF checks, safe form reading and templates without importing the
+web shell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from thanglong.core.platform import Platform
+
+
+class FormFields:
+    """The text fields of a submitted form, checked for encoding and size (files are left out)."""
+
+    def __init__(self, pairs: Sequence[tuple[str, str]] = ()) -> None:
+        self._pairs = list(pairs)
+
+    def get(self, name: str, default: str = "") -> str:
+        """Return the first value of a field, or the default."""
+        for key, value in self._pairs:
+            if key == name:
+                return value
+        return default
+
+    def getlist(self, name: str) -> list[str]:
+        """Return every value of a field (checkboxes, multiple selects)."""
+        return [value for key, value in self._pairs if key == name]
+
+    def __contains__(self, name: object) -> bool:
+        return any(key == name for key, _ in self._pairs)
+
+    def __iter__(self) -> Iterator[str]:
+        seen: list[str] = []
+        for key, _ in self._pairs:
+            if key not in seen:
+                seen.append(key)
+        return iter(seen)
+
+    def items(self) -> list[tuple[str, str]]:
+        """Return every (name, value) pair in order."""
+        return list(self._pairs)
 
 
 class WebContext(Protocol):
@@ -33,3 +67,21 @@ class WebContext(Protocol):
 
     def client_ip(self, request: Any) -> str | None:
         """Return the client address recorded in the audit log."""
+
+    async def read_form(self, request: Any) -> FormFields:
+        """Read the form of a request, refusing non-UTF-8 text (400) and over-long fields (413)."""
+
+    def csrf_token(self, request: Any) -> str:
+        """Return the CSRF token to put in a form's hidden `csrf_token` field."""
+
+    def sign_session(self, token: str) -> str:
+        """Return the signed cookie value of a raw session token."""
+
+    def session_token(self, request: Any) -> str | None:
+        """Return the raw session token of the request's cookie (None without one)."""
+
+    def set_session_cookie(self, response: Any, token: str) -> None:
+        """Put the signed session cookie on a response (HttpOnly, SameSite=Lax, Secure per settings)."""
+
+    def clear_session_cookie(self, response: Any) -> None:
+        """Remove the session cookie."""

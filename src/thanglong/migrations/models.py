@@ -10,11 +10,12 @@ from sqlalchemy import MetaData
 
 def target_metadata() -> MetaData:
     """Import the kernel's and every domain's models; return the shared metadata."""
-    import thanglong.domains  # noqa: PLC0415
     from thanglong.core.db import Base  # noqa: PLC0415
 
     importlib.import_module("thanglong.core.models")
-    for info in pkgutil.iter_modules(thanglong.domains.__path__):
+    # Domains are found by name at run time, so the kernel that calls this never imports them statically.
+    domains = importlib.import_module("thanglong.domains")
+    for info in pkgutil.iter_modules(domains.__path__):
         try:
             importlib.import_module(f"thanglong.domains.{info.name}.models")
         except ModuleNotFoundError as exc:

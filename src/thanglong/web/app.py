@@ -10,8 +10,7 @@ from typing import Any
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -129,16 +128,24 @@ def _install_error_handlers(app: FastAPI, ctx: ShellContext) -> None:
         body = {"code": code, "message": vi, "message_en": en}
         return _error_response(ctx, request, exc.status_code, body)
 
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> Response:
+        # Starlette still re-raises the exception after this response, so the server logs it.
+        body = {
+            "code": "internal_error",
+            "message": "Lỗi hệ thống, vui lòng thử lại sau.",
+            "message_en": "Internal server error; please try again later.",
+        }
+        try:
+            return _error_response(ctx, request, 500, body)
+        except Exception:  # the error page itself failed to render: answer in plain text
+            return PlainTextResponse("500 Lỗi hệ thống / Internal server error", status_code=500)
+
 
 def _check_every_route_is_guarded(app: FastAPI, ctx: ShellContext) -> None:
     """Deny by default: refuse to start when a route has no guard from the context."""
-    unguarded = []
-    for route in app.routes:
-        if not isinstance(route, APIRoute):
-            continue
-        calls = {dep.call for dep in route.dependant.dependencies}
-        if not calls & ctx.guards:
-            unguarded.append(f"{sorted(route.methods)} {route.path}")
+    # FastAPI nests included routers, so app.routes alone would show no APIRoute to check.
+    unguarded = [f"{sorted(r.methods)} {r.path}" for r in ctx.route_requirements(app) if not r.requirements]
     if unguarded:
         raise RuntimeError(f"routes without a permission guard: {unguarded}")
 
@@ -180,6 +187,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     from thanglong.web.routes import shell  # noqa: PLC0415 - routes are built per app, not at import
 
     app.include_router(shell.build_router(ctx))
+    app.include_router(resolve("thanglong.web.routes.calendar:build_router")(ctx))
+    app.include_router(resolve("thanglong.web.routes.geo:build_router")(ctx))
     for manifest in platform.manifests:
         if manifest.router:
             factory: Any = resolve(manifest.router)

@@ -1,20 +1,27 @@
-"""The shell's WebContext: credentials, CSRF, permission guards and template rendering."""
+"""The shell's WebContext: credentials, CSRF, permission guards, safe forms and template rendering."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
-from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, Signer
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.concurrency import run_in_threadpool
 
 from thanglong.core.errors import Forbidden, InvalidInput, ThangLongError, Unauthenticated
 from thanglong.core.platform import Platform
 from thanglong.core.security import ANONYMOUS, Principal
+from thanglong.core.webctx import FormFields
 from thanglong.domains.identity import api as identity_api
 from thanglong.web.i18n import LANGUAGES, current_language
 
@@ -24,6 +31,16 @@ LANG_COOKIE = "tl_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+# Each guard carries what it demands, so the routes of any app can be read back without its context.
+REQUIREMENT_ATTR = "thanglong_requirement"
+GUARD_PASSED = "thanglong.guard_passed"
+MAX_FORM_FIELDS = 1000
+# A whole form may hold many fields; past this many times the field limit it is refused unread.
+BODY_FACTOR = 64
+MIN_BODY_LIMIT = 1024 * 1024
 
 Guard = Callable[[Request], Awaitable[Principal]]
 
@@ -40,6 +57,145 @@ class CsrfFailed(ThangLongError):
     status = 403
 
 
+class BadEncoding(ThangLongError):
+    """A form field that is not valid UTF-8 (HTTP 400)."""
+
+    status = 400
+
+
+class FieldTooLong(ThangLongError):
+    """A form field or a whole form over the size limit (HTTP 413)."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class RouteRequirement:
+    """What one route demands: "public", "authenticated" or permission names (all must hold)."""
+
+    path: str
+    methods: frozenset[str]
+    requirements: tuple[str, ...]
+    route: APIRoute
+    context: RouteContext
+
+
+def _bad_encoding(field: str) -> BadEncoding:
+    return BadEncoding(
+        "bad_encoding",
+        "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ.",
+        "The submitted data is not valid UTF-8 text.",
+        field=field,
+    )
+
+
+def _too_long(field: str, limit: int) -> FieldTooLong:
+    return FieldTooLong(
+        "field_too_long",
+        f"Trường «{field}» dài quá giới hạn {limit} byte.",
+        f"The field '{field}' is longer than the limit of {limit} bytes.",
+        field=field,
+        limit=limit,
+    )
+
+
+def _parse_urlencoded(body: bytes) -> list[tuple[str, str]]:
+    try:
+        text = body.decode("utf-8")
+        return parse_qsl(
+            text, keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FORM_FIELDS
+        )
+    except UnicodeDecodeError as exc:
+        raise _bad_encoding("") from exc
+    except ValueError as exc:
+        raise InvalidInput(
+            "too_many_fields", "Biểu mẫu có quá nhiều trường.", "Too many form fields."
+        ) from exc
+
+
+def _parse_multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    """Parse multipart text fields strictly (files are skipped; read them with request.form())."""
+    _, params = parse_options_header(content_type)
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise InvalidInput("bad_multipart", "Biểu mẫu không hợp lệ.", "Malformed multipart form.")
+    parts: list[tuple[list[tuple[bytes, bytes]], bytearray]] = []
+    header: dict[str, bytearray] = {"field": bytearray(), "value": bytearray()}
+
+    def on_part_begin() -> None:
+        parts.append(([], bytearray()))
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        header["field"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        header["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        parts[-1][0].append((bytes(header["field"]).lower(), bytes(header["value"])))
+        header["field"], header["value"] = bytearray(), bytearray()
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        parts[-1][1].extend(data[start:end])
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_part_data": on_part_data,
+        },
+    )
+    try:
+        parser.write(body)
+        parser.finalize()
+    except Exception as exc:  # python-multipart raises several error types for a malformed body
+        raise InvalidInput("bad_multipart", "Biểu mẫu không hợp lệ.", "Malformed multipart form.") from exc
+    if len(parts) > MAX_FORM_FIELDS:
+        raise InvalidInput("too_many_fields", "Biểu mẫu có quá nhiều trường.", "Too many form fields.")
+    out: list[tuple[str, str]] = []
+    for headers, data in parts:
+        disposition = dict(headers).get(b"content-disposition", b"")
+        _, options = parse_options_header(disposition)
+        if b"filename" in options:
+            continue
+        try:
+            name = options.get(b"name", b"").decode("utf-8")
+            out.append((name, bytes(data).decode("utf-8")))
+        except UnicodeDecodeError as exc:
+            raise _bad_encoding("") from exc
+    return out
+
+
+def _guard_calls(dependant: Dependant) -> Iterable[Callable[..., Any]]:
+    for dep in dependant.dependencies:
+        if dep.call is not None:
+            yield dep.call
+        yield from _guard_calls(dep)
+
+
+def route_requirements(app: FastAPI) -> list[RouteRequirement]:
+    """List every API route of an app with what its guards demand (empty for unguarded routes)."""
+    out = []
+    # FastAPI keeps included routers nested; iter_route_contexts yields each route as mounted,
+    # with its full path and the dependencies of the routers above it.
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        dependant: Dependant = context.dependant
+        found: dict[str, None] = {}
+        for call in _guard_calls(dependant):
+            requirement = getattr(call, REQUIREMENT_ATTR, None)
+            if isinstance(requirement, str):
+                found[requirement] = None
+        path = context.path or route.path
+        out.append(RouteRequirement(path, frozenset(context.methods or ()), tuple(found), route, context))
+    return out
+
+
 class ShellContext:
     """Implementation of core.webctx.WebContext used by every domain router."""
 
@@ -48,8 +204,10 @@ class ShellContext:
         self.templates = templates
         secret = platform.settings.secret_key.get_secret_value()
         self.session_signer = Signer(secret, salt="thanglong.session")
-        # Every guard this context creates is remembered, so the app can refuse unguarded routes.
+        # Every guard this context creates is remembered, so the app can refuse unguarded routes
+        # and the route-walk test can read what each route demands.
         self.guards: set[Callable[..., Any]] = set()
+        self.requirements: dict[Callable[..., Any], str] = {}
 
     def sign_session(self, token: str) -> str:
         """Return the cookie value for a raw session token."""
@@ -65,6 +223,36 @@ class ShellContext:
                 "Phiên đăng nhập không hợp lệ, vui lòng đăng nhập lại.",
                 "The session cookie is invalid; please sign in again.",
             ) from exc
+
+    def session_token(self, request: Any) -> str | None:
+        """Return the raw token of the request's session cookie, or None."""
+        cookie = request.cookies.get(SESSION_COOKIE)
+        return self.unsign_session(cookie) if cookie else None
+
+    def set_session_cookie(self, response: Any, token: str) -> None:
+        """Put the signed session cookie on a response."""
+        settings = self.platform.settings
+        resp: Response = response
+        resp.set_cookie(
+            SESSION_COOKIE,
+            self.sign_session(token),
+            # No max-age: the browser drops it on close; the server enforces expiry either way.
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=settings.cookie_secure,
+        )
+
+    def clear_session_cookie(self, response: Any) -> None:
+        """Remove the session cookie."""
+        resp: Response = response
+        resp.delete_cookie(
+            SESSION_COOKIE,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=self.platform.settings.cookie_secure,
+        )
 
     def language(self, request: Any) -> str:
         """Return the language chosen by cookie, or the default."""
@@ -94,11 +282,48 @@ class ShellContext:
             if found is None:
                 raise Unauthenticated("bad_api_key", "Khoá API không hợp lệ.", "Invalid API key.")
             principal = found
-        elif (cookie := request.cookies.get(SESSION_COOKIE)) is not None:
-            token = self.unsign_session(cookie)
+        elif token := self.session_token(request):
             principal = identity_api.resolve_session(self.platform, token) or ANONYMOUS
         request.scope["thanglong.principal"] = principal
         return principal
+
+    async def read_form(self, request: Any) -> FormFields:
+        """Read the form once, refusing non-UTF-8 text (400) and over-long fields (413); cached."""
+        cached = request.scope.get("thanglong.form")
+        if isinstance(cached, FormFields):
+            return cached
+        limit = self.platform.settings.max_form_field_bytes
+        content_type = request.headers.get("content-type", "")
+        pairs: list[tuple[str, str]] = []
+        if content_type.startswith(FORM_TYPES):
+            body_limit = max(MIN_BODY_LIMIT, limit * BODY_FACTOR)
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > body_limit:
+                raise _too_long("", body_limit)
+            try:
+                body: bytes | None = await request.body()
+            except RuntimeError:
+                # FastAPI already consumed the body for Form() parameters; check what it parsed.
+                body = None
+            if body is None:
+                form = await request.form()
+                pairs = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+                for name, value in pairs:
+                    # Starlette decodes bad percent-escapes to U+FFFD instead of failing.
+                    if "\ufffd" in value or "\ufffd" in name:
+                        raise _bad_encoding(name)
+            elif len(body) > body_limit:
+                raise _too_long("", body_limit)
+            elif content_type.startswith(FORM_TYPES[0]):
+                pairs = _parse_urlencoded(body)
+            else:
+                pairs = _parse_multipart(body, content_type)
+        for name, value in pairs:
+            if len(value.encode("utf-8")) > limit or len(name.encode("utf-8")) > limit:
+                raise _too_long(name[:100], limit)
+        fields = FormFields(pairs)
+        request.scope["thanglong.form"] = fields
+        return fields
 
     async def check_csrf(self, request: Request) -> None:
         """Refuse an unsafe cookie-authenticated request without the matching CSRF token."""
@@ -106,12 +331,8 @@ class ShellContext:
             return
         cookie = request.cookies.get(CSRF_COOKIE, "")
         sent = request.headers.get(CSRF_HEADER, "")
-        if not sent and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")
-        ):
-            form = await request.form()
-            value = form.get(CSRF_FIELD)
-            sent = value if isinstance(value, str) else ""
+        if not sent and request.headers.get("content-type", "").startswith(FORM_TYPES):
+            sent = (await self.read_form(request)).get(CSRF_FIELD)
         if not cookie or not sent or not hmac.compare_digest(cookie.encode(), sent.encode()):
             raise CsrfFailed(
                 "csrf_failed",
@@ -119,14 +340,20 @@ class ShellContext:
                 "The anti-forgery (CSRF) token is missing or wrong. Reload the page and try again.",
             )
 
-    def _guard(self, check: Callable[[Principal], None]) -> Any:
+    def _guard(self, requirement: str, check: Callable[[Principal], None]) -> Any:
         async def guard(request: Request) -> Principal:
-            principal = self.principal(request)
-            await self.check_csrf(request)
+            # Resolving credentials reads the database; keep that off the event loop.
+            principal = await run_in_threadpool(self.principal, request)
+            # Who may call comes first, so an anonymous caller learns "sign in", not "bad token".
             check(principal)
+            await self.check_csrf(request)
+            # Lets middleware and the route-walk test tell a passed guard from a slow handler.
+            request.scope[GUARD_PASSED] = requirement
             return principal
 
+        setattr(guard, REQUIREMENT_ATTR, requirement)
         self.guards.add(guard)
+        self.requirements[guard] = requirement
         return Depends(guard)
 
     def requires(self, permission: str) -> Any:
@@ -147,7 +374,7 @@ class ShellContext:
                     permission=permission,
                 )
 
-        return self._guard(check)
+        return self._guard(permission, check)
 
     def authenticated(self) -> Any:
         """Return a dependency yielding any signed-in principal."""
@@ -156,13 +383,17 @@ class ShellContext:
             if not principal.is_authenticated:
                 raise Unauthenticated("not_authenticated", "Vui lòng đăng nhập.", "Please sign in.")
 
-        return self._guard(check)
+        return self._guard(AUTHENTICATED, check)
 
     def public(self) -> Any:
         """Return a dependency for a public route (CSRF is still checked on unsafe methods)."""
-        return self._guard(lambda _principal: None)
+        return self._guard(PUBLIC, lambda _principal: None)
 
-    def csrf_token(self, request: Request) -> str:
+    def route_requirements(self, app: FastAPI) -> list[RouteRequirement]:
+        """List every API route of the app with what its guards demand."""
+        return route_requirements(app)
+
+    def csrf_token(self, request: Any) -> str:
         """Return the request's CSRF token, minting one the response will set as a cookie."""
         token = request.cookies.get(CSRF_COOKIE) or request.scope.get("thanglong.new_csrf")
         if not token:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, NavItem
+from thanglong.core.manifest import DomainManifest, NavItem, Schedule
 from thanglong.core.security import Permission, Role
 
 ALL_ROLES = frozenset(Role)
@@ -17,7 +17,8 @@ MANIFEST = DomainManifest(
     router="thanglong.domains.identity.web:build_router",
     cli="thanglong.domains.identity.cli:app",
     cli_name="users",
-    demo="thanglong.domains.identity.services:load_demo",
+    handlers="thanglong.domains.identity.services:register_handlers",
+    demo="thanglong.domains.identity.demo:load_demo",
     templates="thanglong.domains.identity",
     permissions=(
         Permission("identity.profile.read", "Xem hồ sơ của mình", "View own profile", ALL_ROLES),
@@ -32,5 +33,7 @@ MANIFEST = DomainManifest(
     nav=(
         NavItem("/admin/users", "Quản trị tài khoản", "Users admin", "identity.users.read"),
         NavItem("/admin/agencies", "Cơ quan", "Agencies", "identity.agencies.read"),
+        NavItem("/admin/calendar", "Lịch làm việc", "Working calendar", "core.calendar.write"),
     ),
+    schedules=(Schedule("identity.purge", 3600, "thanglong.domains.identity.tasks:purge_expired"),),
 )

@@ -11,9 +11,41 @@ from sqlalchemy import text
 import thanglong
 from thanglong.core import mqtt
 from thanglong.core.errors import InvalidInput
+from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.web.context import LANG_COOKIE, ShellContext
 from thanglong.web.i18n import LANGUAGES
+
+SERVICES_DOMAIN = "procedures"
+
+
+def domain_cards(platform: Platform, principal: Principal) -> list[dict[str, Any]]:
+    """Return one home-page card per enabled domain, with the links the principal may follow."""
+    cards = []
+    for manifest in platform.manifests:
+        links = [
+            {"path": item.path, "label_vi": item.label_vi, "label_en": item.label_en}
+            for item in manifest.nav
+            if item.permission is None or principal.can(item.permission)
+        ]
+        cards.append(
+            {
+                "name": manifest.name,
+                "title_vi": manifest.title_vi,
+                "title_en": manifest.title_en,
+                "links": links,
+            }
+        )
+    return cards
+
+
+def services_url(platform: Platform) -> str | None:
+    """Return the entry page of the online public services, or None while that domain is not enabled."""
+    if not platform.has_domain(SERVICES_DOMAIN):
+        return None
+    manifest = platform.manifest(SERVICES_DOMAIN)
+    public = [item.path for item in manifest.nav if item.permission is None]
+    return public[0] if public else f"/{SERVICES_DOMAIN}"
 
 
 def build_router(ctx: ShellContext) -> APIRouter:
@@ -23,7 +55,8 @@ def build_router(ctx: ShellContext) -> APIRouter:
 
     @router.get("/", include_in_schema=False)
     def home(request: Request, principal: Principal = ctx.public()) -> Any:
-        return ctx.render(request, "home.html", {})
+        context = {"domains": domain_cards(platform, principal), "services_url": services_url(platform)}
+        return ctx.render(request, "home.html", context)
 
     @router.get("/lang/{code}", include_in_schema=False)
     def switch_language(

@@ -1,0 +1,201 @@
+"""Check every domain's shape, manifest and declared dependencies against its real imports."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import grimp
+
+ROOT_PACKAGE = "thanglong"
+DOMAINS_PACKAGE = "thanglong.domains"
+MODULE_FILES = ("manifest", "api", "models", "schemas", "services", "events", "web", "cli", "tasks")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding; errors fail the check, warnings are only printed."""
+
+    severity: str
+    domain: str
+    text: str
+
+    def line(self) -> str:
+        """Format the finding as one output line."""
+        return f"{self.severity}: {self.domain}: {self.text}"
+
+
+def domains_dir() -> Path:
+    """Find thanglong/domains the way Python would import it (so PYTHONPATH can point at a copy)."""
+    spec = importlib.util.find_spec(DOMAINS_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"error: cannot find the package {DOMAINS_PACKAGE}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def domain_names(root: Path) -> list[str]:
+    """Return the domain packages (folders holding an __init__.py or any module)."""
+    return sorted(
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith(("_", ".")) and any(p.glob("*.py"))
+    )
+
+
+def check_files(root: Path, name: str) -> list[Problem]:
+    """Check that the domain has the fixed files and a one-line docstring with MANIFEST."""
+    pkg = root / name
+    problems = []
+    init = pkg / "__init__.py"
+    if not init.is_file():
+        problems.append(Problem("error", name, "missing __init__.py"))
+    else:
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        doc = ast.get_docstring(tree)
+        if not doc or "\n" in doc.strip():
+            problems.append(Problem("error", name, "__init__.py needs a one-line docstring"))
+        if "MANIFEST" not in _bound_names(tree):
+            problems.append(Problem("error", name, "__init__.py does not define MANIFEST"))
+    for module in MODULE_FILES:
+        # A module may grow into a package of the same name (web/ for many pages), as the house rules allow.
+        if not (pkg / f"{module}.py").is_file() and not (pkg / module / "__init__.py").is_file():
+            problems.append(Problem("error", name, f"missing {module}.py"))
+    if not (pkg / "templates" / name).is_dir():
+        problems.append(Problem("error", name, f"missing templates/{name}/"))
+    return problems
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom | ast.Import):
+            names.update(alias.asname or alias.name.split(".")[-1] for alias in node.names)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def load_depends_on(name: str) -> tuple[tuple[str, ...] | None, list[Problem]]:
+    """Import the domain's MANIFEST; check its name; return its depends_on."""
+    try:
+        module = importlib.import_module(f"{DOMAINS_PACKAGE}.{name}")
+    except Exception as exc:  # any import failure is a finding, not a crash of the checker
+        return None, [Problem("error", name, f"cannot import the package: {type(exc).__name__}: {exc}")]
+    manifest = getattr(module, "MANIFEST", None)
+    if manifest is None:
+        return None, []
+    problems = []
+    if getattr(manifest, "name", None) != name:
+        problems.append(Problem("error", name, f"MANIFEST.name is {getattr(manifest, 'name', None)!r}"))
+    depends_on = tuple(getattr(manifest, "depends_on", ()))
+    return depends_on, problems
+
+
+def _other_domain(imported: str, own: str) -> str | None:
+    parts = imported.split(".")
+    if len(parts) < 3 or ".".join(parts[:2]) != DOMAINS_PACKAGE or parts[2] == own:
+        return None
+    return parts[2]
+
+
+def check_imports(graph: grimp.ImportGraph, name: str, depends_on: tuple[str, ...]) -> list[Problem]:
+    """Compare the domain's imports of other domains with its depends_on and the api-only rule."""
+    package = f"{DOMAINS_PACKAGE}.{name}"
+    if package not in graph.modules:
+        return []
+    problems = []
+    used: set[str] = set()
+    for importer in sorted({package} | graph.find_descendants(package)):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            other = _other_domain(imported, name)
+            if other is None:
+                continue
+            used.add(other)
+            details = graph.get_import_details(importer=importer, imported=imported)
+            where = f"{importer}:{details[0]['line_number']}" if details else importer
+            api = f"{DOMAINS_PACKAGE}.{other}.api"
+            if imported != api and not imported.startswith(f"{api}."):
+                problems.append(
+                    Problem("error", name, f"{where} imports {imported}: use {api} (the only public module)")
+                )
+            if other not in depends_on:
+                problems.append(
+                    Problem("error", name, f"{where} imports domain {other!r} missing from depends_on")
+                )
+    for declared in depends_on:
+        if declared not in used:
+            problems.append(Problem("warning", name, f"depends_on {declared!r} but never imports it"))
+    return problems
+
+
+def check_dependency_graph(declared: dict[str, tuple[str, ...]]) -> list[Problem]:
+    """Refuse dependencies on unknown domains and cycles between domains."""
+    problems: list[Problem] = []
+    for name, deps in declared.items():
+        problems.extend(
+            Problem("error", name, f"depends_on unknown domain {dep!r}")
+            for dep in deps
+            if dep not in declared
+        )
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for dep in declared.get(node, ()):
+            if state.get(dep) == 1:
+                cycle = " -> ".join([*path[path.index(dep) :], dep])
+                problems.append(Problem("error", node, f"dependency cycle {cycle}"))
+            elif dep in declared and dep not in state:
+                visit(dep, [*path, dep])
+        state[node] = 2
+
+    for name in declared:
+        if name not in state:
+            visit(name, [name])
+    return problems
+
+
+def run_checks() -> list[Problem]:
+    """Run every check on the thanglong package found on sys.path."""
+    root = domains_dir()
+    names = domain_names(root)
+    graph = grimp.build_graph(ROOT_PACKAGE, cache_dir=None)
+    problems: list[Problem] = []
+    declared: dict[str, tuple[str, ...]] = {}
+    for name in names:
+        problems.extend(check_files(root, name))
+        depends_on, found = load_depends_on(name)
+        problems.extend(found)
+        if depends_on is not None:
+            declared[name] = depends_on
+            problems.extend(check_imports(graph, name, depends_on))
+    problems.extend(check_dependency_graph(declared))
+    return problems
+
+
+def main() -> int:
+    """Print one line per problem; exit 1 when there is any error."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quiet", action="store_true", help="print nothing when all is well")
+    args = parser.parse_args()
+    problems = run_checks()
+    for problem in problems:
+        print(problem.line())
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        print(f"check_domains: {errors} error(s)", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(f"check_domains: OK ({len(domain_names(domains_dir()))} domains)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""`thanglong calendar`: working days, holidays and administrator overrides."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+import typer
+from rich.table import Table
+
+from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.core import calendar_store
+from thanglong.core.calendar import (
+    KIND_LABELS,
+    WEEKDAY_EN,
+    WEEKDAY_VI,
+    DayInfo,
+    WorkingCalendar,
+    check_year,
+    parse_day,
+)
+from thanglong.core.errors import ThangLongError
+
+app = typer.Typer(help="Lịch làm việc / working calendar (ngày nghỉ lễ, làm bù).", no_args_is_help=True)
+
+T = TypeVar("T")
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run an action, turning a domain error into a one-line reason and exit code 2."""
+    try:
+        return action()
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}", 2)
+
+
+def _day(text: str) -> date:
+    return _guard(lambda: parse_day(text))
+
+
+def _load_calendar() -> WorkingCalendar:
+    """Open the platform and build the calendar with the stored overrides applied."""
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            return calendar_store.load_calendar(uow)
+    finally:
+        platform.close()
+
+
+def _describe(info: DayInfo) -> str:
+    wd = info.day.weekday()
+    answer = (
+        "CÓ — ngày làm việc / YES — a working day"
+        if info.is_working
+        else "KHÔNG — ngày nghỉ / NO — not a working day"
+    )
+    return (
+        f"{info.day.isoformat()} ({WEEKDAY_VI[wd]} / {WEEKDAY_EN[wd]}): {answer}. "
+        f"{info.name_vi} / {info.name_en}"
+    )
+
+
+@app.command("is-working-day")
+def is_working_day(
+    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Tell whether public servants work on DATE, and name the day."""
+    parsed = _day(day)
+    info = _guard(lambda: _load_calendar().day_info(parsed))
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        typer.echo(_describe(info))
+
+
+@app.command("add-working-days")
+def add_working_days(
+    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
+    n: int = typer.Argument(..., metavar="N", help="số ngày làm việc / number of working days (>= 0)"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Print the N-th working day after DATE (N=0: DATE itself if working, else the next one)."""
+    parsed = _day(day)
+    calendar = _load_calendar()
+    result = _guard(lambda: calendar.add_working_days(parsed, n))
+    if json_out:
+        print_json({"date": parsed.isoformat(), "n": n, "result": result.isoformat()})
+    else:
+        wd = result.weekday()
+        typer.echo(f"{result.isoformat()} ({WEEKDAY_VI[wd]} / {WEEKDAY_EN[wd]})")
+
+
+@app.command("holidays")
+def holidays(
+    year: int = typer.Argument(..., metavar="YEAR"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the holidays, bridge days and make-up working days of YEAR."""
+    _guard(lambda: check_year(year))
+    days = _load_calendar().special_days(year)
+    if json_out:
+        print_json({"year": year, "days": [d.to_dict() for d in days]})
+        return
+    table = Table(title=f"Ngày nghỉ lễ, làm bù năm {year} / Holidays and make-up days {year}")
+    for header in (
+        "Ngày / Date",
+        "Thứ / Day",
+        "Làm việc / Working",
+        "Loại / Kind",
+        "Tên / Name",
+        "Căn cứ / Basis",
+    ):
+        table.add_column(header)
+    for info in days:
+        wd = info.day.weekday()
+        vi, en = KIND_LABELS[info.kind]
+        table.add_row(
+            info.day.isoformat(),
+            f"{WEEKDAY_VI[wd]} / {WEEKDAY_EN[wd]}",
+            "có / yes" if info.is_working else "không / no",
+            f"{vi} / {en}" + (" *" if info.overridden else ""),
+            f"{info.name_vi}\n{info.name_en}",
+            info.legal_basis or "",
+        )
+    console.print(table)
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+@app.command("set-day")
+def set_day(
+    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
+    working: bool | None = typer.Option(
+        None, "--working/--off", help="ngày làm việc hay ngày nghỉ / working day or day off"
+    ),
+    name_vi: str = typer.Option(..., "--name-vi", help="tên tiếng Việt / Vietnamese name"),
+    name_en: str = typer.Option(..., "--name-en", help="tên tiếng Anh / English name"),
+    basis: str | None = typer.Option(None, "--basis", help="căn cứ pháp lý / legal basis"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Set an administrator override for DATE (audited as cli:<os user>)."""
+    parsed = _day(day)
+    if working is None:
+        fail("hãy chọn --working hoặc --off / choose --working or --off", 2)
+    is_working: bool = working
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            info = _guard(
+                lambda: calendar_store.set_day(
+                    uow,
+                    actor=_actor(),
+                    day=parsed,
+                    is_working=is_working,
+                    name_vi=name_vi,
+                    name_en=name_en,
+                    legal_basis=basis,
+                )
+            )
+    finally:
+        platform.close()
+    if json_out:
+        print_json(info.to_dict())
+    else:
+        typer.echo(f"đã lưu / saved: {_describe(info)}")
+
+
+@app.command("delete-day")
+def delete_day(
+    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Remove the administrator override of DATE (audited as cli:<os user>)."""
+    parsed = _day(day)
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            _guard(lambda: calendar_store.delete_day(uow, actor=_actor(), day=parsed))
+    finally:
+        platform.close()
+    if json_out:
+        print_json({"date": parsed.isoformat(), "deleted": True})
+    else:
+        typer.echo(f"đã xoá điều chỉnh / override removed: {parsed.isoformat()}")

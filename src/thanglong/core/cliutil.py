@@ -1,0 +1,55 @@
+"""Helpers for every command line (core and domains): settings, platform, JSON output, clean failures."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from thanglong.core.config import Settings
+from thanglong.core.platform import Platform, build_platform
+
+console = Console()
+err_console = Console(stderr=True)
+# Platforms opened by the running command; the root command closes them when it ends, which matters
+# when commands run inside a longer-lived process (tests, the CliRunner).
+_opened: list[Platform] = []
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line reason to stderr and exit with the code."""
+    err_console.print(f"[red]lỗi / error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def print_json(data: Any) -> None:
+    """Print data as JSON on stdout (UTF-8, Vietnamese kept readable)."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment, exiting cleanly on invalid values."""
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic's ValidationError and friends become a one-line reason
+        fail(f"cấu hình không hợp lệ / invalid configuration: {exc}".replace("\n", " "))
+
+
+def open_platform(*, migrate: bool = True) -> Platform:
+    """Build the platform and bring its schema up to date."""
+    from thanglong.core import migrate as migrations  # noqa: PLC0415
+
+    platform = build_platform(load_settings())
+    _opened.append(platform)
+    if migrate:
+        migrations.upgrade(platform.engine)
+    return platform
+
+
+def close_platforms() -> None:
+    """Release the connections of every platform the command opened."""
+    while _opened:
+        _opened.pop().close()

@@ -1,0 +1,99 @@
+"""What other domains and the web shell may use from identity: functions and DTOs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+
+from thanglong.core.platform import Platform
+from thanglong.core.security import Principal, Role
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity import credentials, services
+from thanglong.domains.identity.agencies import AgencyDTO, find_agency, get_agency, list_agencies
+from thanglong.domains.identity.credentials import ApiKeyDTO
+from thanglong.domains.identity.services import (
+    UserContact,
+    UserDTO,
+    find_user,
+    get_user,
+    list_users,
+)
+
+__all__ = [
+    "AgencyDTO",
+    "ApiKeyDTO",
+    "UserContact",
+    "UserDTO",
+    "create_api_key",
+    "create_user",
+    "find_agency",
+    "find_user",
+    "get_agency",
+    "get_user",
+    "get_user_contact",
+    "list_agencies",
+    "list_users",
+    "resolve_api_key",
+    "resolve_session",
+    "user_ids_with_role",
+]
+
+
+def create_user(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    username: str,
+    password: str | None,
+    roles: Iterable[Role],
+    full_name: str = "",
+    email: str | None = None,
+    phone: str | None = None,
+    agency_id: uuid.UUID | None = None,
+    source_ip: str | None = None,
+) -> UserDTO:
+    """Create an account with its roles and commit."""
+    return services.create_user(
+        uow,
+        actor=actor,
+        username=username,
+        password=password,
+        roles=roles,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        agency_id=agency_id,
+        source_ip=source_ip,
+    )
+
+
+def get_user_contact(uow: UnitOfWork, user_id: uuid.UUID) -> UserContact | None:
+    """Return how to reach a user (name, e-mail, phone, language), or None."""
+    return services.get_user_contact(uow, user_id)
+
+
+def user_ids_with_role(uow: UnitOfWork, role: Role) -> list[uuid.UUID]:
+    """Return the ids of the active users holding a role."""
+    return [u.id for u in services.list_users(uow, role=role, limit=100_000) if u.is_active]
+
+
+def resolve_session(platform: Platform, token: str) -> Principal | None:
+    """Return the principal of a raw session token, or None when unknown, ended or expired."""
+    with platform.uow() as uow:
+        return credentials.resolve_session(
+            uow,
+            token,
+            max_age_seconds=platform.settings.session_max_age_seconds,
+            catalogue=platform.permissions,
+        )
+
+
+def resolve_api_key(platform: Platform, key: str) -> Principal | None:
+    """Return the principal of an API key, or None when unknown or revoked."""
+    with platform.uow() as uow:
+        return credentials.resolve_api_key(uow, key, catalogue=platform.permissions)
+
+
+def create_api_key(uow: UnitOfWork, *, actor: str, name: str, role: Role) -> tuple[ApiKeyDTO, str]:
+    """Issue an API key; the plain key is returned once and never stored."""
+    return credentials.create_api_key(uow, actor=actor, name=name, role=role)

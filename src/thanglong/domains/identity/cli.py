@@ -1,0 +1,205 @@
+"""`thanglong users ...`: accounts, passwords and API keys from the command line."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Any
+
+import typer
+
+from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.errors import ThangLongError
+from thanglong.core.security import Role
+from thanglong.domains.identity import agencies, credentials, services
+from thanglong.domains.identity.credentials import ApiKeyDTO
+from thanglong.domains.identity.services import UserDTO
+
+app = typer.Typer(
+    help="Tài khoản, mật khẩu và khoá API / accounts, passwords and API keys.", no_args_is_help=True
+)
+api_key_app = typer.Typer(help="Khoá API / API keys.", no_args_is_help=True)
+app.add_typer(api_key_app, name="api-key")
+
+
+def _actor() -> str:
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"cli:{who}"
+
+
+def _roles(values: list[str]) -> list[Role]:
+    try:
+        return list(services.parse_roles(values))
+    except ThangLongError as exc:
+        fail(exc.message_en, 2)
+
+
+def _user_json(user: UserDTO) -> dict[str, Any]:
+    return {
+        "id": str(user.id),
+        "username": user.username,
+        "full_name": user.full_name,
+        "email": user.email,
+        "phone": user.phone,
+        "roles": [r.value for r in user.roles],
+        "is_active": user.is_active,
+        "agency_id": str(user.agency_id) if user.agency_id else None,
+        "created_at": user.created_at.isoformat(),
+    }
+
+
+def _key_json(key: ApiKeyDTO) -> dict[str, Any]:
+    return {
+        "id": str(key.id),
+        "name": key.name,
+        "prefix": key.prefix,
+        "role": key.role.value,
+        "created_by": key.created_by,
+        "created_at": key.created_at.isoformat(),
+        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+    }
+
+
+def _ask_password() -> str:
+    value: str = typer.prompt("Mật khẩu / password", hide_input=True, confirmation_prompt=True)
+    return value
+
+
+@app.command("create")
+def create(
+    username: str = typer.Argument(..., help="Tên đăng nhập / username."),
+    role: list[str] = typer.Option(..., "--role", help="Vai trò (lặp lại được) / role, repeatable."),
+    password: str | None = typer.Option(None, "--password", help="Mật khẩu; bỏ trống để nhập ẩn."),
+    no_password: bool = typer.Option(False, "--no-password", help="Tài khoản không đăng nhập bằng mật khẩu."),
+    email: str | None = typer.Option(None, "--email"),
+    phone: str | None = typer.Option(None, "--phone"),
+    full_name: str = typer.Option("", "--full-name"),
+    agency: str | None = typer.Option(None, "--agency", help="Mã định danh cơ quan, ví dụ 000.00.00.H26."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Create an account with one or more roles."""
+    roles = _roles(role)
+    if password is None and not no_password:
+        password = _ask_password()
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            agency_id = None
+            if agency:
+                found = agencies.find_agency(uow, agency)
+                if found is None:
+                    fail(f"unknown agency code {agency}", 2)
+                agency_id = found.id
+            user = services.create_user(
+                uow,
+                actor=_actor(),
+                username=username,
+                password=password,
+                roles=roles,
+                full_name=full_name,
+                email=email,
+                phone=phone,
+                agency_id=agency_id,
+            )
+    except ThangLongError as exc:
+        fail(f"{exc.code}: {exc.message_en}", 1)
+    if json_out:
+        print_json(_user_json(user))
+    else:
+        console.print(f"created {user.username} ({', '.join(r.value for r in user.roles)}) id={user.id}")
+
+
+@app.command("list")
+def list_users(
+    role: str | None = typer.Option(None, "--role", help="Chỉ vai trò này / only this role."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List accounts."""
+    only = _roles([role])[0] if role else None
+    platform = open_platform()
+    with platform.uow() as uow:
+        users = services.list_users(uow, role=only, limit=100_000)
+    if json_out:
+        print_json([_user_json(u) for u in users])
+        return
+    for u in users:
+        state = "" if u.is_active else " [inactive]"
+        console.print(
+            f"{u.username}\t{','.join(r.value for r in u.roles)}\t{u.full_name}{state}", highlight=False
+        )
+
+
+@app.command("set-password")
+def set_password(
+    username: str = typer.Argument(...),
+    password: str | None = typer.Option(None, "--password", help="Mật khẩu mới; bỏ trống để nhập ẩn."),
+) -> None:
+    """Set a new password (the account's open sessions are ended)."""
+    platform = open_platform()
+    with platform.uow() as uow:
+        user = services.find_user(uow, username)
+    if user is None:
+        fail(f"unknown user {username}", 1)
+    if password is None:
+        password = _ask_password()
+    try:
+        with platform.uow() as uow:
+            services.set_password(uow, actor=_actor(), user_id=user.id, password=password)
+    except ThangLongError as exc:
+        fail(f"{exc.code}: {exc.message_en}", 1)
+    console.print(f"password set for {user.username}")
+
+
+@api_key_app.command("create")
+def api_key_create(
+    name: str = typer.Option(..., "--name"),
+    role: str = typer.Option(..., "--role"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Issue an API key and print it once (it cannot be shown again)."""
+    (the_role,) = _roles([role])
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            dto, key = credentials.create_api_key(uow, actor=_actor(), name=name, role=the_role)
+    except ThangLongError as exc:
+        fail(f"{exc.code}: {exc.message_en}", 1)
+    if json_out:
+        print_json({**_key_json(dto), "key": key})
+    else:
+        typer.echo(key)
+        console.print(
+            "[yellow]Lưu khoá này ngay: nó không được hiển thị lại. "
+            "/ Store this key now: it is not shown again.[/]"
+        )
+
+
+@api_key_app.command("revoke")
+def api_key_revoke(prefix: str = typer.Argument(...), json_out: bool = typer.Option(False, "--json")) -> None:
+    """Revoke an API key by its 8-character prefix."""
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            dto = credentials.revoke_api_key(uow, actor=_actor(), prefix=prefix)
+    except ThangLongError as exc:
+        fail(f"{exc.code}: {exc.message_en}", 1)
+    if json_out:
+        print_json(_key_json(dto))
+    else:
+        console.print(f"revoked {dto.prefix} ({dto.name})")
+
+
+@api_key_app.command("list")
+def api_key_list(json_out: bool = typer.Option(False, "--json")) -> None:
+    """List API keys (never their secrets)."""
+    platform = open_platform()
+    with platform.uow() as uow:
+        keys = credentials.list_api_keys(uow)
+    if json_out:
+        print_json([_key_json(k) for k in keys])
+        return
+    for k in keys:
+        state = "revoked" if k.revoked_at else "active"
+        console.print(f"{k.prefix}\t{k.role.value}\t{state}\t{k.name}", highlight=False)

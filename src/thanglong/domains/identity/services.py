@@ -1,0 +1,501 @@
+"""Use cases of the identity domain: accounts, roles, password sign-in and single sign-on links."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session as OrmSession
+
+from thanglong.core import audit
+from thanglong.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthenticated
+from thanglong.core.platform import Platform
+from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity import events, passwords
+from thanglong.domains.identity.models import (
+    Agency,
+    ExternalIdentity,
+    LoginAttempt,
+    User,
+    UserRole,
+)
+from thanglong.domains.identity.models import Session as SessionRow
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+PHONE_RE = re.compile(r"^(\+84|0)[0-9]{9,10}$")
+LANGUAGES = ("vi", "en")
+
+
+@dataclass(frozen=True)
+class UserDTO:
+    """A user account as other code sees it (no password hash)."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    email: str | None
+    phone: str | None
+    language: str
+    is_active: bool
+    agency_id: uuid.UUID | None
+    roles: tuple[Role, ...]
+    created_at: datetime
+    has_password: bool = False
+
+
+@dataclass(frozen=True)
+class UserContact:
+    """How to reach a user (for notifications)."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str
+    email: str | None
+    phone: str | None
+    language: str
+
+
+def sha256_hex(value: str) -> str:
+    """Return the hex SHA-256 of a text."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def register_handlers(platform: Platform) -> None:
+    """Choose the password-hashing profile of this platform (fast only in the test environment)."""
+    passwords.use_profile("fast" if platform.settings.env == "test" else "standard")
+
+
+def parse_roles(values: Iterable[Role | str]) -> tuple[Role, ...]:
+    """Turn stable role values into roles, refusing unknown ones."""
+    out: list[Role] = []
+    for value in values:
+        try:
+            role = Role(value)
+        except ValueError:
+            known = ", ".join(r.value for r in Role)
+            raise InvalidInput(
+                "unknown_role",
+                f"Vai trò không tồn tại: {value}. Các vai trò: {known}.",
+                f"Unknown role: {value}. Known roles: {known}.",
+                role=str(value),
+            ) from None
+        if role not in out:
+            out.append(role)
+    return tuple(out)
+
+
+def _username_key(username: str) -> str:
+    username = username.strip()
+    if not USERNAME_RE.fullmatch(username):
+        raise InvalidInput(
+            "invalid_username",
+            "Tên đăng nhập gồm 3–64 ký tự: chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.",
+            "A username has 3-64 characters: ASCII letters, digits, dot, underscore or hyphen.",
+        )
+    return username.lower()
+
+
+def check_password_policy(password: str) -> None:
+    """Refuse a password that is too short or too long."""
+    if len(password) < passwords.MIN_LENGTH or len(password) > passwords.MAX_LENGTH:
+        raise InvalidInput(
+            "weak_password",
+            f"Mật khẩu phải có từ {passwords.MIN_LENGTH} đến {passwords.MAX_LENGTH} ký tự.",
+            f"A password must have {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+        )
+
+
+def _check_contact(email: str | None, phone: str | None) -> None:
+    if email is not None and not EMAIL_RE.fullmatch(email):
+        raise InvalidInput("invalid_email", "Địa chỉ thư điện tử không hợp lệ.", "Invalid e-mail address.")
+    if phone is not None and not PHONE_RE.fullmatch(phone):
+        raise InvalidInput(
+            "invalid_phone",
+            "Số điện thoại không hợp lệ (ví dụ 0912345678 hoặc +84912345678).",
+            "Invalid phone number (e.g. 0912345678 or +84912345678).",
+        )
+
+
+def roles_of(session: OrmSession, user_id: uuid.UUID) -> tuple[Role, ...]:
+    rows = session.scalars(select(UserRole.role).where(UserRole.user_id == user_id).order_by(UserRole.role))
+    return tuple(Role(r) for r in rows)
+
+
+def to_dto(session: OrmSession, user: User) -> UserDTO:
+    """Build the DTO of a user row."""
+    return UserDTO(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        phone=user.phone,
+        language=user.language,
+        is_active=user.is_active,
+        agency_id=user.agency_id,
+        roles=roles_of(session, user.id),
+        created_at=user.created_at,
+        has_password=user.password_hash is not None,
+    )
+
+
+def _snapshot(dto: UserDTO) -> dict[str, Any]:
+    return {
+        "username": dto.username,
+        "full_name": dto.full_name,
+        "email": dto.email,
+        "phone": dto.phone,
+        "language": dto.language,
+        "is_active": dto.is_active,
+        "agency_id": str(dto.agency_id) if dto.agency_id else None,
+        "roles": [r.value for r in dto.roles],
+    }
+
+
+def get_user_row(session: OrmSession, user_id: uuid.UUID) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user_not_found", "Không tìm thấy tài khoản.", "User not found.", user_id=str(user_id))
+    return user
+
+
+def create_user(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    username: str,
+    password: str | None,
+    roles: Iterable[Role | str],
+    full_name: str = "",
+    email: str | None = None,
+    phone: str | None = None,
+    agency_id: uuid.UUID | None = None,
+    language: str = "vi",
+    source_ip: str | None = None,
+) -> UserDTO:
+    """Create an account with its roles; a None password means it cannot sign in by password."""
+    session = uow.session
+    key = _username_key(username)
+    role_list = parse_roles(roles)
+    email = (email or "").strip() or None
+    phone = (phone or "").strip() or None
+    _check_contact(email, phone)
+    if language not in LANGUAGES:
+        raise InvalidInput("invalid_language", "Ngôn ngữ không hợp lệ.", "Invalid language.")
+    if password is not None:
+        check_password_policy(password)
+    if session.scalar(select(User.id).where(User.username_key == key)) is not None:
+        raise Conflict(
+            "username_taken", "Tên đăng nhập đã được dùng.", "This username is taken.", username=key
+        )
+    if agency_id is not None and session.get(Agency, agency_id) is None:
+        raise NotFound("agency_not_found", "Không tìm thấy cơ quan.", "Agency not found.")
+    user = User(
+        username=username.strip(),
+        username_key=key,
+        full_name=full_name.strip(),
+        email=email,
+        phone=phone,
+        language=language,
+        password_hash=passwords.hash_password(password) if password is not None else None,
+        is_active=True,
+        agency_id=agency_id,
+        created_at=uow.clock(),
+    )
+    session.add(user)
+    session.flush()
+    for role in role_list:
+        session.add(UserRole(user_id=user.id, role=role.value))
+    session.flush()
+    dto = to_dto(session, user)
+    audit.record(
+        uow,
+        actor=actor,
+        action="identity.user.create",
+        object_type="identity_user",
+        object_id=str(user.id),
+        after=_snapshot(dto),
+        source_ip=source_ip,
+    )
+    uow.emit(
+        events.UserCreated(user_id=user.id, username=user.username, roles=tuple(r.value for r in role_list))
+    )
+    uow.commit()
+    return dto
+
+
+def set_password(
+    uow: UnitOfWork, *, actor: str, user_id: uuid.UUID, password: str, source_ip: str | None = None
+) -> None:
+    """Set a new password and end the user's open sessions."""
+    check_password_policy(password)
+    user = get_user_row(uow.session, user_id)
+    user.password_hash = passwords.hash_password(password)
+    ended = revoke_sessions(uow, user.id)
+    audit.record(
+        uow,
+        actor=actor,
+        action="identity.user.set_password",
+        object_type="identity_user",
+        object_id=str(user.id),
+        after={"password": "changed", "sessions_ended": ended},
+        source_ip=source_ip,
+    )
+    uow.commit()
+
+
+def set_roles(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    user_id: uuid.UUID,
+    roles: Iterable[Role | str],
+    source_ip: str | None = None,
+) -> UserDTO:
+    """Replace the roles of a user."""
+    session = uow.session
+    role_list = parse_roles(roles)
+    user = get_user_row(session, user_id)
+    before = roles_of(session, user.id)
+    session.execute(delete(UserRole).where(UserRole.user_id == user.id))
+    for role in role_list:
+        session.add(UserRole(user_id=user.id, role=role.value))
+    session.flush()
+    dto = to_dto(session, user)
+    audit.record(
+        uow,
+        actor=actor,
+        action="identity.user.set_roles",
+        object_type="identity_user",
+        object_id=str(user.id),
+        before={"roles": [r.value for r in before]},
+        after={"roles": [r.value for r in dto.roles]},
+        source_ip=source_ip,
+    )
+    uow.emit(events.UserRolesChanged(user_id=user.id, roles=tuple(r.value for r in dto.roles)))
+    uow.commit()
+    return dto
+
+
+def deactivate(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID, source_ip: str | None = None) -> UserDTO:
+    """Deactivate an account and end its sessions (the row stays, for the audit trail)."""
+    session = uow.session
+    user = get_user_row(session, user_id)
+    was_active = user.is_active
+    user.is_active = False
+    ended = revoke_sessions(uow, user.id)
+    dto = to_dto(session, user)
+    audit.record(
+        uow,
+        actor=actor,
+        action="identity.user.deactivate",
+        object_type="identity_user",
+        object_id=str(user.id),
+        before={"is_active": was_active},
+        after={"is_active": False, "sessions_ended": ended},
+        source_ip=source_ip,
+    )
+    uow.emit(events.UserDeactivated(user_id=user.id))
+    uow.commit()
+    return dto
+
+
+def get_user(uow: UnitOfWork, user_id: uuid.UUID) -> UserDTO | None:
+    """Return a user, or None."""
+    user = uow.session.get(User, user_id)
+    return to_dto(uow.session, user) if user else None
+
+
+def find_user(uow: UnitOfWork, username: str) -> UserDTO | None:
+    """Return the user of a username (case-insensitive), or None."""
+    user = uow.session.scalar(select(User).where(User.username_key == username.strip().lower()))
+    return to_dto(uow.session, user) if user else None
+
+
+def list_users(
+    uow: UnitOfWork, *, role: Role | None = None, limit: int = 500, offset: int = 0
+) -> list[UserDTO]:
+    """List users by username, optionally only those holding a role."""
+    query = select(User).order_by(User.username_key).limit(limit).offset(offset)
+    if role is not None:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role.value)))
+    return [to_dto(uow.session, u) for u in uow.session.scalars(query)]
+
+
+def get_user_contact(uow: UnitOfWork, user_id: uuid.UUID) -> UserContact | None:
+    """Return how to reach a user, or None."""
+    user = uow.session.get(User, user_id)
+    if user is None:
+        return None
+    return UserContact(user.id, user.username, user.full_name, user.email, user.phone, user.language)
+
+
+def _throttle_retry_after(
+    session: OrmSession, key: str, ip: str | None, now: datetime, max_failures: int, window: timedelta
+) -> int | None:
+    """Return seconds to wait when the username or the address is over the failure limit."""
+    since = now - window
+    last_success = session.scalar(
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.username == key, LoginAttempt.success.is_(True))
+    )
+    user_since = max(since, last_success) if last_success else since
+    scopes = [(LoginAttempt.username == key, user_since)]
+    if ip:
+        scopes.append((LoginAttempt.ip == ip, since))
+    waits: list[float] = []
+    for condition, start in scopes:
+        # The failure that must age out of the window before the count drops below the limit.
+        pivot = session.scalar(
+            select(LoginAttempt.at)
+            .where(condition, LoginAttempt.success.is_(False), LoginAttempt.at > start)
+            .order_by(LoginAttempt.at.desc())
+            .offset(max_failures - 1)
+            .limit(1)
+        )
+        if pivot is not None:
+            waits.append((pivot + window - now).total_seconds())
+    if not waits:
+        return None
+    return max(1, math.ceil(max(waits)))
+
+
+def authenticate(
+    uow: UnitOfWork,
+    *,
+    username: str,
+    password: str,
+    ip: str | None,
+    max_failures: int,
+    window_seconds: int,
+) -> UserDTO:
+    """Check a username and password; throttle repeated failures by username and by address."""
+    session = uow.session
+    now = uow.clock()
+    key = username.strip().lower()[:64]
+    retry_after = _throttle_retry_after(
+        session, key, ip, now, max_failures, timedelta(seconds=window_seconds)
+    )
+    if retry_after is not None:
+        raise TooManyRequests(
+            "too_many_attempts",
+            f"Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {retry_after} giây.",
+            f"Too many failed sign-in attempts. Try again in {retry_after} seconds.",
+            retry_after=retry_after,
+        )
+    user = session.scalar(select(User).where(User.username_key == key))
+    stored = user.password_hash if user is not None and user.is_active else None
+    # An unknown user is checked against a dummy hash so the reply takes as long as for a real one.
+    ok = passwords.verify_password(stored, password[: passwords.MAX_LENGTH * 4]) and stored is not None
+    session.add(LoginAttempt(username=key, ip=ip, at=now, success=ok))
+    if not ok or user is None or stored is None:
+        audit.record(
+            uow,
+            actor="anonymous",
+            action="identity.login_failed",
+            object_type="identity_user",
+            object_id=key,
+            source_ip=ip,
+        )
+        uow.commit()
+        raise Unauthenticated(
+            "invalid_credentials",
+            "Tên đăng nhập hoặc mật khẩu không đúng.",
+            "Wrong username or password.",
+        )
+    if passwords.needs_rehash(stored):
+        user.password_hash = passwords.hash_password(password)
+    audit.record(
+        uow,
+        actor=f"user:{user.id}:{user.username}",
+        action="identity.login",
+        object_type="identity_user",
+        object_id=str(user.id),
+        source_ip=ip,
+    )
+    uow.commit()
+    return to_dto(session, user)
+
+
+def revoke_sessions(uow: UnitOfWork, user_id: uuid.UUID) -> int:
+    result = uow.session.execute(
+        update(SessionRow)
+        .where(SessionRow.user_id == user_id, SessionRow.revoked_at.is_(None))
+        .values(revoked_at=uow.clock())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _free_username(session: OrmSession, wanted: str) -> str:
+    base = re.sub(r"[^A-Za-z0-9._-]", "", wanted)[:50].lstrip("._-") or "user"
+    if len(base) < 3:
+        base = f"user-{base}"
+    candidate = base
+    while session.scalar(select(User.id).where(User.username_key == candidate.lower())) is not None:
+        candidate = f"{base}-{secrets.randbelow(10**6):06d}"
+    return candidate
+
+
+def link_or_create_oidc_user(
+    uow: UnitOfWork,
+    *,
+    issuer: str,
+    subject: str,
+    claims: Mapping[str, Any],
+    default_role: Role | str,
+    source_ip: str | None = None,
+) -> UserDTO:
+    """Return the user linked to (issuer, subject), creating one with the default role if new."""
+    session = uow.session
+    link = session.scalar(
+        select(ExternalIdentity).where(ExternalIdentity.issuer == issuer, ExternalIdentity.subject == subject)
+    )
+    if link is not None:
+        user = get_user_row(session, link.user_id)
+        if not user.is_active:
+            raise Unauthenticated("account_disabled", "Tài khoản đã bị khoá.", "This account is disabled.")
+        return to_dto(session, user)
+    # Accounts are linked by (issuer, subject) only; matching on e-mail would let a provider that
+    # does not verify addresses take over a local account.
+    (role,) = parse_roles([default_role])
+    preferred = str(claims.get("preferred_username") or "") or f"vneid-{sha256_hex(issuer + subject)[:10]}"
+    email = claims.get("email") if claims.get("email_verified") else None
+    if email is not None and not EMAIL_RE.fullmatch(str(email)):
+        email = None
+    user = User(
+        username=_free_username(session, preferred),
+        username_key="",
+        full_name=str(claims.get("name") or "")[:200],
+        email=str(email) if email else None,
+        language="vi",
+        password_hash=None,
+        is_active=True,
+        created_at=uow.clock(),
+    )
+    user.username_key = user.username.lower()
+    session.add(user)
+    session.flush()
+    session.add(UserRole(user_id=user.id, role=role.value))
+    session.add(ExternalIdentity(issuer=issuer, subject=subject, user_id=user.id, created_at=uow.clock()))
+    session.flush()
+    dto = to_dto(session, user)
+    audit.record(
+        uow,
+        actor=SYSTEM_ACTOR,
+        action="identity.user.create_from_oidc",
+        object_type="identity_user",
+        object_id=str(user.id),
+        after={**_snapshot(dto), "issuer": issuer, "subject": subject},
+        source_ip=source_ip,
+    )
+    uow.emit(events.UserCreated(user_id=user.id, username=user.username, roles=(role.value,)))
+    uow.commit()
+    return dto

@@ -1,0 +1,39 @@
+"""ASGI factory for production: `uvicorn --factory thanglong.web.asgi:app_from_env --workers N`."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI
+
+from thanglong.core import migrate
+from thanglong.core.config import Settings
+from thanglong.core.platform import build_platform
+from thanglong.web.app import create_app
+
+logger = logging.getLogger(__name__)
+
+
+def app_from_env() -> FastAPI:
+    """Build one stateless app process from THANGLONG_* variables; it never migrates or runs jobs."""
+    settings = Settings()
+    if settings.uses_embedded_broker:
+        if settings.env == "production":
+            raise RuntimeError(
+                "THANGLONG_MQTT_URL must point at the external broker: app processes started by "
+                "uvicorn --workers cannot share an embedded broker"
+            )
+        logger.warning(
+            "no THANGLONG_MQTT_URL: expecting the embedded broker of `thanglong serve` at %s",
+            settings.effective_mqtt_url,
+        )
+    platform = build_platform(settings)
+    heads = migrate.heads(platform.engine)
+    current = migrate.current(platform.engine)
+    # Several processes start at once: migrating here would race, so the operator runs it once first.
+    if current not in heads:
+        platform.close()
+        raise RuntimeError(
+            f"database schema is at {current}, not at head {heads}: run `thanglong db upgrade` first"
+        )
+    return create_app(platform=platform)

@@ -1,0 +1,1 @@
+"""Background work: the outbox relay to MQTT and the domains' scheduled jobs."""

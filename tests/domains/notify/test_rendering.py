@@ -1,0 +1,96 @@
+"""The template engine: strict variables, sandbox, language choice, packaged defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from thanglong.core.errors import InvalidInput
+from thanglong.domains.notify import rendering
+from thanglong.domains.notify.rendering import TemplateSource, choose_language, render
+
+
+def source(subject: str, body: str) -> TemplateSource:
+    return TemplateSource("k", "email", "vi", subject, body)
+
+
+def test_renders_vietnamese_text_unescaped() -> None:
+    out = render(
+        source("Chào {{ name }}", "Hồ sơ <{{ code }}> & kết quả"), {"name": "Lê Thị Hà", "code": "A1"}
+    )
+    assert out.subject == "Chào Lê Thị Hà"
+    assert out.body == "Hồ sơ <A1> & kết quả\n"
+
+
+def test_missing_variable_is_invalid_input_not_blank() -> None:
+    with pytest.raises(InvalidInput) as err:
+        render(source("Chào {{ name }}", "x"), {})
+    assert err.value.code == "template_variable_missing"
+    assert "name" in err.value.message_en
+
+
+def test_missing_attribute_of_a_given_variable_is_also_refused() -> None:
+    with pytest.raises(InvalidInput):
+        render(source("", "{{ user.full_name }}"), {"user": {}})
+
+
+def test_sandbox_blocks_python_internals() -> None:
+    with pytest.raises(InvalidInput) as err:
+        render(source("", "{{ ''.__class__.__mro__[1].__subclasses__() }}"), {})
+    assert err.value.code in {"template_unsafe", "template_variable_missing"}
+
+
+def test_subject_newlines_are_folded_so_headers_cannot_be_injected() -> None:
+    out = render(source("A {{ x }}", "b"), {"x": "1\r\nBcc: evil@example.com"})
+    assert "\n" not in out.subject and "\r" not in out.subject
+
+
+def test_syntax_errors_are_reported_with_the_line() -> None:
+    with pytest.raises(InvalidInput) as err:
+        rendering.check_syntax("ok\n{% if %}", field="body")
+    assert err.value.code == "template_syntax"
+    assert "2" in err.value.message_en
+
+
+@pytest.mark.parametrize(
+    ("available", "preferred", "expected"),
+    [
+        ({"vi", "en"}, "en", "en"),
+        ({"vi", "en"}, "vi", "vi"),
+        ({"vi"}, "en", "vi"),
+        ({"vi", "en"}, None, "vi"),
+        ({"en"}, "vi", None),
+        ({"en"}, "en", "en"),
+    ],
+)
+def test_language_choice_is_vietnamese_first(
+    available: set[str], preferred: str | None, expected: str
+) -> None:
+    assert choose_language(available, preferred) == expected
+
+
+def test_packaged_defaults_parse_and_render_with_their_documented_variables() -> None:
+    defaults = rendering.default_templates()
+    keys = {t.key for t in defaults}
+    assert {"account_created", "password_reset", "announcement", "dossier_status_changed"} <= keys
+    variables: dict[str, dict[str, object]] = {
+        "account_created": {"full_name": "Nguyễn Văn An", "username": "an", "login_url": "http://x/login"},
+        "password_reset": {"full_name": "An", "reset_url": "http://x/r", "expires_minutes": 30},
+        "announcement": {"title": "Cắt điện", "content": "Phường Hoàn Kiếm, 8h–11h"},
+        "dossier_status_changed": {
+            "dossier_code": "HN-1",
+            "procedure_name": "Cấp phép",
+            "status_label": "Xong",
+        },
+    }
+    for template in defaults:
+        assert template.language in {"vi", "en"}
+        out = render(template, variables[template.key])
+        assert out.body.strip()
+    every_vi = {(t.key, t.channel) for t in defaults if t.language == "vi"}
+    every = {(t.key, t.channel) for t in defaults}
+    assert every == every_vi, "every packaged template needs a Vietnamese version"
+
+
+def test_parse_defaults_refuses_unknown_languages() -> None:
+    with pytest.raises(ValueError, match="language"):
+        rendering.parse_defaults("x", '[email.fr]\nbody = "Bonjour"\n')
