@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from thanglong.core.models import OutboxMessage
 from thanglong.core.platform import Platform
@@ -43,20 +45,25 @@ def envelope(message: OutboxMessage) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _pending_batch(session: Session, batch: int) -> Sequence[OutboxMessage]:
+    """Lock the oldest undispatched messages (SKIP LOCKED on PostgreSQL; SQLite serialises writers)."""
+    return (
+        session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.dispatched_at.is_(None))
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+        .scalars()
+        .all()
+    )
+
+
 def _record_failure(platform: Platform, error: str, batch: int) -> int:
     """Count a failed attempt on the oldest pending messages when the broker cannot be reached."""
     with platform.uow() as uow:
-        rows = (
-            uow.session.execute(
-                select(OutboxMessage)
-                .where(OutboxMessage.dispatched_at.is_(None))
-                .order_by(OutboxMessage.created_at, OutboxMessage.id)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-            .scalars()
-            .all()
-        )
+        rows = _pending_batch(uow.session, batch)
         for row in rows:
             row.attempts += 1
             row.last_error = error[:MAX_ERROR_CHARS]
@@ -76,19 +83,7 @@ def relay_outbox(platform: Platform, publisher: MqttPublisher, *, batch: int = 1
     failed = 0
     error: str | None = None
     with platform.uow() as uow:
-        # SKIP LOCKED lets several workers share the outbox on PostgreSQL; SQLite ignores it and
-        # serialises writers with BEGIN IMMEDIATE instead.
-        rows = (
-            uow.session.execute(
-                select(OutboxMessage)
-                .where(OutboxMessage.dispatched_at.is_(None))
-                .order_by(OutboxMessage.created_at, OutboxMessage.id)
-                .limit(batch)
-                .with_for_update(skip_locked=True)
-            )
-            .scalars()
-            .all()
-        )
+        rows = _pending_batch(uow.session, batch)
         for row in rows:
             row.attempts += 1
             try:

@@ -44,18 +44,7 @@ class UserOut(BaseModel):
     @classmethod
     def of(cls, dto: UserDTO) -> UserOut:
         """Build from a DTO."""
-        return cls(
-            id=dto.id,
-            username=dto.username,
-            full_name=dto.full_name,
-            email=dto.email,
-            phone=dto.phone,
-            language=dto.language,
-            is_active=dto.is_active,
-            agency_id=dto.agency_id,
-            roles=list(dto.roles),
-            created_at=dto.created_at,
-        )
+        return cls.model_validate(dto, from_attributes=True)
 
 
 class AgencyCreate(BaseModel):
