@@ -11,9 +11,10 @@ import json
 import re
 import secrets
 import uuid
-from collections.abc import MutableMapping
+from collections.abc import Coroutine, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fastapi import APIRouter, FastAPI, params
@@ -36,6 +37,19 @@ from thanglong.web.context import (
     ShellContext,
     route_requirements,
 )
+
+T = TypeVar("T")
+
+
+def run_in_fresh_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine on a new event loop in its own thread.
+
+    Playwright's sync API (the browser tests) keeps a loop running in the main thread of a test
+    worker, so asyncio.run() there would refuse to start.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 
 GUARD_CODES = {"not_authenticated", "forbidden", "csrf_failed", "bad_api_key", "bad_authorization"}
 # A handler that streams (server-sent events, long polls) never finishes; its status is enough.
@@ -261,7 +275,7 @@ def test_every_route_answers_each_caller_as_its_guard_says(platform: Platform) -
                         problems.append(problem)
                     checked += 1
 
-    asyncio.run(walk())
+    run_in_fresh_loop(walk())
     assert not problems, "\n".join(problems)
     assert checked >= len(routes) * len(callers)
 
@@ -287,7 +301,7 @@ def test_guard_verdicts_of_known_routes(platform: Platform) -> None:
             await get(anonymous, "/admin/users", accept_json=False),
         ]
 
-    anon, cit, adm, page = asyncio.run(run())
+    anon, cit, adm, page = run_in_fresh_loop(run())
     assert (anon.status, anon.code()) == (401, "not_authenticated")
     assert (cit.status, cit.code()) == (403, "forbidden")
     assert adm.status == 200 and isinstance(json.loads(adm.body), list)
