@@ -390,6 +390,10 @@ class WorkingCalendar:
             )
         return date.fromordinal(self._working[position])
 
+    def working_ordinals(self) -> tuple[int, ...]:
+        """Return the sorted ordinals (date.toordinal) of every working day of the range, read-only."""
+        return tuple(self._working)
+
     def next_working_day(self, day: date) -> date:
         """Return the first working day strictly after a day."""
         return self.add_working_days(day, 1)

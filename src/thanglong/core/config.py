@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "dev-secret-change-me"  # noqa: S105 - the placeholder that production refuses
 
-DEFAULT_DOMAINS = ("identity", "notify")
+DEFAULT_DOMAINS = ("identity", "notify", "payments", "procedures")
 
 
 def default_data_dir() -> Path:

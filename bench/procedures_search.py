@@ -1,0 +1,95 @@
+"""Benchmark catalogue search() against a plain substring scan over the same catalogue, same queries.
+
+Run: .venv/bin/python bench/procedures_search.py [--queries 100] [--repeats 5] [--seed 2026]
+
+Queries are everyday phrasings from the catalogue's keywords, half of them with diacritics removed.
+The query-embedding cache is cleared before every run, so "cold" figures include one e5 inference per
+query; "warm" repeats the same queries with the cache filled, as a busy portal would see them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+from thanglong.domains.procedures import search as engine
+from thanglong.domains.procedures.catalogue import ProcedureSpec, load_catalogue
+from thanglong.domains.procedures.search import fold
+
+
+def make_queries(specs: Sequence[ProcedureSpec], count: int, seed: int) -> list[str]:
+    """Pick keyword phrasings at random, removing diacritics from every other one."""
+    pool = [keyword for spec in specs for keyword in spec.keywords]
+    rng = random.Random(seed)
+    picked = [rng.choice(pool) for _ in range(count)]
+    return [fold(q) if i % 2 else q for i, q in enumerate(picked)]
+
+
+def substring_baseline(specs: Sequence[ProcedureSpec]) -> Callable[[str], list[str]]:
+    """Build the baseline: codes whose folded name or keywords contain the folded query."""
+    haystacks = [(spec.code, fold(" | ".join([spec.name, *spec.keywords]))) for spec in specs]
+
+    def find(query: str) -> list[str]:
+        needle = fold(query)
+        return [code for code, text in haystacks if needle in text][:10]
+
+    return find
+
+
+def median_qps(fn: Callable[[str], object], queries: Sequence[str], repeats: int, *, cold: bool) -> float:
+    """Return the median queries per second over repeats."""
+    rates = []
+    for _ in range(repeats):
+        if cold:
+            engine._cached_query_text.cache_clear()
+        start = time.perf_counter()
+        for query in queries:
+            fn(query)
+        rates.append(len(queries) / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def main() -> None:
+    """Print queries per second of search() (cold, warm, lexical only) beside the substring baseline."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    specs = load_catalogue()
+    queries = make_queries(specs, args.queries, args.seed)
+    start = time.perf_counter()
+    index = engine.get_index()
+    build = time.perf_counter() - start
+    lexical_only = engine.SearchIndex(specs)
+    baseline = substring_baseline(specs)
+
+    baseline_hits = sum(1 for q in queries if baseline(q))
+    print(f"catalogue: {len(specs)} procedures, {len(queries)} queries, median of {args.repeats} runs")
+    print(f"index build (first use, semantic={index.semantic}): {build:.2f} s")
+    rows = [
+        ("substring scan (baseline)", median_qps(baseline, queries, args.repeats, cold=False)),
+        (
+            "search(), lexical only",
+            median_qps(lambda q: lexical_only.search(q, 10), queries, args.repeats, cold=False),
+        ),
+        (
+            "search(), fused, cold embeddings",
+            median_qps(lambda q: index.search(q, 10), queries, args.repeats, cold=True),
+        ),
+        (
+            "search(), fused, warm cache",
+            median_qps(lambda q: index.search(q, 10), queries, args.repeats, cold=False),
+        ),
+    ]
+    for label, qps in rows:
+        print(f"{label:<36} {qps:>10.0f} queries/s   {1000 / qps:8.3f} ms/query")
+    print(f"baseline answered {baseline_hits}/{len(queries)} queries at all (exact phrase only)")
+
+
+if __name__ == "__main__":
+    main()

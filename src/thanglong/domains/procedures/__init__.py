@@ -1,0 +1,5 @@
+"""Online public services: catalogue, dossiers, statutory clock, results, statistics."""
+
+from thanglong.domains.procedures.manifest import MANIFEST
+
+__all__ = ["MANIFEST"]

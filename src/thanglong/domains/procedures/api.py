@@ -1,0 +1,26 @@
+"""What other domains may use of procedures: dossier status by code and counts for statistics."""
+
+from __future__ import annotations
+
+import uuid
+
+from thanglong.core.errors import NotFound
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures import services
+from thanglong.domains.procedures.services import DossierDTO
+from thanglong.domains.procedures.states import DossierStatus
+
+__all__ = ["DossierDTO", "DossierStatus", "count_by_status", "dossier_status"]
+
+
+def dossier_status(uow: UnitOfWork, code: str) -> DossierStatus | None:
+    """Return the status of a dossier by its code, or None when no dossier has it."""
+    try:
+        return services.get_dossier(uow, code).status
+    except NotFound:
+        return None
+
+
+def count_by_status(uow: UnitOfWork, *, agency_id: uuid.UUID | None = None) -> dict[DossierStatus, int]:
+    """Count dossiers per status, of one receiving agency or all."""
+    return services.count_by_status(uow, agency_id=agency_id)

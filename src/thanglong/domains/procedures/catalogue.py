@@ -1,0 +1,189 @@
+"""Load and validate the shipped catalogue of administrative procedures."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+LEVELS = frozenset({"tinh", "xa", "lien_thong"})
+SERVICE_LEVELS = frozenset({"toan_trinh", "mot_phan"})
+TIME_UNITS = frozenset({"working_days", "working_hours"})
+CLOCK_POLICIES = frozenset({"continue", "reset"})
+CODE_PATTERN = re.compile(r"^\d\.\d{6}$")
+CATALOGUE_FILE = "catalogue.json"
+
+
+class CatalogueError(ValueError):
+    """Raised when the shipped catalogue file is malformed."""
+
+
+@dataclass(frozen=True)
+class Fee:
+    """One fee or charge of a procedure, in whole đồng."""
+
+    name: str
+    amount_vnd: int
+
+
+@dataclass(frozen=True)
+class RequiredDocument:
+    """One document the applicant must (or may) attach."""
+
+    name: str
+    copies: int
+    required: bool
+
+
+@dataclass(frozen=True)
+class ProcedureSpec:
+    """One administrative procedure as published in the national catalogue."""
+
+    code: str
+    name: str
+    sector: str
+    level: str
+    service_level: str
+    competent_agency: str
+    receiving_agency: str
+    legal_basis: tuple[str, ...]
+    time_unit: str
+    time_amount: int
+    fees: tuple[Fee, ...]
+    documents: tuple[RequiredDocument, ...]
+    eform: dict[str, Any]
+    keywords: tuple[str, ...]
+    effective_from: date
+    clock_policy: str
+    source: str
+
+    @property
+    def total_fee_vnd(self) -> int:
+        """Return the sum of all fees; a rough figure, some fees are alternatives."""
+        return sum(fee.amount_vnd for fee in self.fees)
+
+    @property
+    def verified(self) -> bool:
+        """Return whether the entry's source is marked as checked."""
+        return not self.source.startswith("unverified")
+
+
+def _require(condition: bool, code: str, message: str) -> None:
+    if not condition:
+        raise CatalogueError(f"{code}: {message}")
+
+
+def _text(raw: dict[str, Any], key: str, code: str) -> str:
+    value = raw.get(key)
+    _require(isinstance(value, str) and value.strip() != "", code, f"'{key}' must be a non-empty string")
+    return str(value)
+
+
+def _integer(value: object, code: str, minimum: int, message: str) -> int:
+    # bool is an int subclass; a fee of True is a data error, not 1 đồng.
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise CatalogueError(f"{code}: {message}")
+    return value
+
+
+def parse_entry(raw: dict[str, Any]) -> ProcedureSpec:
+    """Validate one raw catalogue entry and build its spec."""
+    raw_code = raw.get("code")
+    code = raw_code if isinstance(raw_code, str) else str(raw_code)
+    _require(
+        isinstance(raw_code, str) and bool(CODE_PATTERN.match(code)), code, "code must look like d.dddddd"
+    )
+    level = _text(raw, "level", code)
+    _require(level in LEVELS, code, f"unknown level {level!r}")
+    service_level = _text(raw, "service_level", code)
+    _require(service_level in SERVICE_LEVELS, code, f"unknown service level {service_level!r}")
+    time_unit = _text(raw, "time_unit", code)
+    _require(time_unit in TIME_UNITS, code, f"unknown time unit {time_unit!r}")
+    amount = _integer(raw.get("time_amount"), code, 1, "time_amount must be a positive integer")
+    policy = _text(raw, "clock_policy", code)
+    _require(policy in CLOCK_POLICIES, code, f"unknown clock policy {policy!r}")
+    fees: list[Fee] = []
+    for fee in raw.get("fees", []):
+        value = _integer(fee.get("amount_vnd"), code, 0, "fees must be non-negative integers of đồng")
+        fees.append(Fee(name=_text(fee, "name", code), amount_vnd=value))
+    documents: list[RequiredDocument] = []
+    for doc in raw.get("documents", []):
+        copies = _integer(doc.get("copies"), code, 1, "document copies must be a positive integer")
+        _require(isinstance(doc.get("required"), bool), code, "document 'required' must be a boolean")
+        documents.append(
+            RequiredDocument(name=_text(doc, "name", code), copies=copies, required=doc["required"])
+        )
+    eform = raw.get("eform")
+    if not isinstance(eform, dict):
+        raise CatalogueError(f"{code}: eform must be a JSON object")
+    try:
+        Draft202012Validator.check_schema(eform)
+    except SchemaError as exc:
+        raise CatalogueError(f"{code}: eform is not a valid JSON Schema: {exc.message}") from exc
+    _require(eform.get("type") == "object" and "properties" in eform, code, "eform must describe an object")
+    legal = raw.get("legal_basis", [])
+    _require(isinstance(legal, list) and len(legal) > 0, code, "legal_basis must list at least one document")
+    keywords = raw.get("keywords", [])
+    _require(isinstance(keywords, list) and all(isinstance(k, str) for k in keywords), code, "bad keywords")
+    try:
+        effective = date.fromisoformat(_text(raw, "effective_from", code))
+    except ValueError as exc:
+        raise CatalogueError(f"{code}: effective_from is not an ISO date") from exc
+    return ProcedureSpec(
+        code=code,
+        name=_text(raw, "name", code),
+        sector=_text(raw, "sector", code),
+        level=level,
+        service_level=service_level,
+        competent_agency=_text(raw, "competent_agency", code),
+        receiving_agency=_text(raw, "receiving_agency", code),
+        legal_basis=tuple(str(item) for item in legal),
+        time_unit=time_unit,
+        time_amount=amount,
+        fees=tuple(fees),
+        documents=tuple(documents),
+        eform=eform,
+        keywords=tuple(keywords),
+        effective_from=effective,
+        clock_policy=policy,
+        source=_text(raw, "source", code),
+    )
+
+
+def parse_catalogue(document: dict[str, Any]) -> tuple[ProcedureSpec, ...]:
+    """Validate a whole catalogue document and return its specs in file order."""
+    entries = document.get("procedures")
+    if not isinstance(entries, list) or not entries:
+        raise CatalogueError("catalogue: 'procedures' must be a non-empty list")
+    specs = tuple(parse_entry(entry) for entry in entries)
+    seen: set[tuple[str, date]] = set()
+    for spec in specs:
+        key = (spec.code, spec.effective_from)
+        if key in seen:
+            raise CatalogueError(f"{spec.code}: duplicate version effective {spec.effective_from}")
+        seen.add(key)
+    return specs
+
+
+@lru_cache(maxsize=1)
+def load_catalogue() -> tuple[ProcedureSpec, ...]:
+    """Return the shipped catalogue, validated; read once per process."""
+    text = resources.files("thanglong.domains.procedures").joinpath("data", CATALOGUE_FILE).read_text("utf-8")
+    return parse_catalogue(json.loads(text))
+
+
+def get_procedure(code: str, on: date | None = None) -> ProcedureSpec | None:
+    """Return the version of a procedure in force on a date (latest when no date), or None."""
+    versions = sorted(
+        (spec for spec in load_catalogue() if spec.code == code), key=lambda spec: spec.effective_from
+    )
+    if on is not None:
+        versions = [spec for spec in versions if spec.effective_from <= on]
+    return versions[-1] if versions else None

@@ -1,0 +1,43 @@
+"""Events of the procedures domain."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from thanglong.core.bus import Event
+
+
+@dataclass(frozen=True)
+class CatalogueLoaded(Event):
+    """The shipped catalogue was loaded into the tables."""
+
+    created: int
+    updated: int
+
+
+@dataclass(frozen=True)
+class DossierSubmitted(Event):
+    """An applicant filed a dossier (status 1, not yet received)."""
+
+    dossier_id: uuid.UUID
+    procedure_code: str
+    receiving_agency_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class DossierStatusChanged(Event):
+    """A dossier moved between statuses (or was acted on in place); the DVCQG sync reads these."""
+
+    # Written to the outbox too: the national-portal sync adapter runs in the worker.
+    external: ClassVar[bool] = True
+
+    dossier_id: uuid.UUID
+    code: str | None
+    action: str
+    old_status: str
+    new_status: str
+    dvcqg_status: int
+    at: datetime

@@ -1,0 +1,141 @@
+"""Procedures tables: catalogue with versions, dossiers, control-slip steps, sequences, attachments."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from thanglong.core.db import Base, UUIDPrimaryKey
+
+
+class Procedure(UUIDPrimaryKey, Base):
+    """An administrative procedure of the national catalogue (e.g. 1.001612)."""
+
+    __tablename__ = "procedures_procedure"
+
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(500))
+    sector: Mapped[str] = mapped_column(String(200), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    service_level: Mapped[str] = mapped_column(String(20))
+    competent_agency: Mapped[str] = mapped_column(String(300))
+    receiving_agency: Mapped[str] = mapped_column(String(300))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime]
+
+
+class ProcedureVersion(UUIDPrimaryKey, Base):
+    """The rules of a procedure in force from a date; a dossier is pinned to one version."""
+
+    __tablename__ = "procedures_procedure_version"
+    __table_args__ = (
+        UniqueConstraint(
+            "procedure_id", "effective_from", name="uq_procedures_procedure_version_procedure_id"
+        ),
+    )
+
+    procedure_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_procedure.id", ondelete="CASCADE"), index=True
+    )
+    effective_from: Mapped[date] = mapped_column(Date)
+    time_unit: Mapped[str] = mapped_column(String(20))
+    time_amount: Mapped[int] = mapped_column(Integer)
+    fees: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    eform: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list)
+    clock_policy: Mapped[str] = mapped_column(String(10), default="continue")
+    created_at: Mapped[datetime]
+
+
+class Dossier(UUIDPrimaryKey, Base):
+    """One application for one procedure, from filing to returned result."""
+
+    __tablename__ = "procedures_dossier"
+    __table_args__ = (
+        Index("ix_procedures_dossier_queue", "receiving_agency_id", "status"),
+        Index("ix_procedures_dossier_competent", "competent_agency_id", "status"),
+    )
+
+    # Filled at receipt; a dossier filed online has no code until an officer receives it.
+    code: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    procedure_version_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_procedure_version.id", ondelete="RESTRICT"), index=True
+    )
+    # Plain columns: users and agencies belong to the identity domain.
+    applicant_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    receiving_agency_id: Mapped[uuid.UUID]
+    competent_agency_id: Mapped[uuid.UUID]
+    assigned_officer_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    status: Mapped[str] = mapped_column(String(30))
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    delivery: Mapped[str] = mapped_column(String(10), default="online")
+    submitted_at: Mapped[datetime]
+    received_at: Mapped[datetime | None] = mapped_column(default=None)
+    effective_receipt_at: Mapped[datetime | None] = mapped_column(default=None)
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    paused_at: Mapped[datetime | None] = mapped_column(default=None)
+    pauses: Mapped[list[list[str | None]]] = mapped_column(JSON, default=list)
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0)
+    reschedule_count: Mapped[int] = mapped_column(Integer, default=0)
+    extension_working_days: Mapped[int] = mapped_column(Integer, default=0)
+    paid: Mapped[bool] = mapped_column(default=False)
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime]
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012 - SQLAlchemy's declarative hook
+
+
+class DossierStep(UUIDPrimaryKey, Base):
+    """One line of the process control slip: who held the dossier, from when to when, how it ended."""
+
+    __tablename__ = "procedures_dossier_step"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_dossier.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(30))
+    holder_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    holder_agency_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    actor: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    outcome: Mapped[str | None] = mapped_column(String(10), default=None)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class DossierSequence(Base):
+    """The last dossier number an agency gave on a day (locked row: codes never repeat)."""
+
+    __tablename__ = "procedures_dossier_sequence"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Attachment(UUIDPrimaryKey, Base):
+    """A file attached to a dossier, stored by the SHA-256 of its content."""
+
+    __tablename__ = "procedures_attachment"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_dossier.id", ondelete="CASCADE"), index=True
+    )
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(30), default="application")
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]

@@ -1,0 +1,540 @@
+"""Dossier use cases: file, receive, process along the DVCQG statuses, and return the result."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from thanglong.core import audit
+from thanglong.core.calendar import WorkingCalendar
+from thanglong.core.calendar_store import load_calendar
+from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures import clock
+from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
+from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
+from thanglong.domains.procedures.services_catalogue import get_procedure
+from thanglong.domains.procedures.services_effects import EFFECTS, Step, no_effect, validate_form
+from thanglong.domains.procedures.states import (
+    FINAL_STATUSES,
+    DossierAction,
+    DossierStatus,
+    TransitionContext,
+    allowed_actions,
+    parse_action,
+    transition,
+)
+
+logger = logging.getLogger(__name__)
+
+OBJECT_TYPE = "procedures_dossier"
+DELIVERY_METHODS = ("online", "counter", "post")
+PAYMENT_PURPOSE = "procedures.dossier"
+NOTE_MAX = 2000
+SYSTEM = Principal(kind="system", name=SYSTEM_ACTOR)
+
+
+@dataclass(frozen=True)
+class DossierDTO:
+    """A dossier as other code sees it."""
+
+    id: uuid.UUID
+    code: str | None
+    procedure_code: str
+    procedure_name: str
+    procedure_version_id: uuid.UUID
+    applicant_id: uuid.UUID | None
+    receiving_agency_id: uuid.UUID
+    competent_agency_id: uuid.UUID
+    assigned_officer_id: uuid.UUID | None
+    status: DossierStatus
+    form_data: dict[str, Any]
+    delivery: str
+    submitted_at: datetime
+    received_at: datetime | None
+    effective_receipt_at: datetime | None
+    due_at: datetime | None
+    paused_at: datetime | None
+    finished_at: datetime | None
+    supplement_count: int
+    reschedule_count: int
+    paid: bool
+    version_id: int
+
+    def public_view(self) -> dict[str, Any]:
+        """Return what anyone holding the code may see: no names, no form data."""
+        return {
+            "code": self.code,
+            "procedure_code": self.procedure_code,
+            "procedure_name": self.procedure_name,
+            "status": self.status.value,
+            "status_label": self.status.label_vi,
+            "status_label_en": self.status.label_en,
+            "dvcqg_status": self.status.dvcqg_code,
+            "received_at": self.received_at.isoformat() if self.received_at else None,
+            "due_at": self.due_at.isoformat() if self.due_at else None,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+        }
+
+
+@dataclass(frozen=True)
+class StepDTO:
+    """One line of the process control slip."""
+
+    seq: int
+    action: str
+    status: str
+    holder_id: uuid.UUID | None
+    holder_agency_id: uuid.UUID | None
+    actor: str
+    started_at: datetime
+    ended_at: datetime | None
+    due_at: datetime | None
+    outcome: str | None
+    note: str
+
+
+def to_dto(session: Any, row: Dossier) -> DossierDTO:
+    """Build the DTO of a dossier row."""
+    version = session.get(ProcedureVersion, row.procedure_version_id)
+    proc = session.get(Procedure, version.procedure_id) if version else None
+    return DossierDTO(
+        id=row.id,
+        code=row.code,
+        procedure_code=proc.code if proc else "",
+        procedure_name=proc.name if proc else "",
+        procedure_version_id=row.procedure_version_id,
+        applicant_id=row.applicant_id,
+        receiving_agency_id=row.receiving_agency_id,
+        competent_agency_id=row.competent_agency_id,
+        assigned_officer_id=row.assigned_officer_id,
+        status=DossierStatus(row.status),
+        form_data=dict(row.form_data),
+        delivery=row.delivery,
+        submitted_at=row.submitted_at,
+        received_at=row.received_at,
+        effective_receipt_at=row.effective_receipt_at,
+        due_at=row.due_at,
+        paused_at=row.paused_at,
+        finished_at=row.finished_at,
+        supplement_count=row.supplement_count,
+        reschedule_count=row.reschedule_count,
+        paid=row.paid,
+        version_id=row.version_id,
+    )
+
+
+def _snapshot(row: Dossier) -> dict[str, Any]:
+    return {
+        "code": row.code,
+        "status": row.status,
+        "assigned_officer_id": str(row.assigned_officer_id) if row.assigned_officer_id else None,
+        "due_at": row.due_at.isoformat() if row.due_at else None,
+        "supplement_count": row.supplement_count,
+        "reschedule_count": row.reschedule_count,
+        "paid": row.paid,
+        "version_id": row.version_id,
+    }
+
+
+def dossier_not_found(ref: str) -> NotFound:
+    """Return the error for a dossier reference that matches nothing."""
+    return NotFound(
+        "dossier_not_found",
+        f"Không tìm thấy hồ sơ {ref}.",
+        f"Dossier {ref} not found.",
+        dossier=ref[:64],
+    )
+
+
+def _find_row(uow: UnitOfWork, ref: str | uuid.UUID) -> Dossier:
+    session = uow.session
+    row: Dossier | None
+    if isinstance(ref, uuid.UUID):
+        row = session.get(Dossier, ref)
+    else:
+        text = ref.strip()
+        try:
+            row = session.get(Dossier, uuid.UUID(text))
+        except ValueError:
+            row = session.scalar(select(Dossier).where(Dossier.code == text.upper()))
+    if row is None:
+        raise dossier_not_found(str(ref))
+    return row
+
+
+def actor_of(principal: Principal) -> str:
+    """Return the audit actor string of a principal (the platform itself is "system")."""
+    return SYSTEM_ACTOR if principal.kind == "system" else principal.actor
+
+
+def _is_staff(principal: Principal) -> bool:
+    return principal.kind == "system" or Role.ADMINISTRATOR in principal.roles
+
+
+def can_view(principal: Principal, dossier: DossierDTO | Dossier) -> bool:
+    """Tell whether a principal may see a dossier in full (applicant, its agencies' staff, admin)."""
+    if _is_staff(principal):
+        return True
+    if principal.id is not None and principal.id == dossier.applicant_id:
+        return True
+    return principal.can("procedures.dossier.process") and principal.agency_id in (
+        dossier.receiving_agency_id,
+        dossier.competent_agency_id,
+    )
+
+
+def _check_scope(principal: Principal, row: Dossier, action: DossierAction) -> None:
+    if _is_staff(principal):
+        return
+    if action in (DossierAction.WITHDRAW, DossierAction.SUPPLEMENT) and principal.id == row.applicant_id:
+        return
+    if principal.agency_id is not None and principal.agency_id in (
+        row.receiving_agency_id,
+        row.competent_agency_id,
+    ):
+        return
+    raise Forbidden(
+        "dossier_out_of_scope",
+        "Hồ sơ không thuộc cơ quan của bạn.",
+        "The dossier does not belong to your agency.",
+    )
+
+
+def get_dossier(uow: UnitOfWork, ref: str | uuid.UUID, *, principal: Principal | None = None) -> DossierDTO:
+    """Return a dossier by id or code; with a principal, only if they may see it (else 404)."""
+    row = _find_row(uow, ref)
+    if principal is not None and not can_view(principal, row):
+        # Someone else's dossier answers like a missing one: codes must not reveal who filed what.
+        raise dossier_not_found(str(ref))
+    return to_dto(uow.session, row)
+
+
+def control_slip(uow: UnitOfWork, dossier_id: uuid.UUID) -> list[StepDTO]:
+    """Return the process control slip of a dossier, in order."""
+    rows = uow.session.scalars(
+        select(DossierStep).where(DossierStep.dossier_id == dossier_id).order_by(DossierStep.seq)
+    )
+    return [
+        StepDTO(
+            r.seq,
+            r.action,
+            r.status,
+            r.holder_id,
+            r.holder_agency_id,
+            r.actor,
+            r.started_at,
+            r.ended_at,
+            r.due_at,
+            r.outcome,
+            r.note,
+        )
+        for r in rows
+    ]
+
+
+def _clean_note(note: str) -> str:
+    text = note.strip()
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(
+            "note_too_long",
+            f"Ghi chú dài quá {NOTE_MAX} ký tự.",
+            f"The note is longer than {NOTE_MAX} characters.",
+        )
+    return text
+
+
+def _add_step(
+    uow: UnitOfWork,
+    row: Dossier,
+    *,
+    action: str,
+    actor: str,
+    holder_id: uuid.UUID | None,
+    holder_agency_id: uuid.UUID | None,
+    note: str = "",
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Close the open step of the slip (early / on time / late) and open the next one."""
+    session = uow.session
+    now = uow.clock()
+    last = session.scalar(
+        select(DossierStep).where(DossierStep.dossier_id == row.id).order_by(DossierStep.seq.desc()).limit(1)
+    )
+    if last is not None and last.ended_at is None:
+        last.ended_at = now
+        if last.due_at is not None:
+            cal = calendar or load_calendar(uow)
+            last.outcome = clock.due_status(last.due_at, now=now, calendar=cal, finished_at=now).value
+    status = DossierStatus(row.status)
+    step = DossierStep(
+        dossier_id=row.id,
+        seq=(last.seq + 1) if last else 1,
+        action=action,
+        status=status.value,
+        holder_id=holder_id,
+        holder_agency_id=holder_agency_id,
+        actor=actor,
+        started_at=now,
+        due_at=row.due_at,
+        note=note,
+    )
+    if status in FINAL_STATUSES:
+        # A final status ends the slip: the last line records who closed it, already ended.
+        step.ended_at = now
+    session.add(step)
+
+
+def submit_dossier(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    procedure_code: str,
+    receiving_agency_id: uuid.UUID,
+    form_data: dict[str, Any],
+    competent_agency_id: uuid.UUID | None = None,
+    delivery: str = "online",
+    source_ip: str | None = None,
+) -> DossierDTO:
+    """File a dossier on the version in force today (status 1, Mới đăng ký); audited; commits."""
+    if delivery not in DELIVERY_METHODS:
+        raise InvalidInput(
+            "invalid_delivery",
+            "Hình thức nhận kết quả phải là online, counter hoặc post.",
+            "The delivery method must be online, counter or post.",
+        )
+    if not isinstance(form_data, dict):
+        raise InvalidInput(
+            "invalid_form", "Tờ khai phải là một đối tượng JSON.", "The form must be a JSON object."
+        )
+    procedure = get_procedure(uow, procedure_code)
+    for agency_id in {receiving_agency_id, competent_agency_id or receiving_agency_id}:
+        if identity.get_agency(uow, agency_id) is None:
+            raise NotFound(
+                "agency_not_found",
+                "Không tìm thấy cơ quan tiếp nhận/giải quyết.",
+                "The receiving or competent agency does not exist.",
+                agency_id=str(agency_id),
+            )
+    validate_form(procedure.eform, form_data)
+    now = uow.clock()
+    row = Dossier(
+        procedure_version_id=procedure.version_id,
+        applicant_id=principal.id if principal.kind == "user" else None,
+        receiving_agency_id=receiving_agency_id,
+        competent_agency_id=competent_agency_id or receiving_agency_id,
+        status=DossierStatus.NEW.value,
+        form_data=form_data,
+        delivery=delivery,
+        submitted_at=now,
+        updated_at=now,
+        pauses=[],
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    _add_step(
+        uow,
+        row,
+        action="submit",
+        actor=actor_of(principal),
+        holder_id=None,
+        holder_agency_id=receiving_agency_id,
+    )
+    audit.record(
+        uow,
+        actor=actor_of(principal),
+        action="procedures.dossier.submitted",
+        object_type=OBJECT_TYPE,
+        object_id=str(row.id),
+        after={**_snapshot(row), "procedure_code": procedure.code},
+        source_ip=source_ip,
+    )
+    uow.emit(DossierSubmitted(row.id, procedure.code, receiving_agency_id))
+    dto = to_dto(uow.session, row)
+    uow.commit()
+    return dto
+
+
+def apply_action(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    ref: str | uuid.UUID,
+    action: DossierAction | str,
+    note: str = "",
+    officer_id: uuid.UUID | None = None,
+    extension_working_days: int = 0,
+    form_data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    code_format: CodeFormat = DEFAULT_FORMAT,
+    source_ip: str | None = None,
+) -> Dossier:
+    """Apply one action to a dossier in the caller's transaction (no commit); return the row."""
+    act_ = action if isinstance(action, DossierAction) else parse_action(action)
+    note = _clean_note(note)
+    row = _find_row(uow, ref)
+    if expected_version is not None and expected_version != row.version_id:
+        raise _stale()
+    _check_scope(principal, row, act_)
+    old = DossierStatus(row.status)
+    context = TransitionContext(
+        permissions=None if principal.kind == "system" else principal.permissions,
+        supplement_count=row.supplement_count,
+        reschedule_count=row.reschedule_count,
+        received=row.received_at is not None,
+    )
+    new = transition(old, act_, context=context)
+    before = _snapshot(row)
+    now = uow.clock()
+    session = uow.session
+    version = session.get(ProcedureVersion, row.procedure_version_id)
+    if version is None:
+        raise NotFound(
+            "procedure_version_not_found", "Không tìm thấy phiên bản thủ tục.", "Version not found."
+        )
+    calendar = load_calendar(uow)
+    step = Step(
+        uow,
+        row,
+        version,
+        calendar,
+        now,
+        principal,
+        officer_id,
+        extension_working_days,
+        form_data,
+        code_format,
+    )
+    try:
+        holder_id, holder_agency = EFFECTS.get(act_, no_effect)(step)
+        if new in FINAL_STATUSES and row.finished_at is None:
+            row.finished_at = now
+        row.status = new.value
+        row.updated_at = now
+        if note:
+            row.note = note
+        session.flush()
+    except StaleDataError:
+        raise _stale() from None
+    _add_step(
+        uow,
+        row,
+        action=act_.value,
+        actor=actor_of(principal),
+        holder_id=holder_id,
+        holder_agency_id=holder_agency,
+        note=note,
+        calendar=calendar,
+    )
+    audit.record(
+        uow,
+        actor=actor_of(principal),
+        action=f"procedures.dossier.{act_.value}",
+        object_type=OBJECT_TYPE,
+        object_id=str(row.id),
+        before=before,
+        after={**_snapshot(row), "note": note} if note else _snapshot(row),
+        source_ip=source_ip,
+    )
+    uow.emit(DossierStatusChanged(row.id, row.code, act_.value, old.value, new.value, new.dvcqg_code, now))
+    return row
+
+
+def act(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    ref: str | uuid.UUID,
+    action: DossierAction | str,
+    note: str = "",
+    officer_id: uuid.UUID | None = None,
+    extension_working_days: int = 0,
+    form_data: dict[str, Any] | None = None,
+    expected_version: int | None = None,
+    code_format: CodeFormat = DEFAULT_FORMAT,
+    source_ip: str | None = None,
+) -> DossierDTO:
+    """Apply one action to a dossier along the legal paths; audited, on the slip; commits."""
+    row = apply_action(
+        uow,
+        principal=principal,
+        ref=ref,
+        action=action,
+        note=note,
+        officer_id=officer_id,
+        extension_working_days=extension_working_days,
+        form_data=form_data,
+        expected_version=expected_version,
+        code_format=code_format,
+        source_ip=source_ip,
+    )
+    dto = to_dto(uow.session, row)
+    uow.commit()
+    return dto
+
+
+def _stale() -> Conflict:
+    return Conflict(
+        "dossier_stale",
+        "Hồ sơ đã được người khác cập nhật. Hãy tải lại và thử lại.",
+        "The dossier was updated by someone else. Reload it and try again.",
+    )
+
+
+def available_actions(principal: Principal, dossier: DossierDTO) -> list[DossierAction]:
+    """Return what a principal may do to a dossier now."""
+    context = TransitionContext(
+        permissions=principal.permissions,
+        supplement_count=dossier.supplement_count,
+        reschedule_count=dossier.reschedule_count,
+        received=dossier.received_at is not None,
+    )
+    return allowed_actions(dossier.status, context)
+
+
+def work_queue(
+    uow: UnitOfWork,
+    *,
+    agency_id: uuid.UUID | None,
+    statuses: list[DossierStatus] | None = None,
+    limit: int = 200,
+) -> list[DossierDTO]:
+    """Return the open dossiers an agency receives or decides, oldest first (all agencies when None)."""
+    wanted = [s.value for s in (statuses or [s for s in DossierStatus if s not in FINAL_STATUSES])]
+    query = select(Dossier).where(Dossier.status.in_(wanted)).order_by(Dossier.submitted_at).limit(limit)
+    if agency_id is not None:
+        query = query.where(
+            (Dossier.receiving_agency_id == agency_id) | (Dossier.competent_agency_id == agency_id)
+        )
+    return [to_dto(uow.session, r) for r in uow.session.scalars(query)]
+
+
+def list_for_applicant(uow: UnitOfWork, applicant_id: uuid.UUID, limit: int = 200) -> list[DossierDTO]:
+    """Return an applicant's dossiers, newest first."""
+    rows = uow.session.scalars(
+        select(Dossier)
+        .where(Dossier.applicant_id == applicant_id)
+        .order_by(Dossier.submitted_at.desc())
+        .limit(limit)
+    )
+    return [to_dto(uow.session, r) for r in rows]
+
+
+def count_by_status(uow: UnitOfWork, *, agency_id: uuid.UUID | None = None) -> dict[DossierStatus, int]:
+    """Count dossiers per status (of one receiving agency, or all)."""
+    query = select(Dossier.status, func.count()).group_by(Dossier.status)
+    if agency_id is not None:
+        query = query.where(Dossier.receiving_agency_id == agency_id)
+    counts = dict.fromkeys(DossierStatus, 0)
+    for status, n in uow.session.execute(query):
+        counts[DossierStatus(status)] = int(n)
+    return counts

@@ -1,0 +1,193 @@
+"""What each dossier action does to the record beyond its status: clock, code, holder, form."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from thanglong.core.calendar import WorkingCalendar
+from thanglong.core.clock import to_hanoi
+from thanglong.core.errors import InvalidInput, NotFound
+from thanglong.core.security import Principal, Role
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures import clock, eform
+from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.models import Dossier, ProcedureVersion
+from thanglong.domains.procedures.services_sequences import next_number
+from thanglong.domains.procedures.states import DossierAction
+
+MAX_EXTENSION_DAYS = 30
+
+
+def validate_form(schema: dict[str, Any], data: dict[str, Any]) -> None:
+    """Raise InvalidInput with field-level messages when form data breaks the e-form schema."""
+    errors = eform.validate(schema, data)
+    if errors:
+        raise InvalidInput(
+            "invalid_form",
+            "Tờ khai chưa hợp lệ: " + "; ".join(f"{e.field}: {e.message_vi}" for e in errors[:10]),
+            "The form is not valid: " + "; ".join(f"{e.field}: {e.message_en}" for e in errors[:10]),
+            fields=[{"field": e.field, "message": e.message_vi, "message_en": e.message_en} for e in errors],
+        )
+
+
+def _pauses(row: Dossier) -> list[clock.Pause]:
+    out = []
+    for start, end in row.pauses:
+        out.append(
+            clock.Pause(
+                datetime.fromisoformat(str(start)), datetime.fromisoformat(end) if end is not None else None
+            )
+        )
+    return out
+
+
+def _recompute_due(row: Dossier, version: ProcedureVersion, calendar: WorkingCalendar, now: datetime) -> None:
+    if row.received_at is None:
+        return
+    row.due_at = clock.due_at(
+        row.received_at,
+        unit=version.time_unit,
+        amount=version.time_amount,
+        calendar=calendar,
+        pauses=_pauses(row),
+        policy=version.clock_policy,
+        extension_working_days=row.extension_working_days,
+        as_of=now,
+    )
+
+
+def _allocate_code(uow: UnitOfWork, row: Dossier, code_format: CodeFormat, day: date) -> str:
+    agency = identity.get_agency(uow, row.receiving_agency_id)
+    if agency is None:
+        raise NotFound("agency_not_found", "Không tìm thấy cơ quan tiếp nhận.", "Receiving agency not found.")
+    number = next_number(uow.session, row.receiving_agency_id, day)
+    return code_format.format(agency.code, day, number)
+
+
+Holders = tuple[uuid.UUID | None, uuid.UUID | None]
+
+
+@dataclass
+class Step:
+    """What an action's effect on the dossier needs."""
+
+    uow: UnitOfWork
+    row: Dossier
+    version: ProcedureVersion
+    calendar: WorkingCalendar
+    now: datetime
+    principal: Principal
+    officer_id: uuid.UUID | None
+    extension_working_days: int
+    form_data: dict[str, Any] | None
+    code_format: CodeFormat = DEFAULT_FORMAT
+
+
+def no_effect(step: Step) -> Holders:
+    return step.principal.id, step.principal.agency_id
+
+
+def _on_receive(step: Step) -> Holders:
+    row, now = step.row, step.now
+    row.received_at = now
+    row.effective_receipt_at = clock.effective_receipt(now, step.calendar)
+    row.code = _allocate_code(step.uow, row, step.code_format, to_hanoi(now).date())
+    row.assigned_officer_id = step.principal.id
+    _recompute_due(row, step.version, step.calendar, now)
+    return step.principal.id, row.receiving_agency_id
+
+
+def _on_assign(step: Step) -> Holders:
+    officer = _check_officer(step.uow, step.row, step.officer_id)
+    step.row.assigned_officer_id = officer
+    return officer, step.row.competent_agency_id
+
+
+def _on_wait(step: Step) -> Holders:
+    row = step.row
+    if row.received_at is not None:
+        row.paused_at = step.now
+        row.pauses = [*row.pauses, [step.now.isoformat(), None]]
+    return row.applicant_id, None
+
+
+def _on_request_supplement(step: Step) -> Holders:
+    step.row.supplement_count += 1
+    return _on_wait(step)
+
+
+def _on_resume(step: Step) -> Holders:
+    row = step.row
+    if row.paused_at is not None:
+        row.pauses = [*row.pauses[:-1], [row.pauses[-1][0], step.now.isoformat()]]
+        row.paused_at = None
+        _recompute_due(row, step.version, step.calendar, step.now)
+    return row.assigned_officer_id, row.receiving_agency_id
+
+
+def _on_supplement(step: Step) -> Holders:
+    if step.form_data is not None:
+        validate_form(step.version.eform, step.form_data)
+        step.row.form_data = step.form_data
+    return _on_resume(step)
+
+
+def _on_payment(step: Step) -> Holders:
+    step.row.paid = True
+    return _on_resume(step)
+
+
+def _on_reschedule(step: Step) -> Holders:
+    days = step.extension_working_days
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise InvalidInput(
+            "invalid_extension",
+            f"Số ngày gia hạn phải từ 1 đến {MAX_EXTENSION_DAYS} ngày làm việc.",
+            f"The extension must be 1 to {MAX_EXTENSION_DAYS} working days.",
+        )
+    row = step.row
+    row.reschedule_count += 1
+    row.extension_working_days += days
+    if row.paused_at is None:
+        _recompute_due(row, step.version, step.calendar, step.now)
+    return row.assigned_officer_id, row.competent_agency_id
+
+
+def _on_approve(step: Step) -> Holders:
+    # "Đã xử lý xong" is the moment the national indicators compare with the due date.
+    step.row.finished_at = step.now
+    return None, step.row.receiving_agency_id
+
+
+EFFECTS: dict[DossierAction, Any] = {
+    DossierAction.RECEIVE: _on_receive,
+    DossierAction.ASSIGN: _on_assign,
+    DossierAction.REQUEST_SUPPLEMENT: _on_request_supplement,
+    DossierAction.REQUEST_PAYMENT: _on_wait,
+    DossierAction.SUPPLEMENT: _on_supplement,
+    DossierAction.RECORD_PAYMENT: _on_payment,
+    DossierAction.RESCHEDULE: _on_reschedule,
+    DossierAction.APPROVE: _on_approve,
+}
+
+
+def _check_officer(uow: UnitOfWork, row: Dossier, officer_id: uuid.UUID | None) -> uuid.UUID:
+    if officer_id is None:
+        raise InvalidInput("officer_required", "Hãy chọn cán bộ xử lý.", "Choose the officer to assign.")
+    user = identity.get_user(uow, officer_id)
+    staff = {Role.OFFICER, Role.AGENCY_HEAD}
+    if user is None or not user.is_active or not staff & set(user.roles):
+        raise InvalidInput(
+            "invalid_officer", "Người được chuyển không phải cán bộ.", "The assignee is not an officer."
+        )
+    if user.agency_id not in (row.receiving_agency_id, row.competent_agency_id):
+        raise InvalidInput(
+            "officer_out_of_agency",
+            "Cán bộ được chuyển không thuộc cơ quan tiếp nhận hoặc giải quyết hồ sơ.",
+            "The assignee belongs to neither the receiving nor the competent agency.",
+        )
+    return user.id

@@ -1,0 +1,89 @@
+"""Fees of a dossier through the shared payments domain, and the reaction to a paid fee."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from thanglong.core.errors import Conflict, NotFound
+from thanglong.core.platform import Platform
+from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.payments import api as payments
+from thanglong.domains.procedures.services import (
+    SYSTEM,
+    DossierDTO,
+    actor_of,
+    apply_action,
+    to_dto,
+)
+from thanglong.domains.procedures.services_catalogue import get_version
+from thanglong.domains.procedures.states import DossierAction
+
+logger = logging.getLogger(__name__)
+
+PAYMENT_PURPOSE = "procedures.dossier"
+
+
+def request_payment(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    ref: str | uuid.UUID,
+    note: str = "",
+    expected_version: int | None = None,
+    source_ip: str | None = None,
+) -> tuple[DossierDTO, payments.PaymentDTO]:
+    """Ask the applicant to pay the fees of the pinned version (clock paused); one commit for both."""
+    row = apply_action(
+        uow,
+        principal=principal,
+        ref=ref,
+        action=DossierAction.REQUEST_PAYMENT,
+        note=note,
+        expected_version=expected_version,
+        source_ip=source_ip,
+    )
+    procedure = get_version(uow, row.procedure_version_id)
+    amount = procedure.total_fee_vnd
+    if amount <= 0:
+        raise Conflict(
+            "no_fee",
+            "Thủ tục này không thu phí, lệ phí.",
+            "This procedure charges no fee.",
+        )
+    dto = to_dto(uow.session, row)
+    # create_payment commits the caller's unit of work: the status change and the payment land together.
+    payment = payments.create_payment(
+        uow,
+        actor=actor_of(principal),
+        purpose=PAYMENT_PURPOSE,
+        reference=str(row.id),
+        amount_vnd=amount,
+        payer_user_id=row.applicant_id,
+        description=f"Phí, lệ phí hồ sơ {row.code or row.id}",
+        source_ip=source_ip,
+    )
+    return dto, payment
+
+
+def on_payment_succeeded(platform: Platform, event: payments.PaymentSucceeded) -> None:
+    """Resume the dossier a paid fee belongs to (clock restarts); ignore other purposes."""
+    if event.purpose != PAYMENT_PURPOSE:
+        return
+    with platform.uow() as uow:
+        try:
+            row = apply_action(
+                uow, principal=SYSTEM, ref=event.reference, action=DossierAction.RECORD_PAYMENT
+            )
+        except (Conflict, NotFound):
+            # A late or repeated confirmation must not fail the payment; the officer sees the log.
+            logger.warning("payment %s for dossier %s not applied", event.payment_id, event.reference)
+            return
+        logger.info("dossier %s resumed after payment %s", row.id, event.payment_id)
+        uow.commit()
+
+
+def register_handlers(platform: Platform) -> None:
+    """Subscribe to the payments domain's events."""
+    platform.bus.subscribe(payments.PaymentSucceeded, lambda event: on_payment_succeeded(platform, event))

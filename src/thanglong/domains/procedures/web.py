@@ -1,0 +1,129 @@
+"""Procedures JSON API: catalogue, filing, officer actions and public tracking by code."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+
+from thanglong.core.security import Principal
+from thanglong.core.webctx import WebContext
+from thanglong.domains.procedures import services
+from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
+from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
+
+
+def _procedure(p: ProcedureDTO, *, full: bool) -> dict[str, Any]:
+    data = {
+        "code": p.code,
+        "name": p.name,
+        "sector": p.sector,
+        "level": p.level,
+        "service_level": p.service_level,
+        "time_unit": p.time_unit,
+        "time_amount": p.time_amount,
+        "total_fee_vnd": p.total_fee_vnd,
+    }
+    if full:
+        data.update(
+            competent_agency=p.competent_agency,
+            receiving_agency=p.receiving_agency,
+            effective_from=p.effective_from.isoformat(),
+            fees=p.fees,
+            documents=p.documents,
+            eform=p.eform,
+            legal_basis=p.legal_basis,
+        )
+    return data
+
+
+def _dossier(d: services.DossierDTO, principal: Principal) -> dict[str, Any]:
+    data = asdict(d)
+    data["status"] = d.status.value
+    data["status_label"] = d.status.label_vi
+    data["status_label_en"] = d.status.label_en
+    data["dvcqg_status"] = d.status.dvcqg_code
+    data["allowed_actions"] = [a.value for a in services.available_actions(principal, d)]
+    return data
+
+
+def build_router(ctx: WebContext) -> APIRouter:
+    """Build the procedures router."""
+    router = APIRouter()
+    platform = ctx.platform
+
+    @router.get("/api/v1/procedures/catalogue", tags=["procedures"])
+    def api_catalogue(
+        q: str | None = None, sector: str | None = None, principal: Principal = ctx.public()
+    ) -> list[dict[str, Any]]:
+        """List the procedures in force, filtered by a name fragment or a sector."""
+        with platform.uow() as uow:
+            items = list_procedures(uow, text=q, sector=sector)
+        return [_procedure(p, full=False) for p in items]
+
+    @router.get("/api/v1/procedures/catalogue/{code}", tags=["procedures"])
+    def api_procedure(code: str, principal: Principal = ctx.public()) -> dict[str, Any]:
+        """Return a procedure with the version in force today."""
+        with platform.uow() as uow:
+            return _procedure(get_procedure(uow, code), full=True)
+
+    @router.post("/api/v1/procedures/dossiers", tags=["procedures"], status_code=status.HTTP_201_CREATED)
+    def api_submit(
+        body: SubmitIn, request: Request, principal: Principal = ctx.requires("procedures.dossier.file")
+    ) -> dict[str, Any]:
+        """File a dossier (status 1, Mới đăng ký)."""
+        with platform.uow() as uow:
+            dossier = services.submit_dossier(
+                uow,
+                principal=principal,
+                procedure_code=body.procedure_code,
+                receiving_agency_id=body.receiving_agency_id,
+                competent_agency_id=body.competent_agency_id,
+                form_data=body.form_data,
+                delivery=body.delivery,
+                source_ip=ctx.client_ip(request),
+            )
+        return _dossier(dossier, principal)
+
+    @router.get("/api/v1/procedures/dossiers/{ref}", tags=["procedures"])
+    def api_dossier(ref: str, principal: Principal = ctx.authenticated()) -> dict[str, Any]:
+        """Return a dossier by code or id to its applicant or to its agencies' officers."""
+        with platform.uow() as uow:
+            return _dossier(services.get_dossier(uow, ref, principal=principal), principal)
+
+    @router.post("/api/v1/procedures/dossiers/{ref}/actions/{action}", tags=["procedures"])
+    def api_action(
+        ref: str,
+        action: str,
+        body: ActionIn,
+        request: Request,
+        principal: Principal = ctx.authenticated(),
+    ) -> dict[str, Any]:
+        """Apply an action to a dossier (receive, assign, request_supplement, approve, ...)."""
+        with platform.uow() as uow:
+            services.get_dossier(uow, ref, principal=principal)
+            dossier = services.act(
+                uow,
+                principal=principal,
+                ref=ref,
+                action=action,
+                note=body.note,
+                officer_id=body.officer_id,
+                extension_working_days=body.extension_working_days,
+                form_data=body.form_data,
+                expected_version=body.expected_version,
+                source_ip=ctx.client_ip(request),
+            )
+        return _dossier(dossier, principal)
+
+    @router.get("/api/v1/procedures/track/{code}", tags=["procedures"])
+    def api_track(code: str, principal: Principal = ctx.public()) -> dict[str, Any]:
+        """Return the non-personal progress of a received dossier by its code."""
+        with platform.uow() as uow:
+            dossier = services.get_dossier(uow, code)
+        if dossier.code is None or dossier.code != code.strip().upper():
+            raise services.dossier_not_found(code)
+        return dossier.public_view()
+
+    return router

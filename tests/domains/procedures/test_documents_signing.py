@@ -1,0 +1,119 @@
+"""Result documents are signed as PAdES and validate with pyHanko against the development root."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.domains.procedures.documents_samples import APPLICANT, sample
+from thanglong.core.errors import InvalidInput
+from thanglong.domains.procedures.documents import (
+    PdfSigner,
+    load_certificates,
+    make_test_ca,
+    render_form,
+    sign_pdf,
+    validate_signature,
+)
+from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE, signature_field_name
+
+
+@pytest.fixture(scope="module")
+def ca_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ca")
+
+
+@pytest.fixture(scope="module")
+def signer(ca_dir: Path) -> PdfSigner:
+    return make_test_ca(ca_dir)
+
+
+@pytest.fixture(scope="module")
+def signed(signer: PdfSigner) -> bytes:
+    return sign_pdf(render_form("result", sample("result")), signer, visible=True)
+
+
+def test_signed_result_is_intact_valid_and_trusted(signed: bytes, ca_dir: Path) -> None:
+    before = datetime.now(UTC) - timedelta(minutes=5)
+    report = validate_signature(signed, [ca_dir / ROOT_CERT_FILE])
+    assert report.ok, report
+    assert report.intact and report.valid and report.trusted and report.covers_whole_file
+    assert report.signer_name == "Phạm Quang Huy"
+    assert report.field_name == "Sig_Pham_Quang_Huy"
+    assert report.signing_time is not None
+    assert before <= report.signing_time <= datetime.now(UTC) + timedelta(minutes=1)
+
+
+def test_signature_is_pades_baseline(signed: bytes) -> None:
+    reader = PdfReader(io.BytesIO(signed))
+    fields = reader.get_fields() or {}
+    value = fields["Sig_Pham_Quang_Huy"]["/V"]
+    assert value["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert value["/Filter"] == "/Adobe.PPKLite"
+    assert str(value["/M"]).startswith("D:")
+
+
+def test_signed_result_still_reads_in_vietnamese(signed: bytes) -> None:
+    reader = PdfReader(io.BytesIO(signed))
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert APPLICANT in text
+    assert "TRÍCH LỤC KHAI SINH" in text
+
+
+def test_a_changed_byte_breaks_the_signature(signed: bytes, ca_dir: Path) -> None:
+    tampered = bytearray(signed)
+    # A byte inside the first content stream of the original revision, which the signature covers.
+    position = signed.index(b"stream") + 40
+    tampered[position] ^= 0x01
+    report = validate_signature(bytes(tampered), [ca_dir / ROOT_CERT_FILE])
+    assert not report.ok
+    assert not report.intact
+
+
+def test_changed_document_info_breaks_the_signature(signed: bytes, ca_dir: Path) -> None:
+    marker = b"/Creator"
+    position = signed.index(marker)
+    tampered = signed[:position] + b"/Creatoz" + signed[position + len(marker) :]
+    assert not validate_signature(tampered, [ca_dir / ROOT_CERT_FILE]).ok
+
+
+def test_another_root_does_not_trust_the_signature(signed: bytes, tmp_path: Path) -> None:
+    make_test_ca(tmp_path)
+    report = validate_signature(signed, load_certificates([tmp_path / ROOT_CERT_FILE]))
+    assert report.intact
+    assert not report.trusted
+    assert not report.ok
+
+
+def test_unsigned_and_garbage_pdfs_report_no_valid_signature(ca_dir: Path) -> None:
+    unsigned = validate_signature(render_form("result", sample("result")), [ca_dir / ROOT_CERT_FILE])
+    assert not unsigned.signed and not unsigned.ok
+    garbage = validate_signature(b"not a pdf", [ca_dir / ROOT_CERT_FILE])
+    assert not garbage.ok and garbage.error
+
+
+def test_invisible_signature_and_forms_can_be_signed(signer: PdfSigner, ca_dir: Path) -> None:
+    pdf = sign_pdf(render_form("04_apology", sample("04_apology")), signer)
+    assert validate_signature(pdf, [(ca_dir / ROOT_CERT_FILE).read_bytes()]).ok
+
+
+def test_test_ca_is_reused_from_its_directory(ca_dir: Path, signer: PdfSigner) -> None:
+    root = (ca_dir / ROOT_CERT_FILE).read_bytes()
+    again = make_test_ca(ca_dir)
+    assert (ca_dir / ROOT_CERT_FILE).read_bytes() == root
+    assert again.name == signer.name
+    assert (ca_dir / "signer.key.pem").stat().st_mode & 0o077 == 0
+
+
+def test_sign_pdf_refuses_non_pdf(signer: PdfSigner) -> None:
+    with pytest.raises(InvalidInput):
+        sign_pdf(b"hello", signer)
+
+
+def test_field_names_are_ascii() -> None:
+    assert signature_field_name("Đặng Thị Ánh Tuyết") == "Sig_Dang_Thi_Anh_Tuyet"
+    assert signature_field_name("***") == "Sig_signer"
