@@ -62,8 +62,7 @@ def connect_client(url: str, *, client_id: str | None = None, timeout: float = 5
     client.connect(addr.host, addr.port, keepalive=30)
     client.loop_start()
     if not connected.wait(timeout) or refused:
-        client.loop_stop()
-        client.disconnect()
+        shutdown(client)
         if refused:
             raise ConnectionRefusedError(f"MQTT broker {addr.host}:{addr.port} refused: {refused[0]}")
         raise TimeoutError(f"MQTT broker {addr.host}:{addr.port} did not accept the connection")
@@ -79,8 +78,18 @@ def publish(url: str, topic: str, payload: bytes | str, *, qos: int = 1, retain:
         if qos > 0 and not info.is_published():
             raise TimeoutError(f"MQTT broker did not acknowledge the message on {topic}")
     finally:
+        shutdown(client)
+
+
+def shutdown(client: paho.Client) -> None:
+    """Disconnect, stop the network thread and close the socket now rather than at garbage collection."""
+    try:
         client.disconnect()
+    finally:
         client.loop_stop()
+        sock = client.socket()
+        if sock is not None:
+            sock.close()
 
 
 def probe(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
@@ -91,8 +100,7 @@ def probe(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
         client = connect_client(url, timeout=timeout)
     except Exception as exc:  # the probe reports any failure instead of raising
         return {"ok": False, "url": url, "embedded": settings.uses_embedded_broker, "error": str(exc)[:200]}
-    client.disconnect()
-    client.loop_stop()
+    shutdown(client)
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return {"ok": True, "url": url, "embedded": settings.uses_embedded_broker, "connect_ms": elapsed_ms}
 

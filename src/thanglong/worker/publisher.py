@@ -54,7 +54,4 @@ class MqttPublisher:
         client, self._client = self._client, None
         if client is None:
             return
-        try:
-            client.disconnect()
-        finally:
-            client.loop_stop()
+        mqtt.shutdown(client)

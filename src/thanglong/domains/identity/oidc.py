@@ -101,14 +101,19 @@ class OidcClient:
         self._keys: KeySet | None = None
         self._lock = threading.Lock()
 
-    def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = httpx.Client(timeout=10.0, follow_redirects=False)
-        return self._http
+    def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        # A login makes a handful of calls; a short-lived client per call leaves no pooled socket
+        # behind when the app is discarded. An injected client (tests) is used as given.
+        if self._http is not None:
+            return self._http.request(method, url, **kwargs)
+        with httpx.Client(timeout=10.0, follow_redirects=False) as client:
+            response = client.request(method, url, **kwargs)
+            response.read()
+            return response
 
     def _get_json(self, url: str) -> dict[str, Any]:
         try:
-            response = self._client().get(url, headers={"accept": "application/json"})
+            response = self._request("GET", url, headers={"accept": "application/json"})
             response.raise_for_status()
             body = response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -194,7 +199,7 @@ class OidcClient:
             if self.client_secret is not None:
                 form["client_secret"] = self.client_secret
         try:
-            response = self._client().post(meta.token_endpoint, data=form, headers=headers)
+            response = self._request("POST", meta.token_endpoint, data=form, headers=headers)
         except httpx.HTTPError as exc:
             raise _unavailable(f"token endpoint: {exc}") from exc
         if response.status_code >= 500:

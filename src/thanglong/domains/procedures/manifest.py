@@ -36,6 +36,7 @@ MANIFEST = DomainManifest(
     ),
     nav=(
         NavItem("/procedures", "Thủ tục hành chính", "Procedures"),
+        NavItem("/my/dossiers", "Hồ sơ của tôi", "My dossiers", "procedures.dossier.file"),
         NavItem("/officer/queue", "Hồ sơ cần xử lý", "Work queue", "procedures.dossier.process"),
     ),
 )

@@ -12,6 +12,7 @@ from thanglong.core.webctx import WebContext
 from thanglong.domains.procedures import services
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
 from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
+from thanglong.domains.procedures.web_pages import build_pages
 
 
 def _procedure(p: ProcedureDTO, *, full: bool) -> dict[str, Any]:
@@ -126,4 +127,5 @@ def build_router(ctx: WebContext) -> APIRouter:
             raise services.dossier_not_found(code)
         return dossier.public_view()
 
+    router.include_router(build_pages(ctx))
     return router

@@ -1,0 +1,318 @@
+"""Turn a procedure's JSON Schema e-form into form fields a template renders, and read them back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PREFIX = "f."
+ROW_PLACEHOLDER = "__INDEX__"
+TRUE_VALUES = frozenset({"on", "true", "1", "yes"})
+DELIVERY_FIELD = "hinh_thuc_nhan"
+DELIVERY_METHODS = {"truc_tuyen": "online", "truc_tiep": "counter", "buu_chinh": "post"}
+# The shipped schemas list choices as ASCII slugs without labels; these are their Vietnamese words.
+ENUM_LABELS = {
+    "truc_tuyen": "Trực tuyến",
+    "truc_tiep": "Trực tiếp tại bộ phận một cửa",
+    "buu_chinh": "Qua dịch vụ bưu chính",
+    "tien_mat": "Tiền mặt",
+    "tai_khoan": "Chuyển khoản",
+    "o_to": "Ô tô",
+    "mo_to": "Mô tô",
+    "xe_may_dien": "Xe máy điện",
+    "khac": "Khác",
+    "so_huu": "Nhà thuộc sở hữu",
+    "thue_muon_o_nho": "Thuê, mượn, ở nhờ",
+    "nha_nguoi_than": "Nhà người thân",
+    "nam": "Nam",
+    "nu": "Nữ",
+    "cha": "Cha",
+    "me": "Mẹ",
+    "ong_ba": "Ông, bà",
+    "nguoi_than": "Người thân",
+    "tieng_viet": "Tiếng Việt",
+    "song_ngu": "Song ngữ",
+    "tieng_nuoc_ngoai": "Tiếng nước ngoài",
+    "cap_moi": "Cấp mới",
+    "cap_lan_dau": "Cấp lần đầu",
+    "het_han": "Hết hạn",
+    "hong": "Bị hỏng",
+    "mat": "Bị mất",
+    "khoi_phuc": "Khôi phục",
+    "thay_doi_thong_tin": "Thay đổi thông tin",
+    "nha_quan_ly": "Nhà quản lý",
+    "giam_doc_dieu_hanh": "Giám đốc điều hành",
+    "chuyen_gia": "Chuyên gia",
+    "lao_dong_ky_thuat": "Lao động kỹ thuật",
+    "nhan_cha_con": "Nhận cha, con",
+    "nhan_me_con": "Nhận mẹ, con",
+    "duong_nhien": "Đương nhiên",
+    "cu": "Cũ",
+    "thay_doi": "Thay đổi",
+    "cai_chinh": "Cải chính",
+    "bo_sung": "Bổ sung",
+    "xac_dinh_lai_dan_toc": "Xác định lại dân tộc",
+    "so_1": "Số 1",
+    "so_2": "Số 2",
+}
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One input (or group of inputs) of an e-form, ready for the template."""
+
+    name: str
+    label: str
+    kind: str  # text, email, date, number, select, checkbox, group, repeat
+    required: bool = False
+    value: str = ""
+    checked: bool = False
+    options: tuple[tuple[str, str], ...] = ()
+    step: str = ""
+    error: str = ""
+    note: str = ""
+    show_when: str = ""
+    show_value: str = ""
+    children: tuple[FormField, ...] = ()
+    rows: tuple[tuple[FormField, ...], ...] = ()
+    blank_row: tuple[FormField, ...] = field(default=())
+
+    @property
+    def has_value(self) -> bool:
+        """Tell whether the field, or any field inside it, holds a value (an unticked box does not)."""
+        if self.kind == "checkbox":
+            return self.checked
+        if self.kind in ("group", "repeat"):
+            return any(f.has_value for f in self.children) or any(f.has_value for r in self.rows for f in r)
+        return bool(self.value)
+
+    @property
+    def dom_id(self) -> str:
+        """Return an HTML id derived from the input name."""
+        return "ef-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A field required only when another field holds a value (JSON Schema if/then)."""
+
+    field: str
+    value: Any
+    label: str
+
+
+def _kind(schema: Mapping[str, Any]) -> str:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind is None and "properties" in schema:
+        kind = "object"
+    return str(kind or "string")
+
+
+def _title(schema: Mapping[str, Any], name: str) -> str:
+    title = schema.get("title")
+    return str(title) if isinstance(title, str) and title else name
+
+
+def _conditions(schema: Mapping[str, Any]) -> dict[str, Condition]:
+    """Map each conditionally required property to the field and value that make it required."""
+    out: dict[str, Condition] = {}
+    props = schema.get("properties", {})
+    entries = [schema] if "if" in schema else []
+    entries += [e for e in schema.get("allOf", []) if isinstance(e, dict) and "if" in e]
+    for entry in entries:
+        cond = entry.get("if", {}).get("properties", {})
+        then = entry.get("then", {})
+        if len(cond) != 1 or not isinstance(then, dict):
+            continue
+        ((name, rule),) = cond.items()
+        if not isinstance(rule, dict) or "const" not in rule:
+            continue
+        label = _title(props.get(name, {}), name)
+        for target in then.get("required", []):
+            out[str(target)] = Condition(str(name), rule["const"], label)
+    return out
+
+
+def enum_label(value: Any) -> str:
+    """Return the Vietnamese words of an enum choice (the value itself when unknown)."""
+    if value is True:
+        return "có"
+    if value is False:
+        return "không"
+    text = str(value)
+    return ENUM_LABELS.get(text, text.replace("_", " ") if text.islower() else text)
+
+
+def delivery_of(schema: Mapping[str, Any], data: Mapping[str, Any]) -> str | None:
+    """Return the delivery method chosen in the e-form itself, or None when it has no such field."""
+    if DELIVERY_FIELD not in schema.get("properties", {}):
+        return None
+    return DELIVERY_METHODS.get(str(data.get(DELIVERY_FIELD)), "online")
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, dict | list):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def describe(
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any] | None = None,
+    errors: Mapping[str, str] | None = None,
+    *,
+    prefix: str = PREFIX,
+) -> list[FormField]:
+    """Return the fields of an object schema, filled with data and field errors (dotted paths)."""
+    return list(_object_fields(schema, data or {}, errors or {}, prefix, ""))
+
+
+def _object_fields(
+    schema: Mapping[str, Any], data: Mapping[str, Any], errors: Mapping[str, str], prefix: str, path: str
+) -> Iterable[FormField]:
+    required = set(schema.get("required", []))
+    conditions = _conditions(schema)
+    for name, sub in schema.get("properties", {}).items():
+        if not isinstance(sub, dict):
+            continue
+        sub_path = f"{path}{name}"
+        cond = conditions.get(name)
+        extra: dict[str, Any] = {}
+        if cond is not None:
+            extra = {
+                "note": f"Bắt buộc khi “{cond.label}” là “{enum_label(cond.value)}”.",
+                "show_when": prefix + path + cond.field,
+                "show_value": _text(cond.value),
+            }
+        yield _field(sub, name, data.get(name), errors, prefix, sub_path, name in required, extra)
+
+
+def _field(
+    schema: Mapping[str, Any],
+    name: str,
+    value: Any,
+    errors: Mapping[str, str],
+    prefix: str,
+    path: str,
+    required: bool,
+    extra: dict[str, Any],
+) -> FormField:
+    kind = _kind(schema)
+    common: dict[str, Any] = {
+        "name": prefix + path,
+        "label": _title(schema, name),
+        "required": required,
+        "error": errors.get(path, ""),
+        **extra,
+    }
+    if kind == "object":
+        children = tuple(
+            _object_fields(schema, value if isinstance(value, dict) else {}, errors, prefix, path + ".")
+        )
+        return FormField(kind="group", children=children, **common)
+    if kind == "array":
+        items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
+        existing = value if isinstance(value, list) else []
+        count = max(len(existing), int(schema.get("minItems", 1) or 1))
+        rows = tuple(
+            _row(items, existing[i] if i < len(existing) else None, errors, prefix, f"{path}.{i}")
+            for i in range(count)
+        )
+        blank = _row(items, None, {}, prefix, f"{path}.{ROW_PLACEHOLDER}")
+        return FormField(kind="repeat", rows=rows, blank_row=blank, **common)
+    if "enum" in schema:
+        options = tuple((_text(v), enum_label(v)) for v in schema["enum"])
+        return FormField(kind="select", options=options, value=_text(value), **common)
+    if kind == "boolean":
+        return FormField(kind="checkbox", checked=value is True, value="true", **common)
+    if kind in ("integer", "number"):
+        step = "1" if kind == "integer" else "any"
+        return FormField(kind="number", step=step, value=_text(value), **common)
+    fmt = schema.get("format")
+    html_kind = {"date": "date", "email": "email"}.get(str(fmt), "text")
+    return FormField(kind=html_kind, value=_text(value), **common)
+
+
+def _row(
+    items: Mapping[str, Any], value: Any, errors: Mapping[str, str], prefix: str, path: str
+) -> tuple[FormField, ...]:
+    if _kind(items) == "object":
+        data = value if isinstance(value, dict) else {}
+        return tuple(_object_fields(items, data, errors, prefix, path + "."))
+    return (_field(items, _title(items, "giá trị"), value, errors, prefix, path, True, {}),)
+
+
+def parse_form(
+    schema: Mapping[str, Any], pairs: Iterable[tuple[str, str]], *, prefix: str = PREFIX
+) -> dict[str, Any]:
+    """Rebuild typed JSON form data from submitted inputs; blank inputs are left out."""
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        if key.startswith(prefix):
+            values.setdefault(key[len(prefix) :], value)
+    return _parse_object(schema, values, "") or {}
+
+
+def _parse_object(schema: Mapping[str, Any], values: Mapping[str, str], path: str) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    filled = False
+    required = set(schema.get("required", []))
+    for name, sub in schema.get("properties", {}).items():
+        if not isinstance(sub, dict):
+            continue
+        parsed, present = _parse_value(sub, values, f"{path}{name}")
+        if present:
+            out[name] = parsed
+            filled = filled or _kind(sub) != "boolean"
+        elif _kind(sub) == "object" and name in required:
+            # An empty required group is sent as {} so each missing field gets its own message.
+            out[name] = _parse_object(sub, values, f"{path}{name}.") or {}
+        elif _kind(sub) == "boolean" and "enum" not in sub:
+            # An unticked box submits nothing; for a form that means "no".
+            out[name] = False
+    return out if filled or not path else None
+
+
+def _parse_value(schema: Mapping[str, Any], values: Mapping[str, str], path: str) -> tuple[Any, bool]:
+    kind = _kind(schema)
+    if kind == "object":
+        obj = _parse_object(schema, values, path + ".")
+        return obj, obj is not None
+    if kind == "array":
+        items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
+        pattern = re.compile(re.escape(path) + r"\.(\d+)(?:\.|$)")
+        indices = sorted({int(m.group(1)) for key in values if (m := pattern.match(key))})
+        rows = []
+        for index in indices:
+            row, present = _parse_value(items, values, f"{path}.{index}")
+            if present:
+                rows.append(row)
+        return rows, bool(rows)
+    raw = values.get(path)
+    if kind == "boolean" and "enum" not in schema:
+        return raw is not None and raw.strip().lower() in TRUE_VALUES, raw is not None
+    if raw is None or not raw.strip():
+        return None, False
+    return _coerce(raw.strip(), schema, kind), True
+
+
+def _coerce(raw: str, schema: Mapping[str, Any], kind: str) -> Any:
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        # Choose the enum member whose text the select sent, keeping its JSON type.
+        return next((v for v in enum if _text(v) == raw), raw)
+    try:
+        if kind == "integer":
+            return int(raw)
+        if kind == "number":
+            number = float(raw.replace(",", "."))
+            return int(number) if number.is_integer() else number
+    except ValueError:
+        return raw
+    return raw

@@ -1,0 +1,493 @@
+"""Procedures HTML pages: catalogue, detail, filing, my dossiers, tracking, the officer queue."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
+
+from thanglong.core.calendar_store import load_calendar
+from thanglong.core.clock import to_hanoi
+from thanglong.core.errors import Conflict, InvalidInput, NotFound, ThangLongError
+from thanglong.core.security import Principal, Role
+from thanglong.core.webctx import FormFields, WebContext
+from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures import clock, eform, eform_html, services, services_payments
+from thanglong.domains.procedures.search import search
+from thanglong.domains.procedures.services_catalogue import (
+    ProcedureDTO,
+    get_procedure,
+    get_version,
+    list_procedures,
+    list_sectors,
+)
+from thanglong.domains.procedures.states import ACTION_LABELS, DossierAction, DossierStatus
+
+PERM_FILE = "procedures.dossier.file"
+PERM_PROCESS = "procedures.dossier.process"
+SEARCH_LIMIT = 20
+LEVELS = ("tinh", "xa", "lien_thong")
+DUE_CLASSES = {
+    clock.DueStatus.EARLY: "due-early",
+    clock.DueStatus.ON_TIME: "due-ontime",
+    clock.DueStatus.LATE: "due-late",
+    clock.DueStatus.RUNNING: "due-running",
+    clock.DueStatus.DUE_SOON: "due-soon",
+}
+# Actions an officer takes on this page; withdrawing and supplementing belong to the applicant.
+OFFICER_ACTIONS = frozenset(DossierAction) - {DossierAction.WITHDRAW, DossierAction.SUPPLEMENT}
+STALE_VI = "Hồ sơ đã được người khác cập nhật. Hãy xem lại trạng thái mới rồi thao tác lại."
+STALE_EN = "The dossier was updated by someone else. Check its new status and try again."
+
+
+def vnd(amount: int) -> str:
+    """Format VND with thousands dots: 50.000 đ."""
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def hanoi_time(moment: datetime | None) -> str:
+    """Format an aware datetime in Hanoi time, dd/mm/yyyy HH:MM."""
+    return to_hanoi(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def _message(ctx: WebContext, request: Request, error: ThangLongError) -> str:
+    return error.message_vi if ctx.language(request) == "vi" else error.message_en
+
+
+def _field_errors(error: ThangLongError, lang: str) -> dict[str, str]:
+    key = "message" if lang == "vi" else "message_en"
+    fields = error.details.get("fields") or []
+    return {str(f["field"]): str(f[key]) for f in fields if isinstance(f, dict)}
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        return None
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+def _status_labels(lang: str) -> dict[str, str]:
+    return {s.value: (s.label_vi if lang == "vi" else s.label_en) for s in DossierStatus}
+
+
+def _action_labels(lang: str) -> dict[str, str]:
+    return {a.value: (vi if lang == "vi" else en) for a, (vi, en) in ACTION_LABELS.items()}
+
+
+def build_pages(ctx: WebContext) -> APIRouter:
+    """Build the router of the procedures HTML pages."""
+    router = APIRouter(include_in_schema=False)
+    _catalogue_pages(router, ctx)
+    _citizen_pages(router, ctx)
+    _tracking_pages(router, ctx)
+    _officer_pages(router, ctx)
+    return router
+
+
+def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
+    platform = ctx.platform
+
+    @router.get("/procedures")
+    def catalogue_page(
+        request: Request,
+        q: str = "",
+        sector: str = "",
+        level: str = "",
+        principal: Principal = ctx.public(),
+    ) -> Any:
+        """List the catalogue, searched by meaning and filtered by sector and level."""
+        text = q.strip()[:200]
+        scores: dict[str, float] = {}
+        with platform.uow() as uow:
+            if text:
+                hits = search(text, limit=SEARCH_LIMIT)
+                scores = {h.code: h.score for h in hits}
+                items = list_procedures(uow, codes=list(scores), sector=sector or None)
+            else:
+                items = list_procedures(uow, sector=sector or None, limit=500)
+            sectors = list_sectors(uow)
+        if level in LEVELS:
+            items = [p for p in items if p.level == level]
+        return ctx.render(
+            request,
+            "procedures/catalogue.html",
+            {
+                "items": items,
+                "scores": scores,
+                "q": text,
+                "sector": sector,
+                "level": level,
+                "sectors": sectors,
+                "levels": LEVELS,
+                "vnd": vnd,
+            },
+        )
+
+    @router.get("/procedures/{code}")
+    def procedure_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
+        """Show a procedure: agencies, time, fees, documents, legal basis and the filing button."""
+        with platform.uow() as uow:
+            procedure = get_procedure(uow, code)
+        return ctx.render(
+            request,
+            "procedures/detail.html",
+            {"p": procedure, "vnd": vnd, "can_file": principal.can(PERM_FILE)},
+        )
+
+
+def _apply_context(
+    ctx: WebContext,
+    procedure: ProcedureDTO,
+    form: FormFields | None,
+    data: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    with ctx.platform.uow() as uow:
+        agencies = identity.list_agencies(uow)
+    return {
+        "p": procedure,
+        "fields": eform_html.describe(procedure.eform, data, errors),
+        "errors": errors,
+        "agencies": agencies,
+        "agency_id": form.get("receiving_agency_id") if form else "",
+        "delivery": form.get("delivery", "online") if form else "online",
+        "delivery_in_form": eform_html.delivery_of(procedure.eform, {}) is not None,
+        "vnd": vnd,
+    }
+
+
+def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
+    platform = ctx.platform
+
+    @router.get("/procedures/{code}/apply")
+    def apply_page(request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
+        """Show the procedure's e-form."""
+        with platform.uow() as uow:
+            procedure = get_procedure(uow, code)
+        return ctx.render(request, "procedures/apply.html", _apply_context(ctx, procedure, None, {}, {}))
+
+    @router.post("/procedures/{code}/apply")
+    async def apply_submit(
+        request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)
+    ) -> Any:
+        """File the dossier; re-show the form with field errors when it is not valid."""
+        form = await ctx.read_form(request)
+        with platform.uow() as uow:
+            procedure = get_procedure(uow, code)
+        data = eform_html.parse_form(procedure.eform, form.items())
+        agency_id = _uuid(form.get("receiving_agency_id"))
+        errors: dict[str, str] = {}
+        general = ""
+        if agency_id is None:
+            # Show the e-form's own problems too, so one round trip reveals everything to fix.
+            lang = ctx.language(request)
+            errors = {
+                e.field: e.message_vi if lang == "vi" else e.message_en
+                for e in eform.validate(procedure.eform, data)
+            }
+            errors["receiving_agency_id"] = (
+                "Hãy chọn cơ quan tiếp nhận hồ sơ." if lang == "vi" else "Choose the receiving agency."
+            )
+        else:
+            try:
+                with platform.uow() as uow:
+                    dossier = services.submit_dossier(
+                        uow,
+                        principal=principal,
+                        procedure_code=procedure.code,
+                        receiving_agency_id=agency_id,
+                        form_data=data,
+                        delivery=eform_html.delivery_of(procedure.eform, data)
+                        or form.get("delivery", "online"),
+                        source_ip=ctx.client_ip(request),
+                    )
+                return RedirectResponse(f"/my/dossiers/{dossier.id}", status_code=303)
+            except (InvalidInput, NotFound) as exc:
+                errors = _field_errors(exc, ctx.language(request))
+                general = _message(ctx, request, exc)
+        context = _apply_context(ctx, procedure, form, data, errors)
+        context["general_error"] = general
+        return ctx.render(request, "procedures/apply.html", context, status_code=422)
+
+    @router.get("/my/dossiers")
+    def my_dossiers(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
+        """List the signed-in citizen's dossiers with their status."""
+        items: list[services.DossierDTO] = []
+        with platform.uow() as uow:
+            if principal.id is not None:
+                items = services.list_for_applicant(uow, principal.id)
+        return ctx.render(
+            request,
+            "procedures/my_dossiers.html",
+            {"items": items, "when": hanoi_time, "labels": _status_labels(ctx.language(request))},
+        )
+
+    @router.get("/my/dossiers/{dossier_id}")
+    def my_dossier(
+        request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_FILE)
+    ) -> Any:
+        """Show one of the citizen's dossiers: status, due date, control slip, what is asked of them."""
+        return _render_my_dossier(ctx, request, principal, dossier_id, None, {}, "")
+
+    @router.post("/my/dossiers/{dossier_id}/supplement")
+    async def my_supplement(
+        request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_FILE)
+    ) -> Any:
+        """Send the supplemented e-form back to the agency."""
+        form = await ctx.read_form(request)
+        with platform.uow() as uow:
+            dossier = services.get_dossier(uow, dossier_id, principal=principal)
+            procedure = get_version(uow, dossier.procedure_version_id)
+        data = eform_html.parse_form(procedure.eform, form.items())
+        try:
+            with platform.uow() as uow:
+                services.act(
+                    uow,
+                    principal=principal,
+                    ref=dossier_id,
+                    action=DossierAction.SUPPLEMENT,
+                    note=form.get("note"),
+                    form_data=data,
+                    expected_version=_int(form.get("version")),
+                    source_ip=ctx.client_ip(request),
+                )
+        except (InvalidInput, Conflict) as exc:
+            status = 409 if isinstance(exc, Conflict) else 422
+            message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
+            return _render_my_dossier(
+                ctx,
+                request,
+                principal,
+                dossier_id,
+                data,
+                _field_errors(exc, ctx.language(request)),
+                message,
+                status,
+            )
+        return RedirectResponse(f"/my/dossiers/{dossier_id}", status_code=303)
+
+
+def _render_my_dossier(
+    ctx: WebContext,
+    request: Request,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    data: dict[str, Any] | None,
+    errors: dict[str, str],
+    message: str,
+    status_code: int = 200,
+) -> Any:
+    with ctx.platform.uow() as uow:
+        dossier = services.get_dossier(uow, dossier_id, principal=principal)
+        if dossier.applicant_id != principal.id:
+            raise services.dossier_not_found(str(dossier_id))
+        procedure = get_version(uow, dossier.procedure_version_id)
+        slip = services.control_slip(uow, dossier.id)
+    actions = services.available_actions(principal, dossier)
+    fields = []
+    if DossierAction.SUPPLEMENT in actions:
+        fields = eform_html.describe(procedure.eform, data if data is not None else dossier.form_data, errors)
+    lang = ctx.language(request)
+    return ctx.render(
+        request,
+        "procedures/my_dossier.html",
+        {
+            "d": dossier,
+            "p": procedure,
+            "slip": slip,
+            "fields": fields,
+            "errors": errors,
+            "general_error": message,
+            "when": hanoi_time,
+            "labels": _status_labels(lang),
+            "action_labels": _action_labels(lang),
+            "vnd": vnd,
+            "payment_requested": dossier.status is DossierStatus.PAYMENT_REQUESTED,
+            "payment_id": None,
+        },
+        status_code=status_code,
+    )
+
+
+def _tracking_pages(router: APIRouter, ctx: WebContext) -> None:
+    platform = ctx.platform
+
+    @router.get("/track")
+    def track_form(request: Request, code: str = "", principal: Principal = ctx.public()) -> Any:
+        """Ask for a dossier code; with one, go to its tracking page."""
+        wanted = code.strip().upper()[:64]
+        if wanted:
+            return RedirectResponse(f"/track/{wanted}", status_code=303)
+        return ctx.render(request, "procedures/track.html", {"view": None, "code": ""})
+
+    @router.get("/track/{code}")
+    def track_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
+        """Show the non-personal progress of a received dossier."""
+        wanted = code.strip().upper()
+        with platform.uow() as uow:
+            dossier = services.get_dossier(uow, wanted)
+        if dossier.code is None or dossier.code != wanted:
+            raise services.dossier_not_found(code)
+        lang = ctx.language(request)
+        return ctx.render(
+            request,
+            "procedures/track.html",
+            {
+                "view": dossier.public_view(),
+                "code": dossier.code,
+                "status_label": _status_labels(lang)[dossier.status.value],
+                "received": hanoi_time(dossier.received_at),
+                "due": hanoi_time(dossier.due_at),
+                "finished": hanoi_time(dossier.finished_at),
+            },
+        )
+
+
+def _queue_rows(ctx: WebContext, principal: Principal) -> list[tuple[DossierStatus, list[dict[str, Any]]]]:
+    with ctx.platform.uow() as uow:
+        items = services.work_queue(uow, agency_id=principal.agency_id)
+        calendar = load_calendar(uow)
+        now = uow.clock()
+    groups: dict[DossierStatus, list[dict[str, Any]]] = {}
+    for d in items:
+        due = (
+            clock.due_status(d.due_at, now=now, calendar=calendar, finished_at=d.finished_at)
+            if d.due_at is not None
+            else None
+        )
+        groups.setdefault(d.status, []).append({"d": d, "due": due})
+    return [(s, groups[s]) for s in DossierStatus if s in groups]
+
+
+def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
+    platform = ctx.platform
+
+    @router.get("/officer/queue")
+    def queue_page(request: Request, principal: Principal = ctx.requires(PERM_PROCESS)) -> Any:
+        """List the agency's open dossiers grouped by status, coloured by their due date."""
+        lang = ctx.language(request)
+        return ctx.render(
+            request,
+            "procedures/queue.html",
+            {
+                "groups": _queue_rows(ctx, principal),
+                "labels": _status_labels(lang),
+                "due_labels": {
+                    s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()
+                },
+                "due_classes": DUE_CLASSES,
+                "when": hanoi_time,
+            },
+        )
+
+    @router.get("/officer/dossiers/{dossier_id}")
+    def officer_dossier(
+        request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_PROCESS)
+    ) -> Any:
+        """Show a dossier to an officer with the actions allowed from its status."""
+        return _render_officer(ctx, request, principal, dossier_id, "", 200)
+
+    @router.post("/officer/dossiers/{dossier_id}/actions/{action}")
+    async def officer_action(
+        request: Request,
+        dossier_id: uuid.UUID,
+        action: str,
+        principal: Principal = ctx.requires(PERM_PROCESS),
+    ) -> Any:
+        """Apply an action with the version the officer saw; a concurrent change answers 409."""
+        form = await ctx.read_form(request)
+        version = _int(form.get("version"))
+        try:
+            with platform.uow() as uow:
+                services.get_dossier(uow, dossier_id, principal=principal)
+                if action == DossierAction.REQUEST_PAYMENT.value:
+                    services_payments.request_payment(
+                        uow,
+                        principal=principal,
+                        ref=dossier_id,
+                        note=form.get("note"),
+                        expected_version=version,
+                        source_ip=ctx.client_ip(request),
+                    )
+                else:
+                    services.act(
+                        uow,
+                        principal=principal,
+                        ref=dossier_id,
+                        action=action,
+                        note=form.get("note"),
+                        officer_id=_uuid(form.get("officer_id")),
+                        extension_working_days=_int(form.get("extension_working_days")) or 0,
+                        expected_version=version,
+                        source_ip=ctx.client_ip(request),
+                    )
+        except (InvalidInput, Conflict) as exc:
+            status = 409 if isinstance(exc, Conflict) else 422
+            message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
+            if exc.code == "dossier_stale" and ctx.language(request) != "vi":
+                message = STALE_EN
+            return _render_officer(ctx, request, principal, dossier_id, message, status)
+        return RedirectResponse(f"/officer/dossiers/{dossier_id}", status_code=303)
+
+
+def _render_officer(
+    ctx: WebContext,
+    request: Request,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    message: str,
+    status_code: int,
+) -> Any:
+    with ctx.platform.uow() as uow:
+        dossier = services.get_dossier(uow, dossier_id, principal=principal)
+        procedure = get_version(uow, dossier.procedure_version_id)
+        slip = services.control_slip(uow, dossier.id)
+        agencies = {dossier.receiving_agency_id, dossier.competent_agency_id}
+        officers = [
+            u
+            for u in identity.list_users(uow, limit=2000)
+            if u.is_active and u.agency_id in agencies and {Role.OFFICER, Role.AGENCY_HEAD} & set(u.roles)
+        ]
+        receiving = identity.get_agency(uow, dossier.receiving_agency_id)
+        calendar = load_calendar(uow)
+        now = uow.clock()
+    actions = [a for a in services.available_actions(principal, dossier) if a in OFFICER_ACTIONS]
+    due = (
+        clock.due_status(dossier.due_at, now=now, calendar=calendar, finished_at=dossier.finished_at)
+        if dossier.due_at is not None
+        else None
+    )
+    lang = ctx.language(request)
+    return ctx.render(
+        request,
+        "procedures/officer_dossier.html",
+        {
+            "d": dossier,
+            "p": procedure,
+            "slip": slip,
+            "actions": actions,
+            "officers": officers,
+            "receiving": receiving,
+            "fields": eform_html.describe(procedure.eform, dossier.form_data, {}),
+            "general_error": message,
+            "when": hanoi_time,
+            "labels": _status_labels(lang),
+            "action_labels": _action_labels(lang),
+            "due": due,
+            "due_labels": {s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()},
+            "due_classes": DUE_CLASSES,
+            "vnd": vnd,
+        },
+        status_code=status_code,
+    )
