@@ -15,6 +15,7 @@ from thanglong.domains.identity import services as identity_services
 from thanglong.domains.procedures import services
 from thanglong.domains.procedures.catalogue import load_catalogue
 from thanglong.domains.procedures.services_catalogue import load_specs
+from thanglong.domains.procedures.services_payments import request_payment
 from thanglong.web.context import CSRF_COOKIE
 
 
@@ -212,3 +213,18 @@ def test_missing_agency_reports_the_form_errors_too(client: TestClient, platform
     assert "Hãy chọn cơ quan tiếp nhận hồ sơ." in page.text and "Họ và tên" in page.text
     assert page.text.count('class="ef-error"') == 3
     assert _count(platform, world) == 0
+
+
+def test_payment_request_links_the_citizen_to_the_payment(client: TestClient, platform: Platform) -> None:
+    world = make_world(platform, fee=8000)
+    dossier = _file(platform, world)
+    with platform.uow() as uow:
+        services.act(uow, principal=world.officer, ref=dossier.id, action="receive")
+    _login(client, platform, world.citizen)
+    before = client.get(f"/my/dossiers/{dossier.id}")
+    assert before.status_code == 200 and 'id="pay-link"' not in before.text
+    with platform.uow() as uow:
+        _waiting, payment = request_payment(uow, principal=world.officer, ref=dossier.id)
+    page = client.get(f"/my/dossiers/{dossier.id}")
+    assert f'href="/payments/{payment.id}"' in page.text
+    assert client.get(f"/payments/{payment.id}").status_code == 200

@@ -17,6 +17,7 @@ __all__ = [
     "PaymentSucceeded",
     "ReceiptDTO",
     "create_payment",
+    "find_payments",
     "get_payment",
     "get_receipt",
     "payment_url",
@@ -50,6 +51,11 @@ def create_payment(
 def get_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> PaymentDTO | None:
     """Return a payment, or None."""
     return services.get_payment(uow, payment_id)
+
+
+def find_payments(uow: UnitOfWork, *, purpose: str, reference: str) -> list[PaymentDTO]:
+    """Return the payments opened for one purpose and reference (e.g. a dossier's fees), newest first."""
+    return services.find_payments(uow, purpose=purpose, reference=reference)
 
 
 def get_receipt(uow: UnitOfWork, payment_id: uuid.UUID) -> ReceiptDTO | None:

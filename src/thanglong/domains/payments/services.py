@@ -140,6 +140,16 @@ def get_payment(uow: UnitOfWork, payment_id: uuid.UUID) -> PaymentDTO | None:
     return PaymentDTO.of(row) if row else None
 
 
+def find_payments(uow: UnitOfWork, *, purpose: str, reference: str) -> list[PaymentDTO]:
+    """Return the payments opened for one purpose and reference, newest first."""
+    rows = uow.session.scalars(
+        select(PaymentsPayment)
+        .where(PaymentsPayment.purpose == purpose, PaymentsPayment.reference == reference)
+        .order_by(PaymentsPayment.created_at.desc())
+    )
+    return [PaymentDTO.of(row) for row in rows]
+
+
 def find_by_txn_ref(uow: UnitOfWork, txn_ref: str) -> PaymentDTO | None:
     """Return the payment of a gateway reference, or None."""
     row = uow.session.scalar(select(PaymentsPayment).where(PaymentsPayment.gateway_txn_ref == txn_ref))

@@ -38,7 +38,6 @@ logger = logging.getLogger(__name__)
 
 OBJECT_TYPE = "procedures_dossier"
 DELIVERY_METHODS = ("online", "counter", "post")
-PAYMENT_PURPOSE = "procedures.dossier"
 NOTE_MAX = 2000
 SYSTEM = Principal(kind="system", name=SYSTEM_ACTOR)
 

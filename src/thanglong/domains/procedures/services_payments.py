@@ -25,6 +25,14 @@ logger = logging.getLogger(__name__)
 PAYMENT_PURPOSE = "procedures.dossier"
 
 
+def open_payment_id(uow: UnitOfWork, dossier_id: uuid.UUID) -> uuid.UUID | None:
+    """Return the newest payment of a dossier's fees that is still to be paid, or None."""
+    for payment in payments.find_payments(uow, purpose=PAYMENT_PURPOSE, reference=str(dossier_id)):
+        if payment.status in ("created", "pending", "failed"):
+            return payment.id
+    return None
+
+
 def request_payment(
     uow: UnitOfWork,
     *,

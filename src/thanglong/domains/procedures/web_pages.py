@@ -294,6 +294,11 @@ def _render_my_dossier(
             raise services.dossier_not_found(str(dossier_id))
         procedure = get_version(uow, dossier.procedure_version_id)
         slip = services.control_slip(uow, dossier.id)
+        payment_id = (
+            services_payments.open_payment_id(uow, dossier.id)
+            if dossier.status is DossierStatus.PAYMENT_REQUESTED
+            else None
+        )
     actions = services.available_actions(principal, dossier)
     fields = []
     if DossierAction.SUPPLEMENT in actions:
@@ -314,7 +319,7 @@ def _render_my_dossier(
             "action_labels": _action_labels(lang),
             "vnd": vnd,
             "payment_requested": dossier.status is DossierStatus.PAYMENT_REQUESTED,
-            "payment_id": None,
+            "payment_id": payment_id,
         },
         status_code=status_code,
     )
