@@ -231,11 +231,16 @@ def _apology(form: FormData) -> FormPdf:
         align=Align.J,
     )
     pdf.para("Rất mong nhận được sự thông cảm của ông/bà.")
+    _close_letter(pdf, head_title, head_name)
+    return pdf
+
+
+def _close_letter(pdf: FormPdf, head_title: str, head_name: str) -> None:
+    """End a letter signed by the agency head: signature on the right, recipients on the left."""
     top = pdf.get_y()
     pdf.signature_blocks([(head_title, "(Ký, ghi rõ họ tên và đóng dấu)", head_name)])
     pdf.set_y(top + 3)
     _recipients(pdf)
-    return pdf
 
 
 def _stop(form: FormData) -> FormPdf:
@@ -261,10 +266,7 @@ def _stop(form: FormData) -> FormPdf:
     if guidance:
         pdf.para(guidance)
     pdf.para("Xin thông báo để ông/bà được biết.")
-    top = pdf.get_y()
-    pdf.signature_blocks([(head_title, "(Ký, ghi rõ họ tên và đóng dấu)", head_name)])
-    pdf.set_y(top + 3)
-    _recipients(pdf)
+    _close_letter(pdf, head_title, head_name)
     return pdf
 
 
