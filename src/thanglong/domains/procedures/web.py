@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict
 from typing import Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
-from thanglong.domains.procedures import services
+from thanglong.domains.procedures import attachments, services, services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
 from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
 from thanglong.domains.procedures.web_pages import build_pages
@@ -118,6 +121,64 @@ def build_router(ctx: WebContext) -> APIRouter:
             )
         return _dossier(dossier, principal)
 
+    @router.post("/api/v1/procedures/dossiers/{ref}/attachments", tags=["procedures"], status_code=201)
+    async def api_add_attachment(
+        ref: str,
+        filename: str,
+        request: Request,
+        principal: Principal = ctx.requires("procedures.dossier.file"),
+    ) -> dict[str, Any]:
+        """Attach a file (the raw request body; PDF, PNG or JPEG, checked by content) to one's own dossier."""
+        content = await _read_limited(request, attachments.MAX_ATTACHMENT_BYTES)
+        dto = await run_in_threadpool(
+            _add_attachment, ref, filename, content, principal, ctx.client_ip(request)
+        )
+        return _attachment(dto)
+
+    def _add_attachment(
+        ref: str, filename: str, content: bytes, principal: Principal, ip: str | None
+    ) -> services_attachments.AttachmentDTO:
+        with platform.uow() as uow:
+            return services_attachments.add_attachment(
+                uow,
+                principal=principal,
+                ref=ref,
+                filename=filename,
+                content=content,
+                store=services_attachments.store_for(platform),
+                source_ip=ip,
+            )
+
+    @router.get("/api/v1/procedures/dossiers/{ref}/attachments", tags=["procedures"])
+    def api_attachments(ref: str, principal: Principal = ctx.authenticated()) -> list[dict[str, Any]]:
+        """List a dossier's attachments (applicant and its agencies' officers)."""
+        with platform.uow() as uow:
+            return [
+                _attachment(a)
+                for a in services_attachments.list_attachments(uow, principal=principal, ref=ref)
+            ]
+
+    @router.get("/api/v1/procedures/dossiers/{ref}/attachments/{attachment_id}", tags=["procedures"])
+    def api_attachment_content(
+        ref: str, attachment_id: uuid.UUID, principal: Principal = ctx.authenticated()
+    ) -> Response:
+        """Download an attachment; it is always served as a download, never rendered inline."""
+        with platform.uow() as uow:
+            dto, content = services_attachments.read_attachment(
+                uow,
+                principal=principal,
+                ref=ref,
+                attachment_id=attachment_id,
+                store=services_attachments.store_for(platform),
+            )
+        quoted = quote(dto.filename)
+        return Response(
+            content,
+            media_type=dto.media_type,
+            # The shell adds X-Content-Type-Options: nosniff to every response.
+            headers={"content-disposition": f"attachment; filename*=UTF-8''{quoted}"},
+        )
+
     @router.get("/api/v1/procedures/track/{code}", tags=["procedures"])
     def api_track(code: str, principal: Principal = ctx.public()) -> dict[str, Any]:
         """Return the non-personal progress of a received dossier by its code."""
@@ -129,3 +190,31 @@ def build_router(ctx: WebContext) -> APIRouter:
 
     router.include_router(build_pages(ctx))
     return router
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    """Read the request body, refusing it as soon as it grows past the limit."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise attachments.AttachmentTooLarge(
+                "attachment_too_large",
+                f"Tệp đính kèm vượt quá {limit // (1024 * 1024)} MB.",
+                f"The attachment is larger than {limit // (1024 * 1024)} MB.",
+                max_bytes=limit,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _attachment(dto: services_attachments.AttachmentDTO) -> dict[str, Any]:
+    return {
+        "id": str(dto.id),
+        "filename": dto.filename,
+        "media_type": dto.media_type,
+        "size": dto.size,
+        "sha256": dto.sha256,
+        "created_at": dto.created_at.isoformat(),
+    }

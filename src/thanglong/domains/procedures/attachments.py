@@ -1,0 +1,117 @@
+"""Attachment checks by content, and a content-addressed file store (pure: no database, no web)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from thanglong.core.errors import InvalidInput, ThangLongError
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+# Accepted types are recognised by their leading bytes, never by the name or the declared type.
+_SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
+    (b"%PDF-", "application/pdf", (".pdf",)),
+    (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
+    (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
+)
+_SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+
+
+class AttachmentTooLarge(ThangLongError):
+    """The file is over the size limit (HTTP 413)."""
+
+    status = 413
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed the checks."""
+
+    sha256: str
+    size: int
+    media_type: str
+    filename: str
+
+
+def clean_filename(filename: str) -> str:
+    """Keep the last path part of a name and only harmless characters (Vietnamese letters included)."""
+    base = PurePosixPath(filename.replace("\\", "/")).name.strip()
+    cleaned = _SAFE_NAME.sub("_", base)[:200].strip(". ")
+    if not cleaned:
+        raise InvalidInput(
+            "attachment_no_name", "Tệp đính kèm phải có tên.", "The attachment needs a file name."
+        )
+    return cleaned
+
+
+def check(content: bytes, filename: str, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> CheckedFile:
+    """Accept a PDF, PNG or JPEG whose content matches its extension; refuse anything else."""
+    if len(content) > max_bytes:
+        raise AttachmentTooLarge(
+            "attachment_too_large",
+            f"Tệp đính kèm vượt quá {max_bytes // (1024 * 1024)} MB.",
+            f"The attachment is larger than {max_bytes // (1024 * 1024)} MB.",
+            max_bytes=max_bytes,
+        )
+    if not content:
+        raise InvalidInput("attachment_empty", "Tệp đính kèm rỗng.", "The attachment is empty.")
+    name = clean_filename(filename)
+    extension = PurePosixPath(name).suffix.lower()
+    for magic, media_type, extensions in _SIGNATURES:
+        if content.startswith(magic):
+            if extension not in extensions:
+                raise InvalidInput(
+                    "attachment_type_mismatch",
+                    f"Nội dung tệp là {media_type} nhưng tên tệp có đuôi '{extension or '(không có)'}'.",
+                    f"The file content is {media_type} but its name ends in '{extension or '(none)'}'.",
+                )
+            return CheckedFile(hashlib.sha256(content).hexdigest(), len(content), media_type, name)
+    raise InvalidInput(
+        "attachment_type_not_allowed",
+        "Chỉ nhận tệp PDF, PNG hoặc JPEG (kiểm tra theo nội dung tệp).",
+        "Only PDF, PNG or JPEG files are accepted (checked by content).",
+    )
+
+
+class ContentStore:
+    """Files stored once under the SHA-256 of their content, written atomically, never executable."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        """Return where the content with this hash lives."""
+        if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+            raise ValueError("not a SHA-256 hex digest")
+        return self.root / sha256[:2] / sha256
+
+    def put(self, content: bytes, sha256: str) -> Path:
+        """Store content (idempotent); the file is durable when this returns."""
+        target = self.path_for(sha256)
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+            Path(tmp).chmod(0o600)
+            Path(tmp).replace(target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def get(self, sha256: str) -> bytes:
+        """Return stored content, checking that it still matches its hash."""
+        data = self.path_for(sha256).read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise RuntimeError(f"stored attachment {sha256} is corrupted")
+        return data

@@ -1,0 +1,129 @@
+"""Attachments of a dossier: checked by content, stored by content hash, audited."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from thanglong.core import audit
+from thanglong.core.errors import Conflict, Forbidden, NotFound
+from thanglong.core.platform import Platform
+from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures.attachments import ContentStore, check
+from thanglong.domains.procedures.models import Attachment
+from thanglong.domains.procedures.services import actor_of, get_dossier
+from thanglong.domains.procedures.states import DossierStatus
+
+# The applicant may attach files while the dossier is being filed or when a supplement is asked for.
+OPEN_FOR_FILES = frozenset({DossierStatus.NEW, DossierStatus.SUPPLEMENT_REQUESTED})
+
+
+@dataclass(frozen=True)
+class AttachmentDTO:
+    """An attachment as other code sees it."""
+
+    id: uuid.UUID
+    dossier_id: uuid.UUID
+    filename: str
+    media_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+
+
+def store_for(platform: Platform) -> ContentStore:
+    """Return the attachment store under the data directory (shared storage when several apps run)."""
+    return ContentStore(Path(platform.settings.data_dir) / "attachments")
+
+
+def _dto(row: Attachment) -> AttachmentDTO:
+    return AttachmentDTO(
+        row.id, row.dossier_id, row.filename, row.media_type, row.size, row.sha256, row.created_at
+    )
+
+
+def add_attachment(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    ref: str | uuid.UUID,
+    filename: str,
+    content: bytes,
+    store: ContentStore,
+    source_ip: str | None = None,
+) -> AttachmentDTO:
+    """Attach a file to the applicant's own dossier (commits); bad files change nothing."""
+    dossier = get_dossier(uow, ref, principal=principal)
+    if principal.id != dossier.applicant_id:
+        raise Forbidden(
+            "not_applicant", "Chỉ người nộp hồ sơ được đính kèm tệp.", "Only the applicant may attach files."
+        )
+    if dossier.status not in OPEN_FOR_FILES:
+        raise Conflict(
+            "attachments_closed",
+            "Hồ sơ ở trạng thái này không nhận thêm tệp đính kèm.",
+            "The dossier takes no more attachments in its current status.",
+        )
+    checked = check(content, filename)
+    # The file is written before the row: a failed commit leaves at most an unreferenced, content-named
+    # file, never a row that points at nothing.
+    store.put(content, checked.sha256)
+    row = Attachment(
+        dossier_id=dossier.id,
+        sha256=checked.sha256,
+        size=checked.size,
+        media_type=checked.media_type,
+        filename=checked.filename,
+        kind="application",
+        uploaded_by=actor_of(principal),
+        created_at=uow.clock(),
+    )
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(
+        uow,
+        actor=actor_of(principal),
+        action="procedures.attachment.add",
+        object_type="procedures_attachment",
+        object_id=str(row.id),
+        after={
+            "dossier_id": str(dossier.id),
+            "filename": row.filename,
+            "sha256": row.sha256,
+            "size": row.size,
+        },
+        source_ip=source_ip,
+    )
+    dto = _dto(row)
+    uow.commit()
+    return dto
+
+
+def list_attachments(uow: UnitOfWork, *, principal: Principal, ref: str | uuid.UUID) -> list[AttachmentDTO]:
+    """Return the attachments of a dossier the principal may see."""
+    dossier = get_dossier(uow, ref, principal=principal)
+    rows = uow.session.scalars(
+        select(Attachment).where(Attachment.dossier_id == dossier.id).order_by(Attachment.created_at)
+    )
+    return [_dto(row) for row in rows]
+
+
+def read_attachment(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    ref: str | uuid.UUID,
+    attachment_id: uuid.UUID,
+    store: ContentStore,
+) -> tuple[AttachmentDTO, bytes]:
+    """Return one attachment and its content, to someone who may see the dossier."""
+    dossier = get_dossier(uow, ref, principal=principal)
+    row = uow.session.get(Attachment, attachment_id)
+    if row is None or row.dossier_id != dossier.id:
+        raise NotFound("attachment_not_found", "Không tìm thấy tệp đính kèm.", "Attachment not found.")
+    return _dto(row), store.get(row.sha256)
