@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import stat
 from pathlib import Path
 
@@ -118,8 +117,8 @@ def test_http_upload_list_download_and_refusals(client: TestClient, platform: Pl
         url, params={"filename": "a.pdf"}, content=b"#!/bin/sh\nrm -rf /", headers=headers
     )
     assert disguised.status_code == 422 and disguised.json()["code"] == "attachment_type_not_allowed"
-    huge = io.BytesIO(PDF + b"0" * (10 * 1024 * 1024))
-    too_big = client.post(url, params={"filename": "big.pdf"}, content=huge.getvalue(), headers=headers)
+    huge = PDF + b"0" * (10 * 1024 * 1024)
+    too_big = client.post(url, params={"filename": "big.pdf"}, content=huge, headers=headers)
     assert too_big.status_code == 413 and too_big.json()["code"] == "attachment_too_large"
     no_csrf = client.post(url, params={"filename": "a.pdf"}, content=PDF)
     assert no_csrf.status_code == 403

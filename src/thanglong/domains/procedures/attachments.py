@@ -38,6 +38,16 @@ class CheckedFile:
     filename: str
 
 
+def too_large(max_bytes: int) -> AttachmentTooLarge:
+    """Build the error for a file over the limit."""
+    return AttachmentTooLarge(
+        "attachment_too_large",
+        f"Tệp đính kèm vượt quá {max_bytes // (1024 * 1024)} MB.",
+        f"The attachment is larger than {max_bytes // (1024 * 1024)} MB.",
+        max_bytes=max_bytes,
+    )
+
+
 def clean_filename(filename: str) -> str:
     """Keep the last path part of a name and only harmless characters (Vietnamese letters included)."""
     base = PurePosixPath(filename.replace("\\", "/")).name.strip()
@@ -52,12 +62,7 @@ def clean_filename(filename: str) -> str:
 def check(content: bytes, filename: str, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> CheckedFile:
     """Accept a PDF, PNG or JPEG whose content matches its extension; refuse anything else."""
     if len(content) > max_bytes:
-        raise AttachmentTooLarge(
-            "attachment_too_large",
-            f"Tệp đính kèm vượt quá {max_bytes // (1024 * 1024)} MB.",
-            f"The attachment is larger than {max_bytes // (1024 * 1024)} MB.",
-            max_bytes=max_bytes,
-        )
+        raise too_large(max_bytes)
     if not content:
         raise InvalidInput("attachment_empty", "Tệp đính kèm rỗng.", "The attachment is empty.")
     name = clean_filename(filename)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -38,7 +37,7 @@ class AttachmentDTO:
 
 def store_for(platform: Platform) -> ContentStore:
     """Return the attachment store under the data directory (shared storage when several apps run)."""
-    return ContentStore(Path(platform.settings.data_dir) / "attachments")
+    return ContentStore(platform.settings.data_dir / "attachments")
 
 
 def _dto(row: Attachment) -> AttachmentDTO:

@@ -199,12 +199,7 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise attachments.AttachmentTooLarge(
-                "attachment_too_large",
-                f"Tệp đính kèm vượt quá {limit // (1024 * 1024)} MB.",
-                f"The attachment is larger than {limit // (1024 * 1024)} MB.",
-                max_bytes=limit,
-            )
+            raise attachments.too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
 
