@@ -75,6 +75,8 @@ class Dossier(UUIDPrimaryKey, Base):
     status: Mapped[str] = mapped_column(String(30))
     form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     delivery: Mapped[str] = mapped_column(String(10), default="online")
+    # How the dossier reached the office: "online" (citizen portal, DVCQG) or "counter" (filed by an officer).
+    channel: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
     submitted_at: Mapped[datetime]
     received_at: Mapped[datetime | None] = mapped_column(default=None)
     effective_receipt_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -139,3 +141,101 @@ class Attachment(UUIDPrimaryKey, Base):
     kind: Mapped[str] = mapped_column(String(30), default="application")
     uploaded_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
+
+
+class DossierDraft(UUIDPrimaryKey, Base):
+    """An e-form the applicant saved without filing; one per applicant and procedure."""
+
+    __tablename__ = "procedures_dossier_draft"
+    __table_args__ = (
+        UniqueConstraint("applicant_id", "procedure_code", name="uq_procedures_dossier_draft_applicant_id"),
+    )
+
+    applicant_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    procedure_code: Mapped[str] = mapped_column(String(40))
+    receiving_agency_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    delivery: Mapped[str] = mapped_column(String(10), default="online")
+    form_data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DossierRating(UUIDPrimaryKey, Base):
+    """The applicant's satisfaction with a finished dossier (1 to 5), given once."""
+
+    __tablename__ = "procedures_dossier_rating"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_dossier.id", ondelete="CASCADE"), unique=True
+    )
+    applicant_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+
+
+class PostalShipment(UUIDPrimaryKey, Base):
+    """A result sent by post (VNPost public-administration delivery), with the carrier's events."""
+
+    __tablename__ = "procedures_postal_shipment"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_dossier.id", ondelete="CASCADE"), index=True
+    )
+    carrier: Mapped[str] = mapped_column(String(20), default="vnpost")
+    tracking_number: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
+    recipient_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(Text)
+    commune_code: Mapped[str | None] = mapped_column(String(10), default=None)
+    fee: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    events: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DvcqgSync(UUIDPrimaryKey, Base):
+    """One status change to report to the National Public Service Portal (outbox row)."""
+
+    __tablename__ = "procedures_dvcqg_sync"
+    __table_args__ = (
+        UniqueConstraint(
+            "dossier_code", "dvcqg_status", "status_at", name="uq_procedures_dvcqg_sync_dossier_code"
+        ),
+        Index("ix_procedures_dvcqg_sync_due", "state", "next_attempt_at"),
+    )
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_dossier.id", ondelete="CASCADE"), index=True
+    )
+    dossier_code: Mapped[str] = mapped_column(String(64))
+    dvcqg_status: Mapped[int] = mapped_column(Integer)
+    status_at: Mapped[datetime]
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime]
+
+
+class Consultation(UUIDPrimaryKey, Base):
+    """A question one agency asks another about a dossier (lấy ý kiến phối hợp), and its answer."""
+
+    __tablename__ = "procedures_consultation"
+
+    dossier_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("procedures_dossier.id", ondelete="CASCADE"), index=True
+    )
+    from_agency_id: Mapped[uuid.UUID]
+    to_agency_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    requested_by: Mapped[str] = mapped_column(String(200))
+    answered_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    requested_at: Mapped[datetime]
+    due_at: Mapped[datetime | None] = mapped_column(default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -18,7 +18,7 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock
+from thanglong.domains.procedures import clock, services_documents, services_dvcqg
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
 from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
@@ -293,6 +293,12 @@ def _add_step(
     session.add(step)
 
 
+def _channel_of(principal: Principal) -> str:
+    # A dossier typed in by an officer came to the counter; one filed by a citizen or a system came online.
+    counter_roles = {Role.OFFICER, Role.AGENCY_HEAD, Role.ADMINISTRATOR}
+    return "counter" if principal.kind == "user" and counter_roles & set(principal.roles) else "online"
+
+
 def submit_dossier(
     uow: UnitOfWork,
     *,
@@ -334,6 +340,7 @@ def submit_dossier(
         status=DossierStatus.NEW.value,
         form_data=form_data,
         delivery=delivery,
+        channel=_channel_of(principal),
         submitted_at=now,
         updated_at=now,
         pauses=[],
@@ -445,6 +452,8 @@ def apply_action(
         source_ip=source_ip,
     )
     uow.emit(DossierStatusChanged(row.id, row.code, act_.value, old.value, new.value, new.dvcqg_code, now))
+    services_documents.on_action(uow, row, act_, old, new, now=now, principal=principal, note=note)
+    services_dvcqg.enqueue_status(uow, row, new, now)
     return row
 
 
