@@ -66,6 +66,14 @@ DEMO_USERS = (
         "thutruong@example.vn",
     ),
     DemoUser(
+        "chutich",
+        "ChuTich@2025",
+        Role.AGENCY_HEAD,
+        "Vũ Thị Giang",
+        "000.00.61.H26",
+        "chutich@example.vn",
+    ),
+    DemoUser(
         "dieuhanh", "DieuHanh@2025", Role.OPERATOR, "Phạm Thị Dung", "000.00.00.H26", "dieuhanh@example.vn"
     ),
     DemoUser(
