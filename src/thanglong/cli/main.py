@@ -45,6 +45,7 @@ def build_cli() -> typer.Typer:
     app.add_typer(_db_app(), name="db")
     app.add_typer(_demo_app(), name="demo")
     app.add_typer(_audit_app(), name="audit")
+    app.command("kpis")(resolve("thanglong.cli.kpis:kpis"))
     _add_runtime_commands(app)
     _add_subapps(app)
     return app

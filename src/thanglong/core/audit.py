@@ -18,6 +18,8 @@ from thanglong.core.uow import UnitOfWork
 GENESIS_HASH = "0" * 64
 # Key of the PostgreSQL advisory lock that serialises appends to the chain across processes.
 _PG_CHAIN_LOCK = 0x7468616E676C6F6E
+# Session.info key of the chain's tail as the current transaction last wrote it.
+_TAIL_KEY = "thanglong.audit.tail"
 
 
 def _canonical_json(value: Any) -> Any:
@@ -73,12 +75,8 @@ def record(
 ) -> AuditRecord:
     """Append one audit record in the caller's transaction (it commits with the change)."""
     session = uow.session
-    _lock_chain(session)
-    last = session.execute(
-        select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
-    ).first()
-    prev_hash = last.hash if last else GENESIS_HASH
-    seq = (last.seq + 1) if last else 1
+    seq, prev_hash = _chain_tail(session)
+    seq += 1
     at = uow.clock().astimezone(UTC)
     before_c, after_c = _canonical_json(before), _canonical_json(after)
     digest = compute_hash(
@@ -108,7 +106,30 @@ def record(
     )
     session.add(row)
     session.flush()
+    if session.get_nested_transaction() is None:
+        session.info[_TAIL_KEY] = (session.get_transaction(), seq, digest)
+    else:
+        # A savepoint may be rolled back under this record: read the tail again next time.
+        session.info.pop(_TAIL_KEY, None)
     return row
+
+
+def _chain_tail(session: Session) -> tuple[int, str]:
+    """Return the seq and hash of the last record, locking the chain for this transaction."""
+    cached = session.info.get(_TAIL_KEY)
+    if (
+        cached is not None
+        and cached[0] is session.get_transaction()
+        and session.get_nested_transaction() is None
+    ):
+        # This transaction already holds the chain's lock and wrote the last record: no one else can
+        # have appended since, so the second and later records of a use case skip two round trips.
+        return cached[1], cached[2]
+    _lock_chain(session)
+    last = session.execute(
+        select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)
+    ).first()
+    return (last.seq, last.hash) if last else (0, GENESIS_HASH)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,9 @@ MAX_FORM_FIELDS = 1000
 # A whole form may hold many fields; past this many times the field limit it is refused unread.
 BODY_FACTOR = 64
 MIN_BODY_LIMIT = 1024 * 1024
+# A multipart form may carry files (each domain checks its own per-file limit, e.g. 10 MB attachments);
+# the whole body is refused past this size while it streams in, never after it has been read.
+MAX_MULTIPART_BYTES = 24 * 1024 * 1024
 
 Guard = Callable[[Request], Awaitable[Principal]]
 
@@ -167,6 +170,22 @@ def _parse_multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
         except UnicodeDecodeError as exc:
             raise _bad_encoding("") from exc
     return out
+
+
+async def _read_body(request: Any, limit: int) -> bytes:
+    """Read the whole body, refusing it (413) as soon as it grows past the limit; cached."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_long("", limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    # Starlette replays a read body from this attribute to body(), stream() and form(), so the
+    # route can still read a multipart form's files after the CSRF check has read the form.
+    request._body = body
+    return body
 
 
 def _guard_calls(dependant: Dependant) -> Iterable[Callable[..., Any]]:
@@ -296,12 +315,13 @@ class ShellContext:
         content_type = request.headers.get("content-type", "")
         pairs: list[tuple[str, str]] = []
         if content_type.startswith(FORM_TYPES):
-            body_limit = max(MIN_BODY_LIMIT, limit * BODY_FACTOR)
+            multipart = content_type.startswith(FORM_TYPES[1])
+            body_limit = MAX_MULTIPART_BYTES if multipart else max(MIN_BODY_LIMIT, limit * BODY_FACTOR)
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > body_limit:
                 raise _too_long("", body_limit)
             try:
-                body: bytes | None = await request.body()
+                body: bytes | None = await _read_body(request, body_limit)
             except RuntimeError:
                 # FastAPI already consumed the body for Form() parameters; check what it parsed.
                 body = None

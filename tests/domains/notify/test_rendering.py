@@ -81,6 +81,15 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
             "procedure_name": "Cấp phép",
             "status_label": "Xong",
         },
+        "procedures.apology": {
+            "full_name": "An",
+            "dossier_code": "HN-1",
+            "procedure_name": "Cấp phép",
+            "agency": "UBND phường",
+            "due_at": "ngày 05 tháng 01 năm 2026",
+            "new_due_at": "ngày 08 tháng 01 năm 2026",
+            "tracking_url": "http://x/track/HN-1",
+        },
     }
     for template in defaults:
         assert template.language in {"vi", "en"}

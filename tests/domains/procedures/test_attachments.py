@@ -65,7 +65,9 @@ def test_store_is_content_addressed_durable_and_not_executable(tmp_path: Path) -
 
 def _attachment_count(platform: Platform) -> int:
     with platform.uow() as uow:
-        return int(uow.session.scalar(select(func.count()).select_from(Attachment)) or 0)
+        # Only the applicant's files: receipt also stores the office's Form 01 as an attachment.
+        query = select(func.count()).select_from(Attachment).where(Attachment.kind == "application")
+        return int(uow.session.scalar(query) or 0)
 
 
 def test_only_the_applicant_attaches_and_only_while_filing(platform: Platform) -> None:

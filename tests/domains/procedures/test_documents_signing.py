@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -117,3 +118,12 @@ def test_sign_pdf_refuses_non_pdf(signer: PdfSigner) -> None:
 def test_field_names_are_ascii() -> None:
     assert signature_field_name("Đặng Thị Ánh Tuyết") == "Sig_Dang_Thi_Anh_Tuyet"
     assert signature_field_name("***") == "Sig_signer"
+
+
+def test_signing_and_validation_work_inside_a_running_event_loop(signer: PdfSigner, ca_dir: Path) -> None:
+    # Async routes call the use cases from a coroutine; pyHanko's sync API would call asyncio.run() there.
+    async def in_a_route() -> bool:
+        pdf = sign_pdf(render_form("04_apology", sample("04_apology")), signer)
+        return validate_signature(pdf, [ca_dir / ROOT_CERT_FILE]).ok
+
+    assert asyncio.run(in_a_route())

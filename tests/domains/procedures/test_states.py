@@ -31,6 +31,7 @@ EXPECTED: dict[tuple[DossierStatus, DossierAction], DossierStatus] = {
     (S.NEW, A.REJECT): S.NOT_RECEIVED,
     (S.NEW, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
     (S.NEW, A.WITHDRAW): S.WITHDRAWN,
+    (S.RECEIVED, A.TRANSFER): S.RECEIVED,
     (S.RECEIVED, A.ASSIGN): S.PROCESSING,
     (S.RECEIVED, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
     (S.RECEIVED, A.REQUEST_PAYMENT): S.PAYMENT_REQUESTED,
@@ -38,6 +39,7 @@ EXPECTED: dict[tuple[DossierStatus, DossierAction], DossierStatus] = {
     (S.RECEIVED, A.REFUSE): S.STOPPED,
     (S.RECEIVED, A.STOP): S.STOPPED,
     (S.RECEIVED, A.WITHDRAW): S.WITHDRAWN,
+    (S.PROCESSING, A.TRANSFER): S.PROCESSING,
     (S.PROCESSING, A.ASSIGN): S.PROCESSING,
     (S.PROCESSING, A.REQUEST_SUPPLEMENT): S.SUPPLEMENT_REQUESTED,
     (S.PROCESSING, A.REQUEST_PAYMENT): S.PAYMENT_REQUESTED,
@@ -62,7 +64,7 @@ EXPECTED: dict[tuple[DossierStatus, DossierAction], DossierStatus] = {
 
 @pytest.mark.parametrize(("status", "action"), list(itertools.product(S, A)))
 def test_every_status_and_action(status: DossierStatus, action: DossierAction) -> None:
-    ctx = TransitionContext(permissions=ALL_PERMS, received=True)
+    ctx = TransitionContext(permissions=ALL_PERMS, received=True, transferable=True)
     expected = EXPECTED.get((status, action))
     if expected is None:
         with pytest.raises(Conflict) as err:
@@ -73,7 +75,8 @@ def test_every_status_and_action(status: DossierStatus, action: DossierAction) -
     else:
         assert transition(status, action, context=ctx) is expected
         # The platform itself (permissions None) may perform every legal move too.
-        assert transition(status, action, context=TransitionContext(received=True)) is expected
+        platform_ctx = TransitionContext(received=True, transferable=True)
+        assert transition(status, action, context=platform_ctx) is expected
 
 
 def test_ten_statuses_with_dvcqg_codes_one_to_ten() -> None:
@@ -121,6 +124,7 @@ def test_second_reschedule_refused() -> None:
         (S.PROCESSING, A.RESCHEDULE, {PERM_PROCESS}),
         (S.PROCESSING, A.WITHDRAW, {PERM_PROCESS, PERM_SIGN}),
         (S.PROCESSED, A.RETURN_RESULT, {PERM_FILE}),
+        (S.RECEIVED, A.TRANSFER, {PERM_FILE, PERM_SIGN}),
         (S.PAYMENT_REQUESTED, A.RECORD_PAYMENT, {PERM_FILE}),
         (S.SUPPLEMENT_REQUESTED, A.SUPPLEMENT, set()),
     ],
@@ -147,3 +151,20 @@ def test_unknown_action_is_invalid_input() -> None:
 def test_allowed_actions_for_officer_on_new() -> None:
     ctx = TransitionContext(permissions=frozenset({PERM_PROCESS}))
     assert allowed_actions(S.NEW, ctx) == [A.RECEIVE, A.REJECT, A.REQUEST_SUPPLEMENT]
+
+
+def test_transfer_keeps_the_status_and_its_dvcqg_code() -> None:
+    ctx = TransitionContext(permissions=frozenset({PERM_PROCESS}), received=True, transferable=True)
+    for status in (S.RECEIVED, S.PROCESSING):
+        after = transition(status, A.TRANSFER, context=ctx)
+        assert after is status and after.dvcqg_code == status.dvcqg_code
+    assert A.TRANSFER in allowed_actions(S.RECEIVED, ctx)
+
+
+def test_transfer_refused_when_receiving_agency_decides_itself() -> None:
+    ctx = TransitionContext(permissions=ALL_PERMS, received=True)
+    with pytest.raises(Conflict) as err:
+        transition(S.RECEIVED, A.TRANSFER, context=ctx)
+    assert err.value.code == "transfer_not_applicable"
+    assert A.TRANSFER not in allowed_actions(S.RECEIVED, ctx)
+    assert A.TRANSFER not in allowed_actions(S.PROCESSING, ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -25,12 +26,51 @@ class CatalogueError(ValueError):
     """Raised when the shipped catalogue file is malformed."""
 
 
+FEE_CHANNELS = ("online", "counter")
+
+
 @dataclass(frozen=True)
 class Fee:
-    """One fee or charge of a procedure, in whole đồng."""
+    """One fee or charge of a procedure, in whole đồng.
+
+    `channel` limits a line to dossiers filed that way (Hanoi charges less for online filing); lines
+    sharing a `group` are alternatives (rates by vehicle value, by category of applicant): the first
+    applies unless the officer picks another; an `optional` line (per extra page or copy) is charged
+    only when the officer adds it.
+    """
 
     name: str
     amount_vnd: int
+    channel: str | None = None
+    group: str | None = None
+    optional: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the stored form of the line (only the keys that are set)."""
+        out: dict[str, Any] = {"name": self.name, "amount_vnd": self.amount_vnd}
+        if self.channel is not None:
+            out["channel"] = self.channel
+        if self.group is not None:
+            out["group"] = self.group
+        if self.optional:
+            out["optional"] = True
+        return out
+
+
+def default_fee_vnd(fees: Iterable[Mapping[str, Any]], channel: str) -> int:
+    """Return what a dossier filed through `channel` owes by default under a fee schedule."""
+    total = 0
+    groups: set[str] = set()
+    for fee in fees:
+        if fee.get("optional") or fee.get("channel") not in (None, channel):
+            continue
+        group = fee.get("group")
+        if group is not None:
+            if group in groups:
+                continue
+            groups.add(group)
+        total += int(fee.get("amount_vnd", 0))
+    return total
 
 
 @dataclass(frozen=True)
@@ -66,8 +106,8 @@ class ProcedureSpec:
 
     @property
     def total_fee_vnd(self) -> int:
-        """Return the sum of all fees; a rough figure, some fees are alternatives."""
-        return sum(fee.amount_vnd for fee in self.fees)
+        """Return the default fee of a dossier filed online."""
+        return default_fee_vnd((fee.as_dict() for fee in self.fees), "online")
 
     @property
     def verified(self) -> bool:
@@ -112,7 +152,19 @@ def parse_entry(raw: dict[str, Any]) -> ProcedureSpec:
     fees: list[Fee] = []
     for fee in raw.get("fees", []):
         value = _integer(fee.get("amount_vnd"), code, 0, "fees must be non-negative integers of đồng")
-        fees.append(Fee(name=_text(fee, "name", code), amount_vnd=value))
+        channel, group = fee.get("channel"), fee.get("group")
+        _require(channel in (None, *FEE_CHANNELS), code, f"unknown fee channel {channel!r}")
+        _require(group is None or (isinstance(group, str) and group != ""), code, "fee group must be a name")
+        _require(isinstance(fee.get("optional", False), bool), code, "fee optional must be true or false")
+        fees.append(
+            Fee(
+                name=_text(fee, "name", code),
+                amount_vnd=value,
+                channel=channel,
+                group=group,
+                optional=bool(fee.get("optional", False)),
+            )
+        )
     documents: list[RequiredDocument] = []
     for doc in raw.get("documents", []):
         copies = _integer(doc.get("copies"), code, 1, "document copies must be a positive integer")

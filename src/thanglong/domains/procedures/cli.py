@@ -105,3 +105,122 @@ def search_command(
     for row in rows:
         table.add_row(str(row["code"]), str(row["name"]), f"{row['score']:.3f}")
     console.print(table)
+
+
+@app.command("apologies")
+def apologies(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Draft Form 04 for the dossiers due within one working day, once (the worker does it every 15 min)."""
+    from thanglong.domains.procedures import services_documents  # noqa: PLC0415
+
+    try:
+        drafted = services_documents.draft_apologies(open_platform())
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}")
+    if json_out:
+        print_json([item.as_dict() for item in drafted])
+        return
+    for item in drafted:
+        sent = ", ".join(item.channels) or "-"
+        new_date = clock.to_hanoi(item.new_due_at).isoformat()
+        typer.echo(f"{item.dossier_code}: hẹn mới / new date {new_date}, gửi / sent {sent}")
+    typer.echo(f"đã lập / drafted: {len(drafted)}")
+
+
+dvcqg_app = typer.Typer(help="Đồng bộ Cổng DVCQG / national portal (DVCQG) sync.", no_args_is_help=True)
+app.add_typer(dvcqg_app, name="dvcqg")
+SYNC_OFF = (
+    "đồng bộ DVCQG đang tắt (chưa đặt THANGLONG_PROCEDURES_DVCQG_URL) / "
+    "DVCQG sync is off (THANGLONG_PROCEDURES_DVCQG_URL is not set)"
+)
+
+
+@dvcqg_app.command("push")
+def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Send the due status changes to the national portal once (the worker does it every 30 s)."""
+    from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
+    from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+
+    try:
+        settings = ProcedureSettings()
+    except ValueError as exc:
+        fail(f"cấu hình không hợp lệ / invalid configuration: {exc}".replace("\n", " "))
+    report = services_dvcqg.push_pending(open_platform(), settings=settings)
+    if json_out:
+        print_json(report.as_dict())
+    elif not report.enabled:
+        typer.echo(SYNC_OFF)
+    else:
+        typer.echo(
+            f"gửi / sent {report.sent}, trùng / duplicates {report.duplicates}, "
+            f"thử lại / retried {report.retried}, lỗi / failed {report.failed}, hỏng / dead {report.dead}"
+        )
+
+
+@dvcqg_app.command("report")
+def dvcqg_report(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Show the sync's row counts and reconciliation with the portal; exit 1 when an operator is needed."""
+    from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
+    from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+
+    try:
+        settings = ProcedureSettings()
+    except ValueError as exc:
+        fail(f"cấu hình không hợp lệ / invalid configuration: {exc}".replace("\n", " "))
+    report = services_dvcqg.sync_report(open_platform(), settings=settings)
+    data = report.as_dict()
+    if json_out:
+        print_json(data)
+    else:
+        if not report.enabled:
+            typer.echo(SYNC_OFF)
+        table = Table(title="Đồng bộ DVCQG / DVCQG sync")
+        table.add_column("Trạng thái / state")
+        table.add_column("Số dòng / rows", justify="right")
+        for state, count in report.counts.items():
+            table.add_row(state, str(count))
+        console.print(table)
+        if report.oldest_pending_age_seconds is not None:
+            typer.echo(f"chờ lâu nhất / oldest waiting: {report.oldest_pending_age_seconds:.0f} s")
+        if report.portal_error:
+            typer.echo(f"không đọc được Cổng / portal unreadable: {report.portal_error}")
+        rec = report.reconciliation
+        if rec is not None:
+            named = (
+                ("thiếu trên Cổng / missing on portal", rec.missing_on_portal),
+                ("khác trạng thái / status differs", rec.status_differs),
+                ("Cổng có, ta không / unknown to us", rec.unknown_to_us),
+            )
+            for name, items in named:
+                for item in items:
+                    flight = " (đang gửi / in flight)" if item.in_flight else ""
+                    typer.echo(f"{name}: {item.dossier_code} {item.ours} ≠ {item.portal}{flight}")
+            typer.echo(f"chênh lệch / discrepancies: {rec.discrepancies}")
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command("stats")
+def stats_command(
+    period: str = typer.Option("", "--period", help="2026-11, 2026-Q4, 2026 or 2026-11-01..2026-11-15."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Print the Decision 766 figures of a period (default: this month) per agency."""
+    from thanglong.domains.procedures import services_stats, stats  # noqa: PLC0415
+
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            now = uow.clock()
+            report = services_stats.build_report(uow, stats.parse_period(period, now=now), now=now)
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}")
+    if json_out:
+        print_json(report.to_dict())
+        return
+    table = Table("cơ quan / agency", "tiếp nhận / received", "đúng hạn / on time", "trực tuyến / online")
+    for row in [*report.agencies, report.total]:
+        on_time, online = row.figures["on_time_rate"].share, row.figures["online_share"].share
+        shown = [f"{s.percent}%" if s and s.percent is not None else "–" for s in (on_time, online)]
+        table.add_row(row.name, str(row.counts.received), *shown)
+    console.print(f"kỳ / period {report.period.key}")
+    console.print(table)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, NavItem
+from thanglong.core.manifest import DomainManifest, KpiProvider, NavItem, Schedule
 from thanglong.core.security import Permission, Role
 
 CITIZEN = frozenset({Role.CITIZEN})
@@ -17,7 +17,8 @@ MANIFEST = DomainManifest(
     router="thanglong.domains.procedures.web:build_router",
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
-    handlers="thanglong.domains.procedures.services_payments:register_handlers",
+    # Configures the documents (data directory, public address) and subscribes the payments handler.
+    handlers="thanglong.domains.procedures.services_documents:register_handlers",
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
     permissions=(
@@ -33,10 +34,61 @@ MANIFEST = DomainManifest(
         Permission(
             "procedures.stats.read", "Xem thống kê", "View statistics", HEADS | frozenset({Role.OPERATOR})
         ),
+        # Held by the API key issued to VNPost (role operator); each call is also HMAC-signed.
+        Permission(
+            "procedures.postal.events",
+            "Cập nhật hành trình bưu gửi",
+            "Report postal tracking events",
+            frozenset({Role.OPERATOR, Role.ADMINISTRATOR}),
+        ),
     ),
     nav=(
         NavItem("/procedures", "Thủ tục hành chính", "Procedures"),
         NavItem("/my/dossiers", "Hồ sơ của tôi", "My dossiers", "procedures.dossier.file"),
+        NavItem("/my/documents", "Kho dữ liệu của công dân", "My documents", "procedures.dossier.file"),
         NavItem("/officer/queue", "Hồ sơ cần xử lý", "Work queue", "procedures.dossier.process"),
+        NavItem("/officer/stats", "Thống kê (QĐ 766)", "Statistics (766)", "procedures.stats.read"),
+    ),
+    schedules=(
+        Schedule("procedures.dvcqg", 30, "thanglong.domains.procedures.tasks:push_dvcqg"),
+        Schedule("procedures.apology", 900, "thanglong.domains.procedures.tasks:draft_apologies"),
+        Schedule("procedures.vnpost", 60, "thanglong.domains.procedures.services_postal:push_pending"),
+    ),
+    kpis=(
+        KpiProvider(
+            "procedures.on_time_rate",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn trong tháng",
+            "Dossiers resolved on time this month",
+            "%",
+            "thanglong.domains.procedures.services_stats:kpi_on_time_rate_this_month",
+        ),
+        KpiProvider(
+            "procedures.online_share",
+            "Tỷ lệ hồ sơ trực tuyến trong tháng",
+            "Dossiers filed online this month",
+            "%",
+            "thanglong.domains.procedures.services_stats:kpi_online_share",
+        ),
+        KpiProvider(
+            "procedures.online_payment_share",
+            "Tỷ lệ thanh toán trực tuyến trong tháng",
+            "Fee-bearing dossiers paid online this month",
+            "%",
+            "thanglong.domains.procedures.services_stats:kpi_online_payment_share",
+        ),
+        KpiProvider(
+            "procedures.average_satisfaction",
+            "Điểm hài lòng trung bình trong tháng",
+            "Average satisfaction score this month",
+            "1-5",
+            "thanglong.domains.procedures.services_stats:kpi_average_satisfaction",
+        ),
+        KpiProvider(
+            "procedures.received_today",
+            "Hồ sơ tiếp nhận hôm nay",
+            "Dossiers received today",
+            "hồ sơ",
+            "thanglong.domains.procedures.services_stats:kpi_received_today",
+        ),
     ),
 )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from thanglong.core import audit
@@ -21,7 +21,13 @@ from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock, services_documents, services_dvcqg
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
-from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
+from thanglong.domains.procedures.models import (
+    Dossier,
+    DossierDraft,
+    DossierStep,
+    Procedure,
+    ProcedureVersion,
+)
 from thanglong.domains.procedures.services_catalogue import get_procedure
 from thanglong.domains.procedures.services_effects import EFFECTS, Step, no_effect, validate_form
 from thanglong.domains.procedures.states import (
@@ -68,6 +74,7 @@ class DossierDTO:
     reschedule_count: int
     paid: bool
     version_id: int
+    channel: str = "online"
 
     def public_view(self) -> dict[str, Any]:
         """Return what anyone holding the code may see: no names, no form data."""
@@ -102,15 +109,17 @@ class StepDTO:
     note: str
 
 
-def to_dto(session: Any, row: Dossier) -> DossierDTO:
-    """Build the DTO of a dossier row."""
-    version = session.get(ProcedureVersion, row.procedure_version_id)
-    proc = session.get(Procedure, version.procedure_id) if version else None
+def to_dto(session: Any, row: Dossier, *, procedure: tuple[str, str] | None = None) -> DossierDTO:
+    """Build the DTO of a dossier row (given its procedure's code and name, without reading them)."""
+    if procedure is None:
+        version = session.get(ProcedureVersion, row.procedure_version_id)
+        proc = session.get(Procedure, version.procedure_id) if version else None
+        procedure = (proc.code, proc.name) if proc else ("", "")
     return DossierDTO(
         id=row.id,
         code=row.code,
-        procedure_code=proc.code if proc else "",
-        procedure_name=proc.name if proc else "",
+        procedure_code=procedure[0],
+        procedure_name=procedure[1],
         procedure_version_id=row.procedure_version_id,
         applicant_id=row.applicant_id,
         receiving_agency_id=row.receiving_agency_id,
@@ -129,6 +138,7 @@ def to_dto(session: Any, row: Dossier) -> DossierDTO:
         reschedule_count=row.reschedule_count,
         paid=row.paid,
         version_id=row.version_id,
+        channel=row.channel,
     )
 
 
@@ -262,13 +272,20 @@ def _add_step(
     holder_agency_id: uuid.UUID | None,
     note: str = "",
     calendar: WorkingCalendar | None = None,
+    first: bool = False,
 ) -> None:
     """Close the open step of the slip (early / on time / late) and open the next one."""
     session = uow.session
     now = uow.clock()
-    last = session.scalar(
-        select(DossierStep).where(DossierStep.dossier_id == row.id).order_by(DossierStep.seq.desc()).limit(1)
-    )
+    # A dossier being filed has no slip yet: no need to look for its last step.
+    last = None
+    if not first:
+        last = session.scalar(
+            select(DossierStep)
+            .where(DossierStep.dossier_id == row.id)
+            .order_by(DossierStep.seq.desc())
+            .limit(1)
+        )
     if last is not None and last.ended_at is None:
         last.ended_at = now
         if last.due_at is not None:
@@ -311,6 +328,32 @@ def submit_dossier(
     source_ip: str | None = None,
 ) -> DossierDTO:
     """File a dossier on the version in force today (status 1, Mới đăng ký); audited; commits."""
+    dto = file_dossier(
+        uow,
+        principal=principal,
+        procedure_code=procedure_code,
+        receiving_agency_id=receiving_agency_id,
+        form_data=form_data,
+        competent_agency_id=competent_agency_id,
+        delivery=delivery,
+        source_ip=source_ip,
+    )
+    uow.commit()
+    return dto
+
+
+def file_dossier(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    procedure_code: str,
+    receiving_agency_id: uuid.UUID,
+    form_data: dict[str, Any],
+    competent_agency_id: uuid.UUID | None = None,
+    delivery: str = "online",
+    source_ip: str | None = None,
+) -> DossierDTO:
+    """File a dossier in the caller's transaction (no commit); audited."""
     if delivery not in DELIVERY_METHODS:
         raise InvalidInput(
             "invalid_delivery",
@@ -354,6 +397,7 @@ def submit_dossier(
         actor=actor_of(principal),
         holder_id=None,
         holder_agency_id=receiving_agency_id,
+        first=True,
     )
     audit.record(
         uow,
@@ -364,10 +408,15 @@ def submit_dossier(
         after={**_snapshot(row), "procedure_code": procedure.code},
         source_ip=source_ip,
     )
+    if row.applicant_id is not None:
+        # The filed dossier replaces the applicant's draft of this procedure, in the same transaction.
+        uow.session.execute(
+            delete(DossierDraft).where(
+                DossierDraft.applicant_id == row.applicant_id, DossierDraft.procedure_code == procedure.code
+            )
+        )
     uow.emit(DossierSubmitted(row.id, procedure.code, receiving_agency_id))
-    dto = to_dto(uow.session, row)
-    uow.commit()
-    return dto
+    return to_dto(uow.session, row, procedure=(procedure.code, procedure.name))
 
 
 def apply_action(
@@ -397,6 +446,7 @@ def apply_action(
         supplement_count=row.supplement_count,
         reschedule_count=row.reschedule_count,
         received=row.received_at is not None,
+        transferable=row.receiving_agency_id != row.competent_agency_id,
     )
     new = transition(old, act_, context=context)
     before = _snapshot(row)
@@ -505,6 +555,9 @@ def available_actions(principal: Principal, dossier: DossierDTO) -> list[Dossier
         supplement_count=dossier.supplement_count,
         reschedule_count=dossier.reschedule_count,
         received=dossier.received_at is not None,
+        # Only the one-stop office (or staff) hands a dossier over to the competent agency.
+        transferable=dossier.receiving_agency_id != dossier.competent_agency_id
+        and (_is_staff(principal) or principal.agency_id == dossier.receiving_agency_id),
     )
     return allowed_actions(dossier.status, context)
 

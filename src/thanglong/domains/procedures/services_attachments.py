@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,9 +15,9 @@ from thanglong.core.errors import Conflict, Forbidden, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures.attachments import ContentStore, check
+from thanglong.domains.procedures.attachments import CheckedFile, ContentStore, check
 from thanglong.domains.procedures.models import Attachment
-from thanglong.domains.procedures.services import actor_of, get_dossier
+from thanglong.domains.procedures.services import DossierDTO, actor_of, file_dossier, get_dossier
 from thanglong.domains.procedures.states import DossierStatus
 
 # The applicant may attach files while the dossier is being filed or when a supplement is asked for.
@@ -72,13 +74,61 @@ def add_attachment(
     # The file is written before the row: a failed commit leaves at most an unreferenced, content-named
     # file, never a row that points at nothing.
     store.put(content, checked.sha256)
+    dto = _attach(uow, dossier.id, checked, principal=principal, source_ip=source_ip)
+    uow.commit()
+    return dto
+
+
+def submit_with_attachments(
+    uow: UnitOfWork,
+    *,
+    principal: Principal,
+    procedure_code: str,
+    receiving_agency_id: uuid.UUID,
+    form_data: dict[str, Any],
+    files: Sequence[tuple[str, bytes]],
+    store: ContentStore,
+    competent_agency_id: uuid.UUID | None = None,
+    delivery: str = "online",
+    source_ip: str | None = None,
+) -> tuple[DossierDTO, list[AttachmentDTO]]:
+    """File a dossier with its files in one transaction (commits); a bad file or form files nothing."""
+    checked = [(check(content, filename), content) for filename, content in files]
+    # Files are made durable before the dossier takes the audit chain's lock, so that no fsync of a
+    # file is done while other submissions wait for that lock.
+    for item, content in checked:
+        store.put(content, item.sha256)
+    dossier = file_dossier(
+        uow,
+        principal=principal,
+        procedure_code=procedure_code,
+        receiving_agency_id=receiving_agency_id,
+        form_data=form_data,
+        competent_agency_id=competent_agency_id,
+        delivery=delivery,
+        source_ip=source_ip,
+    )
+    added = [_attach(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked]
+    uow.commit()
+    return dossier, added
+
+
+def _attach(
+    uow: UnitOfWork,
+    dossier_id: uuid.UUID,
+    checked: CheckedFile,
+    *,
+    principal: Principal,
+    source_ip: str | None,
+    kind: str = "application",
+) -> AttachmentDTO:
     row = Attachment(
-        dossier_id=dossier.id,
+        dossier_id=dossier_id,
         sha256=checked.sha256,
         size=checked.size,
         media_type=checked.media_type,
         filename=checked.filename,
-        kind="application",
+        kind=kind,
         uploaded_by=actor_of(principal),
         created_at=uow.clock(),
     )
@@ -91,16 +141,32 @@ def add_attachment(
         object_type="procedures_attachment",
         object_id=str(row.id),
         after={
-            "dossier_id": str(dossier.id),
+            "dossier_id": str(dossier_id),
             "filename": row.filename,
             "sha256": row.sha256,
             "size": row.size,
+            "kind": row.kind,
         },
         source_ip=source_ip,
     )
-    dto = _dto(row)
-    uow.commit()
-    return dto
+    return _dto(row)
+
+
+def attach_generated(
+    uow: UnitOfWork,
+    dossier_id: uuid.UUID,
+    *,
+    filename: str,
+    content: bytes,
+    kind: str,
+    principal: Principal,
+    store: ContentStore,
+) -> AttachmentDTO:
+    """Store a document the office generated (a form, the result) in the caller's transaction (no commit)."""
+    checked = check(content, filename)
+    # As for uploads, the file is durable before its row exists: a rollback leaves only an unused file.
+    store.put(content, checked.sha256)
+    return _attach(uow, dossier_id, checked, principal=principal, source_ip=None, kind=kind)
 
 
 def list_attachments(uow: UnitOfWork, *, principal: Principal, ref: str | uuid.UUID) -> list[AttachmentDTO]:

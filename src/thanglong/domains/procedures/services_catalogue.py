@@ -13,6 +13,7 @@ from thanglong.core import audit
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import NotFound
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures.catalogue import default_fee_vnd
 from thanglong.domains.procedures.events import CatalogueLoaded
 from thanglong.domains.procedures.models import Procedure, ProcedureVersion
 
@@ -41,8 +42,12 @@ class ProcedureDTO:
 
     @property
     def total_fee_vnd(self) -> int:
-        """Return the sum of the fees of the version in force."""
-        return sum(int(f.get("amount_vnd", 0)) for f in self.fees)
+        """Return the default fee of a dossier filed online under the version in force."""
+        return default_fee_vnd(self.fees, "online")
+
+    def fee_for(self, channel: str) -> int:
+        """Return the default fee of a dossier filed through a channel ("online" or "counter")."""
+        return default_fee_vnd(self.fees, channel)
 
 
 def _dto(proc: Procedure, version: ProcedureVersion) -> ProcedureDTO:
@@ -84,7 +89,7 @@ def _spec_version_fields(spec: Any) -> dict[str, Any]:
     return {
         "time_unit": spec.time_unit,
         "time_amount": int(spec.time_amount),
-        "fees": [{"name": f.name, "amount_vnd": int(f.amount_vnd)} for f in spec.fees],
+        "fees": [f.as_dict() for f in spec.fees],
         "documents": [
             {"name": d.name, "copies": int(d.copies), "required": bool(d.required)} for d in spec.documents
         ],

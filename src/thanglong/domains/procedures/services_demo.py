@@ -1,18 +1,38 @@
-"""Idempotent demo data: the shipped catalogue and a few dossiers of the demo citizen."""
+"""Idempotent demo data: the shipped catalogue, a few dossiers of the demo citizen, six months of history."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import random
+import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert, select
+
+from thanglong.core import audit
+from thanglong.core.calendar import WorkingCalendar
+from thanglong.core.calendar_store import load_calendar
+from thanglong.core.clock import HANOI
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import eform
+from thanglong.domains.procedures import clock, eform
+from thanglong.domains.procedures.attachments import ContentStore
 from thanglong.domains.procedures.catalogue import load_catalogue
+from thanglong.domains.procedures.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.models import (
+    Attachment,
+    Dossier,
+    DossierRating,
+    DossierSequence,
+    DossierStep,
+)
 from thanglong.domains.procedures.services import act, list_for_applicant, submit_dossier
-from thanglong.domains.procedures.services_catalogue import list_procedures, load_specs
+from thanglong.domains.procedures.services_attachments import store_for
+from thanglong.domains.procedures.services_catalogue import ProcedureDTO, list_procedures, load_specs
 from thanglong.domains.procedures.states import DossierAction
 
 logger = logging.getLogger(__name__)
@@ -70,9 +90,15 @@ def _principal(user: identity.UserDTO, perms: frozenset[str]) -> Principal:
 
 
 def load_demo(platform: Platform) -> None:
-    """Load the catalogue (running twice changes nothing) and file three demo dossiers once."""
+    """Load the catalogue, three demo dossiers and six months of history (running twice changes nothing)."""
     with platform.uow() as uow:
         load_specs(uow, load_catalogue(), actor=SYSTEM_ACTOR)
+    _file_demo_dossiers(platform)
+    load_history(platform)
+
+
+def _file_demo_dossiers(platform: Platform) -> None:
+    """File three dossiers of the demo citizen once, through the real use cases."""
     with platform.uow() as uow:
         citizen = identity.find_user(uow, DEMO_CITIZEN)
         officer = identity.find_user(uow, DEMO_OFFICER)
@@ -113,3 +139,213 @@ def load_demo(platform: Platform) -> None:
         for action in steps:
             with platform.uow() as uow:
                 act(uow, principal=officer_p, ref=dossier.id, action=action, officer_id=officer.id)
+
+
+# Six months of past dossiers for the statistics page. They are inserted in bulk, not through the
+# use cases: history cannot be replayed through "now"-stamped actions, and a demo start must stay
+# fast. They carry this note, which also makes the load idempotent, and one audit record.
+HISTORY_NOTE = "Dữ liệu minh hoạ thống kê (lịch sử 6 tháng)"
+HISTORY_AGENCIES = ("000.00.61.H26", "000.00.62.H26", "000.00.30.H26")
+HISTORY_DAYS = 182
+HISTORY_SIZE = 420
+HISTORY_SEED = 766
+# No PDF is generated: every digitised demo result points at this one short text file.
+HISTORY_RESULT_TEXT = "Kết quả minh hoạ của dữ liệu mẫu thống kê (không phải văn bản ký số).\n".encode()
+
+
+def _moment(rng: random.Random, now: datetime, days_ago: int) -> datetime:
+    """Return a working-hours moment (Hanoi) `days_ago` days before now, moved off weekends."""
+    local = (now - timedelta(days=days_ago)).astimezone(HANOI)
+    while local.weekday() >= 5:
+        local -= timedelta(days=1)
+    local = local.replace(hour=rng.randint(8, 16), minute=rng.randint(0, 59), second=0, microsecond=0)
+    return min(local.astimezone(now.tzinfo), now - timedelta(minutes=5))
+
+
+def _history_rows(
+    rng: random.Random,
+    now: datetime,
+    calendar: WorkingCalendar,
+    procedures: list[ProcedureDTO],
+    agencies: list[tuple[uuid.UUID, str]],
+    officer_id: uuid.UUID | None,
+    result_sha: str,
+) -> dict[str, list[dict[str, Any]]]:
+    """Make the rows of the history: dossiers, their control-slip steps, ratings, result files."""
+    rows: dict[str, list[dict[str, Any]]] = {"dossier": [], "step": [], "rating": [], "attachment": []}
+    sequences: dict[tuple[uuid.UUID, Any], int] = {}
+    officer = f"user:{officer_id}:{DEMO_OFFICER}" if officer_id else SYSTEM_ACTOR
+    for _ in range(HISTORY_SIZE):
+        days_ago = int(HISTORY_DAYS * rng.random() ** 0.9) + 1
+        received = _moment(rng, now, days_ago)
+        agency_id, agency_code = rng.choice(agencies)
+        proc = rng.choice(procedures)
+        # Online filing grows month after month, as it did after Decision 766.
+        channel = "online" if rng.random() < 0.85 - 0.3 * days_ago / HISTORY_DAYS else "counter"
+        due = clock.due_at(received, unit=proc.time_unit, amount=proc.time_amount, calendar=calendar)
+        day = received.astimezone(HANOI).date()
+        seq = sequences[(agency_id, day)] = sequences.get((agency_id, day), 0) + 1
+        dossier_id = uuid.uuid4()
+        steps: list[tuple[str, str, datetime, str]] = [("receive", "received", received, officer)]
+        status, finished, paused, paid = "processing", None, None, False
+        late = rng.random() < 0.12
+        span = due - received
+        if due < now - timedelta(days=2) or rng.random() < 0.3:
+            finished = received + span * (1.1 + rng.random() if late else 0.2 + 0.75 * rng.random())
+        if finished is not None and finished >= now:
+            finished = None
+        if proc.total_fee_vnd > 0 and rng.random() < 0.9:
+            paid = True
+            online_paid = channel == "online" and rng.random() < 0.8
+            # The payments domain's confirmation is applied by the platform itself; a counter payment
+            # is recorded by the officer (services_stats tells online payments by this actor).
+            payer = SYSTEM_ACTOR if online_paid else officer
+            steps.append(("record_payment", "processing", received + span * 0.1, payer))
+        if finished is None:
+            if rng.random() < 0.15:
+                status, paused = "supplement_requested", min(received + span * 0.3, now)
+        else:
+            roll = rng.random()
+            status = "stopped" if roll < 0.03 else "withdrawn" if roll < 0.05 else "returned"
+            if status == "returned" and finished > now - timedelta(days=3):
+                status = "processed"
+            closing = "approve" if status in ("returned", "processed") else status.removesuffix("ed")
+            steps.append((closing, status, finished, officer))
+            if status in ("returned", "processed"):
+                if channel == "online" or rng.random() < 0.5:
+                    rows["attachment"].append(
+                        {
+                            "id": uuid.uuid4(),
+                            "dossier_id": dossier_id,
+                            "sha256": result_sha,
+                            "size": len(HISTORY_RESULT_TEXT),
+                            "media_type": "text/plain",
+                            "filename": "ket-qua-minh-hoa.txt",
+                            "kind": "result",
+                            "uploaded_by": SYSTEM_ACTOR,
+                            "created_at": finished,
+                        }
+                    )
+                rated_at = finished + timedelta(hours=rng.randint(2, 72))
+                if status == "returned" and rng.random() < 0.45 and rated_at < now:
+                    score = rng.choices((5, 4, 3, 2, 1), weights=(55, 28, 10, 4, 3))[0]
+                    score = max(1, score - 2) if late and rng.random() < 0.5 else score
+                    rows["rating"].append(
+                        {
+                            "id": uuid.uuid4(),
+                            "dossier_id": dossier_id,
+                            "applicant_id": None,
+                            "score": score,
+                            "comment": "",
+                            "created_at": rated_at,
+                        }
+                    )
+        for index, (action, step_status, started, actor) in enumerate(steps, start=1):
+            rows["step"].append(
+                {
+                    "id": uuid.uuid4(),
+                    "dossier_id": dossier_id,
+                    "seq": index,
+                    "action": action,
+                    "status": step_status,
+                    "holder_id": officer_id,
+                    "holder_agency_id": agency_id,
+                    "actor": actor,
+                    "started_at": started,
+                    "ended_at": steps[index][2] if index < len(steps) else finished,
+                    "due_at": due,
+                    "outcome": None,
+                    "note": "",
+                }
+            )
+        rows["dossier"].append(
+            {
+                "id": dossier_id,
+                "code": DEFAULT_FORMAT.format(agency_code, day, seq),
+                "procedure_version_id": proc.version_id,
+                "applicant_id": None,
+                "receiving_agency_id": agency_id,
+                "competent_agency_id": agency_id,
+                "assigned_officer_id": officer_id,
+                "status": status,
+                "form_data": {},
+                "delivery": "online",
+                "channel": channel,
+                "submitted_at": received - timedelta(minutes=rng.randint(5, 600))
+                if channel == "online"
+                else received,
+                "received_at": received,
+                "effective_receipt_at": received,
+                "due_at": due,
+                "paused_at": paused,
+                "pauses": [[paused.isoformat(), None]] if paused else [],
+                "supplement_count": 1 if paused else 0,
+                "reschedule_count": 0,
+                "extension_working_days": 0,
+                "paid": paid,
+                "finished_at": finished,
+                "note": HISTORY_NOTE,
+                "updated_at": finished or paused or received,
+                "version_id": 1,
+            }
+        )
+    rows["sequence"] = [
+        {"agency_id": agency, "day": day, "last_number": n} for (agency, day), n in sequences.items()
+    ]
+    return rows
+
+
+def load_history(platform: Platform) -> int:
+    """Insert six months of past dossiers for the statistics, once; return how many were added."""
+    with platform.uow() as uow:
+        if uow.session.scalar(select(Dossier.id).where(Dossier.note == HISTORY_NOTE).limit(1)):
+            return 0
+        agencies = [a for a in (identity.find_agency(uow, code) for code in HISTORY_AGENCIES) if a]
+        officer = identity.find_user(uow, DEMO_OFFICER)
+        procedures = [p for p in list_procedures(uow, limit=200) if p.time_amount > 0][:40]
+        if not agencies or not procedures:
+            logger.info("procedures demo history skipped: identity demo data or catalogue missing")
+            return 0
+        now = uow.clock()
+        # Today's numbers are the real use cases' to give; the history stops the day before.
+        today = now.astimezone(HANOI).date()
+        taken = uow.session.scalar(
+            select(DossierSequence.agency_id).where(
+                DossierSequence.agency_id.in_([a.id for a in agencies]),
+                DossierSequence.day >= today - timedelta(days=HISTORY_DAYS + 7),
+                DossierSequence.day < today,
+            )
+        )
+        if taken is not None:
+            logger.info("procedures demo history skipped: these agencies already have past dossiers")
+            return 0
+        store: ContentStore = store_for(platform)
+        sha = hashlib.sha256(HISTORY_RESULT_TEXT).hexdigest()
+        store.put(HISTORY_RESULT_TEXT, sha)
+        rows = _history_rows(
+            random.Random(HISTORY_SEED),  # noqa: S311 - a reproducible demo, not a secret
+            now,
+            load_calendar(uow),
+            procedures,
+            [(a.id, a.code) for a in agencies],
+            officer.id if officer else None,
+            sha,
+        )
+        session = uow.session
+        session.execute(insert(Dossier), rows["dossier"])
+        session.execute(insert(DossierStep), rows["step"])
+        session.execute(insert(DossierSequence), rows["sequence"])
+        if rows["attachment"]:
+            session.execute(insert(Attachment), rows["attachment"])
+        if rows["rating"]:
+            session.execute(insert(DossierRating), rows["rating"])
+        audit.record(
+            uow,
+            actor=SYSTEM_ACTOR,
+            action="procedures.demo.history",
+            object_type="procedures_dossier",
+            object_id="demo-history",
+            after={"dossiers": len(rows["dossier"]), "ratings": len(rows["rating"]), "note": HISTORY_NOTE},
+        )
+        uow.commit()
+    return len(rows["dossier"])

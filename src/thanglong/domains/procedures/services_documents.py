@@ -2,12 +2,412 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+import uuid
+import weakref
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from thanglong.core.security import Principal
+from sqlalchemy import exists, select
+from sqlalchemy.engine import Engine
+
+from thanglong.core import audit
+from thanglong.core.calendar import WorkingCalendar
+from thanglong.core.calendar_store import load_calendar
+from thanglong.core.clock import to_hanoi
+from thanglong.core.errors import InvalidInput, ThangLongError
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.states import DossierAction, DossierStatus
+from thanglong.domains.identity import api as identity
+from thanglong.domains.notify import api as notify
+from thanglong.domains.procedures import clock
+from thanglong.domains.procedures.documents import (
+    FORM_TITLES,
+    PdfSigner,
+    render_form,
+    sign_pdf,
+)
+from thanglong.domains.procedures.documents.pdf import vn_datetime
+from thanglong.domains.procedures.eform_html import enum_label
+from thanglong.domains.procedures.models import Attachment, Dossier, Procedure, ProcedureVersion
+from thanglong.domains.procedures.services_signing import SigningKeyError, agency_signer
+from thanglong.domains.procedures.states import OPEN_STATUSES, DossierAction, DossierStatus
+
+if TYPE_CHECKING:
+    from thanglong.core.platform import Platform
+    from thanglong.domains.procedures.attachments import ContentStore
+
+logger = logging.getLogger(__name__)
+
+SYSTEM = Principal(kind="system", name=SYSTEM_ACTOR)
+APOLOGY_TEMPLATE = "procedures.apology"
+# The new return date the drafted Form 04 proposes: the head may still choose another when rescheduling.
+APOLOGY_EXTENSION_WORKING_DAYS = 3
+APOLOGY_REASON = "hồ sơ cần thêm thời gian thẩm định, xác minh để bảo đảm giải quyết đúng quy định"
+NOT_RECEIVED_CODE = "chưa cấp (hồ sơ chưa được tiếp nhận)"
+DELIVERY_LABELS = {
+    "online": "Trực tuyến (tài khoản dịch vụ công)",
+    "counter": "Bộ phận Một cửa",
+    "post": "Dịch vụ bưu chính công ích",
+}
+
+
+class DocumentKind(NamedTuple):
+    """How one kind of generated document is drawn, whether the agency head signs it, and its titles."""
+
+    form: str
+    signed: bool
+    title_vi: str
+    title_en: str
+
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {
+    "form_01": DocumentKind("01_receipt", False, FORM_TITLES["01_receipt"], "Receipt and appointment"),
+    "form_02": DocumentKind("02_supplement", False, FORM_TITLES["02_supplement"], "Request for supplement"),
+    "form_03": DocumentKind("03_refusal", False, FORM_TITLES["03_refusal"], "Refusal of the dossier"),
+    "form_04": DocumentKind("04_apology", True, FORM_TITLES["04_apology"], "Apology and extension request"),
+    "form_05": DocumentKind("05_stop", True, FORM_TITLES["05_stop"], "Notice that processing stopped"),
+    "result": DocumentKind("result", True, FORM_TITLES["result"], "Result of the procedure"),
+}
+
+
+@dataclass(frozen=True)
+class DocumentDTO:
+    """A document the office generated for a dossier."""
+
+    id: uuid.UUID
+    dossier_id: uuid.UUID
+    kind: str
+    title_vi: str
+    title_en: str
+    filename: str
+    size: int
+    created_at: datetime
+    signed: bool
+
+
+@dataclass(frozen=True)
+class DraftedApology:
+    """A Form 04 the daily job drafted, signed and sent."""
+
+    dossier_id: uuid.UUID
+    dossier_code: str
+    attachment_id: uuid.UUID
+    due_at: datetime
+    new_due_at: datetime
+    channels: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape printed by the CLI."""
+        return {
+            "dossier_id": str(self.dossier_id),
+            "dossier_code": self.dossier_code,
+            "attachment_id": str(self.attachment_id),
+            "due_at": self.due_at.isoformat(),
+            "new_due_at": self.new_due_at.isoformat(),
+            "channels": list(self.channels),
+        }
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What the documents need from the platform: where files live and the public address."""
+
+    data_dir: Path
+    public_base_url: str
+    production: bool
+    store: ContentStore
+
+
+# Filled when a platform is built (`register_handlers`), keyed by its engine: use cases only get a unit
+# of work, whose session leads back to the engine. An engine that goes away takes its entry with it.
+_SETUPS: weakref.WeakKeyDictionary[Engine, _Setup] = weakref.WeakKeyDictionary()
+
+
+def register_handlers(platform: Platform) -> None:
+    """Give the documents this platform's settings, then subscribe the domain's event handlers."""
+    # Imported here: both modules import services, which imports this module.
+    from thanglong.domains.procedures import services_attachments, services_payments  # noqa: PLC0415
+
+    settings = platform.settings
+    _SETUPS[platform.engine] = _Setup(
+        data_dir=settings.data_dir,
+        public_base_url=settings.public_base_url.rstrip("/"),
+        production=settings.env == "production",
+        store=services_attachments.store_for(platform),
+    )
+    services_payments.register_handlers(platform)
+
+
+def _setup(uow: UnitOfWork) -> _Setup:
+    setup = _SETUPS.get(uow.session.get_bind().engine)
+    if setup is None:
+        raise RuntimeError("procedures documents are not configured: build the platform with build_platform")
+    return setup
+
+
+def tracking_url(base_url: str, code: str) -> str:
+    """Return the public tracking page of a dossier code."""
+    return f"{base_url.rstrip('/')}/track/{code}"
+
+
+def _signer_for(uow: UnitOfWork) -> PdfSigner:
+    setup = _setup(uow)
+    return agency_signer(setup.data_dir, production=setup.production)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What every form of one dossier prints: agency header, applicant, procedure."""
+
+    common: dict[str, Any]
+    agency: str
+    applicant: dict[str, Any]
+    procedure: str
+    version: ProcedureVersion
+    code: str
+
+
+def _head_title(agency: str) -> str:
+    """Return the signing block of the agency head (Decree 30/2020: "TM." for a collective body)."""
+    if agency.lower().startswith(("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")):
+        return "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
+    return "THỦ TRƯỞNG CƠ QUAN"
+
+
+def _agency_names(uow: UnitOfWork, agency_id: uuid.UUID) -> tuple[str, str | None]:
+    agency = identity.get_agency(uow, agency_id)
+    if agency is None:
+        return "…", None
+    parent = identity.get_agency(uow, agency.parent_id) if agency.parent_id else None
+    return agency.name, parent.name if parent else "Thành phố Hà Nội"
+
+
+def _applicant(uow: UnitOfWork, row: Dossier) -> dict[str, Any]:
+    contact = identity.get_user_contact(uow, row.applicant_id) if row.applicant_id else None
+    form = row.form_data or {}
+    nested = form.get("nguoi_nop") if isinstance(form.get("nguoi_nop"), dict) else {}
+    name = (contact.full_name or contact.username) if contact else None
+    name = name or form.get("ho_ten") or (nested or {}).get("ho_ten") or "…"
+    return {
+        "applicant_name": str(name),
+        "applicant_phone": contact.phone if contact else None,
+        "applicant_email": contact.email if contact else None,
+    }
+
+
+def _officer_name(uow: UnitOfWork, principal: Principal) -> str:
+    if principal.kind == "user" and principal.id is not None:
+        user = identity.get_user(uow, principal.id)
+        if user is not None:
+            return user.full_name or user.username
+    return principal.name
+
+
+def _facts(uow: UnitOfWork, row: Dossier, now: datetime, *, agency_id: uuid.UUID) -> _Facts:
+    version = uow.session.get(ProcedureVersion, row.procedure_version_id)
+    if version is None:
+        raise RuntimeError(f"dossier {row.id} has no procedure version")
+    procedure = uow.session.get(Procedure, version.procedure_id)
+    agency, parent = _agency_names(uow, agency_id)
+    common = {"agency": agency, "agency_parent": parent, "place": "Hà Nội", "issued_on": now}
+    return _Facts(
+        common=common,
+        agency=agency,
+        applicant=_applicant(uow, row),
+        procedure=procedure.name if procedure else "…",
+        version=version,
+        code=row.code or NOT_RECEIVED_CODE,
+    )
+
+
+def _processing_time(version: ProcedureVersion) -> str:
+    unit = "giờ làm việc" if version.time_unit == clock.UNIT_HOURS else "ngày làm việc"
+    return f"{version.time_amount:02d} {unit}"
+
+
+def _lines(note: str, fallback: str) -> list[str]:
+    lines = [line.strip(" -•\t") for line in note.splitlines()]
+    return [line for line in lines if line] or [fallback]
+
+
+def _receipt(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
+    del note
+    documents = [
+        {
+            "name": str(doc.get("name", "")),
+            "form": "Bản điện tử" if row.channel == "online" else "Bản chính",
+            "copies": int(doc.get("copies", 1) or 1),
+        }
+        for doc in facts.version.documents
+        if doc.get("name") and doc.get("required", True)
+    ]
+    return {
+        "dossier_code": facts.code,
+        "procedure_name": facts.procedure,
+        "processing_time": _processing_time(facts.version),
+        "received_at": row.received_at,
+        "due_at": row.due_at,
+        "officer_name": _officer_name(uow, principal),
+        "documents": documents,
+        "delivery": DELIVERY_LABELS.get(row.delivery, row.delivery),
+    }
+
+
+def _supplement(
+    uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str
+) -> dict[str, Any]:
+    del row
+    officer = _officer_name(uow, principal)
+    return {
+        "dossier_code": facts.code,
+        "procedure_name": facts.procedure,
+        "requirements": _lines(note, "Bổ sung, hoàn thiện hồ sơ theo hướng dẫn của cán bộ tiếp nhận."),
+        "officer_name": officer,
+        "contact_name": officer,
+    }
+
+
+def _refusal(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
+    return {
+        "dossier_code": row.code,
+        "procedure_name": facts.procedure,
+        "reasons": _lines(note, "Hồ sơ không đủ điều kiện tiếp nhận, giải quyết theo quy định."),
+        "officer_name": _officer_name(uow, principal),
+    }
+
+
+def _stop(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
+    del principal
+    withdrawn = DossierStatus(row.status) is DossierStatus.WITHDRAWN
+    reason = "ông/bà đã có yêu cầu rút hồ sơ" if withdrawn else "theo quyết định của cơ quan giải quyết"
+    return {
+        "dossier_code": facts.code,
+        "procedure_name": facts.procedure,
+        "received_at": row.received_at,
+        "reason": note.rstrip(".") or reason,
+        "head_title": _head_title(facts.agency),
+        "head_name": _signer_for(uow).name,
+    }
+
+
+def _form_rows(schema: Mapping[str, Any], data: Mapping[str, Any], prefix: str = "") -> list[dict[str, str]]:
+    """Flatten the form data into labelled rows, titled by the e-form schema."""
+    properties = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
+    rows: list[dict[str, str]] = []
+    for key, value in data.items():
+        sub = properties.get(key, {}) if isinstance(properties, Mapping) else {}
+        label = f"{prefix}{sub.get('title') or key}" if isinstance(sub, Mapping) else f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            rows.extend(_form_rows(sub if isinstance(sub, Mapping) else {}, value, f"{label} – "))
+        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
+            items = sub.get("items", {}) if isinstance(sub, Mapping) else {}
+            for number, item in enumerate(value, start=1):
+                if isinstance(item, Mapping):
+                    rows.extend(_form_rows(items, item, f"{label} {number} – "))
+        elif value not in (None, "", []):
+            values = value if isinstance(value, list) else [value]
+            items = sub.get("items", {}) if isinstance(sub, Mapping) else {}
+            choice = isinstance(sub, Mapping) and (
+                "enum" in sub or (isinstance(items, Mapping) and "enum" in items)
+            )
+            # Choices show their words, as on the e-form: "thue_muon_o_nho" reads "thuê, mượn, ở nhờ".
+            text = ", ".join(enum_label(v) if choice or isinstance(v, bool) else str(v) for v in values)
+            rows.append({"label": label, "value": text[:300]})
+    return rows
+
+
+def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
+    del principal
+    setup = _setup(uow)
+    now = row.finished_at or uow.clock()
+    fields = [
+        {"label": "Mã hồ sơ", "value": facts.code},
+        {"label": "Thủ tục", "value": facts.procedure},
+        {"label": "Người nộp hồ sơ", "value": facts.applicant["applicant_name"]},
+    ]
+    if row.received_at is not None:
+        fields.append({"label": "Thời gian tiếp nhận", "value": vn_datetime(row.received_at)})
+    if row.due_at is not None:
+        fields.append({"label": "Thời hạn trả kết quả", "value": vn_datetime(row.due_at)})
+    fields.append({"label": "Thời gian giải quyết xong", "value": vn_datetime(now)})
+    fields.extend(_form_rows(facts.version.eform, row.form_data or {})[:20])
+    body = (
+        f"Kết quả giải quyết thủ tục {facts.procedure}, được cấp trên môi trường điện tử và ký số "
+        f"bởi {facts.agency}. Tra cứu tính xác thực bằng mã QR hoặc mã hồ sơ."
+    )
+    if note:
+        body += f" Ghi chú: {note}"
+    return {
+        "title": FORM_TITLES["result"],
+        "subtitle": facts.procedure,
+        "dossier_code": facts.code,
+        "tracking_url": tracking_url(setup.public_base_url, facts.code),
+        "fields": fields,
+        "body": body,
+        "signer_title": _head_title(facts.agency),
+        "signer_name": _signer_for(uow).name,
+    }
+
+
+_Builder = Callable[[UnitOfWork, Dossier, _Facts, Principal, str], dict[str, Any]]
+_ON_ACTION: dict[DossierAction, tuple[str, _Builder]] = {
+    DossierAction.RECEIVE: ("form_01", _receipt),
+    DossierAction.REQUEST_SUPPLEMENT: ("form_02", _supplement),
+    DossierAction.REJECT: ("form_03", _refusal),
+    DossierAction.REFUSE: ("form_03", _refusal),
+    DossierAction.STOP: ("form_05", _stop),
+    DossierAction.WITHDRAW: ("form_05", _stop),
+    DossierAction.APPROVE: ("result", _result),
+}
+# Letters and results come from the agency that decides; the counter's slips from the one that received.
+_DECIDING_KINDS = frozenset({"form_04", "form_05", "result"})
+
+
+def _store(
+    uow: UnitOfWork,
+    row: Dossier,
+    kind: str,
+    data: Mapping[str, Any],
+    *,
+    principal: Principal,
+) -> uuid.UUID:
+    """Render, sign when the kind asks for it, store as an attachment and audit; return its id."""
+    # Imported here: services_attachments imports services, which imports this module.
+    from thanglong.domains.procedures import services_attachments  # noqa: PLC0415
+
+    form_kind, signed, _, _ = DOCUMENT_KINDS[kind]
+    pdf = render_form(form_kind, data)
+    if signed:
+        pdf = sign_pdf(pdf, _signer_for(uow), visible=kind == "result")
+    code = row.code or row.id.hex[:8]
+    added = services_attachments.attach_generated(
+        uow,
+        row.id,
+        filename=f"{kind}-{code}.pdf",
+        content=pdf,
+        kind=kind,
+        principal=principal,
+        store=_setup(uow).store,
+    )
+    audit.record(
+        uow,
+        actor=SYSTEM_ACTOR if principal.kind == "system" else principal.actor,
+        action="procedures.document.generated",
+        object_type="procedures_dossier",
+        object_id=str(row.id),
+        after={
+            "kind": kind,
+            "attachment_id": str(added.id),
+            "sha256": added.sha256,
+            "signed": signed,
+            "dossier_code": row.code,
+        },
+    )
+    return added.id
 
 
 def on_action(
@@ -22,4 +422,151 @@ def on_action(
     note: str,
 ) -> None:
     """Generate the documents an action produces, in the action's transaction."""
-    del uow, row, action, old, new, now, principal, note
+    del old, new
+    planned = _ON_ACTION.get(action)
+    if planned is None:
+        return
+    kind, build = planned
+    if kind == "form_05" and row.received_at is None:
+        # Withdrawing a dossier nobody received yet stops nothing: there is no notice to write.
+        return
+    agency_id = row.competent_agency_id if kind in _DECIDING_KINDS else row.receiving_agency_id
+    facts = _facts(uow, row, now, agency_id=agency_id)
+    data = {**facts.common, **facts.applicant, **build(uow, row, facts, principal, note)}
+    _store(uow, row, kind, data, principal=principal)
+
+
+def list_documents(uow: UnitOfWork, dossier_id: uuid.UUID) -> list[DocumentDTO]:
+    """Return the documents the office generated for a dossier, oldest first (callers check access)."""
+    rows = uow.session.scalars(
+        select(Attachment)
+        .where(Attachment.dossier_id == dossier_id, Attachment.kind.in_(DOCUMENT_KINDS))
+        .order_by(Attachment.created_at, Attachment.id)
+    )
+    return [_document(row, DOCUMENT_KINDS[row.kind]) for row in rows]
+
+
+def _document(row: Attachment, kind: DocumentKind) -> DocumentDTO:
+    return DocumentDTO(
+        row.id,
+        row.dossier_id,
+        row.kind,
+        kind.title_vi,
+        kind.title_en,
+        row.filename,
+        row.size,
+        row.created_at,
+        kind.signed,
+    )
+
+
+def _has_apology(dossier_id: Any) -> Any:
+    return exists().where(Attachment.dossier_id == dossier_id, Attachment.kind == "form_04")
+
+
+def _new_due(due: datetime, calendar: WorkingCalendar) -> datetime:
+    """Move a due instant the proposed number of working days later, at the same Hanoi time of day."""
+    local = to_hanoi(due)
+    day = calendar.add_working_days(local.date(), APOLOGY_EXTENSION_WORKING_DAYS)
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
+def apology_candidates(uow: UnitOfWork, today: date, calendar: WorkingCalendar) -> list[uuid.UUID]:
+    """Return the open dossiers whose apology day has come and that have no Form 04 yet."""
+    rows = uow.session.execute(
+        select(Dossier.id, Dossier.due_at).where(
+            Dossier.status.in_([s.value for s in OPEN_STATUSES]),
+            Dossier.due_at.is_not(None),
+            ~_has_apology(Dossier.id),
+        )
+    )
+    return [
+        dossier_id
+        for dossier_id, due in rows
+        if due is not None and clock.apology_day(due, calendar) <= today
+    ]
+
+
+def draft_apology(uow: UnitOfWork, dossier_id: uuid.UUID, calendar: WorkingCalendar) -> DraftedApology | None:
+    """Draft, sign, store and send Form 04 for one dossier in the caller's transaction (no commit)."""
+    # Lock the dossier and look again: two workers must not both draft the letter.
+    row = uow.session.scalar(select(Dossier).where(Dossier.id == dossier_id).with_for_update())
+    if row is None or row.due_at is None or row.received_at is None or row.code is None:
+        return None
+    if DossierStatus(row.status) not in OPEN_STATUSES or uow.session.scalar(select(_has_apology(row.id))):
+        return None
+    now = uow.clock()
+    new_due = _new_due(row.due_at, calendar)
+    facts = _facts(uow, row, now, agency_id=row.competent_agency_id)
+    signer = _signer_for(uow)
+    data = {
+        **facts.common,
+        **facts.applicant,
+        "dossier_code": row.code,
+        "procedure_name": facts.procedure,
+        "received_at": row.received_at,
+        "due_at": row.due_at,
+        "new_due_at": new_due,
+        "reason": APOLOGY_REASON,
+        "head_title": _head_title(facts.agency),
+        "head_name": signer.name,
+    }
+    attachment_id = _store(uow, row, "form_04", data, principal=SYSTEM)
+    channels = _send_apology(uow, row, facts, new_due)
+    return DraftedApology(row.id, row.code, attachment_id, row.due_at, new_due, channels)
+
+
+def _send_apology(uow: UnitOfWork, row: Dossier, facts: _Facts, new_due: datetime) -> tuple[str, ...]:
+    """Queue the apology for the applicant by SMS, e-mail and in the app; skip channels without an address."""
+    if row.applicant_id is None or row.code is None or row.due_at is None:
+        return ()
+    context = {
+        "full_name": facts.applicant["applicant_name"],
+        "dossier_code": row.code,
+        "procedure_name": facts.procedure,
+        "agency": facts.agency,
+        "due_at": vn_datetime(row.due_at),
+        "new_due_at": vn_datetime(new_due),
+        "tracking_url": tracking_url(_setup(uow).public_base_url, row.code),
+    }
+    sent: list[str] = []
+    for channel in ("sms", "email", "inapp"):
+        try:
+            # One channel at a time: a missing phone number must not stop the e-mail.
+            notify.send(
+                uow,
+                actor=SYSTEM_ACTOR,
+                template_key=APOLOGY_TEMPLATE,
+                context=context,
+                to_user=row.applicant_id,
+                channels=[channel],
+            )
+        except InvalidInput as exc:
+            logger.info("apology for %s not sent by %s: %s", row.code, channel, exc.code)
+            continue
+        sent.append(channel)
+    return tuple(sent)
+
+
+def draft_apologies(platform: Platform) -> list[DraftedApology]:
+    """Draft Form 04 for every open dossier on or after its apology day that has none; one commit each."""
+    with platform.uow() as uow:
+        calendar = load_calendar(uow)
+        today = to_hanoi(uow.clock()).date()
+        candidates = apology_candidates(uow, today, calendar)
+    drafted: list[DraftedApology] = []
+    for dossier_id in candidates:
+        with platform.uow() as uow:
+            try:
+                done = draft_apology(uow, dossier_id, calendar)
+            except SigningKeyError:
+                # A missing key stops every letter: the operator must see it, not a log line per dossier.
+                raise
+            except ThangLongError as exc:
+                # One dossier's problem (say a form it cannot fill) must not hold back the others.
+                logger.warning("apology for dossier %s not drafted: %s", dossier_id, exc)
+                continue
+            if done is not None:
+                uow.commit()
+                drafted.append(done)
+    return drafted

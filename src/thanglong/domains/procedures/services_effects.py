@@ -7,15 +7,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.clock import to_hanoi
-from thanglong.core.errors import InvalidInput, NotFound
-from thanglong.core.security import Principal, Role
+from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, eform
+from thanglong.domains.procedures import clock, eform, services_postal
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
-from thanglong.domains.procedures.models import Dossier, ProcedureVersion
+from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep, ProcedureVersion
 from thanglong.domains.procedures.services_sequences import next_number
 from thanglong.domains.procedures.states import DossierAction
 
@@ -101,10 +104,50 @@ def _on_receive(step: Step) -> Holders:
     return step.principal.id, row.receiving_agency_id
 
 
+def holder_agency(session: Session, dossier_id: uuid.UUID) -> uuid.UUID | None:
+    """Return the agency holding a dossier now: the holder of the last line of its control slip."""
+    return session.scalar(
+        select(DossierStep.holder_agency_id)
+        .where(DossierStep.dossier_id == dossier_id)
+        .order_by(DossierStep.seq.desc())
+        .limit(1)
+    )
+
+
 def _on_assign(step: Step) -> Holders:
-    officer = _check_officer(step.uow, step.row, step.officer_id)
+    officer, agency = _check_officer(step.uow, step.row, step.officer_id)
     step.row.assigned_officer_id = officer
-    return officer, step.row.competent_agency_id
+    # The assignee's agency holds the dossier: assigning a competent-agency officer hands it over too.
+    return officer, agency
+
+
+def _on_transfer(step: Step) -> Holders:
+    row, principal = step.row, step.principal
+    staff = principal.kind == "system" or Role.ADMINISTRATOR in principal.roles
+    if not staff and principal.agency_id != row.receiving_agency_id:
+        raise Forbidden(
+            "transfer_by_receiving_only",
+            "Chỉ bộ phận một cửa của cơ quan tiếp nhận được chuyển hồ sơ.",
+            "Only the receiving agency's one-stop office may transfer the dossier.",
+        )
+    if holder_agency(step.uow.session, row.id) == row.competent_agency_id:
+        raise Conflict(
+            "already_transferred",
+            "Hồ sơ đã được chuyển đến cơ quan giải quyết.",
+            "The dossier is already with the competent agency.",
+        )
+    officer = None
+    if step.officer_id is not None:
+        officer, agency = _check_officer(step.uow, row, step.officer_id)
+        if agency != row.competent_agency_id:
+            raise InvalidInput(
+                "officer_out_of_agency",
+                "Cán bộ nhận hồ sơ chuyển đến phải thuộc cơ quan giải quyết.",
+                "The officer receiving the transfer must belong to the competent agency.",
+            )
+    # The competent agency assigns its own officer when none was named.
+    row.assigned_officer_id = officer
+    return officer, row.competent_agency_id
 
 
 def _on_wait(step: Step) -> Holders:
@@ -158,13 +201,35 @@ def _on_reschedule(step: Step) -> Holders:
 
 
 def _on_approve(step: Step) -> Holders:
+    waiting = step.uow.session.scalar(
+        select(func.count())
+        .select_from(Consultation)
+        .where(Consultation.dossier_id == step.row.id, Consultation.status == "open")
+    )
+    if waiting:
+        raise Conflict(
+            "consultation_open",
+            f"Còn {waiting} yêu cầu xin ý kiến chưa được trả lời: "
+            "chờ trả lời hoặc huỷ yêu cầu trước khi phê duyệt.",
+            f"{waiting} consultation(s) still unanswered: wait for the answer or cancel before approving.",
+            open_consultations=int(waiting),
+        )
     # "Đã xử lý xong" is the moment the national indicators compare with the due date.
     step.row.finished_at = step.now
     return None, step.row.receiving_agency_id
 
 
+def _on_return(step: Step) -> Holders:
+    if step.row.delivery == "post":
+        # The result leaves by post: the shipment is queued now and sent to VNPost after the commit.
+        actor = SYSTEM_ACTOR if step.principal.kind == "system" else step.principal.actor
+        services_postal.create_shipment(step.uow, step.row, actor=actor, now=step.now)
+    return no_effect(step)
+
+
 EFFECTS: dict[DossierAction, Any] = {
     DossierAction.RECEIVE: _on_receive,
+    DossierAction.TRANSFER: _on_transfer,
     DossierAction.ASSIGN: _on_assign,
     DossierAction.REQUEST_SUPPLEMENT: _on_request_supplement,
     DossierAction.REQUEST_PAYMENT: _on_wait,
@@ -172,10 +237,13 @@ EFFECTS: dict[DossierAction, Any] = {
     DossierAction.RECORD_PAYMENT: _on_payment,
     DossierAction.RESCHEDULE: _on_reschedule,
     DossierAction.APPROVE: _on_approve,
+    DossierAction.RETURN_RESULT: _on_return,
 }
 
 
-def _check_officer(uow: UnitOfWork, row: Dossier, officer_id: uuid.UUID | None) -> uuid.UUID:
+def _check_officer(
+    uow: UnitOfWork, row: Dossier, officer_id: uuid.UUID | None
+) -> tuple[uuid.UUID, uuid.UUID | None]:
     if officer_id is None:
         raise InvalidInput("officer_required", "Hãy chọn cán bộ xử lý.", "Choose the officer to assign.")
     user = identity.get_user(uow, officer_id)
@@ -190,4 +258,4 @@ def _check_officer(uow: UnitOfWork, row: Dossier, officer_id: uuid.UUID | None) 
             "Cán bộ được chuyển không thuộc cơ quan tiếp nhận hoặc giải quyết hồ sơ.",
             "The assignee belongs to neither the receiving nor the competent agency.",
         )
-    return user.id
+    return user.id, user.agency_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from thanglong.core.errors import Conflict, NotFound
+from thanglong.core.errors import Conflict, InvalidInput, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
@@ -23,14 +23,22 @@ from thanglong.domains.procedures.states import DossierAction
 logger = logging.getLogger(__name__)
 
 PAYMENT_PURPOSE = "procedures.dossier"
+# The highest fee in the national schedules is far below this; anything above is a typing error.
+MAX_FEE_VND = 100_000_000
 
 
-def open_payment_id(uow: UnitOfWork, dossier_id: uuid.UUID) -> uuid.UUID | None:
+def open_payment(uow: UnitOfWork, dossier_id: uuid.UUID) -> payments.PaymentDTO | None:
     """Return the newest payment of a dossier's fees that is still to be paid, or None."""
     for payment in payments.find_payments(uow, purpose=PAYMENT_PURPOSE, reference=str(dossier_id)):
         if payment.status in ("created", "pending", "failed"):
-            return payment.id
+            return payment
     return None
+
+
+def open_payment_id(uow: UnitOfWork, dossier_id: uuid.UUID) -> uuid.UUID | None:
+    """Return the id of the dossier's open payment, or None."""
+    payment = open_payment(uow, dossier_id)
+    return payment.id if payment else None
 
 
 def request_payment(
@@ -39,10 +47,23 @@ def request_payment(
     principal: Principal,
     ref: str | uuid.UUID,
     note: str = "",
+    amount_vnd: int | None = None,
     expected_version: int | None = None,
     source_ip: str | None = None,
 ) -> tuple[DossierDTO, payments.PaymentDTO]:
-    """Ask the applicant to pay the fees of the pinned version (clock paused); one commit for both."""
+    """Ask the applicant to pay the fees of the pinned version (clock paused); one commit for both.
+
+    The amount is the schedule's default for the dossier's filing channel, unless the officer states
+    it (per-page charges, another rate of an alternative group); a stated amount goes into the note.
+    """
+    if amount_vnd is not None and not 0 < amount_vnd <= MAX_FEE_VND:
+        raise InvalidInput(
+            "invalid_amount",
+            f"Số tiền phải từ 1 đến {MAX_FEE_VND:,} đồng.".replace(",", "."),
+            f"The amount must be 1 to {MAX_FEE_VND:,} đồng.",
+        )
+    if amount_vnd is not None:
+        note = f"{note} ({amount_vnd:,} đ)".replace(",", ".").strip()
     row = apply_action(
         uow,
         principal=principal,
@@ -53,7 +74,7 @@ def request_payment(
         source_ip=source_ip,
     )
     procedure = get_version(uow, row.procedure_version_id)
-    amount = procedure.total_fee_vnd
+    amount = amount_vnd if amount_vnd is not None else procedure.fee_for(row.channel)
     if amount <= 0:
         raise Conflict(
             "no_fee",

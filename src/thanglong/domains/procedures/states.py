@@ -99,6 +99,7 @@ class DossierAction(StrEnum):
 
     RECEIVE = "receive"
     REJECT = "reject"
+    TRANSFER = "transfer"
     ASSIGN = "assign"
     REQUEST_SUPPLEMENT = "request_supplement"
     SUPPLEMENT = "supplement"
@@ -115,6 +116,7 @@ class DossierAction(StrEnum):
 ACTION_LABELS: Mapping[DossierAction, tuple[str, str]] = {
     DossierAction.RECEIVE: ("Tiếp nhận", "Receive"),
     DossierAction.REJECT: ("Không tiếp nhận", "Refuse to receive"),
+    DossierAction.TRANSFER: ("Chuyển cơ quan giải quyết", "Transfer to the competent agency"),
     DossierAction.ASSIGN: ("Chuyển xử lý", "Assign"),
     DossierAction.REQUEST_SUPPLEMENT: ("Yêu cầu bổ sung", "Request a supplement"),
     DossierAction.SUPPLEMENT: ("Bổ sung hồ sơ", "Supplement"),
@@ -148,6 +150,9 @@ RULES: Mapping[DossierAction, Rule] = {
     for rule in (
         Rule(_A.RECEIVE, frozenset({_S.NEW}), _S.RECEIVED, frozenset({PERM_PROCESS})),
         Rule(_A.REJECT, frozenset({_S.NEW}), _S.NOT_RECEIVED, frozenset({PERM_PROCESS})),
+        # The one-stop office hands the dossier to the competent agency: the holder changes, the
+        # status does not (the national portal has no "transferred" status).
+        Rule(_A.TRANSFER, OPEN_STATUSES, None, frozenset({PERM_PROCESS})),
         Rule(_A.ASSIGN, OPEN_STATUSES, _S.PROCESSING, frozenset({PERM_PROCESS})),
         Rule(
             _A.REQUEST_SUPPLEMENT,
@@ -179,12 +184,14 @@ class TransitionContext:
     """What the engine needs to know beyond the current status.
 
     `permissions` None means the platform itself acts (a payment callback, a scheduled job).
+    `transferable` tells that the receiving agency is not the competent one, so a transfer makes sense.
     """
 
     permissions: frozenset[str] | None = None
     supplement_count: int = 0
     reschedule_count: int = 0
     received: bool = False
+    transferable: bool = False
 
 
 def parse_action(value: str) -> DossierAction:
@@ -235,6 +242,12 @@ def transition(
             f"You are not allowed to perform “{label_en}”.",
             action=act.value,
             required=sorted(rule.permissions),
+        )
+    if act is DossierAction.TRANSFER and not context.transferable:
+        raise Conflict(
+            "transfer_not_applicable",
+            "Hồ sơ không cần chuyển: cơ quan tiếp nhận cũng là cơ quan giải quyết.",
+            "No transfer needed: the receiving agency is also the competent agency.",
         )
     if act is DossierAction.REQUEST_SUPPLEMENT and context.supplement_count >= MAX_SUPPLEMENT_REQUESTS:
         raise Conflict(

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 
+from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.procedures import attachments, services, services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
 from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
+from thanglong.domains.procedures.web_citizen import build_citizen
+from thanglong.domains.procedures.web_consult import build_routing
 from thanglong.domains.procedures.web_pages import build_pages
+from thanglong.domains.procedures.web_stats import build_stats
+
+# A filing with its files in one request: at most two maximum-size files' worth of body.
+MAX_FILES_BODY_BYTES = 2 * attachments.MAX_ATTACHMENT_BYTES
 
 
 def _procedure(p: ProcedureDTO, *, full: bool) -> dict[str, Any]:
@@ -89,6 +101,34 @@ def build_router(ctx: WebContext) -> APIRouter:
                 source_ip=ctx.client_ip(request),
             )
         return _dossier(dossier, principal)
+
+    @router.post("/api/v1/procedures/dossiers/with-files", tags=["procedures"], status_code=201)
+    async def api_submit_with_files(
+        request: Request, principal: Principal = ctx.requires("procedures.dossier.file")
+    ) -> dict[str, Any]:
+        """File a dossier and its files at once (multipart: a `dossier` JSON field, `file` parts)."""
+        body, files = await _read_dossier_parts(request)
+        dossier, added = await run_in_threadpool(
+            _submit_with_files, body, files, principal, ctx.client_ip(request)
+        )
+        return {**_dossier(dossier, principal), "attachments": [_attachment(a) for a in added]}
+
+    def _submit_with_files(
+        body: SubmitIn, files: list[tuple[str, bytes]], principal: Principal, ip: str | None
+    ) -> tuple[services.DossierDTO, list[services_attachments.AttachmentDTO]]:
+        with platform.uow() as uow:
+            return services_attachments.submit_with_attachments(
+                uow,
+                principal=principal,
+                procedure_code=body.procedure_code,
+                receiving_agency_id=body.receiving_agency_id,
+                competent_agency_id=body.competent_agency_id,
+                form_data=body.form_data,
+                delivery=body.delivery,
+                files=files,
+                store=services_attachments.store_for(platform),
+                source_ip=ip,
+            )
 
     @router.get("/api/v1/procedures/dossiers/{ref}", tags=["procedures"])
     def api_dossier(ref: str, principal: Principal = ctx.authenticated()) -> dict[str, Any]:
@@ -188,7 +228,9 @@ def build_router(ctx: WebContext) -> APIRouter:
             raise services.dossier_not_found(code)
         return dossier.public_view()
 
-    router.include_router(build_pages(ctx))
+    for sub in (build_pages(ctx), build_citizen(ctx), build_routing(ctx)):
+        router.include_router(sub)
+    router.include_router(build_stats(ctx))
     return router
 
 
@@ -202,6 +244,46 @@ async def _read_limited(request: Request, limit: int) -> bytes:
             raise attachments.too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+class _InMemoryParts(MultiPartParser):
+    # The body is size-limited while it streams in, so its files stay in memory, not in a temp file.
+    spool_max_size = MAX_FILES_BODY_BYTES
+
+
+async def _read_dossier_parts(request: Request) -> tuple[SubmitIn, list[tuple[str, bytes]]]:
+    """Read a size-limited multipart filing: the `dossier` JSON field and up to 10 `file` parts."""
+
+    async def limited() -> AsyncGenerator[bytes, None]:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_FILES_BODY_BYTES:
+                raise attachments.too_large(MAX_FILES_BODY_BYTES)
+            yield chunk
+
+    try:
+        form = await _InMemoryParts(request.headers, limited(), max_files=10, max_fields=1).parse()
+    except (MultiPartException, KeyError) as exc:
+        raise InvalidInput("bad_multipart", "Biểu mẫu không hợp lệ.", "Malformed multipart form.") from exc
+    try:
+        dossier = form.get("dossier")
+        if not isinstance(dossier, str):
+            raise InvalidInput(
+                "dossier_missing", "Thiếu trường 'dossier' (JSON).", "The 'dossier' JSON field is missing."
+            )
+        try:
+            body = SubmitIn.model_validate_json(dossier)
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_url=False)) from None
+        files = [
+            (part.filename or "", await part.read())
+            for part in form.getlist("file")
+            if isinstance(part, UploadFile)
+        ]
+    finally:
+        await form.close()
+    return body, files
 
 
 def _attachment(dto: services_attachments.AttachmentDTO) -> dict[str, Any]:

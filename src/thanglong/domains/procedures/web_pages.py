@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from thanglong.core.calendar_store import load_calendar
@@ -15,7 +16,17 @@ from thanglong.core.errors import Conflict, InvalidInput, NotFound, ThangLongErr
 from thanglong.core.security import Principal, Role
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, eform, eform_html, services, services_payments
+from thanglong.domains.procedures import (
+    clock,
+    eform,
+    eform_html,
+    services,
+    services_attachments,
+    services_citizen,
+    services_documents,
+    services_payments,
+)
+from thanglong.domains.procedures.attachments import AttachmentTooLarge
 from thanglong.domains.procedures.search import search
 from thanglong.domains.procedures.services_catalogue import (
     ProcedureDTO,
@@ -24,7 +35,10 @@ from thanglong.domains.procedures.services_catalogue import (
     list_procedures,
     list_sectors,
 )
+from thanglong.domains.procedures.services_effects import validate_form
 from thanglong.domains.procedures.states import ACTION_LABELS, DossierAction, DossierStatus
+from thanglong.domains.procedures.web_citizen import file_size, read_uploads, upload_error
+from thanglong.domains.procedures.web_consult import officer_context, queue_context
 
 PERM_FILE = "procedures.dossier.file"
 PERM_PROCESS = "procedures.dossier.process"
@@ -90,6 +104,7 @@ def build_pages(ctx: WebContext) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     _catalogue_pages(router, ctx)
     _citizen_pages(router, ctx)
+    _my_dossier_pages(router, ctx)
     _tracking_pages(router, ctx)
     _officer_pages(router, ctx)
     return router
@@ -167,70 +182,134 @@ def _apply_context(
     }
 
 
+def _save_draft(
+    ctx: WebContext,
+    request: Request,
+    principal: Principal,
+    procedure: ProcedureDTO,
+    form: FormFields,
+    data: dict[str, Any],
+    agency_id: uuid.UUID | None,
+) -> Any:
+    """Save the e-form as it is (no validation; files are not kept) and show it again."""
+    try:
+        with ctx.platform.uow() as uow:
+            services_citizen.save_draft(
+                uow,
+                principal=principal,
+                procedure_code=procedure.code,
+                form_data=data,
+                receiving_agency_id=agency_id,
+                delivery=eform_html.delivery_of(procedure.eform, data) or form.get("delivery", "online"),
+                source_ip=ctx.client_ip(request),
+            )
+    except (InvalidInput, NotFound, Conflict) as exc:
+        context = _apply_context(ctx, procedure, form, data, {})
+        context["general_error"] = _message(ctx, request, exc)
+        return ctx.render(request, "procedures/apply.html", context, status_code=exc.status)
+    return RedirectResponse(f"/procedures/{procedure.code}/apply#draft", status_code=303)
+
+
 def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     platform = ctx.platform
 
     @router.get("/procedures/{code}/apply")
     def apply_page(request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
-        """Show the procedure's e-form."""
+        """Show the procedure's e-form, filled in from the citizen's draft when there is one."""
         with platform.uow() as uow:
             procedure = get_procedure(uow, code)
-        return ctx.render(request, "procedures/apply.html", _apply_context(ctx, procedure, None, {}, {}))
+            draft = services_citizen.get_draft(uow, principal=principal, procedure_code=procedure.code)
+        context = _apply_context(ctx, procedure, None, draft.form_data if draft else {}, {})
+        if draft is not None:
+            context.update(
+                draft_saved_at=hanoi_time(draft.updated_at),
+                agency_id=str(draft.receiving_agency_id or ""),
+                delivery=draft.delivery,
+            )
+        return ctx.render(request, "procedures/apply.html", context)
 
     @router.post("/procedures/{code}/apply")
     async def apply_submit(
         request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)
     ) -> Any:
-        """File the dossier; re-show the form with field errors when it is not valid."""
+        """File the dossier with its files, or save a draft; re-show the form with errors."""
         form = await ctx.read_form(request)
         with platform.uow() as uow:
             procedure = get_procedure(uow, code)
         data = eform_html.parse_form(procedure.eform, form.items())
         agency_id = _uuid(form.get("receiving_agency_id"))
+        if form.get("intent") == "draft":
+            return _save_draft(ctx, request, principal, procedure, form, data, agency_id)
+        files = await read_uploads(request)
+        lang = ctx.language(request)
         errors: dict[str, str] = {}
-        general = ""
-        if agency_id is None:
+        general = upload_error(files, lang)
+        if agency_id is None or general:
             # Show the e-form's own problems too, so one round trip reveals everything to fix.
-            lang = ctx.language(request)
             errors = {
                 e.field: e.message_vi if lang == "vi" else e.message_en
                 for e in eform.validate(procedure.eform, data)
             }
-            errors["receiving_agency_id"] = (
-                "Hãy chọn cơ quan tiếp nhận hồ sơ." if lang == "vi" else "Choose the receiving agency."
-            )
+            if general:
+                errors["files"] = general
+            if agency_id is None:
+                errors["receiving_agency_id"] = (
+                    "Hãy chọn cơ quan tiếp nhận hồ sơ." if lang == "vi" else "Choose the receiving agency."
+                )
         else:
-            try:
+            delivery = eform_html.delivery_of(procedure.eform, data) or form.get("delivery", "online")
+
+            def submit(receiving: uuid.UUID) -> services.DossierDTO:
                 with platform.uow() as uow:
-                    dossier = services.submit_dossier(
+                    # A form that will be refused must not leave its files in the store.
+                    validate_form(procedure.eform, data)
+                    dossier, _ = services_attachments.submit_with_attachments(
                         uow,
                         principal=principal,
                         procedure_code=procedure.code,
-                        receiving_agency_id=agency_id,
+                        receiving_agency_id=receiving,
                         form_data=data,
-                        delivery=eform_html.delivery_of(procedure.eform, data)
-                        or form.get("delivery", "online"),
+                        delivery=delivery,
+                        files=files,
+                        store=services_attachments.store_for(platform),
                         source_ip=ctx.client_ip(request),
                     )
+                return dossier
+
+            try:
+                dossier = await run_in_threadpool(submit, agency_id)
                 return RedirectResponse(f"/my/dossiers/{dossier.id}", status_code=303)
-            except (InvalidInput, NotFound) as exc:
-                errors = _field_errors(exc, ctx.language(request))
+            except (InvalidInput, NotFound, AttachmentTooLarge) as exc:
+                errors = _field_errors(exc, lang)
                 general = _message(ctx, request, exc)
+                if exc.code.startswith("attachment_"):
+                    errors["files"] = general
         context = _apply_context(ctx, procedure, form, data, errors)
         context["general_error"] = general
         return ctx.render(request, "procedures/apply.html", context, status_code=422)
+
+
+def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
+    platform = ctx.platform
 
     @router.get("/my/dossiers")
     def my_dossiers(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
         """List the signed-in citizen's dossiers with their status."""
         items: list[services.DossierDTO] = []
+        drafts: list[services_citizen.DraftDTO] = []
         with platform.uow() as uow:
             if principal.id is not None:
                 items = services.list_for_applicant(uow, principal.id)
+                drafts = services_citizen.list_drafts(uow, principal=principal)
         return ctx.render(
             request,
             "procedures/my_dossiers.html",
-            {"items": items, "when": hanoi_time, "labels": _status_labels(ctx.language(request))},
+            {
+                "items": items,
+                "drafts": drafts,
+                "when": hanoi_time,
+                "labels": _status_labels(ctx.language(request)),
+            },
         )
 
     @router.get("/my/dossiers/{dossier_id}")
@@ -244,37 +323,37 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     async def my_supplement(
         request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_FILE)
     ) -> Any:
-        """Send the supplemented e-form back to the agency."""
+        """Send the supplemented e-form and its files back to the agency, in one transaction."""
         form = await ctx.read_form(request)
         with platform.uow() as uow:
             dossier = services.get_dossier(uow, dossier_id, principal=principal)
             procedure = get_version(uow, dossier.procedure_version_id)
         data = eform_html.parse_form(procedure.eform, form.items())
-        try:
+        files = await read_uploads(request)
+
+        def supplement() -> None:
             with platform.uow() as uow:
-                services.act(
+                services_citizen.supplement_with_files(
                     uow,
                     principal=principal,
                     ref=dossier_id,
-                    action=DossierAction.SUPPLEMENT,
-                    note=form.get("note"),
                     form_data=data,
+                    files=files,
+                    store=services_attachments.store_for(platform),
+                    note=form.get("note"),
                     expected_version=_int(form.get("version")),
                     source_ip=ctx.client_ip(request),
                 )
-        except (InvalidInput, Conflict) as exc:
-            status = 409 if isinstance(exc, Conflict) else 422
+
+        try:
+            await run_in_threadpool(supplement)
+        except (InvalidInput, Conflict, AttachmentTooLarge) as exc:
+            status = exc.status
             message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
-            return _render_my_dossier(
-                ctx,
-                request,
-                principal,
-                dossier_id,
-                data,
-                _field_errors(exc, ctx.language(request)),
-                message,
-                status,
-            )
+            errors = _field_errors(exc, ctx.language(request))
+            if exc.code.startswith("attachment_"):
+                errors["files"] = message
+            return _render_my_dossier(ctx, request, principal, dossier_id, data, errors, message, status)
         return RedirectResponse(f"/my/dossiers/{dossier_id}", status_code=303)
 
 
@@ -294,11 +373,18 @@ def _render_my_dossier(
             raise services.dossier_not_found(str(dossier_id))
         procedure = get_version(uow, dossier.procedure_version_id)
         slip = services.control_slip(uow, dossier.id)
-        payment_id = (
-            services_payments.open_payment_id(uow, dossier.id)
+        payment = (
+            services_payments.open_payment(uow, dossier.id)
             if dossier.status is DossierStatus.PAYMENT_REQUESTED
             else None
         )
+        uploads = [
+            doc
+            for doc in services_citizen.list_documents(uow, principal=principal, dossier_id=dossier.id)
+            if not doc.issued
+        ]
+        rating = services_citizen.get_rating(uow, dossier.id)
+        documents = services_documents.list_documents(uow, dossier.id)
     actions = services.available_actions(principal, dossier)
     fields = []
     if DossierAction.SUPPLEMENT in actions:
@@ -319,7 +405,13 @@ def _render_my_dossier(
             "action_labels": _action_labels(lang),
             "vnd": vnd,
             "payment_requested": dossier.status is DossierStatus.PAYMENT_REQUESTED,
-            "payment_id": payment_id,
+            "payment_id": payment.id if payment else None,
+            "payment_amount": payment.amount_vnd if payment else procedure.fee_for(dossier.channel),
+            "uploads": uploads,
+            "size": file_size,
+            "rating": rating,
+            "can_rate": services_citizen.can_rate(principal, dossier, rating),
+            "documents": documents,
         },
         status_code=status_code,
     )
@@ -386,7 +478,7 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
             request,
             "procedures/queue.html",
             {
-                "groups": _queue_rows(ctx, principal),
+                **queue_context(ctx, principal, _queue_rows(ctx, principal)),
                 "labels": _status_labels(lang),
                 "due_labels": {
                     s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()
@@ -422,6 +514,7 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
                         principal=principal,
                         ref=dossier_id,
                         note=form.get("note"),
+                        amount_vnd=_int(form.get("amount_vnd")),
                         expected_version=version,
                         source_ip=ctx.client_ip(request),
                     )
@@ -465,6 +558,7 @@ def _render_officer(
             if u.is_active and u.agency_id in agencies and {Role.OFFICER, Role.AGENCY_HEAD} & set(u.roles)
         ]
         receiving = identity.get_agency(uow, dossier.receiving_agency_id)
+        documents = services_documents.list_documents(uow, dossier.id)
         calendar = load_calendar(uow)
         now = uow.clock()
     actions = [a for a in services.available_actions(principal, dossier) if a in OFFICER_ACTIONS]
@@ -493,6 +587,8 @@ def _render_officer(
             "due_labels": {s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()},
             "due_classes": DUE_CLASSES,
             "vnd": vnd,
+            "documents": documents,
+            **officer_context(ctx, principal, dossier, actions),
         },
         status_code=status_code,
     )

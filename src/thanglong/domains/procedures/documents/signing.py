@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from asn1crypto import pem as asn1_pem
 from asn1crypto import x509 as asn1_x509
@@ -29,6 +31,7 @@ from pyhanko_certvalidator import ValidationContext
 from thanglong.core.errors import InvalidInput
 from thanglong.domains.procedures.documents.forms import result_signature_box
 
+T = TypeVar("T")
 ROOT_CERT_FILE = "root-ca.pem"
 ROOT_KEY_FILE = "root-ca.key.pem"
 SIGNER_CERT_FILE = "signer.pem"
@@ -119,8 +122,19 @@ def sign_pdf(pdf: bytes, signer: PdfSigner, *, visible: bool = False) -> bytes:
     )
     pdf_signer = signers.PdfSigner(meta, signer.signer, stamp_style=stamp, new_field_spec=spec)
     out = io.BytesIO()
-    pdf_signer.sign_pdf(writer, output=out)
+    _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run work that calls asyncio.run() (pyHanko's sync API), in a helper thread if a loop runs here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    # Called from a coroutine (an async route): asyncio.run() would refuse, so work in a short-lived thread.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf-sign") as pool:
+        return pool.submit(work).result()
 
 
 def _to_asn1(root: TrustRoot) -> list[asn1_x509.Certificate]:
@@ -154,7 +168,7 @@ def validate_signature(pdf: bytes, trust_roots: Iterable[TrustRoot]) -> Signatur
         trust_roots=load_certificates(trust_roots), allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(embedded, context))
     except Exception as exc:
         return SignatureReport(
             True, False, False, False, False, field_name=embedded.field_name, error=str(exc)

@@ -1,0 +1,324 @@
+"""Statistics of Decision 766/QĐ-TTg per agency, per commune and per month, counted in SQL.
+
+Each figure is one SUM(CASE ...) of a GROUP BY over the receiving agency, so no dossier is loaded.
+Agencies and their communes belong to the identity domain: the grouping by commune maps each agency
+to its `commune_code` after the query (no cross-domain join).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+
+from thanglong.core.db import UtcDateTime
+from thanglong.core.security import SYSTEM_ACTOR
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures import stats
+from thanglong.domains.procedures.models import (
+    Attachment,
+    Dossier,
+    DossierRating,
+    DossierStep,
+    DvcqgSync,
+    Procedure,
+    ProcedureVersion,
+)
+from thanglong.domains.procedures.services_dvcqg import SENT
+from thanglong.domains.procedures.states import DossierAction
+
+RESULT_KIND = "result"
+NO_COMMUNE = ""
+SERIES_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Row:
+    """The counts and indicators of one agency or commune (or the total) in a period."""
+
+    key: str
+    name: str
+    counts: stats.Counts
+    indicators: list[stats.Indicator] = field(default_factory=list)
+
+    @property
+    def figures(self) -> dict[str, stats.Indicator]:
+        """Return the indicators by key."""
+        return stats.by_key(self.indicators)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the row as JSON."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "counts": self.counts.to_dict(),
+            "indicators": {i.key: _indicator(i) for i in self.indicators},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The statistics of a period: total, per agency, per commune, and a monthly series."""
+
+    period: stats.Period
+    total: Row
+    agencies: list[Row]
+    communes: list[Row]
+    series: list[Row]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON."""
+        return {
+            "period": {
+                "kind": self.period.kind,
+                "key": self.period.key,
+                "first_day": self.period.first_day.isoformat(),
+                "last_day": self.period.last_day.isoformat(),
+            },
+            "total": self.total.to_dict(),
+            "agencies": [r.to_dict() for r in self.agencies],
+            "communes": [r.to_dict() for r in self.communes],
+            "series": [r.to_dict() for r in self.series],
+        }
+
+
+def _indicator(item: stats.Indicator) -> dict[str, Any]:
+    data: dict[str, Any] = {"group": item.group, "label": item.label_vi, "label_en": item.label_en}
+    if item.share is not None:
+        data.update(item.share.to_dict())
+    else:
+        data["value"] = item.value
+    return data
+
+
+def _row(key: str, name: str, counts: stats.Counts) -> Row:
+    return Row(key, name, counts, stats.indicators(counts))
+
+
+def fee_bearing_versions(uow: UnitOfWork) -> set[uuid.UUID]:
+    """Return the ids of the procedure versions that charge a fee (the catalogue is small)."""
+    out = set()
+    for version_id, fees in uow.session.execute(select(ProcedureVersion.id, ProcedureVersion.fees)):
+        if sum(int(f.get("amount_vnd", 0)) for f in fees or []) > 0:
+            out.add(version_id)
+    return out
+
+
+def _sum(condition: ColumnElement[bool]) -> Any:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _count_query(
+    period: stats.Period, now: datetime, fee_ids: set[uuid.UUID], agency_id: uuid.UUID | None
+) -> Select[Any]:
+    """Build the GROUP BY receiving agency that mirrors stats.tally."""
+    d = Dossier
+    start, end = period.start, period.end
+    moment = literal(min(now, end), UtcDateTime())
+    received = and_(d.received_at >= start, d.received_at < end)
+    online = and_(received, d.channel == "online")
+    finished = and_(d.finished_at.is_not(None), d.finished_at >= start, d.finished_at < end)
+    resolved = and_(finished, d.status.in_(stats.RESOLVED_STATUSES))
+    on_time = or_(d.due_at.is_(None), d.finished_at <= d.due_at)
+    with_result = and_(finished, d.status.in_(stats.RESULT_STATUSES))
+    in_progress = and_(d.received_at < end, or_(d.finished_at.is_(None), d.finished_at >= end))
+    # The statutory clock stands still while the dossier waits for the applicant.
+    paused = and_(d.finished_at.is_(None), d.paused_at.is_not(None), d.paused_at < moment)
+    clock_moment = case((paused, d.paused_at), else_=moment)
+    running_late = and_(d.due_at.is_not(None), clock_moment > d.due_at)
+    fee_bearing = and_(received, d.procedure_version_id.in_(fee_ids))
+    paid_online = exists().where(
+        DossierStep.dossier_id == d.id,
+        DossierStep.action == DossierAction.RECORD_PAYMENT.value,
+        # Only the payments domain's PaymentSucceeded makes the platform itself record a payment;
+        # an officer recording a payment at the counter is recorded under the officer's name.
+        DossierStep.actor == SYSTEM_ACTOR,
+    )
+    digitised = exists().where(Attachment.dossier_id == d.id, Attachment.kind == RESULT_KIND)
+    published = exists().where(DvcqgSync.dossier_id == d.id, DvcqgSync.state == SENT)
+    query = (
+        select(
+            d.receiving_agency_id,
+            _sum(received),
+            _sum(online),
+            _sum(and_(online, Procedure.service_level == stats.FULL_PROCESS)),
+            _sum(and_(received, published)),
+            _sum(resolved),
+            _sum(and_(resolved, on_time)),
+            _sum(and_(resolved, ~on_time)),
+            _sum(in_progress),
+            _sum(and_(in_progress, ~running_late)),
+            _sum(and_(in_progress, running_late)),
+            _sum(fee_bearing),
+            _sum(and_(fee_bearing, paid_online)),
+            _sum(with_result),
+            _sum(and_(with_result, digitised)),
+        )
+        .join(ProcedureVersion, ProcedureVersion.id == d.procedure_version_id)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        # Only dossiers received before the end that were still open at the start can count.
+        .where(
+            d.received_at.is_not(None),
+            d.received_at < end,
+            or_(d.finished_at.is_(None), d.finished_at >= start),
+        )
+        .group_by(d.receiving_agency_id)
+    )
+    if agency_id is not None:
+        query = query.where(d.receiving_agency_id == agency_id)
+    return query
+
+
+COUNT_FIELDS = (
+    "received",
+    "online",
+    "full_process_online",
+    "published",
+    "resolved",
+    "resolved_on_time",
+    "resolved_late",
+    "in_progress",
+    "in_progress_on_time",
+    "in_progress_late",
+    "fee_bearing",
+    "paid_online",
+    "with_result",
+    "digitised_results",
+)
+
+
+def counts_by_agency(
+    uow: UnitOfWork,
+    period: stats.Period,
+    *,
+    now: datetime,
+    agency_id: uuid.UUID | None = None,
+    fee_ids: set[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, stats.Counts]:
+    """Count the figures of a period per receiving agency (two GROUP BY queries)."""
+    fees = fee_bearing_versions(uow) if fee_ids is None else fee_ids
+    values: dict[uuid.UUID, dict[str, int]] = {}
+    for agency, *numbers in uow.session.execute(_count_query(period, now, fees, agency_id)):
+        values[agency] = {name: int(n) for name, n in zip(COUNT_FIELDS, numbers, strict=True)}
+    ratings = (
+        select(
+            Dossier.receiving_agency_id,
+            func.count(),
+            func.coalesce(func.sum(DossierRating.score), 0),
+            _sum(DossierRating.score >= stats.SATISFIED_MIN_SCORE),
+        )
+        .join(Dossier, Dossier.id == DossierRating.dossier_id)
+        .where(DossierRating.created_at >= period.start, DossierRating.created_at < period.end)
+        .group_by(Dossier.receiving_agency_id)
+    )
+    if agency_id is not None:
+        ratings = ratings.where(Dossier.receiving_agency_id == agency_id)
+    for agency, n, score_sum, satisfied in uow.session.execute(ratings):
+        entry = values.setdefault(agency, dict.fromkeys(COUNT_FIELDS, 0))
+        entry.update(ratings=int(n), rating_sum=int(score_sum), satisfied=int(satisfied))
+    return {agency: stats.Counts(**entry) for agency, entry in values.items()}
+
+
+def monthly_series(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    months: int = SERIES_MONTHS,
+    agency_id: uuid.UUID | None = None,
+    period: stats.Period | None = None,
+) -> list[Row]:
+    """Return the totals of each month: the months of `period`, or the last `months` months."""
+    buckets = stats.months_in(period) if period is not None else stats.last_months(now, months)
+    fees = fee_bearing_versions(uow)
+    out = []
+    for bucket in buckets:
+        counts = counts_by_agency(uow, bucket, now=now, agency_id=agency_id, fee_ids=fees)
+        out.append(_row(bucket.key, bucket.key, stats.total(counts.values())))
+    return out
+
+
+def _agency_name(agency: identity.AgencyDTO | None, agency_id: uuid.UUID) -> str:
+    if agency is None:
+        return str(agency_id)
+    return agency.short_name or agency.name
+
+
+def _commune_name(code: str) -> str:
+    if code == NO_COMMUNE:
+        return "Chưa gắn xã/phường"
+    from thanglong.core import geo  # noqa: PLC0415 - the commune table is read only when named
+
+    try:
+        return geo.get(code).name
+    except Exception:  # an agency may carry a code of a unit that no longer exists
+        return code
+
+
+def build_report(
+    uow: UnitOfWork,
+    period: stats.Period,
+    *,
+    now: datetime,
+    agency_id: uuid.UUID | None = None,
+) -> Report:
+    """Compute the statistics of a period (optionally of one agency) with its monthly series."""
+    by_agency = counts_by_agency(uow, period, now=now, agency_id=agency_id)
+    agencies = {a.id: a for a in identity.list_agencies(uow)}
+    agency_rows = [
+        _row(str(a_id), _agency_name(agencies.get(a_id), a_id), counts) for a_id, counts in by_agency.items()
+    ]
+    agency_rows.sort(key=lambda r: (-r.counts.received, r.name))
+    by_commune: dict[str, stats.Counts] = {}
+    for a_id, counts in by_agency.items():
+        agency = agencies.get(a_id)
+        code = (agency.commune_code if agency else None) or NO_COMMUNE
+        by_commune[code] = by_commune.get(code, stats.Counts()) + counts
+    commune_rows = [_row(code, _commune_name(code), counts) for code, counts in by_commune.items()]
+    commune_rows.sort(key=lambda r: (r.key == NO_COMMUNE, -r.counts.received, r.name))
+    series_period = period if period.kind != "month" else None
+    series = monthly_series(uow, now=now, agency_id=agency_id, period=series_period)
+    total = _row("total", "Tổng cộng", stats.total(by_agency.values()))
+    return Report(period, total, agency_rows, commune_rows, series)
+
+
+def _totals(uow: UnitOfWork, period: stats.Period) -> stats.Counts:
+    now = uow.clock()
+    return stats.total(counts_by_agency(uow, period, now=now).values())
+
+
+def _ratio(value: float | None) -> float:
+    # A KPI is a float; with nothing counted there is nothing to report but zero.
+    return 0.0 if value is None else round(100 * value, 1)
+
+
+def kpi_on_time_rate_this_month(uow: UnitOfWork) -> float:
+    """Return the percentage of dossiers resolved on time this month."""
+    counts = _totals(uow, stats.month_of(uow.clock()))
+    return _ratio(stats.share(counts.resolved_on_time, counts.resolved).value)
+
+
+def kpi_online_share(uow: UnitOfWork) -> float:
+    """Return the percentage of this month's received dossiers that were filed online."""
+    counts = _totals(uow, stats.month_of(uow.clock()))
+    return _ratio(stats.share(counts.online, counts.received).value)
+
+
+def kpi_online_payment_share(uow: UnitOfWork) -> float:
+    """Return the percentage of this month's fee-bearing dossiers paid online."""
+    counts = _totals(uow, stats.month_of(uow.clock()))
+    return _ratio(stats.share(counts.paid_online, counts.fee_bearing).value)
+
+
+def kpi_average_satisfaction(uow: UnitOfWork) -> float:
+    """Return the average satisfaction score (1 to 5) given this month (0 without ratings)."""
+    counts = _totals(uow, stats.month_of(uow.clock()))
+    return 0.0 if counts.ratings == 0 else round(counts.rating_sum / counts.ratings, 2)
+
+
+def kpi_received_today(uow: UnitOfWork) -> float:
+    """Return the number of dossiers received today (Hanoi time)."""
+    return float(_totals(uow, stats.day(uow.clock())).received)

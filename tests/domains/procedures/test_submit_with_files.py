@@ -1,0 +1,161 @@
+"""Filing a dossier with its files in one request: one transaction, audited, the chain intact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.domains.procedures.helpers import VALID_FORM, World, make_world
+from thanglong.core import audit
+from thanglong.core.errors import InvalidInput
+from thanglong.core.models import AuditRecord
+from thanglong.core.platform import Platform
+from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures.models import Attachment, Dossier
+from thanglong.domains.procedures.services_attachments import store_for, submit_with_attachments
+from thanglong.domains.procedures.states import DossierStatus
+
+PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+URL = "/api/v1/procedures/dossiers/with-files"
+
+
+def _counts(platform: Platform) -> tuple[int, int, int]:
+    with platform.uow() as uow:
+        session = uow.session
+        return (
+            int(session.scalar(select(func.count()).select_from(Dossier)) or 0),
+            int(session.scalar(select(func.count()).select_from(Attachment)) or 0),
+            int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0),
+        )
+
+
+def _dossier_field(world: World, **changes: object) -> str:
+    return json.dumps(
+        {"procedure_code": world.procedure_code, "receiving_agency_id": str(world.agency_id)}
+        | {"form_data": VALID_FORM}
+        | changes
+    )
+
+
+def _key(platform: Platform) -> str:
+    with platform.uow() as uow:
+        _, key = identity.create_api_key(uow, actor=SYSTEM_ACTOR, name="Cổng DVCQG", role=Role.CITIZEN)
+    return key
+
+
+def test_a_system_client_files_a_dossier_with_files_in_one_request(
+    client: TestClient, platform: Platform
+) -> None:
+    world = make_world(platform)
+    headers = {"authorization": f"Bearer {_key(platform)}"}
+    before = _counts(platform)
+    response = client.post(
+        URL,
+        data={"dossier": _dossier_field(world)},
+        files=[("file", ("Tờ khai.pdf", PDF, "application/pdf")), ("file", ("anh.png", PNG, "image/png"))],
+        headers=headers,
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == DossierStatus.NEW.value and body["applicant_id"] is None
+    assert [a["filename"] for a in body["attachments"]] == ["Tờ khai.pdf", "anh.png"]
+    assert body["attachments"][0]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert store_for(platform).get(hashlib.sha256(PNG).hexdigest()) == PNG
+    # One dossier, two files, three audit records (filed, two attachments), chained without a break.
+    assert _counts(platform) == (before[0] + 1, before[1] + 2, before[2] + 3)
+    with platform.uow() as uow:
+        assert audit.verify(uow.session).ok
+
+
+def test_a_bad_file_or_form_files_nothing(client: TestClient, platform: Platform) -> None:
+    world = make_world(platform)
+    headers = {"authorization": f"Bearer {_key(platform)}"}
+    before = _counts(platform)
+    disguised = client.post(
+        URL,
+        data={"dossier": _dossier_field(world)},
+        files=[
+            ("file", ("a.pdf", PDF, "application/pdf")),
+            ("file", ("b.pdf", b"MZ\x90\x00", "application/pdf")),
+        ],
+        headers=headers,
+    )
+    assert disguised.status_code == 422 and disguised.json()["code"] == "attachment_type_not_allowed"
+    bad_form = client.post(
+        URL,
+        data={"dossier": _dossier_field(world, form_data={"ho_ten": "A"})},
+        files=[("file", ("a.pdf", PDF, "application/pdf"))],
+        headers=headers,
+    )
+    assert bad_form.status_code == 422 and bad_form.json()["code"] == "invalid_form"
+    missing = client.post(URL, files=[("file", ("a.pdf", PDF, "application/pdf"))], headers=headers)
+    assert missing.status_code == 422 and missing.json()["code"] == "dossier_missing"
+    not_multipart = client.post(URL, content=b'{"dossier": 1}', headers=headers)
+    assert not_multipart.status_code == 422 and not_multipart.json()["code"] == "bad_multipart"
+    unknown_field = client.post(URL, data={"dossier": _dossier_field(world, extra=1)}, headers=headers)
+    assert unknown_field.status_code == 422
+    too_big = client.post(
+        URL,
+        data={"dossier": _dossier_field(world)},
+        files=[("file", ("a.pdf", PDF + b"0" * (21 * 1024 * 1024), "application/pdf"))],
+        headers=headers,
+    )
+    assert too_big.status_code == 413
+    assert client.post(URL, data={"dossier": _dossier_field(world)}).status_code == 401
+    assert _counts(platform) == before
+
+
+def test_service_rolls_the_dossier_back_with_a_bad_file(platform: Platform) -> None:
+    world = make_world(platform)
+    before = _counts(platform)
+    with platform.uow() as uow, pytest.raises(InvalidInput):
+        submit_with_attachments(
+            uow,
+            principal=world.citizen,
+            procedure_code=world.procedure_code,
+            receiving_agency_id=world.agency_id,
+            form_data=VALID_FORM,
+            files=[("a.pdf", PDF), ("b.png", PDF)],
+            store=store_for(platform),
+        )
+    assert _counts(platform) == before
+    with platform.uow() as uow:
+        dossier, added = submit_with_attachments(
+            uow,
+            principal=world.citizen,
+            procedure_code=world.procedure_code,
+            receiving_agency_id=world.agency_id,
+            form_data=VALID_FORM,
+            files=[("a.pdf", PDF)],
+            store=store_for(platform),
+        )
+    assert dossier.applicant_id == world.citizen.id and [a.dossier_id for a in added] == [dossier.id]
+
+
+def test_audit_chain_stays_whole_across_records_savepoints_and_rollbacks(platform: Platform) -> None:
+    def record(uow: UnitOfWork, name: str) -> None:
+        audit.record(uow, actor="test", action=name, object_type="t", object_id=name)
+
+    with platform.uow() as platform_uow:
+        record(platform_uow, "a")
+        record(platform_uow, "b")
+        with platform_uow.session.begin_nested() as savepoint:
+            record(platform_uow, "dropped")
+            savepoint.rollback()
+        record(platform_uow, "c")
+        platform_uow.commit()
+        record(platform_uow, "d")
+        platform_uow.rollback()
+        record(platform_uow, "e")
+        platform_uow.commit()
+    with platform.uow() as uow:
+        rows = list(uow.session.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(4)))
+        assert [r.action for r in reversed(rows)] == ["a", "b", "c", "e"]
+        assert audit.verify(uow.session).ok

@@ -1,0 +1,177 @@
+"""A dossier from online filing to a signed result, in Chromium, as the citizen and the officers see it."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
+
+from tests.e2e.conftest import ARTIFACTS, Browsing, Server
+from thanglong.domains.procedures.documents import load_certificates, validate_signature
+from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE
+
+pytestmark = pytest.mark.e2e
+
+PROCEDURE = "1.004194"  # Đăng ký tạm trú: a commune-level procedure with a fee
+AGENCY_CODE = "000.00.61.H26"  # UBND Phường Hoàn Kiếm: the demo officer's and head's agency
+CITIZEN = ("congdan", "CongDan@2025")
+OFFICER = ("canbo", "CanBo@2025")
+HEAD = ("chutich", "ChuTich@2025")
+APPLICANT = "Nguyễn Thị Hằng Nga"
+
+
+def _pdf(text: str) -> bytes:
+    """Return a small valid PDF (the upload check reads the content, not the name)."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
+def _sign_in(page: Page, base_url: str, user: tuple[str, str]) -> None:
+    page.goto(base_url + "/login")
+    page.fill("input[name=username]", user[0])
+    page.fill("input[name=password]", user[1])
+    page.click("#login-submit")
+    expect(page.locator(".who")).to_have_text(user[0])
+
+
+def _officer_act(page: Page, base_url: str, dossier_id: str, action: str, note: str = "") -> None:
+    page.goto(f"{base_url}/officer/dossiers/{dossier_id}")
+    form = page.locator(f"form.action-form[data-action={action}]")
+    if note:
+        form.locator("input[name=note]").fill(note)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#dossier-error")).to_have_count(0)
+
+
+def _status(page: Page) -> str:
+    return page.locator("#dossier").get_attribute("data-status") or ""
+
+
+def test_dossier_from_filing_to_signed_result(browsing: Browsing, browser: Browser, server: Server) -> None:
+    citizen, base = browsing.page, browsing.base_url
+    staff_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    staff_context.set_default_timeout(15_000)
+    staff = staff_context.new_page()
+    try:
+        _journey(browsing, citizen, staff, base, server)
+    finally:
+        staff_context.close()
+    assert browsing.external_requests == [] and browsing.blocked == []
+
+
+def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: Server) -> None:
+    # 1. The citizen finds the procedure, saves a draft, comes back to it and files with an attachment.
+    _sign_in(citizen, base, CITIZEN)
+    citizen.goto(f"{base}/procedures/{PROCEDURE}")
+    citizen.click("#apply-link")
+    expect(citizen).to_have_url(re.compile(rf"/procedures/{re.escape(PROCEDURE)}/apply"))
+    agency = citizen.locator(f"#receiving_agency_id option[data-code='{AGENCY_CODE}']").get_attribute("value")
+    citizen.select_option("#receiving_agency_id", agency)
+    citizen.fill("[name='f.nguoi_nop.ho_ten']", APPLICANT)
+    citizen.click("#draft-save")
+    citizen.goto(f"{base}/procedures/{PROCEDURE}/apply")
+    expect(citizen.locator("#draft-restored")).to_be_visible()
+    expect(citizen.locator("[name='f.nguoi_nop.ho_ten']")).to_have_value(APPLICANT)
+    browsing.shot("journey_01_draft_restored")
+
+    citizen.fill("[name='f.nguoi_nop.so_dinh_danh']", "001190012345")
+    citizen.fill("[name='f.nguoi_nop.dien_thoai']", "0912345678")
+    citizen.fill("[name='f.dia_chi_cu_tru']", "Số 12 phố Hàng Bạc, phường Hoàn Kiếm, Hà Nội")
+    citizen.select_option("[name='f.cho_o']", "so_huu")
+    citizen.select_option("[name='f.hinh_thuc_nhan']", "truc_tuyen")
+    citizen.set_input_files(
+        "#files",
+        files=[{"name": "so-do-nha.pdf", "mimeType": "application/pdf", "buffer": _pdf("So do nha")}],
+    )
+    citizen.click("#apply-submit")
+    expect(citizen).to_have_url(re.compile(r"/my/dossiers/[0-9a-f-]{36}"))
+    dossier_id = citizen.url.rsplit("/", 1)[1]
+    assert _status(citizen) == "new"
+    expect(citizen.locator("main")).to_contain_text("so-do-nha.pdf")
+    browsing.shot("journey_02_filed")
+
+    # 2. The commune officer receives it (Form 01) and asks for a supplement (Form 02).
+    _sign_in(staff, base, OFFICER)
+    staff.goto(f"{base}/officer/queue")
+    expect(staff.locator(f"a[href='/officer/dossiers/{dossier_id}']")).to_have_count(1)
+    _officer_act(staff, base, dossier_id, "receive")
+    code = staff.locator("#dossier-code").inner_text().strip()
+    assert code.startswith(AGENCY_CODE), code
+    expect(staff.locator("#document-list tr[data-kind=form_01]")).to_have_count(1)
+    _officer_act(staff, base, dossier_id, "request_supplement", "Bổ sung ý kiến đồng ý của chủ hộ")
+    assert _status(staff) == "supplement_requested"
+    expect(staff.locator("#document-list tr[data-kind=form_02]")).to_have_count(1)
+
+    # 3. The citizen supplements the form and adds a file; the dossier goes back to processing.
+    citizen.goto(f"{base}/my/dossiers/{dossier_id}")
+    expect(citizen.locator("#supplement-form")).to_be_visible()
+    # The applicant rents the home: the owner's consent field appears only then (a conditional field).
+    citizen.locator("#supplement-form [name='f.cho_o']").select_option("thue_muon_o_nho")
+    citizen.locator("#supplement-form [name='f.y_kien_chu_ho']").fill("Chủ hộ Trần Văn Bảo đồng ý")
+    citizen.set_input_files(
+        "#supplement-form input[type=file]",
+        files=[{"name": "y-kien-chu-ho.pdf", "mimeType": "application/pdf", "buffer": _pdf("Dong y")}],
+    )
+    citizen.click("#supplement-submit")
+    expect(citizen.locator("#dossier")).to_have_attribute("data-status", "processing")
+    expect(citizen.locator("main")).to_contain_text("y-kien-chu-ho.pdf")
+    browsing.shot("journey_03_supplemented")
+
+    # 4. The officer asks for the fee; the citizen pays through the gateway simulator.
+    _officer_act(staff, base, dossier_id, "request_payment")
+    assert _status(staff) == "payment_requested"
+    citizen.goto(f"{base}/my/dossiers/{dossier_id}")
+    citizen.click("#pay-link")
+    citizen.click("#pay-vnpay")
+    expect(citizen.locator("#simulator-order")).to_be_visible()
+    citizen.click("#simulator-pay")
+    expect(citizen.locator("#return-success")).to_be_visible()
+    citizen.goto(f"{base}/my/dossiers/{dossier_id}")
+    expect(citizen.locator("#dossier")).to_have_attribute("data-status", "processing")
+    browsing.shot("journey_04_paid")
+
+    # 5. The ward chairwoman approves (signed result); the officer returns it.
+    staff.click("#logout")
+    _sign_in(staff, base, HEAD)
+    _officer_act(staff, base, dossier_id, "approve")
+    assert _status(staff) == "processed"
+    staff.click("#logout")
+    _sign_in(staff, base, OFFICER)
+    _officer_act(staff, base, dossier_id, "return_result")
+    assert _status(staff) == "returned"
+
+    # 6. The citizen downloads the signed result, checks it, and rates the service.
+    citizen.goto(f"{base}/my/dossiers/{dossier_id}")
+    expect(citizen.locator("#dossier")).to_have_attribute("data-status", "returned")
+    with citizen.expect_download() as download_info:
+        citizen.click("#document-list tr[data-kind=result] a")
+    result_path = Path(download_info.value.path())
+    data = result_path.read_bytes()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "journey_result.pdf").write_bytes(data)
+    text = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    assert APPLICANT in text and code in text
+    assert "Thuê, mượn, ở nhờ" in text  # choices print as words, not as stored values
+    # The platform made its development CA on first start; the result must validate against it.
+    root = server.data_dir / "procedures" / "signing" / ROOT_CERT_FILE
+    report = validate_signature(data, trust_roots=load_certificates([root]))
+    assert report.signed and report.intact and report.valid and report.trusted, report
+    browsing.shot("journey_05_result")
+
+    citizen.check("#rating-form input[name=score][value='5']")
+    citizen.fill("#rating-comment", "Nhanh, đúng hẹn")
+    citizen.click("#rating-submit")
+    expect(citizen.locator("#rating-given")).to_have_attribute("data-score", "5")
+
+    # 7. Anyone can follow the dossier by its code on the public tracking page.
+    citizen.goto(f"{base}/track/{code}")
+    expect(citizen.locator("main")).to_contain_text(code)
+    browsing.shot("journey_06_tracking")
