@@ -175,3 +175,20 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     citizen.goto(f"{base}/track/{code}")
     expect(citizen.locator("main")).to_contain_text(code)
     browsing.shot("journey_06_tracking")
+
+
+def test_agency_head_reads_the_decision_766_figures_with_charts(browsing: Browsing) -> None:
+    page, base = browsing.page, browsing.base_url
+    _sign_in(page, base, HEAD)
+    page.goto(f"{base}/officer/stats?period=2026")
+    expect(page.locator("#stats-total")).to_be_visible()
+    # Chart.js draws into the canvases from the page's JSON block (no inline script under the CSP).
+    page.wait_for_function(
+        "() => ['chart-counts', 'chart-shares'].every(id => {"
+        " const c = document.getElementById(id);"
+        " return c && c.width > 0 && window.Chart && Chart.getChart(c); })"
+    )
+    expect(page.locator("#stats-empty")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("Phường Hoàn Kiếm")
+    browsing.shot("stats_head_vi")
+    assert browsing.console_errors == [] and browsing.external_requests == []

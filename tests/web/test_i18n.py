@@ -16,6 +16,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
+from thanglong.web.i18n import current_language, format_number
+
 ROOT = Path(__file__).resolve().parents[2]
 PO_PATH = ROOT / "src/thanglong/web/locale/en/LC_MESSAGES/messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -154,3 +156,13 @@ def test_script_appends_new_msgids_and_keeps_existing_entries(tmp_path: Path) ->
     filled = re.sub(r'(msgid "Chào %\(name\)s"\n)msgstr ""', r'\1msgstr "Hi %(name)s"', filled)
     po.write_text(filled, encoding="utf-8")
     assert script.main(["--root", str(tmp_path), "--check"]) == 0
+
+
+def test_numbers_are_written_the_way_each_language_writes_them() -> None:
+    token = current_language.set("vi")
+    try:
+        assert format_number(88.44) == "88,4" and format_number(1250, 0) == "1.250"
+        current_language.set("en")
+        assert format_number(88.44) == "88.4" and format_number(4.166, 2) == "4.17"
+    finally:
+        current_language.reset(token)

@@ -22,7 +22,7 @@ from thanglong.core.errors import ThangLongError
 from thanglong.core.manifest import resolve
 from thanglong.core.platform import Platform, build_platform
 from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
-from thanglong.web.i18n import LANGUAGES, Translator, current_language, load_translations
+from thanglong.web.i18n import LANGUAGES, Translator, current_language, format_number, load_translations
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
@@ -164,6 +164,7 @@ def build_templates(platform: Platform) -> Jinja2Templates:
     translator = Translator(load_translations())
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = thanglong.__version__
+    env.filters["number"] = format_number
     return Jinja2Templates(env=env)
 
 

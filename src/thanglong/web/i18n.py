@@ -8,6 +8,7 @@ from importlib import resources
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = ("vi", "en")
@@ -42,3 +43,9 @@ class Translator:
         """Translate a message with a plural form."""
         tr = self._translations.get(current_language.get(), self._translations["vi"])
         return tr.ngettext(singular, plural, n)
+
+
+def format_number(value: float, digits: int = 1) -> str:
+    """Format a number in the page's language: Vietnamese writes 88,4 and 1.250, English 88.4 and 1,250."""
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value, format=pattern, locale=current_language.get())

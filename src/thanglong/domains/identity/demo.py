@@ -23,6 +23,7 @@ class DemoAgency:
     name: str
     short_name: str
     parent: str | None = None
+    commune_code: str | None = None  # the ward or commune a commune-level agency serves
 
 
 # 000.00.00.H26 is the code of the Hanoi People's Committee; the codes under it follow the QCVN
@@ -37,8 +38,12 @@ DEMO_AGENCIES = (
         "TT PVHCC",
         "000.00.00.H26",
     ),
-    DemoAgency("000.00.61.H26", "Ủy ban nhân dân Phường Hoàn Kiếm", "UBND P. Hoàn Kiếm", "000.00.00.H26"),
-    DemoAgency("000.00.62.H26", "Ủy ban nhân dân Phường Ba Đình", "UBND P. Ba Đình", "000.00.00.H26"),
+    DemoAgency(
+        "000.00.61.H26", "Ủy ban nhân dân Phường Hoàn Kiếm", "UBND P. Hoàn Kiếm", "000.00.00.H26", "00070"
+    ),
+    DemoAgency(
+        "000.00.62.H26", "Ủy ban nhân dân Phường Ba Đình", "UBND P. Ba Đình", "000.00.00.H26", "00004"
+    ),
 )
 
 
@@ -107,6 +112,7 @@ def load_demo(platform: Platform) -> None:
                     name=item.name,
                     short_name=item.short_name,
                     parent_id=parent,
+                    commune_code=item.commune_code,
                 )
             codes[item.code] = found
     with platform.uow() as uow:

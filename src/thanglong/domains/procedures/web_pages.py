@@ -468,7 +468,6 @@ def _queue_rows(ctx: WebContext, principal: Principal) -> list[tuple[DossierStat
 
 
 def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
 
     @router.get("/officer/queue")
     def queue_page(request: Request, principal: Principal = ctx.requires(PERM_PROCESS)) -> Any:
@@ -504,39 +503,52 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Apply an action with the version the officer saw; a concurrent change answers 409."""
         form = await ctx.read_form(request)
-        version = _int(form.get("version"))
-        try:
-            with platform.uow() as uow:
-                services.get_dossier(uow, dossier_id, principal=principal)
-                if action == DossierAction.REQUEST_PAYMENT.value:
-                    services_payments.request_payment(
-                        uow,
-                        principal=principal,
-                        ref=dossier_id,
-                        note=form.get("note"),
-                        amount_vnd=_int(form.get("amount_vnd")),
-                        expected_version=version,
-                        source_ip=ctx.client_ip(request),
-                    )
-                else:
-                    services.act(
-                        uow,
-                        principal=principal,
-                        ref=dossier_id,
-                        action=action,
-                        note=form.get("note"),
-                        officer_id=_uuid(form.get("officer_id")),
-                        extension_working_days=_int(form.get("extension_working_days")) or 0,
-                        expected_version=version,
-                        source_ip=ctx.client_ip(request),
-                    )
-        except (InvalidInput, Conflict) as exc:
-            status = 409 if isinstance(exc, Conflict) else 422
-            message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
-            if exc.code == "dossier_stale" and ctx.language(request) != "vi":
-                message = STALE_EN
-            return _render_officer(ctx, request, principal, dossier_id, message, status)
-        return RedirectResponse(f"/officer/dossiers/{dossier_id}", status_code=303)
+        # The action renders and signs PDFs in its transaction: keep that off the event loop.
+        return await run_in_threadpool(_officer_act, ctx, request, principal, dossier_id, action, form)
+
+
+def _officer_act(
+    ctx: WebContext,
+    request: Request,
+    principal: Principal,
+    dossier_id: uuid.UUID,
+    action: str,
+    form: FormFields,
+) -> Any:
+    platform = ctx.platform
+    version = _int(form.get("version"))
+    try:
+        with platform.uow() as uow:
+            services.get_dossier(uow, dossier_id, principal=principal)
+            if action == DossierAction.REQUEST_PAYMENT.value:
+                services_payments.request_payment(
+                    uow,
+                    principal=principal,
+                    ref=dossier_id,
+                    note=form.get("note"),
+                    amount_vnd=_int(form.get("amount_vnd")),
+                    expected_version=version,
+                    source_ip=ctx.client_ip(request),
+                )
+            else:
+                services.act(
+                    uow,
+                    principal=principal,
+                    ref=dossier_id,
+                    action=action,
+                    note=form.get("note"),
+                    officer_id=_uuid(form.get("officer_id")),
+                    extension_working_days=_int(form.get("extension_working_days")) or 0,
+                    expected_version=version,
+                    source_ip=ctx.client_ip(request),
+                )
+    except (InvalidInput, Conflict) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
+        if exc.code == "dossier_stale" and ctx.language(request) != "vi":
+            message = STALE_EN
+        return _render_officer(ctx, request, principal, dossier_id, message, status)
+    return RedirectResponse(f"/officer/dossiers/{dossier_id}", status_code=303)
 
 
 def _render_officer(
