@@ -316,8 +316,11 @@ def test_monotone_in_n(day: date, n: int, m: int) -> None:
     cal = default_calendar()
     low, high = sorted((n, m))
     assert cal.add_working_days(day, low) <= cal.add_working_days(day, high)
-    if low < high:
+    # n=0 rolls a non-working day forward to the next working day, which is also the first after it (n=1).
+    if low < high and (low > 0 or cal.is_working_day(day)):
         assert cal.add_working_days(day, low) < cal.add_working_days(day, high)
+    if not cal.is_working_day(day):
+        assert cal.add_working_days(day, 0) == cal.add_working_days(day, 1)
 
 
 @settings(max_examples=300, deadline=None)
