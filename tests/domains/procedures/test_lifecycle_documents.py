@@ -249,6 +249,24 @@ def test_form_04_is_drafted_on_the_apology_day_once_and_sent(platform: Platform,
     assert received.code in by_channel["email"].subject and received.code in by_channel["sms"].body
 
 
+def test_a_letter_drafted_after_the_due_date_proposes_a_date_still_to_come(platform: Platform) -> None:
+    world = make_world(platform)
+    frozen = FrozenClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+    platform.clock = frozen
+    dossier = _submit(platform, world)
+    received = _act(platform, world.officer, dossier.id, A.RECEIVE)
+    assert received.due_at is not None
+    # The worker was down for two weeks: the dossier is already late when the letter is drafted.
+    frozen.now = received.due_at + timedelta(days=14)
+    drafted = [d for d in services_documents.draft_apologies(platform) if d.dossier_id == dossier.id]
+    assert len(drafted) == 1
+    with platform.uow() as uow:
+        calendar = load_calendar(uow)
+    today = clock.to_hanoi(frozen.now).date()
+    assert clock.to_hanoi(drafted[0].new_due_at).date() == calendar.add_working_days(today, 3)
+    assert drafted[0].new_due_at > frozen.now
+
+
 def test_no_form_04_for_a_dossier_waiting_for_the_applicant(platform: Platform) -> None:
     world = make_world(platform)
     frozen = FrozenClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))

@@ -464,10 +464,14 @@ def _has_apology(dossier_id: Any) -> Any:
     return exists().where(Attachment.dossier_id == dossier_id, Attachment.kind == "form_04")
 
 
-def _new_due(due: datetime, calendar: WorkingCalendar) -> datetime:
-    """Move a due instant the proposed number of working days later, at the same Hanoi time of day."""
+def _new_due(due: datetime, now: datetime, calendar: WorkingCalendar) -> datetime:
+    """Propose a due instant some working days after the old one, or after today if that has passed.
+
+    The time of day stays; a letter drafted late (the job was down) never proposes a date already gone.
+    """
     local = to_hanoi(due)
-    day = calendar.add_working_days(local.date(), APOLOGY_EXTENSION_WORKING_DAYS)
+    start = max(local.date(), to_hanoi(now).date())
+    day = calendar.add_working_days(start, APOLOGY_EXTENSION_WORKING_DAYS)
     return local.replace(year=day.year, month=day.month, day=day.day)
 
 
@@ -496,7 +500,7 @@ def draft_apology(uow: UnitOfWork, dossier_id: uuid.UUID, calendar: WorkingCalen
     if DossierStatus(row.status) not in OPEN_STATUSES or uow.session.scalar(select(_has_apology(row.id))):
         return None
     now = uow.clock()
-    new_due = _new_due(row.due_at, calendar)
+    new_due = _new_due(row.due_at, now, calendar)
     facts = _facts(uow, row, now, agency_id=row.competent_agency_id)
     signer = _signer_for(uow)
     data = {
