@@ -21,6 +21,7 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import dvcqg
 from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
 from thanglong.domains.procedures.models import Dossier, DossierStep, DvcqgSync
 from thanglong.domains.procedures.states import DossierStatus
 
@@ -39,7 +40,6 @@ STATES = (PENDING, SENDING, SENT, FAILED, DEAD)
 UNACKNOWLEDGED = (PENDING, SENDING)
 # A claimed row whose worker died becomes due again after the lease (far above the HTTP timeout).
 LEASE_SECONDS = 300
-HTTP_TIMEOUT_SECONDS = 10.0
 WORKER_ACTOR = f"{SYSTEM_ACTOR}:procedures.dvcqg"
 OBJECT_TYPE = "procedures_dvcqg_sync"
 _ORDER = (DvcqgSync.status_at, DvcqgSync.created_at, DvcqgSync.id)
@@ -129,11 +129,8 @@ class HttpTransport:
     """Talk to the portal's sync endpoint over HTTPS: POST status changes, GET the status listing."""
 
     def __init__(self, url: str, token: str | None, *, timeout: float = HTTP_TIMEOUT_SECONDS) -> None:
-        headers = {"Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
         self.url = url
-        self._client = httpx.Client(timeout=timeout, headers=headers)
+        self._client = bearer_client(token, timeout=timeout)
 
     @classmethod
     def from_settings(cls, settings: ProcedureSettings) -> HttpTransport:

@@ -21,6 +21,7 @@ from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
 from thanglong.domains.procedures import vnpost
 from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
 from thanglong.domains.procedures.models import Dossier, PostalShipment
 from thanglong.domains.procedures.vnpost import ShipmentStatus
 
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 OBJECT_TYPE = "procedures_postal_shipment"
 WORKER_ACTOR = f"{SYSTEM_ACTOR}:procedures.vnpost"
 WEBHOOK_ACTOR = "vnpost"
-HTTP_TIMEOUT_SECONDS = 10.0
 # After this many failed order attempts the shipment is handed to the officers to send by hand.
 MAX_ATTEMPTS = 6
 # A claimed shipment whose worker died is claimed again after the lease.
@@ -254,11 +254,8 @@ class HttpTransport:
     """Post BCCI orders to the configured VNPost endpoint with the bearer token."""
 
     def __init__(self, url: str, token: str | None, *, timeout: float = HTTP_TIMEOUT_SECONDS) -> None:
-        headers = {"Accept": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
         self.url = url
-        self._client = httpx.Client(timeout=timeout, headers=headers)
+        self._client = bearer_client(token, timeout=timeout)
 
     def send(self, payload: Mapping[str, Any]) -> vnpost.OrderReply:
         """Post one order and classify the answer."""
