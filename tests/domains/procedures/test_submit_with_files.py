@@ -17,6 +17,7 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Role
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures import services
 from thanglong.domains.procedures.models import Attachment, Dossier
 from thanglong.domains.procedures.services_attachments import store_for, submit_with_attachments
 from thanglong.domains.procedures.states import DossierStatus
@@ -159,3 +160,42 @@ def test_audit_chain_stays_whole_across_records_savepoints_and_rollbacks(platfor
         rows = list(uow.session.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(4)))
         assert [r.action for r in reversed(rows)] == ["a", "b", "c", "e"]
         assert audit.verify(uow.session).ok
+
+
+def test_the_filing_system_follows_up_on_its_own_dossiers_only(
+    client: TestClient, platform: Platform
+) -> None:
+    world = make_world(platform)
+    portal = {"authorization": f"Bearer {_key(platform)}"}
+    other = {"authorization": f"Bearer {_key(platform)}"}
+    filed = client.post(
+        URL,
+        data={"dossier": _dossier_field(world)},
+        files=[("file", ("to-khai.pdf", PDF, "application/pdf"))],
+        headers=portal,
+    )
+    assert filed.status_code == 201, filed.text
+    dossier_id = filed.json()["id"]
+    assert client.get(f"/api/v1/procedures/dossiers/{dossier_id}", headers=portal).status_code == 200
+    assert client.get(f"/api/v1/procedures/dossiers/{dossier_id}", headers=other).status_code == 404
+
+    with platform.uow() as uow:
+        services.act(uow, principal=world.officer, ref=dossier_id, action="receive")
+    with platform.uow() as uow:
+        services.act(
+            uow, principal=world.officer, ref=dossier_id, action="request_supplement", note="Thiếu ảnh"
+        )
+
+    attach = f"/api/v1/procedures/dossiers/{dossier_id}/attachments?filename=anh.png"
+    assert client.post(attach, content=PNG, headers=other).status_code == 404
+    added = client.post(attach, content=PNG, headers=portal)
+    assert added.status_code == 201, added.text
+    refused = client.post(
+        f"/api/v1/procedures/dossiers/{dossier_id}/actions/supplement", json={}, headers=other
+    )
+    assert refused.status_code == 404
+    done = client.post(
+        f"/api/v1/procedures/dossiers/{dossier_id}/actions/supplement", json={}, headers=portal
+    )
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == DossierStatus.PROCESSING.value

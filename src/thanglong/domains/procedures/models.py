@@ -77,6 +77,8 @@ class Dossier(UUIDPrimaryKey, Base):
     delivery: Mapped[str] = mapped_column(String(10), default="online")
     # How the dossier reached the office: "online" (citizen portal, DVCQG) or "counter" (filed by an officer).
     channel: Mapped[str] = mapped_column(String(10), default="online", server_default="online")
+    # The audit actor that filed it: a city system's API key may follow up on the dossiers it filed.
+    filed_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
     submitted_at: Mapped[datetime]
     received_at: Mapped[datetime | None] = mapped_column(default=None)
     effective_receipt_at: Mapped[datetime | None] = mapped_column(default=None)

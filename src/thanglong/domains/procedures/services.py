@@ -75,6 +75,7 @@ class DossierDTO:
     paid: bool
     version_id: int
     channel: str = "online"
+    filed_by: str = ""
 
     def public_view(self) -> dict[str, Any]:
         """Return what anyone holding the code may see: no names, no form data."""
@@ -139,6 +140,7 @@ def to_dto(session: Any, row: Dossier, *, procedure: tuple[str, str] | None = No
         paid=row.paid,
         version_id=row.version_id,
         channel=row.channel,
+        filed_by=row.filed_by,
     )
 
 
@@ -190,11 +192,16 @@ def _is_staff(principal: Principal) -> bool:
     return principal.kind == "system" or Role.ADMINISTRATOR in principal.roles
 
 
-def can_view(principal: Principal, dossier: DossierDTO | Dossier) -> bool:
-    """Tell whether a principal may see a dossier in full (applicant, its agencies' staff, admin)."""
-    if _is_staff(principal):
-        return True
+def is_filer(principal: Principal, dossier: DossierDTO | Dossier) -> bool:
+    """Tell whether the principal is the applicant, or the city system (API key) that filed the dossier."""
     if principal.id is not None and principal.id == dossier.applicant_id:
+        return True
+    return principal.kind == "api_key" and dossier.filed_by == principal.actor
+
+
+def can_view(principal: Principal, dossier: DossierDTO | Dossier) -> bool:
+    """Tell whether a principal may see a dossier in full (applicant or its filing system, staff, admin)."""
+    if _is_staff(principal) or is_filer(principal, dossier):
         return True
     return principal.can("procedures.dossier.process") and principal.agency_id in (
         dossier.receiving_agency_id,
@@ -205,7 +212,7 @@ def can_view(principal: Principal, dossier: DossierDTO | Dossier) -> bool:
 def _check_scope(principal: Principal, row: Dossier, action: DossierAction) -> None:
     if _is_staff(principal):
         return
-    if action in (DossierAction.WITHDRAW, DossierAction.SUPPLEMENT) and principal.id == row.applicant_id:
+    if action in (DossierAction.WITHDRAW, DossierAction.SUPPLEMENT) and is_filer(principal, row):
         return
     if principal.agency_id is not None and principal.agency_id in (
         row.receiving_agency_id,
@@ -384,6 +391,7 @@ def file_dossier(
         form_data=form_data,
         delivery=delivery,
         channel=_channel_of(principal),
+        filed_by=actor_of(principal),
         submitted_at=now,
         updated_at=now,
         pauses=[],

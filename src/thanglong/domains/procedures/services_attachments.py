@@ -17,7 +17,7 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.procedures.attachments import CheckedFile, ContentStore, check
 from thanglong.domains.procedures.models import Attachment
-from thanglong.domains.procedures.services import DossierDTO, actor_of, file_dossier, get_dossier
+from thanglong.domains.procedures.services import DossierDTO, actor_of, file_dossier, get_dossier, is_filer
 from thanglong.domains.procedures.states import DossierStatus
 
 # The applicant may attach files while the dossier is being filed or when a supplement is asked for.
@@ -58,9 +58,9 @@ def add_attachment(
     store: ContentStore,
     source_ip: str | None = None,
 ) -> AttachmentDTO:
-    """Attach a file to the applicant's own dossier (commits); bad files change nothing."""
+    """Attach a file to a dossier of its applicant or filing system (commits); bad files change nothing."""
     dossier = get_dossier(uow, ref, principal=principal)
-    if principal.id != dossier.applicant_id:
+    if not is_filer(principal, dossier):
         raise Forbidden(
             "not_applicant", "Chỉ người nộp hồ sơ được đính kèm tệp.", "Only the applicant may attach files."
         )
