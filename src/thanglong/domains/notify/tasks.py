@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from thanglong.core import audit
+from thanglong.core.backoff import backoff_delay as core_backoff
 from thanglong.core.clock import Clock
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
@@ -36,13 +37,8 @@ _DUE_STATUSES = (MessageStatus.QUEUED.value, MessageStatus.FAILED.value, Message
 
 
 def backoff_delay(attempts: int, rng: random.Random) -> float:
-    """Return the wait after the n-th failed attempt: doubling, capped, with "equal jitter".
-
-    Half of the exponential delay is fixed and half random, so waits never shrink from one
-    attempt to the next while workers retrying together still spread out.
-    """
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2.0 ** max(attempts - 1, 0))
-    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+    """Return the wait after the n-th failed delivery (30 s doubling to an hour, jittered)."""
+    return core_backoff(attempts, rng, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS)
 
 
 @dataclass(frozen=True)

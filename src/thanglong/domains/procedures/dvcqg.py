@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from thanglong.core.backoff import backoff_delay as core_backoff
 from thanglong.domains.procedures.clock import ICT, to_hanoi
 from thanglong.domains.procedures.states import DossierStatus
 
@@ -125,14 +126,8 @@ def backoff_delay(
     base: float = BACKOFF_BASE_SECONDS,
     cap: float = BACKOFF_CAP_SECONDS,
 ) -> float:
-    """Return the seconds to wait after the n-th failed attempt: doubling from base, capped, jittered.
-
-    The wait lies in [ceiling / 2, ceiling] where ceiling = min(cap, base * 2^(n-1)): the fixed half
-    keeps waits growing, the random half spreads out the provinces' workers after a portal outage.
-    """
-    exponent = min(max(attempts - 1, 0), 60)
-    ceiling = min(cap, base * 2.0**exponent)
-    return ceiling / 2 + rng.uniform(0, ceiling / 2)
+    """Return the seconds to wait after the n-th failed report (spreads the workers after an outage)."""
+    return core_backoff(attempts, rng, base=base, cap=cap)
 
 
 class Outcome(StrEnum):
