@@ -7,7 +7,7 @@ web shell.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, Protocol
 
 from thanglong.core.platform import Platform
@@ -85,3 +85,22 @@ class WebContext(Protocol):
 
     def clear_session_cookie(self, response: Any) -> None:
         """Remove the session cookie."""
+
+
+async def limit_stream(
+    chunks: AsyncIterator[bytes], limit: int, too_large: Callable[[int], Exception]
+) -> AsyncGenerator[bytes, None]:
+    """Pass a request body through, raising too_large(limit) as soon as it grows past the limit."""
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise too_large(limit)
+        yield chunk
+
+
+async def read_limited(
+    chunks: AsyncIterator[bytes], limit: int, too_large: Callable[[int], Exception]
+) -> bytes:
+    """Read a whole request body, refusing it as soon as it grows past the limit (never after)."""
+    return b"".join([chunk async for chunk in limit_stream(chunks, limit, too_large)])

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from thanglong.core.errors import Forbidden, InvalidInput, ThangLongError, Unauthenticated
 from thanglong.core.platform import Platform
 from thanglong.core.security import ANONYMOUS, Principal
-from thanglong.core.webctx import FormFields
+from thanglong.core.webctx import FormFields, read_limited
 from thanglong.domains.identity import api as identity_api
 from thanglong.web.i18n import LANGUAGES, current_language
 
@@ -174,14 +174,7 @@ def _parse_multipart(body: bytes, content_type: str) -> list[tuple[str, str]]:
 
 async def _read_body(request: Any, limit: int) -> bytes:
     """Read the whole body, refusing it (413) as soon as it grows past the limit; cached."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_long("", limit)
-        chunks.append(chunk)
-    body = b"".join(chunks)
+    body = await read_limited(request.stream(), limit, lambda n: _too_long("", n))
     # Starlette replays a read body from this attribute to body(), stream() and form(), so the
     # route can still read a multipart form's files after the CSRF check has read the form.
     request._body = body

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator
 from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +16,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
-from thanglong.core.webctx import WebContext
+from thanglong.core.webctx import WebContext, limit_stream, read_limited
 from thanglong.domains.procedures import attachments, services, services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
 from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
@@ -169,7 +168,9 @@ def build_router(ctx: WebContext) -> APIRouter:
         principal: Principal = ctx.requires("procedures.dossier.file"),
     ) -> dict[str, Any]:
         """Attach a file (the raw request body; PDF, PNG or JPEG, checked by content) to one's own dossier."""
-        content = await _read_limited(request, attachments.MAX_ATTACHMENT_BYTES)
+        content = await read_limited(
+            request.stream(), attachments.MAX_ATTACHMENT_BYTES, attachments.too_large
+        )
         dto = await run_in_threadpool(
             _add_attachment, ref, filename, content, principal, ctx.client_ip(request)
         )
@@ -234,18 +235,6 @@ def build_router(ctx: WebContext) -> APIRouter:
     return router
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
-    """Read the request body, refusing it as soon as it grows past the limit."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise attachments.too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 class _InMemoryParts(MultiPartParser):
     # The body is size-limited while it streams in, so its files stay in memory, not in a temp file.
     spool_max_size = MAX_FILES_BODY_BYTES
@@ -254,16 +243,9 @@ class _InMemoryParts(MultiPartParser):
 async def _read_dossier_parts(request: Request) -> tuple[SubmitIn, list[tuple[str, bytes]]]:
     """Read a size-limited multipart filing: the `dossier` JSON field and up to 10 `file` parts."""
 
-    async def limited() -> AsyncGenerator[bytes, None]:
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > MAX_FILES_BODY_BYTES:
-                raise attachments.too_large(MAX_FILES_BODY_BYTES)
-            yield chunk
-
+    stream = limit_stream(request.stream(), MAX_FILES_BODY_BYTES, attachments.too_large)
     try:
-        form = await _InMemoryParts(request.headers, limited(), max_files=10, max_fields=1).parse()
+        form = await _InMemoryParts(request.headers, stream, max_files=10, max_fields=1).parse()
     except (MultiPartException, KeyError) as exc:
         raise InvalidInput("bad_multipart", "Biểu mẫu không hợp lệ.", "Malformed multipart form.") from exc
     try:

@@ -17,7 +17,7 @@ from starlette.formparsers import MultiPartException
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import InvalidInput, NotFound, ThangLongError
 from thanglong.core.security import Principal
-from thanglong.core.webctx import WebContext
+from thanglong.core.webctx import WebContext, read_limited
 from thanglong.domains.procedures import attachments, services_citizen
 from thanglong.domains.procedures.services_citizen import DraftDTO, RatingDTO
 from thanglong.domains.procedures.states import DossierStatus
@@ -156,7 +156,7 @@ def build_citizen(ctx: WebContext) -> APIRouter:
         procedure_code: str, request: Request, principal: Principal = ctx.requires(PERM_FILE)
     ) -> dict[str, Any]:
         """Save the caller's draft (JSON object of the e-form's fields; unknown fields are dropped)."""
-        raw = await _read_limited(request, MAX_DRAFT_BODY_BYTES)
+        raw = await read_limited(request.stream(), MAX_DRAFT_BODY_BYTES, _draft_too_large)
         try:
             body = DraftIn.model_validate_json(raw)
         except ValidationError as exc:
@@ -268,18 +268,10 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
 
-async def _read_limited(request: Request, limit: int) -> bytes:
-    """Read the request body, refusing it (413) as soon as it grows past the limit."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise DraftTooLarge(
-                "draft_too_large",
-                f"Bản nháp vượt quá {limit // 1024} KB.",
-                f"The draft is larger than {limit // 1024} KB.",
-                max_bytes=limit,
-            )
-        chunks.append(chunk)
-    return b"".join(chunks)
+def _draft_too_large(limit: int) -> DraftTooLarge:
+    return DraftTooLarge(
+        "draft_too_large",
+        f"Bản nháp vượt quá {limit // 1024} KB.",
+        f"The draft is larger than {limit // 1024} KB.",
+        max_bytes=limit,
+    )

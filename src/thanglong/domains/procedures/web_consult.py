@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import Principal
-from thanglong.core.webctx import WebContext
+from thanglong.core.webctx import WebContext, read_limited
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import services, services_consult, services_postal, vnpost
 from thanglong.domains.procedures.services_effects import holder_agency
@@ -225,20 +225,21 @@ def _postal_api(router: APIRouter, ctx: WebContext) -> None:
         request: Request, principal: Principal = ctx.requires(PERM_POSTAL_EVENTS)
     ) -> dict[str, Any]:
         """Take VNPost's tracking events: API key of the carrier plus the body's HMAC signature."""
-        body = bytearray()
-        async for chunk in request.stream():
-            body.extend(chunk)
-            if len(body) > MAX_WEBHOOK_BYTES:
-                raise InvalidInput("body_too_large", "Nội dung quá lớn.", "The body is too large.")
+        body = await read_limited(request.stream(), MAX_WEBHOOK_BYTES, _webhook_too_large)
         signature = request.headers.get(vnpost.SIGNATURE_HEADER)
         ip = ctx.client_ip(request)
 
         def handle() -> list[services_postal.ShipmentDTO]:
             with platform.uow() as uow:
-                return services_postal.handle_events(uow, body=bytes(body), signature=signature, source_ip=ip)
+                return services_postal.handle_events(uow, body=body, signature=signature, source_ip=ip)
 
         shipments = await run_in_threadpool(handle)
         return {"updated": [s.as_dict() for s in shipments]}
+
+
+def _webhook_too_large(limit: int) -> InvalidInput:
+    del limit  # the carrier is told the body is too large, not the limit
+    return InvalidInput("body_too_large", "Nội dung quá lớn.", "The body is too large.")
 
 
 def _pages(router: APIRouter, ctx: WebContext) -> None:
