@@ -74,7 +74,7 @@ def add_attachment(
     # The file is written before the row: a failed commit leaves at most an unreferenced, content-named
     # file, never a row that points at nothing.
     store.put(content, checked.sha256)
-    dto = _attach(uow, dossier.id, checked, principal=principal, source_ip=source_ip)
+    dto = attach_checked(uow, dossier.id, checked, principal=principal, source_ip=source_ip)
     uow.commit()
     return dto
 
@@ -108,12 +108,14 @@ def submit_with_attachments(
         delivery=delivery,
         source_ip=source_ip,
     )
-    added = [_attach(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked]
+    added = [
+        attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked
+    ]
     uow.commit()
     return dossier, added
 
 
-def _attach(
+def attach_checked(
     uow: UnitOfWork,
     dossier_id: uuid.UUID,
     checked: CheckedFile,
@@ -122,6 +124,7 @@ def _attach(
     source_ip: str | None,
     kind: str = "application",
 ) -> AttachmentDTO:
+    """Record a checked file already in the store as an attachment of a kind, audited (no commit)."""
     row = Attachment(
         dossier_id=dossier_id,
         sha256=checked.sha256,
@@ -166,7 +169,7 @@ def attach_generated(
     checked = check(content, filename)
     # As for uploads, the file is durable before its row exists: a rollback leaves only an unused file.
     store.put(content, checked.sha256)
-    return _attach(uow, dossier_id, checked, principal=principal, source_ip=None, kind=kind)
+    return attach_checked(uow, dossier_id, checked, principal=principal, source_ip=None, kind=kind)
 
 
 def list_attachments(uow: UnitOfWork, *, principal: Principal, ref: str | uuid.UUID) -> list[AttachmentDTO]:

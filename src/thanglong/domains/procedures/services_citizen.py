@@ -298,10 +298,9 @@ def supplement_with_files(
         source_ip=source_ip,
     )
     for item, _ in checked:
-        added = services_attachments._attach(uow, row.id, item, principal=principal, source_ip=source_ip)
-        attachment = uow.session.get(Attachment, added.id)
-        if attachment is not None:
-            attachment.kind = "supplement"
+        services_attachments.attach_checked(
+            uow, row.id, item, principal=principal, source_ip=source_ip, kind="supplement"
+        )
     dto = services.to_dto(uow.session, row)
     uow.commit()
     return dto
