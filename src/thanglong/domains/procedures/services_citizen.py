@@ -21,6 +21,7 @@ from thanglong.domains.procedures import services, services_attachments
 from thanglong.domains.procedures.attachments import ContentStore, check
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierDraft, DossierRating, Procedure
 from thanglong.domains.procedures.services_catalogue import get_procedure
+from thanglong.domains.procedures.services_documents import DOCUMENT_KINDS as ISSUED_KINDS
 from thanglong.domains.procedures.states import DossierAction, DossierStatus
 
 # A draft is a form, not a file store: its JSON must fit in this many UTF-8 bytes.
@@ -30,18 +31,13 @@ MAX_COMMENT_CHARS = 1000
 # to receive the dossier or stopped processing it (the service still ended, and a refusal is what a
 # citizen most wants to comment on). A dossier the applicant withdrew is not rated: the office did not end it.
 RATABLE_STATUSES = frozenset({DossierStatus.RETURNED, DossierStatus.NOT_RECEIVED, DossierStatus.STOPPED})
-# Files the applicant sent; every other kind is a document the office issued (forms 01-05, the result).
-APPLICANT_KINDS = frozenset({"application", "supplement"})
-DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+# Files the applicant sent; every other kind is a document the office issued (forms 01-05, the result),
+# titled by services_documents.DOCUMENT_KINDS.
+UPLOAD_KINDS: dict[str, tuple[str, str]] = {
     "application": ("Tệp nộp kèm hồ sơ", "Filed with the dossier"),
     "supplement": ("Tệp bổ sung", "Supplement"),
-    "form_01": ("Giấy tiếp nhận hồ sơ và hẹn trả kết quả", "Receipt and appointment"),
-    "form_02": ("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", "Request for supplement"),
-    "form_03": ("Phiếu từ chối tiếp nhận giải quyết hồ sơ", "Refusal"),
-    "form_04": ("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết", "Apology and extension"),
-    "form_05": ("Thông báo dừng giải quyết hồ sơ", "Notice of stopped processing"),
-    "result": ("Kết quả giải quyết thủ tục hành chính", "Result of the procedure"),
 }
+APPLICANT_KINDS = frozenset(UPLOAD_KINDS)
 OTHER_KIND = ("Văn bản do cơ quan cấp", "Document issued by the office")
 
 
@@ -395,7 +391,10 @@ def can_rate(principal: Principal, dossier: services.DossierDTO, rating: RatingD
 
 
 def _document(row: Attachment) -> DocumentDTO:
-    label_vi, label_en = DOCUMENT_KINDS.get(row.kind, OTHER_KIND)
+    issued = ISSUED_KINDS.get(row.kind)
+    label_vi, label_en = UPLOAD_KINDS.get(row.kind) or (
+        (issued.title_vi, issued.title_en) if issued else OTHER_KIND
+    )
     return DocumentDTO(
         row.id,
         row.dossier_id,
