@@ -8,9 +8,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from thanglong.core.testing.http_server import LocalHttpServer
 from thanglong.domains.procedures import dvcqg
 
 TOKEN = "fake-dvcqg-token"
@@ -48,15 +49,12 @@ class FakePortal:
         self._stall_next = 0
         self._stall_seconds = 0.0
         self.delay_seconds = 0.0
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalHttpServer(type("Handler", (_Handler,), {"portal": self}), "fake-dvcqg")
 
     @property
     def url(self) -> str:
         """Return the endpoint's URL."""
-        assert self._server is not None, "the fake portal is not running"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/api/dongbo"
+        return self._http.base_url + "/api/dongbo"
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """Answer the next n POSTs with this status (a portal outage), recording nothing."""
@@ -85,19 +83,11 @@ class FakePortal:
 
     def start(self) -> None:
         """Serve on a free port of 127.0.0.1 in a background thread."""
-        handler = type("Handler", (_Handler,), {"portal": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-dvcqg", daemon=True)
-        self._thread.start()
+        self._http.start()
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
+        self._http.stop()
 
     def answer_post(self, authorization: str | None, raw: bytes) -> tuple[int, dict[str, Any], float]:
         """Decide the answer to one POST: (status, JSON body, seconds to wait before answering)."""

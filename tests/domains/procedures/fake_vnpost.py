@@ -6,8 +6,10 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from thanglong.core.testing.http_server import LocalHttpServer
 
 TOKEN = "fake-vnpost-token"
 
@@ -23,15 +25,12 @@ class FakeVnpost:
         self.by_reference: dict[str, str] = {}
         self._fail_next = 0
         self._fail_status = 503
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalHttpServer(type("Handler", (_Handler,), {"carrier": self}), "fake-vnpost")
 
     @property
     def url(self) -> str:
         """Return the order endpoint's URL."""
-        assert self._server is not None, "the fake carrier is not running"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/bcci/orders"
+        return self._http.base_url + "/bcci/orders"
 
     def fail_next(self, n: int, status: int = 503) -> None:
         """Answer the next n orders with this status, recording nothing."""
@@ -40,19 +39,11 @@ class FakeVnpost:
 
     def start(self) -> None:
         """Serve on a free port of 127.0.0.1 in a background thread."""
-        handler = type("Handler", (_Handler,), {"carrier": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-vnpost", daemon=True)
-        self._thread.start()
+        self._http.start()
 
     def stop(self) -> None:
         """Stop serving and close the socket."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(5)
+        self._http.stop()
 
     def answer(self, authorization: str | None, raw: bytes) -> tuple[int, dict[str, Any]]:
         """Decide the answer to one order."""
