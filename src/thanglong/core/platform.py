@@ -31,7 +31,7 @@ class Platform:
 
     def uow(self) -> UnitOfWork:
         """Open a new unit of work (use it in a with-block)."""
-        return UnitOfWork(self.session_factory, self.bus, self.clock)
+        return UnitOfWork(self.session_factory, self.bus, self.clock, self.settings)
 
     def manifest(self, name: str) -> DomainManifest:
         """Return the manifest of a loaded domain."""

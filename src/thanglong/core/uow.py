@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from thanglong.core.bus import Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
+from thanglong.core.config import Settings
 from thanglong.core.models import OutboxMessage
 
 
@@ -17,11 +18,17 @@ class UnitOfWork:
     """Open a session; collect events; commit once; publish the events after the commit."""
 
     def __init__(
-        self, session_factory: Callable[[], Session], bus: MessageBus, clock: Clock = utcnow
+        self,
+        session_factory: Callable[[], Session],
+        bus: MessageBus,
+        clock: Clock = utcnow,
+        settings: Settings | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._bus = bus
         self.clock = clock
+        # The platform's settings, for use cases that need where files live or the public address.
+        self.settings = settings
         self._session: Session | None = None
         self._events: list[Event] = []
         self._committed = False

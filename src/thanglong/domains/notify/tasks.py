@@ -183,7 +183,7 @@ def deliver_pending(
     rng = rng or random.Random()  # noqa: S311
 
     def new_uow() -> UnitOfWork:
-        return UnitOfWork(platform.session_factory, platform.bus, now_fn)
+        return UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings)
 
     with new_uow() as uow:
         claimed = claim_due(uow, limit=limit)

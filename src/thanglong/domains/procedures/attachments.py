@@ -120,3 +120,8 @@ class ContentStore:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise RuntimeError(f"stored attachment {sha256} is corrupted")
         return data
+
+
+def store_at(data_dir: Path) -> ContentStore:
+    """Return the attachment store under a data directory (shared storage when several apps run)."""
+    return ContentStore(data_dir / "attachments")

@@ -18,7 +18,7 @@ MANIFEST = DomainManifest(
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
     # Configures the documents (data directory, public address) and subscribes the payments handler.
-    handlers="thanglong.domains.procedures.services_documents:register_handlers",
+    handlers="thanglong.domains.procedures.services_payments:register_handlers",
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
     permissions=(

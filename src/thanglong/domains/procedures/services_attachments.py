@@ -15,7 +15,7 @@ from thanglong.core.errors import Conflict, Forbidden, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures.attachments import CheckedFile, ContentStore, check
+from thanglong.domains.procedures.attachments import CheckedFile, ContentStore, check, store_at
 from thanglong.domains.procedures.models import Attachment
 from thanglong.domains.procedures.services import DossierDTO, actor_of, file_dossier, get_dossier, is_filer
 from thanglong.domains.procedures.states import DossierStatus
@@ -38,8 +38,8 @@ class AttachmentDTO:
 
 
 def store_for(platform: Platform) -> ContentStore:
-    """Return the attachment store under the data directory (shared storage when several apps run)."""
-    return ContentStore(platform.settings.data_dir / "attachments")
+    """Return the attachment store of a platform."""
+    return store_at(platform.settings.data_dir)
 
 
 def _dto(row: Attachment) -> AttachmentDTO:

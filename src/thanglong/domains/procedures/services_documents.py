@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import exists, select
-from sqlalchemy.engine import Engine
 
 from thanglong.core import audit
 from thanglong.core.calendar import WorkingCalendar
@@ -24,6 +22,7 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
 from thanglong.domains.procedures import clock
+from thanglong.domains.procedures.attachments import ContentStore, store_at
 from thanglong.domains.procedures.documents import (
     FORM_TITLES,
     PdfSigner,
@@ -38,7 +37,6 @@ from thanglong.domains.procedures.states import OPEN_STATUSES, DossierAction, Do
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform
-    from thanglong.domains.procedures.attachments import ContentStore
 
 logger = logging.getLogger(__name__)
 
@@ -122,31 +120,18 @@ class _Setup:
     store: ContentStore
 
 
-# Filled when a platform is built (`register_handlers`), keyed by its engine: use cases only get a unit
-# of work, whose session leads back to the engine. An engine that goes away takes its entry with it.
-_SETUPS: weakref.WeakKeyDictionary[Engine, _Setup] = weakref.WeakKeyDictionary()
-
-
-def register_handlers(platform: Platform) -> None:
-    """Give the documents this platform's settings, then subscribe the domain's event handlers."""
-    # Imported here: both modules import services, which imports this module.
-    from thanglong.domains.procedures import services_attachments, services_payments  # noqa: PLC0415
-
-    settings = platform.settings
-    _SETUPS[platform.engine] = _Setup(
+def _setup(uow: UnitOfWork) -> _Setup:
+    settings = uow.settings
+    if settings is None:
+        raise RuntimeError(
+            "procedures documents need the platform's settings: open the unit with platform.uow()"
+        )
+    return _Setup(
         data_dir=settings.data_dir,
         public_base_url=settings.public_base_url.rstrip("/"),
         production=settings.env == "production",
-        store=services_attachments.store_for(platform),
+        store=store_at(settings.data_dir),
     )
-    services_payments.register_handlers(platform)
-
-
-def _setup(uow: UnitOfWork) -> _Setup:
-    setup = _SETUPS.get(uow.session.get_bind().engine)
-    if setup is None:
-        raise RuntimeError("procedures documents are not configured: build the platform with build_platform")
-    return setup
 
 
 def tracking_url(base_url: str, code: str) -> str:

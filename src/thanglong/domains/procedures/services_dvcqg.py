@@ -320,14 +320,14 @@ def push_pending(
     portal: PortalTransport = transport or HttpTransport.from_settings(settings)
     report = PushReport(enabled=True)
     try:
-        with UnitOfWork(platform.session_factory, platform.bus, now_fn) as uow:
+        with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
             runs = claim_due(uow, limit=limit)
         for run in runs:
             results: list[tuple[_Claim, dvcqg.Verdict | None]] = []
             for claim in run:
                 verdict = None if results and _blocks(results[-1][1]) else _send(portal, claim)
                 results.append((claim, verdict))
-            with UnitOfWork(platform.session_factory, platform.bus, now_fn) as uow:
+            with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
                 done = _finish(uow, results, max_attempts=settings.dvcqg_max_attempts, rng=rng)
             report.claimed += len(run)
             report.sent += done[dvcqg.Outcome.SENT.value]

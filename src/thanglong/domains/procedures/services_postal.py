@@ -390,7 +390,7 @@ def push_pending(
     carrier: CarrierTransport = transport or HttpTransport(settings.vnpost_url, token)
     report = PostalReport(enabled=True)
     try:
-        with UnitOfWork(platform.session_factory, platform.bus, now_fn) as uow:
+        with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
             claims = _claim(uow, limit)
         report.claimed = len(claims)
         for shipment_id, payload in claims:
@@ -399,7 +399,7 @@ def push_pending(
             except Exception as exc:  # a transport bug must delay one shipment, not stop the worker
                 logger.exception("vnpost: transport failed on %s", shipment_id)
                 reply = vnpost.OrderReply(False, retry=True, reason=f"{type(exc).__name__}: {exc}")
-            with UnitOfWork(platform.session_factory, platform.bus, now_fn) as uow:
+            with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
                 _record(uow, shipment_id, reply, report)
     finally:
         if own and isinstance(carrier, HttpTransport):
