@@ -1,21 +1,23 @@
-"""In-process events (past tense) and commands (imperative); handlers run after commit."""
+"""Events (past tense) and the handlers the manifests declare for them."""
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-logger = logging.getLogger(__name__)
+from pydantic import TypeAdapter
+
+if TYPE_CHECKING:
+    from thanglong.core.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
 class Event:
     """Something that happened. Subclasses are frozen dataclasses named in the past tense."""
 
-    # Events whose `external` is true are also written to the outbox for other processes.
+    # Events whose `external` is true are also published to the broker (topic thanglong/events/<name>).
     external: ClassVar[bool] = False
 
     @classmethod
@@ -24,6 +26,11 @@ class Event:
         module = cls.__module__.split(".")
         domain = module[2] if len(module) > 2 and module[1] == "domains" else "core"
         return f"{domain}.{cls.__name__}"
+
+    @classmethod
+    def event_ref(cls) -> str:
+        """Return the import path of the event class ("module:Class")."""
+        return f"{cls.__module__}:{cls.__qualname__}"
 
     def payload(self) -> dict[str, Any]:
         """Return the event as JSON-ready data."""
@@ -34,35 +41,72 @@ class Event:
                 data[f.name] = str(value)
         return data
 
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> Event:
+        """Rebuild an event from its payload (UUIDs, dates and enumerations parsed back)."""
+        event: Event = TypeAdapter(cls).validate_python(data)
+        return event
+
+
+InTransactionHandler = Callable[["UnitOfWork", Any], None]
+
 
 @dataclass(frozen=True)
-class Command:
-    """A request to do something, named in the imperative."""
+class AfterCommit:
+    """An after-commit handler: run as a durable job of kind `event:<handler>`."""
+
+    handler: str  # "module:function" taking (uow, event)
+    max_attempts: int = 8
+
+    @property
+    def job_kind(self) -> str:
+        """Return the job kind that carries this handler's work."""
+        return f"event:{self.handler}"
 
 
-EventHandler = Callable[[Any], None]
+CommitObserver = Callable[[Sequence[Event]], None]
 
 
 class MessageBus:
-    """Dispatch events to the handlers registered by the domains."""
+    """The handlers of each event type; it keeps no record of the events themselves."""
 
     def __init__(self) -> None:
-        self._handlers: dict[type[Event], list[EventHandler]] = defaultdict(list)
-        self.failures: list[tuple[Event, BaseException]] = []
+        self._in_transaction: dict[type[Event], list[InTransactionHandler]] = defaultdict(list)
+        self._after_commit: dict[type[Event], list[AfterCommit]] = defaultdict(list)
+        self._observers: list[CommitObserver] = []
 
-    def subscribe(self, event_type: type[Event], handler: EventHandler) -> None:
-        """Register a handler for one event type."""
-        self._handlers[event_type].append(handler)
+    def subscribe(self, event_type: type[Event], handler: InTransactionHandler) -> None:
+        """Run `handler(uow, event)` inside the emitting transaction, before it commits."""
+        self._in_transaction[event_type].append(handler)
 
-    def handlers_for(self, event_type: type[Event]) -> list[EventHandler]:
-        """Return the handlers of an event type, in registration order."""
-        return list(self._handlers.get(event_type, []))
+    def subscribe_after_commit(self, event_type: type[Event], handler: AfterCommit) -> None:
+        """Enqueue a durable job for `handler` whenever the event is committed."""
+        self._after_commit[event_type].append(handler)
 
-    def publish(self, event: Event) -> None:
-        """Run each handler; a failing handler is logged and never undoes the committed work."""
-        for handler in self.handlers_for(type(event)):
+    def observe_commits(self, observer: CommitObserver) -> None:
+        """Call `observer(events)` after each commit (best effort, in process: e.g. wake the worker)."""
+        self._observers.append(observer)
+
+    def in_transaction(self, event_type: type[Event]) -> list[InTransactionHandler]:
+        """Return the in-transaction handlers of an event type, in registration order."""
+        return list(self._in_transaction.get(event_type, ()))
+
+    def after_commit(self, event_type: type[Event]) -> list[AfterCommit]:
+        """Return the after-commit handlers of an event type, in registration order."""
+        return list(self._after_commit.get(event_type, ()))
+
+    def after_commit_kinds(self) -> list[AfterCommit]:
+        """Return every after-commit handler once (each is a job kind)."""
+        seen: dict[str, AfterCommit] = {}
+        for handlers in self._after_commit.values():
+            for h in handlers:
+                seen.setdefault(h.handler, h)
+        return list(seen.values())
+
+    def committed(self, events: Sequence[Event]) -> None:
+        """Tell the observers which events were just committed; an observer's failure is not the writer's."""
+        for observer in self._observers:
             try:
-                handler(event)
-            except Exception as exc:  # a handler's failure must not hide the others
-                logger.exception("event handler %r failed for %s", handler, event.event_name())
-                self.failures.append((event, exc))
+                observer(events)
+            except Exception:  # noqa: S112 - observers are hints (wake-ups); losing one loses nothing
+                continue

@@ -40,13 +40,49 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class JobKind:
+    """A kind of durable job (core.jobs): its handler and its retry policy."""
+
+    kind: str
+    handler: str  # "module:function" taking a core.jobs.JobContext
+    max_attempts: int = 8
+    backoff_base_seconds: float = 30.0
+    backoff_cap_seconds: float = 3600.0
+    # A claimed job whose worker died runs again after this (well above the handler's timeouts).
+    lease_seconds: int = 300
+    # True: a claimed batch runs in one transaction, a savepoint per job, one commit (fast, short work
+    # such as publishing to the broker). False: each job commits on its own (slow calls to outside systems).
+    batch_transaction: bool = False
+    # "module:function" taking (uow, job, error, retry_at) and called in the transaction that records a
+    # failure (retry_at None: the job is dead), so a domain's own row can show the same state.
+    on_failure: str | None = None
+
+
+@dataclass(frozen=True)
+class EventHandler:
+    """A reaction to an event: in the emitting transaction, or after its commit as a durable job."""
+
+    event: str  # "module:EventClass"
+    handler: str  # "module:function" taking (uow, event)
+    # False: runs inside the writer's transaction before it commits (same commit, same rollback).
+    # True: enqueued as a job in the writer's transaction and run after commit, at least once.
+    after_commit: bool = True
+    max_attempts: int = 8
+
+    @property
+    def name(self) -> str:
+        """Return the stable name of the handler (its import path)."""
+        return self.handler
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
     Every hook is a "module:attribute" string so that declaring a domain imports nothing heavy:
-    `router` names a function (WebContext) -> APIRouter, `cli` a Typer app, `handlers` a function
-    (platform) -> None that subscribes to the bus, `demo` a function (platform) -> None that loads demo
-    data idempotently.
+    `router` names a function (WebContext) -> APIRouter, `cli` a Typer app, `setup` a function
+    (platform) -> None run once when the platform is built, `demo` a function (platform) -> None that
+    loads demo data idempotently. Event handlers, job kinds and schedules are declared as data.
     """
 
     name: str
@@ -56,13 +92,15 @@ class DomainManifest:
     router: str | None = None
     cli: str | None = None
     cli_name: str | None = None
-    handlers: str | None = None
+    setup: str | None = None  # "module:function" taking (platform), run once when it is built
     demo: str | None = None
     templates: str | None = None  # package holding a templates/ folder
     permissions: tuple[Permission, ...] = ()
     nav: tuple[NavItem, ...] = ()
     kpis: tuple[KpiProvider, ...] = ()
     schedules: tuple[Schedule, ...] = field(default_factory=tuple)
+    jobs: tuple[JobKind, ...] = ()
+    event_handlers: tuple[EventHandler, ...] = ()
 
 
 def resolve(ref: str) -> Any:

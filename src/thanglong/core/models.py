@@ -1,32 +1,44 @@
-"""Kernel tables: the outbox, the audit log and calendar overrides."""
+"""Kernel tables: durable jobs, the audit log and calendar overrides."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from thanglong.core.db import Base, new_uuid
+from thanglong.core.db import Base
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT at city scale.
 BigIntPk = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class OutboxMessage(Base):
-    """An event meant for other processes, written in the same transaction as the change."""
+class Job(Base):
+    """A durable unit of background work (core.jobs): claimed, leased, retried, dead after N attempts."""
 
-    __tablename__ = "core_outbox"
+    __tablename__ = "core_job"
+    __table_args__ = (
+        Index("ix_core_job_due", "status", "run_after"),
+        Index("ix_core_job_ordering", "ordering_key", "status"),
+        Index("ix_core_job_finished", "status", "finished_at"),
+    )
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
-    event_name: Mapped[str] = mapped_column(String(120), index=True)
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime]
-    dispatched_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
-    attempts: Mapped[int] = mapped_column(default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, default=None)
+    ordering_key: Mapped[str | None] = mapped_column(String(200), default=None)
+    status: Mapped[str] = mapped_column(String(10))
+    run_after: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # 0: the kind's default.
+    max_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    locked_by: Mapped[str | None] = mapped_column(String(120), default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class AuditRecord(Base):

@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from thanglong.core.bus import MessageBus
+from thanglong.core.bus import AfterCommit, Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine, make_session_factory
-from thanglong.core.manifest import DomainManifest, load_manifests, resolve
+from thanglong.core.kernel import KERNEL
+from thanglong.core.manifest import DomainManifest, JobKind, load_manifests, resolve
+from thanglong.core.mqtt import MqttPublisher
 from thanglong.core.security import Permission
 from thanglong.core.uow import UnitOfWork
 
@@ -28,6 +30,8 @@ class Platform:
     manifests: list[DomainManifest]
     permissions: dict[str, Permission] = field(default_factory=dict)
     clock: Clock = utcnow
+    job_kinds: dict[str, JobKind] = field(default_factory=dict)
+    _publisher: MqttPublisher | None = None
 
     def uow(self) -> UnitOfWork:
         """Open a new unit of work (use it in a with-block)."""
@@ -44,9 +48,47 @@ class Platform:
         """Tell whether a domain is enabled."""
         return any(m.name == name for m in self.manifests)
 
+    def publisher(self) -> MqttPublisher:
+        """Return this process's connection for publishing to the broker (made on first use)."""
+        if self._publisher is None:
+            self._publisher = MqttPublisher(self.settings.effective_mqtt_url)
+        return self._publisher
+
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the broker connection and the database connections."""
+        if self._publisher is not None:
+            self._publisher.close()
+            self._publisher = None
         self.engine.dispose()
+
+
+AFTER_COMMIT_RUNNER = "thanglong.core.handlers:run_after_commit"
+
+
+def _register_handlers(bus: MessageBus, manifests: list[DomainManifest]) -> None:
+    for manifest in manifests:
+        for spec in manifest.event_handlers:
+            event_type: Any = resolve(spec.event)
+            if not (isinstance(event_type, type) and issubclass(event_type, Event)):
+                raise RuntimeError(f"{manifest.name}: {spec.event} is not an event class")
+            if spec.after_commit:
+                bus.subscribe_after_commit(event_type, AfterCommit(spec.handler, spec.max_attempts))
+            else:
+                bus.subscribe(event_type, resolve(spec.handler))
+
+
+def _job_kinds(bus: MessageBus, manifests: list[DomainManifest]) -> dict[str, JobKind]:
+    kinds: dict[str, JobKind] = {}
+    for manifest in manifests:
+        for kind in manifest.jobs:
+            if kind.kind in kinds:
+                raise RuntimeError(f"job kind {kind.kind!r} declared twice")
+            kinds[kind.kind] = kind
+    for handler in bus.after_commit_kinds():
+        kinds[handler.job_kind] = JobKind(
+            handler.job_kind, AFTER_COMMIT_RUNNER, max_attempts=handler.max_attempts
+        )
+    return kinds
 
 
 def build_platform(settings: Settings, *, engine: Engine | None = None, clock: Clock = utcnow) -> Platform:
@@ -54,26 +96,29 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.effective_database_url)
-    manifests = load_manifests(settings.domains)
+    manifests = [KERNEL, *load_manifests(settings.domains)]
     permissions: dict[str, Permission] = {}
     for manifest in manifests:
         for perm in manifest.permissions:
             if perm.name in permissions:
                 raise RuntimeError(f"permission {perm.name!r} declared twice")
             permissions[perm.name] = perm
+    bus = MessageBus()
+    _register_handlers(bus, manifests)
     platform = Platform(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
-        bus=MessageBus(),
+        bus=bus,
         manifests=manifests,
         permissions=permissions,
         clock=clock,
+        job_kinds=_job_kinds(bus, manifests),
     )
     for manifest in manifests:
-        if manifest.handlers:
-            register: Any = resolve(manifest.handlers)
-            register(platform)
+        if manifest.setup:
+            setup: Any = resolve(manifest.setup)
+            setup(platform)
     return platform
 
 

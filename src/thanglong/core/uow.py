@@ -1,21 +1,36 @@
-"""Unit of work: the one place that commits or rolls back; events fire after commit."""
+"""Unit of work: the one place that commits or rolls back; event handlers run in it or after it."""
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from thanglong.core.bus import Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
-from thanglong.core.models import OutboxMessage
+from thanglong.core.models import Job
+
+RELAY_KIND = "core.relay"
+# Every external event goes to the broker through one ordering key: published in commit order.
+RELAY_ORDERING_KEY = "core.relay"
+EVENT_TOPIC_PREFIX = "thanglong/events/"
+# In-transaction handlers may emit events that have handlers of their own; past this depth it is a loop.
+MAX_HANDLER_ROUNDS = 1000
+
+
+def event_topic(event_name: str) -> str:
+    """Return the MQTT topic an external event is published on."""
+    return f"{EVENT_TOPIC_PREFIX}{event_name}"
 
 
 class UnitOfWork:
-    """Open a session; collect events; commit once; publish the events after the commit."""
+    """Open a session; collect events; run their handlers; commit once."""
 
     def __init__(
         self,
@@ -30,7 +45,7 @@ class UnitOfWork:
         # The platform's settings, for use cases that need where files live or the public address.
         self.settings = settings
         self._session: Session | None = None
-        self._events: list[Event] = []
+        self._events: list[tuple[Event, uuid.UUID]] = []
         self._committed = False
 
     @property
@@ -60,28 +75,91 @@ class UnitOfWork:
             session.close()
             self._session = None
 
-    def emit(self, event: Event) -> None:
-        """Record an event; external ones go to the outbox in this same transaction."""
-        self._events.append(event)
-        if type(event).external:
-            self.session.add(
-                OutboxMessage(event_name=event.event_name(), payload=event.payload(), created_at=self.clock())
-            )
+    def emit(self, event: Event) -> uuid.UUID:
+        """Record an event of this transaction; return its id (handlers and the broker see the same id)."""
+        self.session  # noqa: B018 - emitting outside a with-block is a bug: fail here, not at commit
+        event_id = uuid.uuid4()
+        self._events.append((event, event_id))
+        return event_id
+
+    def _dispatch(self) -> list[tuple[Event, uuid.UUID]]:
+        """Run the in-transaction handlers (they may emit more) and enqueue the after-commit work."""
+        index = 0
+        while index < len(self._events):
+            if index >= MAX_HANDLER_ROUNDS:
+                raise RuntimeError("event handlers keep emitting events: a handler loop?")
+            event, _event_id = self._events[index]
+            for handler in self._bus.in_transaction(type(event)):
+                handler(self, event)
+            index += 1
+        events, self._events = self._events, []
+        now = self.clock()
+        rows: list[dict[str, Any]] = []
+        for event, event_id in events:
+            payload = event.payload()
+            for spec in self._bus.after_commit(type(event)):
+                rows.append(
+                    {
+                        "kind": spec.job_kind,
+                        "payload": {
+                            "event": event.event_name(),
+                            "event_class": event.event_ref(),
+                            "event_id": str(event_id),
+                            "handler": spec.handler,
+                            "data": payload,
+                        },
+                        "idempotency_key": f"{event_id}:{spec.handler}"[:200],
+                        "ordering_key": None,
+                        "status": "queued",
+                        "run_after": now,
+                        "attempts": 0,
+                        "max_attempts": spec.max_attempts,
+                        "created_at": now,
+                    }
+                )
+            if type(event).external:
+                envelope: dict[str, Any] = {
+                    "id": str(event_id),
+                    "event": event.event_name(),
+                    "created_at": now.isoformat(),
+                    "payload": payload,
+                }
+                rows.append(
+                    {
+                        "kind": RELAY_KIND,
+                        "payload": {"topic": event_topic(event.event_name()), "envelope": envelope},
+                        "idempotency_key": None,
+                        "ordering_key": RELAY_ORDERING_KEY,
+                        "status": "queued",
+                        "run_after": now,
+                        "attempts": 0,
+                        "max_attempts": 0,
+                        "created_at": now,
+                    }
+                )
+        if rows:
+            self.session.execute(insert(Job), rows)
+        return events
 
     def commit(self) -> None:
-        """Commit the transaction, then hand the collected events to the bus."""
+        """Run the in-transaction handlers, enqueue the after-commit jobs, commit, tell the observers."""
+        events = self._dispatch()
         self.session.commit()
         self._committed = True
-        events, self._events = self._events, []
-        for event in events:
-            self._bus.publish(event)
-        # Handlers may have started new work on the same session; the unit stays usable.
+        if events:
+            self._bus.committed([event for event, _ in events])
+        # The unit stays usable for further work on the same session.
         self._committed = False
 
     def rollback(self) -> None:
         """Drop the pending changes and the collected events."""
         self.session.rollback()
         self._events = []
+
+
+def envelope_bytes(envelope: dict[str, Any]) -> bytes:
+    """Encode a relay envelope as the JSON message subscribers receive (the id lets them drop duplicates)."""
+    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

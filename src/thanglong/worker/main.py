@@ -1,4 +1,4 @@
-"""The worker loop: relay the outbox to MQTT and run the manifests' schedules until told to stop."""
+"""The worker loop: run the durable jobs (relay to MQTT included) and the manifests' schedules."""
 
 from __future__ import annotations
 
@@ -12,37 +12,31 @@ from types import FrameType
 
 from thanglong.core import migrate
 from thanglong.core.config import Settings
+from thanglong.core.jobs import JobRunner, RunReport
 from thanglong.core.platform import Platform, build_platform
-from thanglong.worker.outbox import RelayReport, relay_outbox
-from thanglong.worker.publisher import MqttPublisher
 from thanglong.worker.schedules import JobResult, Scheduler, all_schedules
 
 logger = logging.getLogger(__name__)
 
-RELAY_BATCH = 100
+JOB_BATCH = 100
 
 
 @dataclass(frozen=True)
 class TickReport:
     """What one pass of the worker did."""
 
-    relay: RelayReport
-    jobs: list[JobResult] = field(default_factory=list)
+    jobs: RunReport
+    schedules: list[JobResult] = field(default_factory=list)
 
 
 def run_once(
-    platform: Platform, *, publisher: MqttPublisher | None = None, scheduler: Scheduler | None = None
+    platform: Platform, *, runner: JobRunner | None = None, scheduler: Scheduler | None = None
 ) -> TickReport:
-    """Relay one batch of the outbox and run the due schedules (all of them without a scheduler)."""
-    own_publisher = publisher is None
-    pub = publisher or MqttPublisher(platform.settings.effective_mqtt_url)
-    try:
-        relay = relay_outbox(platform, pub, batch=RELAY_BATCH)
-    finally:
-        if own_publisher:
-            pub.close()
+    """Run one batch of due jobs and the due schedules (all of them without a scheduler)."""
+    runner = runner or JobRunner(platform, platform.job_kinds, batch=JOB_BATCH)
+    report = runner.run_once()
     sched = scheduler or Scheduler(all_schedules(platform))
-    return TickReport(relay=relay, jobs=sched.run_due(platform))
+    return TickReport(jobs=report, schedules=sched.run_due(platform))
 
 
 class Worker:
@@ -52,11 +46,14 @@ class Worker:
         self.platform = platform
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff
-        self.publisher = MqttPublisher(platform.settings.effective_mqtt_url)
+        self.runner = JobRunner(platform, platform.job_kinds, batch=JOB_BATCH)
         self.scheduler = Scheduler(all_schedules(platform))
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
+        self._wake = threading.Event()
+        # A commit that queued work wakes the loop at once instead of at the next poll.
+        platform.bus.observe_commits(lambda _events: self._wake.set())
 
     def _backoff(self) -> float:
         return float(min(self.max_backoff, self.poll_seconds * 2**self._failures))
@@ -71,24 +68,21 @@ class Worker:
         try:
             while not self.stop_event.is_set():
                 wait = self.poll_seconds
+                self._wake.clear()
                 try:
-                    report = run_once(self.platform, publisher=self.publisher, scheduler=self.scheduler)
+                    report = run_once(self.platform, runner=self.runner, scheduler=self.scheduler)
                 except Exception:  # e.g. the database is restarting: keep the loop alive and retry
                     logger.exception("worker pass failed")
                     self._failures += 1
                     wait = self._backoff()
                 else:
-                    if report.relay.error:
-                        self._failures += 1
-                        wait = self._backoff()
-                    else:
-                        self._failures = 0
-                        if report.relay.dispatched >= RELAY_BATCH:
-                            wait = 0.0
+                    self._failures = 0
+                    if report.jobs.claimed >= JOB_BATCH:
+                        wait = 0.0
                     wait = min(wait, max(self.scheduler.seconds_until_next(), 0.05))
-                self.stop_event.wait(wait)
+                if wait > 0:
+                    self._wake.wait(wait)
         finally:
-            self.publisher.close()
             logger.info("worker stopped")
 
     def start_in_thread(self) -> None:
@@ -96,9 +90,14 @@ class Worker:
         self._thread = threading.Thread(target=self.run_forever, name="thanglong-worker", daemon=True)
         self._thread.start()
 
+    def request_stop(self) -> None:
+        """Ask the loop to stop after the current pass (safe from a signal handler)."""
+        self.stop_event.set()
+        self._wake.set()
+
     def stop(self, timeout: float = 15.0) -> None:
         """Ask the loop to stop and wait for the current pass to finish."""
-        self.stop_event.set()
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout)
 
@@ -124,7 +123,7 @@ def run_worker(settings: Settings) -> None:
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("worker received %s, stopping after the current pass", signal.Signals(signum).name)
-        worker.stop_event.set()
+        worker.request_stop()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     started = time.monotonic()

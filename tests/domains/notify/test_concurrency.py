@@ -14,12 +14,13 @@ from sqlalchemy import select
 
 from thanglong.core import migrate
 from thanglong.core.db import make_engine
+from thanglong.core.models import Job
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.notify import api, tasks
 from thanglong.domains.notify.channels import ChannelRegistry, DeliveryResult, OutgoingMessage
-from thanglong.domains.notify.models import MessageStatus, NotifyMessage
+from thanglong.domains.notify.models import NotifyMessage
 
 ANNOUNCE = {"title": "Diễn tập phòng cháy", "content": "Tòa nhà số 1 Tràng Tiền, 9h sáng mai."}
 
@@ -110,13 +111,15 @@ def test_a_pass_skips_rows_another_worker_holds(committing_platform: Platform) -
     registry = ChannelRegistry([channel])
     holder = platform.session_factory()
     try:
-        held = holder.scalars(
-            select(NotifyMessage.id)
-            .where(NotifyMessage.status == MessageStatus.QUEUED.value)
-            .order_by(NotifyMessage.next_attempt_at, NotifyMessage.id)
+        # Another worker holds the delivery jobs of the first two messages.
+        held_jobs = holder.scalars(
+            select(Job)
+            .where(Job.kind == tasks.JOB_KIND)
+            .order_by(Job.id)
             .limit(2)
             .with_for_update(skip_locked=True)
         ).all()
+        held = [uuid.UUID(job.payload["message_id"]) for job in held_jobs]
         assert len(held) == 2
         if platform.engine.dialect.name == "postgresql":
             report = tasks.deliver_pending(platform, registry=registry)

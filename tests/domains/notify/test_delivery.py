@@ -9,6 +9,7 @@ import pytest
 
 from tests.domains.notify.conftest import SmsGateway, SmtpServer
 from tests.domains.notify.helpers import MovableClock, RecordingChannel, audit_actions, use_smtp
+from thanglong.core import jobs
 from thanglong.core.errors import NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.testing.plugin import RecordingBus, free_port
@@ -46,6 +47,8 @@ def queue_inapp(platform: Platform, user_id: uuid.UUID, clock: MovableClock) -> 
             created_at=clock(),
         )
         uow.session.add(row)
+        uow.session.flush()
+        tasks.enqueue_delivery(uow, row.id)
         uow.commit()
         return row.id
 
@@ -206,8 +209,17 @@ def test_a_crashed_worker_lease_expires_and_the_message_is_retried(
 ) -> None:
     [mid] = queue(platform, clock, to_email="a@example.vn")
     with platform.uow() as uow:
-        [claimed] = tasks.claim_due(uow)
-    assert claimed.message.id == mid
+        # A worker claims the message's job and dies before delivering it.
+        [[claimed]] = jobs.claim(
+            uow.session,
+            now=clock(),
+            worker="dead-worker",
+            kinds=[tasks.JOB_KIND],
+            limit=10,
+            lease_seconds=lambda _k: tasks.LEASE_SECONDS,
+        )
+        uow.commit()
+    assert claimed.payload == {"message_id": str(mid)}
     recorder = RecordingChannel("email")
     registry = ChannelRegistry([recorder])
     assert tasks.deliver_pending(platform, clock=clock, registry=registry).claimed == 0

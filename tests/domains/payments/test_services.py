@@ -20,9 +20,10 @@ from tests.domains.payments.helpers import (
 )
 from thanglong.core.config import Settings
 from thanglong.core.errors import Conflict, InvalidInput
-from thanglong.core.models import OutboxMessage
+from thanglong.core.models import Job
 from thanglong.core.platform import Platform
 from thanglong.core.testing.plugin import RecordingBus
+from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.payments import api, services, vnpay
 from thanglong.domains.payments.config import (
     DEVELOPMENT_HASH_SECRET,
@@ -78,10 +79,9 @@ def test_successful_ipn_marks_paid_issues_receipt_emits_and_audits(
             "payments.payment.succeeded",
         ]
         outbox = [
-            m.payload
-            for m in uow.session.scalars(
-                select(OutboxMessage).where(OutboxMessage.event_name == "payments.PaymentSucceeded")
-            )
+            j.payload["envelope"]["payload"]
+            for j in uow.session.scalars(select(Job).where(Job.kind == RELAY_KIND))
+            if j.payload["envelope"]["event"] == "payments.PaymentSucceeded"
         ]
     assert done is not None
     assert done.status == "succeeded"

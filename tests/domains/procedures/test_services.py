@@ -13,7 +13,7 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
-from thanglong.core.testing.plugin import RecordingBus
+from thanglong.core.testing.plugin import RecordingBus, run_jobs
 from thanglong.domains.payments.events import PaymentSucceeded
 from thanglong.domains.procedures import services
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT
@@ -200,7 +200,14 @@ def test_payment_request_and_success_event_resume(platform: Platform) -> None:
         waiting, payment = request_payment(uow, principal=world.officer, ref=d.id)
     assert waiting.status is S.PAYMENT_REQUESTED and payment.amount_vnd == 8000
     assert payment.reference == str(d.id)
-    platform.bus.publish(PaymentSucceeded(payment.id, payment.reference, payment.purpose, 8000))
+    with platform.uow() as uow:
+        uow.emit(PaymentSucceeded(payment.id, payment.reference, payment.purpose, 8000))
+        uow.commit()
+    with platform.uow() as uow:
+        assert services.get_dossier(uow, d.id).status is S.PAYMENT_REQUESTED, "resumed only by the job"
+    resume = ["event:thanglong.domains.procedures.services_payments:on_payment_succeeded"]
+    assert run_jobs(platform, kinds=resume) == 1
+    assert run_jobs(platform, kinds=resume) == 0
     with platform.uow() as uow:
         after = services.get_dossier(uow, d.id)
     assert after.status is S.PROCESSING and after.paid and after.paused_at is None

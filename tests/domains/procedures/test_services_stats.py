@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
+from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import demo as identity_demo
 from thanglong.domains.payments.events import PaymentSucceeded
@@ -52,7 +53,10 @@ def _place(platform: Platform, dossier_id: uuid.UUID, **values: Any) -> None:
 def _paid_online(platform: Platform, world: World, dossier_id: uuid.UUID) -> None:
     with platform.uow() as uow:
         _, payment = request_payment(uow, principal=world.officer, ref=dossier_id)
-    platform.bus.publish(PaymentSucceeded(payment.id, payment.reference, payment.purpose, payment.amount_vnd))
+    with platform.uow() as uow:
+        uow.emit(PaymentSucceeded(payment.id, payment.reference, payment.purpose, payment.amount_vnd))
+        uow.commit()
+    run_jobs(platform)
 
 
 def _paid_at_counter(platform: Platform, world: World, dossier_id: uuid.UUID) -> None:

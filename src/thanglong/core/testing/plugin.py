@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,9 +14,10 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import sessionmaker
 
 from thanglong.core import migrate
-from thanglong.core.bus import Event, MessageBus
+from thanglong.core.bus import Event
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
+from thanglong.core.jobs import JobRunner
 from thanglong.core.mqtt import EmbeddedBroker
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.uow import UnitOfWork
@@ -123,28 +124,35 @@ def uow(platform: Platform) -> UnitOfWork:
     return platform.uow()
 
 
-class RecordingBus(MessageBus):
-    """A bus that also keeps every published event, for assertions."""
+class RecordingBus:
+    """Keeps every committed event of a platform, for assertions (the platform's bus still dispatches)."""
 
     def __init__(self) -> None:
-        super().__init__()
         self.published: list[Event] = []
 
-    def publish(self, event: Event) -> None:
-        """Record the event, then dispatch it as usual."""
-        self.published.append(event)
-        super().publish(event)
+    def record(self, events: Sequence[Event]) -> None:
+        """Append the events of one commit."""
+        self.published.extend(events)
 
 
 @pytest.fixture
 def fake_bus(platform: Platform) -> RecordingBus:
-    """Replace the platform's bus with one that records events (handlers still run)."""
-    bus = RecordingBus()
-    for event_type, handlers in platform.bus._handlers.items():
-        for handler in handlers:
-            bus.subscribe(event_type, handler)
-    platform.bus = bus
-    return bus
+    """Record the events each unit of work of the test platform commits."""
+    recorder = RecordingBus()
+    platform.bus.observe_commits(recorder.record)
+    return recorder
+
+
+def run_jobs(platform: Platform, *, kinds: Sequence[str] | None = None, rounds: int = 20) -> int:
+    """Run due jobs until none is left (or `rounds` passes); return how many ran. Tests' worker."""
+    runner = JobRunner(platform, platform.job_kinds)
+    total = 0
+    for _ in range(rounds):
+        report = runner.run_once(kinds=kinds)
+        total += report.claimed
+        if report.claimed == 0:
+            break
+    return total
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 Profile = Literal["standard", "fast"]
 
-# The profile is chosen once per platform (see services.register_handlers): "fast" only in the
+# The profile is chosen once per platform (see services.configure): "fast" only in the
 # test environment, where hashing hundreds of passwords with 64 MiB each would dominate the run.
 _state: dict[str, Profile] = {"profile": "standard"}
 

@@ -70,7 +70,7 @@ def sha256_hex(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def register_handlers(platform: Platform) -> None:
+def configure(platform: Platform) -> None:
     """Choose the password-hashing profile of this platform (fast only in the test environment)."""
     passwords.use_profile("fast" if platform.settings.env == "test" else "standard")
 

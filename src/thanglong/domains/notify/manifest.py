@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, NavItem, Schedule
+from thanglong.core.manifest import DomainManifest, JobKind, NavItem
 from thanglong.core.security import Permission, Role
 
 MANIFEST = DomainManifest(
@@ -13,7 +13,6 @@ MANIFEST = DomainManifest(
     router="thanglong.domains.notify.web:build_router",
     cli="thanglong.domains.notify.cli:app",
     cli_name="notify",
-    handlers="thanglong.domains.notify.services:register_handlers",
     demo="thanglong.domains.notify.services:load_demo",
     templates="thanglong.domains.notify",
     permissions=(
@@ -32,5 +31,15 @@ MANIFEST = DomainManifest(
         ),
     ),
     nav=(NavItem("/inbox", "Hộp thư", "Inbox", "notify.inbox.read"),),
-    schedules=(Schedule("notify.deliver", 10, "thanglong.domains.notify.tasks:deliver_pending"),),
+    jobs=(
+        JobKind(
+            "notify.deliver",
+            "thanglong.domains.notify.tasks:deliver",
+            max_attempts=5,
+            backoff_base_seconds=30.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
+            on_failure="thanglong.domains.notify.tasks:record_failure",
+        ),
+    ),
 )

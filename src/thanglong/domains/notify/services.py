@@ -15,7 +15,7 @@ from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity_api
-from thanglong.domains.notify import rendering
+from thanglong.domains.notify import rendering, tasks
 from thanglong.domains.notify.channels import normalize_email, normalize_vn_phone
 from thanglong.domains.notify.dto import InboxItemDTO, MessageDTO, StatusCount, TemplateDTO
 from thanglong.domains.notify.events import InboxItemRead, MessageQueued
@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from thanglong.core.platform import Platform
 
 CHANNELS = tuple(c.value for c in Channel)
-
-
-def register_handlers(platform: Platform) -> None:
-    """Subscribe the notify domain to other domains' events (none yet: they call api.send)."""
 
 
 def load_demo(platform: Platform) -> None:
@@ -287,7 +283,7 @@ def send(
 
     Every template is rendered before anything is written, so a bad template or a missing
     variable raises InvalidInput with nothing queued. Delivery happens later, in
-    tasks.deliver_pending, after the caller commits.
+    notify.deliver jobs, after the caller commits.
     """
     recipient = _recipient(uow, to_user, to_email, to_phone, language)
     explicit = channels is not None
@@ -348,6 +344,7 @@ def send(
             },
             source_ip=source_ip,
         )
+        tasks.enqueue_delivery(uow, row.id)
         uow.emit(MessageQueued(row.id, channel, template_key, recipient.user_id))
         ids.append(row.id)
     return ids

@@ -1,16 +1,15 @@
-"""Background delivery: claim due messages, send them through the channel adapters, retry, give up."""
+"""Background delivery as durable jobs (kind notify.deliver): send through the channel adapters, record."""
 
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from thanglong.core import audit
+from thanglong.core import audit, jobs
 from thanglong.core.backoff import backoff_delay as core_backoff
 from thanglong.core.clock import Clock
 from thanglong.core.security import SYSTEM_ACTOR
@@ -28,12 +27,13 @@ from thanglong.domains.notify.models import MessageStatus, NotifyMessage
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform
 
+JOB_KIND = "notify.deliver"
 BACKOFF_BASE_SECONDS = 30.0
 BACKOFF_CAP_SECONDS = 3600.0
 # A claimed message whose worker died becomes due again after the lease (well above adapter timeouts).
 LEASE_SECONDS = 300
 WORKER_ACTOR = f"{SYSTEM_ACTOR}:notify.deliver"
-_DUE_STATUSES = (MessageStatus.QUEUED.value, MessageStatus.FAILED.value, MessageStatus.SENDING.value)
+_FINAL = (MessageStatus.SENT.value, MessageStatus.DEAD.value)
 
 
 def backoff_delay(attempts: int, rng: random.Random) -> float:
@@ -41,12 +41,8 @@ def backoff_delay(attempts: int, rng: random.Random) -> float:
     return core_backoff(attempts, rng, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS)
 
 
-@dataclass(frozen=True)
-class Claimed:
-    """A message claimed by this worker, with its attempt number."""
-
-    message: OutgoingMessage
-    attempts: int
+class DeliveryFailed(Exception):
+    """An attempt failed; the job queue retries it later."""
 
 
 @dataclass
@@ -57,6 +53,22 @@ class DeliveryReport:
     sent: int = 0
     failed: int = 0
     dead: int = 0
+
+
+def enqueue_delivery(uow: UnitOfWork, message_id: uuid.UUID) -> None:
+    """Queue the delivery of a message in the caller's transaction (one job per message)."""
+    max_attempts = uow.settings.notify_max_attempts if uow.settings else 0
+    jobs.enqueue_many(
+        uow,
+        [
+            {
+                "kind": JOB_KIND,
+                "payload": {"message_id": str(message_id)},
+                "idempotency_key": f"{JOB_KIND}:{message_id}",
+                "max_attempts": max_attempts,
+            }
+        ],
+    )
 
 
 def _snapshot(row: NotifyMessage) -> OutgoingMessage:
@@ -71,27 +83,40 @@ def _snapshot(row: NotifyMessage) -> OutgoingMessage:
     )
 
 
-def claim_due(uow: UnitOfWork, *, limit: int = 100) -> list[Claimed]:
-    """Mark up to `limit` due messages as sending and commit, so no other pass picks them.
+def _message_id(job: jobs.Job) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(job.payload["message_id"]))
+    except (KeyError, ValueError) as exc:
+        raise jobs.PermanentJobError("job without a valid message_id") from exc
 
-    PostgreSQL: FOR UPDATE SKIP LOCKED lets concurrent workers claim disjoint rows. SQLite ignores
-    the clause; there BEGIN IMMEDIATE (core.db) serialises the claims, and the second pass sees the
-    first one's rows already in "sending" with a lease in the future.
-    """
-    now = uow.clock()
-    stmt = (
-        select(NotifyMessage)
-        .where(NotifyMessage.status.in_(_DUE_STATUSES), NotifyMessage.next_attempt_at <= now)
-        .order_by(NotifyMessage.next_attempt_at, NotifyMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
-    claimed: list[Claimed] = []
-    for row in uow.session.scalars(stmt).all():
+
+def _attempt(message: OutgoingMessage, registry: ChannelRegistry, uow: UnitOfWork) -> DeliveryResult:
+    adapter = registry.get(message.channel)
+    if adapter is None:
+        raise jobs.PermanentJobError(f"no adapter for channel {message.channel!r}")
+    try:
+        return adapter.deliver(message, uow)
+    except DeliveryError as exc:
+        uow.rollback()
+        if exc.permanent:
+            raise jobs.PermanentJobError(exc.reason) from exc
+        raise DeliveryFailed(exc.reason) from exc
+    except Exception as exc:  # an adapter bug fails one message, not the worker
+        uow.rollback()
+        raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from exc
+
+
+def deliver_with(registry: ChannelRegistry | None) -> jobs.JobHandler:
+    """Return the job handler that delivers through `registry` (None: the platform's adapters)."""
+
+    def deliver(ctx: jobs.JobContext) -> None:
+        uow = ctx.uow
+        row = uow.session.get(NotifyMessage, _message_id(ctx.job))
+        if row is None or row.status in _FINAL:
+            return
         before = {"status": row.status, "attempts": row.attempts}
         row.status = MessageStatus.SENDING.value
-        row.attempts += 1
-        row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
+        row.attempts = ctx.job.attempts
         audit.record(
             uow,
             actor=WORKER_ACTOR,
@@ -101,54 +126,57 @@ def claim_due(uow: UnitOfWork, *, limit: int = 100) -> list[Claimed]:
             before=before,
             after={"status": row.status, "attempts": row.attempts},
         )
-        claimed.append(Claimed(_snapshot(row), row.attempts))
-    uow.commit()
-    return claimed
-
-
-def _attempt(claimed: Claimed, registry: ChannelRegistry, uow: UnitOfWork) -> DeliveryResult | DeliveryError:
-    adapter = registry.get(claimed.message.channel)
-    if adapter is None:
-        return DeliveryError(f"no adapter for channel {claimed.message.channel!r}")
-    try:
-        return adapter.deliver(claimed.message, uow)
-    except DeliveryError as exc:
-        uow.rollback()
-        return exc
-    except Exception as exc:  # an adapter bug must fail one message, not the worker
-        uow.rollback()
-        return DeliveryError(f"{type(exc).__name__}: {exc}")
-
-
-def _finish(
-    uow: UnitOfWork,
-    claimed: Claimed,
-    outcome: DeliveryResult | DeliveryError,
-    *,
-    max_attempts: int,
-    rng: random.Random,
-) -> str:
-    """Record the outcome of an attempt; return the new status."""
-    now = uow.clock()
-    row = uow.session.get(NotifyMessage, claimed.message.id, with_for_update=True)
-    if row is None:
-        return "missing"
-    before = {"status": row.status, "attempts": row.attempts}
-    if isinstance(outcome, DeliveryResult):
+        message = _snapshot(row)
+        # Commit "sending" before calling out: the lock is not held during the call, and the row
+        # shows what is happening while it happens.
+        uow.commit()
+        outcome = _attempt(message, registry or registry_for(ctx.platform), uow)
+        row = uow.session.get(NotifyMessage, message.id, with_for_update=True)
+        if row is None:
+            return
+        now = uow.clock()
         row.status = MessageStatus.SENT.value
         row.sent_at = now
         row.provider_message_id = outcome.provider_message_id
         row.last_error = None
         uow.emit(MessageDelivered(row.id, row.channel, row.attempts, outcome.provider_message_id))
+        _audit_outcome(uow, row, before={"status": MessageStatus.SENDING.value, "attempts": row.attempts})
+
+    return deliver
+
+
+def deliver(ctx: jobs.JobContext) -> None:
+    """Deliver one message through the platform's channel adapters (the notify.deliver job)."""
+    deliver_with(None)(ctx)
+
+
+def _reason(error: str) -> str:
+    """Drop the job queue's exception name from an adapter's reason (the adapter's words are the news)."""
+    for prefix in ("DeliveryFailed: ", "PermanentJobError: "):
+        if error.startswith(prefix):
+            return error[len(prefix) :][:2000]
+    return error[:2000]
+
+
+def record_failure(uow: UnitOfWork, job: jobs.Job, error: str, retry_at: datetime | None) -> None:
+    """Show a failed attempt on the message: failed with its next attempt, or dead."""
+    row = uow.session.get(NotifyMessage, _message_id(job), with_for_update=True)
+    if row is None or row.status in _FINAL:
+        return
+    before = {"status": row.status, "attempts": row.attempts}
+    row.attempts = job.attempts
+    row.last_error = _reason(error)
+    if retry_at is None:
+        row.status = MessageStatus.DEAD.value
+        uow.emit(MessageDead(row.id, row.channel, row.attempts, row.last_error))
     else:
-        row.last_error = outcome.reason[:2000]
-        if outcome.permanent or row.attempts >= max_attempts:
-            row.status = MessageStatus.DEAD.value
-            uow.emit(MessageDead(row.id, row.channel, row.attempts, row.last_error))
-        else:
-            row.status = MessageStatus.FAILED.value
-            row.next_attempt_at = now + timedelta(seconds=backoff_delay(row.attempts, rng))
-            uow.emit(MessageFailed(row.id, row.channel, row.attempts, row.last_error, row.next_attempt_at))
+        row.status = MessageStatus.FAILED.value
+        row.next_attempt_at = retry_at
+        uow.emit(MessageFailed(row.id, row.channel, row.attempts, row.last_error, retry_at))
+    _audit_outcome(uow, row, before=before)
+
+
+def _audit_outcome(uow: UnitOfWork, row: NotifyMessage, *, before: dict[str, object]) -> None:
     audit.record(
         uow,
         actor=WORKER_ACTOR,
@@ -163,8 +191,6 @@ def _finish(
             "provider_message_id": row.provider_message_id,
         },
     )
-    uow.commit()
-    return row.status
 
 
 def deliver_pending(
@@ -176,30 +202,13 @@ def deliver_pending(
     limit: int = 100,
     progress: Callable[[int, int], None] | None = None,
 ) -> DeliveryReport:
-    """Run one delivery pass: claim due messages, deliver each, record sent/failed/dead."""
-    now_fn: Callable[[], datetime] = clock or platform.clock
-    registry = registry or registry_for(platform)
-    # Jitter only spreads retries out; it needs no cryptographic randomness.
-    rng = rng or random.Random()  # noqa: S311
-
-    def new_uow() -> UnitOfWork:
-        return UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings)
-
-    with new_uow() as uow:
-        claimed = claim_due(uow, limit=limit)
-    report = DeliveryReport(claimed=len(claimed))
-    if progress:
-        progress(0, len(claimed))
-    for done, item in enumerate(claimed, start=1):
-        with new_uow() as uow:
-            outcome = _attempt(item, registry, uow)
-            status = _finish(uow, item, outcome, max_attempts=platform.settings.notify_max_attempts, rng=rng)
-        if status == MessageStatus.SENT:
-            report.sent += 1
-        elif status == MessageStatus.FAILED:
-            report.failed += 1
-        elif status == MessageStatus.DEAD:
-            report.dead += 1
-        if progress:
-            progress(done, len(claimed))
-    return report
+    """Run one delivery pass now (what the worker does continuously): the due notify.deliver jobs."""
+    runner = jobs.JobRunner(
+        platform,
+        platform.job_kinds,
+        rng=rng,
+        clock=clock,
+        handlers={JOB_KIND: deliver_with(registry)} if registry is not None else None,
+    )
+    report = runner.run_once(kinds=[JOB_KIND], limit=limit, progress=progress)
+    return DeliveryReport(claimed=report.claimed, sent=report.done, failed=report.retried, dead=report.dead)

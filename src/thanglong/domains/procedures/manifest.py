@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, KpiProvider, NavItem, Schedule
+from thanglong.core.manifest import DomainManifest, EventHandler, KpiProvider, NavItem, Schedule
 from thanglong.core.security import Permission, Role
 
 CITIZEN = frozenset({Role.CITIZEN})
@@ -17,8 +17,12 @@ MANIFEST = DomainManifest(
     router="thanglong.domains.procedures.web:build_router",
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
-    # Configures the documents (data directory, public address) and subscribes the payments handler.
-    handlers="thanglong.domains.procedures.services_payments:register_handlers",
+    event_handlers=(
+        EventHandler(
+            "thanglong.domains.payments.api:PaymentSucceeded",
+            "thanglong.domains.procedures.services_payments:on_payment_succeeded",
+        ),
+    ),
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
     permissions=(

@@ -6,7 +6,6 @@ import logging
 import uuid
 
 from thanglong.core.errors import Conflict, InvalidInput, NotFound
-from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.payments import api as payments
@@ -96,23 +95,21 @@ def request_payment(
     return dto, payment
 
 
-def on_payment_succeeded(platform: Platform, event: payments.PaymentSucceeded) -> None:
-    """Resume the dossier a paid fee belongs to (clock restarts); ignore other purposes."""
+def on_payment_succeeded(uow: UnitOfWork, event: payments.PaymentSucceeded) -> None:
+    """Resume the dossier a paid fee belongs to (clock restarts); ignore other purposes.
+
+    Runs after the payment's commit as a durable job (manifest event_handlers): a worker that dies
+    here runs it again, and a second run finds the dossier already resumed and changes nothing.
+    """
     if event.purpose != PAYMENT_PURPOSE:
         return
-    with platform.uow() as uow:
-        try:
+    try:
+        with uow.session.begin_nested():
             row = apply_action(
                 uow, principal=SYSTEM, ref=event.reference, action=DossierAction.RECORD_PAYMENT
             )
-        except (Conflict, NotFound):
-            # A late or repeated confirmation must not fail the payment; the officer sees the log.
-            logger.warning("payment %s for dossier %s not applied", event.payment_id, event.reference)
-            return
-        logger.info("dossier %s resumed after payment %s", row.id, event.payment_id)
-        uow.commit()
-
-
-def register_handlers(platform: Platform) -> None:
-    """Subscribe to the payments domain's events."""
-    platform.bus.subscribe(payments.PaymentSucceeded, lambda event: on_payment_succeeded(platform, event))
+    except (Conflict, NotFound):
+        # A late or repeated confirmation must not fail the payment; the officer sees the log.
+        logger.warning("payment %s for dossier %s not applied", event.payment_id, event.reference)
+        return
+    logger.info("dossier %s resumed after payment %s", row.id, event.payment_id)

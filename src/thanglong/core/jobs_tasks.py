@@ -1,0 +1,47 @@
+"""The kernel's scheduled job-queue work (retention) and its queue-health KPIs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from thanglong.core import jobs
+from thanglong.core.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from thanglong.core.platform import Platform
+
+# Finished jobs are kept a week for the admin page and investigations; dead ones until an operator
+# retries or purges them.
+DONE_RETENTION = timedelta(days=7)
+
+
+def purge_finished(platform: Platform) -> None:
+    """Delete the jobs that finished more than a week ago (relayed events included)."""
+    with platform.uow() as uow:
+        jobs.purge(uow.session, before=uow.clock() - DONE_RETENTION)
+        uow.commit()
+
+
+def _health(uow: UnitOfWork) -> jobs.QueueHealth:
+    return jobs.health(uow.session, uow.clock())
+
+
+def kpi_queued(uow: UnitOfWork) -> float:
+    """Count the jobs waiting to run."""
+    return float(_health(uow).queued)
+
+
+def kpi_running(uow: UnitOfWork) -> float:
+    """Count the jobs leased by a worker now."""
+    return float(_health(uow).running)
+
+
+def kpi_dead(uow: UnitOfWork) -> float:
+    """Count the jobs that gave up."""
+    return float(_health(uow).dead)
+
+
+def kpi_oldest_age(uow: UnitOfWork) -> float:
+    """Measure how long the oldest due job has waited, in seconds."""
+    return round(_health(uow).oldest_queued_seconds, 1)

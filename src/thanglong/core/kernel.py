@@ -1,0 +1,67 @@
+"""The kernel's own manifest: its job kinds, schedules, KPIs and permissions, declared like a domain's."""
+
+from __future__ import annotations
+
+from thanglong.core.manifest import DomainManifest, JobKind, KpiProvider, NavItem, Schedule
+from thanglong.core.security import Permission, Role
+from thanglong.core.uow import RELAY_KIND
+
+ADMIN = frozenset({Role.ADMINISTRATOR})
+WATCHERS = frozenset({Role.ADMINISTRATOR, Role.OPERATOR})
+
+KERNEL = DomainManifest(
+    name="core",
+    title_vi="Lõi nền tảng",
+    title_en="Platform kernel",
+    permissions=(
+        Permission("core.jobs.manage", "Quản lý hàng đợi công việc", "Manage the job queue", ADMIN),
+        Permission(
+            "core.stats.read", "Xem chỉ số vận hành nền tảng", "View platform health figures", WATCHERS
+        ),
+    ),
+    nav=(NavItem("/admin/jobs", "Hàng đợi công việc", "Job queue", "core.jobs.manage"),),
+    jobs=(
+        # Publishing to the broker is quick: a batch shares one transaction. The broker may be away for
+        # a while, so the relay keeps trying (capped at a minute) instead of giving up on events.
+        JobKind(
+            RELAY_KIND,
+            "thanglong.core.relay:publish_event",
+            max_attempts=100_000,
+            backoff_base_seconds=1.0,
+            backoff_cap_seconds=60.0,
+            lease_seconds=60,
+            batch_transaction=True,
+        ),
+    ),
+    schedules=(Schedule("core.jobs.retention", 3600, "thanglong.core.jobs_tasks:purge_finished"),),
+    kpis=(
+        KpiProvider(
+            "core.jobs.queued",
+            "Công việc đang chờ",
+            "Jobs waiting",
+            "việc",
+            "thanglong.core.jobs_tasks:kpi_queued",
+        ),
+        KpiProvider(
+            "core.jobs.running",
+            "Công việc đang chạy",
+            "Jobs running",
+            "việc",
+            "thanglong.core.jobs_tasks:kpi_running",
+        ),
+        KpiProvider(
+            "core.jobs.dead",
+            "Công việc thất bại hẳn",
+            "Dead jobs",
+            "việc",
+            "thanglong.core.jobs_tasks:kpi_dead",
+        ),
+        KpiProvider(
+            "core.jobs.oldest_age",
+            "Thời gian chờ của công việc cũ nhất",
+            "Age of the oldest waiting job",
+            "s",
+            "thanglong.core.jobs_tasks:kpi_oldest_age",
+        ),
+    ),
+)
