@@ -21,12 +21,11 @@ from thanglong.core import migrate, mqtt
 from thanglong.core.bus import Event
 from thanglong.core.db import make_engine
 from thanglong.core.manifest import DomainManifest, Schedule
-from thanglong.core.models import CalendarDay, OutboxMessage
+from thanglong.core.models import CalendarDay, OutboxMessage, ScheduleRun, ScheduleState
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import create_database, drop_database, free_port, make_settings
 from thanglong.worker.main import Worker, run_once
 from thanglong.worker.outbox import topic_for
-from thanglong.worker.schedules import Scheduler
 
 pytestmark = pytest.mark.mqtt
 
@@ -79,6 +78,9 @@ def _platform(tmp_path: Path, url: str, mqtt_url: str | None = None) -> Platform
     with platform.engine.begin() as conn:
         conn.execute(delete(OutboxMessage))
         conn.execute(delete(CalendarDay))
+        # Schedules start afresh in every test: the first look at a new schedule runs its latest slot.
+        conn.execute(delete(ScheduleRun))
+        conn.execute(delete(ScheduleState))
     return platform
 
 
@@ -269,9 +271,9 @@ def _with_jobs(platform: Platform) -> None:
             title_vi="Việc thử",
             title_en="Test jobs",
             schedules=(
-                Schedule("testjobs.fail", 60, f"{__name__}:failing_job"),
-                Schedule("testjobs.count", 60, f"{__name__}:counting_job"),
-                Schedule("testjobs.missing", 60, "thanglong.no_such_module:job"),
+                Schedule(name="testjobs.fail", job=f"{__name__}:failing_job", every_seconds=60),
+                Schedule(name="testjobs.count", job=f"{__name__}:counting_job", every_seconds=60),
+                Schedule(name="testjobs.missing", job="thanglong.no_such_module:job", every_seconds=60),
             ),
         )
     )
@@ -288,19 +290,6 @@ def test_a_failing_job_is_reported_and_the_others_still_run(kp: Platform) -> Non
     assert "ModuleNotFoundError" in (results["testjobs.missing"].error or "")
     assert results["testjobs.count"].ok is True
     assert JOB_CALLS == ["test"]
-
-
-def test_scheduler_runs_each_schedule_every_period() -> None:
-    now = [1000.0]
-    every = Schedule("s.every", 30, f"{__name__}:counting_job")
-    scheduler = Scheduler([every], monotonic=lambda: now[0])
-    assert scheduler.due() == [every]
-    scheduler.mark_run(every)
-    now[0] += 29
-    assert scheduler.due() == []
-    assert scheduler.seconds_until_next() == pytest.approx(1.0)
-    now[0] += 1
-    assert scheduler.due() == [every]
 
 
 def test_worker_loop_survives_failures_and_stops_cleanly(tmp_path: Path, kernel_db: str) -> None:

@@ -13,6 +13,7 @@ from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine, make_session_factory
 from thanglong.core.manifest import DomainManifest, load_manifests, resolve
+from thanglong.core.schedule_rules import validate_schedules
 from thanglong.core.security import Permission
 from thanglong.core.uow import UnitOfWork
 
@@ -55,6 +56,8 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.effective_database_url)
     manifests = load_manifests(settings.domains)
+    # A schedule that cannot run stops start-up here, naming itself, rather than failing in the worker.
+    validate_schedules(manifests)
     permissions: dict[str, Permission] = {}
     for manifest in manifests:
         for perm in manifest.permissions:

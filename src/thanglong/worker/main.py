@@ -13,9 +13,9 @@ from types import FrameType
 from thanglong.core import migrate
 from thanglong.core.config import Settings
 from thanglong.core.platform import Platform, build_platform
+from thanglong.core.schedules import JobResult, Scheduler
 from thanglong.worker.outbox import RelayReport, relay_outbox
 from thanglong.worker.publisher import MqttPublisher
-from thanglong.worker.schedules import JobResult, Scheduler, all_schedules
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ class TickReport:
 def run_once(
     platform: Platform, *, publisher: MqttPublisher | None = None, scheduler: Scheduler | None = None
 ) -> TickReport:
-    """Relay one batch of the outbox and run the due schedules (all of them without a scheduler)."""
+    """Relay one batch of the outbox and run the due schedule slots (a new scheduler if none given)."""
     own_publisher = publisher is None
     pub = publisher or MqttPublisher(platform.settings.effective_mqtt_url)
     try:
@@ -41,8 +41,8 @@ def run_once(
     finally:
         if own_publisher:
             pub.close()
-    sched = scheduler or Scheduler(all_schedules(platform))
-    return TickReport(relay=relay, jobs=sched.run_due(platform))
+    sched = scheduler or Scheduler(platform)
+    return TickReport(relay=relay, jobs=sched.run_due())
 
 
 class Worker:
@@ -53,7 +53,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff
         self.publisher = MqttPublisher(platform.settings.effective_mqtt_url)
-        self.scheduler = Scheduler(all_schedules(platform))
+        self.scheduler = Scheduler(platform)
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0

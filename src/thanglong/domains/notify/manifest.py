@@ -32,5 +32,10 @@ MANIFEST = DomainManifest(
         ),
     ),
     nav=(NavItem("/inbox", "Hộp thư", "Inbox", "notify.inbox.read"),),
-    schedules=(Schedule("notify.deliver", 10, "thanglong.domains.notify.tasks:deliver_pending"),),
+    schedules=(
+        # Each pass delivers everything due, so a pass after a stop makes up for the missed ones.
+        Schedule(
+            name="notify.deliver", job="thanglong.domains.notify.tasks:deliver_pending", every_seconds=10
+        ),
+    ),
 )
