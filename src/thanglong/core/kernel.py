@@ -33,7 +33,11 @@ KERNEL = DomainManifest(
             batch_transaction=True,
         ),
     ),
-    schedules=(Schedule("core.jobs.retention", 3600, "thanglong.core.jobs_tasks:purge_finished"),),
+    schedules=(
+        Schedule(
+            name="core.jobs.retention", job="thanglong.core.jobs_tasks:purge_finished", cron="30 3 * * *"
+        ),
+    ),
     kpis=(
         KpiProvider(
             "core.jobs.queued",

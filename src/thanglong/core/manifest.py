@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from thanglong.core.security import Permission
 
@@ -30,13 +30,24 @@ class KpiProvider:
     compute: str  # "module:function" taking (uow) and returning a float
 
 
-@dataclass(frozen=True)
+CatchUp = Literal["skip", "latest", "all"]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Schedule:
-    """A periodic background job."""
+    """A job run at wall-clock slots in Hanoi time: a 5-field `cron`, or `every_seconds` from midnight.
+
+    Exactly one of `cron` and `every_seconds` is set (checked at start-up). `catch_up` says what to do
+    with slots missed while no worker ran: "skip" them, run the "latest" one, or run "all" of them
+    (at most 100). `job` names a function (platform) -> Any; one that also has a `slot` parameter gets
+    the slot's instant as a keyword (None for a run started by hand). See docs/schedules.md.
+    """
 
     name: str
-    every_seconds: int
-    job: str  # "module:function" taking (platform)
+    job: str  # "module:function"
+    cron: str | None = None
+    every_seconds: int | None = None
+    catch_up: CatchUp = "latest"
 
 
 @dataclass(frozen=True)

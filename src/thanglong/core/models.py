@@ -1,11 +1,11 @@
-"""Kernel tables: durable jobs, the audit log and calendar overrides."""
+"""Kernel tables: durable jobs, the audit log, calendar overrides and the schedules' runs."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base
@@ -70,3 +70,40 @@ class CalendarDay(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     legal_basis: Mapped[str | None] = mapped_column(String(300), default=None)
     updated_at: Mapped[datetime]
+
+
+class ScheduleState(Base):
+    """The last slot claimed and the last run of one schedule, shared by every worker."""
+
+    __tablename__ = "core_schedule_state"
+
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    last_slot: Mapped[datetime | None] = mapped_column(default=None)
+    last_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_ok: Mapped[bool | None] = mapped_column(default=None)
+    last_error: Mapped[str | None] = mapped_column(Text, default=None)
+    # Also the sequence number of the latest run, so that a run finishing late cannot overwrite a newer one.
+    runs: Mapped[int] = mapped_column(default=0)
+
+
+class ScheduleRun(Base):
+    """One run of a schedule: for a slot (the unique key lets one worker only claim it), or by hand."""
+
+    __tablename__ = "core_schedule_run"
+    __table_args__ = (
+        UniqueConstraint("name", "slot"),
+        Index("ix_core_schedule_run_name_started_at", "name", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPk, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # None for a run started by hand; NULLs never collide in the unique key, on either database.
+    slot: Mapped[datetime | None] = mapped_column(default=None)
+    manual: Mapped[bool] = mapped_column(default=False)
+    seq: Mapped[int]
+    worker: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    ok: Mapped[bool | None] = mapped_column(default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)

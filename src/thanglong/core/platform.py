@@ -15,6 +15,7 @@ from thanglong.core.db import make_engine, make_session_factory
 from thanglong.core.kernel import KERNEL
 from thanglong.core.manifest import DomainManifest, JobKind, load_manifests, resolve
 from thanglong.core.mqtt import MqttPublisher
+from thanglong.core.schedule_rules import validate_schedules
 from thanglong.core.security import Permission
 from thanglong.core.uow import UnitOfWork
 
@@ -97,6 +98,8 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = engine or make_engine(settings.effective_database_url)
     manifests = [KERNEL, *load_manifests(settings.domains)]
+    # A schedule that cannot run stops start-up here, naming itself, rather than failing in the worker.
+    validate_schedules(manifests)
     permissions: dict[str, Permission] = {}
     for manifest in manifests:
         for perm in manifest.permissions:

@@ -14,7 +14,7 @@ from thanglong.core import migrate
 from thanglong.core.config import Settings
 from thanglong.core.jobs import JobRunner, RunReport
 from thanglong.core.platform import Platform, build_platform
-from thanglong.worker.schedules import JobResult, Scheduler, all_schedules
+from thanglong.core.schedules import JobResult, Scheduler
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,11 @@ class TickReport:
 def run_once(
     platform: Platform, *, runner: JobRunner | None = None, scheduler: Scheduler | None = None
 ) -> TickReport:
-    """Run one batch of due jobs and the due schedules (all of them without a scheduler)."""
+    """Run one batch of due jobs and the due schedule slots (a new runner and scheduler if none given)."""
     runner = runner or JobRunner(platform, platform.job_kinds, batch=JOB_BATCH)
     report = runner.run_once()
-    sched = scheduler or Scheduler(all_schedules(platform))
-    return TickReport(jobs=report, schedules=sched.run_due(platform))
+    sched = scheduler or Scheduler(platform)
+    return TickReport(jobs=report, schedules=sched.run_due())
 
 
 class Worker:
@@ -47,7 +47,7 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff
         self.runner = JobRunner(platform, platform.job_kinds, batch=JOB_BATCH)
-        self.scheduler = Scheduler(all_schedules(platform))
+        self.scheduler = Scheduler(platform)
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0

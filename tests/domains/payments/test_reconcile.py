@@ -21,6 +21,7 @@ from thanglong.domains.payments import services
 from thanglong.domains.payments.config import PaymentSettings
 from thanglong.domains.payments.models import PaymentsPayment
 from thanglong.domains.payments.reconcile import reconcile
+from thanglong.domains.payments.tasks import reconcile_yesterday
 
 # 23:30 on 2 March 2026 in Hanoi is still 2 March there, though 16:30 UTC.
 LATE_EVENING = datetime(2026, 3, 2, 16, 30, tzinfo=UTC)
@@ -63,6 +64,20 @@ def test_reconciliation_counts_sums_and_mismatches(platform: Platform, gateway_e
     assert not day.balanced
     assert other_day.payments_count == 0
     assert other_day.balanced
+
+
+def test_the_scheduled_reconciliation_reads_the_day_from_its_slot(
+    platform: Platform, gateway_env: PaymentSettings
+) -> None:
+    platform.clock = FrozenClock(LATE_EVENING)
+    pay(platform, gateway_env, 70_000)
+    # The 02:00 slot of 3 March (Hanoi) reconciles 2 March, even when run days later while catching up.
+    platform.clock = FrozenClock(datetime(2026, 3, 6, 4, 0, tzinfo=UTC))
+    slot = datetime(2026, 3, 2, 19, 0, tzinfo=UTC)
+    report = reconcile_yesterday(platform, slot=slot)
+    assert (report.day, report.payments_count, report.payments_sum_vnd) == (date(2026, 3, 2), 1, 70_000)
+    # Run by hand (no slot), it reconciles the day before today in Hanoi.
+    assert reconcile_yesterday(platform).day == date(2026, 3, 5)
 
 
 @pytest.fixture

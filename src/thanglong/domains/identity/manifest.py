@@ -35,5 +35,10 @@ MANIFEST = DomainManifest(
         NavItem("/admin/agencies", "Cơ quan", "Agencies", "identity.agencies.read"),
         NavItem("/admin/calendar", "Lịch làm việc", "Working calendar", "core.calendar.write"),
     ),
-    schedules=(Schedule("identity.purge", 3600, "thanglong.domains.identity.tasks:purge_expired"),),
+    schedules=(
+        # At the top of every hour; after a stop one purge catches up on everything.
+        Schedule(
+            name="identity.purge", job="thanglong.domains.identity.tasks:purge_expired", every_seconds=3600
+        ),
+    ),
 )

@@ -30,6 +30,13 @@ MANIFEST = DomainManifest(
         ),
     ),
     schedules=(
-        Schedule("payments.reconcile", 24 * 3600, "thanglong.domains.payments.tasks:reconcile_yesterday"),
+        # 02:00 Hanoi time, once a day; every missed day is reconciled after a stop (the job reads the
+        # day from its slot).
+        Schedule(
+            name="payments.reconcile",
+            job="thanglong.domains.payments.tasks:reconcile_yesterday",
+            cron="0 2 * * *",
+            catch_up="all",
+        ),
     ),
 )

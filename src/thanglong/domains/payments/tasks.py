@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from thanglong.core.clock import to_hanoi
@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def reconcile_yesterday(platform: Platform) -> ReconciliationReport:
-    """Reconcile the previous Hanoi day and log any mismatch for the finance officers."""
-    day = to_hanoi(platform.clock()).date() - timedelta(days=1)
+def reconcile_yesterday(platform: Platform, *, slot: datetime | None = None) -> ReconciliationReport:
+    """Reconcile the Hanoi day before the schedule's slot (before now when run by hand); log mismatches."""
+    # The slot, not the clock, names the day, so catching up after a stop reconciles each missed day.
+    day = to_hanoi(slot or platform.clock()).date() - timedelta(days=1)
     with platform.uow() as uow:
         report = reconcile(uow, day)
     if report.balanced:

@@ -54,9 +54,20 @@ MANIFEST = DomainManifest(
         NavItem("/officer/stats", "Thống kê (QĐ 766)", "Statistics (766)", "procedures.stats.read"),
     ),
     schedules=(
-        Schedule("procedures.dvcqg", 30, "thanglong.domains.procedures.tasks:push_dvcqg"),
-        Schedule("procedures.apology", 900, "thanglong.domains.procedures.tasks:draft_apologies"),
-        Schedule("procedures.vnpost", 60, "thanglong.domains.procedures.services_postal:push_pending"),
+        # Each pass pushes or drafts everything due, so one run makes up for any missed slots.
+        Schedule(
+            name="procedures.dvcqg", job="thanglong.domains.procedures.tasks:push_dvcqg", every_seconds=30
+        ),
+        Schedule(
+            name="procedures.apology",
+            job="thanglong.domains.procedures.tasks:draft_apologies",
+            every_seconds=900,
+        ),
+        Schedule(
+            name="procedures.vnpost",
+            job="thanglong.domains.procedures.services_postal:push_pending",
+            every_seconds=60,
+        ),
     ),
     kpis=(
         KpiProvider(
