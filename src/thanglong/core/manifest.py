@@ -40,6 +40,20 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class LiveChannel:
+    """A stream of a domain's external events that pages follow live (server-sent events).
+
+    `filter` names a function (principal, payload) -> bool deciding, event by event, whether the
+    principal may see it (row-level visibility); without one, holding `permission` is enough.
+    """
+
+    name: str
+    permission: str
+    events: tuple[str, ...]  # event names, e.g. "procedures.DossierSubmitted"
+    filter: str | None = None  # "module:function"
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -63,6 +77,7 @@ class DomainManifest:
     nav: tuple[NavItem, ...] = ()
     kpis: tuple[KpiProvider, ...] = ()
     schedules: tuple[Schedule, ...] = field(default_factory=tuple)
+    live_channels: tuple[LiveChannel, ...] = ()
 
 
 def resolve(ref: str) -> Any:
