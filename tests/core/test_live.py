@@ -15,7 +15,6 @@ import pytest
 from thanglong.core import mqtt
 from thanglong.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from thanglong.core.live import (
-    EVENTS_TOPIC_PREFIX,
     MAX_CHANNELS_PER_STREAM,
     Channel,
     ChannelRegistry,
@@ -24,6 +23,7 @@ from thanglong.core.live import (
     parse_channels,
     parse_envelope,
 )
+from thanglong.core.live_subscriber import EVENTS_TOPIC_PREFIX
 from thanglong.core.manifest import DomainManifest, LiveChannel
 from thanglong.core.models import OutboxMessage
 from thanglong.core.mqtt import EmbeddedBroker
@@ -327,6 +327,10 @@ def test_unknown_forgotten_or_gapped_positions_get_a_reset_with_a_new_baseline()
         # Five events through a ring of three: what followed the first one is partly forgotten.
         out["too_old"] = await take(hub.open(user(), ["t.all"], event_id(raws[0])), lambda f: "event" in f)
         out["recent"] = await take(hub.open(user(), ["t.all"], event_id(raws[2])), lambda f: "event" in f)
+        hub.resubscribed()  # the first subscription: no gap
+        out["after_first"] = await take(
+            hub.open(user(), ["t.all"], event_id(raws[3])), lambda f: "event" in f
+        )
         hub.resubscribed()
         out["gap"] = await take(hub.open(user(), ["t.all"], event_id(raws[3])), lambda f: "event" in f)
         out["last_id"] = [{"id": event_id(raws[4])}]
@@ -346,6 +350,7 @@ def test_unknown_forgotten_or_gapped_positions_get_a_reset_with_a_new_baseline()
         assert json.loads(reset["data"]) == {"reason": reason}, case
         assert reset["id"] == last, f"{case}: the reset carries the newest visible id as the new baseline"
     assert out["recent"][-1]["event"] == "t.all"
+    assert out["after_first"][-1]["event"] == "t.all" and out["after_first"][-1]["id"] == last
     assert out["recent"][-1]["id"] == out["fourth"][0]["id"]
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-from collections.abc import Callable, Coroutine, MutableMapping
+from collections.abc import AsyncIterator, Callable, Coroutine, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 from fastapi import FastAPI
 
 from thanglong.web.context import CSRF_COOKIE, SESSION_COOKIE
@@ -146,6 +147,53 @@ class AsgiStream:
                     raise AssertionError(f"the stream ended without a matching frame: {self.frames}")
                 self._chunk.clear()
                 await self._chunk.wait()
+
+        await asyncio.wait_for(read(), within)
+        return self.frames[start:]
+
+
+class HttpStream:
+    """One GET over HTTP against a running server, read frame by frame (httpx streaming)."""
+
+    def __init__(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:
+        self.client = client
+        self.url = url
+        self.request_headers = headers
+        self.frames: list[Frame] = []
+        self.status = 0
+        self._buffer = ""
+        self._context: Any = None
+        self._chunks: AsyncIterator[str] | None = None
+
+    async def __aenter__(self) -> HttpStream:
+        self._context = self.client.stream("GET", self.url, headers=self.request_headers)
+        response = await self._context.__aenter__()
+        self.status = response.status_code
+        self._chunks = response.aiter_text()
+        return self
+
+    async def __aexit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._context.__aexit__(t, e, tb)
+
+    async def until(self, match: Callable[[Frame], bool], within: float = 10.0) -> list[Frame]:
+        """Read frames until one matches (inclusive); return the frames this call read."""
+        assert self._chunks is not None
+        start = len(self.frames)
+
+        async def read() -> None:
+            assert self._chunks is not None
+            while True:
+                end = self._buffer.find("\n\n")
+                if end >= 0:
+                    block, self._buffer = self._buffer[: end + 2], self._buffer[end + 2 :]
+                    for frame in parse_frames(block):
+                        self.frames.append(frame)
+                        if match(frame):
+                            return
+                    continue
+                self._buffer += await self._chunks.__anext__()
 
         await asyncio.wait_for(read(), within)
         return self.frames[start:]
