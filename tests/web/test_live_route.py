@@ -119,3 +119,14 @@ def test_stopping_the_hub_ends_open_streams_with_a_last_event(platform: Platform
     frames = run(go())
     assert data(frames[-1]) == {"reason": "shutdown"}
     assert hub.clients == 0
+
+
+def test_the_sse_extension_and_the_live_script_are_served_from_the_package(client: TestClient) -> None:
+    for path, marker in [
+        ("/static/vendor/htmx-ext-sse/sse.min.js", b'htmx.defineExtension("sse"'),
+        ("/static/vendor/htmx-ext-sse/LICENSE", b"BSD Zero Clause License"),
+        ("/static/js/live.js", b"htmx.createEventSource = function"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert marker in response.content, path
