@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from thanglong.cli.common import console, fail
 from thanglong.core import migrate
 from thanglong.core.config import Settings
+from thanglong.core.live import LiveHub
 from thanglong.core.mqtt import EmbeddedBroker
 from thanglong.core.platform import Platform, build_platform, load_demo_data
 from thanglong.worker.main import Worker
@@ -114,6 +115,19 @@ def _banner(settings: Settings, host: str, port: int) -> None:
         )
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, ending the live streams when told to stop: it waits for open responses first."""
+
+    def __init__(self, config: uvicorn.Config, live: LiveHub) -> None:
+        super().__init__(config)
+        self.live = live
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        """Close the live streams, then shut down as uvicorn does."""
+        self.live.close_streams()
+        super().handle_exit(sig, frame)
+
+
 def _serve_until_signal(server: uvicorn.Server) -> None:
     """Run uvicorn; on SIGINT/SIGTERM let it drain requests, then return so the caller can clean up."""
 
@@ -155,9 +169,10 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
             worker.start_in_thread()
         from thanglong.web.app import create_app  # noqa: PLC0415 - the web stack loads only when serving
 
-        app = create_app(platform=platform)
+        live = LiveHub.for_platform(platform)
+        app = create_app(platform=platform, live=live)
         _banner(settings, host, port)
-        server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"))
+        server = _Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"), live)
         _serve_until_signal(server)
         if not server.started:
             raise typer.Exit(EXIT_STARTUP_FAILED)

@@ -87,6 +87,20 @@ class EventHandler:
 
 
 @dataclass(frozen=True)
+class LiveChannel:
+    """A stream of a domain's external events that pages follow live (server-sent events).
+
+    `filter` names a function (principal, payload) -> bool deciding, event by event, whether the
+    principal may see it (row-level visibility); without one, holding `permission` is enough.
+    """
+
+    name: str
+    permission: str
+    events: tuple[str, ...]  # event names, e.g. "procedures.DossierSubmitted"
+    filter: str | None = None  # "module:function"
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -112,6 +126,7 @@ class DomainManifest:
     schedules: tuple[Schedule, ...] = field(default_factory=tuple)
     jobs: tuple[JobKind, ...] = ()
     event_handlers: tuple[EventHandler, ...] = ()
+    live_channels: tuple[LiveChannel, ...] = ()
 
 
 def resolve(ref: str) -> Any:

@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import thanglong
 from thanglong.core.config import Settings
 from thanglong.core.errors import ThangLongError
+from thanglong.core.live import LiveHub
 from thanglong.core.manifest import resolve
 from thanglong.core.platform import Platform, build_platform
 from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
@@ -168,11 +169,16 @@ def build_templates(platform: Platform) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, platform: Platform | None = None, live: LiveHub | None = None
+) -> FastAPI:
     """Create the web application (nothing is started until the ASGI server runs it)."""
     if platform is None:
         platform = build_platform(settings or Settings())
     settings = platform.settings
+    from thanglong.web.routes import live as live_routes  # noqa: PLC0415 - routes are built per app
+
+    live = live or LiveHub.for_platform(platform)
     app = FastAPI(
         title="Thăng Long API",
         version=thanglong.__version__,
@@ -180,6 +186,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        lifespan=live_routes.lifespan(live),
     )
     ctx = ShellContext(platform, build_templates(platform))
     app.add_middleware(ShellMiddleware, settings=settings)
@@ -191,6 +198,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     app.include_router(resolve("thanglong.web.routes.calendar:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.geo:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.kpis:build_router")(ctx))
+    app.include_router(live_routes.build_router(ctx, live))
     for manifest in platform.manifests:
         if manifest.router:
             factory: Any = resolve(manifest.router)

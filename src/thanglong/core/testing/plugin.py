@@ -17,10 +17,11 @@ from thanglong.core import migrate
 from thanglong.core.bus import Event
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
-from thanglong.core.jobs import JobRunner
-from thanglong.core.mqtt import EmbeddedBroker
+from thanglong.core.jobs import JobRunner, RunReport
+from thanglong.core.mqtt import EmbeddedBroker, MqttPublisher
 from thanglong.core.platform import Platform, build_platform
-from thanglong.core.uow import UnitOfWork
+from thanglong.core.relay import publish_with
+from thanglong.core.uow import RELAY_KIND, UnitOfWork
 
 TEST_SECRET = "test-secret-key-for-thanglong-0123456789"  # noqa: S105 - test-only secret
 
@@ -153,6 +154,16 @@ def run_jobs(platform: Platform, *, kinds: Sequence[str] | None = None, rounds: 
         if report.claimed == 0:
             break
     return total
+
+
+def relay_events(platform: Platform, mqtt_url: str) -> RunReport:
+    """Publish the platform's committed external events to a broker now (what the worker's relay does)."""
+    publisher = MqttPublisher(mqtt_url)
+    try:
+        runner = JobRunner(platform, platform.job_kinds, handlers={RELAY_KIND: publish_with(publisher)})
+        return runner.run_once(kinds=[RELAY_KIND])
+    finally:
+        publisher.close()
 
 
 @pytest.fixture(scope="session")

@@ -22,16 +22,22 @@ class CatalogueLoaded(Event):
 class DossierSubmitted(Event):
     """An applicant filed a dossier (status 1, not yet received)."""
 
+    # Written to the outbox too: the officers' queue pages follow it live (channel procedures.queue).
+    # The agencies say who may see it; the payload carries no personal data.
+    external: ClassVar[bool] = True
+
     dossier_id: uuid.UUID
     procedure_code: str
     receiving_agency_id: uuid.UUID
+    competent_agency_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
 class DossierStatusChanged(Event):
     """A dossier moved between statuses (or was acted on in place); the DVCQG sync reads these."""
 
-    # Written to the outbox too: the national-portal sync adapter runs in the worker.
+    # Written to the outbox too: the national-portal sync adapter runs in the worker, and the
+    # officers' queue pages follow it live (the agencies say who may see it).
     external: ClassVar[bool] = True
 
     dossier_id: uuid.UUID
@@ -41,3 +47,5 @@ class DossierStatusChanged(Event):
     new_status: str
     dvcqg_status: int
     at: datetime
+    receiving_agency_id: uuid.UUID | None = None
+    competent_agency_id: uuid.UUID | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, EventHandler, KpiProvider, NavItem, Schedule
+from thanglong.core.manifest import DomainManifest, EventHandler, KpiProvider, LiveChannel, NavItem, Schedule
 from thanglong.core.security import Permission, Role
 
 CITIZEN = frozenset({Role.CITIZEN})
@@ -104,6 +104,15 @@ MANIFEST = DomainManifest(
             "Dossiers received today",
             "hồ sơ",
             "thanglong.domains.procedures.services_stats:kpi_received_today",
+        ),
+    ),
+    live_channels=(
+        # The officer's queue page refreshes itself when a dossier of his agency is filed or moves.
+        LiveChannel(
+            "procedures.queue",
+            "procedures.dossier.process",
+            ("procedures.DossierSubmitted", "procedures.DossierStatusChanged"),
+            filter="thanglong.domains.procedures.live:officer_sees",
         ),
     ),
 )

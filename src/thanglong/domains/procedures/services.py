@@ -423,7 +423,7 @@ def file_dossier(
                 DossierDraft.applicant_id == row.applicant_id, DossierDraft.procedure_code == procedure.code
             )
         )
-    uow.emit(DossierSubmitted(row.id, procedure.code, receiving_agency_id))
+    uow.emit(DossierSubmitted(row.id, procedure.code, receiving_agency_id, row.competent_agency_id))
     return to_dto(uow.session, row, procedure=(procedure.code, procedure.name))
 
 
@@ -509,7 +509,19 @@ def apply_action(
         after={**_snapshot(row), "note": note} if note else _snapshot(row),
         source_ip=source_ip,
     )
-    uow.emit(DossierStatusChanged(row.id, row.code, act_.value, old.value, new.value, new.dvcqg_code, now))
+    uow.emit(
+        DossierStatusChanged(
+            row.id,
+            row.code,
+            act_.value,
+            old.value,
+            new.value,
+            new.dvcqg_code,
+            now,
+            row.receiving_agency_id,
+            row.competent_agency_id,
+        )
+    )
     services_documents.on_action(uow, row, act_, old, new, now=now, principal=principal, note=note)
     services_dvcqg.enqueue_status(uow, row, new, now)
     return row

@@ -484,6 +484,8 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
                 },
                 "due_classes": DUE_CLASSES,
                 "when": hanoi_time,
+                # Shown under the queue, so that an officer sees when the live refresh last ran.
+                "updated_at": to_hanoi(ctx.platform.clock()).strftime("%H:%M:%S %d/%m/%Y"),
             },
         )
 
