@@ -1,4 +1,4 @@
-"""Kernel tables: the outbox, the audit log and calendar overrides."""
+"""Kernel tables: the outbox, the audit log, calendar overrides and the communes' geometry."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base, new_uuid
+from thanglong.core.spatial import Geometry
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT at city scale.
 BigIntPk = BigInteger().with_variant(Integer(), "sqlite")
@@ -58,3 +59,27 @@ class CalendarDay(Base):
     name_en: Mapped[str] = mapped_column(String(200))
     legal_basis: Mapped[str | None] = mapped_column(String(300), default=None)
     updated_at: Mapped[datetime]
+
+
+class GeoCommune(Base):
+    """A commune's boundary in the database, for spatial queries and GIS tools (QGIS reads it on PostGIS).
+
+    Filled from the packaged data (core/data/hanoi) by the migration that creates it and by
+    `thanglong geo load`; core.geo stays the in-memory source for lookups.
+    """
+
+    __tablename__ = "core_geo_commune"
+    __table_args__ = (
+        # A GiST index exists only on PostGIS; SQLite filters with shapely's STRtree instead.
+        Index("ix_core_geo_commune_geometry", "geometry", postgresql_using="gist").ddl_if(
+            dialect="postgresql"
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    population: Mapped[int] = mapped_column(Integer)
+    area_km2: Mapped[float] = mapped_column(Float)
+    geometry: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON"))
