@@ -156,7 +156,8 @@ def test_geometry_column_is_postgis_with_gist_index_or_wkb_on_sqlite(platform: P
             assert method == "gist"
             valid = session.execute(
                 text(
-                    "SELECT bool_and(ST_IsValid(geometry)) AND bool_and(ST_SRID(geometry) = 4326) FROM core_geo_commune"
+                    "SELECT bool_and(ST_IsValid(geometry)) AND bool_and(ST_SRID(geometry) = 4326) "
+                    "FROM core_geo_commune"
                 )
             ).scalar_one()
             assert valid is True
