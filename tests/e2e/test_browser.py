@@ -96,7 +96,7 @@ def test_map_draws_every_commune_without_leaving_localhost(browsing: Browsing, l
     expect(page.locator("#commune-count")).to_have_text(str(COMMUNES), timeout=30_000)
     expect(page.locator("#map path.leaflet-interactive")).to_have_count(COMMUNES)
     browsing.shot(f"map_{lang}")
-    assert any(u.endswith("/api/v1/geo/communes") or "/api/v1/geo/communes?" in u for u in browsing.requests)
+    assert any("/api/v1/map/layers/geo.communes.geojson" in u for u in browsing.requests)
     assert browsing.external_requests == [], browsing.external_requests
     assert browsing.blocked == []
     assert browsing.console_errors == []

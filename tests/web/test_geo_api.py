@@ -141,4 +141,5 @@ def test_map_page_in_english(client: TestClient) -> None:
     client.cookies.set("tl_lang", "en")
     html = client.get("/map").text
     assert "Administrative map of Hanoi" in html
-    assert 'data-label-population="Population"' in html
+    assert 'data-label-zoom-in="Zoom in to see this layer."' in html
+    assert "Map layers" in html

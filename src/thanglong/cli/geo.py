@@ -8,7 +8,7 @@ from typing import TypeVar
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, print_json
+from thanglong.cli.common import console, fail, open_platform, print_json
 from thanglong.core import geo
 from thanglong.core.errors import NotFound, ThangLongError
 
@@ -160,3 +160,22 @@ def districts_cmd(json_out: bool = typer.Option(False, "--json", help="In JSON /
     for d in districts:
         table.add_row(d.code, d.name, _kind_label(d.kind), str(len(d.communes)), str(len(d.new_codes)))
     console.print(table)
+
+
+@app.command("load")
+def load_cmd(json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON.")) -> None:
+    """Nạp ranh giới xã/phường vào CSDL / load the commune boundaries into the database (idempotent)."""
+    from thanglong.core import geo_store  # noqa: PLC0415 - the database layer is loaded only when asked
+
+    platform = open_platform()
+    with platform.uow() as uow:
+        result = geo_store.sync_communes(uow)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    console.print(
+        f"core_geo_commune: {result.inserted} thêm / inserted, {result.updated} sửa / updated, "
+        f"{result.deleted} xoá / deleted, {result.unchanged} giữ nguyên / unchanged",
+        highlight=False,
+        soft_wrap=True,
+    )

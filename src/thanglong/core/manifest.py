@@ -127,6 +127,7 @@ class DomainManifest:
     jobs: tuple[JobKind, ...] = ()
     event_handlers: tuple[EventHandler, ...] = ()
     live_channels: tuple[LiveChannel, ...] = ()
+    map_layers: tuple[MapLayer, ...] = ()
 
 
 def resolve(ref: str) -> Any:
@@ -159,3 +160,71 @@ def load_manifests(names: list[str]) -> list[DomainManifest]:
         seen.add(name)
         out.append(manifest)
     return out
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a map layer's legend."""
+
+    label_vi: str
+    label_en: str
+    color: str
+
+
+@dataclass(frozen=True)
+class LayerField:
+    """A feature property shown in the layer's popup, labelled and formatted on the page."""
+
+    property: str
+    label_vi: str
+    label_en: str
+    format: str = "text"  # "text", "integer" or "decimal" (numbers in the reader's locale)
+    unit_vi: str = ""
+    unit_en: str = ""
+
+
+@dataclass(frozen=True)
+class Choropleth:
+    """Fill colours by a numeric property: colors[i] below breaks[i], the last colour at or above."""
+
+    property: str
+    breaks: tuple[float, ...]
+    colors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How Leaflet draws a layer: stroke, fill, and optionally a choropleth fill by property."""
+
+    color: str = "#3388ff"
+    weight: float = 2.0
+    fill_color: str = "#3388ff"
+    fill_opacity: float = 0.2
+    radius: float = 6.0  # points
+    choropleth: Choropleth | None = None
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer a domain offers on the one map page.
+
+    `features` names a function (uow, bbox, language) returning a GeoJSON FeatureCollection (dict);
+    bbox is (min_lon, min_lat, max_lon, max_lat) in WGS84 or None for everything. A feature may carry
+    a `label` property (its name in the reader's language) for tooltips. `permission` None makes
+    the layer public, anonymous readers included. `bbox` asks the page to query the visible area on
+    every move; `refresh_seconds` above 0 reloads it periodically; below `min_zoom` it is not drawn.
+    """
+
+    name: str  # "<domain>.<layer>"
+    title_vi: str
+    title_en: str
+    features: str
+    geometry: str = "polygon"  # "point", "line" or "polygon"
+    permission: str | None = None
+    style: LayerStyle = LayerStyle()
+    legend: tuple[LegendEntry, ...] = ()
+    fields: tuple[LayerField, ...] = ()
+    refresh_seconds: int = 0
+    min_zoom: int = 0
+    bbox: bool = False
+    visible_by_default: bool = True

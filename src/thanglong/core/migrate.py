@@ -9,6 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from thanglong.core.spatial import alembic_include_object, register_postgis_reflection
+
 
 def alembic_config(url: str) -> Config:
     """Return an Alembic config pointing at the packaged migrations."""
@@ -42,8 +44,12 @@ def pending_model_changes(engine: Engine) -> list[object]:
     """Compare models with the migrated database; an empty list means they agree."""
     from thanglong.migrations.models import target_metadata  # noqa: PLC0415 - loads every domain's models
 
+    register_postgis_reflection()
+    opts = {
+        "compare_type": True,
+        "render_as_batch": engine.dialect.name == "sqlite",
+        "include_object": alembic_include_object(engine.dialect.name),
+    }
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": engine.dialect.name == "sqlite"}
-        )
+        ctx = MigrationContext.configure(conn, opts=opts)
         return list(compare_metadata(ctx, target_metadata()))

@@ -1,14 +1,15 @@
-"""Kernel tables: durable jobs, the audit log, calendar overrides and the schedules' runs."""
+"""Kernel tables: jobs, audit log, calendar overrides, schedule runs, commune geometries."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base
+from thanglong.core.spatial import Geometry
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT at city scale.
 BigIntPk = BigInteger().with_variant(Integer(), "sqlite")
@@ -107,3 +108,27 @@ class ScheduleRun(Base):
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     ok: Mapped[bool | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class GeoCommune(Base):
+    """A commune's boundary in the database, for spatial queries and GIS tools (QGIS reads it on PostGIS).
+
+    Filled from the packaged data (core/data/hanoi) by the migration that creates it and by
+    `thanglong geo load`; core.geo stays the in-memory source for lookups.
+    """
+
+    __tablename__ = "core_geo_commune"
+    __table_args__ = (
+        # A GiST index exists only on PostGIS; SQLite filters with shapely's STRtree instead.
+        Index("ix_core_geo_commune_geometry", "geometry", postgresql_using="gist").ddl_if(
+            dialect="postgresql"
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))
+    population: Mapped[int] = mapped_column(Integer)
+    area_km2: Mapped[float] = mapped_column(Float)
+    geometry: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON"))

@@ -9,6 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine
 
 from thanglong.core.db import UtcDateTime
+from thanglong.core.spatial import Geometry, alembic_include_object, register_postgis_reflection
 from thanglong.migrations.models import target_metadata
 
 config = context.config
@@ -28,18 +29,24 @@ def run() -> None:
 
 
 def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
-    """Render the platform's UTC type as a plain timezone-aware DateTime in migrations."""
+    """Render the platform's UTC type as a plain aware DateTime and its geometry type by name."""
     if type_ == "type" and isinstance(obj, UtcDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, Geometry):
+        autogen_context.imports.add("from thanglong.core.spatial import Geometry")
+        return f"Geometry({obj.geometry_type!r}, srid={obj.srid})"
     return False
 
 
 def _configure_and_run(connection: object) -> None:
+    register_postgis_reflection()
+    dialect_name: str = connection.dialect.name  # type: ignore[attr-defined]
     context.configure(
+        include_object=alembic_include_object(dialect_name),
         render_item=_render_item,
         connection=connection,  # type: ignore[arg-type]
         target_metadata=metadata,
-        render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
+        render_as_batch=dialect_name == "sqlite",
         compare_type=True,
     )
     with context.begin_transaction():

@@ -197,6 +197,7 @@ def create_app(
     app.include_router(shell.build_router(ctx))
     app.include_router(resolve("thanglong.web.routes.calendar:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.geo:build_router")(ctx))
+    app.include_router(resolve("thanglong.web.routes.maps:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.kpis:build_router")(ctx))
     app.include_router(live_routes.build_router(ctx, live))
     for manifest in platform.manifests:

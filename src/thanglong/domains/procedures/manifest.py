@@ -2,12 +2,62 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, EventHandler, KpiProvider, LiveChannel, NavItem, Schedule
+from thanglong.core.manifest import (
+    Choropleth,
+    DomainManifest,
+    EventHandler,
+    KpiProvider,
+    LayerField,
+    LayerStyle,
+    LegendEntry,
+    LiveChannel,
+    MapLayer,
+    NavItem,
+    Schedule,
+)
 from thanglong.core.security import Permission, Role
 
 CITIZEN = frozenset({Role.CITIZEN})
 OFFICERS = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.ADMINISTRATOR})
 HEADS = frozenset({Role.AGENCY_HEAD, Role.ADMINISTRATOR})
+# Open dossiers per commune in a month: most communes have none, a busy ward a few dozen.
+OPEN_BREAKS = (1.0, 5.0, 10.0, 20.0, 50.0)
+OPEN_COLORS = ("#f7f7f7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+OPEN_LABELS = (
+    ("không có", "none"),
+    ("1 – 4", "1 – 4"),
+    ("5 – 9", "5 – 9"),
+    ("10 – 19", "10 – 19"),
+    ("20 – 49", "20 – 49"),
+    ("từ 50", "50 and over"),
+)
+
+DOSSIERS_BY_COMMUNE = MapLayer(
+    name="procedures.dossiers_by_commune",
+    title_vi="Hồ sơ đang giải quyết theo phường, xã (tháng này)",
+    title_en="Dossiers in progress by ward and commune (this month)",
+    features="thanglong.domains.procedures.services_map:dossiers_by_commune",
+    geometry="polygon",
+    permission="procedures.stats.read",
+    style=LayerStyle(
+        color="#08306b",
+        weight=1.2,
+        fill_opacity=0.75,
+        choropleth=Choropleth("open", OPEN_BREAKS, OPEN_COLORS),
+    ),
+    legend=tuple(
+        LegendEntry(vi, en, color) for (vi, en), color in zip(OPEN_LABELS, OPEN_COLORS, strict=True)
+    ),
+    fields=(
+        LayerField("code", "Mã", "Code"),
+        LayerField("open", "Đang giải quyết", "In progress", "integer"),
+        LayerField("overdue", "Quá hạn", "Overdue", "integer"),
+        LayerField("received", "Tiếp nhận trong tháng", "Received this month", "integer"),
+    ),
+    refresh_seconds=60,
+    bbox=True,
+    visible_by_default=False,
+)
 
 MANIFEST = DomainManifest(
     name="procedures",
@@ -115,4 +165,5 @@ MANIFEST = DomainManifest(
             filter="thanglong.domains.procedures.live:officer_sees",
         ),
     ),
+    map_layers=(DOSSIERS_BY_COMMUNE,),
 )

@@ -112,24 +112,54 @@ def _sum(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+@dataclass(frozen=True)
+class PeriodConditions:
+    """The SQL conditions on a dossier that the figures of a period are counted from."""
+
+    received: ColumnElement[bool]
+    in_progress: ColumnElement[bool]
+    running_late: ColumnElement[bool]
+    # Only dossiers received before the end that were still open at the start can count.
+    relevant: ColumnElement[bool]
+
+
+def period_conditions(period: stats.Period, now: datetime) -> PeriodConditions:
+    """Return when a dossier counts as received, in progress and running late in a period."""
+    d = Dossier
+    start, end = period.start, period.end
+    moment = literal(min(now, end), UtcDateTime())
+    # The statutory clock stands still while the dossier waits for the applicant.
+    paused = and_(d.finished_at.is_(None), d.paused_at.is_not(None), d.paused_at < moment)
+    clock_moment = case((paused, d.paused_at), else_=moment)
+    return PeriodConditions(
+        received=and_(d.received_at >= start, d.received_at < end),
+        in_progress=and_(d.received_at < end, or_(d.finished_at.is_(None), d.finished_at >= end)),
+        running_late=and_(d.due_at.is_not(None), clock_moment > d.due_at),
+        relevant=and_(
+            d.received_at.is_not(None),
+            d.received_at < end,
+            or_(d.finished_at.is_(None), d.finished_at >= start),
+        ),
+    )
+
+
 def _count_query(
     period: stats.Period, now: datetime, fee_ids: set[uuid.UUID], agency_id: uuid.UUID | None
 ) -> Select[Any]:
     """Build the GROUP BY receiving agency that mirrors stats.tally."""
     d = Dossier
     start, end = period.start, period.end
-    moment = literal(min(now, end), UtcDateTime())
-    received = and_(d.received_at >= start, d.received_at < end)
+    conditions = period_conditions(period, now)
+    received, in_progress, running_late = (
+        conditions.received,
+        conditions.in_progress,
+        conditions.running_late,
+    )
     online = and_(received, d.channel == "online")
     finished = and_(d.finished_at.is_not(None), d.finished_at >= start, d.finished_at < end)
     resolved = and_(finished, d.status.in_(stats.RESOLVED_STATUSES))
     on_time = or_(d.due_at.is_(None), d.finished_at <= d.due_at)
     with_result = and_(finished, d.status.in_(stats.RESULT_STATUSES))
-    in_progress = and_(d.received_at < end, or_(d.finished_at.is_(None), d.finished_at >= end))
-    # The statutory clock stands still while the dossier waits for the applicant.
-    paused = and_(d.finished_at.is_(None), d.paused_at.is_not(None), d.paused_at < moment)
-    clock_moment = case((paused, d.paused_at), else_=moment)
-    running_late = and_(d.due_at.is_not(None), clock_moment > d.due_at)
     fee_bearing = and_(received, d.procedure_version_id.in_(fee_ids))
     paid_online = exists().where(
         DossierStep.dossier_id == d.id,
@@ -160,12 +190,7 @@ def _count_query(
         )
         .join(ProcedureVersion, ProcedureVersion.id == d.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-        # Only dossiers received before the end that were still open at the start can count.
-        .where(
-            d.received_at.is_not(None),
-            d.received_at < end,
-            or_(d.finished_at.is_(None), d.finished_at >= start),
-        )
+        .where(conditions.relevant)
         .group_by(d.receiving_agency_id)
     )
     if agency_id is not None:

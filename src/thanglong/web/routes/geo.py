@@ -1,4 +1,4 @@
-"""Public geography API (/api/v1/geo) and the commune map page (/map)."""
+"""Public geography API (/api/v1/geo); the map page is in web.routes.maps."""
 
 from __future__ import annotations
 
@@ -89,11 +89,5 @@ def build_router(ctx: ShellContext) -> APIRouter:
     def legacy_district(name_or_code: str, _p: Principal = ctx.public()) -> dict[str, Any]:
         """Return a former district and today's communes its territory went to."""
         return geo.former_district(name_or_code).as_dict()
-
-    @router.get("/map", include_in_schema=False)
-    def map_page(request: Request, _p: Principal = ctx.public()) -> Any:
-        # A tile server is optional: offline government networks get the polygons alone.
-        tile_url = getattr(ctx.platform.settings, "map_tile_url", None) or ""
-        return ctx.render(request, "map.html", {"tile_url": tile_url})
 
     return router

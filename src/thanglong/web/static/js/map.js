@@ -1,4 +1,6 @@
-/* Commune map: draws Hanoi's 126 communes from /api/v1/geo/communes as a population-density choropleth.
+/* The city map: draws every layer the reader may see (listed by /api/v1/map/layers), each toggled by
+   its checkbox in the page, styled and labelled as its domain declared it. Layers that ask for it are
+   queried for the visible area after every move, and reloaded every refresh_seconds.
    Loaded as a file because the Content-Security-Policy forbids inline scripts. No base-map tiles unless
    the page names a tile URL, so the map works on networks without internet access. */
 (function () {
@@ -10,38 +12,26 @@
   }
   var d = el.dataset;
   var lang = document.documentElement.lang === "en" ? "en" : "vi";
-  var fmt = new Intl.NumberFormat(d.locale || "vi-VN", { maximumFractionDigits: 0 });
-  var fmt2 = new Intl.NumberFormat(d.locale || "vi-VN", { maximumFractionDigits: 2 });
-  /* Density classes in people per km²: Hanoi ranges from rural communes under 1,000 to wards above 40,000. */
-  var BREAKS = [1000, 2500, 5000, 10000, 20000, 40000];
-  var COLOURS = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"];
-  var layersByCode = {};
+  var locale = d.locale || "vi-VN";
+  var formats = {
+    integer: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }),
+    decimal: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
+  };
+  /* Times are shown in Hanoi time, whatever the reader's computer is set to. */
+  var clock = new Intl.DateTimeFormat(locale, {
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZone: "Asia/Ho_Chi_Minh",
+  });
+  var states = {};
   var selected = null;
+  var fitted = false;
+  var count = document.getElementById("commune-count");
+  var searchStatus = document.getElementById("map-search-status");
 
-  function colour(density) {
-    for (var i = 0; i < BREAKS.length; i++) {
-      if (density < BREAKS[i]) {
-        return COLOURS[i];
-      }
-    }
-    return COLOURS[COLOURS.length - 1];
-  }
-
-  function density(p) {
-    return p.area_km2 > 0 ? p.population / p.area_km2 : 0;
-  }
-
-  function baseStyle(feature) {
-    return {
-      color: "#555",
-      weight: 0.8,
-      fillColor: colour(density(feature.properties)),
-      fillOpacity: 0.8,
-    };
-  }
-
-  function kindLabel(kind) {
-    return kind === "phuong" ? d.labelPhuong : d.labelXa;
+  function pick(item, key) {
+    return lang === "en" ? item[key + "_en"] : item[key];
   }
 
   function text(tag, value) {
@@ -50,54 +40,61 @@
     return node;
   }
 
+  function statusOf(name) {
+    return document.querySelector('[data-layer-status="' + CSS.escape(name) + '"]');
+  }
+
+  function rampColour(ramp, value) {
+    if (typeof value !== "number") {
+      return ramp.colors[0];
+    }
+    for (var i = 0; i < ramp.breaks.length; i++) {
+      if (value < ramp.breaks[i]) {
+        return ramp.colors[i];
+      }
+    }
+    return ramp.colors[ramp.colors.length - 1];
+  }
+
+  function styleFor(style) {
+    return function (feature) {
+      var fill = style.choropleth
+        ? rampColour(style.choropleth, feature.properties[style.choropleth.property])
+        : style.fillColor;
+      return { color: style.color, weight: style.weight, fillColor: fill, fillOpacity: style.fillOpacity };
+    };
+  }
+
+  function formatted(field, value) {
+    if (value === null || value === undefined) {
+      return "–";
+    }
+    var shown = formats[field.format] && typeof value === "number" ? formats[field.format].format(value) : String(value);
+    var unit = pick(field, "unit");
+    return unit ? shown + " " + unit : shown;
+  }
+
   /* Popups are built from DOM nodes, never from HTML strings, so data can't inject markup. */
-  function popup(p) {
+  function popup(def, p) {
     var box = document.createElement("div");
     box.className = "map-popup";
-    box.appendChild(text("strong", p.name));
+    box.appendChild(text("strong", p.label || p.name || ""));
     var dl = document.createElement("dl");
-    var rows = [
-      [d.labelCode, p.code],
-      [d.labelKind, kindLabel(p.kind)],
-      [d.labelArea, fmt2.format(p.area_km2) + " km²"],
-      [d.labelPopulation, fmt.format(p.population)],
-      [d.labelDensity, fmt.format(density(p)) + " " + d.labelPeoplePerKm2],
-    ];
-    rows.forEach(function (row) {
-      dl.appendChild(text("dt", row[0]));
-      dl.appendChild(text("dd", row[1]));
+    def.fields.forEach(function (field) {
+      dl.appendChild(text("dt", pick(field, "label")));
+      dl.appendChild(text("dd", formatted(field, p[field.property])));
     });
     box.appendChild(dl);
     return box;
   }
 
-  function highlight(layer) {
-    if (selected && selected !== layer) {
-      selected.setStyle({ weight: 0.8, color: "#555" });
+  function highlight(state, layer) {
+    if (selected && selected.layer !== layer) {
+      selected.state.group.resetStyle(selected.layer);
     }
-    selected = layer;
+    selected = { state: state, layer: layer };
     layer.setStyle({ weight: 3, color: "#1f4e8c" });
     layer.bringToFront();
-  }
-
-  function legend() {
-    var control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      var box = L.DomUtil.create("div", "map-legend");
-      box.appendChild(text("strong", d.labelLegend));
-      for (var i = 0; i < COLOURS.length; i++) {
-        var row = document.createElement("div");
-        var swatch = document.createElement("i");
-        swatch.style.background = COLOURS[i];
-        row.appendChild(swatch);
-        var low = i === 0 ? 0 : BREAKS[i - 1];
-        var label = i < BREAKS.length ? fmt.format(low) + " – " + fmt.format(BREAKS[i]) : "≥ " + fmt.format(low);
-        row.appendChild(document.createTextNode(label));
-        box.appendChild(row);
-      }
-      return box;
-    };
-    return control;
   }
 
   var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
@@ -106,52 +103,191 @@
     L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map);
   }
   map.setView([21.0285, 105.8542], 10);
-  var status = document.getElementById("map-search-status");
-  var count = document.getElementById("commune-count");
 
-  fetch(d.geojsonUrl, { headers: { Accept: "application/geo+json" } })
+  function bboxParam() {
+    var b = map.getBounds();
+    var clamp = function (v, lim) {
+      return Math.max(-lim, Math.min(lim, v)).toFixed(5);
+    };
+    return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].join(",");
+  }
+
+  function setStatus(state, message) {
+    var node = statusOf(state.def.name);
+    if (node) {
+      node.textContent = message;
+    }
+  }
+
+  function load(state) {
+    var def = state.def;
+    if (!state.on) {
+      return;
+    }
+    if (map.getZoom() < def.min_zoom) {
+      state.group.clearLayers();
+      setStatus(state, d.labelZoomIn);
+      return;
+    }
+    if (state.controller) {
+      state.controller.abort();
+    }
+    var controller = new AbortController();
+    state.controller = controller;
+    var url = def.url + (def.bbox ? "?bbox=" + encodeURIComponent(bboxParam()) : "");
+    state.box.dataset.state = "loading";
+    fetch(url, { headers: { Accept: "application/geo+json" }, signal: controller.signal })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (collection) {
+        if (!state.on || state.controller !== controller) {
+          return;
+        }
+        state.byId = {};
+        state.group.clearLayers();
+        state.group.addData(collection);
+        var n = collection.features.length;
+        state.box.dataset.features = String(n);
+        state.box.dataset.state = "loaded";
+        state.loads += 1;
+        state.box.dataset.loads = String(state.loads);
+        setStatus(state, def.refresh_seconds > 0 ? d.labelUpdated + " " + clock.format(new Date()) : "");
+        if (def.name === d.communesLayer) {
+          count.textContent = String(n);
+          if (!fitted && n > 0) {
+            fitted = true;
+            map.fitBounds(state.group.getBounds());
+          }
+          el.dataset.loaded = "true";
+        }
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") {
+          return;
+        }
+        state.box.dataset.state = "error";
+        setStatus(state, d.labelLoadError);
+      });
+  }
+
+  function show(state) {
+    state.on = true;
+    state.group.addTo(map);
+    load(state);
+    if (state.def.refresh_seconds > 0) {
+      state.timer = window.setInterval(function () {
+        if (!document.hidden) {
+          load(state);
+        }
+      }, state.def.refresh_seconds * 1000);
+    }
+  }
+
+  function hide(state) {
+    state.on = false;
+    window.clearInterval(state.timer);
+    if (state.controller) {
+      state.controller.abort();
+    }
+    if (selected && selected.state === state) {
+      selected = null;
+    }
+    state.group.clearLayers();
+    map.removeLayer(state.group);
+    state.box.dataset.state = "off";
+    state.box.dataset.features = "0";
+    setStatus(state, "");
+    if (state.def.name === d.communesLayer) {
+      count.textContent = "0";
+    }
+  }
+
+  function setUp(def, index) {
+    var checkbox = document.querySelector('input[data-layer="' + CSS.escape(def.name) + '"]');
+    if (!checkbox) {
+      return;
+    }
+    /* One pane per layer, stacked in the registry's order, so a test or a stylesheet can find each. */
+    var paneName = "layer" + index;
+    var pane = map.createPane(paneName);
+    pane.style.zIndex = String(400 + index);
+    pane.dataset.layer = def.name;
+    var state = { def: def, on: false, loads: 0, byId: {}, box: checkbox.closest("[data-layer-box]") };
+    state.group = L.geoJSON(null, {
+      pane: paneName,
+      style: styleFor(def.style),
+      attribution: def.name === d.communesLayer ? d.labelAttribution : undefined,
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { pane: paneName, radius: def.style.radius });
+      },
+      onEachFeature: function (feature, shape) {
+        var p = feature.properties || {};
+        if (feature.id !== undefined) {
+          state.byId[feature.id] = shape;
+        }
+        shape.bindTooltip(p.label || p.name || "", { sticky: true });
+        shape.bindPopup(function () {
+          return popup(def, p);
+        });
+        shape.on("click", function () {
+          highlight(state, shape);
+        });
+      },
+    });
+    states[def.name] = state;
+    checkbox.addEventListener("change", function () {
+      if (checkbox.checked) {
+        show(state);
+      } else {
+        hide(state);
+      }
+    });
+    if (checkbox.checked) {
+      show(state);
+    } else {
+      state.box.dataset.state = "off";
+    }
+  }
+
+  map.on("moveend", function () {
+    Object.keys(states).forEach(function (name) {
+      var state = states[name];
+      if (state.on && (state.def.bbox || state.def.min_zoom > 0)) {
+        load(state);
+      }
+    });
+  });
+
+  fetch(d.layersUrl, { headers: { Accept: "application/json" } })
     .then(function (response) {
       if (!response.ok) {
         throw new Error("HTTP " + response.status);
       }
       return response.json();
     })
-    .then(function (collection) {
-      var drawn = 0;
-      var layer = L.geoJSON(collection, {
-        style: baseStyle,
-        attribution: d.labelAttribution,
-        onEachFeature: function (feature, polygon) {
-          var p = feature.properties;
-          layersByCode[p.code] = polygon;
-          drawn += 1;
-          polygon.bindTooltip(p.name, { sticky: true });
-          polygon.bindPopup(function () {
-            return popup(p);
-          });
-          polygon.on("click", function () {
-            highlight(polygon);
-          });
-        },
-      }).addTo(map);
-      map.fitBounds(layer.getBounds());
-      legend().addTo(map);
-      count.textContent = String(drawn);
-      el.dataset.loaded = "true";
+    .then(function (body) {
+      body.layers.forEach(setUp);
+      el.dataset.ready = "true";
     })
     .catch(function () {
       count.textContent = "0";
-      status.textContent = d.labelLoadError;
+      searchStatus.textContent = d.labelLoadError;
     });
 
-  function zoomTo(code) {
-    var polygon = layersByCode[code];
-    if (!polygon) {
+  function zoomTo(hit) {
+    var communes = states[d.communesLayer];
+    var shape = communes && communes.on ? communes.byId[hit.code] : null;
+    if (!shape) {
+      map.setView([hit.lat, hit.lon], 14);
       return;
     }
-    map.fitBounds(polygon.getBounds(), { maxZoom: 15 });
-    highlight(polygon);
-    polygon.openPopup(polygon.getBounds().getCenter());
+    map.fitBounds(shape.getBounds(), { maxZoom: 15 });
+    highlight(communes, shape);
+    shape.openPopup(shape.getBounds().getCenter());
   }
 
   var results = document.getElementById("map-results");
@@ -159,7 +295,7 @@
     event.preventDefault();
     var q = document.getElementById("map-search-input").value.trim();
     results.textContent = "";
-    status.textContent = "";
+    searchStatus.textContent = "";
     if (!q) {
       return;
     }
@@ -171,30 +307,30 @@
       })
       .then(function (reply) {
         if (!reply.ok) {
-          status.textContent = lang === "en" ? reply.body.message_en : reply.body.message;
+          searchStatus.textContent = lang === "en" ? reply.body.message_en : reply.body.message;
           return;
         }
         var hits = reply.body.results;
         if (hits.length === 0) {
-          status.textContent = d.labelNoMatch;
+          searchStatus.textContent = d.labelNoMatch;
           return;
         }
-        status.textContent = d.labelFound;
+        searchStatus.textContent = d.labelFound;
         hits.forEach(function (hit) {
           var item = document.createElement("li");
           var button = text("button", hit.name + " (" + hit.code + ")");
           button.type = "button";
           button.dataset.code = hit.code;
           button.addEventListener("click", function () {
-            zoomTo(hit.code);
+            zoomTo(hit);
           });
           item.appendChild(button);
           results.appendChild(item);
         });
-        zoomTo(hits[0].code);
+        zoomTo(hits[0]);
       })
       .catch(function () {
-        status.textContent = d.labelLoadError;
+        searchStatus.textContent = d.labelLoadError;
       });
   });
 })();
