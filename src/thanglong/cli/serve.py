@@ -16,7 +16,7 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from thanglong.cli.common import console, fail
-from thanglong.core import migrate
+from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
 from thanglong.core.mqtt import EmbeddedBroker
 from thanglong.core.platform import Platform, build_platform, load_demo_data
@@ -106,7 +106,14 @@ def _banner(settings: Settings, host: str, port: int) -> None:
     db = make_url(settings.effective_database_url).render_as_string(hide_password=True)
     console.print(f"  database: {db}", highlight=False)
     broker = "embedded" if settings.uses_embedded_broker else "external"
-    console.print(f"  MQTT broker ({broker}): {settings.effective_mqtt_url}", highlight=False)
+    console.print(
+        f"  MQTT broker ({broker}): {mqtt.redact_url(settings.effective_mqtt_url)}", highlight=False
+    )
+    if settings.uses_embedded_broker:
+        where = settings.data_dir / mqtt.PASSWORD_FILE
+        console.print(
+            f"  MQTT user / người dùng: {mqtt.EMBEDDED_USERNAME}, password in {where}", highlight=False
+        )
     if settings.env == "development":
         password = settings.demo_admin_password.get_secret_value()
         console.print(
@@ -136,6 +143,7 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
     # The broker logs every client connection and state change at INFO: too much for a console.
     for noisy in ("amqtt", "transitions"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    mqtt.hide_broker_password_in_logs(settings)
     host = host or settings.host
     port = port or settings.port
     _check_ports(settings, host, port)
@@ -144,7 +152,8 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
     worker: Worker | None = None
     try:
         if settings.uses_embedded_broker:
-            broker = EmbeddedBroker(settings.embedded_mqtt_host, settings.embedded_mqtt_port)
+            credentials = mqtt.embedded_credentials(settings)
+            broker = EmbeddedBroker(settings.embedded_mqtt_host, settings.embedded_mqtt_port, credentials)
             try:
                 broker.start()
             except (RuntimeError, TimeoutError) as exc:

@@ -40,6 +40,25 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Consumer:
+    """An MQTT subscription whose messages a handler processes in a unit of work (see docs/consumers.md).
+
+    `topic` is an MQTT topic filter; `group` names a shared subscription (one worker of the group gets
+    each message) and None gives every worker every message; `schema` is a "module:PydanticModel" that
+    the JSON payload must satisfy, or None to hand over the raw bytes; `handler` is a "module:function"
+    taking (uow, message); `max_in_flight` bounds the unacknowledged messages held by one worker.
+    """
+
+    name: str
+    topic: str
+    handler: str
+    qos: int = 1
+    group: str | None = None
+    schema: str | None = None
+    max_in_flight: int = 100
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -63,6 +82,7 @@ class DomainManifest:
     nav: tuple[NavItem, ...] = ()
     kpis: tuple[KpiProvider, ...] = ()
     schedules: tuple[Schedule, ...] = field(default_factory=tuple)
+    consumers: tuple[Consumer, ...] = ()
 
 
 def resolve(ref: str) -> Any:

@@ -10,9 +10,10 @@ import time
 from dataclasses import dataclass, field
 from types import FrameType
 
-from thanglong.core import migrate
+from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
 from thanglong.core.platform import Platform, build_platform
+from thanglong.worker.consumers import ConsumerService
 from thanglong.worker.outbox import RelayReport, relay_outbox
 from thanglong.worker.publisher import MqttPublisher
 from thanglong.worker.schedules import JobResult, Scheduler, all_schedules
@@ -35,7 +36,7 @@ def run_once(
 ) -> TickReport:
     """Relay one batch of the outbox and run the due schedules (all of them without a scheduler)."""
     own_publisher = publisher is None
-    pub = publisher or MqttPublisher(platform.settings.effective_mqtt_url)
+    pub = publisher or MqttPublisher(mqtt.client_url(platform.settings))
     try:
         relay = relay_outbox(platform, pub, batch=RELAY_BATCH)
     finally:
@@ -52,8 +53,9 @@ class Worker:
         self.platform = platform
         self.poll_seconds = poll_seconds
         self.max_backoff = max_backoff
-        self.publisher = MqttPublisher(platform.settings.effective_mqtt_url)
+        self.publisher = MqttPublisher(mqtt.client_url(platform.settings))
         self.scheduler = Scheduler(all_schedules(platform))
+        self.consumers = ConsumerService(platform)
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
@@ -65,9 +67,10 @@ class Worker:
         """Loop until stop() is called; a failing pass is logged and retried with backoff."""
         logger.info(
             "worker started: broker %s, %d schedule(s)",
-            self.platform.settings.effective_mqtt_url,
+            mqtt.redact_url(self.platform.settings.effective_mqtt_url),
             len(self.scheduler.schedules),
         )
+        self.consumers.start()
         try:
             while not self.stop_event.is_set():
                 wait = self.poll_seconds
@@ -88,6 +91,7 @@ class Worker:
                     wait = min(wait, max(self.scheduler.seconds_until_next(), 0.05))
                 self.stop_event.wait(wait)
         finally:
+            self.consumers.stop()
             self.publisher.close()
             logger.info("worker stopped")
 
@@ -114,6 +118,7 @@ def _schema_problem(platform: Platform) -> str | None:
 def run_worker(settings: Settings) -> None:
     """Run the worker in the foreground until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    mqtt.hide_broker_password_in_logs(settings)
     platform = build_platform(settings)
     problem = _schema_problem(platform)
     if problem:

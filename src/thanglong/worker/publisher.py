@@ -32,7 +32,7 @@ class MqttPublisher:
         try:
             self._client = mqtt.connect_client(self.url, timeout=self.connect_timeout)
         except Exception as exc:  # any socket or protocol error means the broker is unreachable
-            raise PublishFailed(f"cannot connect to MQTT broker {self.url}: {exc}") from exc
+            raise PublishFailed(f"cannot connect to MQTT broker {mqtt.redact_url(self.url)}: {exc}") from exc
 
     def publish(self, topic: str, payload: bytes) -> None:
         """Publish one message with QoS 1; return only once the broker has acknowledged it."""
@@ -47,7 +47,8 @@ class MqttPublisher:
         if not info.is_published():
             # The connection may be half-dead; start afresh next time rather than queue behind it.
             self.close()
-            raise PublishFailed(f"broker {self.url} did not acknowledge {topic} within {self.ack_timeout}s")
+            shown = mqtt.redact_url(self.url)
+            raise PublishFailed(f"broker {shown} did not acknowledge {topic} within {self.ack_timeout}s")
 
     def close(self) -> None:
         """Disconnect and stop the network thread."""
