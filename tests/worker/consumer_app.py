@@ -12,14 +12,20 @@ import signal
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from types import FrameType
 
+import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 
 from thanglong.core.consumers import BoundConsumer, Message, bind
 from thanglong.core.manifest import Consumer
+from thanglong.core.mqtt import parse_url
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import make_settings
 from thanglong.core.uow import UnitOfWork
@@ -64,6 +70,13 @@ def record_or_fail(uow: UnitOfWork, message: Message) -> None:
 
 
 RAW: list[Message] = []
+GATE = threading.Event()
+
+
+def wait_then_record(uow: UnitOfWork, message: Message) -> None:
+    """Hold the handler thread until GATE opens (to fill the queue), then write the reading."""
+    GATE.wait(30)
+    record(uow, message)
 
 
 def keep_raw(uow: UnitOfWork, message: Message) -> None:
@@ -100,6 +113,52 @@ def consumer_platform(
     )
     test_metadata.create_all(platform.engine)
     return platform
+
+
+def publisher(url: str, *, v5: bool, max_inflight: int = 1000) -> paho.Client:
+    """Connect a publishing client (MQTT 5 on Mosquitto, 3.1.1 on the embedded broker)."""
+    addr = parse_url(url)
+    client = paho.Client(
+        CallbackAPIVersion.VERSION2,
+        client_id=f"test-pub-{uuid.uuid4().hex[:8]}",
+        protocol=paho.MQTTv5 if v5 else paho.MQTTv311,
+    )
+    if addr.username:
+        client.username_pw_set(addr.username, addr.password)
+    client.max_inflight_messages_set(max_inflight)
+    connected = threading.Event()
+    client.on_connect = lambda *_a: connected.set()
+    client.connect(addr.host, addr.port)
+    client.loop_start()
+    if not connected.wait(10):
+        raise TimeoutError("test publisher could not connect")
+    return client
+
+
+def reading(seq: int) -> bytes:
+    """Encode reading number seq as its publisher would."""
+    return json.dumps({"id": f"m-{seq}", "seq": seq}).encode()
+
+
+def publish(
+    client: paho.Client,
+    topic: str,
+    payloads: list[bytes],
+    *,
+    user_properties: list[tuple[str, str]] | None = None,
+    expiry: int | None = None,
+) -> None:
+    """Publish with QoS 1 and wait until the broker acknowledged every message."""
+    props = None
+    if user_properties or expiry is not None:
+        props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+        if user_properties:
+            props.UserProperty = user_properties
+        if expiry is not None:
+            props.MessageExpiryInterval = expiry
+    infos = [client.publish(topic, p, qos=1, properties=props) for p in payloads]
+    for info in infos:
+        info.wait_for_publish(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -39,6 +39,12 @@ MQTT311_REPORT = (
     'message expiry, message ids only from the JSON payload\'s "id", back-pressure by pausing socket reads. '
     "Point THANGLONG_MQTT_URL at an MQTT 5 broker (Mosquitto, EMQX) for the full behaviour."
 )
+# amqtt 0.12 forgets a QoS 1 message whose PUBACK is 5 s late and resends nothing when a session resumes.
+EMBEDDED_NOTE = (
+    "amqtt bỏ tin QoS 1 chưa được xác nhận sau 5 giây và không gửi lại khi worker kết nối lại: worker chết "
+    "thì mất các tin đang giữ. / amqtt gives up on a QoS 1 message not acknowledged within 5 s and resends "
+    "nothing when a worker reconnects: a worker that dies loses the messages it held."
+)
 
 
 class ConsumerDeclarationError(ValueError):

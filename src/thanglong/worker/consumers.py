@@ -22,6 +22,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from thanglong.core import consumer_store, mqtt
 from thanglong.core.consumers import (
+    EMBEDDED_NOTE,
     MQTT311_REPORT,
     BoundConsumer,
     Delivery,
@@ -310,12 +311,13 @@ class ConsumerService:
         self._slot: IO[str] | None = None
 
     def start(self) -> None:
-        """Report what the embedded broker lacks (once), then start one runner per consumer."""
+        """Report what an MQTT 3.1.1 broker lacks (once), then start one runner per consumer."""
         settings = self.platform.settings
-        mqtt5 = not settings.uses_embedded_broker
+        mqtt5 = mqtt.speaks_mqtt5(settings)
         if not mqtt5:
             level = logging.WARNING if self.consumers else logging.INFO
-            logger.log(level, "%s (%d consumer(s))", MQTT311_REPORT, len(self.consumers))
+            note = f" {EMBEDDED_NOTE}" if settings.uses_embedded_broker else ""
+            logger.log(level, "%s%s (%d consumer(s))", MQTT311_REPORT, note, len(self.consumers))
         if not self.consumers:
             return
         if settings.worker_id:
