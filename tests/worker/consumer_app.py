@@ -202,4 +202,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run main() of the module as imported, the one whose handlers the consumer resolves and calls.
+    from tests.worker import consumer_app
+
+    consumer_app.main()
