@@ -203,6 +203,6 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     # Run main() of the module as imported, the one whose handlers the consumer resolves and calls.
-    from tests.worker import consumer_app
+    from tests.worker import consumer_app  # noqa: PLW0406 - the second import is the point
 
     consumer_app.main()
