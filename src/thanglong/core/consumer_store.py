@@ -8,7 +8,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from thanglong.core.consumers import (
@@ -58,16 +60,23 @@ def _zeroes(counts: dict[str, int]) -> dict[str, int]:
     return base
 
 
-def _seen(session: Session, scope: str, ids: list[str]) -> set[str]:
-    """Return which of the ids this consumer already handled."""
+def _claim(session: Session, scope: str, ids: list[str], at: datetime) -> set[str]:
+    """Record the ids as processed and return those that were not already (one INSERT ... ON CONFLICT).
+
+    On PostgreSQL a concurrent transaction claiming the same id makes this one wait for its outcome,
+    so two workers never both handle one message.
+    """
     if not ids:
         return set()
-    rows = session.execute(
-        select(ConsumerProcessed.message_id).where(
-            ConsumerProcessed.consumer == scope, ConsumerProcessed.message_id.in_(ids)
-        )
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        upsert(ConsumerProcessed)
+        .values([{"consumer": scope, "message_id": i, "at": at} for i in ids])
+        .on_conflict_do_nothing(index_elements=["consumer", "message_id"])
+        .returning(ConsumerProcessed.message_id)
     )
-    return set(rows.scalars())
+    return set(session.execute(stmt).scalars())
 
 
 def _set_aside_row(
@@ -101,21 +110,27 @@ def handle_batch(
     scope = consumer.dedupe_scope(worker)
     now = time.monotonic()
     decoded = [decode(consumer, d) for d in deliveries]
-    tally = Tally()
+    live = [not is_expired(d, now) for d in deliveries]
+    tally = Tally(
+        redelivered=sum(d.dup for d in deliveries),
+        expired=live.count(False),
+    )
     with uow_factory() as uow:
         session = uow.session
         at = uow.clock()
-        seen = _seen(session, scope, sorted({d.message_id for d in decoded if d.message_id}))
-        new_ids: list[dict[str, Any]] = []
-        for delivery, result in zip(deliveries, decoded, strict=True):
-            if delivery.dup:
-                tally.redelivered += 1
-            if is_expired(delivery, now):
-                tally.expired += 1
+        ids = list(
+            dict.fromkeys(r.message_id for r, ok in zip(decoded, live, strict=True) if ok and r.message_id)
+        )
+        fresh = _claim(session, scope, ids, at)
+        for delivery, result, ok in zip(deliveries, decoded, live, strict=True):
+            if not ok:
                 continue
-            if result.message_id is not None and result.message_id in seen:
-                tally.duplicates += 1
-                continue
+            if result.message_id is not None:
+                if result.message_id not in fresh:
+                    tally.duplicates += 1
+                    continue
+                # A second copy inside the same batch is a duplicate of the first.
+                fresh.discard(result.message_id)
             rejection = failed or result.rejection
             if rejection is not None:
                 session.add(_set_aside_row(consumer, delivery, result, rejection, at))
@@ -127,11 +142,6 @@ def handle_batch(
                 assert result.message is not None  # noqa: S101 - decode gives a message or a rejection
                 consumer.handler(uow, result.message)
                 tally.handled += 1
-            if result.message_id is not None:
-                seen.add(result.message_id)
-                new_ids.append({"consumer": scope, "message_id": result.message_id, "at": at})
-        if new_ids:
-            session.execute(insert(ConsumerProcessed), new_ids)
         _bump(session, consumer.key, worker, tally, at)
         uow.commit()
     return tally
