@@ -24,9 +24,10 @@ from tests.worker.consumer_app import (
 from thanglong.core import migrate, mqtt
 from thanglong.core.consumers import MQTT311_LACKS, BoundConsumer, Delivery, bind
 from thanglong.core.db import make_engine
-from thanglong.core.manifest import Consumer
+from thanglong.core.manifest import Consumer, DomainManifest
 from thanglong.core.platform import Platform
 from thanglong.core.testing.plugin import create_database, drop_database, free_port
+from thanglong.worker import main as worker_main
 from thanglong.worker.consumers import ConsumerRunner, ConsumerService
 
 pytestmark = pytest.mark.mqtt
@@ -278,3 +279,20 @@ def test_an_mqtt311_broker_is_reported_once_and_consumers_still_run(
         mqtt.shutdown(pub)
         broker.stop()
         platform.close()
+
+
+def test_a_worker_with_a_consumer_that_cannot_run_stops_naming_it(
+    tmp_path: Path, consumer_db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = Consumer(name="air", topic="hanoi/#/air", handler=f"{consumer_app.HERE}:record")
+    platform = consumer_platform(tmp_path, consumer_db)
+    platform.manifests = [
+        DomainManifest(name="operations", title_vi="Vận hành", title_en="Ops", consumers=(bad,))
+    ]
+    monkeypatch.setattr(worker_main, "build_platform", lambda _settings: platform)
+    with pytest.raises(SystemExit) as stopped:
+        worker_main.run_worker(platform.settings)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "operations.air" in err
+    assert "invalid topic filter 'hanoi/#/air'" in err

@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from thanglong.cli.common import console, fail
 from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
+from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.mqtt import EmbeddedBroker
 from thanglong.core.platform import Platform, build_platform, load_demo_data
 from thanglong.worker.main import Worker
@@ -161,7 +162,10 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
                 broker = None
                 fail(f"embedded MQTT broker did not start: {exc}".replace("\n", " "), EXIT_PORT_IN_USE)
         if settings.run_jobs_in_process:
-            worker = Worker(platform)
+            try:
+                worker = Worker(platform)
+            except ConsumerDeclarationError as exc:
+                fail(str(exc), EXIT_STARTUP_FAILED)
             worker.start_in_thread()
         from thanglong.web.app import create_app  # noqa: PLC0415 - the web stack loads only when serving
 

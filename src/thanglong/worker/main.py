@@ -12,6 +12,7 @@ from types import FrameType
 
 from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
+from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.platform import Platform, build_platform
 from thanglong.worker.consumers import ConsumerService
 from thanglong.worker.outbox import RelayReport, relay_outbox
@@ -125,7 +126,12 @@ def run_worker(settings: Settings) -> None:
         sys.stderr.write(f"lỗi / error: {problem}\n")
         platform.close()
         raise SystemExit(2)
-    worker = Worker(platform)
+    try:
+        worker = Worker(platform)
+    except ConsumerDeclarationError as exc:  # a consumer that cannot run stops start-up, named
+        sys.stderr.write(f"lỗi / error: {exc}\n")
+        platform.close()
+        raise SystemExit(2) from None
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("worker received %s, stopping after the current pass", signal.Signals(signum).name)
