@@ -7,6 +7,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -296,3 +297,68 @@ def test_a_worker_with_a_consumer_that_cannot_run_stops_naming_it(
     err = capsys.readouterr().err
     assert "operations.air" in err
     assert "invalid topic filter 'hanoi/#/air'" in err
+
+
+class RecordingClient:
+    """Stands in for the paho client: records each PUBACK with what was committed when it was sent."""
+
+    def __init__(self, platform: Platform, topic: str) -> None:
+        self.platform = platform
+        self.topic = topic
+        self.acks: list[tuple[int, int]] = []
+
+    def ack(self, mid: int, qos: int) -> None:
+        """Record the acknowledgement and the committed effects visible from another connection."""
+        assert qos == 1
+        self.acks.append((mid, _effect_count(self.platform, self.topic)))
+
+
+def _queued(runner: ConsumerRunner, topic: str, seqs: list[int], generation: int = 1) -> None:
+    for seq in seqs:
+        runner.queue.put(
+            Delivery(
+                topic, reading(seq), 1, seq + 1, False, False, (), datetime.now(UTC), generation=generation
+            )
+        )
+
+
+def test_pubacks_leave_only_after_the_commit_and_never_for_an_earlier_connection(cp: Platform) -> None:
+    topic = _topic()
+    consumer = reading_consumer(f"order-{uuid.uuid4().hex[:8]}", topic, handler="record_or_fail")
+    runner = ConsumerRunner(cp, consumer, url="mqtt://127.0.0.1:1", worker_id="w1", mqtt5=True)
+    client = RecordingClient(cp, topic)
+    runner.client = client
+    runner._generation = 1
+    _queued(runner, topic, [0, 1, 2])
+    assert runner.process_available(timeout=1).handled == 3
+    # Every PUBACK went out with the three readings already committed.
+    assert client.acks == [(1, 3), (2, 3), (3, 3)]
+    # A message received on the previous connection is handled but not acknowledged on this one.
+    _queued(runner, topic, [3], generation=0)
+    assert runner.process_available(timeout=1).handled == 1
+    assert len(client.acks) == 3
+    # A handler that keeps failing: its message is acknowledged once it is set aside, not before.
+    consumer_app.FAIL_ON.add(4)
+    try:
+        _queued(runner, topic, [4])
+        assert runner.process_available(timeout=1).failed == 1
+    finally:
+        consumer_app.FAIL_ON.discard(4)
+    assert client.acks[-1] == (5, 4)
+
+
+def test_a_stopping_worker_does_not_give_up_on_a_failing_message(cp: Platform) -> None:
+    topic = _topic()
+    consumer = reading_consumer(f"stop-{uuid.uuid4().hex[:8]}", topic, handler="record_or_fail")
+    runner = ConsumerRunner(cp, consumer, url="mqtt://127.0.0.1:1", worker_id="w1", mqtt5=True)
+    client = RecordingClient(cp, topic)
+    runner.client = client
+    runner._generation = 1
+    runner._stop.set()
+    consumer_app.FAIL_ON.add(7)
+    try:
+        _queued(runner, topic, [7])
+        tally = runner.process_available(timeout=1)
+    finally:
+        consumer_app.FAIL_ON.discard(7)
+    assert (tally.failed, client.acks) == (0, [])

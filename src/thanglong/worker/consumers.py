@@ -70,6 +70,10 @@ def claim_worker_id(data_dir: Path) -> tuple[str, IO[str] | None]:
     raise RuntimeError(f"more than {MAX_WORKER_SLOTS} workers on this host: set THANGLONG_WORKER_ID")
 
 
+class _Stopping(Exception):
+    """The worker is stopping while a failing handler waits for its next attempt."""
+
+
 class ConsumerRunner:
     """One consumer in one worker: a paho client feeding a bounded queue, one handler thread draining it.
 
@@ -243,8 +247,10 @@ class ConsumerRunner:
         while True:
             try:
                 tally = consumer_store.process(
-                    self.platform.uow, self.consumer, self.worker_id, batch, done=done, sleep=self._stop.wait
+                    self.platform.uow, self.consumer, self.worker_id, batch, done=done, sleep=self._pause
                 )
+            except _Stopping:  # shutting down is no reason to give up on a message: it comes back
+                return Tally()
             except Exception:  # the database is away: keep the messages unacknowledged and try again
                 logger.exception("consumer %s: cannot record %d message(s)", self.consumer.key, len(batch))
                 if self._stop.wait(pause):
@@ -253,6 +259,11 @@ class ConsumerRunner:
                 continue
             self.totals.add(tally)
             return tally
+
+    def _pause(self, seconds: float) -> None:
+        """Wait between a failing handler's attempts; interrupt the attempts when the worker stops."""
+        if self._stop.wait(seconds):
+            raise _Stopping
 
     def _on_committed(self, batch: list[Delivery]) -> consumer_store.Done:
         remaining = {id(d) for d in batch}
@@ -293,7 +304,10 @@ class ConsumerRunner:
             props = _properties(PacketTypes.DISCONNECT)
             props.SessionExpiryInterval = 0
         with contextlib.suppress(Exception):
-            self.client.disconnect(properties=props) if props else self.client.disconnect()
+            if props is not None:
+                self.client.disconnect(properties=props)
+            else:
+                self.client.disconnect()
         self.client.loop_stop()
         sock = self.client.socket()
         if sock is not None:
