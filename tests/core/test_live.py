@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -25,7 +26,7 @@ from thanglong.core.live import (
 )
 from thanglong.core.live_subscriber import EVENTS_TOPIC_PREFIX
 from thanglong.core.manifest import DomainManifest, LiveChannel
-from thanglong.core.mqtt import EmbeddedBroker
+from thanglong.core.mqtt import EMBEDDED_USERNAME, BrokerCredentials, EmbeddedBroker
 from thanglong.core.security import ANONYMOUS, Permission, Principal, Role
 from thanglong.core.testing.plugin import free_port
 from thanglong.core.uow import EVENT_TOPIC_PREFIX, envelope_bytes
@@ -431,9 +432,10 @@ def test_events_published_on_the_broker_reach_the_streams(mqtt_url: str) -> None
 @pytest.mark.mqtt
 def test_the_hub_reconnects_after_the_broker_restarts_and_resets_its_clients() -> None:
     port = free_port()
-    url = f"mqtt://127.0.0.1:{port}"
-    broker = EmbeddedBroker("127.0.0.1", port)
+    creds = BrokerCredentials(EMBEDDED_USERNAME, secrets.token_urlsafe(32))
+    broker = EmbeddedBroker("127.0.0.1", port, creds)
     broker.start()
+    url = broker.url
     raw = envelope(n=9)
 
     async def body(hub: LiveHub) -> list[dict[str, str]]:
@@ -442,7 +444,7 @@ def test_the_hub_reconnects_after_the_broker_restarts_and_resets_its_clients() -
         await reader.until(lambda f: f.get("event") == "ready")
         await asyncio.to_thread(broker.stop)
         await _until(lambda: not hub.subscribed)
-        broker = EmbeddedBroker("127.0.0.1", port)
+        broker = EmbeddedBroker("127.0.0.1", port, creds)
         await asyncio.to_thread(broker.start)
         frames = await reader.until(lambda f: f.get("event") == "reset", within=20)
         # The same stream goes on: the next event arrives through the new subscription.

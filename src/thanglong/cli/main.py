@@ -15,6 +15,7 @@ CORE_SUBAPPS = (
     ("geo", "thanglong.cli.geo:app"),
     ("calendar", "thanglong.cli.calendar:app"),
     ("schedules", "thanglong.cli.schedules:app"),
+    ("consumers", "thanglong.cli.consumers:app"),
 )
 
 

@@ -16,8 +16,9 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from thanglong.cli.common import console, fail
-from thanglong.core import migrate
+from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
+from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.live import LiveHub
 from thanglong.core.mqtt import EmbeddedBroker
 from thanglong.core.platform import Platform, build_platform, load_demo_data
@@ -107,7 +108,14 @@ def _banner(settings: Settings, host: str, port: int) -> None:
     db = make_url(settings.effective_database_url).render_as_string(hide_password=True)
     console.print(f"  database: {db}", highlight=False)
     broker = "embedded" if settings.uses_embedded_broker else "external"
-    console.print(f"  MQTT broker ({broker}): {settings.effective_mqtt_url}", highlight=False)
+    console.print(
+        f"  MQTT broker ({broker}): {mqtt.redact_url(settings.effective_mqtt_url)}", highlight=False
+    )
+    if settings.uses_embedded_broker:
+        where = settings.data_dir / mqtt.PASSWORD_FILE
+        console.print(
+            f"  MQTT user / người dùng: {mqtt.EMBEDDED_USERNAME}, password in {where}", highlight=False
+        )
     if settings.env == "development":
         password = settings.demo_admin_password.get_secret_value()
         console.print(
@@ -147,9 +155,11 @@ def _serve_until_signal(server: uvicorn.Server) -> None:
 def run(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run web app, broker and jobs in this process until SIGINT or SIGTERM, then stop them in order."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The broker logs every client connection and state change at INFO: too much for a console.
-    for noisy in ("amqtt", "transitions"):
+    # The broker logs every client connection and state change at INFO, and fontTools every glyph of a
+    # PDF's font subset: too much for a console (and enough to fill a pipe nobody reads).
+    for noisy in ("amqtt", "transitions", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    mqtt.hide_broker_password_in_logs(settings)
     host = host or settings.host
     port = port or settings.port
     _check_ports(settings, host, port)
@@ -158,14 +168,18 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
     worker: Worker | None = None
     try:
         if settings.uses_embedded_broker:
-            broker = EmbeddedBroker(settings.embedded_mqtt_host, settings.embedded_mqtt_port)
+            credentials = mqtt.embedded_credentials(settings)
+            broker = EmbeddedBroker(settings.embedded_mqtt_host, settings.embedded_mqtt_port, credentials)
             try:
                 broker.start()
             except (RuntimeError, TimeoutError) as exc:
                 broker = None
                 fail(f"embedded MQTT broker did not start: {exc}".replace("\n", " "), EXIT_PORT_IN_USE)
         if settings.run_jobs_in_process:
-            worker = Worker(platform)
+            try:
+                worker = Worker(platform)
+            except ConsumerDeclarationError as exc:
+                fail(str(exc), EXIT_STARTUP_FAILED)
             worker.start_in_thread()
         from thanglong.web.app import create_app  # noqa: PLC0415 - the web stack loads only when serving
 

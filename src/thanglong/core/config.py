@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     demo_admin_username: str = "admin"
     demo_admin_password: SecretStr = SecretStr("ThangLong@2025")
 
+    # The protocol of the external broker (the embedded one speaks 3.1.1 only); "5" for Mosquitto and EMQX.
+    mqtt_version: Literal["5", "3.1.1"] = "5"
+    # A stable name per worker process (its MQTT sessions survive a restart under it); None: a per-host slot.
+    worker_id: str | None = None
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env == "production":

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from thanglong.core import mqtt
 from thanglong.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from thanglong.core.live_subscriber import Subscriber
 from thanglong.core.manifest import DomainManifest, LiveChannel, resolve
@@ -312,7 +313,7 @@ class LiveHub:
     def for_platform(cls, platform: Platform, **options: Any) -> LiveHub:
         """Build the hub of a platform: its manifests' channels and its broker."""
         registry = ChannelRegistry.from_manifests(platform.manifests, platform.permissions)
-        return cls(registry, broker_url=platform.settings.effective_mqtt_url, **options)
+        return cls(registry, broker_url=mqtt.client_url(platform.settings), **options)
 
     @property
     def clients(self) -> int:

@@ -101,6 +101,25 @@ class LiveChannel:
 
 
 @dataclass(frozen=True)
+class Consumer:
+    """An MQTT subscription whose messages a handler processes in a unit of work (see docs/consumers.md).
+
+    `topic` is an MQTT topic filter; `group` names a shared subscription (one worker of the group gets
+    each message) and None gives every worker every message; `schema` is a "module:PydanticModel" that
+    the JSON payload must satisfy, or None to hand over the raw bytes; `handler` is a "module:function"
+    taking (uow, message); `max_in_flight` bounds the unacknowledged messages held by one worker.
+    """
+
+    name: str
+    topic: str
+    handler: str
+    qos: int = 1
+    group: str | None = None
+    schema: str | None = None
+    max_in_flight: int = 100
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -128,6 +147,7 @@ class DomainManifest:
     event_handlers: tuple[EventHandler, ...] = ()
     live_channels: tuple[LiveChannel, ...] = ()
     map_layers: tuple[MapLayer, ...] = ()
+    consumers: tuple[Consumer, ...] = ()
 
 
 def resolve(ref: str) -> Any:

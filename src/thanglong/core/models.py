@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, Float, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from thanglong.core.db import Base
+from thanglong.core.db import Base, new_uuid
 from thanglong.core.spatial import Geometry
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL wants BIGINT at city scale.
@@ -132,3 +133,45 @@ class GeoCommune(Base):
     population: Mapped[int] = mapped_column(Integer)
     area_km2: Mapped[float] = mapped_column(Float)
     geometry: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON"))
+
+
+class ConsumerProcessed(Base):
+    """A message id a consumer handled, written in the handler's transaction to recognise redeliveries."""
+
+    __tablename__ = "core_consumer_processed"
+
+    consumer: Mapped[str] = mapped_column(String(250), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConsumerRejected(Base):
+    """A consumer message set aside: its payload failed the schema, or its handler kept failing."""
+
+    __tablename__ = "core_consumer_rejected"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
+    consumer: Mapped[str] = mapped_column(String(200), index=True)
+    topic: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    reason: Mapped[str] = mapped_column(String(20))
+    error: Mapped[str] = mapped_column(Text)
+    payload_excerpt: Mapped[str] = mapped_column(Text)
+    payload_bytes: Mapped[int]
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ConsumerCounter(Base):
+    """Running totals of one consumer in one worker, updated in the same transactions as the handling."""
+
+    __tablename__ = "core_consumer_counter"
+
+    consumer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    worker: Mapped[str] = mapped_column(String(200), primary_key=True)
+    handled: Mapped[int] = mapped_column(BigInteger, default=0)
+    duplicates: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    failed: Mapped[int] = mapped_column(BigInteger, default=0)
+    expired: Mapped[int] = mapped_column(BigInteger, default=0)
+    redelivered: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
+import os
+import secrets
 import threading
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import paho.mqtt.client as paho
 from paho.mqtt.enums import CallbackAPIVersion
@@ -17,6 +22,11 @@ from paho.mqtt.enums import CallbackAPIVersion
 from thanglong.core.config import Settings
 
 logger = logging.getLogger(__name__)
+
+EMBEDDED_USERNAME = "thanglong"
+PASSWORD_FILE = "mqtt-broker-password"  # noqa: S105 - a file name, not a password
+AUTH_PLUGIN = "thanglong.core.mqtt_auth.PasswordAuthPlugin"
+REDACTED = "***"
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,101 @@ class BrokerAddress:
     port: int
     username: str | None = None
     password: str | None = None
+
+
+@dataclass(frozen=True)
+class BrokerCredentials:
+    """The user name and password the platform's own clients present to the embedded broker."""
+
+    username: str
+    password: str = field(repr=False)
+
+    def password_sha256(self) -> str:
+        """Return the hex SHA-256 the broker compares with (the password is 256 random bits, not a word)."""
+        return hashlib.sha256(self.password.encode()).hexdigest()
+
+
+def _read_or_create_secret(path: Path) -> str:
+    """Read a secret file, or create it once (mode 0600) even when several processes start together."""
+    with contextlib.suppress(FileNotFoundError):
+        existing = path.read_text(encoding="utf-8").strip()
+        if existing:
+            return existing
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_urlsafe(32) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    try:
+        # A hard link appears complete or not at all, and refuses to replace a file another process made.
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+def embedded_credentials(settings: Settings) -> BrokerCredentials:
+    """Return the embedded broker's credentials, generated on first use and kept in the data directory."""
+    return BrokerCredentials(EMBEDDED_USERNAME, _read_or_create_secret(settings.data_dir / PASSWORD_FILE))
+
+
+def client_url(settings: Settings) -> str:
+    """Return the URL the platform's own clients connect with (never print it: see redact_url)."""
+    if settings.mqtt_url:
+        return settings.mqtt_url
+    creds = embedded_credentials(settings)
+    host = settings.embedded_mqtt_host
+    shown_host = f"[{host}]" if ":" in host else host
+    return f"mqtt://{creds.username}:{creds.password}@{shown_host}:{settings.embedded_mqtt_port}"
+
+
+def speaks_mqtt5(settings: Settings) -> bool:
+    """Tell whether the broker offers MQTT 5 (shared subscriptions, expiry, user properties)."""
+    return not settings.uses_embedded_broker and settings.mqtt_version == "5"
+
+
+def redact_url(url: str) -> str:
+    """Return the URL with its password replaced by *** (mqtt://user:***@host:port), safe to print."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return "<invalid URL>"
+    if password is None:
+        return url
+    hostport = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:{REDACTED}@{hostport}"))
+
+
+class RedactingFilter(logging.Filter):
+    """Replace known secrets in log records before any handler writes them."""
+
+    def __init__(self, secrets_to_hide: list[str]) -> None:
+        super().__init__()
+        self._secrets = [s for s in secrets_to_hide if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message when it contains a secret; never drop the record."""
+        message = record.getMessage()
+        cleaned = message
+        for secret in self._secrets:
+            cleaned = cleaned.replace(secret, REDACTED)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def hide_broker_password_in_logs(settings: Settings) -> None:
+    """Install a redacting filter on the root handlers for the broker password (a second line of defence)."""
+    password = urlsplit(client_url(settings)).password
+    if not password:
+        return
+    redactor = RedactingFilter([password])
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
 
 
 def parse_url(url: str) -> BrokerAddress:
@@ -94,15 +199,21 @@ def shutdown(client: paho.Client) -> None:
 
 def probe(settings: Settings, timeout: float = 2.0) -> dict[str, Any]:
     """Check that the configured broker accepts a connection; report its state as data."""
-    url = settings.effective_mqtt_url
+    url = client_url(settings)
+    # The embedded broker is shown without its user; an external URL with its password masked.
+    shown = redact_url(settings.effective_mqtt_url)
     started = time.perf_counter()
     try:
         client = connect_client(url, timeout=timeout)
     except Exception as exc:  # the probe reports any failure instead of raising
-        return {"ok": False, "url": url, "embedded": settings.uses_embedded_broker, "error": str(exc)[:200]}
+        error = str(exc)[:200]
+        password = urlsplit(url).password
+        if password:
+            error = error.replace(password, REDACTED)
+        return {"ok": False, "url": shown, "embedded": settings.uses_embedded_broker, "error": error}
     shutdown(client)
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-    return {"ok": True, "url": url, "embedded": settings.uses_embedded_broker, "connect_ms": elapsed_ms}
+    return {"ok": True, "url": shown, "embedded": settings.uses_embedded_broker, "connect_ms": elapsed_ms}
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -117,11 +228,12 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 
 class EmbeddedBroker:
-    """Run an amqtt broker in a background thread with its own event loop."""
+    """Run an amqtt broker in a background thread with its own event loop; it admits only `credentials`."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, credentials: BrokerCredentials) -> None:
         self.host = host
         self.port = port
+        self.credentials = credentials
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._broker: Any = None
@@ -143,9 +255,15 @@ class EmbeddedBroker:
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)
+        # Only the listed plugins load: no anonymous access, and no packet logger (it would log passwords).
         config = {
             "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
-            "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},
+            "plugins": {
+                AUTH_PLUGIN: {
+                    "username": self.credentials.username,
+                    "password_sha256": self.credentials.password_sha256(),
+                }
+            },
         }
         try:
             self._broker = Broker(config, loop=loop)
@@ -161,6 +279,12 @@ class EmbeddedBroker:
             loop.run_forever()
         finally:
             _close_loop(loop)
+
+    @property
+    def url(self) -> str:
+        """Return the URL with credentials for the platform's clients (never print it)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"mqtt://{self.credentials.username}:{self.credentials.password}@{host}:{self.port}"
 
     def stop(self) -> None:
         """Shut the broker down."""
@@ -196,7 +320,7 @@ class MqttPublisher:
         try:
             self._client = connect_client(self.url, timeout=self.connect_timeout)
         except Exception as exc:  # any socket or protocol error means the broker is unreachable
-            raise PublishFailed(f"cannot connect to MQTT broker {self.url}: {exc}") from exc
+            raise PublishFailed(f"cannot connect to MQTT broker {redact_url(self.url)}: {exc}") from exc
 
     def publish(self, topic: str, payload: bytes) -> None:
         """Publish one message with QoS 1; return only once the broker has acknowledged it."""
@@ -211,7 +335,8 @@ class MqttPublisher:
         if not info.is_published():
             # The connection may be half-dead; start afresh next time rather than queue behind it.
             self.close()
-            raise PublishFailed(f"broker {self.url} did not acknowledge {topic} within {self.ack_timeout}s")
+            shown = redact_url(self.url)
+            raise PublishFailed(f"broker {shown} did not acknowledge {topic} within {self.ack_timeout}s")
 
     def close(self) -> None:
         """Disconnect and stop the network thread."""

@@ -14,7 +14,7 @@ from thanglong.core.config import Settings
 from thanglong.core.db import make_engine, make_session_factory
 from thanglong.core.kernel import KERNEL
 from thanglong.core.manifest import DomainManifest, JobKind, load_manifests, resolve
-from thanglong.core.mqtt import MqttPublisher
+from thanglong.core.mqtt import MqttPublisher, client_url
 from thanglong.core.schedule_rules import validate_schedules
 from thanglong.core.security import Permission
 from thanglong.core.uow import UnitOfWork
@@ -52,7 +52,7 @@ class Platform:
     def publisher(self) -> MqttPublisher:
         """Return this process's connection for publishing to the broker (made on first use)."""
         if self._publisher is None:
-            self._publisher = MqttPublisher(self.settings.effective_mqtt_url)
+            self._publisher = MqttPublisher(client_url(self.settings))
         return self._publisher
 
     def close(self) -> None:

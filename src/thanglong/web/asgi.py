@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
-from thanglong.core import migrate
+from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
 from thanglong.core.platform import build_platform
 from thanglong.web.app import create_app
@@ -25,7 +25,7 @@ def app_from_env() -> FastAPI:
             )
         logger.warning(
             "no THANGLONG_MQTT_URL: expecting the embedded broker of `thanglong serve` at %s",
-            settings.effective_mqtt_url,
+            mqtt.redact_url(settings.effective_mqtt_url),
         )
     platform = build_platform(settings)
     heads = migrate.heads(platform.engine)

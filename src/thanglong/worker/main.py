@@ -10,11 +10,13 @@ import time
 from dataclasses import dataclass, field
 from types import FrameType
 
-from thanglong.core import migrate
+from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
+from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.jobs import JobRunner, RunReport
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.schedules import JobResult, Scheduler
+from thanglong.worker.consumers import ConsumerService
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class Worker:
         self.max_backoff = max_backoff
         self.runner = JobRunner(platform, platform.job_kinds, batch=JOB_BATCH)
         self.scheduler = Scheduler(platform)
+        self.consumers = ConsumerService(platform)
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._failures = 0
@@ -62,9 +65,10 @@ class Worker:
         """Loop until stop() is called; a failing pass is logged and retried with backoff."""
         logger.info(
             "worker started: broker %s, %d schedule(s)",
-            self.platform.settings.effective_mqtt_url,
+            mqtt.redact_url(self.platform.settings.effective_mqtt_url),
             len(self.scheduler.schedules),
         )
+        self.consumers.start()
         try:
             while not self.stop_event.is_set():
                 wait = self.poll_seconds
@@ -83,6 +87,7 @@ class Worker:
                 if wait > 0:
                     self._wake.wait(wait)
         finally:
+            self.consumers.stop()
             logger.info("worker stopped")
 
     def start_in_thread(self) -> None:
@@ -113,13 +118,19 @@ def _schema_problem(platform: Platform) -> str | None:
 def run_worker(settings: Settings) -> None:
     """Run the worker in the foreground until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    mqtt.hide_broker_password_in_logs(settings)
     platform = build_platform(settings)
     problem = _schema_problem(platform)
     if problem:
         sys.stderr.write(f"lỗi / error: {problem}\n")
         platform.close()
         raise SystemExit(2)
-    worker = Worker(platform)
+    try:
+        worker = Worker(platform)
+    except ConsumerDeclarationError as exc:  # a consumer that cannot run stops start-up, named
+        sys.stderr.write(f"lỗi / error: {exc}\n")
+        platform.close()
+        raise SystemExit(2) from None
 
     def _stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("worker received %s, stopping after the current pass", signal.Signals(signum).name)

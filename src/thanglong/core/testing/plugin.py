@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import uuid
 from collections.abc import Iterator, Sequence
@@ -18,7 +19,7 @@ from thanglong.core.bus import Event
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
 from thanglong.core.jobs import JobRunner, RunReport
-from thanglong.core.mqtt import EmbeddedBroker, MqttPublisher
+from thanglong.core.mqtt import EMBEDDED_USERNAME, BrokerCredentials, EmbeddedBroker, MqttPublisher
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.relay import publish_with
 from thanglong.core.uow import RELAY_KIND, UnitOfWork
@@ -173,8 +174,10 @@ def mqtt_url() -> Iterator[str]:
     if external:
         yield external
         return
-    port = free_port()
-    broker = EmbeddedBroker("127.0.0.1", port)
+    # The embedded broker admits no anonymous client: the URL carries a password made for this run.
+    broker = EmbeddedBroker(
+        "127.0.0.1", free_port(), BrokerCredentials(EMBEDDED_USERNAME, secrets.token_urlsafe(32))
+    )
     broker.start()
-    yield f"mqtt://127.0.0.1:{port}"
+    yield broker.url
     broker.stop()
