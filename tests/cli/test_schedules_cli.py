@@ -15,6 +15,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from thanglong.cli import common
 from thanglong.cli.main import build_cli
 from thanglong.core.platform import Platform
 from thanglong.core.testing.plugin import create_database, drop_database
@@ -49,7 +50,11 @@ def listed(cli: typer.Typer) -> dict[str, dict[str, Any]]:
     return {s["name"]: s for s in body["schedules"]}
 
 
-def test_list_names_each_schedule_with_its_domain_and_next_slot_in_hanoi_time(cli: typer.Typer) -> None:
+def test_list_names_each_schedule_with_its_domain_and_next_slot_in_hanoi_time(
+    cli: typer.Typer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wide console: without a terminal (xdist workers) rich would wrap the names at 80 columns.
+    monkeypatch.setattr(common.console, "width", 200)
     schedules = listed(cli)
     assert {"core.jobs.retention", "identity.purge", "payments.reconcile", "procedures.apology"} <= set(
         schedules
