@@ -134,8 +134,9 @@ def test_the_empty_log_verifies(ap: Platform) -> None:
 
 def test_sealing_inside_a_callers_session_updates_the_records_it_holds(ap: Platform) -> None:
     with ap.uow() as uow:
-        row = audit.record(uow, actor="a", action="x", object_type="t", object_id="1")
-        uow.session.flush()
+        audit.record(uow, actor="a", action="x", object_type="t", object_id="1")
+        row = uow.session.scalars(select(AuditRecord)).one()
+        assert not row.sealed
         assert audit.seal(uow.session).sealed == 1
         assert row.chain_seq == 1 and row.sealed
         assert audit.verify(uow.session).checked == 1
@@ -332,3 +333,16 @@ def test_concurrent_writers_and_a_sealer_keep_every_committed_record_exactly_onc
     assert verify(ap).ok
     with ap.session_factory() as session:
         assert audit.unsealed_tail(session).count == 0
+
+
+def test_a_record_is_never_sealed_twice(ap: Platform) -> None:
+    append(ap, 2)
+    audit.seal(ap)
+    first = chain(ap)[0]
+    with ap.uow() as uow, pytest.raises(RuntimeError, match="sealed 0 of 1"):
+        # What a second sealer would try if the lock did not keep it out: the row is already sealed.
+        audit._write_seals(
+            uow.session, [{"k_seq": first.seq, "k_chain": 3, "k_prev": "0" * 64, "k_hash": "1" * 64}]
+        )
+    assert [r.chain_seq for r in chain(ap)] == [1, 2]
+    assert verify(ap).ok

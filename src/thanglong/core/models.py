@@ -41,6 +41,15 @@ class AuditRecord(Base):
             postgresql_where=text("chain_seq IS NULL"),
             sqlite_where=text("chain_seq IS NULL"),
         ),
+        # Unique places in the chain. Partial, so that a writer's insert (chain_seq still NULL) adds no entry:
+        # the sealer adds it when it gives the record its place.
+        Index(
+            "uq_core_audit_log_chain_seq",
+            "chain_seq",
+            unique=True,
+            postgresql_where=text("chain_seq IS NOT NULL"),
+            sqlite_where=text("chain_seq IS NOT NULL"),
+        ),
         CheckConstraint(
             "(chain_seq IS NULL AND prev_hash IS NULL AND hash IS NULL)"
             " OR (chain_seq IS NOT NULL AND prev_hash IS NOT NULL AND hash IS NOT NULL)",
@@ -59,7 +68,7 @@ class AuditRecord(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     source_ip: Mapped[str | None] = mapped_column(String(64), default=None)
     # Set together by the sealer; NULL while the record waits to be sealed.
-    chain_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, default=None)
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, default=None)
     prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     hash: Mapped[str | None] = mapped_column(String(64), default=None)
 

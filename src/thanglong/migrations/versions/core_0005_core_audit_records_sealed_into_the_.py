@@ -20,6 +20,7 @@ SEALED_TOGETHER = (
     " OR (chain_seq IS NOT NULL AND prev_hash IS NOT NULL AND hash IS NOT NULL)"
 )
 UNSEALED = sa.text("chain_seq IS NULL")
+SEALED = sa.text("chain_seq IS NOT NULL")
 
 
 def upgrade() -> None:
@@ -49,7 +50,14 @@ def upgrade() -> None:
     # chain is their seq, and their hashes (computed with seq where chain_seq now stands) stay valid.
     op.execute("UPDATE core_audit_log SET chain_seq = seq")
     with op.batch_alter_table("core_audit_log", schema=None) as batch_op:
-        batch_op.create_unique_constraint(batch_op.f("uq_core_audit_log_chain_seq"), ["chain_seq"])
+        # Partial: a writer's insert, still unsealed, adds no entry to it.
+        batch_op.create_index(
+            "uq_core_audit_log_chain_seq",
+            ["chain_seq"],
+            unique=True,
+            postgresql_where=SEALED,
+            sqlite_where=SEALED,
+        )
         batch_op.create_check_constraint("sealed_together", SEALED_TOGETHER)
         batch_op.create_index(
             "ix_core_audit_log_unsealed",
@@ -84,7 +92,7 @@ def downgrade() -> None:
     with op.batch_alter_table("core_audit_log", schema=None) as batch_op:
         batch_op.drop_index("ix_core_audit_log_unsealed", postgresql_where=UNSEALED, sqlite_where=UNSEALED)
         batch_op.drop_constraint("sealed_together", type_="check")
-        batch_op.drop_constraint(batch_op.f("uq_core_audit_log_chain_seq"), type_="unique")
+        batch_op.drop_index("uq_core_audit_log_chain_seq", postgresql_where=SEALED, sqlite_where=SEALED)
         batch_op.create_unique_constraint(batch_op.f("uq_core_audit_log_hash"), ["hash"])
         batch_op.alter_column("hash", existing_type=sa.VARCHAR(length=64), nullable=False)
         batch_op.alter_column("prev_hash", existing_type=sa.VARCHAR(length=64), nullable=False)
