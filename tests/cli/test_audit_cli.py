@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 from typer.testing import CliRunner
 
 from thanglong.cli.main import build_cli
 from thanglong.core import audit
+from thanglong.core.audit_keys import SigningKey
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
 
@@ -102,3 +104,19 @@ def test_verify_names_a_modified_record(cli: typer.Typer, writer: Platform) -> N
     assert json.loads(broken.stdout)["broken_seq"] == 2
     assert "chain_seq=2" in broken.stderr and "changed" in broken.stderr
     assert broken.stderr.count("\n") == 1
+
+
+def test_verify_checks_signatures_with_a_pinned_public_key(cli: typer.Typer, writer: Platform) -> None:
+    append(writer, 3)
+    assert runner.invoke(cli, ["audit", "seal"]).exit_code == 0
+    assert runner.invoke(cli, ["audit", "checkpoint"]).exit_code == 0
+    vkey = json.loads(runner.invoke(cli, ["audit", "verify", "--json"]).stdout)["verifier_key"]
+    assert vkey.startswith("thanglong/audit+")
+    pinned = runner.invoke(cli, ["audit", "verify", "--verifier-key", vkey])
+    assert pinned.exit_code == 0, pinned.output
+    other = SigningKey(Ed25519PrivateKey.generate(), configured=True).verifier.vkey
+    wrong = runner.invoke(cli, ["audit", "verify", "--verifier-key", other])
+    assert wrong.exit_code == 1
+    assert "signed by another key" in wrong.stderr
+    bad = runner.invoke(cli, ["audit", "verify", "--verifier-key", "not-a-key"])
+    assert bad.exit_code == 2 and "--verifier-key" in bad.stderr

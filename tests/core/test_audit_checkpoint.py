@@ -294,3 +294,9 @@ def test_the_worker_seals_and_checkpoints_on_the_kernel_schedules(ap: Platform) 
         assert audit.unsealed_tail(session).count == 0
         assert session.scalar(select(AuditCheckpoint.tree_size)) == 3
     assert verify_log(ap, seal=False).ok
+
+
+def test_verifier_keys_with_plus_signs_in_their_base64_read_back() -> None:
+    keys = [new_key().verifier for _ in range(64)]
+    assert any("+" in v.vkey.split("+", 2)[2] for v in keys), "some base64 of 64 random keys holds a +"
+    assert all(NoteVerifier.from_vkey(v.vkey) == v for v in keys)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from thanglong.cli.common import console, fail, open_platform, print_json
 from thanglong.core import audit as audit_log
 from thanglong.core.audit_checkpoint import AuditReport, CheckpointCheck, checkpoint, verify_log
+from thanglong.core.audit_keys import NoteVerifier
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import ThangLongError
 from thanglong.core.models import AuditRecord
@@ -79,10 +80,17 @@ def verify(
     checkpoints: list[Path] = typer.Option(
         [], "--checkpoint", help="Also check this checkpoint file (or the latest in this folder)."
     ),
+    verifier_key: str | None = typer.Option(
+        None, "--verifier-key", help="Check signatures with this pinned public key (name+hash+key)."
+    ),
 ) -> None:
     """Seal what waits, walk the chain, check the last checkpoints; exit 1 naming the first problem."""
+    try:
+        pinned = NoteVerifier.from_vkey(verifier_key) if verifier_key else None
+    except ValueError as exc:
+        fail(f"khóa kiểm chữ ký không hợp lệ / invalid --verifier-key: {exc}", 2)
     platform = open_platform()
-    report = _guard(lambda: verify_log(platform, seal=not no_seal, extra=checkpoints))
+    report = _guard(lambda: verify_log(platform, seal=not no_seal, extra=checkpoints, verifier=pinned))
     now = platform.clock()
     if json_out:
         print_json(_report_json(report, now))

@@ -107,8 +107,9 @@ def record(
         "source_ip": source_ip,
     }
     # One INSERT, sent now: no lock, no read. Every audited write pays for it, so on PostgreSQL it goes
-    # to the driver as plain SQL: the ORM's flush, or even a compiled Core insert, cost more than the
-    # insert itself (bench/audit_insert.py). The JSON is stored as the text it serialises to.
+    # to the driver as plain SQL: the ORM's flush cost four times its Python time, a compiled Core insert
+    # half again as much (bench/audit_insert.py, docs/audit.md). The JSON is stored as the text it
+    # serialises to.
     connection = uow.session.connection()
     if connection.dialect.name == "postgresql":
         params["before"] = _json_text(before)

@@ -301,8 +301,18 @@ def _check_all(
     return checks
 
 
-def verify_log(platform: Platform, *, seal: bool = True, extra: Sequence[Path] = ()) -> AuditReport:
-    """Seal what waits (unless told not to), walk the chain, and hold the last checkpoints against it."""
+def verify_log(
+    platform: Platform,
+    *,
+    seal: bool = True,
+    extra: Sequence[Path] = (),
+    verifier: NoteVerifier | None = None,
+) -> AuditReport:
+    """Seal what waits (unless told not to), walk the chain, and hold the last checkpoints against it.
+
+    Signatures are checked with the given verifier (a public key pinned outside this system), else with
+    the public half of the configured signing key.
+    """
     sealed_now = 0
     seal_error = None
     if seal:
@@ -311,8 +321,9 @@ def verify_log(platform: Platform, *, seal: bool = True, extra: Sequence[Path] =
         except audit.AuditIntegrityError as exc:
             # The walk and the checkpoints below name the problem in more detail.
             seal_error = f"{exc.message_vi} / {exc.message_en}"
-    key = signing_key(platform.settings, create=False)
-    verifier = key.verifier if key is not None else None
+    if verifier is None:
+        key = signing_key(platform.settings, create=False)
+        verifier = key.verifier if key is not None else None
     with platform.uow() as uow:
         session = uow.session
         chain = audit.verify(session)

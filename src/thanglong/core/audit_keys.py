@@ -64,9 +64,10 @@ class NoteVerifier:
     @classmethod
     def from_vkey(cls, vkey: str) -> NoteVerifier:
         """Read a verifier key string "name+hexhash+base64(algorithm byte, key)"; check its hash."""
-        name, _, rest = vkey.rpartition("+")
-        name, _, hex_hash = name.rpartition("+")
-        raw = base64.b64decode(rest, validate=True)
+        # Names never hold "+", base64 may: split at the first two.
+        name, _, rest = vkey.partition("+")
+        hex_hash, _, encoded = rest.partition("+")
+        raw = base64.b64decode(encoded, validate=True)
         if not name or raw[:1] != _ALG_ED25519 or len(raw) != 33:
             raise ValueError("not an Ed25519 verifier key")
         verifier = cls(name, raw[1:])
