@@ -97,17 +97,19 @@ def verify(
     elif report.ok:
         last = report.last_checkpoint
         tail = report.unsealed
+        checked, now_sealed = report.chain.checked, report.sealed_now
         console.print(
-            f"[green]OK[/green] audit chain intact: {report.chain.checked} records sealed"
-            f" (sealed now: {report.sealed_now}), head {report.chain.head_hash[:16]}…",
+            f"[green]OK[/green] chuỗi kiểm toán toàn vẹn: {checked} bản ghi đã niêm phong (vừa niêm phong"
+            f" {now_sealed}) / audit chain intact: {checked} records sealed (sealed now: {now_sealed}),"
+            f" head {report.chain.head_hash[:16]}…",
             highlight=False,
         )
         age = f", oldest {(now - tail.oldest_at).total_seconds():.1f} s old" if tail.oldest_at else ""
-        console.print(f"unsealed tail: {tail.count} record(s){age}", highlight=False)
+        console.print(f"chưa niêm phong / unsealed tail: {tail.count} record(s){age}", highlight=False)
         console.print(
-            f"last checkpoint: size {last.tree_size}, {_when(last.at)}, {last.source}"
+            f"mốc kiểm tra cuối / last checkpoint: size {last.tree_size}, {_when(last.at)}, {last.source}"
             if last is not None
-            else "last checkpoint: none yet",
+            else "mốc kiểm tra cuối / last checkpoint: none yet",
             highlight=False,
         )
     if not report.ok:
@@ -125,7 +127,10 @@ def seal(
     if json_out:
         print_json({"sealed": report.sealed, "head_size": report.head.size, "head_hash": report.head.hash})
     else:
-        console.print(f"sealed {report.sealed} record(s); chain size {report.head.size}", highlight=False)
+        console.print(
+            f"đã niêm phong / sealed {report.sealed} record(s); chain size {report.head.size}",
+            highlight=False,
+        )
 
 
 @app.command("checkpoint")
@@ -140,9 +145,15 @@ def make_checkpoint(json_out: bool = typer.Option(False, "--json")) -> None:
             else {"tree_size": row.tree_size, "head_hash": row.head_hash, "at": row.at.isoformat()}
         )
     elif row is None:
-        console.print("no new sealed records since the last checkpoint", highlight=False)
+        console.print(
+            "không có bản ghi mới từ mốc trước / no new sealed records since the last checkpoint",
+            highlight=False,
+        )
     else:
-        console.print(f"checkpoint: size {row.tree_size}, head {row.head_hash[:16]}…, {_when(row.at)}")
+        console.print(
+            f"mốc kiểm tra / checkpoint: size {row.tree_size}, head {row.head_hash[:16]}…, {_when(row.at)}",
+            highlight=False,
+        )
 
 
 @app.command("list")
