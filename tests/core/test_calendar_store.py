@@ -45,6 +45,10 @@ def test_override_changes_the_answer_and_is_audited(platform: Platform, fake_bus
         assert [r.action for r in rows] == ["core.calendar.day_set"]
         assert rows[0].actor == "user:test:admin" and rows[0].source_ip == "127.0.0.1"
         assert rows[0].before is None and rows[0].after is not None and rows[0].after["is_working"] is False
+        # The record went in unsealed; the sealer links it into the chain, which then verifies.
+        assert not rows[0].sealed
+        assert audit.seal(uow.session).sealed >= 1
+        assert rows[0].sealed
         assert audit.verify(uow.session).ok
     assert [type(e).__name__ for e in fake_bus.published] == ["CalendarDayChanged"]
 

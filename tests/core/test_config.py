@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from thanglong.core.config import PLACEHOLDER_SECRET, Settings
 
 REAL_SECRET = "a-real-production-secret-of-40-characters!"
+# Base64 of a 32-byte Ed25519 seed (bytes 0..31): the audit checkpoint signing key production requires.
+AUDIT_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +24,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "DATA_DIR",
         "EMBEDDED_MQTT_PORT",
         "DOMAINS",
+        "AUDIT_SIGNING_KEY",
     ):
         monkeypatch.delenv(f"THANGLONG_{name}", raising=False)
 
@@ -42,7 +45,12 @@ def test_production_refuses_the_embedded_database() -> None:
 
 
 def test_production_accepts_real_settings() -> None:
-    settings = Settings(env="production", secret_key=REAL_SECRET, database_url="postgresql+psycopg://db/x")
+    settings = Settings(
+        env="production",
+        secret_key=REAL_SECRET,
+        database_url="postgresql+psycopg://db/x",
+        audit_signing_key=SecretStr(AUDIT_KEY),
+    )
     assert settings.effective_database_url == "postgresql+psycopg://db/x"
 
 

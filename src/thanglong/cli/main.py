@@ -16,6 +16,7 @@ CORE_SUBAPPS = (
     ("calendar", "thanglong.cli.calendar:app"),
     ("schedules", "thanglong.cli.schedules:app"),
     ("consumers", "thanglong.cli.consumers:app"),
+    ("audit", "thanglong.cli.audit:app"),
 )
 
 
@@ -46,7 +47,6 @@ def build_cli() -> typer.Typer:
 
     app.add_typer(_db_app(), name="db")
     app.add_typer(_demo_app(), name="demo")
-    app.add_typer(_audit_app(), name="audit")
     app.command("kpis")(resolve("thanglong.cli.kpis:kpis"))
     _add_runtime_commands(app)
     _add_subapps(app)
@@ -116,36 +116,6 @@ def _demo_app() -> typer.Typer:
             console.print(f"demo data loaded for: {', '.join(loaded)}")
 
     return demo
-
-
-def _audit_app() -> typer.Typer:
-    """Build `thanglong audit`."""
-    audit = typer.Typer(help="Nhật ký kiểm toán / audit log.", no_args_is_help=True)
-
-    @audit.command("verify")
-    def audit_verify(json_out: bool = typer.Option(False, "--json")) -> None:
-        """Walk the hash chain; exit 1 naming the first broken record."""
-        from thanglong.core import audit as audit_log  # noqa: PLC0415
-
-        platform = open_platform()
-        with platform.session_factory() as session:
-            result = audit_log.verify(session)
-        if json_out:
-            print_json(
-                {
-                    "ok": result.ok,
-                    "checked": result.checked,
-                    "broken_seq": result.broken_seq,
-                    "reason": result.reason,
-                }
-            )
-        if result.ok:
-            if not json_out:
-                console.print(f"[green]OK[/green] audit chain intact: {result.checked} records")
-            return
-        fail(f"audit chain broken at record seq={result.broken_seq}: {result.reason}", 1)
-
-    return audit
 
 
 def _add_runtime_commands(app: typer.Typer) -> None:

@@ -24,7 +24,8 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """Every setting of the platform; validated once at start-up."""
 
-    model_config = SettingsConfigDict(env_prefix="THANGLONG_", extra="ignore")
+    # Validation errors must not echo the input: it holds the secrets (secret key, audit signing key).
+    model_config = SettingsConfigDict(env_prefix="THANGLONG_", extra="ignore", hide_input_in_errors=True)
 
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Field(default_factory=default_data_dir)
@@ -69,6 +70,9 @@ class Settings(BaseSettings):
     mqtt_version: Literal["5", "3.1.1"] = "5"
     # A stable name per worker process (its MQTT sessions survive a restart under it); None: a per-host slot.
     worker_id: str | None = None
+    # Ed25519 key that signs audit checkpoints (PKCS#8 PEM, or base64 of that PEM or of the 32-byte seed);
+    # outside production a key is generated once in the data dir (see docs/audit.md).
+    audit_signing_key: SecretStr | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
@@ -79,6 +83,20 @@ class Settings(BaseSettings):
                 raise ValueError("THANGLONG_SECRET_KEY must be at least 32 characters in production")
             if self.database_url is None:
                 raise ValueError("THANGLONG_DATABASE_URL must be set in production")
+            if self.audit_signing_key is None:
+                raise ValueError(
+                    "THANGLONG_AUDIT_SIGNING_KEY phải được đặt trong môi trường vận hành / "
+                    "must be set in production (Ed25519 key that signs audit checkpoints)"
+                )
+        if self.audit_signing_key is not None:
+            from thanglong.core.audit_keys import parse_private_key  # noqa: PLC0415 - cryptography on demand
+
+            try:
+                parse_private_key(self.audit_signing_key.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(
+                    f"THANGLONG_AUDIT_SIGNING_KEY không đọc được / cannot be read: {exc}"
+                ) from exc
         return self
 
     @property

@@ -37,6 +37,16 @@ KERNEL = DomainManifest(
         Schedule(
             name="core.jobs.retention", job="thanglong.core.jobs_tasks:purge_finished", cron="30 3 * * *"
         ),
+        # Sealing often keeps the unsealed tail (which a database administrator could delete unseen) short.
+        Schedule(
+            name="core.audit.seal", job="thanglong.core.audit:seal_job", every_seconds=5, catch_up="skip"
+        ),
+        Schedule(
+            name="core.audit.checkpoint",
+            job="thanglong.core.audit_checkpoint:checkpoint_job",
+            every_seconds=60,
+            catch_up="skip",
+        ),
     ),
     kpis=(
         KpiProvider(

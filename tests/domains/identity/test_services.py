@@ -75,6 +75,7 @@ def test_create_user_hashes_with_argon2id_and_audits(platform: Platform, fake_bu
     created = [e for e in fake_bus.published if isinstance(e, events.UserCreated)]
     assert [e.user_id for e in created] == [user.id]
     with platform.uow() as uow:
+        assert audit.seal(uow.session).sealed >= 1
         assert audit.verify(uow.session).ok
 
 

@@ -288,6 +288,7 @@ def test_development_secret_is_refused_in_production(
         secret_key=SecretStr("x" * 40),
         database_url="postgresql+psycopg://db/thanglong",
         data_dir=tmp_path,
+        audit_signing_key=SecretStr("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
     )
     monkeypatch.setenv("THANGLONG_PAYMENTS_VNPAY_URL", "https://pay.vnpay.vn/vpcpay.html")
     assert load_payment_settings(prod).secret == gateway_env.secret

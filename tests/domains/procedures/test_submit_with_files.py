@@ -72,7 +72,9 @@ def test_a_system_client_files_a_dossier_with_files_in_one_request(
     # One dossier, two files, three audit records (filed, two attachments), chained without a break.
     assert _counts(platform) == (before[0] + 1, before[1] + 2, before[2] + 3)
     with platform.uow() as uow:
-        assert audit.verify(uow.session).ok
+        assert audit.seal(uow.session).sealed >= 3
+        result = audit.verify(uow.session)
+        assert result.ok and result.checked >= 3
 
 
 def test_a_bad_file_or_form_files_nothing(client: TestClient, platform: Platform) -> None:
@@ -159,6 +161,9 @@ def test_audit_chain_stays_whole_across_records_savepoints_and_rollbacks(platfor
     with platform.uow() as uow:
         rows = list(uow.session.scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(4)))
         assert [r.action for r in reversed(rows)] == ["a", "b", "c", "e"]
+        audit.seal(uow.session)
+        places = [r.chain_seq or 0 for r in reversed(rows)]
+        assert places == list(range(places[0], places[0] + 4)), "sealed one after the other, none dropped"
         assert audit.verify(uow.session).ok
 
 
