@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     demo_admin_username: str = "admin"
     demo_admin_password: SecretStr = SecretStr("ThangLong@2025")
 
+    # Raw points and minute rollups older than this are dropped (0 keeps them forever).
+    timeseries_retention_days: int = Field(default=400, ge=0)
+    # Daily partitions made ahead by the maintenance schedule on PostgreSQL.
+    timeseries_partitions_ahead_days: int = Field(default=7, ge=1, le=366)
+
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:
         if self.env == "production":

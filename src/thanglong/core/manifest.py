@@ -40,6 +40,18 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class SeriesDef:
+    """A time series a domain records into `core.timeseries` (labels as (key, value) pairs)."""
+
+    name: str
+    unit: str
+    description_vi: str
+    description_en: str
+    labels: tuple[tuple[str, str], ...] = ()
+    retention_days: int | None = None  # shorter than the platform's retention, or None for the platform's
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -63,6 +75,7 @@ class DomainManifest:
     nav: tuple[NavItem, ...] = ()
     kpis: tuple[KpiProvider, ...] = ()
     schedules: tuple[Schedule, ...] = field(default_factory=tuple)
+    series: tuple[SeriesDef, ...] = ()
 
 
 def resolve(ref: str) -> Any:

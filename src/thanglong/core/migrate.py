@@ -9,6 +9,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
+from thanglong.core.timeseries.partitions import is_partition_table
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the time series' daily partitions (made at run time, not by migrations) out of comparisons."""
+    return not (type_ == "table" and reflected and name is not None and is_partition_table(name))
+
 
 def alembic_config(url: str) -> Config:
     """Return an Alembic config pointing at the packaged migrations."""
@@ -44,6 +51,11 @@ def pending_model_changes(engine: Engine) -> list[object]:
 
     with engine.connect() as conn:
         ctx = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": engine.dialect.name == "sqlite"}
+            conn,
+            opts={
+                "compare_type": True,
+                "render_as_batch": engine.dialect.name == "sqlite",
+                "include_object": include_object,
+            },
         )
         return list(compare_metadata(ctx, target_metadata()))

@@ -9,6 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine
 
 from thanglong.core.db import UtcDateTime
+from thanglong.core.migrate import include_object
 from thanglong.migrations.models import target_metadata
 
 config = context.config
@@ -41,6 +42,7 @@ def _configure_and_run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # type: ignore[attr-defined]
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from thanglong.core import kernel
 from thanglong.core.manifest import Schedule, resolve
 from thanglong.core.platform import Platform
 
@@ -32,8 +33,11 @@ class JobResult:
 
 
 def all_schedules(platform: Platform) -> list[Schedule]:
-    """Return every schedule declared by the enabled domains, in manifest order."""
-    return [schedule for manifest in platform.manifests for schedule in manifest.schedules]
+    """Return the kernel's schedules, then every schedule declared by the enabled domains, in order."""
+    return [
+        *kernel.SCHEDULES,
+        *(schedule for manifest in platform.manifests for schedule in manifest.schedules),
+    ]
 
 
 def _lock_key(name: str) -> int:
