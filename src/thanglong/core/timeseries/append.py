@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -40,10 +40,11 @@ def _rollup_cte(name: str, width: int) -> str:
 
 
 # One statement and one round trip: insert the points, skip those already stored, and add exactly the
-# inserted ones (RETURNING) to the three rollups.
+# inserted ones (RETURNING) to the three rollups. The arrays go as binary parameters (psycopg's %b):
+# as text, formatting and parsing 10,000 timestamps took longer than the whole insert.
 _APPEND_PG = f"""WITH ins AS (
     INSERT INTO core_ts_point (series_id, at, value)
-    SELECT * FROM unnest(CAST(:sids AS integer[]), CAST(:ats AS timestamptz[]), CAST(:vals AS float8[]))
+    SELECT * FROM unnest(%(sids)b::integer[], %(ats)b::timestamptz[], %(vals)b::float8[])
     ON CONFLICT DO NOTHING
     RETURNING series_id, at, value
 ), {", ".join(_rollup_cte(f"r{width}", width) for width in ROLLUP_WIDTHS)}
@@ -117,9 +118,14 @@ def append(uow: UnitOfWork, points: Iterable[Sample]) -> AppendResult:
 
 
 def _append_postgresql(session: Session, sids: list[int], ats: list[datetime], vals: list[float]) -> int:
-    partitions.ensure_for_append(session, {partitions.utc_day(at) for at in ats})
-    result = session.execute(text(_APPEND_PG), {"sids": sids, "ats": ats, "vals": vals})
-    return int(result.scalar_one())
+    # Batches repeat a few instants for many series: find the days from the distinct instants.
+    partitions.ensure_for_append(session, {partitions.utc_day(at) for at in set(ats)})
+    # The driver's own cursor, on the session's connection and so in its transaction: SQLAlchemy would
+    # send the arrays as text.
+    driver: Any = session.connection().connection.driver_connection
+    with driver.cursor() as cursor:
+        cursor.execute(_APPEND_PG, {"sids": sids, "ats": ats, "vals": vals})
+        return int(cursor.fetchone()[0])
 
 
 def _append_sqlite(session: Session, sids: list[int], ats: list[datetime], vals: list[float]) -> int:

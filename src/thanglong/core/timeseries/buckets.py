@@ -124,7 +124,8 @@ def plan(start: datetime, end: datetime, width: int) -> list[Piece]:
     return pieces
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass is four times slower to build, and answers run to 100,000 buckets.
+@dataclass(slots=True)
 class Bucket:
     """The aggregates of one bucket of a query."""
 

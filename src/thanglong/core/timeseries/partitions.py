@@ -119,21 +119,27 @@ def _ddl_transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-def make_ahead(engine: Engine, today: date, ahead_days: int) -> list[str]:
-    """Create the partitions from yesterday to `ahead_days` after today, one day per transaction."""
+def make_range(engine: Engine, first: date, last: date) -> list[str]:
+    """Create the partitions of the days from first to last, one day per transaction; return new ones."""
     known = _known.setdefault(_db_key(engine), set())
     created: list[str] = []
-    for offset in range(-1, ahead_days + 1):
-        day = today + timedelta(days=offset)
+    day = first
+    while day <= last:
         try:
             with _ddl_transaction(engine) as conn:
                 made = _create(conn, [day])
         except OperationalError:
             logger.warning("time series: partitions of %s postponed: table busy", day, exc_info=True)
-            continue
-        created.extend(made)
-        known.add(day)
+        else:
+            created.extend(made)
+            known.add(day)
+        day += timedelta(days=1)
     return created
+
+
+def make_ahead(engine: Engine, today: date, ahead_days: int) -> list[str]:
+    """Create the partitions from yesterday to `ahead_days` after today."""
+    return make_range(engine, today - timedelta(days=1), today + timedelta(days=ahead_days))
 
 
 def drop_before(engine: Engine, horizon: datetime) -> list[str]:

@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, func, literal, literal_column, select, type_coerce, union_all
+from sqlalchemy import CompoundSelect, Select, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from thanglong.core.db import UtcDateTime
 from thanglong.core.errors import InvalidInput
-from thanglong.core.timeseries import registry
+from thanglong.core.timeseries import pgpack, registry
 from thanglong.core.timeseries.buckets import (
     AGGREGATES,
     ORIGIN,
     RAW,
     Bucket,
+    Piece,
     fold,
     invalid_aggregate,
     parse_bucket,
     plan,
 )
+from thanglong.core.timeseries.frame import Frame
 from thanglong.core.timeseries.models import ROLLUPS, Point, RollupDay, Series
 
 MAX_POINTS = 100_000
@@ -45,42 +47,95 @@ def too_many_points(limit: int) -> InvalidInput:
     )
 
 
-_Partials = Select[int, datetime, int, float, float, float]
+def _ids(session: Session, names: Sequence[str]) -> dict[int, str]:
+    """Return the names of registered series by id, in one query; an unknown name is an error."""
+    rows = session.execute(select(Series.id, Series.name).where(Series.name.in_(names)))
+    found = {row.id: row.name for row in rows}
+    missing = set(names) - set(found.values())
+    if missing:
+        raise registry.UnknownSeries(sorted(missing)[0])
+    return found
+
+
+def _piece_sql(piece: Piece, index: int) -> str:
+    """Return the SELECT of (series, instant, count, sum, min, max) rows of one piece of a plan."""
+    if piece.source == RAW:
+        columns, table, time = "at, 1::int8, value, value, value", "core_ts_point", "at"
+    else:
+        columns, table, time = "bucket, count, sum, min, max", ROLLUPS[piece.source].__tablename__, "bucket"
+    # Built from constants only; every value goes as a parameter.
+    return (
+        f"SELECT series_id, {columns} FROM {table} "  # noqa: S608
+        f"WHERE series_id = ANY(%(ids)s) AND {time} >= %(lo{index})s AND {time} < %(hi{index})s"
+    )
+
+
+def _postgresql(
+    session: Session, ids: dict[int, str], start: datetime, end: datetime, width: int, limit: int
+) -> dict[str, Frame]:
+    """Answer on PostgreSQL in one statement, each series' buckets packed into one value for numpy."""
+    pieces = plan(start, end, width)
+    params: dict[str, Any] = {"ids": list(ids), "limit": limit + 1}
+    for index, piece in enumerate(pieces):
+        params[f"lo{index}"], params[f"hi{index}"] = piece.start, piece.end
+    if len(pieces) == 1 and pieces[0].source == width:
+        # Buckets are exactly the rollup's (or the points): nothing to group.
+        rows = f"{_piece_sql(pieces[0], 0)} LIMIT %(limit)s"
+    else:
+        union = " UNION ALL ".join(_piece_sql(piece, index) for index, piece in enumerate(pieces))
+        rows = (
+            f"SELECT u.sid, date_bin(interval '{width} seconds', u.t, timestamptz '{ORIGIN.isoformat()}'), "  # noqa: S608
+            f"sum(u.c)::int8, sum(u.s), min(u.lo), max(u.hi) FROM ({union}) AS u(sid, t, c, s, lo, hi) "
+            "GROUP BY 1, 2 LIMIT %(limit)s"
+        )
+    driver: Any = session.connection().connection.driver_connection
+    with driver.cursor(binary=True) as cursor:
+        packed = cursor.execute(pgpack.pack_sql(rows), params).fetchall()
+    out = {name: Frame.empty() for name in ids.values()}
+    for sid, data in packed:
+        out[ids[sid]] = Frame(*pgpack.unpack(data))
+    return out
 
 
 def _partials(
     ids: Sequence[int], start: datetime, end: datetime, width: int
-) -> _Partials | CompoundSelect[int, datetime, int, float, float, float]:
+) -> (
+    Select[int, datetime, int, float, float, float] | CompoundSelect[int, datetime, int, float, float, float]
+):
     """Select (series, instant, count, sum, min, max) rows covering the range, from rollups and points."""
-    parts: list[_Partials] = []
+    parts: list[Select[int, datetime, int, float, float, float]] = []
     for piece in plan(start, end, width):
         if piece.source == RAW:
             parts.append(
-                select(
-                    Point.series_id.label("sid"),
-                    Point.at.label("t"),
-                    literal(1).label("c"),
-                    Point.value.label("s"),
-                    Point.value.label("lo"),
-                    Point.value.label("hi"),
-                ).where(Point.series_id.in_(ids), Point.at >= piece.start, Point.at < piece.end)
+                select(Point.series_id, Point.at, literal(1), Point.value, Point.value, Point.value).where(
+                    Point.series_id.in_(ids), Point.at >= piece.start, Point.at < piece.end
+                )
             )
         else:
             model = ROLLUPS[piece.source]
             parts.append(
-                select(
-                    model.series_id.label("sid"),
-                    model.bucket.label("t"),
-                    model.count.label("c"),
-                    model.sum.label("s"),
-                    model.min.label("lo"),
-                    model.max.label("hi"),
-                ).where(model.series_id.in_(ids), model.bucket >= piece.start, model.bucket < piece.end)
+                select(model.series_id, model.bucket, model.count, model.sum, model.min, model.max).where(
+                    model.series_id.in_(ids), model.bucket >= piece.start, model.bucket < piece.end
+                )
             )
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
-def buckets(
+def _sqlite(
+    session: Session, ids: dict[int, str], start: datetime, end: datetime, width: int
+) -> dict[str, Frame]:
+    """Answer on SQLite: the same partial rows, merged into buckets in Python."""
+    per_series: dict[int, list[tuple[datetime, int, float, float, float]]] = {sid: [] for sid in ids}
+    for sid, at, count, total, low, high in session.execute(_partials(list(ids), start, end, width)):
+        per_series[sid].append((at, count, total, low, high))
+    out = {}
+    for sid, partials in per_series.items():
+        merged = [Bucket(*partial) for partial in sorted(partials)] if width == RAW else fold(partials, width)
+        out[ids[sid]] = Frame.of(merged)
+    return out
+
+
+def frames(
     session: Session,
     names: Sequence[str],
     start: datetime,
@@ -88,53 +143,16 @@ def buckets(
     bucket: str | int | timedelta = "raw",
     *,
     limit: int = MAX_POINTS,
-) -> dict[str, list[Bucket]]:
-    """Return each series' buckets over [start, end) (points as one-point buckets for "raw")."""
+) -> dict[str, Frame]:
+    """Return each series' buckets over [start, end) as columns (points as one-point buckets for "raw")."""
     _check_range(start, end)
     width = parse_bucket(bucket)
-    ids = {registry.get(session, name).id: name for name in names}
-    out: dict[str, list[Bucket]] = {name: [] for name in names}
-    if width == RAW:
-        rows = session.execute(
-            select(Point.series_id, Point.at, Point.value)
-            .where(Point.series_id.in_(ids), Point.at >= start, Point.at < end)
-            .order_by(Point.series_id, Point.at)
-            .limit(limit + 1)
-        ).tuples()
-        for sid, at, value in rows:
-            out[ids[sid]].append(Bucket(at, 1, value, value, value))
-    elif session.get_bind().dialect.name == "postgresql":
-        parts = _partials(list(ids), start, end, width).subquery()
-        start_col = type_coerce(
-            func.date_bin(
-                literal_column(f"interval '{width} seconds'"),
-                parts.c.t,
-                literal_column(f"timestamptz '{ORIGIN.isoformat()}'"),
-            ),
-            UtcDateTime(),
-        ).label("b")
-        grouped = session.execute(
-            select(
-                parts.c.sid,
-                start_col,
-                func.sum(parts.c.c),
-                func.sum(parts.c.s),
-                func.min(parts.c.lo),
-                func.max(parts.c.hi),
-            )
-            .group_by(parts.c.sid, start_col)
-            .order_by(parts.c.sid, start_col)
-            .limit(limit + 1)
-        ).tuples()
-        for sid, at, count, total, low, high in grouped:
-            out[ids[sid]].append(Bucket(at, int(count), total, low, high))
+    ids = _ids(session, names)
+    if session.get_bind().dialect.name == "postgresql":
+        out = _postgresql(session, ids, start, end, width, limit)
     else:
-        per_series: dict[int, list[tuple[datetime, int, float, float, float]]] = {sid: [] for sid in ids}
-        for sid, at, count, total, low, high in session.execute(_partials(list(ids), start, end, width)):
-            per_series[sid].append((at, count, total, low, high))
-        for sid, partials in per_series.items():
-            out[ids[sid]] = fold(partials, width)
-    if sum(len(series) for series in out.values()) > limit:
+        out = _sqlite(session, ids, start, end, width)
+    if sum(len(frame) for frame in out.values()) > limit:
         raise too_many_points(limit)
     return out
 
@@ -152,7 +170,7 @@ def query(
     """Return (bucket start, aggregate) pairs of one series over [start, end), empty buckets left out."""
     if agg not in AGGREGATES:
         raise invalid_aggregate(agg)
-    return [(b.start, b.value(agg)) for b in buckets(session, [name], start, end, bucket, limit=limit)[name]]
+    return frames(session, [name], start, end, bucket, limit=limit)[name].points(agg)
 
 
 def latest(session: Session, names: Sequence[str]) -> dict[str, tuple[datetime, float]]:

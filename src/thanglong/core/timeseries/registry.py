@@ -137,7 +137,8 @@ def register(uow: UnitOfWork, domain: str, definition: SeriesDef) -> SeriesInfo:
         )
         session.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
         row = session.scalar(select(Series).where(Series.name == definition.name))
-        assert row is not None  # noqa: S101 - just inserted, or inserted by the winner of the race
+        if row is None:  # inserted just now, by this transaction or by the winner of the race
+            raise RuntimeError(f"series {definition.name!r} vanished after its insert")
     if row.domain != domain:
         raise Conflict(
             "series_owned_elsewhere",
