@@ -135,7 +135,7 @@ def _append_sqlite(session: Session, sids: list[int], ats: list[datetime], vals:
         .returning(Point.series_id, Point.at, Point.value, sort_by_parameter_order=False)
     )
     params = [{"series_id": s, "at": a, "value": v} for s, a, v in zip(sids, ats, vals, strict=True)]
-    stored = session.execute(stmt, params).tuples().all()
+    stored: Sequence[tuple[int, datetime, float]] = session.execute(stmt, params).all()
     for width in ROLLUP_WIDTHS:
         _upsert_sqlite_rollup(session, width, stored)
     return len(stored)
