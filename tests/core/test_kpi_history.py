@@ -59,6 +59,7 @@ def test_recorded_values_are_served_with_provenance_until_they_are_stale(platfor
     recorded = {v.key: v for v in kpi.record_all(_at(fake, recorded_at))}
     assert recorded["fake.waiting"].source == kpi.SOURCE_RECORDED and recorded["fake.waiting"].value == 7.0
     assert recorded["fake.broken"].error == "RuntimeError: provider exploded"
+    assert recorded["fake.broken"].source == kpi.SOURCE_LIVE  # computed, but not recorded
 
     served = {v.key: v for v in kpi.current(_at(fake, recorded_at + timedelta(minutes=5)), domains={"fake"})}
     waiting = served["fake.waiting"]
@@ -111,8 +112,13 @@ def test_history_api_returns_recorded_values_and_their_trend(client: TestClient,
     # Times without an offset are Hanoi time, as shown on every page.
     local = (start + timedelta(hours=7)).replace(tzinfo=None).isoformat()
     assert len(client.get(f"/api/v1/kpis/{RECEIVED}/history?start={local}&bucket=raw").json()["points"]) == 4
+    # The list serves the latest recorded value while it is recent.
+    recorded = kpi.record_all(platform)
     listed = {item["key"]: item for item in client.get("/api/v1/kpis").json()["kpis"]}
-    assert listed[RECEIVED]["provenance"]["source"] in ("recorded", "live")
+    mine = next(v for v in recorded if v.key == RECEIVED)
+    assert mine.computed_at is not None
+    assert listed[RECEIVED]["provenance"]["source"] == "recorded"
+    assert listed[RECEIVED]["computed_at"] == mine.computed_at.isoformat()
 
 
 @pytest.mark.parametrize(

@@ -149,7 +149,7 @@ def record_all(platform: Platform) -> list[KpiValue]:
     failed = [f"{v.domain}.{v.key}" for v in values if not v.ok]
     if failed:
         logger.warning("KPIs not recorded (their computation failed): %s", ", ".join(failed))
-    return [replace(v, source=SOURCE_RECORDED) for v in values]
+    return [replace(v, source=SOURCE_RECORDED) if v.ok else v for v in values]
 
 
 def current(platform: Platform, *, domains: set[str] | None = None) -> list[KpiValue]:
