@@ -2,15 +2,17 @@
 
 Run: THANGLONG_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres \\
      .venv/bin/python bench/timeseries.py [--database-url URL] [--sensors 100] [--days 30] [--batch 10000]
-     [--append-points 1000000] [--repeats 5] [--part append|query|both]
+     [--append-points 1000000] [--repeats 5] [--writers 1] [--part append|query|both]
 
 The bench creates its own database on that server and drops it at the end.
 
 Append: the first --append-points points of the data set (every sensor reports once a minute; a batch
 is --batch points, committed on its own) go through timeseries.append (points, the three rollups, the
 duplicate check), then the same rows are COPYed (binary) into a plain table without indexes and into an
-unlogged one. Partitions exist beforehand, as the maintenance schedule makes them. Median over repeats,
-tables emptied between repeats. Timing starts with the rows in memory and ends at the commit.
+unlogged one. For reading, the idempotent insert of the points alone, without rollups, is timed too.
+Partitions exist beforehand, as the maintenance schedule makes them. Median over repeats, tables
+emptied between repeats. Timing starts with the rows in memory and ends at the commit. With --writers N,
+N threads append at once, each for its own share of the sensors (as consumers sharded by sensor would).
 
 Query: the whole data set (sensors x days x 1,440 points, 4.32 M by default) is loaded through append,
 then bucketed by hour over the 30 days for one sensor and for all of them, beside the same answer from
@@ -132,6 +134,22 @@ def append_all(platform: Platform, batches: list[list[Sample]]) -> None:
             raise RuntimeError(f"append stored {result.inserted} of {len(rows)} points")
 
 
+POINTS_ONLY = (
+    "INSERT INTO core_ts_point (series_id, at, value) "
+    "SELECT * FROM unnest(%(sids)b::integer[], %(ats)b::timestamptz[], %(vals)b::float8[]) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def insert_points_only(url: str, batches: list[list[tuple[int, datetime, float]]]) -> None:
+    """Insert every batch into the points table alone, idempotently, without rollups: what they cost."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        for rows in batches:
+            sids, ats, vals = (list(column) for column in zip(*rows, strict=True))
+            conn.execute(POINTS_ONLY, {"sids": sids, "ats": ats, "vals": vals})
+            conn.commit()
+
+
 def copy_all(url: str, table: str, batches: list[list[tuple[int, datetime, float]]]) -> None:
     """COPY every batch (binary), each in its own transaction, into a table."""
     with psycopg.connect(libpq_url(url)) as conn:
@@ -147,7 +165,7 @@ def copy_all(url: str, table: str, batches: list[list[tuple[int, datetime, float
 
 
 def bench_append(platform: Platform, url: str, data_set: DataSet, args: argparse.Namespace) -> None:
-    """Print points per second appended, beside COPY into a plain and an unlogged table."""
+    """Print points per second appended, beside COPY into a plain and an unlogged table (and no rollups)."""
     data = data_set.batches(args.append_points, args.batch, args.writers)
     points = sum(len(rows) for batches in data for rows in batches)
     with platform.uow() as uow:
@@ -158,12 +176,15 @@ def bench_append(platform: Platform, url: str, data_set: DataSet, args: argparse
     with platform.engine.begin() as conn:
         conn.execute(text("CREATE TABLE bench_plain (series_id int NOT NULL, at timestamptz, value float8)"))
         conn.execute(text("CREATE UNLOGGED TABLE bench_unlogged (LIKE bench_plain)"))
-    rates: dict[str, list[float]] = {"append": [], "copy_plain": [], "copy_unlogged": []}
+    rates: dict[str, list[float]] = {"append": [], "points_only": [], "copy_plain": [], "copy_unlogged": []}
     for _ in range(args.repeats):
         truncate(platform)
         with platform.engine.begin() as conn:
             conn.execute(text("TRUNCATE bench_plain, bench_unlogged"))
         rates["append"].append(points / in_parallel(lambda w: append_all(platform, data[w]), args.writers))
+        truncate(platform)
+        seconds = in_parallel(lambda w: insert_points_only(url, copy_rows[w]), args.writers)
+        rates["points_only"].append(points / seconds)
         for table in ("plain", "unlogged"):
             seconds = in_parallel(
                 lambda w, table=table: copy_all(url, f"bench_{table}", copy_rows[w]),  # type: ignore[misc]
@@ -177,6 +198,7 @@ def bench_append(platform: Platform, url: str, data_set: DataSet, args: argparse
     )
     print(f"{'method':<58} {'points/s':>12}")
     print(f"{'timeseries.append (points + 3 rollups, idempotent)':<58} {median['append']:>12,.0f}")
+    print(f"{'INSERT ON CONFLICT DO NOTHING, points only (no rollups)':<58} {median['points_only']:>12,.0f}")
     print(f"{'COPY binary into a plain table, no index (baseline)':<58} {median['copy_plain']:>12,.0f}")
     print(
         f"{'COPY binary into an unlogged table, no index (baseline)':<58} {median['copy_unlogged']:>12,.0f}"
