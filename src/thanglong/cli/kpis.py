@@ -1,25 +1,47 @@
-"""`thanglong kpis`: compute the key figures of every enabled domain."""
+"""`thanglong kpis`: the key figures of every enabled domain, as recorded by the schedule or computed now."""
 
 from __future__ import annotations
 
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, open_platform, print_json
+from thanglong.cli.common import console, fail, open_platform, print_json
 from thanglong.core import kpi
+from thanglong.core.clock import to_hanoi
 
 
-def kpis(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Compute every enabled domain's KPIs; a failing one is shown with its error (exit code 1)."""
+def kpis(
+    json_out: bool = typer.Option(False, "--json"),
+    live: bool = typer.Option(
+        False, "--live", help="Tính lại ngay / compute now instead of the recorded values."
+    ),
+    record: bool = typer.Option(False, "--record", help="Tính và ghi lại ngay / compute and record now."),
+) -> None:
+    """Show every enabled domain's KPIs; a failing one is shown with its error (exit code 1)."""
+    if live and record:
+        fail("chọn --live hoặc --record / choose --live or --record", 2)
     platform = open_platform()
-    values = kpi.compute_all(platform)
+    if record:
+        values = kpi.record_all(platform)
+    elif live:
+        values = kpi.compute_all(platform)
+    else:
+        values = kpi.current(platform)
     if json_out:
         print_json({"kpis": [v.to_dict() for v in values]})
     else:
-        table = Table("lĩnh vực / domain", "chỉ số / KPI", "giá trị / value", "đơn vị / unit")
+        table = Table(
+            "lĩnh vực / domain",
+            "chỉ số / KPI",
+            "giá trị / value",
+            "đơn vị / unit",
+            "lúc / computed at",
+            "nguồn / source",
+        )
         for v in values:
             shown = f"{v.value:g}" if v.value is not None else f"[red]lỗi / error: {v.error}[/red]"
-            table.add_row(v.domain, f"{v.label_vi} / {v.label_en}", shown, v.unit)
+            at = f"{to_hanoi(v.computed_at):%Y-%m-%d %H:%M:%S}" if v.computed_at else ""
+            table.add_row(v.domain, f"{v.label_vi} / {v.label_en}", shown, v.unit, at, v.source)
         console.print(table)
     if any(not v.ok for v in values):
         raise typer.Exit(1)

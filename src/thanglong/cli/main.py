@@ -17,6 +17,7 @@ CORE_SUBAPPS = (
     ("schedules", "thanglong.cli.schedules:app"),
     ("consumers", "thanglong.cli.consumers:app"),
     ("audit", "thanglong.cli.audit:app"),
+    ("timeseries", "thanglong.cli.timeseries:app"),
 )
 
 

@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # Ed25519 key that signs audit checkpoints (PKCS#8 PEM, or base64 of that PEM or of the 32-byte seed);
     # outside production a key is generated once in the data dir (see docs/audit.md).
     audit_signing_key: SecretStr | None = None
+    # Raw points and minute rollups older than this are dropped (0 keeps them forever).
+    timeseries_retention_days: int = Field(default=400, ge=0)
+    # Daily partitions made ahead by the maintenance schedule on PostgreSQL.
+    timeseries_partitions_ahead_days: int = Field(default=7, ge=1, le=366)
 
     @model_validator(mode="after")
     def _refuse_placeholder_secrets(self) -> Settings:

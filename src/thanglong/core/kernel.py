@@ -6,6 +6,8 @@ from thanglong.core.manifest import DomainManifest, JobKind, KpiProvider, NavIte
 from thanglong.core.security import Permission, Role
 from thanglong.core.uow import RELAY_KIND
 
+# KPIs are recorded into the time series this often (core.kpi serves values up to three periods old).
+KPI_RECORD_EVERY_SECONDS = 300
 ADMIN = frozenset({Role.ADMINISTRATOR})
 WATCHERS = frozenset({Role.ADMINISTRATOR, Role.OPERATOR})
 
@@ -40,6 +42,16 @@ KERNEL = DomainManifest(
         # Sealing often keeps the unsealed tail (which a database administrator could delete unseen) short.
         Schedule(
             name="core.audit.seal", job="thanglong.core.audit:seal_job", every_seconds=5, catch_up="skip"
+        ),
+        Schedule(
+            name="core.timeseries.maintain",
+            job="thanglong.core.timeseries.maintenance:maintain",
+            every_seconds=3600,
+        ),
+        Schedule(
+            name="core.kpis.record",
+            job="thanglong.core.kpi:record_all",
+            every_seconds=KPI_RECORD_EVERY_SECONDS,
         ),
         Schedule(
             name="core.audit.checkpoint",

@@ -120,6 +120,18 @@ class Consumer:
 
 
 @dataclass(frozen=True)
+class SeriesDef:
+    """A time series a domain records into `core.timeseries` (labels as (key, value) pairs)."""
+
+    name: str
+    unit: str
+    description_vi: str
+    description_en: str
+    labels: tuple[tuple[str, str], ...] = ()
+    retention_days: int | None = None  # shorter than the platform's retention, or None for the platform's
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -148,6 +160,7 @@ class DomainManifest:
     live_channels: tuple[LiveChannel, ...] = ()
     map_layers: tuple[MapLayer, ...] = ()
     consumers: tuple[Consumer, ...] = ()
+    series: tuple[SeriesDef, ...] = ()
 
 
 def resolve(ref: str) -> Any:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -10,6 +13,20 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from thanglong.core.spatial import alembic_include_object, register_postgis_reflection
+from thanglong.core.timeseries.partitions import is_partition_table
+
+
+def include_object_for(dialect_name: str) -> Callable[..., bool]:
+    """Return Alembic's include_object hook: PostGIS's own tables and the time series' daily partitions
+    (made at run time, not by migrations) stay out of comparisons."""
+    spatial = alembic_include_object(dialect_name)
+
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "table" and reflected and name is not None and is_partition_table(name):
+            return False
+        return spatial(obj, name, type_, reflected, compare_to)
+
+    return include
 
 
 def alembic_config(url: str) -> Config:
@@ -48,7 +65,7 @@ def pending_model_changes(engine: Engine) -> list[object]:
     opts = {
         "compare_type": True,
         "render_as_batch": engine.dialect.name == "sqlite",
-        "include_object": alembic_include_object(engine.dialect.name),
+        "include_object": include_object_for(engine.dialect.name),
     }
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts=opts)

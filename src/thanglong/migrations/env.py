@@ -9,7 +9,8 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine
 
 from thanglong.core.db import UtcDateTime
-from thanglong.core.spatial import Geometry, alembic_include_object, register_postgis_reflection
+from thanglong.core.migrate import include_object_for
+from thanglong.core.spatial import Geometry, register_postgis_reflection
 from thanglong.migrations.models import target_metadata
 
 config = context.config
@@ -42,7 +43,7 @@ def _configure_and_run(connection: object) -> None:
     register_postgis_reflection()
     dialect_name: str = connection.dialect.name  # type: ignore[attr-defined]
     context.configure(
-        include_object=alembic_include_object(dialect_name),
+        include_object=include_object_for(dialect_name),
         render_item=_render_item,
         connection=connection,  # type: ignore[arg-type]
         target_metadata=metadata,

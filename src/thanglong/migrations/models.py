@@ -13,6 +13,7 @@ def target_metadata() -> MetaData:
     from thanglong.core.db import Base  # noqa: PLC0415
 
     importlib.import_module("thanglong.core.models")
+    importlib.import_module("thanglong.core.timeseries.models")
     # Domains are found by name at run time, so the kernel that calls this never imports them statically.
     domains = importlib.import_module("thanglong.domains")
     for info in pkgutil.iter_modules(domains.__path__):

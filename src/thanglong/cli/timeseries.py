@@ -1,0 +1,97 @@
+"""`thanglong timeseries`: the series registry, bucketed queries and the maintenance run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+import typer
+from rich.table import Table
+
+from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.core.clock import to_hanoi
+from thanglong.core.errors import ThangLongError
+from thanglong.core.timeseries import registry
+from thanglong.core.timeseries.buckets import parse_instant
+from thanglong.core.timeseries.maintenance import maintain
+from thanglong.core.timeseries.query import query
+
+app = typer.Typer(help="Chuỗi số liệu thời gian / time series.", no_args_is_help=True)
+
+T = TypeVar("T")
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run an action, turning a domain error into a one-line reason and exit code 2."""
+    try:
+        return action()
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}", 2)
+
+
+@app.command("list")
+def list_cmd(
+    domain: str | None = typer.Option(None, "--domain"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """List the registered series (of one domain, if given)."""
+    platform = open_platform()
+    with platform.uow() as uow:
+        found = registry.list_series(uow.session, domains=[domain] if domain else None)
+    if json_out:
+        print_json({"series": [s.to_dict() for s in found]})
+        return
+    table = Table("tên / name", "lĩnh vực / domain", "đơn vị / unit", "mô tả / description")
+    for s in found:
+        table.add_row(s.name, s.domain, s.unit, f"{s.description_vi} / {s.description_en}")
+    console.print(table)
+
+
+@app.command("query")
+def query_cmd(
+    name: str,
+    start: str = typer.Option(..., "--start", help="ISO 8601; không có múi giờ: giờ Hà Nội / Hanoi time."),
+    end: str = typer.Option(..., "--end"),
+    bucket: str = typer.Option("hour", "--bucket", help="raw, minute, hour, day, week, 15min, 6h, 7d..."),
+    agg: str = typer.Option("avg", "--agg", help="avg, sum, min, max, count"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Print a series' values over [start, end), bucketed and aggregated."""
+    platform = open_platform()
+
+    def run() -> list[tuple[datetime, float]]:
+        since, until = parse_instant(start, "start"), parse_instant(end, "end")
+        with platform.uow() as uow:
+            return list(query(uow.session, name, since, until, bucket, agg))
+
+    points = _guard(run)
+    if json_out:
+        print_json(
+            {
+                "series": name,
+                "bucket": bucket,
+                "agg": agg,
+                "points": [[at.isoformat(), v] for at, v in points],
+            }
+        )
+        return
+    table = Table("lúc / at (Asia/Ho_Chi_Minh)", f"{agg}")
+    for at, value in points:
+        table.add_row(f"{to_hanoi(at):%Y-%m-%d %H:%M:%S}", f"{value:g}")
+    console.print(table)
+
+
+@app.command("maintain")
+def maintain_cmd(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Register declared series, make partitions ahead and apply retention now."""
+    platform = open_platform()
+    report = maintain(platform)
+    if json_out:
+        print_json(report.to_dict())
+        return
+    console.print(
+        f"{report.series} chuỗi khai báo / declared series; "
+        f"tạo / created {len(report.partitions_created)}, xoá / dropped {len(report.partitions_dropped)} "
+        f"phân vùng / partitions; {report.rows_deleted} dòng xoá / rows deleted"
+    )

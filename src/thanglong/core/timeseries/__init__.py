@@ -1,0 +1,1 @@
+"""Time series: series registry, batched idempotent appends, partitions and retention, rollups, queries."""

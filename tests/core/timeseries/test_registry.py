@@ -1,0 +1,104 @@
+"""The series registry: registration, updates, ownership, declared series registered at first use."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.core.timeseries.conftest import HUMIDITY, TEMPERATURE
+from thanglong.core.errors import Conflict, InvalidInput
+from thanglong.core.manifest import DomainManifest, KpiProvider, SeriesDef
+from thanglong.core.platform import Platform
+from thanglong.core.timeseries import registry
+from thanglong.core.timeseries.append import append
+
+
+def test_register_is_idempotent_and_updates_the_definition(platform: Platform) -> None:
+    with platform.uow() as uow:
+        first = registry.register(uow, "core", HUMIDITY)
+        again = registry.register(uow, "core", HUMIDITY)
+        assert again == first
+        changed = registry.register(uow, "core", dataclasses.replace(HUMIDITY, unit="‰", retention_days=30))
+        assert (changed.id, changed.unit, changed.retention_days) == (first.id, "‰", 30)
+        stored = registry.get(uow.session, HUMIDITY.name)
+    assert stored.labels == {"site": "hoan_kiem"}
+    assert stored.to_dict() == {
+        "name": "core.test.humidity",
+        "domain": "core",
+        "unit": "‰",
+        "labels": {"site": "hoan_kiem"},
+        "description": "Độ ẩm thử",
+        "description_en": "Test humidity",
+        "retention_days": 30,
+    }
+
+
+def test_a_series_belongs_to_one_domain(platform: Platform) -> None:
+    with platform.uow() as uow:
+        registry.register(uow, "core", TEMPERATURE)
+        with pytest.raises(Conflict) as caught:
+            registry.register(uow, "procedures", TEMPERATURE)
+    assert caught.value.code == "series_owned_elsewhere"
+
+
+@pytest.mark.parametrize(
+    "definition",
+    [
+        SeriesDef("Có Dấu", "x", "a", "b"),
+        SeriesDef("core.x", "", "a", "b"),
+        SeriesDef("core.x", "x" * 41, "a", "b"),
+        SeriesDef("core.x", "x", "a", "b", retention_days=0),
+    ],
+)
+def test_invalid_definitions_are_refused(platform: Platform, definition: SeriesDef) -> None:
+    with platform.uow() as uow, pytest.raises(InvalidInput) as caught:
+        registry.register(uow, "core", definition)
+    assert caught.value.code == "invalid_series"
+
+
+def test_declared_series_register_at_first_append(platform: Platform) -> None:
+    # The KPIs of the enabled procedures domain are declared series; nobody registered this one yet.
+    name = "kpi.procedures.received_today"
+    at = datetime.now(UTC)
+    with platform.uow() as uow:
+        assert registry.list_series(uow.session, domains=["procedures"]) == []
+        result = append(uow, [(name, at, 3.0)])
+        info = registry.get(uow.session, name)
+    assert result.inserted == 1
+    assert (info.domain, info.unit) == ("procedures", "hồ sơ")
+    assert info.labels == {
+        "kind": "kpi",
+        "key": "procedures.received_today",
+        "provider": "thanglong.domains.procedures.services_stats:kpi_received_today",
+    }
+
+
+def test_an_undeclared_name_is_an_error(platform: Platform) -> None:
+    with platform.uow() as uow, pytest.raises(registry.UnknownSeries) as caught:
+        append(uow, [("core.nobody.declared", datetime.now(UTC), 1.0)])
+    assert caught.value.status == 404
+    assert caught.value.details == {"name": "core.nobody.declared"}
+
+
+def test_sync_registers_every_declared_series_and_refuses_a_name_declared_twice(platform: Platform) -> None:
+    extra = DomainManifest(
+        name="fake",
+        title_vi="Giả",
+        title_en="Fake",
+        kpis=(KpiProvider("fake.k", "K", "K", "x", "tests:k"),),
+        series=(TEMPERATURE,),
+    )
+    with platform.uow() as uow:
+        count = registry.sync_declared(uow, [*platform.manifests, extra])
+        names = {s.name for s in registry.list_series(uow.session)}
+        assert count == len(names)
+        assert {TEMPERATURE.name, "kpi.fake.k", "kpi.procedures.on_time_rate"} <= names
+        assert {s.name for s in registry.list_series(uow.session, domains=["fake"])} == {
+            TEMPERATURE.name,
+            "kpi.fake.k",
+        }
+    twice = dataclasses.replace(extra, name="other", kpis=())
+    with pytest.raises(RuntimeError, match="declared by 'fake' and 'other'"):
+        registry.declared_series([extra, twice])
