@@ -135,6 +135,33 @@ def check_imports(graph: grimp.ImportGraph, name: str, depends_on: tuple[str, ..
     return problems
 
 
+WEB_LIBRARIES = ("fastapi", "starlette")
+
+
+def is_web_part(module: str, name: str) -> bool:
+    """Tell whether a module is part of a domain's web layer (web, web_*, or inside a web package)."""
+    parts = module.split(".")[3:] if module.startswith(f"{DOMAINS_PACKAGE}.{name}") else []
+    return any(part == "web" or part.startswith("web_") for part in parts)
+
+
+def check_web_imports(graph: grimp.ImportGraph, name: str) -> list[Problem]:
+    """Refuse FastAPI and Starlette, directly or through other modules, outside the domain's web part."""
+    problems: list[Problem] = []
+    package = f"{DOMAINS_PACKAGE}.{name}"
+    for module in sorted({package, *graph.find_descendants(package)}):
+        if is_web_part(module, name):
+            continue
+        for library in WEB_LIBRARIES:
+            chain = graph.find_shortest_chain(importer=module, imported=library)
+            if chain:
+                problems.append(
+                    Problem(
+                        "error", name, f"{module} imports {library} ({' -> '.join(chain)}): keep it in web"
+                    )
+                )
+    return problems
+
+
 def check_dependency_graph(declared: dict[str, tuple[str, ...]]) -> list[Problem]:
     """Refuse dependencies on unknown domains and cycles between domains."""
     problems: list[Problem] = []
@@ -166,7 +193,7 @@ def run_checks() -> list[Problem]:
     """Run every check on the thanglong package found on sys.path."""
     root = domains_dir()
     names = domain_names(root)
-    graph = grimp.build_graph(ROOT_PACKAGE, cache_dir=None)
+    graph = grimp.build_graph(ROOT_PACKAGE, cache_dir=None, include_external_packages=True)
     problems: list[Problem] = []
     declared: dict[str, tuple[str, ...]] = {}
     for name in names:
@@ -176,6 +203,7 @@ def run_checks() -> list[Problem]:
         if depends_on is not None:
             declared[name] = depends_on
             problems.extend(check_imports(graph, name, depends_on))
+        problems.extend(check_web_imports(graph, name))
     problems.extend(check_dependency_graph(declared))
     return problems
 

@@ -21,7 +21,7 @@ from thanglong.core.config import Settings
 from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.live import LiveHub
 from thanglong.core.mqtt import EmbeddedBroker
-from thanglong.core.platform import Platform, build_platform, load_demo_data
+from thanglong.core.platform import Platform, build_platform_or_exit, load_demo_data
 from thanglong.worker.main import Worker
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _check_ports(settings: Settings, host: str, port: int) -> None:
 def _prepare(settings: Settings) -> Platform:
     """Create the data dir, migrate the schema and load the demo data on first start."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    platform = build_platform(settings)
+    platform = build_platform_or_exit(settings)
     try:
         migrate.upgrade(platform.engine)
     except Exception as exc:  # the reason is shown on one line; the traceback adds nothing for an operator

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 
 from thanglong.core.config import Settings
-from thanglong.core.platform import Platform, build_platform
+from thanglong.core.platform import Platform, build_platform_or_exit
 
 console = Console()
 err_console = Console(stderr=True)
@@ -42,7 +42,7 @@ def open_platform(*, migrate: bool = True) -> Platform:
     """Build the platform and bring its schema up to date."""
     from thanglong.core import migrate as migrations  # noqa: PLC0415
 
-    platform = build_platform(load_settings())
+    platform = build_platform_or_exit(load_settings())
     _opened.append(platform)
     if migrate:
         migrations.upgrade(platform.engine)

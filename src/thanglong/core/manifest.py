@@ -148,6 +148,9 @@ class DomainManifest:
     router: str | None = None
     cli: str | None = None
     cli_name: str | None = None
+    # "module:Class", a core.domain_settings.DomainSettings with env_prefix THANGLONG_<NAME>_: read and
+    # checked when the platform is built; a bad value stops start-up naming the variable.
+    settings: str | None = None
     setup: str | None = None  # "module:function" taking (platform), run once when it is built
     demo: str | None = None
     templates: str | None = None  # package holding a templates/ folder

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from thanglong.core import domain_settings as domain_settings_module
 from thanglong.core.bus import AfterCommit, Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine, make_session_factory
+from thanglong.core.domain_settings import DomainSettings
+from thanglong.core.errors import ThangLongError
 from thanglong.core.kernel import KERNEL
 from thanglong.core.manifest import DomainManifest, JobKind, load_manifests, resolve
 from thanglong.core.mqtt import MqttPublisher, client_url
 from thanglong.core.schedule_rules import validate_schedules
 from thanglong.core.security import Permission
 from thanglong.core.uow import UnitOfWork
+
+S = TypeVar("S", bound=DomainSettings)
 
 
 @dataclass
@@ -32,6 +38,7 @@ class Platform:
     permissions: dict[str, Permission] = field(default_factory=dict)
     clock: Clock = utcnow
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
+    domain_settings: dict[str, DomainSettings] = field(default_factory=dict)
     _publisher: MqttPublisher | None = None
 
     def uow(self) -> UnitOfWork:
@@ -44,6 +51,13 @@ class Platform:
             if m.name == name:
                 return m
         raise KeyError(name)
+
+    def config(self, settings_class: type[S]) -> S:
+        """Return the settings a domain declared, as read at start-up (by their class)."""
+        for value in self.domain_settings.values():
+            if isinstance(value, settings_class):
+                return value
+        raise KeyError(settings_class.__name__)
 
     def has_domain(self, name: str) -> bool:
         """Tell whether a domain is enabled."""
@@ -106,6 +120,11 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
             if perm.name in permissions:
                 raise RuntimeError(f"permission {perm.name!r} declared twice")
             permissions[perm.name] = perm
+    domain_settings = {
+        m.name: domain_settings_module.load(m.name, resolve(m.settings), env=settings.env)
+        for m in manifests
+        if m.settings
+    }
     bus = MessageBus()
     _register_handlers(bus, manifests)
     platform = Platform(
@@ -117,12 +136,26 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
         permissions=permissions,
         clock=clock,
         job_kinds=_job_kinds(bus, manifests),
+        domain_settings=domain_settings,
     )
     for manifest in manifests:
         if manifest.setup:
             setup: Any = resolve(manifest.setup)
             setup(platform)
     return platform
+
+
+EXIT_BAD_CONFIGURATION = 2
+
+
+def build_platform_or_exit(settings: Settings) -> Platform:
+    """Build the platform for a command or server; bad configuration exits with one line naming it."""
+    try:
+        return build_platform(settings)
+    except ThangLongError as exc:
+        # One line for the operator, in both languages; a traceback would only hide the variable's name.
+        sys.stderr.write(f"lỗi / error: {exc.message_vi} / {exc.message_en}\n")
+        raise SystemExit(EXIT_BAD_CONFIGURATION) from None
 
 
 def load_demo_data(platform: Platform) -> list[str]:

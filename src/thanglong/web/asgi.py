@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
-from thanglong.core.platform import build_platform
+from thanglong.core.platform import build_platform_or_exit
 from thanglong.web.app import create_app
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ def app_from_env() -> FastAPI:
             "no THANGLONG_MQTT_URL: expecting the embedded broker of `thanglong serve` at %s",
             mqtt.redact_url(settings.effective_mqtt_url),
         )
-    platform = build_platform(settings)
+    platform = build_platform_or_exit(settings)
     heads = migrate.heads(platform.engine)
     current = migrate.current(platform.engine)
     # Several processes start at once: migrating here would race, so the operator runs it once first.

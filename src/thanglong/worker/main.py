@@ -14,7 +14,7 @@ from thanglong.core import migrate, mqtt
 from thanglong.core.config import Settings
 from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.jobs import JobRunner, RunReport
-from thanglong.core.platform import Platform, build_platform
+from thanglong.core.platform import Platform, build_platform_or_exit
 from thanglong.core.schedules import JobResult, Scheduler
 from thanglong.worker.consumers import ConsumerService
 
@@ -119,7 +119,7 @@ def run_worker(settings: Settings) -> None:
     """Run the worker in the foreground until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     mqtt.hide_broker_password_in_logs(settings)
-    platform = build_platform(settings)
+    platform = build_platform_or_exit(settings)
     problem = _schema_problem(platform)
     if problem:
         sys.stderr.write(f"lỗi / error: {problem}\n")

@@ -15,9 +15,9 @@ from thanglong.core.errors import ThangLongError, TooManyRequests, Unauthenticat
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.identity import agencies, credentials, services
-from thanglong.domains.identity.admin import build_admin_router
 from thanglong.domains.identity.oidc import OidcClient
-from thanglong.domains.identity.rest import build_api_router
+from thanglong.domains.identity.web_admin import build_admin_router
+from thanglong.domains.identity.web_rest import build_api_router
 
 OIDC_COOKIE = "tl_oidc"
 OIDC_STATE_MAX_AGE = 600

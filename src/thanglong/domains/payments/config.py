@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from thanglong.core.config import Settings
+from thanglong.core.domain_settings import DomainSettings, SettingProblem
 from thanglong.core.errors import ThangLongError
 
 DEVELOPMENT_HASH_SECRET = "thanglong-dev-vnpay-secret-not-for-production"  # noqa: S105 - refused in production
@@ -18,10 +19,12 @@ class PaymentsConfigError(ThangLongError):
     status = 503
 
 
-class PaymentSettings(BaseSettings):
+class PaymentSettings(DomainSettings):
     """VNPay merchant and VietQR beneficiary settings."""
 
-    model_config = SettingsConfigDict(env_prefix="THANGLONG_PAYMENTS_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="THANGLONG_PAYMENTS_", extra="ignore", hide_input_in_errors=True
+    )
 
     vnpay_tmn_code: str = "THANGLNG"
     vnpay_hash_secret: SecretStr = SecretStr(DEVELOPMENT_HASH_SECRET)
@@ -40,6 +43,27 @@ class PaymentSettings(BaseSettings):
     def uses_simulator(self) -> bool:
         """Tell whether payments go to the local gateway simulator."""
         return self.vnpay_url == SIMULATOR_PATH
+
+    def production_problems(self) -> list[SettingProblem]:
+        """Refuse the development secret and the local simulator in production."""
+        problems = []
+        if self.secret == DEVELOPMENT_HASH_SECRET:
+            problems.append(
+                SettingProblem(
+                    "THANGLONG_PAYMENTS_VNPAY_HASH_SECRET",
+                    "vẫn là khoá thử nghiệm, hãy đặt khoá bí mật do VNPay cấp.",
+                    "still the development secret; set the secret VNPay issued.",
+                )
+            )
+        if self.uses_simulator:
+            problems.append(
+                SettingProblem(
+                    "THANGLONG_PAYMENTS_VNPAY_URL",
+                    "vẫn trỏ tới bộ giả lập cục bộ, hãy đặt địa chỉ cổng VNPay.",
+                    "still points at the local simulator; set VNPay's payment URL.",
+                )
+            )
+        return problems
 
 
 def load_payment_settings(settings: Settings) -> PaymentSettings:

@@ -9,6 +9,7 @@ MANIFEST = DomainManifest(
     name="payments",
     title_vi="Thanh toán",
     title_en="Payments",
+    settings="thanglong.domains.payments.config:PaymentSettings",
     depends_on=("identity",),
     router="thanglong.domains.payments.web:build_router",
     cli="thanglong.domains.payments.cli:app",

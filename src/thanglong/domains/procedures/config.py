@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from thanglong.core.domain_settings import DomainSettings, SettingProblem
 
 
-class ProcedureSettings(BaseSettings):
+class ProcedureSettings(DomainSettings):
     """Signing keys, the national portal (DVCQG) and the postal carrier (VNPost) connections."""
 
-    model_config = SettingsConfigDict(env_prefix="THANGLONG_PROCEDURES_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="THANGLONG_PROCEDURES_", extra="ignore", hide_input_in_errors=True
+    )
 
     # PKCS#12 file with the agency's signing key and certificate chain; None means a local test CA
     # kept in the data directory (development and tests only).
@@ -26,3 +30,23 @@ class ProcedureSettings(BaseSettings):
     # VNPost's public-administration (BCCI) order endpoint; None means results by post are refused.
     vnpost_url: str | None = None
     vnpost_token: SecretStr | None = None
+
+    def production_problems(self) -> list[SettingProblem]:
+        """Refuse the local test CA in production: results must carry the agency head's real signature."""
+        if self.signing_p12 is None:
+            return [
+                SettingProblem(
+                    "THANGLONG_PROCEDURES_SIGNING_P12",
+                    "chưa có, hãy trỏ tới tệp PKCS#12 chứa chứng thư số của cơ quan.",
+                    "is not set; point it at the agency's PKCS#12 signing certificate.",
+                )
+            ]
+        if not self.signing_p12.is_file():
+            return [
+                SettingProblem(
+                    "THANGLONG_PROCEDURES_SIGNING_P12",
+                    "không trỏ tới một tệp có thật.",
+                    "does not point at an existing file.",
+                )
+            ]
+        return []

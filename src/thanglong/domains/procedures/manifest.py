@@ -63,6 +63,7 @@ MANIFEST = DomainManifest(
     name="procedures",
     title_vi="Dịch vụ công trực tuyến",
     title_en="Online public services",
+    settings="thanglong.domains.procedures.config:ProcedureSettings",
     depends_on=("identity", "notify", "payments"),
     router="thanglong.domains.procedures.web:build_router",
     cli="thanglong.domains.procedures.cli:app",
