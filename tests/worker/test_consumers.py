@@ -290,7 +290,7 @@ def test_a_worker_with_a_consumer_that_cannot_run_stops_naming_it(
     platform.manifests = [
         DomainManifest(name="operations", title_vi="Vận hành", title_en="Ops", consumers=(bad,))
     ]
-    monkeypatch.setattr(worker_main, "build_platform", lambda _settings: platform)
+    monkeypatch.setattr(worker_main, "build_platform_or_exit", lambda _settings: platform)
     with pytest.raises(SystemExit) as stopped:
         worker_main.run_worker(platform.settings)
     assert stopped.value.code == 2
