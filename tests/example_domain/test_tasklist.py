@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,16 +17,19 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from tests.domains.identity.helpers import make_user, sign_in
 from tests.example_domain.conftest import DOMAINS, TASKLIST
 from tests.example_domain.tasklist import services
 from tests.example_domain.tasklist.events import TaskAdded
 from tests.example_domain.tasklist.manifest import MANIFEST, OPEN_SERIES, REMIND_KIND
-from tests.example_domain.tasklist.models import Task
+from tests.example_domain.tasklist.models import Task, TasklistBase
+from thanglong.cli.main import build_cli
 from thanglong.core import kpi
 from thanglong.core.consumer_store import handle_batch
 from thanglong.core.consumers import ConsumerDeclarationError, Delivery, bind_all, check_consumer
+from thanglong.core.db import make_engine
 from thanglong.core.errors import Forbidden
 from thanglong.core.jobs import JobRunner
 from thanglong.core.live import ChannelRegistry, LiveHub
@@ -33,7 +38,7 @@ from thanglong.core.models import Job
 from thanglong.core.platform import Platform, load_demo_data
 from thanglong.core.schedules import Scheduler
 from thanglong.core.security import Principal, Role, permissions_for
-from thanglong.core.testing.plugin import run_jobs
+from thanglong.core.testing.plugin import create_database, drop_database, run_jobs
 from thanglong.core.timeseries.query import query
 from thanglong.core.uow import RELAY_KIND, envelope_bytes
 from thanglong.domains.procedures.events import DossierSubmitted
@@ -45,7 +50,9 @@ HOAN_KIEM = "105.84,21.02,105.86,21.04"
 ANNOUNCE_KIND = f"event:{TASKLIST}.services:announce"
 
 
-def add(platform: Platform, title: str = "Sửa biển tên phố", lon: float = 105.85, lat: float = 21.03) -> uuid.UUID:
+def add(
+    platform: Platform, title: str = "Sửa biển tên phố", lon: float = 105.85, lat: float = 21.03
+) -> uuid.UUID:
     """Add a task through the use case; return its id."""
     with platform.uow() as uow:
         return services.add_task(uow, actor="test", title=title, ward_code="00070", lon=lon, lat=lat).id
@@ -69,7 +76,9 @@ def task(platform: Platform, task_id: uuid.UUID) -> services.TaskDTO:
 def officer(platform: Platform) -> Principal:
     """An officer principal with the permissions the enabled manifests grant."""
     roles = frozenset({Role.OFFICER})
-    return Principal("user", uuid.uuid4(), "officer", roles, None, permissions_for(roles, platform.permissions))
+    return Principal(
+        "user", uuid.uuid4(), "officer", roles, None, permissions_for(roles, platform.permissions)
+    )
 
 
 def test_a_dotted_path_in_the_domains_setting_enables_the_domain(platform: Platform) -> None:
@@ -193,7 +202,9 @@ def test_the_live_channel_delivers_task_events_to_those_who_may_see_them(platfor
     hub = LiveHub(registry)
     client = hub.open(officer(platform), ["tasklist.tasks"], None)
     citizen_roles = frozenset({Role.CITIZEN})
-    citizen = Principal("user", uuid.uuid4(), "c", citizen_roles, None, permissions_for(citizen_roles, platform.permissions))
+    citizen = Principal(
+        "user", uuid.uuid4(), "c", citizen_roles, None, permissions_for(citizen_roles, platform.permissions)
+    )
     with pytest.raises(Forbidden):
         hub.open(citizen, ["tasklist.tasks"], None)
     add(platform, "Sơn lại vạch kẻ đường")
@@ -207,7 +218,9 @@ def test_the_live_channel_delivers_task_events_to_those_who_may_see_them(platfor
 def test_the_map_layer_is_offered_by_permission(client: TestClient, platform: Platform) -> None:
     add(platform, "Trong khung", 105.85, 21.03)
     add(platform, "Ngoài khung", 105.70, 21.10)
-    assert "tasklist.tasks" not in [layer["name"] for layer in client.get("/api/v1/map/layers").json()["layers"]]
+    assert "tasklist.tasks" not in [
+        layer["name"] for layer in client.get("/api/v1/map/layers").json()["layers"]
+    ]
     sign_in(client, platform, make_user(platform, Role.CITIZEN))
     assert client.get(f"/api/v1/map/layers/tasklist.tasks.geojson?bbox={HOAN_KIEM}").status_code == 403
     sign_in(client, platform, make_user(platform, Role.OFFICER))
@@ -246,5 +259,72 @@ def test_a_translations_package_without_its_catalogue_is_refused() -> None:
     merged = load_translations([TASKLIST])
     assert merged["en"].gettext("Việc cần làm của phường") == "Ward to-do list"
     assert merged["en"].gettext("Trang chủ") == load_translations()["en"].gettext("Trang chủ")
-    with pytest.raises(RuntimeError, match="has no locale/en/LC_MESSAGES/messages.po"):
+    with pytest.raises(RuntimeError, match=r"has no locale/en/LC_MESSAGES/messages\.po"):
         load_translations(["tests.example_domain"])
+
+
+@pytest.fixture
+def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh database for the CLI, with the tasklist table; THANGLONG_DOMAINS names the dotted path."""
+    url = create_database(tmp_path, "tasklistcli")
+    engine = make_engine(url)
+    TasklistBase.metadata.create_all(engine)
+    engine.dispose()
+    monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("THANGLONG_DATABASE_URL", url)
+    monkeypatch.setenv("THANGLONG_DOMAINS", json.dumps(DOMAINS))
+    yield url
+    drop_database(url)
+
+
+def test_the_cli_mounts_the_domain_sub_app(cli_database: str) -> None:
+    runner = CliRunner()
+    cli = build_cli()
+    added = runner.invoke(
+        cli,
+        [
+            "tasklist",
+            "add",
+            "Kiểm tra cột điện",
+            "--ward",
+            "00070",
+            "--lon",
+            "105.85",
+            "--lat",
+            "21.03",
+            "--json",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["title"] == "Kiểm tra cột điện"
+    listed = runner.invoke(cli, ["tasklist", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [t["title"] for t in json.loads(listed.stdout)["tasks"]] == ["Kiểm tra cột điện"]
+    refused = runner.invoke(cli, ["tasklist", "add", " ", "--ward", "00070", "--lon", "1", "--lat", "1"])
+    assert refused.exit_code == 2 and "A title has 1 to 200 characters." in refused.stderr
+
+
+def test_adding_the_domain_touched_nothing_in_core_web_or_cli() -> None:
+    source = ROOT / "src" / "thanglong"
+    mentions = [
+        str(path.relative_to(ROOT))
+        for path in source.rglob("*")
+        if path.is_file()
+        and path.suffix in {".py", ".html", ".po", ".js", ".css"}
+        and any(word in path.read_text(encoding="utf-8") for word in ("tasklist", "example_domain"))
+    ]
+    assert mentions == []
+
+
+def test_check_domains_accepts_the_out_of_tree_domain() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check_domains.py"), TASKLIST],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "check_domains: OK" in result.stdout

@@ -60,10 +60,12 @@ MANIFEST = DomainManifest(
         # After commit, at least once: announcing is outside work that must not hold the writer back.
         EventHandler(f"{PKG}.events:TaskAdded", f"{PKG}.services:announce", after_commit=True),
     ),
-    schedules=(
-        Schedule(name="tasklist.snapshot", job=f"{PKG}.tasks:record_open_count", every_seconds=3600),
+    schedules=(Schedule(name="tasklist.snapshot", job=f"{PKG}.tasks:record_open_count", every_seconds=3600),),
+    kpis=(
+        KpiProvider(
+            "tasklist.open", "Việc chưa xong", "Open to-do items", "việc", f"{PKG}.services:kpi_open"
+        ),
     ),
-    kpis=(KpiProvider("tasklist.open", "Việc chưa xong", "Open to-do items", "việc", f"{PKG}.services:kpi_open"),),
     consumers=(
         Consumer(
             name="reports",

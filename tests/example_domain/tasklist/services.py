@@ -117,7 +117,11 @@ def complete_task(uow: UnitOfWork, *, actor: str, task_id: uuid.UUID) -> TaskDTO
     if row.done_at is None:
         row.done_at = uow.clock()
         audit.record(
-            uow, actor=actor, action="tasklist.task.complete", object_type="tasklist_task", object_id=str(row.id)
+            uow,
+            actor=actor,
+            action="tasklist.task.complete",
+            object_type="tasklist_task",
+            object_id=str(row.id),
         )
         uow.emit(TaskCompleted(str(row.id)))
         uow.commit()
@@ -206,5 +210,13 @@ def load_demo(platform: Platform) -> None:
         seen = set(uow.session.scalars(select(Task.report_id).where(Task.report_id.is_not(None))))
         for report_id, title, ward, lon, lat in DEMO:
             if report_id not in seen:
-                _add(uow, actor=SYSTEM_ACTOR, title=title, ward_code=ward, lon=lon, lat=lat, report_id=report_id)
+                _add(
+                    uow,
+                    actor=SYSTEM_ACTOR,
+                    title=title,
+                    ward_code=ward,
+                    lon=lon,
+                    lat=lat,
+                    report_id=report_id,
+                )
         uow.commit()
