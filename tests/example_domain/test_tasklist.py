@@ -42,6 +42,7 @@ from thanglong.core.testing.plugin import create_database, drop_database, run_jo
 from thanglong.core.timeseries.query import query
 from thanglong.core.uow import RELAY_KIND, envelope_bytes
 from thanglong.domains.procedures.events import DossierSubmitted
+from thanglong.web.app import create_app
 from thanglong.web.context import LANG_COOKIE
 from thanglong.web.i18n import load_translations
 
@@ -91,6 +92,8 @@ def test_a_dotted_path_in_the_domains_setting_enables_the_domain(platform: Platf
         load_manifests([f"{TASKLIST}.manifest"])
     with pytest.raises(RuntimeError, match="listed twice"):
         load_manifests([TASKLIST, TASKLIST])
+    with pytest.raises(RuntimeError, match=r"'notify' depends on \['identity'\]"):
+        load_manifests([TASKLIST, "notify"])
 
 
 def test_events_are_named_after_the_domain_wherever_it_lives() -> None:
@@ -253,6 +256,12 @@ def test_pages_api_nav_static_files_and_translations(client: TestClient, platfor
     assert css.status_code == 200 and ".tasklist-item" in css.text
     assert client.get("/static/css/app.css").status_code == 200
     assert client.get("/static/tasklist/missing.css").status_code == 404
+
+
+def test_a_domain_may_not_shadow_the_shells_static_folders(platform: Platform) -> None:
+    platform.manifests = [replace(m, name="css") if m.name == "tasklist" else m for m in platform.manifests]
+    with pytest.raises(RuntimeError, match="/static/css/ is the shell's"):
+        create_app(platform=platform)
 
 
 def test_a_translations_package_without_its_catalogue_is_refused() -> None:
