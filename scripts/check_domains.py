@@ -7,6 +7,7 @@ import ast
 import importlib
 import importlib.util
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,10 +83,10 @@ def _bound_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def load_depends_on(name: str) -> tuple[tuple[str, ...] | None, list[Problem]]:
+def load_depends_on(name: str, package: str | None = None) -> tuple[tuple[str, ...] | None, list[Problem]]:
     """Import the domain's MANIFEST; check its name; return its depends_on."""
     try:
-        module = importlib.import_module(f"{DOMAINS_PACKAGE}.{name}")
+        module = importlib.import_module(package or f"{DOMAINS_PACKAGE}.{name}")
     except Exception as exc:  # any import failure is a finding, not a crash of the checker
         return None, [Problem("error", name, f"cannot import the package: {type(exc).__name__}: {exc}")]
     manifest = getattr(module, "MANIFEST", None)
@@ -105,9 +106,11 @@ def _other_domain(imported: str, own: str) -> str | None:
     return parts[2]
 
 
-def check_imports(graph: grimp.ImportGraph, name: str, depends_on: tuple[str, ...]) -> list[Problem]:
+def check_imports(
+    graph: grimp.ImportGraph, name: str, depends_on: tuple[str, ...], package: str | None = None
+) -> list[Problem]:
     """Compare the domain's imports of other domains with its depends_on and the api-only rule."""
-    package = f"{DOMAINS_PACKAGE}.{name}"
+    package = package or f"{DOMAINS_PACKAGE}.{name}"
     if package not in graph.modules:
         return []
     problems = []
@@ -138,18 +141,17 @@ def check_imports(graph: grimp.ImportGraph, name: str, depends_on: tuple[str, ..
 WEB_LIBRARIES = ("fastapi", "starlette")
 
 
-def is_web_part(module: str, name: str) -> bool:
+def is_web_part(module: str, package: str) -> bool:
     """Tell whether a module is part of a domain's web layer (web, web_*, or inside a web package)."""
-    parts = module.split(".")[3:] if module.startswith(f"{DOMAINS_PACKAGE}.{name}") else []
-    return any(part == "web" or part.startswith("web_") for part in parts)
+    inside = module[len(package) + 1 :].split(".") if module.startswith(f"{package}.") else []
+    return any(part == "web" or part.startswith("web_") for part in inside)
 
 
-def check_web_imports(graph: grimp.ImportGraph, name: str) -> list[Problem]:
+def check_web_imports(graph: grimp.ImportGraph, name: str, package: str) -> list[Problem]:
     """Refuse FastAPI and Starlette, directly or through other modules, outside the domain's web part."""
     problems: list[Problem] = []
-    package = f"{DOMAINS_PACKAGE}.{name}"
     for module in sorted({package, *graph.find_descendants(package)}):
-        if is_web_part(module, name):
+        if is_web_part(module, package):
             continue
         for library in WEB_LIBRARIES:
             chain = graph.find_shortest_chain(importer=module, imported=library)
@@ -189,21 +191,32 @@ def check_dependency_graph(declared: dict[str, tuple[str, ...]]) -> list[Problem
     return problems
 
 
-def run_checks() -> list[Problem]:
-    """Run every check on the thanglong package found on sys.path."""
+def package_dir(package: str) -> Path:
+    """Find the folder of an importable package (an out-of-tree domain such as tests.example_domain.x)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit(f"error: cannot find the package {package}")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def run_checks(extra: Sequence[str] = ()) -> list[Problem]:
+    """Run every check on the thanglong package found on sys.path, and on the out-of-tree domains given."""
     root = domains_dir()
     names = domain_names(root)
-    graph = grimp.build_graph(ROOT_PACKAGE, cache_dir=None, include_external_packages=True)
+    roots = sorted({ROOT_PACKAGE} | {package.partition(".")[0] for package in extra})
+    graph = grimp.build_graph(*roots, cache_dir=None, include_external_packages=True)
     problems: list[Problem] = []
     declared: dict[str, tuple[str, ...]] = {}
-    for name in names:
-        problems.extend(check_files(root, name))
-        depends_on, found = load_depends_on(name)
+    located = [(root, name, f"{DOMAINS_PACKAGE}.{name}") for name in names]
+    located += [(package_dir(package).parent, package.rpartition(".")[2], package) for package in extra]
+    for parent, name, package in located:
+        problems.extend(check_files(parent, name))
+        depends_on, found = load_depends_on(name, package)
         problems.extend(found)
         if depends_on is not None:
             declared[name] = depends_on
-            problems.extend(check_imports(graph, name, depends_on))
-        problems.extend(check_web_imports(graph, name))
+            problems.extend(check_imports(graph, name, depends_on, package))
+        problems.extend(check_web_imports(graph, name, package))
     problems.extend(check_dependency_graph(declared))
     return problems
 
@@ -212,8 +225,11 @@ def main() -> int:
     """Print one line per problem; exit 1 when there is any error."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quiet", action="store_true", help="print nothing when all is well")
+    parser.add_argument(
+        "packages", nargs="*", help="out-of-tree domains to check too, as dotted packages (a.b.name)"
+    )
     args = parser.parse_args()
-    problems = run_checks()
+    problems = run_checks(args.packages)
     for problem in problems:
         print(problem.line())
     errors = sum(p.severity == "error" for p in problems)
@@ -221,7 +237,7 @@ def main() -> int:
         print(f"check_domains: {errors} error(s)", file=sys.stderr)
         return 1
     if not args.quiet:
-        print(f"check_domains: OK ({len(domain_names(domains_dir()))} domains)")
+        print(f"check_domains: OK ({len(domain_names(domains_dir())) + len(args.packages)} domains)")
     return 0
 
 

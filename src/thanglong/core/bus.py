@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
@@ -13,6 +14,34 @@ if TYPE_CHECKING:
     from thanglong.core.uow import UnitOfWork
 
 
+# Module name -> domain name; one entry per module defining events, so it stays small.
+_DOMAIN_OF_MODULE: dict[str, str] = {}
+
+
+def domain_of_module(module_name: str) -> str:
+    """Return the domain a module belongs to: the nearest enclosing package with a MANIFEST, else "core".
+
+    Domains in thanglong.domains are named by their folder; a domain configured by a dotted path
+    (one living outside the source tree) is found through its package's MANIFEST, already imported
+    because a module cannot be imported without its parent packages.
+    """
+    known = _DOMAIN_OF_MODULE.get(module_name)
+    if known is not None:
+        return known
+    parts = module_name.split(".")
+    if len(parts) > 2 and parts[:2] == ["thanglong", "domains"]:
+        _DOMAIN_OF_MODULE[module_name] = parts[2]
+        return parts[2]
+    for end in range(len(parts), 0, -1):
+        manifest = getattr(sys.modules.get(".".join(parts[:end])), "MANIFEST", None)
+        name = getattr(manifest, "name", None)
+        if isinstance(name, str):
+            _DOMAIN_OF_MODULE[module_name] = name
+            return name
+    # Not cached: a package still being imported may not have bound its MANIFEST yet.
+    return "core"
+
+
 @dataclass(frozen=True)
 class Event:
     """Something that happened. Subclasses are frozen dataclasses named in the past tense."""
@@ -22,10 +51,8 @@ class Event:
 
     @classmethod
     def event_name(cls) -> str:
-        """Return the stable name of the event (module domain + class)."""
-        module = cls.__module__.split(".")
-        domain = module[2] if len(module) > 2 and module[1] == "domains" else "core"
-        return f"{domain}.{cls.__name__}"
+        """Return the stable name of the event (its domain's name + class)."""
+        return f"{domain_of_module(cls.__module__)}.{cls.__name__}"
 
     @classmethod
     def event_ref(cls) -> str:

@@ -164,6 +164,8 @@ class DomainManifest:
     map_layers: tuple[MapLayer, ...] = ()
     consumers: tuple[Consumer, ...] = ()
     series: tuple[SeriesDef, ...] = ()
+    static: str | None = None  # package holding a static/ folder, served at /static/<name>/
+    translations: str | None = None  # package holding locale/<lang>/LC_MESSAGES/messages.po
 
 
 def resolve(ref: str) -> Any:
@@ -173,27 +175,43 @@ def resolve(ref: str) -> Any:
     return getattr(module, attr) if attr else module
 
 
-def load_manifest(name: str) -> DomainManifest:
-    """Import a domain package and return its MANIFEST."""
-    module = importlib.import_module(f"thanglong.domains.{name}")
+DOMAINS_PACKAGE = "thanglong.domains"
+
+
+def domain_package(entry: str) -> str:
+    """Return a configured domain's package: a bare name is in thanglong.domains, a dotted path is itself."""
+    return entry if "." in entry else f"{DOMAINS_PACKAGE}.{entry}"
+
+
+def load_manifest(entry: str) -> DomainManifest:
+    """Import a domain package (a bare name or a dotted module path) and return its MANIFEST."""
+    package = domain_package(entry)
+    expected = package.rpartition(".")[2]
+    module = importlib.import_module(package)
     manifest = getattr(module, "MANIFEST", None)
     if not isinstance(manifest, DomainManifest):
-        raise RuntimeError(f"domain {name!r} has no MANIFEST")
-    if manifest.name != name:
-        raise RuntimeError(f"domain package {name!r} declares the name {manifest.name!r}")
+        raise RuntimeError(f"domain {entry!r} has no MANIFEST")
+    if manifest.name != expected:
+        raise RuntimeError(
+            f"domain package {package!r} declares the name {manifest.name!r}, not {expected!r}"
+        )
     return manifest
 
 
-def load_manifests(names: list[str]) -> list[DomainManifest]:
+def load_manifests(entries: list[str]) -> list[DomainManifest]:
     """Load manifests in the configured order, checking that dependencies come first."""
     seen: set[str] = set()
     out: list[DomainManifest] = []
-    for name in names:
-        manifest = load_manifest(name)
+    for entry in entries:
+        manifest = load_manifest(entry)
+        if manifest.name in seen:
+            raise RuntimeError(f"domain {manifest.name!r} is listed twice")
         missing = [dep for dep in manifest.depends_on if dep not in seen]
         if missing:
-            raise RuntimeError(f"domain {name!r} depends on {missing} which must be listed before it")
-        seen.add(name)
+            raise RuntimeError(
+                f"domain {manifest.name!r} depends on {missing} which must be listed before it"
+            )
+        seen.add(manifest.name)
         out.append(manifest)
     return out
 

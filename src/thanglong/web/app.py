@@ -162,11 +162,27 @@ def build_templates(platform: Platform) -> Jinja2Templates:
         autoescape=jinja2.select_autoescape(default=True),
         extensions=["jinja2.ext.i18n"],
     )
-    translator = Translator(load_translations())
+    packages = [m.translations for m in platform.manifests if m.translations]
+    translator = Translator(load_translations(packages))
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = thanglong.__version__
     env.filters["number"] = format_number
     return Jinja2Templates(env=env)
+
+
+def _mount_static(app: FastAPI, platform: Platform) -> None:
+    """Serve the shell's static files at /static and each domain's at /static/<domain>/."""
+    shell = _package_dir("thanglong.web", "static")
+    # Mounted before the shell's /static, which would otherwise answer (404) for /static/<domain>/.
+    for manifest in platform.manifests:
+        if manifest.static:
+            if (shell / manifest.name).exists():
+                raise RuntimeError(f"domain {manifest.name!r}: /static/{manifest.name}/ is the shell's")
+            directory = _package_dir(manifest.static, "static")
+            app.mount(
+                f"/static/{manifest.name}", StaticFiles(directory=directory), name=f"static-{manifest.name}"
+            )
+    app.mount("/static", StaticFiles(directory=shell), name="static")
 
 
 def create_app(
@@ -190,7 +206,7 @@ def create_app(
     )
     ctx = ShellContext(platform, build_templates(platform))
     app.add_middleware(ShellMiddleware, settings=settings)
-    app.mount("/static", StaticFiles(directory=_package_dir("thanglong.web", "static")), name="static")
+    _mount_static(app, platform)
     _install_error_handlers(app, ctx)
     from thanglong.web.routes import shell  # noqa: PLC0415 - routes are built per app, not at import
 

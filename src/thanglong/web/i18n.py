@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from contextvars import ContextVar
 from importlib import resources
 
@@ -15,17 +16,32 @@ LANGUAGES = ("vi", "en")
 current_language: ContextVar[str] = ContextVar("current_language", default="vi")
 
 
-def load_translations() -> dict[str, NullTranslations]:
-    """Compile the shipped .po catalogs in memory; Vietnamese is the source language."""
+def _compile(package: str, lang: str) -> Translations:
+    po_path = resources.files(package).joinpath("locale", lang, "LC_MESSAGES", "messages.po")
+    if not po_path.is_file():
+        raise RuntimeError(
+            f"{package} declares translations but has no locale/{lang}/LC_MESSAGES/messages.po"
+        )
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(buf)
+
+
+def load_translations(packages: Sequence[str] = ()) -> dict[str, NullTranslations]:
+    """Compile the shell's .po catalogs in memory, each domain's catalogue merged over them in order.
+
+    Vietnamese is the source language. `packages` are the domains' translation packages (each with
+    locale/<lang>/LC_MESSAGES/messages.po), so a domain keeps its msgids in its own catalogue.
+    """
     out: dict[str, NullTranslations] = {"vi": NullTranslations()}
     for lang in LANGUAGES[1:]:
-        po_path = resources.files("thanglong.web").joinpath("locale", lang, "LC_MESSAGES", "messages.po")
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-        buf = io.BytesIO()
-        write_mo(buf, catalog)
-        buf.seek(0)
-        out[lang] = Translations(buf)
+        merged = _compile("thanglong.web", lang)
+        for package in packages:
+            merged.merge(_compile(package, lang))
+        out[lang] = merged
     return out
 
 

@@ -1,0 +1,47 @@
+"""`thanglong tasklist`: add and list the ward's to-do items."""
+
+from __future__ import annotations
+
+import typer
+
+from tests.example_domain.tasklist import services
+from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.errors import ThangLongError
+
+app = typer.Typer(help="Việc cần làm của phường / ward to-do list.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    title: str = typer.Argument(..., help="What is to be done."),
+    ward: str = typer.Option(..., "--ward", help="Ward code (5 digits)."),
+    lon: float = typer.Option(..., "--lon"),
+    lat: float = typer.Option(..., "--lat"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Put a task on a ward's list."""
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            task = services.add_task(uow, actor="cli", title=title, ward_code=ward, lon=lon, lat=lat)
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}")
+    if json_out:
+        print_json({"id": str(task.id), "title": task.title, "ward_code": task.ward_code})
+    else:
+        console.print(f"đã thêm / added {task.id}: {task.title}")
+
+
+@app.command("list")
+def list_(
+    open_only: bool = typer.Option(False, "--open"), json_out: bool = typer.Option(False, "--json")
+) -> None:
+    """List the tasks, oldest first."""
+    platform = open_platform()
+    with platform.uow() as uow:
+        tasks = services.list_tasks(uow, open_only=open_only)
+    if json_out:
+        print_json({"tasks": [{"id": str(t.id), "title": t.title, "done": t.done} for t in tasks]})
+        return
+    for t in tasks:
+        console.print(f"{'✓' if t.done else '·'} {t.ward_code} {t.title}")
