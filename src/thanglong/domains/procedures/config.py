@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from thanglong.core.platform import Platform
+
+# Job kinds of the integrations (declared in the manifest): one job per status change, per shipment.
+DVCQG_JOB = "procedures.dvcqg"
+VNPOST_JOB = "procedures.vnpost"
 
 
 class ProcedureSettings(BaseSettings):
@@ -26,3 +35,18 @@ class ProcedureSettings(BaseSettings):
     # VNPost's public-administration (BCCI) order endpoint; None means results by post are refused.
     vnpost_url: str | None = None
     vnpost_token: SecretStr | None = None
+
+
+def enable_integrations(platform: Platform) -> None:
+    """Run the DVCQG and VNPost jobs only where their endpoint is configured (the manifest's setup).
+
+    Without an endpoint the kind is not registered: this process's workers do not claim its jobs, which
+    stay queued, untouched and with all their attempts, until a worker configured for it starts.
+    """
+    settings = ProcedureSettings()
+    for kind, url in ((DVCQG_JOB, settings.dvcqg_url), (VNPOST_JOB, settings.vnpost_url)):
+        if url is None:
+            platform.job_kinds.pop(kind, None)
+    declared = platform.job_kinds.get(DVCQG_JOB)
+    if declared is not None:
+        platform.job_kinds[DVCQG_JOB] = replace(declared, max_attempts=settings.dvcqg_max_attempts)

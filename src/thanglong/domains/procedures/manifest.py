@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, EventHandler, KpiProvider, NavItem, Schedule
+from thanglong.core.manifest import DomainManifest, EventHandler, JobKind, KpiProvider, NavItem, Schedule
 from thanglong.core.security import Permission, Role
 
 CITIZEN = frozenset({Role.CITIZEN})
@@ -17,6 +17,7 @@ MANIFEST = DomainManifest(
     router="thanglong.domains.procedures.web:build_router",
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
+    setup="thanglong.domains.procedures.config:enable_integrations",
     event_handlers=(
         EventHandler(
             "thanglong.domains.payments.api:PaymentSucceeded",
@@ -53,10 +54,30 @@ MANIFEST = DomainManifest(
         NavItem("/officer/queue", "Hồ sơ cần xử lý", "Work queue", "procedures.dossier.process"),
         NavItem("/officer/stats", "Thống kê (QĐ 766)", "Statistics (766)", "procedures.stats.read"),
     ),
-    schedules=(
-        Schedule("procedures.dvcqg", 30, "thanglong.domains.procedures.tasks:push_dvcqg"),
-        Schedule("procedures.apology", 900, "thanglong.domains.procedures.tasks:draft_apologies"),
-        Schedule("procedures.vnpost", 60, "thanglong.domains.procedures.services_postal:push_pending"),
+    schedules=(Schedule("procedures.apology", 900, "thanglong.domains.procedures.tasks:draft_apologies"),),
+    jobs=(
+        # One job per status change for the national portal; a dossier's changes share an ordering key.
+        # Registered only when THANGLONG_PROCEDURES_DVCQG_URL is set (config.enable_integrations), which
+        # also sets max_attempts from THANGLONG_PROCEDURES_DVCQG_MAX_ATTEMPTS.
+        JobKind(
+            "procedures.dvcqg",
+            "thanglong.domains.procedures.services_dvcqg:push",
+            max_attempts=8,
+            backoff_base_seconds=30.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
+            on_failure="thanglong.domains.procedures.services_dvcqg:record_failure",
+        ),
+        # One job per shipment ordered from VNPost; after six failures the officers post it by hand.
+        JobKind(
+            "procedures.vnpost",
+            "thanglong.domains.procedures.services_postal:order",
+            max_attempts=6,
+            backoff_base_seconds=120.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
+            on_failure="thanglong.domains.procedures.services_postal:record_failure",
+        ),
     ),
     kpis=(
         KpiProvider(
