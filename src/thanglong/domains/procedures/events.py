@@ -29,9 +29,13 @@ class DossierSubmitted(Event):
 
 @dataclass(frozen=True)
 class DossierStatusChanged(Event):
-    """A dossier moved between statuses (or was acted on in place); the DVCQG sync reads these."""
+    """A dossier moved between statuses (or was acted on in place).
 
-    # Written to the outbox too: the national-portal sync adapter runs in the worker.
+    The manifest's handlers react to it: the DVCQG sync and the lifecycle documents are queued in the
+    same transaction, the applicant is notified after the commit (see docs/events.md).
+    """
+
+    # Published to the broker too, for other city systems.
     external: ClassVar[bool] = True
 
     dossier_id: uuid.UUID
@@ -41,3 +45,5 @@ class DossierStatusChanged(Event):
     new_status: str
     dvcqg_status: int
     at: datetime
+    # The line of the control slip the change opened (its actor and note); 0 when unknown.
+    step: int = 0

@@ -8,6 +8,8 @@ from thanglong.core.security import Permission, Role
 CITIZEN = frozenset({Role.CITIZEN})
 OFFICERS = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.ADMINISTRATOR})
 HEADS = frozenset({Role.AGENCY_HEAD, Role.ADMINISTRATOR})
+STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
+REACTIONS = "thanglong.domains.procedures.reactions"
 
 MANIFEST = DomainManifest(
     name="procedures",
@@ -23,6 +25,11 @@ MANIFEST = DomainManifest(
             "thanglong.domains.payments.api:PaymentSucceeded",
             "thanglong.domains.procedures.services_payments:on_payment_succeeded",
         ),
+        # A status change queues its portal sync and its document in its own transaction (their jobs
+        # are ordered per dossier), and notifies the applicant after the commit. See docs/events.md.
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_dvcqg", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_documents", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
     ),
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
@@ -67,6 +74,15 @@ MANIFEST = DomainManifest(
             backoff_cap_seconds=3600.0,
             lease_seconds=300,
             on_failure="thanglong.domains.procedures.services_dvcqg:record_failure",
+        ),
+        # The document an action calls for, drawn and signed after the commit; a dossier's in order.
+        JobKind(
+            "procedures.documents",
+            "thanglong.domains.procedures.services_documents:generate",
+            max_attempts=8,
+            backoff_base_seconds=30.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
         ),
         # One job per shipment ordered from VNPost; after six failures the officers post it by hand.
         JobKind(

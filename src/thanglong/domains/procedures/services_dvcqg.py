@@ -23,7 +23,6 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import dvcqg
 from thanglong.domains.procedures.config import DVCQG_JOB, ProcedureSettings
-from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
 from thanglong.domains.procedures.models import Dossier, DossierStep, DvcqgSync
 from thanglong.domains.procedures.states import DossierStatus
@@ -131,13 +130,6 @@ def enqueue_status(uow: UnitOfWork, row: Dossier, status: DossierStatus, at: dat
             }
         ],
     )
-
-
-def on_status_changed(uow: UnitOfWork, event: DossierStatusChanged) -> None:
-    """Queue a dossier's status change for the portal in the transaction that made it (a handler)."""
-    row = uow.session.get(Dossier, event.dossier_id)
-    if row is not None:
-        enqueue_status(uow, row, DossierStatus(event.new_status), event.at)
 
 
 @dataclass(frozen=True)
