@@ -133,8 +133,9 @@ def _serve_until_signal(server: uvicorn.Server) -> None:
 def run(settings: Settings, host: str | None = None, port: int | None = None) -> None:
     """Run web app, broker and jobs in this process until SIGINT or SIGTERM, then stop them in order."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The broker logs every client connection and state change at INFO: too much for a console.
-    for noisy in ("amqtt", "transitions"):
+    # The broker logs every client connection and state change at INFO, and fontTools every glyph of a
+    # PDF's font subset: too much for a console (and enough to fill a pipe nobody reads).
+    for noisy in ("amqtt", "transitions", "fontTools"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     host = host or settings.host
     port = port or settings.port

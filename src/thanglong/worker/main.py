@@ -113,6 +113,8 @@ def _schema_problem(platform: Platform) -> str | None:
 def run_worker(settings: Settings) -> None:
     """Run the worker in the foreground until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Document jobs render PDFs, and fontTools logs every glyph of each font subset at INFO.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     platform = build_platform(settings)
     problem = _schema_problem(platform)
     if problem:

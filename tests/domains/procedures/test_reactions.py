@@ -32,6 +32,7 @@ from thanglong.domains.procedures.documents import make_test_ca
 from thanglong.domains.procedures.models import DvcqgSync
 from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.domains.procedures.states import DossierStatus as S
+from thanglong.web.context import LANG_COOKIE
 
 NOTICE_JOB = "event:thanglong.domains.procedures.reactions:notify_applicant"
 
@@ -132,6 +133,9 @@ def test_the_page_shows_documents_on_their_way_and_one_that_failed(
     waiting = client.get(page).text
     assert waiting.count('class="pending"') == 2 and "Đang tạo văn bản…" in waiting
     assert 'hx-trigger="every 1s"' in waiting and f'hx-get="{page}"' in waiting
+    client.cookies.set(LANG_COOKIE, "en")
+    assert "Being generated…" in client.get(page).text
+    client.cookies.set(LANG_COOKIE, "vi")
     assert make_documents(platform) == 2
     ready = client.get(page).text
     assert 'data-kind="form_01"' in ready and 'data-kind="form_02"' in ready
@@ -150,6 +154,9 @@ def test_the_page_shows_documents_on_their_way_and_one_that_failed(
     assert make_documents(platform) == 1
     failed = client.get(page).text
     assert "Chưa tạo được văn bản" in failed and "hx-trigger" not in failed
+    client.cookies.set(LANG_COOKIE, "en")
+    assert "Not generated: the technical team must look at it (job queue)." in client.get(page).text
+    client.cookies.set(LANG_COOKIE, "vi")
     [dead] = [j for j in _jobs(platform, reactions.DOCUMENTS_JOB) if j.id == result_job.id]
     assert dead.status == "dead" and "signing_key_unreadable" in (dead.last_error or "")
 
