@@ -119,6 +119,8 @@ def run_worker(settings: Settings) -> None:
     """Run the worker in the foreground until SIGTERM or SIGINT."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     mqtt.hide_broker_password_in_logs(settings)
+    # Document jobs render PDFs, and fontTools logs every glyph of each font subset at INFO.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     platform = build_platform_or_exit(settings)
     problem = _schema_problem(platform)
     if problem:

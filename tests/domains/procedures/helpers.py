@@ -10,9 +10,11 @@ from typing import Any
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal, Role, permissions_for
 from thanglong.core.testing.factories import unique
+from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies, services
 from thanglong.domains.identity.services import UserDTO
 from thanglong.domains.procedures.catalogue import Fee, ProcedureSpec, RequiredDocument
+from thanglong.domains.procedures.reactions import DOCUMENTS_JOB
 from thanglong.domains.procedures.services_catalogue import load_specs
 
 EFORM: dict[str, Any] = {
@@ -128,3 +130,8 @@ def make_world(platform: Platform, *, fee: int = 0, policy: str = "continue") ->
 
 
 VALID_FORM = {"ho_ten": "Nguyễn Thị Hoa", "ngay_sinh": "2025-09-02"}
+
+
+def make_documents(platform: Platform) -> int:
+    """Run the document jobs the actions queued, as the worker does after their commits; return how many."""
+    return run_jobs(platform, kinds=[DOCUMENTS_JOB])

@@ -14,6 +14,7 @@ import pytest
 import typer
 from pydantic import SecretStr
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from tests.domains.procedures.conftest import DOMAINS
@@ -21,11 +22,13 @@ from tests.domains.procedures.fake_dvcqg import TOKEN, FakePortal, running_porta
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from thanglong.cli.main import build_cli
 from thanglong.core import migrate
+from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
-from thanglong.core.manifest import resolve
-from thanglong.core.models import AuditRecord
+from thanglong.core.jobs import JobRunner
+from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform, build_platform
-from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+from thanglong.core.testing.plugin import create_database, drop_database, make_settings, run_jobs
+from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.procedures import dvcqg, services, services_dvcqg
 from thanglong.domains.procedures.config import ProcedureSettings
 from thanglong.domains.procedures.models import Dossier, DvcqgSync
@@ -110,6 +113,17 @@ def rows(platform: Platform, code: str) -> list[DvcqgSync]:
             )
         )
         # Detached before the unit of work rolls back, so the rows keep their loaded values.
+        uow.session.expunge_all()
+    return found
+
+
+def sync_jobs(platform: Platform, code: str) -> list[Job]:
+    with platform.uow() as uow:
+        found = list(
+            uow.session.scalars(
+                select(Job).where(Job.ordering_key == services_dvcqg.ordering_key(code)).order_by(Job.id)
+            )
+        )
         uow.session.expunge_all()
     return found
 
@@ -385,22 +399,39 @@ def test_an_unreachable_portal_is_reported_not_raised(platform: Platform, portal
     assert push.retried >= 1
 
 
-def test_the_worker_schedule_runs_the_push_with_the_environment_settings(
-    platform: Platform, portal: FakePortal, monkeypatch: pytest.MonkeyPatch
+def test_the_worker_runs_the_sync_jobs_only_where_an_endpoint_is_configured(
+    platform: Platform,
+    tl_settings: Settings,
+    tl_engine: Engine,
+    portal: FakePortal,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    [schedule] = [s for s in platform.manifest("procedures").schedules if s.name == "procedures.dvcqg"]
-    assert schedule.every_seconds == 30
-    job = resolve(schedule.job)
+    assert "procedures.dvcqg" not in {s.name for s in platform.manifest("procedures").schedules}
     world = make_world(platform)
     code = receive(platform, world)
+
+    def worker_platform() -> Platform:
+        built = build_platform(tl_settings, engine=tl_engine)
+        built.session_factory = platform.session_factory
+        return built
+
     monkeypatch.delenv("THANGLONG_PROCEDURES_DVCQG_URL", raising=False)
-    job(platform)
+    off = worker_platform()
+    assert services_dvcqg.JOB_KIND not in off.job_kinds
+    JobRunner(off, off.job_kinds).run_once(kinds=[k for k in off.job_kinds if k != RELAY_KIND])
     assert portal.requests == [], "off without an endpoint"
+    [waiting] = sync_jobs(platform, code)
+    assert (waiting.status, waiting.attempts) == ("queued", 0), "the status change stays queued, untried"
+
     monkeypatch.setenv("THANGLONG_PROCEDURES_DVCQG_URL", portal.url)
     monkeypatch.setenv("THANGLONG_PROCEDURES_DVCQG_TOKEN", TOKEN)
-    job(platform)
+    monkeypatch.setenv("THANGLONG_PROCEDURES_DVCQG_MAX_ATTEMPTS", "5")
+    on = worker_platform()
+    assert on.job_kinds[services_dvcqg.JOB_KIND].max_attempts == 5
+    assert run_jobs(on, kinds=[services_dvcqg.JOB_KIND]) == 1
     assert accepted_statuses(portal, code) == [2]
     assert [r.state for r in rows(platform, code)] == ["sent"]
+    assert [j.status for j in sync_jobs(platform, code)] == ["done"]
 
 
 @pytest.fixture

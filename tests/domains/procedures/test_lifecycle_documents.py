@@ -1,4 +1,4 @@
-"""The lifecycle writes its documents: forms 01-05, the signed result with a QR code, Form 04 on time."""
+"""The lifecycle writes its documents (by jobs after the commit): forms 01-05, the signed result, Form 04."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from tests.domains.identity.helpers import FrozenClock, sign_in
-from tests.domains.procedures.helpers import VALID_FORM, World, make_world, principal
+from tests.domains.procedures.helpers import VALID_FORM, World, make_documents, make_world, principal
 from thanglong.cli.main import build_cli
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.config import Settings
@@ -70,9 +70,15 @@ def _submit(platform: Platform, world: World, applicant: Principal | None = None
         )
 
 
-def _act(platform: Platform, who: Principal, ref: object, action: A, note: str = "") -> services.DossierDTO:
+def _act(
+    platform: Platform, who: Principal, ref: object, action: A, note: str = "", *, settle: bool = True
+) -> services.DossierDTO:
+    """Act, then (settle) run the document jobs the action queued, as the worker does after the commit."""
     with platform.uow() as uow:
-        return services.act(uow, principal=who, ref=ref, action=action, note=note)  # type: ignore[arg-type]
+        done = services.act(uow, principal=who, ref=ref, action=action, note=note)  # type: ignore[arg-type]
+    if settle:
+        make_documents(platform)
+    return done
 
 
 def _documents(platform: Platform, dossier_id: uuid.UUID) -> list[services_documents.DocumentDTO]:
@@ -97,7 +103,14 @@ def test_receipt_writes_form_01_with_code_and_due_date(platform: Platform) -> No
     world = make_world(platform)
     dossier = _submit(platform, world)
     assert _documents(platform, dossier.id) == []
-    received = _act(platform, world.officer, dossier.id, A.RECEIVE)
+    received = _act(platform, world.officer, dossier.id, A.RECEIVE, settle=False)
+    with platform.uow() as uow:
+        waiting = services_documents.documents_view(uow, dossier.id)
+    assert waiting.stored == [] and waiting.in_progress, "the receipt is committed, its form is on its way"
+    assert [(p.kind, p.title_vi, p.failed) for p in waiting.pending] == [
+        ("form_01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", False)
+    ]
+    assert make_documents(platform) == 1
     [doc] = _documents(platform, dossier.id)
     assert doc.kind == "form_01" and not doc.signed
     assert doc.title_vi == "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"

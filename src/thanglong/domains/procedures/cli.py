@@ -136,7 +136,7 @@ SYNC_OFF = (
 
 @dvcqg_app.command("push")
 def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Send the due status changes to the national portal once (the worker does it every 30 s)."""
+    """Send the due status changes to the national portal now (the worker sends them continuously)."""
     from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from thanglong.core.domain_settings import DomainSettings, SettingProblem
+
+if TYPE_CHECKING:
+    from thanglong.core.platform import Platform
+
+# Job kinds of the integrations (declared in the manifest): one job per status change, per shipment.
+DVCQG_JOB = "procedures.dvcqg"
+VNPOST_JOB = "procedures.vnpost"
 
 
 class ProcedureSettings(DomainSettings):
@@ -50,3 +59,18 @@ class ProcedureSettings(DomainSettings):
                 )
             ]
         return []
+
+
+def enable_integrations(platform: Platform) -> None:
+    """Run the DVCQG and VNPost jobs only where their endpoint is configured (the manifest's setup).
+
+    Without an endpoint the kind is not registered: this process's workers do not claim its jobs, which
+    stay queued, untouched and with all their attempts, until a worker configured for it starts.
+    """
+    settings = platform.config(ProcedureSettings)
+    for kind, url in ((DVCQG_JOB, settings.dvcqg_url), (VNPOST_JOB, settings.vnpost_url)):
+        if url is None:
+            platform.job_kinds.pop(kind, None)
+    declared = platform.job_kinds.get(DVCQG_JOB)
+    if declared is not None:
+        platform.job_kinds[DVCQG_JOB] = replace(declared, max_attempts=settings.dvcqg_max_attempts)

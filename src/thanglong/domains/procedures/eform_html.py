@@ -147,6 +147,32 @@ def enum_label(value: Any) -> str:
     return ENUM_LABELS.get(text, text.replace("_", " ") if text.islower() else text)
 
 
+def form_rows(schema: Mapping[str, Any], data: Mapping[str, Any], prefix: str = "") -> list[dict[str, str]]:
+    """Flatten the form data into labelled rows, titled by the e-form schema."""
+    properties = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
+    rows: list[dict[str, str]] = []
+    for key, value in data.items():
+        sub = properties.get(key, {}) if isinstance(properties, Mapping) else {}
+        label = f"{prefix}{sub.get('title') or key}" if isinstance(sub, Mapping) else f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            rows.extend(form_rows(sub if isinstance(sub, Mapping) else {}, value, f"{label} – "))
+        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
+            items = sub.get("items", {}) if isinstance(sub, Mapping) else {}
+            for number, item in enumerate(value, start=1):
+                if isinstance(item, Mapping):
+                    rows.extend(form_rows(items, item, f"{label} {number} – "))
+        elif value not in (None, "", []):
+            values = value if isinstance(value, list) else [value]
+            items = sub.get("items", {}) if isinstance(sub, Mapping) else {}
+            choice = isinstance(sub, Mapping) and (
+                "enum" in sub or (isinstance(items, Mapping) and "enum" in items)
+            )
+            # Choices show their words, as on the e-form: "thue_muon_o_nho" reads "thuê, mượn, ở nhờ".
+            text = ", ".join(enum_label(v) if choice or isinstance(v, bool) else str(v) for v in values)
+            rows.append({"label": label, "value": text[:300]})
+    return rows
+
+
 def delivery_of(schema: Mapping[str, Any], data: Mapping[str, Any]) -> str | None:
     """Return the delivery method chosen in the e-form itself, or None when it has no such field."""
     if DELIVERY_FIELD not in schema.get("properties", {}):

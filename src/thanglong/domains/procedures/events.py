@@ -34,10 +34,14 @@ class DossierSubmitted(Event):
 
 @dataclass(frozen=True)
 class DossierStatusChanged(Event):
-    """A dossier moved between statuses (or was acted on in place); the DVCQG sync reads these."""
+    """A dossier moved between statuses (or was acted on in place).
 
-    # Written to the outbox too: the national-portal sync adapter runs in the worker, and the
-    # officers' queue pages follow it live (the agencies say who may see it).
+    The manifest's handlers react to it: the DVCQG sync and the lifecycle documents are queued in the
+    same transaction, the applicant is notified after the commit (see docs/events.md).
+    """
+
+    # Published to the broker too: for other city systems, and the officers' queue pages follow it live
+    # (channel procedures.queue; the agencies say who may see it).
     external: ClassVar[bool] = True
 
     dossier_id: uuid.UUID
@@ -49,3 +53,5 @@ class DossierStatusChanged(Event):
     at: datetime
     receiving_agency_id: uuid.UUID | None = None
     competent_agency_id: uuid.UUID | None = None
+    # The line of the control slip the change opened (its actor and note); 0 when unknown.
+    step: int = 0

@@ -6,6 +6,7 @@ from thanglong.core.manifest import (
     Choropleth,
     DomainManifest,
     EventHandler,
+    JobKind,
     KpiProvider,
     LayerField,
     LayerStyle,
@@ -58,6 +59,8 @@ DOSSIERS_BY_COMMUNE = MapLayer(
     bbox=True,
     visible_by_default=False,
 )
+STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
+REACTIONS = "thanglong.domains.procedures.reactions"
 
 MANIFEST = DomainManifest(
     name="procedures",
@@ -68,11 +71,17 @@ MANIFEST = DomainManifest(
     router="thanglong.domains.procedures.web:build_router",
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
+    setup="thanglong.domains.procedures.config:enable_integrations",
     event_handlers=(
         EventHandler(
             "thanglong.domains.payments.api:PaymentSucceeded",
             "thanglong.domains.procedures.services_payments:on_payment_succeeded",
         ),
+        # A status change queues its portal sync and its document in its own transaction (their jobs
+        # are ordered per dossier), and notifies the applicant after the commit. See docs/events.md.
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_dvcqg", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_documents", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
     ),
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
@@ -105,19 +114,44 @@ MANIFEST = DomainManifest(
         NavItem("/officer/stats", "Thống kê (QĐ 766)", "Statistics (766)", "procedures.stats.read"),
     ),
     schedules=(
-        # Each pass pushes or drafts everything due, so one run makes up for any missed slots.
-        Schedule(
-            name="procedures.dvcqg", job="thanglong.domains.procedures.tasks:push_dvcqg", every_seconds=30
-        ),
+        # Each pass drafts everything due, so one run makes up for any missed slots.
         Schedule(
             name="procedures.apology",
             job="thanglong.domains.procedures.tasks:draft_apologies",
             every_seconds=900,
         ),
-        Schedule(
-            name="procedures.vnpost",
-            job="thanglong.domains.procedures.services_postal:push_pending",
-            every_seconds=60,
+    ),
+    jobs=(
+        # One job per status change for the national portal; a dossier's changes share an ordering key.
+        # Registered only when THANGLONG_PROCEDURES_DVCQG_URL is set (config.enable_integrations), which
+        # also sets max_attempts from THANGLONG_PROCEDURES_DVCQG_MAX_ATTEMPTS.
+        JobKind(
+            "procedures.dvcqg",
+            "thanglong.domains.procedures.services_dvcqg:push",
+            max_attempts=8,
+            backoff_base_seconds=30.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
+            on_failure="thanglong.domains.procedures.services_dvcqg:record_failure",
+        ),
+        # The document an action calls for, drawn and signed after the commit; a dossier's in order.
+        JobKind(
+            "procedures.documents",
+            "thanglong.domains.procedures.services_documents:generate",
+            max_attempts=8,
+            backoff_base_seconds=30.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
+        ),
+        # One job per shipment ordered from VNPost; after six failures the officers post it by hand.
+        JobKind(
+            "procedures.vnpost",
+            "thanglong.domains.procedures.services_postal:order",
+            max_attempts=6,
+            backoff_base_seconds=120.0,
+            backoff_cap_seconds=3600.0,
+            lease_seconds=300,
+            on_failure="thanglong.domains.procedures.services_postal:record_failure",
         ),
     ),
     kpis=(

@@ -198,7 +198,7 @@ class PostalShipment(UUIDPrimaryKey, Base):
 
 
 class DvcqgSync(UUIDPrimaryKey, Base):
-    """One status change to report to the National Public Service Portal (outbox row)."""
+    """One status change to report to the National Public Service Portal (sent by a procedures.dvcqg job)."""
 
     __tablename__ = "procedures_dvcqg_sync"
     __table_args__ = (

@@ -18,7 +18,7 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, services_documents, services_dvcqg
+from thanglong.domains.procedures import clock
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
 from thanglong.domains.procedures.models import (
@@ -280,8 +280,8 @@ def _add_step(
     note: str = "",
     calendar: WorkingCalendar | None = None,
     first: bool = False,
-) -> None:
-    """Close the open step of the slip (early / on time / late) and open the next one."""
+) -> int:
+    """Close the open step of the slip (early / on time / late) and open the next one; return its number."""
     session = uow.session
     now = uow.clock()
     # A dossier being filed has no slip yet: no need to look for its last step.
@@ -315,6 +315,7 @@ def _add_step(
         # A final status ends the slip: the last line records who closed it, already ended.
         step.ended_at = now
     session.add(step)
+    return step.seq
 
 
 def _channel_of(principal: Principal) -> str:
@@ -489,7 +490,7 @@ def apply_action(
         session.flush()
     except StaleDataError:
         raise _stale() from None
-    _add_step(
+    seq = _add_step(
         uow,
         row,
         action=act_.value,
@@ -509,6 +510,7 @@ def apply_action(
         after={**_snapshot(row), "note": note} if note else _snapshot(row),
         source_ip=source_ip,
     )
+    # Its handlers (manifest) queue the portal sync and the document, and notify after the commit.
     uow.emit(
         DossierStatusChanged(
             row.id,
@@ -520,10 +522,9 @@ def apply_action(
             now,
             row.receiving_agency_id,
             row.competent_agency_id,
+            seq,
         )
     )
-    services_documents.on_action(uow, row, act_, old, new, now=now, principal=principal, note=note)
-    services_dvcqg.enqueue_status(uow, row, new, now)
     return row
 
 

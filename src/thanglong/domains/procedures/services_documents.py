@@ -1,4 +1,4 @@
-"""Documents of a dossier's lifecycle: forms 01-05 and the signed result, stored as attachments."""
+"""Documents of a dossier's lifecycle: forms 01-05 and the signed result, made by jobs as attachments."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import exists, select
 
-from thanglong.core import audit
+from thanglong.core import audit, jobs
 from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import InvalidInput, ThangLongError
+from thanglong.core.models import Job
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
-from thanglong.domains.procedures import clock
+from thanglong.domains.procedures import clock, services_attachments
 from thanglong.domains.procedures.attachments import ContentStore, store_at
 from thanglong.domains.procedures.documents import (
     FORM_TITLES,
@@ -30,10 +31,11 @@ from thanglong.domains.procedures.documents import (
     sign_pdf,
 )
 from thanglong.domains.procedures.documents.pdf import vn_datetime
-from thanglong.domains.procedures.eform_html import enum_label
-from thanglong.domains.procedures.models import Attachment, Dossier, Procedure, ProcedureVersion
+from thanglong.domains.procedures.eform_html import form_rows
+from thanglong.domains.procedures.models import Attachment, Dossier, DossierStep, Procedure, ProcedureVersion
+from thanglong.domains.procedures.reactions import DOCUMENTS_JOB, documents_key
 from thanglong.domains.procedures.services_signing import SigningKeyError, agency_signer
-from thanglong.domains.procedures.states import OPEN_STATUSES, DossierAction, DossierStatus
+from thanglong.domains.procedures.states import OPEN_STATUSES, DossierStatus
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform
@@ -146,7 +148,7 @@ def _signer_for(uow: UnitOfWork) -> PdfSigner:
 
 @dataclass(frozen=True)
 class _Facts:
-    """What every form of one dossier prints: agency header, applicant, procedure."""
+    """What every form of one dossier prints: agency header, applicant, procedure, status and due date."""
 
     common: dict[str, Any]
     agency: str
@@ -154,6 +156,8 @@ class _Facts:
     procedure: str
     version: ProcedureVersion
     code: str
+    status: DossierStatus
+    due_at: datetime | None
 
 
 def _head_title(agency: str) -> str:
@@ -192,7 +196,10 @@ def _officer_name(uow: UnitOfWork, principal: Principal) -> str:
     return principal.name
 
 
-def _facts(uow: UnitOfWork, row: Dossier, now: datetime, *, agency_id: uuid.UUID) -> _Facts:
+def _facts(
+    uow: UnitOfWork, row: Dossier, now: datetime, *, agency_id: uuid.UUID, step: DossierStep | None = None
+) -> _Facts:
+    """Gather the facts; with a control-slip line, its status and due date (as they were at the action)."""
     version = uow.session.get(ProcedureVersion, row.procedure_version_id)
     if version is None:
         raise RuntimeError(f"dossier {row.id} has no procedure version")
@@ -206,6 +213,8 @@ def _facts(uow: UnitOfWork, row: Dossier, now: datetime, *, agency_id: uuid.UUID
         procedure=procedure.name if procedure else "…",
         version=version,
         code=row.code or NOT_RECEIVED_CODE,
+        status=DossierStatus(step.status if step else row.status),
+        due_at=step.due_at if step else row.due_at,
     )
 
 
@@ -235,7 +244,7 @@ def _receipt(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal,
         "procedure_name": facts.procedure,
         "processing_time": _processing_time(facts.version),
         "received_at": row.received_at,
-        "due_at": row.due_at,
+        "due_at": facts.due_at,
         "officer_name": _officer_name(uow, principal),
         "documents": documents,
         "delivery": DELIVERY_LABELS.get(row.delivery, row.delivery),
@@ -267,7 +276,7 @@ def _refusal(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal,
 
 def _stop(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
     del principal
-    withdrawn = DossierStatus(row.status) is DossierStatus.WITHDRAWN
+    withdrawn = facts.status is DossierStatus.WITHDRAWN
     reason = "ông/bà đã có yêu cầu rút hồ sơ" if withdrawn else "theo quyết định của cơ quan giải quyết"
     return {
         "dossier_code": facts.code,
@@ -277,32 +286,6 @@ def _stop(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, no
         "head_title": _head_title(facts.agency),
         "head_name": _signer_for(uow).name,
     }
-
-
-def _form_rows(schema: Mapping[str, Any], data: Mapping[str, Any], prefix: str = "") -> list[dict[str, str]]:
-    """Flatten the form data into labelled rows, titled by the e-form schema."""
-    properties = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
-    rows: list[dict[str, str]] = []
-    for key, value in data.items():
-        sub = properties.get(key, {}) if isinstance(properties, Mapping) else {}
-        label = f"{prefix}{sub.get('title') or key}" if isinstance(sub, Mapping) else f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            rows.extend(_form_rows(sub if isinstance(sub, Mapping) else {}, value, f"{label} – "))
-        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):
-            items = sub.get("items", {}) if isinstance(sub, Mapping) else {}
-            for number, item in enumerate(value, start=1):
-                if isinstance(item, Mapping):
-                    rows.extend(_form_rows(items, item, f"{label} {number} – "))
-        elif value not in (None, "", []):
-            values = value if isinstance(value, list) else [value]
-            items = sub.get("items", {}) if isinstance(sub, Mapping) else {}
-            choice = isinstance(sub, Mapping) and (
-                "enum" in sub or (isinstance(items, Mapping) and "enum" in items)
-            )
-            # Choices show their words, as on the e-form: "thue_muon_o_nho" reads "thuê, mượn, ở nhờ".
-            text = ", ".join(enum_label(v) if choice or isinstance(v, bool) else str(v) for v in values)
-            rows.append({"label": label, "value": text[:300]})
-    return rows
 
 
 def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
@@ -319,7 +302,7 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
     if row.due_at is not None:
         fields.append({"label": "Thời hạn trả kết quả", "value": vn_datetime(row.due_at)})
     fields.append({"label": "Thời gian giải quyết xong", "value": vn_datetime(now)})
-    fields.extend(_form_rows(facts.version.eform, row.form_data or {})[:20])
+    fields.extend(form_rows(facts.version.eform, row.form_data or {})[:20])
     body = (
         f"Kết quả giải quyết thủ tục {facts.procedure}, được cấp trên môi trường điện tử và ký số "
         f"bởi {facts.agency}. Tra cứu tính xác thực bằng mã QR hoặc mã hồ sơ."
@@ -339,14 +322,13 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
 
 
 _Builder = Callable[[UnitOfWork, Dossier, _Facts, Principal, str], dict[str, Any]]
-_ON_ACTION: dict[DossierAction, tuple[str, _Builder]] = {
-    DossierAction.RECEIVE: ("form_01", _receipt),
-    DossierAction.REQUEST_SUPPLEMENT: ("form_02", _supplement),
-    DossierAction.REJECT: ("form_03", _refusal),
-    DossierAction.REFUSE: ("form_03", _refusal),
-    DossierAction.STOP: ("form_05", _stop),
-    DossierAction.WITHDRAW: ("form_05", _stop),
-    DossierAction.APPROVE: ("result", _result),
+# What each kind a dossier action calls for (reactions.DOCUMENT_OF_ACTION) is drawn from.
+_BUILDERS: dict[str, _Builder] = {
+    "form_01": _receipt,
+    "form_02": _supplement,
+    "form_03": _refusal,
+    "form_05": _stop,
+    "result": _result,
 }
 # Letters and results come from the agency that decides; the counter's slips from the one that received.
 _DECIDING_KINDS = frozenset({"form_04", "form_05", "result"})
@@ -361,9 +343,6 @@ def _store(
     principal: Principal,
 ) -> uuid.UUID:
     """Render, sign when the kind asks for it, store as an attachment and audit; return its id."""
-    # Imported here: services_attachments imports services, which imports this module.
-    from thanglong.domains.procedures import services_attachments  # noqa: PLC0415
-
     form_kind, signed, _, _ = DOCUMENT_KINDS[kind]
     pdf = render_form(form_kind, data)
     if signed:
@@ -395,30 +374,76 @@ def _store(
     return added.id
 
 
-def on_action(
-    uow: UnitOfWork,
-    row: Dossier,
-    action: DossierAction,
-    old: DossierStatus,
-    new: DossierStatus,
-    *,
-    now: datetime,
-    principal: Principal,
-    note: str,
-) -> None:
-    """Generate the documents an action produces, in the action's transaction."""
-    del old, new
-    planned = _ON_ACTION.get(action)
-    if planned is None:
+def _author(actor: str) -> Principal:
+    """Return who took an action from the actor string of its control-slip line."""
+    kind, _, rest = actor.partition(":")
+    ident, _, name = rest.partition(":")
+    if kind not in ("user", "api_key"):
+        return SYSTEM
+    try:
+        return Principal(kind=kind, id=uuid.UUID(ident), name=name)
+    except ValueError:
+        return SYSTEM
+
+
+def _job_target(job: jobs.Job) -> tuple[uuid.UUID, int, str]:
+    payload, kind = job.payload, str(job.payload.get("document"))
+    try:
+        dossier_id, seq = uuid.UUID(str(payload["dossier_id"])), int(payload["step"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise jobs.PermanentJobError(f"bad document job payload: {exc}") from exc
+    if kind not in _BUILDERS:
+        raise jobs.PermanentJobError(f"unknown document kind {kind!r}")
+    return dossier_id, seq, kind
+
+
+def generate(ctx: jobs.JobContext) -> None:
+    """Draw, sign and store the document a dossier action called for (the procedures.documents job).
+
+    The document is dated and signed for the action's moment and author, read from its control-slip
+    line; it commits with the job's completion, so a job that runs twice stores it once.
+    """
+    uow = ctx.uow
+    dossier_id, seq, kind = _job_target(ctx.job)
+    row = uow.session.get(Dossier, dossier_id)
+    step = uow.session.scalar(
+        select(DossierStep).where(DossierStep.dossier_id == dossier_id, DossierStep.seq == seq)
+    )
+    if row is None or step is None:
         return
-    kind, build = planned
-    if kind == "form_05" and row.received_at is None:
-        # Withdrawing a dossier nobody received yet stops nothing: there is no notice to write.
-        return
+    principal = _author(step.actor)
     agency_id = row.competent_agency_id if kind in _DECIDING_KINDS else row.receiving_agency_id
-    facts = _facts(uow, row, now, agency_id=agency_id)
-    data = {**facts.common, **facts.applicant, **build(uow, row, facts, principal, note)}
+    facts = _facts(uow, row, step.started_at, agency_id=agency_id, step=step)
+    data = {**facts.common, **facts.applicant, **_BUILDERS[kind](uow, row, facts, principal, step.note)}
     _store(uow, row, kind, data, principal=principal)
+
+
+@dataclass(frozen=True)
+class PendingDocument:
+    """A document an action called for that is not stored yet: being made, or failed (its job is dead)."""
+
+    kind: str
+    title_vi: str
+    title_en: str
+    failed: bool
+
+
+def pending_documents(uow: UnitOfWork, dossier_id: uuid.UUID) -> list[PendingDocument]:
+    """Return the documents of a dossier still being generated, or whose generation gave up, in order."""
+    rows = uow.session.execute(
+        select(Job.payload, Job.status)
+        .where(Job.ordering_key == documents_key(dossier_id), Job.kind == DOCUMENTS_JOB)
+        .where(Job.status.in_([jobs.QUEUED, jobs.RUNNING, jobs.DEAD]))
+        .order_by(Job.id)
+    )
+    out = []
+    for payload, status in rows:
+        kind = DOCUMENT_KINDS.get(str((payload or {}).get("document")))
+        if kind is not None:
+            out.append(
+                PendingDocument(str(payload["document"]), kind.title_vi, kind.title_en, status == jobs.DEAD)
+            )
+    return out
 
 
 def list_documents(uow: UnitOfWork, dossier_id: uuid.UUID) -> list[DocumentDTO]:
@@ -429,6 +454,24 @@ def list_documents(uow: UnitOfWork, dossier_id: uuid.UUID) -> list[DocumentDTO]:
         .order_by(Attachment.created_at, Attachment.id)
     )
     return [_document(row, DOCUMENT_KINDS[row.kind]) for row in rows]
+
+
+@dataclass(frozen=True)
+class DocumentsView:
+    """A dossier's documents as its pages show them: those stored, and those still to come."""
+
+    stored: list[DocumentDTO]
+    pending: list[PendingDocument]
+
+    @property
+    def in_progress(self) -> bool:
+        """Tell whether a document is being made (the page refreshes its list until it is there)."""
+        return any(not p.failed for p in self.pending)
+
+
+def documents_view(uow: UnitOfWork, dossier_id: uuid.UUID) -> DocumentsView:
+    """Return the documents of a dossier with those still being made (callers check access)."""
+    return DocumentsView(list_documents(uow, dossier_id), pending_documents(uow, dossier_id))
 
 
 def _document(row: Attachment, kind: DocumentKind) -> DocumentDTO:

@@ -1,4 +1,4 @@
-"""Sync with the National Public Service Portal (DVCQG): an outbox of status changes."""
+"""Sync with the National Public Service Portal (DVCQG): one durable job per status change."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ import random
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 
-from thanglong.core import audit
+from thanglong.core import audit, jobs
+from thanglong.core.manifest import JobKind
+from thanglong.core.models import Job as JobRow
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import dvcqg
-from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.config import DVCQG_JOB, ProcedureSettings
 from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
 from thanglong.domains.procedures.models import Dossier, DossierStep, DvcqgSync
 from thanglong.domains.procedures.states import DossierStatus
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+JOB_KIND = DVCQG_JOB
 PENDING = "pending"
 SENDING = "sending"
 SENT = "sent"
@@ -38,11 +41,23 @@ DEAD = "dead"
 STATES = (PENDING, SENDING, SENT, FAILED, DEAD)
 # Rows the portal has not acknowledged yet: they hold back the later statuses of their dossier.
 UNACKNOWLEDGED = (PENDING, SENDING)
-# A claimed row whose worker died becomes due again after the lease (far above the HTTP timeout).
-LEASE_SECONDS = 300
 WORKER_ACTOR = f"{SYSTEM_ACTOR}:procedures.dvcqg"
 OBJECT_TYPE = "procedures_dvcqg_sync"
-_ORDER = (DvcqgSync.status_at, DvcqgSync.created_at, DvcqgSync.id)
+# A push call runs passes until none claims a job; this only bounds a call whose jobs keep coming due.
+MAX_PASSES = 1000
+
+
+class PortalUnavailable(Exception):
+    """The portal did not acknowledge a status change (down, slow, throttling): the queue retries it."""
+
+
+class PortalRefused(jobs.PermanentJobError):
+    """The portal refused a status change for good (content or credentials): its job goes dead."""
+
+
+def ordering_key(dossier_code: str) -> str:
+    """Return the job ordering key of a dossier: its status changes reach the portal in order."""
+    return f"{JOB_KIND}:{dossier_code}"
 
 
 def _handler_and_note(uow: UnitOfWork, row: Dossier) -> tuple[str, str]:
@@ -102,6 +117,19 @@ def enqueue_status(uow: UnitOfWork, row: Dossier, status: DossierStatus, at: dat
         # A concurrent transaction queued the same change between our check and our insert; the
         # unique key (code, status, time) keeps one row, and one is all the portal needs.
         logger.info("dvcqg: %s status %s already queued", row.code, status.dvcqg_code)
+        return
+    # The job commits with the status change; its ordering key keeps the dossier's changes in order.
+    jobs.enqueue_many(
+        uow,
+        [
+            {
+                "kind": JOB_KIND,
+                "payload": {"sync_id": str(sync.id)},
+                "idempotency_key": f"{JOB_KIND}:{sync.id}",
+                "ordering_key": ordering_key(row.code),
+            }
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -161,15 +189,6 @@ class HttpTransport:
         self._client.close()
 
 
-@dataclass(frozen=True)
-class _Claim:
-    id: uuid.UUID
-    dossier_code: str
-    payload: dict[str, Any]
-    # next_attempt_at before the claim, given back when the row goes back unsent.
-    due_at: datetime
-
-
 @dataclass
 class PushReport:
     """What one push pass did (enabled False: no endpoint configured, nothing sent)."""
@@ -188,112 +207,136 @@ class PushReport:
         return dict(self.__dict__)
 
 
-def claim_due(uow: UnitOfWork, *, limit: int = 100) -> list[list[_Claim]]:
-    """Mark due rows as sending and commit; return them as runs per dossier, oldest status first.
+@dataclass
+class _Tally:
+    """What the handlers of one push call saw: outcomes, the jobs they ran, the runs a retry stopped."""
 
-    A run starts at the dossier's oldest unacknowledged row and stops before the first row that is
-    not due or not ours: status N+1 is never claimed while N waits. PostgreSQL: FOR UPDATE SKIP
-    LOCKED gives concurrent passes disjoint rows, and a row another pass holds is "not ours", so it
-    stops the run. SQLite ignores the clause; BEGIN IMMEDIATE (core.db) serialises the claims.
-    """
-    session = uow.session
-    now = uow.clock()
-    due = session.scalars(
-        select(DvcqgSync)
-        .where(DvcqgSync.state.in_(UNACKNOWLEDGED), DvcqgSync.next_attempt_at <= now)
-        .order_by(*_ORDER)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    mine = {row.id for row in due}
-    runs: list[list[_Claim]] = []
-    for code in dict.fromkeys(row.dossier_code for row in due):
-        unacknowledged = session.scalars(
-            select(DvcqgSync)
-            .where(DvcqgSync.dossier_code == code, DvcqgSync.state.in_(UNACKNOWLEDGED))
-            .order_by(*_ORDER)
-        ).all()
-        run: list[_Claim] = []
-        for row in unacknowledged:
-            if row.id not in mine:
-                break
-            run.append(_Claim(row.id, row.dossier_code, dict(row.payload), row.next_attempt_at))
-            row.state = SENDING
-            row.attempts += 1
-            row.next_attempt_at = now + timedelta(seconds=LEASE_SECONDS)
-        if run:
-            runs.append(run)
-    uow.commit()
-    return runs
+    outcomes: Counter[str] = field(default_factory=Counter)
+    attempted: set[int] = field(default_factory=set)
+    # Ordering key -> id of the job whose retry holds back the later statuses of that dossier.
+    stopped: dict[str, int] = field(default_factory=dict)
 
 
-def _send(transport: PortalTransport, claim: _Claim) -> dvcqg.Verdict:
+def _sync_id(job: jobs.Job) -> uuid.UUID:
     try:
-        reply = transport.send(claim.payload)
-    except Exception as exc:  # a transport bug must delay one row, not stop the worker
-        logger.exception("dvcqg: transport failed on %s", claim.dossier_code)
+        return uuid.UUID(str(job.payload["sync_id"]))
+    except (KeyError, ValueError) as exc:
+        raise jobs.PermanentJobError("job without a valid sync_id") from exc
+
+
+def _send(transport: PortalTransport, payload: Mapping[str, Any], code: str) -> dvcqg.Verdict:
+    try:
+        reply = transport.send(payload)
+    except Exception as exc:  # a transport bug must delay one status change, not stop the worker
+        logger.exception("dvcqg: transport failed on %s", code)
         return dvcqg.Verdict(dvcqg.Outcome.RETRY, f"{type(exc).__name__}: {exc}")
     return dvcqg.classify(reply.status, reply.body, error=reply.error)
 
 
-def _apply(
-    row: DvcqgSync, verdict: dvcqg.Verdict, now: datetime, max_attempts: int, rng: random.Random
-) -> str:
-    """Record one attempt's verdict on its row; return the name of what happened."""
-    if verdict.outcome.acknowledged:
-        row.state, row.sent_at, row.last_error = SENT, now, ""
-        return verdict.outcome.value
-    row.last_error = verdict.reason[: dvcqg.TEXT_MAX]
-    if verdict.outcome is dvcqg.Outcome.FAILED:
-        row.state = FAILED
-        return FAILED
-    if row.attempts >= max_attempts:
-        row.state = DEAD
+def _audit(uow: UnitOfWork, row: DvcqgSync, what: str, before: dict[str, Any]) -> None:
+    audit.record(
+        uow,
+        actor=WORKER_ACTOR,
+        action=f"procedures.dvcqg.{what}",
+        object_type=OBJECT_TYPE,
+        object_id=str(row.id),
+        before=before,
+        after={
+            "state": row.state,
+            "attempts": row.attempts,
+            "dossier_code": row.dossier_code,
+            "dvcqg_status": row.dvcqg_status,
+            "error": row.last_error or None,
+        },
+    )
+
+
+def push_with(transport: PortalTransport | None, tally: _Tally | None = None) -> jobs.JobHandler:
+    """Return the job handler that reports one status change through `transport` (None: from settings)."""
+
+    def push(ctx: jobs.JobContext) -> None:
+        uow = ctx.uow
+        sync_id = _sync_id(ctx.job)
+        row = uow.session.get(DvcqgSync, sync_id)
+        if row is None or row.state == SENT:
+            return
+        if tally is not None:
+            tally.attempted.add(ctx.job.id)
+        row.state = SENDING
+        row.attempts += 1
+        payload, code = dict(row.payload), row.dossier_code
+        # Commit "sending" before calling out: no lock is held while the portal answers, and the row
+        # shows what is happening while it happens.
+        uow.commit()
+        verdict = _call_portal(transport, payload, code)
+        row = uow.session.get(DvcqgSync, sync_id, with_for_update=True)
+        if row is None:
+            return
+        if verdict.outcome.acknowledged:
+            row.state, row.sent_at, row.last_error = SENT, uow.clock(), ""
+            _audit(uow, row, verdict.outcome.value, {"state": SENDING, "attempts": row.attempts})
+            if tally is not None:
+                tally.outcomes[verdict.outcome.value] += 1
+            return
+        if verdict.outcome is dvcqg.Outcome.FAILED:
+            if tally is not None:
+                tally.outcomes[FAILED] += 1
+            raise PortalRefused(verdict.reason)
+        if tally is not None and ctx.job.ordering_key:
+            tally.stopped[ctx.job.ordering_key] = ctx.job.id
+        raise PortalUnavailable(verdict.reason)
+
+    return push
+
+
+def _call_portal(transport: PortalTransport | None, payload: Mapping[str, Any], code: str) -> dvcqg.Verdict:
+    if transport is not None:
+        return _send(transport, payload, code)
+    settings = ProcedureSettings()
+    if settings.dvcqg_url is None:
+        return dvcqg.Verdict(dvcqg.Outcome.RETRY, "THANGLONG_PROCEDURES_DVCQG_URL is not set")
+    portal = HttpTransport.from_settings(settings)
+    try:
+        return _send(portal, payload, code)
+    finally:
+        portal.close()
+
+
+def push(ctx: jobs.JobContext) -> None:
+    """Report one status change to the portal configured in the environment (the procedures.dvcqg job)."""
+    push_with(None)(ctx)
+
+
+def _reason(error: str) -> str:
+    """Drop the job queue's exception name from a reason (the portal's answer is the news)."""
+    for cls in (PortalUnavailable, PortalRefused):
+        prefix = f"{cls.__name__}: "
+        if error.startswith(prefix):
+            return error[len(prefix) :][: dvcqg.TEXT_MAX]
+    return error[: dvcqg.TEXT_MAX]
+
+
+def record_failure(uow: UnitOfWork, job: jobs.Job, error: str, retry_at: datetime | None) -> None:
+    """Show a failed attempt on its row: pending with the next attempt, failed (refused) or dead."""
+    row = uow.session.get(DvcqgSync, _sync_id(job), with_for_update=True)
+    if row is None or row.state == SENT:
+        return
+    before = {"state": row.state, "attempts": row.attempts}
+    row.last_error = _reason(error)
+    if error.startswith(f"{PortalRefused.__name__}: "):
+        row.state = what = FAILED
+    elif retry_at is None:
+        row.state = what = DEAD
         logger.warning("dvcqg: %s status %s dead: %s", row.dossier_code, row.dvcqg_status, row.last_error)
-        return DEAD
-    row.state = PENDING
-    row.next_attempt_at = now + timedelta(seconds=dvcqg.backoff_delay(row.attempts, rng))
-    return "retry"
+    else:
+        row.state, row.next_attempt_at, what = PENDING, retry_at, "retry"
+    _audit(uow, row, what, before)
 
 
-def _finish(
-    uow: UnitOfWork,
-    results: list[tuple[_Claim, dvcqg.Verdict | None]],
-    *,
-    max_attempts: int,
-    rng: random.Random,
-) -> Counter[str]:
-    """Record a run's outcomes (None: not attempted, handed back) with audit, and commit."""
-    now = uow.clock()
-    done: Counter[str] = Counter()
-    for claim, verdict in results:
-        row = uow.session.get(DvcqgSync, claim.id, with_for_update=True)
-        if row is None or row.state != SENDING:
-            continue
-        if verdict is None:
-            row.state, row.attempts, row.next_attempt_at = PENDING, row.attempts - 1, claim.due_at
-            done["held_back"] += 1
-            continue
-        before = {"state": SENDING, "attempts": row.attempts}
-        what = _apply(row, verdict, now, max_attempts, rng)
-        done[what] += 1
-        audit.record(
-            uow,
-            actor=WORKER_ACTOR,
-            action=f"procedures.dvcqg.{what}",
-            object_type=OBJECT_TYPE,
-            object_id=str(row.id),
-            before=before,
-            after={
-                "state": row.state,
-                "attempts": row.attempts,
-                "dossier_code": row.dossier_code,
-                "dvcqg_status": row.dvcqg_status,
-                "error": row.last_error or None,
-            },
-        )
-    uow.commit()
-    return done
+def job_kind(platform: Platform, settings: ProcedureSettings) -> JobKind:
+    """Return the declared job kind of the sync with the configured number of attempts."""
+    declared = next(k for k in platform.manifest("procedures").jobs if k.kind == JOB_KIND)
+    return replace(declared, max_attempts=settings.dvcqg_max_attempts)
 
 
 def push_pending(
@@ -305,50 +348,66 @@ def push_pending(
     rng: random.Random | None = None,
     limit: int = 100,
 ) -> PushReport:
-    """Run one push pass: claim due rows, send each dossier's in order, record sent/retry/failed/dead.
+    """Run the due procedures.dvcqg jobs now, until none is due (what the worker does continuously).
 
-    The portal calls happen outside any transaction: the claim commits first (rows leased as
-    "sending"), and each dossier's outcomes commit together afterwards.
+    Each dossier's status changes are one ordering key of the job queue: they are sent one at a time,
+    in order, and one that must be retried holds the later ones back. One the portal refuses for good
+    does not: it is dead (`failed` on its row) and the next pass sends the rest.
     """
     settings = settings or ProcedureSettings()
     if settings.dvcqg_url is None:
         return PushReport(enabled=False)
-    # Jitter only spreads retries out; it needs no cryptographic randomness.
-    rng = rng or random.Random()  # noqa: S311
-    now_fn = clock or platform.clock
     own = transport is None
     portal: PortalTransport = transport or HttpTransport.from_settings(settings)
+    tally = _Tally()
+    runner = jobs.JobRunner(
+        platform,
+        {JOB_KIND: job_kind(platform, settings)},
+        rng=rng,
+        clock=clock,
+        handlers={JOB_KIND: push_with(portal, tally)},
+    )
     report = PushReport(enabled=True)
     try:
-        with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
-            runs = claim_due(uow, limit=limit)
-        for run in runs:
-            results: list[tuple[_Claim, dvcqg.Verdict | None]] = []
-            for claim in run:
-                verdict = None if results and _blocks(results[-1][1]) else _send(portal, claim)
-                results.append((claim, verdict))
-            with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
-                done = _finish(uow, results, max_attempts=settings.dvcqg_max_attempts, rng=rng)
-            report.claimed += len(run)
-            report.sent += done[dvcqg.Outcome.SENT.value]
-            report.duplicates += done[dvcqg.Outcome.DUPLICATE.value]
-            report.retried += done["retry"]
-            report.failed += done[FAILED]
-            report.dead += done[DEAD]
-            report.held_back += done["held_back"]
+        for _ in range(MAX_PASSES):
+            run = runner.run_once(kinds=[JOB_KIND], limit=limit)
+            if run.claimed == 0:
+                break
+            report.retried += run.retried
+            report.dead += run.dead
     finally:
         if own and isinstance(portal, HttpTransport):
             portal.close()
+    report.sent = tally.outcomes[dvcqg.Outcome.SENT.value]
+    report.duplicates = tally.outcomes[dvcqg.Outcome.DUPLICATE.value]
+    report.failed = tally.outcomes[FAILED]
+    report.dead -= report.failed
+    report.held_back = _held_back(platform, tally)
+    report.claimed = len(tally.attempted) + report.held_back
     return report
 
 
-def _blocks(verdict: dvcqg.Verdict | None) -> bool:
-    """Tell whether a row's verdict holds back the dossier's next status (it stays unacknowledged).
-
-    A permanent failure does not: the row is closed, and holding every later status back from the
-    portal for it would be worse; the report shows it to an operator.
-    """
-    return verdict is None or verdict.outcome is dvcqg.Outcome.RETRY
+def _held_back(platform: Platform, tally: _Tally) -> int:
+    """Count the status changes still queued behind one this call had to retry."""
+    if not tally.stopped:
+        return 0
+    with platform.uow() as uow:
+        return sum(
+            int(
+                uow.session.scalar(
+                    select(func.count())
+                    .select_from(JobRow)
+                    .where(
+                        JobRow.kind == JOB_KIND,
+                        JobRow.ordering_key == key,
+                        JobRow.status == jobs.QUEUED,
+                        JobRow.id > job_id,
+                    )
+                )
+                or 0
+            )
+            for key, job_id in tally.stopped.items()
+        )
 
 
 @dataclass(frozen=True)

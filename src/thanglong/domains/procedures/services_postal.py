@@ -1,4 +1,4 @@
-"""Results by post: a shipment per dossier, the VNPost order sent after commit, the carrier's events."""
+"""Results by post: a shipment per dossier, its VNPost order a durable job, the carrier's events."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 import httpx
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
-from thanglong.core import audit
+from thanglong.core import audit, jobs
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
 from thanglong.domains.procedures import vnpost
-from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.config import VNPOST_JOB, ProcedureSettings
 from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
 from thanglong.domains.procedures.models import Dossier, PostalShipment
 from thanglong.domains.procedures.vnpost import ShipmentStatus
@@ -30,14 +30,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+JOB_KIND = VNPOST_JOB
 OBJECT_TYPE = "procedures_postal_shipment"
 WORKER_ACTOR = f"{SYSTEM_ACTOR}:procedures.vnpost"
 WEBHOOK_ACTOR = "vnpost"
-# After this many failed order attempts the shipment is handed to the officers to send by hand.
-MAX_ATTEMPTS = 6
-# A claimed shipment whose worker died is claimed again after the lease.
-LEASE_SECONDS = 300
-MAX_BACKOFF_MINUTES = 60
 MAX_EVENTS_PER_CALL = 100
 
 
@@ -163,6 +159,8 @@ def create_shipment(uow: UnitOfWork, row: Dossier, *, actor: str, now: datetime)
     )
     session.add(shipment)
     session.flush()
+    if shipment.status == ShipmentStatus.PENDING:
+        enqueue_order(uow, shipment.id)
     audit.record(
         uow,
         actor=actor,
@@ -286,80 +284,114 @@ class PostalReport:
     tracking_numbers: list[str] = field(default_factory=list)
 
 
-def _failures(row: PostalShipment) -> list[dict[str, Any]]:
-    return [e for e in row.events if e.get("type") == "order_failed"]
+class CarrierUnavailable(Exception):
+    """VNPost did not take the order this time (down, throttling, no tracking number): retried."""
 
 
-def _due(row: PostalShipment, now: datetime) -> bool:
-    failures = _failures(row)
-    if not failures:
-        return True
-    wait = timedelta(minutes=min(2 ** len(failures), MAX_BACKOFF_MINUTES))
-    return datetime.fromisoformat(str(failures[-1]["at"])) + wait <= now
+class CarrierRefused(jobs.PermanentJobError):
+    """VNPost refused the order for good: the officers send the result by hand."""
 
 
-def _claim(uow: UnitOfWork, limit: int) -> list[tuple[uuid.UUID, dict[str, Any]]]:
-    """Lease due shipments as "sending" and commit; return their ids and order payloads."""
-    session = uow.session
-    now = uow.clock()
-    rows = session.scalars(
-        select(PostalShipment)
-        .where(
-            or_(
-                PostalShipment.status == ShipmentStatus.PENDING.value,
-                (PostalShipment.status == ShipmentStatus.SENDING.value)
-                & (PostalShipment.updated_at < now - timedelta(seconds=LEASE_SECONDS)),
-            )
-        )
-        .order_by(PostalShipment.created_at)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
-    claims = []
-    for row in rows:
-        if not _due(row, now):
-            continue
-        dossier = session.get(Dossier, row.dossier_id)
-        agency = identity.get_agency(uow, dossier.receiving_agency_id) if dossier else None
-        order = vnpost.Order(
-            reference=str(row.id),
-            dossier_code=(dossier.code or "") if dossier else "",
-            sender_name=agency.name if agency else "",
-            sender_code=agency.code if agency else "",
-            recipient=vnpost.Recipient(row.recipient_name, row.phone, row.address, row.commune_code),
-        )
+def enqueue_order(uow: UnitOfWork, shipment_id: uuid.UUID) -> None:
+    """Queue the VNPost order of a shipment in the caller's transaction (one job per shipment)."""
+    jobs.enqueue_many(
+        uow,
+        [
+            {
+                "kind": JOB_KIND,
+                "payload": {"shipment_id": str(shipment_id)},
+                "idempotency_key": f"{JOB_KIND}:{shipment_id}",
+            }
+        ],
+    )
+
+
+def _shipment_id(job: jobs.Job) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(job.payload["shipment_id"]))
+    except (KeyError, ValueError) as exc:
+        raise jobs.PermanentJobError("job without a valid shipment_id") from exc
+
+
+def _order_of(uow: UnitOfWork, row: PostalShipment) -> dict[str, Any]:
+    dossier = uow.session.get(Dossier, row.dossier_id)
+    agency = identity.get_agency(uow, dossier.receiving_agency_id) if dossier else None
+    order = vnpost.Order(
+        reference=str(row.id),
+        dossier_code=(dossier.code or "") if dossier else "",
+        sender_name=agency.name if agency else "",
+        sender_code=agency.code if agency else "",
+        recipient=vnpost.Recipient(row.recipient_name, row.phone, row.address, row.commune_code),
+    )
+    return vnpost.build_order(order)
+
+
+def _send(
+    carrier: CarrierTransport | None, payload: Mapping[str, Any], shipment_id: uuid.UUID
+) -> vnpost.OrderReply:
+    own: HttpTransport | None = None
+    if carrier is None:
+        settings = ProcedureSettings()
+        if settings.vnpost_url is None:
+            return vnpost.OrderReply(False, retry=True, reason="THANGLONG_PROCEDURES_VNPOST_URL is not set")
+        token = settings.vnpost_token.get_secret_value() if settings.vnpost_token else None
+        carrier = own = HttpTransport(settings.vnpost_url, token)
+    try:
+        return carrier.send(payload)
+    except Exception as exc:  # a transport bug must delay one shipment, not stop the worker
+        logger.exception("vnpost: transport failed on %s", shipment_id)
+        return vnpost.OrderReply(False, retry=True, reason=f"{type(exc).__name__}: {exc}")
+    finally:
+        if own is not None:
+            own.close()
+
+
+def order_with(carrier: CarrierTransport | None, report: PostalReport | None = None) -> jobs.JobHandler:
+    """Return the job handler that orders one shipment through `carrier` (None: from the settings)."""
+
+    def order(ctx: jobs.JobContext) -> None:
+        uow = ctx.uow
+        shipment_id = _shipment_id(ctx.job)
+        row = uow.session.get(PostalShipment, shipment_id)
+        # Sending: a worker died during its call; pending: not ordered yet. Anything else is settled
+        # (ordered, or recorded by hand by the officers meanwhile).
+        if row is None or row.status not in (ShipmentStatus.PENDING, ShipmentStatus.SENDING):
+            return
+        if report is not None:
+            report.claimed += 1
+        payload = _order_of(uow, row)
         row.status = ShipmentStatus.SENDING.value
-        row.updated_at = now
-        claims.append((row.id, vnpost.build_order(order)))
-    uow.commit()
-    return claims
-
-
-def _record(uow: UnitOfWork, shipment_id: uuid.UUID, reply: vnpost.OrderReply, report: PostalReport) -> None:
-    row = uow.session.get(PostalShipment, shipment_id, with_for_update=True)
-    if row is None or row.status != ShipmentStatus.SENDING.value:
-        return
-    now = uow.clock()
-    if reply.accepted and reply.tracking_number:
+        row.updated_at = uow.clock()
+        # Commit "sending" before calling out: no lock is held while the carrier answers.
+        uow.commit()
+        reply = _send(carrier, payload, shipment_id)
+        row = uow.session.get(PostalShipment, shipment_id, with_for_update=True)
+        if row is None or row.status != ShipmentStatus.SENDING.value:
+            return
+        if not (reply.accepted and reply.tracking_number):
+            raise (CarrierUnavailable if reply.retry else CarrierRefused)(reply.reason[:500])
+        now = uow.clock()
         row.status = ShipmentStatus.SENT.value
         row.tracking_number = reply.tracking_number
         row.events = [
             *row.events,
             {"type": "ordered", "tracking_number": reply.tracking_number, "at": now.isoformat()},
         ]
-        what = "ordered"
-        report.sent += 1
-        report.tracking_numbers.append(reply.tracking_number)
-    else:
-        failed = {"type": "order_failed", "reason": reply.reason[:500], "at": now.isoformat()}
-        row.events = [*row.events, failed]
-        if reply.retry and len(_failures(row)) < MAX_ATTEMPTS:
-            row.status, what = ShipmentStatus.PENDING.value, "retry"
-            report.retried += 1
-        else:
-            row.status, what = ShipmentStatus.MANUAL.value, "manual"
-            report.manual += 1
-    row.updated_at = now
+        row.updated_at = now
+        _audit_outcome(uow, row, "ordered", reply.reason)
+        if report is not None:
+            report.sent += 1
+            report.tracking_numbers.append(reply.tracking_number)
+
+    return order
+
+
+def order(ctx: jobs.JobContext) -> None:
+    """Order one shipment from the VNPost endpoint of the environment (the procedures.vnpost job)."""
+    order_with(None)(ctx)
+
+
+def _audit_outcome(uow: UnitOfWork, row: PostalShipment, what: str, reason: str) -> None:
     audit.record(
         uow,
         actor=WORKER_ACTOR,
@@ -367,9 +399,28 @@ def _record(uow: UnitOfWork, shipment_id: uuid.UUID, reply: vnpost.OrderReply, r
         object_type=OBJECT_TYPE,
         object_id=str(row.id),
         before={"status": ShipmentStatus.SENDING.value},
-        after={"status": row.status, "tracking_number": row.tracking_number, "reason": reply.reason or None},
+        after={"status": row.status, "tracking_number": row.tracking_number, "reason": reason or None},
     )
-    uow.commit()
+
+
+def record_failure(uow: UnitOfWork, job: jobs.Job, error: str, retry_at: datetime | None) -> None:
+    """Show a failed order on the shipment: pending again until the retry, else to the officers."""
+    row = uow.session.get(PostalShipment, _shipment_id(job), with_for_update=True)
+    if row is None or row.status not in (ShipmentStatus.PENDING, ShipmentStatus.SENDING):
+        return
+    now = uow.clock()
+    reason = error
+    for cls in (CarrierUnavailable, CarrierRefused):
+        reason = reason.removeprefix(f"{cls.__name__}: ")
+    failed: dict[str, Any] = {"type": "order_failed", "reason": reason[:500], "at": now.isoformat()}
+    if retry_at is None:
+        row.status, what = ShipmentStatus.MANUAL.value, "manual"
+    else:
+        row.status, what = ShipmentStatus.PENDING.value, "retry"
+        failed["next_attempt_at"] = retry_at.isoformat()
+    row.events = [*row.events, failed]
+    row.updated_at = now
+    _audit_outcome(uow, row, what, reason[:500])
 
 
 def push_pending(
@@ -380,30 +431,25 @@ def push_pending(
     clock: Callable[[], datetime] | None = None,
     limit: int = 50,
 ) -> PostalReport:
-    """Order the pending shipments from VNPost, outside any transaction; nothing without vnpost_url."""
+    """Run the due procedures.vnpost jobs now (the worker runs them continuously); off without vnpost_url."""
     settings = settings or ProcedureSettings()
     if settings.vnpost_url is None:
         return PostalReport(enabled=False)
-    now_fn = clock or platform.clock
     own = transport is None
     token = settings.vnpost_token.get_secret_value() if settings.vnpost_token else None
     carrier: CarrierTransport = transport or HttpTransport(settings.vnpost_url, token)
     report = PostalReport(enabled=True)
+    declared = next(k for k in platform.manifest("procedures").jobs if k.kind == JOB_KIND)
+    runner = jobs.JobRunner(
+        platform, {JOB_KIND: declared}, clock=clock, handlers={JOB_KIND: order_with(carrier, report)}
+    )
     try:
-        with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
-            claims = _claim(uow, limit)
-        report.claimed = len(claims)
-        for shipment_id, payload in claims:
-            try:
-                reply = carrier.send(payload)
-            except Exception as exc:  # a transport bug must delay one shipment, not stop the worker
-                logger.exception("vnpost: transport failed on %s", shipment_id)
-                reply = vnpost.OrderReply(False, retry=True, reason=f"{type(exc).__name__}: {exc}")
-            with UnitOfWork(platform.session_factory, platform.bus, now_fn, platform.settings) as uow:
-                _record(uow, shipment_id, reply, report)
+        run = runner.run_once(kinds=[JOB_KIND], limit=limit)
     finally:
         if own and isinstance(carrier, HttpTransport):
             carrier.close()
+    report.retried = run.retried
+    report.manual = run.dead
     return report
 
 

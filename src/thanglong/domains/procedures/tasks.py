@@ -1,18 +1,17 @@
-"""Background jobs of the procedures domain: the DVCQG sync and Form 04 (apology) drafting."""
+"""Scheduled work of the procedures domain: Form 04 (apology) drafting.
+
+The DVCQG sync and VNPost orders are durable jobs (kinds procedures.dvcqg and procedures.vnpost, see the
+manifest), run continuously by the worker; their handlers live beside their services.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from thanglong.domains.procedures import services_documents, services_dvcqg
+from thanglong.domains.procedures import services_documents
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform
-
-
-def push_dvcqg(platform: Platform) -> None:
-    """Send the due dossier status changes to the national portal (DVCQG); nothing when it is off."""
-    services_dvcqg.push_pending(platform)
 
 
 def draft_apologies(platform: Platform) -> None:

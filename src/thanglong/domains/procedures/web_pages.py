@@ -384,7 +384,7 @@ def _render_my_dossier(
             if not doc.issued
         ]
         rating = services_citizen.get_rating(uow, dossier.id)
-        documents = services_documents.list_documents(uow, dossier.id)
+        documents = services_documents.documents_view(uow, dossier.id)
     actions = services.available_actions(principal, dossier)
     fields = []
     if DossierAction.SUPPLEMENT in actions:
@@ -572,7 +572,7 @@ def _render_officer(
             if u.is_active and u.agency_id in agencies and {Role.OFFICER, Role.AGENCY_HEAD} & set(u.roles)
         ]
         receiving = identity.get_agency(uow, dossier.receiving_agency_id)
-        documents = services_documents.list_documents(uow, dossier.id)
+        documents = services_documents.documents_view(uow, dossier.id)
         calendar = load_calendar(uow)
         now = uow.clock()
     actions = [a for a in services.available_actions(principal, dossier) if a in OFFICER_ACTIONS]
