@@ -66,7 +66,7 @@ def test_waiting_rows_get_their_jobs_back_in_order(
         uow.commit()
 
     config = migrate.alembic_config(url)
-    command.downgrade(config, "core_0002")
+    command.downgrade(config, "core_0004")
     assert _jobs(platform, services_dvcqg.JOB_KIND) == []
     assert _jobs(platform, services_postal.JOB_KIND) == []
     migrate.upgrade(platform.engine)
