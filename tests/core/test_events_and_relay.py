@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import queue
 import time
@@ -20,7 +21,7 @@ from thanglong.core.jobs import JobRunner
 from thanglong.core.models import CalendarDay, Job
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import free_port, make_settings, run_jobs
-from thanglong.core.uow import RELAY_KIND, UnitOfWork, event_topic
+from thanglong.core.uow import RELAY_KIND, BlockingOnEventLoop, UnitOfWork, event_topic
 
 __all__ = ["kernel_db"]
 
@@ -214,3 +215,21 @@ def test_relay_keeps_events_while_the_broker_is_down(tmp_path: Path, kernel_db: 
         assert (first.status, first.attempts, second.status, second.attempts) == ("done", 2, "done", 1)
     finally:
         up.close()
+
+
+def test_a_unit_of_work_refuses_to_block_the_event_loop(kp: Platform) -> None:
+    async def route() -> None:
+        with kp.uow():
+            pass
+
+    with pytest.raises(BlockingOnEventLoop):
+        asyncio.run(route())
+
+    async def in_threadpool() -> bool:
+        def work() -> bool:
+            with kp.uow() as uow:
+                return uow.session is not None
+
+        return await asyncio.to_thread(work)
+
+    assert asyncio.run(in_threadpool()) is True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from types import TracebackType
@@ -16,12 +18,38 @@ from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.models import Job
 
+logger = logging.getLogger(__name__)
+
 RELAY_KIND = "core.relay"
 # Every external event goes to the broker through one ordering key: published in commit order.
 RELAY_ORDERING_KEY = "core.relay"
 EVENT_TOPIC_PREFIX = "thanglong/events/"
 # In-transaction handlers may emit events that have handlers of their own; past this depth it is a loop.
 MAX_HANDLER_ROUNDS = 1000
+
+
+class BlockingOnEventLoop(RuntimeError):
+    """Database work was started on a running event loop: it would stall every request of the process."""
+
+
+def _refuse_event_loop(settings: Settings | None) -> None:
+    """Refuse to open a unit of work in a thread that runs an asyncio event loop.
+
+    Development and tests fail at once, so the route is fixed before it ships; production logs the
+    mistake and carries on, since a slow page is better than a broken one.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    message = (
+        "a unit of work was opened on the event loop: run the use case in the threadpool "
+        "(starlette.concurrency.run_in_threadpool)"
+    )
+    if settings is not None and settings.env == "production":
+        logger.error(message, stack_info=True)
+        return
+    raise BlockingOnEventLoop(message)
 
 
 def event_topic(event_name: str) -> str:
@@ -56,6 +84,7 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        _refuse_event_loop(self.settings)
         self._session = self._session_factory()
         self._events = []
         self._committed = False

@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -90,11 +91,16 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
-def _error_response(ctx: ShellContext, request: Request, status: int, body: dict[str, Any]) -> Response:
+async def _error_response(ctx: ShellContext, request: Request, status: int, body: dict[str, Any]) -> Response:
     if _wants_json(request):
         return JSONResponse(body, status_code=status)
     if status == 401 and request.method == "GET":
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    # The error page shows who is signed in, which may read the session from the database.
+    return await run_in_threadpool(_error_page, ctx, request, status, body)
+
+
+def _error_page(ctx: ShellContext, request: Request, status: int, body: dict[str, Any]) -> Response:
     return HTMLResponse(
         ctx.render(request, "error.html", {"status": status, "error": body}, status_code=status).body,
         status_code=status,
@@ -104,7 +110,7 @@ def _error_response(ctx: ShellContext, request: Request, status: int, body: dict
 def _install_error_handlers(app: FastAPI, ctx: ShellContext) -> None:
     @app.exception_handler(ThangLongError)
     async def domain_error(request: Request, exc: ThangLongError) -> Response:
-        response = _error_response(ctx, request, exc.status, exc.to_dict())
+        response = await _error_response(ctx, request, exc.status, exc.to_dict())
         if exc.code == "session_tampered":
             response.delete_cookie("tl_session", path="/")
         return response
@@ -121,13 +127,13 @@ def _install_error_handlers(app: FastAPI, ctx: ShellContext) -> None:
             "message_en": "The submitted data is invalid.",
             "details": {"fields": fields},
         }
-        return _error_response(ctx, request, 422, body)
+        return await _error_response(ctx, request, 422, body)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code, vi, en = HTTP_MESSAGES.get(exc.status_code, ("http_error", "Lỗi.", "Error."))
         body = {"code": code, "message": vi, "message_en": en}
-        return _error_response(ctx, request, exc.status_code, body)
+        return await _error_response(ctx, request, exc.status_code, body)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:
@@ -138,7 +144,7 @@ def _install_error_handlers(app: FastAPI, ctx: ShellContext) -> None:
             "message_en": "Internal server error; please try again later.",
         }
         try:
-            return _error_response(ctx, request, 500, body)
+            return await _error_response(ctx, request, 500, body)
         except Exception:  # the error page itself failed to render: answer in plain text
             return PlainTextResponse("500 Lỗi hệ thống / Internal server error", status_code=500)
 

@@ -225,10 +225,15 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Delete the draft of a procedure and show its empty e-form."""
         await ctx.read_form(request)
-        with platform.uow() as uow:
-            services_citizen.delete_draft(
-                uow, principal=principal, procedure_code=code, source_ip=ctx.client_ip(request)
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                services_citizen.delete_draft(
+                    uow, principal=principal, procedure_code=code, source_ip=ctx.client_ip(request)
+                )
+                return None
+
+        await run_in_threadpool(work)
         return RedirectResponse(f"/procedures/{code}/apply", status_code=303)
 
     @router.post("/my/dossiers/{dossier_id}/rating", include_in_schema=False)
@@ -239,15 +244,20 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
         form = await ctx.read_form(request)
         raw = form.get("score").strip()
         score: int | str = int(raw) if raw.isdigit() and len(raw) < 3 else raw
-        with platform.uow() as uow:
-            services_citizen.rate_dossier(
-                uow,
-                principal=principal,
-                ref=dossier_id,
-                score=score,
-                comment=form.get("comment"),
-                source_ip=ctx.client_ip(request),
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                services_citizen.rate_dossier(
+                    uow,
+                    principal=principal,
+                    ref=dossier_id,
+                    score=score,
+                    comment=form.get("comment"),
+                    source_ip=ctx.client_ip(request),
+                )
+                return None
+
+        await run_in_threadpool(work)
         return RedirectResponse(f"/my/dossiers/{dossier_id}#rating", status_code=303)
 
     @router.get("/my/documents", include_in_schema=False)

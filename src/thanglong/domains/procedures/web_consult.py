@@ -251,16 +251,21 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Correct the competent agency from the officer's dossier page."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            services_consult.change_competent_agency(
-                uow,
-                principal=principal,
-                ref=dossier_id,
-                agency_id=_uuid(form.get("agency_id"), "agency_id"),
-                reason=form.get("reason"),
-                expected_version=_int(form.get("version"), None),
-                source_ip=ctx.client_ip(request),
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                services_consult.change_competent_agency(
+                    uow,
+                    principal=principal,
+                    ref=dossier_id,
+                    agency_id=_uuid(form.get("agency_id"), "agency_id"),
+                    reason=form.get("reason"),
+                    expected_version=_int(form.get("version"), None),
+                    source_ip=ctx.client_ip(request),
+                )
+                return None
+
+        await run_in_threadpool(work)
         return RedirectResponse(f"/officer/dossiers/{dossier_id}#routing", status_code=303)
 
     @router.post("/officer/dossiers/{dossier_id}/consultations", include_in_schema=False)
@@ -269,16 +274,21 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Ask another agency's opinion from the officer's dossier page."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            services_consult.request_consultation(
-                uow,
-                principal=principal,
-                ref=dossier_id,
-                to_agency_id=_uuid(form.get("to_agency_id"), "to_agency_id"),
-                question=form.get("question"),
-                working_days=_int(form.get("working_days"), services_consult.DEFAULT_WORKING_DAYS) or 0,
-                source_ip=ctx.client_ip(request),
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                services_consult.request_consultation(
+                    uow,
+                    principal=principal,
+                    ref=dossier_id,
+                    to_agency_id=_uuid(form.get("to_agency_id"), "to_agency_id"),
+                    question=form.get("question"),
+                    working_days=_int(form.get("working_days"), services_consult.DEFAULT_WORKING_DAYS) or 0,
+                    source_ip=ctx.client_ip(request),
+                )
+                return None
+
+        await run_in_threadpool(work)
         return RedirectResponse(f"/officer/dossiers/{dossier_id}#consultations", status_code=303)
 
     @router.post("/officer/consultations/{consultation_id}/answer", include_in_schema=False)
@@ -287,14 +297,19 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Answer a consultation from the work queue."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            services_consult.answer_consultation(
-                uow,
-                principal=principal,
-                consultation_id=consultation_id,
-                answer=form.get("answer"),
-                source_ip=ctx.client_ip(request),
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                services_consult.answer_consultation(
+                    uow,
+                    principal=principal,
+                    consultation_id=consultation_id,
+                    answer=form.get("answer"),
+                    source_ip=ctx.client_ip(request),
+                )
+                return None
+
+        await run_in_threadpool(work)
         return RedirectResponse("/officer/queue#consult-inbox", status_code=303)
 
     @router.post("/officer/consultations/{consultation_id}/cancel", include_in_schema=False)
@@ -303,14 +318,19 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Withdraw a consultation from the officer's dossier page."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            dto = services_consult.cancel_consultation(
-                uow,
-                principal=principal,
-                consultation_id=consultation_id,
-                reason=form.get("reason"),
-                source_ip=ctx.client_ip(request),
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                dto = services_consult.cancel_consultation(
+                    uow,
+                    principal=principal,
+                    consultation_id=consultation_id,
+                    reason=form.get("reason"),
+                    source_ip=ctx.client_ip(request),
+                )
+                return dto
+
+        dto = await run_in_threadpool(work)
         return RedirectResponse(f"/officer/dossiers/{dto.dossier_id}#consultations", status_code=303)
 
     @router.post("/officer/dossiers/{dossier_id}/shipment/manual", include_in_schema=False)
@@ -319,15 +339,20 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Record a result posted by hand from the officer's dossier page."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            services.get_dossier(uow, dossier_id, principal=principal)
-            services_postal.record_manual(
-                uow,
-                principal=principal,
-                dossier_id=dossier_id,
-                tracking_number=form.get("tracking_number"),
-                source_ip=ctx.client_ip(request),
-            )
+
+        def work() -> Any:
+            with platform.uow() as uow:
+                services.get_dossier(uow, dossier_id, principal=principal)
+                services_postal.record_manual(
+                    uow,
+                    principal=principal,
+                    dossier_id=dossier_id,
+                    tracking_number=form.get("tracking_number"),
+                    source_ip=ctx.client_ip(request),
+                )
+                return None
+
+        await run_in_threadpool(work)
         return RedirectResponse(f"/officer/dossiers/{dossier_id}#shipment", status_code=303)
 
 

@@ -234,12 +234,18 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """File the dossier with its files, or save a draft; re-show the form with errors."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            procedure = get_procedure(uow, code)
+
+        def find() -> Any:
+            with platform.uow() as uow:
+                return get_procedure(uow, code)
+
+        procedure = await run_in_threadpool(find)
         data = eform_html.parse_form(procedure.eform, form.items())
         agency_id = _uuid(form.get("receiving_agency_id"))
         if form.get("intent") == "draft":
-            return _save_draft(ctx, request, principal, procedure, form, data, agency_id)
+            return await run_in_threadpool(
+                _save_draft, ctx, request, principal, procedure, form, data, agency_id
+            )
         files = await read_uploads(request)
         lang = ctx.language(request)
         errors: dict[str, str] = {}
@@ -284,9 +290,13 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
                 general = _message(ctx, request, exc)
                 if exc.code.startswith("attachment_"):
                     errors["files"] = general
-        context = _apply_context(ctx, procedure, form, data, errors)
-        context["general_error"] = general
-        return ctx.render(request, "procedures/apply.html", context, status_code=422)
+
+        def refused() -> Any:
+            context = _apply_context(ctx, procedure, form, data, errors)
+            context["general_error"] = general
+            return ctx.render(request, "procedures/apply.html", context, status_code=422)
+
+        return await run_in_threadpool(refused)
 
 
 def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
@@ -325,9 +335,13 @@ def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Send the supplemented e-form and its files back to the agency, in one transaction."""
         form = await ctx.read_form(request)
-        with platform.uow() as uow:
-            dossier = services.get_dossier(uow, dossier_id, principal=principal)
-            procedure = get_version(uow, dossier.procedure_version_id)
+
+        def find() -> Any:
+            with platform.uow() as uow:
+                dossier = services.get_dossier(uow, dossier_id, principal=principal)
+                return get_version(uow, dossier.procedure_version_id)
+
+        procedure = await run_in_threadpool(find)
         data = eform_html.parse_form(procedure.eform, form.items())
         files = await read_uploads(request)
 
@@ -353,7 +367,9 @@ def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
             errors = _field_errors(exc, ctx.language(request))
             if exc.code.startswith("attachment_"):
                 errors["files"] = message
-            return _render_my_dossier(ctx, request, principal, dossier_id, data, errors, message, status)
+            return await run_in_threadpool(
+                _render_my_dossier, ctx, request, principal, dossier_id, data, errors, message, status
+            )
         return RedirectResponse(f"/my/dossiers/{dossier_id}", status_code=303)
 
 
