@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from thanglong.core.jobs import JobRunner
 from thanglong.core.models import CalendarDay, Job
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import free_port, make_settings, run_jobs
-from thanglong.core.uow import RELAY_KIND, BlockingOnEventLoop, UnitOfWork, event_topic
+from thanglong.core.uow import EVENT_LOOP_THREAD, RELAY_KIND, BlockingOnEventLoop, UnitOfWork, event_topic
 
 __all__ = ["kernel_db"]
 
@@ -219,6 +220,8 @@ def test_relay_keeps_events_while_the_broker_is_down(tmp_path: Path, kernel_db: 
 
 def test_a_unit_of_work_refuses_to_block_the_event_loop(kp: Platform) -> None:
     async def route() -> None:
+        # What the web shell does for each request it handles.
+        EVENT_LOOP_THREAD.set(threading.get_ident())
         with kp.uow():
             pass
 
@@ -226,6 +229,8 @@ def test_a_unit_of_work_refuses_to_block_the_event_loop(kp: Platform) -> None:
         asyncio.run(route())
 
     async def in_threadpool() -> bool:
+        EVENT_LOOP_THREAD.set(threading.get_ident())
+
         def work() -> bool:
             with kp.uow() as uow:
                 return uow.session is not None

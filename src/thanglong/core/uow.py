@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Self
 
@@ -32,15 +33,19 @@ class BlockingOnEventLoop(RuntimeError):
     """Database work was started on a running event loop: it would stall every request of the process."""
 
 
+# The thread that runs the web app's event loop, set by the web shell for each request it handles: a
+# unit of work opened in that very thread would stall every request of the process.
+EVENT_LOOP_THREAD: ContextVar[int | None] = ContextVar("thanglong_event_loop_thread", default=None)
+
+
 def _refuse_event_loop(settings: Settings | None) -> None:
-    """Refuse to open a unit of work in a thread that runs an asyncio event loop.
+    """Refuse to open a unit of work in the thread that runs the web app's event loop.
 
     Development and tests fail at once, so the route is fixed before it ships; production logs the
-    mistake and carries on, since a slow page is better than a broken one.
+    mistake and carries on, since a slow page is better than a broken one. The threadpool inherits
+    the request's context but runs in other threads, so use cases run there pass.
     """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
+    if EVENT_LOOP_THREAD.get() != threading.get_ident():
         return
     message = (
         "a unit of work was opened on the event loop: run the use case in the threadpool "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from http.cookies import SimpleCookie
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ from thanglong.core.errors import ThangLongError
 from thanglong.core.live import LiveHub
 from thanglong.core.manifest import resolve
 from thanglong.core.platform import Platform, build_platform
+from thanglong.core.uow import EVENT_LOOP_THREAD
 from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
 from thanglong.web.i18n import LANGUAGES, Translator, current_language, format_number, load_translations
 
@@ -51,6 +53,8 @@ class ShellMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # Units of work opened in this thread (not in the threadpool) are refused: see core.uow.
+        EVENT_LOOP_THREAD.set(threading.get_ident())
         cookies = SimpleCookie()
         for name, value in scope.get("headers", []):
             if name == b"cookie":
