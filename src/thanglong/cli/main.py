@@ -14,6 +14,7 @@ from thanglong.core.manifest import load_manifests, resolve
 CORE_SUBAPPS = (
     ("geo", "thanglong.cli.geo:app"),
     ("calendar", "thanglong.cli.calendar:app"),
+    ("jobs", "thanglong.cli.jobs:app"),
 )
 
 

@@ -191,6 +191,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     app.include_router(resolve("thanglong.web.routes.calendar:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.geo:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.kpis:build_router")(ctx))
+    app.include_router(resolve("thanglong.web.routes.jobs:build_router")(ctx))
     for manifest in platform.manifests:
         if manifest.router:
             factory: Any = resolve(manifest.router)
