@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup, escape
 
 from thanglong.core import jobs_admin
 from thanglong.core.clock import to_hanoi
@@ -25,6 +27,11 @@ ERROR_SHOWN = 300
 def hanoi_time(moment: datetime | None) -> str:
     """Format a stored UTC time as Hanoi wall-clock time for the page."""
     return to_hanoi(moment).strftime("%d/%m/%Y %H:%M:%S") if moment else ""
+
+
+def breakable(kind: str) -> Markup:
+    """Escape a job kind and let it wrap after its dots and colons (kinds of handlers are long)."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[.:])", kind))
 
 
 def _count(value: str | None) -> int | None:
@@ -52,6 +59,7 @@ def build_router(ctx: ShellContext) -> APIRouter:
             "filter_status": status or "",
             "filter_kind": kind or "",
             "when": hanoi_time,
+            "breakable": breakable,
             "error_shown": ERROR_SHOWN,
             "retention_days": DONE_RETENTION.days,
             "dead_rows": DEAD_ROWS,
