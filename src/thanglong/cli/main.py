@@ -18,6 +18,7 @@ CORE_SUBAPPS = (
     ("consumers", "thanglong.cli.consumers:app"),
     ("audit", "thanglong.cli.audit:app"),
     ("timeseries", "thanglong.cli.timeseries:app"),
+    ("jobs", "thanglong.cli.jobs:app"),
 )
 
 

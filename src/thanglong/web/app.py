@@ -226,6 +226,7 @@ def create_app(
     app.include_router(resolve("thanglong.web.routes.maps:build_router")(ctx))
     app.include_router(resolve("thanglong.web.routes.kpis:build_router")(ctx))
     app.include_router(live_routes.build_router(ctx, live))
+    app.include_router(resolve("thanglong.web.routes.jobs:build_router")(ctx))
     for manifest in platform.manifests:
         if manifest.router:
             factory: Any = resolve(manifest.router)
