@@ -49,7 +49,9 @@ def popup_shown(page: Page) -> None:
     """Wait until the open popup has faded in, so that a screenshot shows it whole."""
     page.wait_for_function(
         "() => { const p = document.querySelector('.leaflet-popup');"
-        " return p !== null && getComputedStyle(p).opacity === '1'; }"
+        " return p !== null && getComputedStyle(p).opacity === '1'; }",
+        # Two cores shared with the rest of the suite: the fade may start late.
+        timeout=45_000,
     )
 
 
