@@ -97,15 +97,25 @@
     layer.bringToFront();
   }
 
-  var map = L.map(el, { zoomSnap: 0.25, attributionControl: true });
+  /* Readers who asked their system for less motion get no fades or zoom animations. */
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var map = L.map(el, {
+    zoomSnap: 0.25,
+    attributionControl: true,
+    fadeAnimation: !still,
+    zoomAnimation: !still,
+    markerZoomAnimation: !still,
+  });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   if (d.tileUrl) {
     L.tileLayer(d.tileUrl, { maxZoom: 19 }).addTo(map);
   }
   map.setView([21.0285, 105.8542], 10);
 
-  function bboxParam() {
-    var b = map.getBounds();
+  /* A layer asks for the visible area padded by half a screen on each side, and is asked again after a
+     move only when the view leaves what it holds: a popup that pans the map a little (or a small drag)
+     keeps the shapes, and the popup, where they are. */
+  function bboxParam(b) {
     var clamp = function (v, lim) {
       return Math.max(-lim, Math.min(lim, v)).toFixed(5);
     };
@@ -134,7 +144,8 @@
     }
     var controller = new AbortController();
     state.controller = controller;
-    var url = def.url + (def.bbox ? "?bbox=" + encodeURIComponent(bboxParam()) : "");
+    var area = map.getBounds().pad(0.5);
+    var url = def.url + (def.bbox ? "?bbox=" + encodeURIComponent(bboxParam(area)) : "");
     state.box.dataset.state = "loading";
     fetch(url, { headers: { Accept: "application/geo+json" }, signal: controller.signal })
       .then(function (response) {
@@ -147,9 +158,21 @@
         if (!state.on || state.controller !== controller) {
           return;
         }
+        /* The feature whose popup is open gets it back on its redrawn shape. */
+        var open = null;
+        state.group.eachLayer(function (shape) {
+          if (shape.isPopupOpen() && shape.feature && shape.feature.id !== undefined) {
+            open = { id: shape.feature.id, at: shape.getPopup().getLatLng() };
+          }
+        });
         state.byId = {};
         state.group.clearLayers();
         state.group.addData(collection);
+        state.area = def.bbox ? area : null;
+        state.zoom = map.getZoom();
+        if (open && state.byId[open.id]) {
+          state.byId[open.id].openPopup(open.at);
+        }
         var n = collection.features.length;
         state.box.dataset.features = String(n);
         state.box.dataset.state = "loaded";
@@ -197,6 +220,7 @@
       selected = null;
     }
     state.group.clearLayers();
+    state.area = null;
     map.removeLayer(state.group);
     state.box.dataset.state = "off";
     state.box.dataset.features = "0";
@@ -256,7 +280,11 @@
   map.on("moveend", function () {
     Object.keys(states).forEach(function (name) {
       var state = states[name];
-      if (state.on && (state.def.bbox || state.def.min_zoom > 0)) {
+      if (!state.on || !(state.def.bbox || state.def.min_zoom > 0)) {
+        return;
+      }
+      var holds = state.area && state.area.contains(map.getBounds()) && state.zoom === map.getZoom();
+      if (!holds) {
         load(state);
       }
     });
