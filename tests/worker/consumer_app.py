@@ -44,6 +44,8 @@ effects = Table(
 )
 
 WORKER = {"id": "in-process"}
+# Seconds each handled reading takes (--handler-delay-ms): makes a fast machine behave like a slow one.
+DELAY = {"seconds": 0.0}
 FAIL_ON: set[int] = set()
 
 
@@ -57,6 +59,8 @@ class Reading(BaseModel):
 
 def record(uow: UnitOfWork, message: Message) -> None:
     """Write the reading's sequence number: one row per time the handler's work was committed."""
+    if DELAY["seconds"]:
+        time.sleep(DELAY["seconds"])
     uow.session.execute(
         insert(effects).values(seq=message.payload.seq, topic=message.topic, worker=WORKER["id"])
     )
@@ -172,7 +176,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--group", default="readings")
     parser.add_argument("--max-in-flight", type=int, default=500)
     parser.add_argument("--forget-session", action="store_true")
+    parser.add_argument("--handler-delay-ms", type=float, default=0.0)
     args = parser.parse_args(argv)
+    DELAY["seconds"] = args.handler_delay_ms / 1000
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     WORKER["id"] = args.worker_id
     platform = consumer_platform(

@@ -42,6 +42,8 @@ CONSUMER = "test.load"
 # worker is back: a producer faster than its consumers must stay below that, or the broker be sized for it.
 WINDOW = 900
 MAX_IN_FLIGHT = 500
+# Milliseconds each reading's handler takes: set THANGLONG_TEST_CONSUMER_DELAY_MS=4 to play a slow CI machine.
+HANDLER_DELAY_MS = os.environ.get("THANGLONG_TEST_CONSUMER_DELAY_MS", "0")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -71,6 +73,8 @@ class WorkerProcess:
             "--max-in-flight",
             str(MAX_IN_FLIGHT),
             "--forget-session",
+            "--handler-delay-ms",
+            HANDLER_DELAY_MS,
         ]
         self.proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
 

@@ -78,9 +78,8 @@ class ConsumerRunner:
     """One consumer in one worker: a paho client feeding a bounded queue, one handler thread draining it.
 
     QoS 1 messages are acknowledged (manual PUBACK) only after the transaction that handled them
-    committed. The queue holds at most `max_in_flight` messages: on MQTT 5 that is also the receive
-    maximum, so the broker sends no more; on MQTT 3.1.1 the network thread waits for room, which stops
-    reading the socket.
+    committed. The queue holds at most `max_in_flight` messages; when it is full the network thread
+    waits for room, which stops it reading the socket (TCP back-pressure, on MQTT 5 and 3.1.1 alike).
     """
 
     def __init__(
@@ -118,7 +117,10 @@ class ConsumerRunner:
         if self.mqtt5:
             props = _properties(PacketTypes.CONNECT)
             props.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
-            props.ReceiveMaximum = self.consumer.spec.max_in_flight
+            # No lowered Receive Maximum: Mosquitto 2.0.11 (Debian 12) mismanages a session's in-flight
+            # quota once it runs out and can leave messages unsent until the next reconnect (fixed in
+            # 2.0.13, eclipse-mosquitto#2306). Flow control is the bounded queue: when it is full the
+            # network thread waits, stops reading the socket, and TCP holds the broker back.
             self.client.connect_async(
                 addr.host, addr.port, keepalive=KEEPALIVE_SECONDS, clean_start=False, properties=props
             )
