@@ -10,6 +10,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import venv
 from pathlib import Path
 
@@ -18,6 +20,9 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".thanglong-install"
+LOCK = ROOT / "requirements.lock"
+# What pip-audit asks of PyPI for each locked package: the per-version JSON with its vulnerabilities.
+AUDIT_PROBE = "https://pypi.org/pypi/pip-audit/2.10.1/json"
 
 USAGE = """usage: python3 scripts/dev.py up [serve options]   run the platform with the Hanoi demo data
        python3 scripts/dev.py test                   run every check and the whole test suite"""
@@ -38,7 +43,7 @@ def tool(name: str) -> str:
 
 
 def _install_fingerprint() -> str:
-    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + LOCK.read_bytes()).hexdigest()
 
 
 def ensure_environment() -> None:
@@ -55,10 +60,17 @@ def ensure_environment() -> None:
             sys.exit(f"cannot create {VENV} ({exc}); on Debian or Ubuntu install python3-venv first")
     if STAMP.exists() and STAMP.read_text().strip() == _install_fingerprint():
         return
-    say("installing Thăng Long and its pinned dependencies (pip install -e '.[dev]')")
-    command = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", ".[dev]"]
-    if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
-        sys.exit("pip install failed: see the messages above")
+    say("installing the locked dependencies (requirements.lock, every file checked against its hash)")
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if subprocess.run(
+        [*pip, "--require-hashes", "--no-deps", "-r", str(LOCK)], cwd=ROOT, check=False
+    ).returncode:
+        sys.exit("pip install -r requirements.lock failed: see the messages above")
+    say("installing Thăng Long itself (editable)")
+    if subprocess.run(
+        [*pip, "--no-deps", "--no-build-isolation", "-e", "."], cwd=ROOT, check=False
+    ).returncode:
+        sys.exit("pip install -e . failed: see the messages above")
     STAMP.write_text(_install_fingerprint() + "\n")
 
 
@@ -108,11 +120,32 @@ def check_migrations() -> None:
                 _server_database(tmp, "drop", url)
 
 
+def audit_dependencies() -> None:
+    """Run pip-audit on the lock when PyPI's vulnerability data answers; say so plainly when it does not."""
+    try:
+        with urllib.request.urlopen(AUDIT_PROBE, timeout=10) as response:
+            reachable, reason = response.status == 200, f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:
+        reachable, reason = False, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        reachable, reason = False, str(getattr(exc, "reason", exc))
+    if not reachable:
+        say(
+            f"pip-audit skipped: PyPI's vulnerability data is not reachable from here "
+            f"({AUDIT_PROBE}: {reason})"
+        )
+        return
+    command = [tool("pip-audit"), "-r", str(LOCK), "--require-hashes", "--disable-pip", "--strict"]
+    run_step("pip-audit (requirements.lock)", [*command, "--progress-spinner", "off"])
+
+
 def test() -> int:
     """Run the checks in order; stop at the first failure and name it."""
     ensure_environment()
     started = time.monotonic()
     try:
+        run_step("requirements.lock matches pyproject.toml", [str(PYTHON), "scripts/check_lock.py"])
+        audit_dependencies()
         run_step("ruff format --check", [tool("ruff"), "format", "--check"])
         run_step("ruff check", [tool("ruff"), "check"])
         run_step("mypy (strict)", [tool("mypy")])
