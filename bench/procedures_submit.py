@@ -49,9 +49,10 @@ from thanglong.core import migrate
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
 from thanglong.core.platform import build_platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import api as identity
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.procedures import eform
 from thanglong.domains.procedures.catalogue import get_procedure
 from thanglong.domains.procedures.services_catalogue import load_specs
@@ -302,9 +303,7 @@ def load_minimum(url: str, data_dir: Path) -> tuple[str, str]:
         with platform.uow() as uow:
             load_specs(uow, [spec], actor=SYSTEM_ACTOR)
         with platform.uow() as uow:
-            _, key = identity.create_api_key(
-                uow, actor=SYSTEM_ACTOR, name="Cổng DVCQG (bench)", role=Role.CITIZEN
-            )
+            _, key = identity.create_api_key(uow, actor=SYSTEM_ACTOR, name="Cổng DVCQG (bench)", role=CITIZEN)
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
             conn.execute(PGBENCH_TABLE)
     finally:

@@ -16,9 +16,10 @@ from thanglong.cli.main import build_cli
 from thanglong.core import kpi
 from thanglong.core.manifest import DomainManifest, KpiProvider
 from thanglong.core.platform import Platform, build_platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity.api import AGENCY_HEAD, CITIZEN, OPERATOR
 
 HERE = "tests.core.test_kpi"
 
@@ -96,11 +97,9 @@ def test_procedures_kpis_compute(platform: Platform) -> None:
     assert {v.domain for v in values} == {"core", "procedures"}
 
 
-@pytest.mark.parametrize(
-    ("role", "visible"), [(Role.OPERATOR, True), (Role.AGENCY_HEAD, True), (Role.CITIZEN, False)]
-)
+@pytest.mark.parametrize(("role", "visible"), [(OPERATOR, True), (AGENCY_HEAD, True), (CITIZEN, False)])
 def test_api_shows_the_domains_whose_statistics_one_may_read(
-    client: TestClient, platform: Platform, role: Role, visible: bool
+    client: TestClient, platform: Platform, role: RoleName, visible: bool
 ) -> None:
     assert client.get("/api/v1/kpis").status_code == 401
     sign_in(client, platform, make_user(platform, role))

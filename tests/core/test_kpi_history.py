@@ -18,9 +18,9 @@ from thanglong.cli.main import build_cli
 from thanglong.core import kpi, schedules
 from thanglong.core.manifest import DomainManifest, KpiProvider
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
 from thanglong.core.testing.plugin import create_database, drop_database
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.identity.api import CITIZEN, OPERATOR
 
 HERE = "tests.core.test_kpi_history"
 RECEIVED = "procedures.received_today"
@@ -92,7 +92,7 @@ def test_history_api_returns_recorded_values_and_their_trend(client: TestClient,
     start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
     for minutes in (0, 5, 65, 125):
         kpi.record_all(_at(platform, start + timedelta(minutes=minutes)))
-    sign_in(client, platform, make_user(platform, Role.OPERATOR))
+    sign_in(client, platform, make_user(platform, OPERATOR))
     since, until = quote(start.isoformat()), quote((start + timedelta(hours=3)).isoformat())
     response = client.get(f"/api/v1/kpis/{RECEIVED}/history?start={since}&end={until}&bucket=hour&agg=count")
     assert response.status_code == 200, response.text
@@ -131,14 +131,14 @@ def test_history_api_returns_recorded_values_and_their_trend(client: TestClient,
 def test_history_api_refuses_bad_requests(
     client: TestClient, platform: Platform, path: str, status: int, code: str
 ) -> None:
-    sign_in(client, platform, make_user(platform, Role.OPERATOR))
+    sign_in(client, platform, make_user(platform, OPERATOR))
     response = client.get(path)
     assert (response.status_code, response.json()["code"]) == (status, code)
 
 
 def test_history_needs_the_domains_statistics_permission(client: TestClient, platform: Platform) -> None:
     assert client.get(f"/api/v1/kpis/{RECEIVED}/history").status_code == 401
-    sign_in(client, platform, make_user(platform, Role.CITIZEN))
+    sign_in(client, platform, make_user(platform, CITIZEN))
     response = client.get(f"/api/v1/kpis/{RECEIVED}/history")
     assert (response.status_code, response.json()["code"]) == (403, "forbidden")
 

@@ -27,9 +27,10 @@ from thanglong.core.live import (
 from thanglong.core.live_subscriber import EVENTS_TOPIC_PREFIX
 from thanglong.core.manifest import DomainManifest, LiveChannel
 from thanglong.core.mqtt import EMBEDDED_USERNAME, BrokerCredentials, EmbeddedBroker
-from thanglong.core.security import ANONYMOUS, Permission, Principal, Role
+from thanglong.core.security import ANONYMOUS, Permission, Principal
 from thanglong.core.testing.plugin import free_port
 from thanglong.core.uow import EVENT_TOPIC_PREFIX, envelope_bytes
+from thanglong.domains.identity.api import OFFICER
 
 T = TypeVar("T")
 AGENCY_A = uuid.uuid4()
@@ -58,7 +59,7 @@ def user(agency: uuid.UUID | None = AGENCY_A, *permissions: str) -> Principal:
         kind="user",
         id=uuid.uuid4(),
         name="canbo",
-        roles=frozenset({Role.OFFICER}),
+        roles=frozenset({OFFICER}),
         agency_id=agency,
         permissions=frozenset(permissions or (READ,)),
     )
@@ -154,7 +155,7 @@ def test_channels_are_parsed_from_the_query() -> None:
 
 
 def test_registry_from_manifests_checks_permissions_and_filters() -> None:
-    perm = Permission(READ, "Đọc", "Read", frozenset({Role.OFFICER}))
+    perm = Permission(READ, "Đọc", "Read", frozenset({OFFICER}))
     good = LiveChannel("t.a", READ, ("x.Y",), filter="tests.core.test_live:same_agency")
     manifest = DomainManifest(name="t", title_vi="T", title_en="T", live_channels=(good,))
     reg = ChannelRegistry.from_manifests([manifest], {READ: perm})

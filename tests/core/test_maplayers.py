@@ -10,12 +10,13 @@ from thanglong.core import maplayers
 from thanglong.core.errors import Forbidden, NotFound, Unauthenticated
 from thanglong.core.manifest import Choropleth, DomainManifest, LayerStyle, LegendEntry, MapLayer
 from thanglong.core.platform import Platform
-from thanglong.core.security import ANONYMOUS, Principal, Role, permissions_for
+from thanglong.core.security import ANONYMOUS, Principal, RoleName, permissions_for
+from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, OFFICER, OPERATOR
 
 DOSSIERS = "procedures.dossiers_by_commune"
 
 
-def user(platform: Platform, *roles: Role) -> Principal:
+def user(platform: Platform, *roles: RoleName) -> Principal:
     """Return a signed-in principal with the permissions of its roles."""
     return Principal(
         kind="user",
@@ -46,20 +47,20 @@ def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
 
 def test_visible_layers_follow_the_permission(platform: Platform) -> None:
     assert names(maplayers.visible_layers(platform, ANONYMOUS)) == ["geo.communes"]
-    assert names(maplayers.visible_layers(platform, user(platform, Role.CITIZEN))) == ["geo.communes"]
-    assert names(maplayers.visible_layers(platform, user(platform, Role.OFFICER))) == ["geo.communes"]
-    for role in (Role.AGENCY_HEAD, Role.OPERATOR, Role.ADMINISTRATOR):
+    assert names(maplayers.visible_layers(platform, user(platform, CITIZEN))) == ["geo.communes"]
+    assert names(maplayers.visible_layers(platform, user(platform, OFFICER))) == ["geo.communes"]
+    for role in (AGENCY_HEAD, OPERATOR, ADMINISTRATOR):
         assert names(maplayers.visible_layers(platform, user(platform, role))) == ["geo.communes", DOSSIERS]
 
 
 def test_find_layer_answers_404_401_and_403(platform: Platform) -> None:
-    head = user(platform, Role.AGENCY_HEAD)
+    head = user(platform, AGENCY_HEAD)
     assert maplayers.find_layer(platform, DOSSIERS, head).name == DOSSIERS
     assert maplayers.find_layer(platform, "geo.communes", ANONYMOUS).layer.permission is None
     with pytest.raises(Unauthenticated):
         maplayers.find_layer(platform, DOSSIERS, ANONYMOUS)
     with pytest.raises(Forbidden) as forbidden:
-        maplayers.find_layer(platform, DOSSIERS, user(platform, Role.CITIZEN))
+        maplayers.find_layer(platform, DOSSIERS, user(platform, CITIZEN))
     assert forbidden.value.status == 403 and forbidden.value.message_vi and forbidden.value.message_en
     with pytest.raises(NotFound):
         maplayers.find_layer(platform, "procedures.nothing", head)

@@ -19,12 +19,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.domains.identity.helpers import make_user, sign_in
+from tests.domains.identity.helpers import csrf, make_user, sign_in
 from tests.example_domain.conftest import DOMAINS, TASKLIST
 from tests.example_domain.tasklist import services
 from tests.example_domain.tasklist.config import TasklistSettings
 from tests.example_domain.tasklist.events import TaskAdded
-from tests.example_domain.tasklist.manifest import MANIFEST, OPEN_SERIES, REMIND_KIND
+from tests.example_domain.tasklist.manifest import MANIFEST, OPEN_SERIES, REMIND_KIND, WARD_CLERK
 from tests.example_domain.tasklist.models import Task, TasklistBase
 from thanglong.cli.main import build_cli
 from thanglong.core import kpi
@@ -39,10 +39,11 @@ from thanglong.core.manifest import load_manifests
 from thanglong.core.models import Job
 from thanglong.core.platform import Platform, build_platform, load_demo_data
 from thanglong.core.schedules import Scheduler
-from thanglong.core.security import Principal, Role, permissions_for
+from thanglong.core.security import Principal, permissions_for
 from thanglong.core.testing.plugin import create_database, drop_database, run_jobs
 from thanglong.core.timeseries.query import query
 from thanglong.core.uow import RELAY_KIND, envelope_bytes
+from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN, OFFICER
 from thanglong.domains.procedures.events import DossierSubmitted
 from thanglong.web.app import create_app
 from thanglong.web.context import LANG_COOKIE
@@ -78,7 +79,7 @@ def task(platform: Platform, task_id: uuid.UUID) -> services.TaskDTO:
 
 def officer(platform: Platform) -> Principal:
     """An officer principal with the permissions the enabled manifests grant."""
-    roles = frozenset({Role.OFFICER})
+    roles = frozenset({OFFICER})
     return Principal(
         "user", uuid.uuid4(), "officer", roles, None, permissions_for(roles, platform.permissions)
     )
@@ -93,9 +94,9 @@ def test_a_dotted_path_in_the_domains_setting_enables_the_domain(platform: Platf
     with pytest.raises(RuntimeError, match="declares the name 'tasklist', not 'manifest'"):
         load_manifests([f"{TASKLIST}.manifest"])
     with pytest.raises(RuntimeError, match="listed twice"):
-        load_manifests([TASKLIST, TASKLIST])
+        load_manifests(["identity", TASKLIST, TASKLIST])
     with pytest.raises(RuntimeError, match=r"'notify' depends on \['identity'\]"):
-        load_manifests([TASKLIST, "notify"])
+        load_manifests(["notify", "identity", TASKLIST])
 
 
 def test_events_are_named_after_the_domain_wherever_it_lives() -> None:
@@ -215,7 +216,7 @@ def test_the_live_channel_delivers_task_events_to_those_who_may_see_them(platfor
     assert [c.name for c in registry.for_event(TaskAdded.event_name())] == ["tasklist.tasks"]
     hub = LiveHub(registry)
     client = hub.open(officer(platform), ["tasklist.tasks"], None)
-    citizen_roles = frozenset({Role.CITIZEN})
+    citizen_roles = frozenset({CITIZEN})
     citizen = Principal(
         "user", uuid.uuid4(), "c", citizen_roles, None, permissions_for(citizen_roles, platform.permissions)
     )
@@ -235,9 +236,9 @@ def test_the_map_layer_is_offered_by_permission(client: TestClient, platform: Pl
     assert "tasklist.tasks" not in [
         layer["name"] for layer in client.get("/api/v1/map/layers").json()["layers"]
     ]
-    sign_in(client, platform, make_user(platform, Role.CITIZEN))
+    sign_in(client, platform, make_user(platform, CITIZEN))
     assert client.get(f"/api/v1/map/layers/tasklist.tasks.geojson?bbox={HOAN_KIEM}").status_code == 403
-    sign_in(client, platform, make_user(platform, Role.OFFICER))
+    sign_in(client, platform, make_user(platform, OFFICER))
     layers = {layer["name"]: layer for layer in client.get("/api/v1/map/layers").json()["layers"]}
     assert layers["tasklist.tasks"]["domain"] == "tasklist" and layers["tasklist.tasks"]["bbox"] is True
     response = client.get(f"/api/v1/map/layers/tasklist.tasks.geojson?bbox={HOAN_KIEM}")
@@ -248,10 +249,10 @@ def test_the_map_layer_is_offered_by_permission(client: TestClient, platform: Pl
 def test_pages_api_nav_static_files_and_translations(client: TestClient, platform: Platform) -> None:
     add(platform, "Kiểm tra vỉa hè")
     assert client.get("/api/v1/tasklist/tasks").status_code == 401
-    sign_in(client, platform, make_user(platform, Role.CITIZEN))
+    sign_in(client, platform, make_user(platform, CITIZEN))
     assert client.get("/tasklist").status_code == 403
     assert 'href="/tasklist"' not in client.get("/").text
-    sign_in(client, platform, make_user(platform, Role.OFFICER))
+    sign_in(client, platform, make_user(platform, OFFICER))
     api = client.get("/api/v1/tasklist/tasks?open_only=true")
     assert api.status_code == 200 and [t["title"] for t in api.json()] == ["Kiểm tra vỉa hè"]
     page = client.get("/tasklist")
@@ -267,6 +268,34 @@ def test_pages_api_nav_static_files_and_translations(client: TestClient, platfor
     assert css.status_code == 200 and ".tasklist-item" in css.text
     assert client.get("/static/css/app.css").status_code == 200
     assert client.get("/static/tasklist/missing.css").status_code == 404
+
+
+def test_the_domains_own_role_is_assignable_and_grants_its_permissions(
+    client: TestClient, platform: Platform
+) -> None:
+    assert platform.roles.owners[WARD_CLERK] == "tasklist"
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
+    clerk = make_user(platform, CITIZEN)
+    given = client.put(f"/api/v1/identity/users/{clerk.id}/roles", json=[WARD_CLERK], headers=csrf(client))
+    assert given.status_code == 200 and given.json()["roles"] == [WARD_CLERK]
+    client.cookies.clear()
+    sign_in(client, platform, clerk)
+    me = client.get("/api/v1/identity/me").json()
+    assert me["roles"] == [WARD_CLERK]
+    # Its own permissions, identity's permission its declaration grants, and those granted to every role.
+    assert {
+        "tasklist.tasks.read",
+        "tasklist.tasks.write",
+        "identity.agencies.read",
+        "identity.profile.read",
+    } <= set(me["permissions"])
+    assert "identity.users.read" not in me["permissions"]
+    assert client.get("/api/v1/tasklist/tasks").status_code == 200
+    assert client.get("/api/v1/identity/agencies").status_code == 200
+    assert 'data-role="ward_clerk"' in client.get("/me").text
+    assert ">Văn thư phường</span>" in client.get("/me").text
+    client.cookies.set(LANG_COOKIE, "en")
+    assert ">Ward clerk</span>" in client.get("/me").text
 
 
 def test_a_domain_may_not_shadow_the_shells_static_folders(platform: Platform) -> None:
@@ -322,6 +351,30 @@ def test_the_cli_mounts_the_domain_sub_app(cli_database: str) -> None:
     assert [t["title"] for t in json.loads(listed.stdout)["tasks"]] == ["Kiểm tra cột điện"]
     refused = runner.invoke(cli, ["tasklist", "add", " ", "--ward", "00070", "--lon", "1", "--lat", "1"])
     assert refused.exit_code == 2 and "A title has 1 to 200 characters." in refused.stderr
+
+
+def test_the_cli_assigns_the_domains_role_only_while_the_domain_is_enabled(
+    cli_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    created = runner.invoke(
+        build_cli(), ["users", "create", "thu.ky", "--role", WARD_CLERK, "--no-password", "--json"]
+    )
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.stdout)["roles"] == [WARD_CLERK]
+    key = runner.invoke(
+        build_cli(), ["users", "api-key", "create", "--name", "Sổ việc", "--role", WARD_CLERK]
+    )
+    assert key.exit_code == 0 and key.stdout.startswith("tl_")
+    monkeypatch.setenv("THANGLONG_DOMAINS", json.dumps(["identity"]))
+    refused = runner.invoke(
+        build_cli(), ["users", "create", "thu.ky2", "--role", WARD_CLERK, "--no-password"]
+    )
+    assert refused.exit_code == 2
+    assert refused.stderr.count("\n") == 1 and "Unknown role: ward_clerk." in refused.stderr
+    # The role already given stays stored while the domain is off.
+    listed = runner.invoke(build_cli(), ["users", "list", "--json"])
+    assert [u["roles"] for u in json.loads(listed.stdout)] == [[WARD_CLERK]]
 
 
 def test_adding_the_domain_touched_nothing_in_core_web_or_cli() -> None:

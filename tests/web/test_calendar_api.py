@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER
 
 CULTURE_BODY = {
     "is_working": False,
@@ -18,9 +19,9 @@ CULTURE_BODY = {
 }
 
 
-def api_key(platform: Platform, role: Role) -> dict[str, str]:
+def api_key(platform: Platform, role: RoleName) -> dict[str, str]:
     with platform.uow() as uow:
-        _dto, key = identity_api.create_api_key(uow, actor="test", name=f"calendar-{role.value}", role=role)
+        _dto, key = identity_api.create_api_key(uow, actor="test", name=f"calendar-{role}", role=role)
     return {"Authorization": f"Bearer {key}"}
 
 
@@ -88,7 +89,7 @@ def test_put_requires_credentials(client: TestClient) -> None:
 
 
 def test_put_forbidden_for_non_admin(client: TestClient, platform: Platform) -> None:
-    headers = api_key(platform, Role.OFFICER)
+    headers = api_key(platform, OFFICER)
     response = client.put("/api/v1/calendar/days/2026-11-24", json=CULTURE_BODY, headers=headers)
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
@@ -96,7 +97,7 @@ def test_put_forbidden_for_non_admin(client: TestClient, platform: Platform) -> 
 
 
 def test_admin_puts_and_deletes_an_override(client: TestClient, platform: Platform) -> None:
-    headers = api_key(platform, Role.ADMINISTRATOR)
+    headers = api_key(platform, ADMINISTRATOR)
     response = client.put("/api/v1/calendar/days/2026-11-24", json=CULTURE_BODY, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["overridden"] is True
@@ -118,7 +119,7 @@ def test_admin_puts_and_deletes_an_override(client: TestClient, platform: Platfo
 
 
 def test_put_validates_body_and_date(client: TestClient, platform: Platform) -> None:
-    headers = api_key(platform, Role.ADMINISTRATOR)
+    headers = api_key(platform, ADMINISTRATOR)
     missing = client.put("/api/v1/calendar/days/2026-11-24", json={"is_working": False}, headers=headers)
     assert missing.status_code == 422
     bad_date = client.put("/api/v1/calendar/days/2026-02-30", json=CULTURE_BODY, headers=headers)
@@ -128,12 +129,12 @@ def test_put_validates_body_and_date(client: TestClient, platform: Platform) -> 
 def test_admin_page_needs_permission(client: TestClient, platform: Platform) -> None:
     anonymous = client.get("/admin/calendar", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
-    officer = client.get("/admin/calendar", headers=api_key(platform, Role.OFFICER))
+    officer = client.get("/admin/calendar", headers=api_key(platform, OFFICER))
     assert officer.status_code == 403
 
 
 def test_admin_page_lists_days_and_edits_with_htmx(client: TestClient, platform: Platform) -> None:
-    headers = api_key(platform, Role.ADMINISTRATOR)
+    headers = api_key(platform, ADMINISTRATOR)
     page = client.get("/admin/calendar", params={"year": 2026}, headers=headers)
     assert page.status_code == 200
     html = page.text
@@ -179,7 +180,7 @@ def test_signed_in_admin_form_needs_csrf(client: TestClient, platform: Platform)
             actor="test",
             username="calendar-admin",
             password="Lich@2026-test",
-            roles=[Role.ADMINISTRATOR],
+            roles=[ADMINISTRATOR],
         )
     client.get("/login")
     csrf = client.cookies.get("tl_csrf")

@@ -13,8 +13,9 @@ from tests.domains.identity.helpers import csrf, make_user, sign_in
 from thanglong.core.errors import ThangLongError
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import Principal, Role
+from thanglong.core.security import Principal
 from thanglong.domains.identity import services
+from thanglong.domains.identity.api import ADMINISTRATOR
 from thanglong.domains.identity.models import LoginAttempt, User
 from thanglong.web.app import build_templates, create_app
 from thanglong.web.context import (
@@ -48,7 +49,7 @@ def tamper(value: str) -> str:
 def test_tampered_session_cookie_is_refused_and_changes_nothing(
     client: TestClient, platform: Platform
 ) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     good = client.cookies[SESSION_COOKIE]
     headers = csrf(client)
     client.cookies.set(SESSION_COOKIE, tamper(good))
@@ -78,7 +79,7 @@ def test_a_well_signed_but_unknown_session_is_anonymous(client: TestClient, plat
 
 
 def test_missing_or_forged_csrf_is_refused_and_nothing_stored(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     real = client.cookies[CSRF_COOKIE]
     before = user_count(platform)
     attempts: list[dict[str, Any]] = [
@@ -110,7 +111,7 @@ def test_login_itself_needs_the_csrf_token(client: TestClient, platform: Platfor
 
 
 def test_over_long_fields_are_refused_with_nothing_stored(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     token = client.cookies[CSRF_COOKIE]
     limit = platform.settings.max_form_field_bytes
     before = user_count(platform)
@@ -138,7 +139,7 @@ def test_over_long_fields_are_refused_with_nothing_stored(client: TestClient, pl
 
 
 def test_non_utf8_fields_are_refused_with_nothing_stored(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     token = client.cookies[CSRF_COOKIE]
     before, records = user_count(platform), audit_count(platform)
     bodies = [

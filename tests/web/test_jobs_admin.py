@@ -15,16 +15,17 @@ from tests.domains.identity.helpers import csrf, make_user, sign_in
 from thanglong.core import jobs
 from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN, OFFICER
 
 # 01:30 UTC is 08:30 in Hanoi: the page must show the latter.
 CREATED = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
 
-def api_key(platform: Platform, role: Role) -> dict[str, str]:
+def api_key(platform: Platform, role: RoleName) -> dict[str, str]:
     with platform.uow() as uow:
-        _dto, key = identity_api.create_api_key(uow, actor="test", name=f"jobs-{role.value}", role=role)
+        _dto, key = identity_api.create_api_key(uow, actor="test", name=f"jobs-{role}", role=role)
     return {"Authorization": f"Bearer {key}"}
 
 
@@ -93,12 +94,12 @@ def test_anonymous_is_sent_to_sign_in_and_the_api_answers_401(client: TestClient
 
 def test_a_citizen_and_an_officer_are_refused(client: TestClient, platform: Platform) -> None:
     [dead] = add_jobs(platform, "t.web.refused", 1, status=jobs.DEAD)
-    sign_in(client, platform, make_user(platform, Role.CITIZEN))
+    sign_in(client, platform, make_user(platform, CITIZEN))
     assert client.get("/admin/jobs").status_code == 403
     assert client.get("/api/v1/jobs", headers={"Accept": "application/json"}).status_code == 403
     form = {"csrf_token": client.cookies.get("tl_csrf") or ""}
     assert client.post(f"/admin/jobs/{dead}/retry", data=form).status_code == 403
-    officer = api_key(platform, Role.OFFICER)
+    officer = api_key(platform, OFFICER)
     assert client.post(f"/api/v1/jobs/{dead}/retry", headers=officer).status_code == 403
     assert job(platform, dead).status == jobs.DEAD
     assert "/admin/jobs" not in client.get("/").text, "the menu offers the page only to those who may see it"
@@ -107,7 +108,7 @@ def test_a_citizen_and_an_officer_are_refused(client: TestClient, platform: Plat
 def test_admin_sees_health_counts_and_jobs_in_hanoi_time(client: TestClient, platform: Platform) -> None:
     dead = add_jobs(platform, "t.web.dead", 2, status=jobs.DEAD)
     queued = add_jobs(platform, "t.web.queued", 3)
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     page = client.get("/admin/jobs")
     assert page.status_code == 200
     html = page.text
@@ -131,7 +132,7 @@ def test_admin_sees_health_counts_and_jobs_in_hanoi_time(client: TestClient, pla
 
 def test_the_page_in_english(client: TestClient, platform: Platform) -> None:
     add_jobs(platform, "t.web.en", 1, status=jobs.DEAD)
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     client.cookies.set("tl_lang", "en")
     html = client.get("/admin/jobs").text
     assert '<html lang="en">' in html
@@ -149,7 +150,7 @@ def test_the_page_in_english(client: TestClient, platform: Platform) -> None:
 
 def test_retry_one_from_the_page_is_audited_and_told(client: TestClient, platform: Platform) -> None:
     first, second = add_jobs(platform, "t.web.retry", 2, status=jobs.DEAD)
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR, username="jobs-admin"))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR, username="jobs-admin"))
     token = client.cookies.get("tl_csrf") or ""
     refused = client.post(f"/admin/jobs/{first}/retry", headers={"Accept": "application/json"})
     assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
@@ -183,7 +184,7 @@ def test_retry_one_from_the_page_is_audited_and_told(client: TestClient, platfor
 def test_retry_all_dead_from_the_page(client: TestClient, platform: Platform) -> None:
     dead = add_jobs(platform, "t.web.all", 3, status=jobs.DEAD)
     [queued] = add_jobs(platform, "t.web.all.queued", 1)
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     token = client.cookies.get("tl_csrf") or ""
     response = client.post("/admin/jobs/retry-dead", data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
@@ -198,7 +199,7 @@ def test_retry_all_dead_from_the_page(client: TestClient, platform: Platform) ->
 
 
 def test_purge_from_the_page_is_audited(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     [old_done] = add_jobs(platform, "t.web.purge", 1)
     [old_dead] = add_jobs(platform, "t.web.purge.dead", 1, status=jobs.DEAD)
     with platform.uow() as uow:
@@ -232,7 +233,7 @@ def test_purge_from_the_page_is_audited(client: TestClient, platform: Platform) 
 
 
 def test_the_page_runs_the_same_queries_for_3_or_60_jobs(client: TestClient, platform: Platform) -> None:
-    headers = api_key(platform, Role.ADMINISTRATOR)
+    headers = api_key(platform, ADMINISTRATOR)
     add_jobs(platform, "t.web.q", 3, status=jobs.DEAD)
     assert client.get("/admin/jobs", headers=headers).status_code == 200
     with counted_statements(platform) as few:
@@ -248,7 +249,7 @@ def test_the_page_runs_the_same_queries_for_3_or_60_jobs(client: TestClient, pla
 
 
 def test_api_lists_filters_and_retries(client: TestClient, platform: Platform) -> None:
-    headers = api_key(platform, Role.ADMINISTRATOR)
+    headers = api_key(platform, ADMINISTRATOR)
     dead = add_jobs(platform, "t.api.dead", 2, status=jobs.DEAD)
     add_jobs(platform, "t.api.queued", 2)
     listed = client.get("/api/v1/jobs", params={"kind": "t.api.dead"}, headers=headers)

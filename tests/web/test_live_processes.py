@@ -22,7 +22,7 @@ from tests.web.sse import Frame, HttpStream, data, run
 from thanglong.core import migrate
 from thanglong.core.db import make_engine
 from thanglong.core.platform import Platform, build_platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.testing.plugin import (
     TEST_SECRET,
     create_database,
@@ -33,6 +33,7 @@ from thanglong.core.testing.plugin import (
 )
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import services as identity_services
+from thanglong.domains.identity.api import OFFICER
 from thanglong.domains.procedures.events import DossierSubmitted
 
 pytestmark = pytest.mark.mqtt
@@ -131,7 +132,7 @@ def test_both_app_processes_deliver_every_event_and_resume_each_others_ids(
             actor=SYSTEM_ACTOR,
             username=f"canbo{uuid.uuid4().hex[:6]}",
             password=None,
-            roles=[Role.OFFICER],
+            roles=[OFFICER],
             agency_id=agency.id,
         )
     headers = {"cookie": f"tl_session={session_cookie(shared, officer)}", "accept": "text/event-stream"}

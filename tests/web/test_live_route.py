@@ -14,13 +14,14 @@ from tests.domains.identity.helpers import make_user, session_cookie
 from tests.web.sse import AsgiStream, Frame, data, headers_for, run
 from thanglong.core.live import ChannelRegistry, LiveHub
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
+from thanglong.domains.identity.api import CITIZEN, OFFICER
 from thanglong.web.app import create_app
 
 QUEUE = "/live?channels=procedures.queue"
 
 
-def _cookie(platform: Platform, role: Role) -> str:
+def _cookie(platform: Platform, role: RoleName) -> str:
     return session_cookie(platform, make_user(platform, role, password=None))
 
 
@@ -44,7 +45,7 @@ def test_anonymous_callers_must_sign_in(platform: Platform) -> None:
 
 
 def test_a_channel_the_caller_may_not_see_is_refused_with_403_in_both_languages(platform: Platform) -> None:
-    cookie = _cookie(platform, Role.CITIZEN)
+    cookie = _cookie(platform, CITIZEN)
     status, _, body = _get(platform, QUEUE, headers_for(cookie, accept="application/json"))
     assert status == 403
     assert body["code"] == "live_channel_forbidden"
@@ -54,7 +55,7 @@ def test_a_channel_the_caller_may_not_see_is_refused_with_403_in_both_languages(
 
 
 def test_unknown_channels_are_404_and_an_empty_list_422(platform: Platform) -> None:
-    cookie = _cookie(platform, Role.OFFICER)
+    cookie = _cookie(platform, OFFICER)
     json_headers = headers_for(cookie, accept="application/json")
     status, _, body = _get(platform, "/live?channels=procedures.queue,no.such", json_headers)
     assert (status, body["code"]) == (404, "live_channel_not_found")
@@ -66,7 +67,7 @@ def test_unknown_channels_are_404_and_an_empty_list_422(platform: Platform) -> N
 
 
 def test_an_officer_gets_an_event_stream_that_proxies_do_not_buffer(platform: Platform) -> None:
-    status, headers, frames = _get(platform, QUEUE, headers_for(_cookie(platform, Role.OFFICER)))
+    status, headers, frames = _get(platform, QUEUE, headers_for(_cookie(platform, OFFICER)))
     assert status == 200
     assert headers["content-type"].startswith("text/event-stream")
     assert headers["cache-control"] == "no-cache"
@@ -76,7 +77,7 @@ def test_an_officer_gets_an_event_stream_that_proxies_do_not_buffer(platform: Pl
 
 
 def test_last_event_id_from_the_header_or_the_query_resumes_or_resets(platform: Platform) -> None:
-    cookie = _cookie(platform, Role.OFFICER)
+    cookie = _cookie(platform, OFFICER)
     unknown = str(uuid.uuid4())
     for url, extra in [(QUEUE, {"last-event-id": unknown}), (f"{QUEUE}&last_event_id={unknown}", {})]:
         status, _, frames = _get(platform, url, headers_for(cookie, **extra))
@@ -105,7 +106,7 @@ def test_the_app_lifespan_subscribes_to_the_broker_and_unsubscribes_at_shutdown(
 def test_stopping_the_hub_ends_open_streams_with_a_last_event(platform: Platform) -> None:
     hub = LiveHub.for_platform(platform)
     app = create_app(platform=platform, live=hub)
-    cookie = _cookie(platform, Role.OFFICER)
+    cookie = _cookie(platform, OFFICER)
 
     async def go() -> list[Frame]:
         async with AsgiStream(app, QUEUE, headers_for(cookie)) as stream:

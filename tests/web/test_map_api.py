@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from tests.domains.identity.helpers import make_user, sign_in
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
+from thanglong.domains.identity.api import AGENCY_HEAD, CITIZEN, OPERATOR
 
 COMMUNES = "geo.communes"
 DOSSIERS = "procedures.dossiers_by_commune"
@@ -45,7 +46,7 @@ def test_anonymous_sees_the_communes_only(client: TestClient) -> None:
 
 
 def test_a_citizen_gets_403_on_the_dossier_layer(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.CITIZEN))
+    sign_in(client, platform, make_user(platform, CITIZEN))
     assert layer_names(client) == [COMMUNES]
     assert toggles(client.get("/map").text) == [COMMUNES]
     denied = client.get(url(DOSSIERS, HOAN_KIEM_BOX))
@@ -54,9 +55,9 @@ def test_a_citizen_gets_403_on_the_dossier_layer(client: TestClient, platform: P
     assert body["code"] == "layer_forbidden" and body["message"] and body["message_en"]
 
 
-@pytest.mark.parametrize("role", [Role.AGENCY_HEAD, Role.OPERATOR])
+@pytest.mark.parametrize("role", [AGENCY_HEAD, OPERATOR])
 def test_holders_of_the_statistics_permission_see_both_layers(
-    client: TestClient, platform: Platform, role: Role
+    client: TestClient, platform: Platform, role: RoleName
 ) -> None:
     sign_in(client, platform, make_user(platform, role))
     assert layer_names(client) == [COMMUNES, DOSSIERS]
@@ -69,7 +70,7 @@ def test_holders_of_the_statistics_permission_see_both_layers(
 
 
 def test_the_layer_list_carries_style_legend_and_refresh(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.AGENCY_HEAD))
+    sign_in(client, platform, make_user(platform, AGENCY_HEAD))
     layers = {layer["name"]: layer for layer in client.get("/api/v1/map/layers").json()["layers"]}
     dossiers = layers[DOSSIERS]
     assert dossiers["url"] == url(DOSSIERS)
@@ -134,7 +135,7 @@ def test_features_follow_the_readers_language(client: TestClient) -> None:
 
 
 def test_the_map_page_in_english_names_layers_and_legends(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.AGENCY_HEAD))
+    sign_in(client, platform, make_user(platform, AGENCY_HEAD))
     client.cookies.set("tl_lang", "en")
     html = client.get("/map").text
     assert "Wards and communes: population density (people/km²)" in html

@@ -12,8 +12,9 @@ from fastapi.testclient import TestClient
 
 from thanglong.core.errors import Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN
 from thanglong.web.app import create_app
 
 PASSWORD = "Mật-khẩu-đủ-dài-2025"
@@ -106,7 +107,7 @@ def test_anonymous_home_hides_links_that_need_permissions(client: TestClient) ->
     assert not page.find("a", href="/admin/users")
 
 
-def _sign_in(client: TestClient, platform: Platform, username: str, roles: set[Role]) -> None:
+def _sign_in(client: TestClient, platform: Platform, username: str, roles: set[RoleName]) -> None:
     with platform.uow() as uow:
         identity_api.create_user(uow, actor="test", username=username, password=PASSWORD, roles=roles)
     form = parse(client.get("/login").text)
@@ -120,7 +121,7 @@ def _sign_in(client: TestClient, platform: Platform, username: str, roles: set[R
 
 
 def test_signed_in_user_box_and_admin_links(client: TestClient, platform: Platform) -> None:
-    _sign_in(client, platform, "quantri.shell", {Role.ADMINISTRATOR})
+    _sign_in(client, platform, "quantri.shell", {ADMINISTRATOR})
     html = client.get("/").text
     page = parse(html)
     assert re.search(r'<span class="who">quantri\.shell</span>', html)
@@ -134,7 +135,7 @@ def test_signed_in_user_box_and_admin_links(client: TestClient, platform: Platfo
 
 
 def test_citizen_does_not_see_admin_links(client: TestClient, platform: Platform) -> None:
-    _sign_in(client, platform, "congdan.shell", {Role.CITIZEN})
+    _sign_in(client, platform, "congdan.shell", {CITIZEN})
     page = parse(client.get("/").text)
     assert not page.find("a", href="/admin/users")
     assert page.find("a", href="/map")

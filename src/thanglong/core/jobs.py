@@ -361,7 +361,11 @@ class JobRunner:
     def _uow(self) -> UnitOfWork:
         platform = self.platform
         return UnitOfWork(
-            platform.session_factory, platform.bus, self.clock or platform.clock, platform.settings
+            platform.session_factory,
+            platform.bus,
+            self.clock or platform.clock,
+            platform.settings,
+            roles=platform.roles,
         )
 
     def handler(self, kind: str) -> JobHandler:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 from thanglong.core.manifest import DomainManifest, JobKind, KpiProvider, NavItem, Schedule
-from thanglong.core.security import Permission, Role
+from thanglong.core.security import Permission
 from thanglong.core.uow import RELAY_KIND
 
 # KPIs are recorded into the time series this often (core.kpi serves values up to three periods old).
 KPI_RECORD_EVERY_SECONDS = 300
-ADMIN = frozenset({Role.ADMINISTRATOR})
-WATCHERS = frozenset({Role.ADMINISTRATOR, Role.OPERATOR})
 
 KERNEL = DomainManifest(
     name="core",
     title_vi="Lõi nền tảng",
     title_en="Platform kernel",
+    # The kernel names no role: a domain that declares roles grants these to them (RoleDef.grants).
     permissions=(
-        Permission("core.jobs.manage", "Quản lý hàng đợi công việc", "Manage the job queue", ADMIN),
-        Permission(
-            "core.stats.read", "Xem chỉ số vận hành nền tảng", "View platform health figures", WATCHERS
-        ),
+        Permission("core.jobs.manage", "Quản lý hàng đợi công việc", "Manage the job queue"),
+        Permission("core.stats.read", "Xem chỉ số vận hành nền tảng", "View platform health figures"),
     ),
     nav=(NavItem("/admin/jobs", "Hàng đợi công việc", "Job queue", "core.jobs.manage"),),
     jobs=(

@@ -6,7 +6,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from thanglong.core.security import Permission
+from thanglong.core.security import Permission, RoleDef
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ class DomainManifest:
     setup: str | None = None  # "module:function" taking (platform), run once when it is built
     demo: str | None = None
     templates: str | None = None  # package holding a templates/ folder
+    # Roles the domain brings (stable names, unique across the enabled domains; see docs/domains.md).
+    roles: tuple[RoleDef, ...] = ()
     permissions: tuple[Permission, ...] = ()
     nav: tuple[NavItem, ...] = ()
     kpis: tuple[KpiProvider, ...] = ()

@@ -19,8 +19,9 @@ from thanglong.core.errors import ThangLongError
 from thanglong.core.kernel import KERNEL
 from thanglong.core.manifest import DomainManifest, JobKind, load_manifests, resolve
 from thanglong.core.mqtt import MqttPublisher, client_url
+from thanglong.core.roles import collect_permissions, collect_roles
 from thanglong.core.schedule_rules import validate_schedules
-from thanglong.core.security import Permission
+from thanglong.core.security import Permission, RoleRegistry
 from thanglong.core.uow import UnitOfWork
 
 S = TypeVar("S", bound=DomainSettings)
@@ -36,6 +37,7 @@ class Platform:
     bus: MessageBus
     manifests: list[DomainManifest]
     permissions: dict[str, Permission] = field(default_factory=dict)
+    roles: RoleRegistry = field(default_factory=RoleRegistry)
     clock: Clock = utcnow
     job_kinds: dict[str, JobKind] = field(default_factory=dict)
     domain_settings: dict[str, DomainSettings] = field(default_factory=dict)
@@ -43,7 +45,7 @@ class Platform:
 
     def uow(self) -> UnitOfWork:
         """Open a new unit of work (use it in a with-block)."""
-        return UnitOfWork(self.session_factory, self.bus, self.clock, self.settings)
+        return UnitOfWork(self.session_factory, self.bus, self.clock, self.settings, roles=self.roles)
 
     def manifest(self, name: str) -> DomainManifest:
         """Return the manifest of a loaded domain."""
@@ -114,12 +116,9 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
     manifests = [KERNEL, *load_manifests(settings.domains)]
     # A schedule that cannot run stops start-up here, naming itself, rather than failing in the worker.
     validate_schedules(manifests)
-    permissions: dict[str, Permission] = {}
-    for manifest in manifests:
-        for perm in manifest.permissions:
-            if perm.name in permissions:
-                raise RuntimeError(f"permission {perm.name!r} declared twice")
-            permissions[perm.name] = perm
+    # Roles and grants that do not fit together stop start-up here, naming the manifests involved.
+    roles = collect_roles(manifests)
+    permissions = collect_permissions(manifests, roles)
     domain_settings = {
         m.name: domain_settings_module.load(m.name, resolve(m.settings), env=settings.env)
         for m in manifests
@@ -134,6 +133,7 @@ def build_platform(settings: Settings, *, engine: Engine | None = None, clock: C
         bus=bus,
         manifests=manifests,
         permissions=permissions,
+        roles=roles,
         clock=clock,
         job_kinds=_job_kinds(bus, manifests),
         domain_settings=domain_settings,

@@ -18,6 +18,7 @@ from thanglong.core.bus import Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.models import Job
+from thanglong.core.security import RoleRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -71,12 +72,16 @@ class UnitOfWork:
         bus: MessageBus,
         clock: Clock = utcnow,
         settings: Settings | None = None,
+        *,
+        roles: RoleRegistry | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._bus = bus
         self.clock = clock
         # The platform's settings, for use cases that need where files live or the public address.
         self.settings = settings
+        # The roles the enabled domains declare, for use cases that assign or check role names.
+        self.roles = roles if roles is not None else RoleRegistry()
         self._session: Session | None = None
         self._events: list[tuple[Event, uuid.UUID]] = []
         self._committed = False

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from fastapi.testclient import TestClient
 
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR, RoleName
 from thanglong.core.testing.factories import unique
 from thanglong.domains.identity import credentials, services
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.identity.services import UserDTO
 from thanglong.web.app import build_templates
 from thanglong.web.context import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, ShellContext
@@ -19,7 +20,7 @@ PASSWORD = "Mật-khẩu-thử-2025"
 
 
 def make_user(
-    platform: Platform, *roles: Role, password: str | None = PASSWORD, username: str | None = None
+    platform: Platform, *roles: RoleName, password: str | None = PASSWORD, username: str | None = None
 ) -> UserDTO:
     """Create a user with the given roles (citizen when none)."""
     with platform.uow() as uow:
@@ -28,7 +29,7 @@ def make_user(
             actor=SYSTEM_ACTOR,
             username=username or unique("user"),
             password=password,
-            roles=roles or (Role.CITIZEN,),
+            roles=roles or (CITIZEN,),
             full_name="Người Thử",
         )
 

@@ -9,9 +9,11 @@ from tests.domains.identity.helpers import make_user
 from thanglong.core.errors import Conflict, InvalidInput
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform, load_demo_data
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import agencies, api, demo, services
+from thanglong.domains.identity.api import ADMINISTRATOR, OPERATOR
 from thanglong.domains.identity.models import Agency, User
+from thanglong.domains.identity.roles import ROLES
 
 
 @pytest.mark.parametrize("code", ["000.00.00.H26", "000.00.12.H26", "000.01.02.G12", " 001.02.03.h26 "])
@@ -86,9 +88,9 @@ def test_demo_loader_is_idempotent_and_admin_can_sign_in(platform: Platform) -> 
             max_failures=5,
             window_seconds=900,
         )
-        assert admin.roles == (Role.ADMINISTRATOR,)
+        assert admin.roles == (ADMINISTRATOR,)
         held = {r for u in services.list_users(uow) for r in u.roles}
-    assert held == set(Role), "one demo user per role"
+    assert held == {role.name for role in ROLES}, "one demo user per role identity declares"
     for item in demo.DEMO_USERS:
         with platform.uow() as uow:
             assert services.authenticate(
@@ -112,7 +114,7 @@ def test_demo_passwords_are_only_set_in_development(platform: Platform) -> None:
 
 
 def test_existing_users_are_left_alone_by_the_demo(platform: Platform) -> None:
-    mine = make_user(platform, Role.OPERATOR, username="dieuhanh")
+    mine = make_user(platform, OPERATOR, username="dieuhanh")
     demo.load_demo(platform)
     with platform.uow() as uow:
         found = services.find_user(uow, "dieuhanh")

@@ -11,10 +11,11 @@ from typer.testing import CliRunner
 
 from thanglong.cli.common import open_platform
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.testing.plugin import TEST_SECRET, create_database, drop_database
 from thanglong.domains.identity import agencies, api, services
 from thanglong.domains.identity import cli as identity_cli
+from thanglong.domains.identity.api import OPERATOR
 
 runner = CliRunner()
 
@@ -118,7 +119,7 @@ def test_api_key_create_and_revoke(cli_platforms: list[Platform]) -> None:
     issued = json.loads(out)
     platform = cli_platforms[-1]
     principal = api.resolve_api_key(platform, issued["key"])
-    assert principal is not None and principal.roles == {Role.OPERATOR}
+    assert principal is not None and principal.roles == {OPERATOR}
     code, plain, _ = run("api-key", "create", "--name", "Khác", "--role", "citizen")
     assert code == 0 and plain.startswith("tl_")
     code, out, _ = run("api-key", "list", "--json")
@@ -130,3 +131,18 @@ def test_api_key_create_and_revoke(cli_platforms: list[Platform]) -> None:
     assert code == 1 and "api_key_not_found" in err
     code, _, err = run("api-key", "create", "--name", "x", "--role", "king")
     assert code == 2
+
+
+def test_the_cli_refuses_an_undeclared_role_in_one_line(cli_platforms: list[Platform]) -> None:
+    for args in (
+        ("create", "thu.ky", "--role", "ward_clerk", "--no-password"),
+        ("list", "--role", "ward_clerk"),
+        ("api-key", "create", "--name", "Trạm", "--role", "ward_clerk"),
+    ):
+        code, _, err = run(*args)
+        assert code == 2, args
+        assert (
+            err.strip().count("\n") == 0 and "Unknown role: ward_clerk. Known roles: citizen, officer" in err
+        )
+    code, out, err = run("api-key", "create", "--name", "Trạm đo", "--role", "operator", "--json")
+    assert code == 0 and json.loads(out)["role"] == "operator", err

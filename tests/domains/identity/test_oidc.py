@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from tests.domains.identity.oidc_provider import CLIENT_ID, CLIENT_SECRET, RunningProvider, TestProvider
 from thanglong.core.errors import Unauthenticated
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
 from thanglong.domains.identity import oidc, services
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.identity.models import ExternalIdentity, User
 from thanglong.web.app import create_app
 from thanglong.web.context import SESSION_COOKIE
@@ -92,7 +92,7 @@ def test_code_flow_with_pkce_signs_in_and_links_once(
     assert done.status_code == 303 and done.headers["location"] == "/me"
     assert sso.cookies.get(SESSION_COOKIE)
     me = sso.get("/api/v1/identity/me").json()
-    assert me["kind"] == "user" and me["roles"] == [Role.CITIZEN.value]
+    assert me["kind"] == "user" and me["roles"] == [CITIZEN]
     with platform.uow() as uow:
         user = services.find_user(uow, me["name"])
     assert user is not None and user.full_name == "Nguyễn Thị Định Danh" and not user.has_password

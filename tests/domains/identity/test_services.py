@@ -14,9 +14,10 @@ from thanglong.core import audit
 from thanglong.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.testing.plugin import RecordingBus
 from thanglong.domains.identity import api, credentials, events, passwords, services
+from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN, OFFICER, OPERATOR, SECURITY_ANALYST
 from thanglong.domains.identity.models import ApiKey, LoginAttempt, User
 from thanglong.domains.identity.models import Session as SessionRow
 
@@ -62,7 +63,7 @@ def login(
 
 
 def test_create_user_hashes_with_argon2id_and_audits(platform: Platform, fake_bus: RecordingBus) -> None:
-    user = make_user(platform, Role.OFFICER, Role.OPERATOR, username="Nguyen.Van-A")
+    user = make_user(platform, OFFICER, OPERATOR, username="Nguyen.Van-A")
     with platform.uow() as uow:
         row = uow.session.get(User, user.id)
         assert row is not None
@@ -70,7 +71,7 @@ def test_create_user_hashes_with_argon2id_and_audits(platform: Platform, fake_bu
         assert row.password_hash.startswith("$argon2id$")
         assert PASSWORD not in row.password_hash
         assert row.username_key == "nguyen.van-a"
-    assert set(user.roles) == {Role.OFFICER, Role.OPERATOR}
+    assert set(user.roles) == {OFFICER, OPERATOR}
     assert audit_actions(platform, str(user.id)) == ["identity.user.create"]
     created = [e for e in fake_bus.published if isinstance(e, events.UserCreated)]
     assert [e.user_id for e in created] == [user.id]
@@ -107,7 +108,7 @@ def test_unknown_role_and_short_password_are_refused(platform: Platform) -> None
 
 
 def test_authenticate_accepts_the_password_and_refuses_others(platform: Platform) -> None:
-    user = make_user(platform, Role.OFFICER)
+    user = make_user(platform, OFFICER)
     assert login(platform, user.username.upper(), PASSWORD).id == user.id
     with pytest.raises(Unauthenticated) as err:
         login(platform, user.username, PASSWORD + "x")
@@ -207,7 +208,7 @@ def test_a_success_clears_the_username_count(platform: Platform, clock: FrozenCl
 
 
 def test_sessions_store_only_a_hash_expire_and_slide(platform: Platform, clock: FrozenClock) -> None:
-    user = make_user(platform, Role.OPERATOR)
+    user = make_user(platform, OPERATOR)
     max_age = platform.settings.session_max_age_seconds
     with platform.uow() as uow:
         new = credentials.create_session(uow, user_id=user.id, max_age_seconds=max_age, ip="192.0.2.1")
@@ -278,11 +279,11 @@ def test_set_password_ends_sessions_and_changes_the_password(platform: Platform)
 
 
 def test_set_roles_changes_permissions(platform: Platform, fake_bus: RecordingBus) -> None:
-    user = make_user(platform, Role.CITIZEN)
+    user = make_user(platform, CITIZEN)
     with platform.uow() as uow:
         token = credentials.create_session(uow, user_id=user.id, max_age_seconds=3600).token
         dto = services.set_roles(uow, actor=SYSTEM_ACTOR, user_id=user.id, roles=["administrator"])
-    assert dto.roles == (Role.ADMINISTRATOR,)
+    assert dto.roles == (ADMINISTRATOR,)
     principal = api.resolve_session(platform, token)
     assert principal is not None and principal.can("identity.users.write")
     assert any(isinstance(e, events.UserRolesChanged) for e in fake_bus.published)
@@ -297,7 +298,7 @@ def test_set_roles_changes_permissions(platform: Platform, fake_bus: RecordingBu
 
 def test_api_keys_are_shown_once_and_hashed(platform: Platform) -> None:
     with platform.uow() as uow:
-        dto, key = api.create_api_key(uow, actor=SYSTEM_ACTOR, name="Trạm quan trắc", role=Role.OPERATOR)
+        dto, key = api.create_api_key(uow, actor=SYSTEM_ACTOR, name="Trạm quan trắc", role=OPERATOR)
     assert re.fullmatch(r"tl_[a-z0-9]{8}_[A-Za-z0-9_-]{43}", key)
     assert key.split("_")[1] == dto.prefix
     with platform.uow() as uow:
@@ -305,7 +306,7 @@ def test_api_keys_are_shown_once_and_hashed(platform: Platform) -> None:
         assert row.key_hash == services.sha256_hex(key)
         assert key not in row.key_hash
     principal = api.resolve_api_key(platform, key)
-    assert principal is not None and principal.kind == "api_key" and principal.roles == {Role.OPERATOR}
+    assert principal is not None and principal.kind == "api_key" and principal.roles == {OPERATOR}
     assert principal.can("notify.send") and not principal.can("identity.users.read")
     forged = key[:-4] + ("AAAA" if not key.endswith("AAAA") else "BBBB")
     assert api.resolve_api_key(platform, forged) is None
@@ -322,14 +323,14 @@ def test_api_keys_are_shown_once_and_hashed(platform: Platform) -> None:
 
 
 def test_user_contact_and_role_lookup(platform: Platform) -> None:
-    user = make_user(platform, Role.SECURITY_ANALYST)
+    user = make_user(platform, SECURITY_ANALYST)
     with platform.uow() as uow:
         services.create_user(
             uow,
             actor=SYSTEM_ACTOR,
             username="lienhe",
             password=None,
-            roles=[Role.CITIZEN],
+            roles=[CITIZEN],
             email="lienhe@example.vn",
             phone="0912345678",
         )
@@ -338,11 +339,11 @@ def test_user_contact_and_role_lookup(platform: Platform) -> None:
         contact = api.get_user_contact(uow, found.id)
         assert contact == api.UserContact(found.id, "lienhe", "", "lienhe@example.vn", "0912345678", "vi")
         assert api.get_user_contact(uow, uuid.uuid4()) is None
-        assert user.id in api.user_ids_with_role(uow, Role.SECURITY_ANALYST)
-        assert found.id not in api.user_ids_with_role(uow, Role.SECURITY_ANALYST)
+        assert user.id in api.user_ids_with_role(uow, SECURITY_ANALYST)
+        assert found.id not in api.user_ids_with_role(uow, SECURITY_ANALYST)
     with pytest.raises(InvalidInput) as err, platform.uow() as uow:
         services.create_user(
-            uow, actor=SYSTEM_ACTOR, username="sodt", password=None, roles=[Role.CITIZEN], phone="12345"
+            uow, actor=SYSTEM_ACTOR, username="sodt", password=None, roles=[CITIZEN], phone="12345"
         )
     assert err.value.code == "invalid_phone"
 
@@ -369,10 +370,10 @@ def test_oidc_users_are_linked_by_issuer_and_subject(platform: Platform) -> None
             uow, issuer="https://other.example", subject="abc-1", claims={}, default_role="officer"
         )
     assert first.id != local.id, "an e-mail address never links to an existing local account"
-    assert first.username.startswith("trung-") and first.roles == (Role.CITIZEN,)
+    assert first.username.startswith("trung-") and first.roles == (CITIZEN,)
     assert first.email == "trung@example.vn" and first.full_name == "Trung"
     assert again.id == first.id
-    assert other_issuer.id != first.id and other_issuer.roles == (Role.OFFICER,)
+    assert other_issuer.id != first.id and other_issuer.roles == (OFFICER,)
     assert audit_actions(platform, str(first.id)) == ["identity.user.create_from_oidc"]
 
 

@@ -11,8 +11,16 @@ from sqlalchemy import select
 
 from tests.domains.identity.helpers import PASSWORD, csrf, make_user, sign_in
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import api, credentials, services
+from thanglong.domains.identity.api import (
+    ADMINISTRATOR,
+    AGENCY_HEAD,
+    CITIZEN,
+    OFFICER,
+    OPERATOR,
+    SECURITY_ANALYST,
+)
 from thanglong.domains.identity.models import Session as SessionRow
 from thanglong.domains.identity.web import safe_next
 from thanglong.web.context import CSRF_COOKIE, SESSION_COOKIE
@@ -43,7 +51,7 @@ def test_login_page_has_the_contract_fields(client: TestClient) -> None:
 
 
 def test_login_sets_a_safe_cookie_and_logout_ends_the_session(client: TestClient, platform: Platform) -> None:
-    user = make_user(platform, Role.OFFICER)
+    user = make_user(platform, OFFICER)
     response = post_login(client, user.username, PASSWORD, next_path="/me")
     assert response.status_code == 303
     assert response.headers["location"] == "/me"
@@ -118,7 +126,7 @@ def test_external_next_is_ignored_on_login(client: TestClient, platform: Platfor
 def test_users_api_401_403_200(client: TestClient, platform: Platform) -> None:
     anonymous = client.get("/api/v1/identity/users")
     assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
-    for role in (Role.CITIZEN, Role.OFFICER, Role.OPERATOR, Role.SECURITY_ANALYST, Role.AGENCY_HEAD):
+    for role in (CITIZEN, OFFICER, OPERATOR, SECURITY_ANALYST, AGENCY_HEAD):
         client.cookies.clear()
         sign_in(client, platform, make_user(platform, role))
         denied = client.get("/api/v1/identity/users")
@@ -126,7 +134,7 @@ def test_users_api_401_403_200(client: TestClient, platform: Platform) -> None:
         assert denied.json()["code"] == "forbidden"
         assert denied.json()["message"] == "Bạn không có quyền thực hiện thao tác này."
     client.cookies.clear()
-    admin = make_user(platform, Role.ADMINISTRATOR)
+    admin = make_user(platform, ADMINISTRATOR)
     sign_in(client, platform, admin)
     ok = client.get("/api/v1/identity/users")
     assert ok.status_code == 200
@@ -136,8 +144,8 @@ def test_users_api_401_403_200(client: TestClient, platform: Platform) -> None:
 
 def test_api_keys_authenticate_without_csrf(client: TestClient, platform: Platform) -> None:
     with platform.uow() as uow:
-        _, admin_key = api.create_api_key(uow, actor=SYSTEM_ACTOR, name="tích hợp", role=Role.ADMINISTRATOR)
-        _, operator_key = api.create_api_key(uow, actor=SYSTEM_ACTOR, name="trạm", role=Role.OPERATOR)
+        _, admin_key = api.create_api_key(uow, actor=SYSTEM_ACTOR, name="tích hợp", role=ADMINISTRATOR)
+        _, operator_key = api.create_api_key(uow, actor=SYSTEM_ACTOR, name="trạm", role=OPERATOR)
     assert (
         client.get("/api/v1/identity/users", headers={"authorization": f"Bearer {admin_key}"}).status_code
         == 200
@@ -156,7 +164,7 @@ def test_api_keys_authenticate_without_csrf(client: TestClient, platform: Platfo
 
 
 def test_create_user_and_api_key_over_the_api_with_a_session(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     without = client.post("/api/v1/identity/users", json={"username": "khong-csrf", "roles": ["citizen"]})
     assert without.status_code == 403 and without.json()["code"] == "csrf_failed"
     with platform.uow() as uow:
@@ -191,7 +199,7 @@ def test_create_user_and_api_key_over_the_api_with_a_session(client: TestClient,
 
 
 def test_agencies_api(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     headers = csrf(client)
     city = client.post(
         "/api/v1/identity/agencies",
@@ -210,7 +218,7 @@ def test_agencies_api(client: TestClient, platform: Platform) -> None:
     )
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_agency_code"
     client.cookies.clear()
-    sign_in(client, platform, make_user(platform, Role.OFFICER))
+    sign_in(client, platform, make_user(platform, OFFICER))
     codes = [a["code"] for a in client.get("/api/v1/identity/agencies").json()]
     assert "000.00.01.H88" in codes
     refused = client.post(
@@ -225,10 +233,10 @@ def test_admin_pages_create_and_edit_roles(client: TestClient, platform: Platfor
     assert (
         client.get("/admin/users", follow_redirects=False).headers["location"] == "/login?next=/admin/users"
     )
-    sign_in(client, platform, make_user(platform, Role.OFFICER))
+    sign_in(client, platform, make_user(platform, OFFICER))
     assert client.get("/admin/users").status_code == 403
     client.cookies.clear()
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     page = client.get("/admin/users")
     assert page.status_code == 200 and 'id="create-user"' in page.text
     token = client.cookies[CSRF_COOKIE]
@@ -245,7 +253,7 @@ def test_admin_pages_create_and_edit_roles(client: TestClient, platform: Platfor
     assert created.status_code == 303
     with platform.uow() as uow:
         user = services.find_user(uow, "phuong.hk")
-    assert user is not None and user.roles == (Role.OFFICER,) and user.full_name == "Lê Thị Phương"
+    assert user is not None and user.roles == (OFFICER,) and user.full_name == "Lê Thị Phương"
     refused = client.post("/admin/users", data={"csrf_token": token, "username": "x y", "role": ["officer"]})
     assert refused.status_code == 422 and 'data-code="invalid_username"' in refused.text
     row = client.post(
@@ -256,7 +264,7 @@ def test_admin_pages_create_and_edit_roles(client: TestClient, platform: Platfor
     assert row.status_code == 200 and row.text.lstrip().startswith(f'<tr id="user-{user.id}"')
     assert re.search(r'value="agency_head"\s+checked', row.text)
     with platform.uow() as uow:
-        assert set(services.get_user(uow, user.id).roles) == {Role.OFFICER, Role.AGENCY_HEAD}  # type: ignore[union-attr]
+        assert set(services.get_user(uow, user.id).roles) == {OFFICER, AGENCY_HEAD}  # type: ignore[union-attr]
     off = client.post(
         f"/admin/users/{user.id}/deactivate", data={"csrf_token": token}, follow_redirects=False
     )
@@ -266,7 +274,7 @@ def test_admin_pages_create_and_edit_roles(client: TestClient, platform: Platfor
 
 
 def test_admin_agency_page_refuses_a_bad_code(client: TestClient, platform: Platform) -> None:
-    sign_in(client, platform, make_user(platform, Role.ADMINISTRATOR))
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     token = client.cookies[CSRF_COOKIE]
     bad = client.post("/admin/agencies", data={"csrf_token": token, "code": "H26", "name": "Sai mã"})
     assert bad.status_code == 422

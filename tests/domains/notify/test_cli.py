@@ -15,9 +15,9 @@ from thanglong.cli.main import build_cli
 from thanglong.core import migrate
 from thanglong.core.db import make_engine
 from thanglong.core.platform import build_platform
-from thanglong.core.security import Role
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import CITIZEN
 
 runner = CliRunner()
 VARS = ["--var", "title=Cắt điện", "--var", "content=Phường Tây Hồ, 8h–11h thứ Hai."]
@@ -86,7 +86,7 @@ def test_send_to_a_username(cli: typer.Typer, tmp_path: Path, database_url: str)
     platform = build_platform(make_settings(tmp_path, database_url), engine=engine)
     with platform.uow() as uow:
         identity_api.create_user(
-            uow, actor="test", username="hoa", password=None, roles=[Role.CITIZEN], full_name="Đỗ Hoa"
+            uow, actor="test", username="hoa", password=None, roles=[CITIZEN], full_name="Đỗ Hoa"
         )
     platform.close()
     result = runner.invoke(

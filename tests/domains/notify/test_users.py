@@ -9,9 +9,9 @@ import pytest
 from tests.domains.notify.helpers import MovableClock
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
 from thanglong.core.testing.factories import unique
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.notify import api, services, tasks
 from thanglong.domains.notify.channels import InAppChannel
 
@@ -27,7 +27,7 @@ def make_user(
             actor="test",
             username=unique("ngoc"),
             password=None,
-            roles=[Role.CITIZEN],
+            roles=[CITIZEN],
             full_name="Trần Thị Bích Ngọc",
             email=email,
             phone=phone,

@@ -8,16 +8,17 @@ import uuid
 from fastapi.testclient import TestClient
 
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
 from thanglong.core.testing.factories import unique
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import CITIZEN, OPERATOR
 from thanglong.domains.notify import api, tasks
 
 PASSWORD = "Mật-khẩu-Hà-Nội-2025"
 ANNOUNCE = {"title": "Lịch tiêm chủng", "content": "Trạm y tế phường Cửa Nam, thứ Bảy 8h–11h."}
 
 
-def make_user(platform: Platform, role: Role = Role.CITIZEN) -> tuple[uuid.UUID, str]:
+def make_user(platform: Platform, role: RoleName = CITIZEN) -> tuple[uuid.UUID, str]:
     username = unique("dan")
     with platform.uow() as uow:
         user = identity_api.create_user(
@@ -127,7 +128,7 @@ def test_send_api_needs_notify_send_and_reports_status(client: TestClient, platf
         client.post("/api/v1/notify/messages", json=body, headers={"X-CSRF-Token": csrf}).status_code == 403
     )
     with platform.uow() as uow:
-        _, key = identity_api.create_api_key(uow, actor="test", name="ops", role=Role.OPERATOR)
+        _, key = identity_api.create_api_key(uow, actor="test", name="ops", role=OPERATOR)
     bearer = {"Authorization": f"Bearer {key}"}
     anonymous = TestClient(client.app)
     created = anonymous.post("/api/v1/notify/messages", json=body, headers=bearer)

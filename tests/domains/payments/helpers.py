@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.core.security import RoleName
 from thanglong.core.testing.factories import unique
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.payments import services, vnpay
 from thanglong.domains.payments.config import PaymentSettings
 from thanglong.domains.payments.dto import PaymentDTO
@@ -41,7 +42,7 @@ class FrozenClock:
         self.now += timedelta(seconds=seconds)
 
 
-def make_user(platform: Platform, role: Role = Role.CITIZEN, full_name: str = "Nguyễn Thị Hà") -> uuid.UUID:
+def make_user(platform: Platform, role: RoleName = CITIZEN, full_name: str = "Nguyễn Thị Hà") -> uuid.UUID:
     """Create a user with a password and return its id."""
     with platform.uow() as uow:
         user = identity_api.create_user(

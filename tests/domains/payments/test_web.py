@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from tests.domains.identity.helpers import csrf, make_user, sign_in
 from tests.domains.payments.helpers import gateway_result, new_payment, start
 from thanglong.core.platform import Platform
-from thanglong.core.security import Role
+from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN
 from thanglong.domains.payments import api
 from thanglong.domains.payments.config import PaymentSettings
 
@@ -23,7 +23,7 @@ def hidden(page: str, name: str) -> str:
 
 
 def test_simulator_flow_end_to_end(client: TestClient, platform: Platform) -> None:
-    payer = make_user(platform, Role.CITIZEN)
+    payer = make_user(platform, CITIZEN)
     payment = new_payment(platform, payer.id, 125_000)
     sign_in(client, platform, payer)
 
@@ -84,7 +84,7 @@ def test_simulator_flow_end_to_end(client: TestClient, platform: Platform) -> No
 
 
 def test_simulator_cancel_marks_failed(client: TestClient, platform: Platform) -> None:
-    payer = make_user(platform, Role.CITIZEN)
+    payer = make_user(platform, CITIZEN)
     payment = new_payment(platform, payer.id)
     sign_in(client, platform, payer)
     go = client.post(f"/payments/{payment.id}/vnpay", headers=csrf(client), follow_redirects=False)
@@ -103,7 +103,7 @@ def test_simulator_cancel_marks_failed(client: TestClient, platform: Platform) -
 
 
 def test_simulator_refuses_a_tampered_request(client: TestClient, platform: Platform) -> None:
-    payer = make_user(platform, Role.CITIZEN)
+    payer = make_user(platform, CITIZEN)
     payment = new_payment(platform, payer.id, 50_000)
     sign_in(client, platform, payer)
     go = client.post(f"/payments/{payment.id}/vnpay", headers=csrf(client), follow_redirects=False)
@@ -140,9 +140,9 @@ def test_ipn_endpoint_is_public_and_answers_in_vnpay_format(
 
 
 def test_only_the_payer_or_a_manager_sees_a_payment(client: TestClient, platform: Platform) -> None:
-    payer = make_user(platform, Role.CITIZEN)
-    other = make_user(platform, Role.CITIZEN)
-    head = make_user(platform, Role.AGENCY_HEAD)
+    payer = make_user(platform, CITIZEN)
+    other = make_user(platform, CITIZEN)
+    head = make_user(platform, AGENCY_HEAD)
     payment = new_payment(platform, payer.id)
     assert client.get(f"/api/v1/payments/{payment.id}").status_code == 401
     sign_in(client, platform, other)
@@ -160,8 +160,8 @@ def test_only_the_payer_or_a_manager_sees_a_payment(client: TestClient, platform
 def test_refund_api_needs_payments_manage(
     client: TestClient, platform: Platform, gateway_env: PaymentSettings
 ) -> None:
-    payer = make_user(platform, Role.CITIZEN)
-    admin = make_user(platform, Role.ADMINISTRATOR)
+    payer = make_user(platform, CITIZEN)
+    admin = make_user(platform, ADMINISTRATOR)
     payment = new_payment(platform, payer.id, 60_000)
     request = start(platform, payment.id, gateway_env)
     assert (

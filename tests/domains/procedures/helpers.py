@@ -8,10 +8,11 @@ from datetime import date
 from typing import Any
 
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role, permissions_for
+from thanglong.core.security import SYSTEM_ACTOR, Principal, RoleName, permissions_for
 from thanglong.core.testing.factories import unique
 from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies, services
+from thanglong.domains.identity.api import AGENCY_HEAD, CITIZEN, OFFICER
 from thanglong.domains.identity.services import UserDTO
 from thanglong.domains.procedures.catalogue import Fee, ProcedureSpec, RequiredDocument
 from thanglong.domains.procedures.reactions import DOCUMENTS_JOB
@@ -95,12 +96,12 @@ def _agency(platform: Platform) -> tuple[uuid.UUID, str]:
     return dto.id, dto.code
 
 
-def _user(platform: Platform, role: Role, agency_id: uuid.UUID | None) -> Principal:
+def _user(platform: Platform, role: RoleName, agency_id: uuid.UUID | None) -> Principal:
     with platform.uow() as uow:
         user = services.create_user(
             uow,
             actor=SYSTEM_ACTOR,
-            username=unique(role.value),
+            username=unique(role),
             password=None,
             roles=[role],
             full_name="Người Thử",
@@ -120,11 +121,11 @@ def make_world(platform: Platform, *, fee: int = 0, policy: str = "continue") ->
         agency_id=agency_id,
         agency_code=agency_code,
         other_agency_id=other_id,
-        citizen=_user(platform, Role.CITIZEN, None),
-        officer=_user(platform, Role.OFFICER, agency_id),
-        officer2=_user(platform, Role.OFFICER, agency_id),
-        head=_user(platform, Role.AGENCY_HEAD, agency_id),
-        outsider=_user(platform, Role.OFFICER, other_id),
+        citizen=_user(platform, CITIZEN, None),
+        officer=_user(platform, OFFICER, agency_id),
+        officer2=_user(platform, OFFICER, agency_id),
+        head=_user(platform, AGENCY_HEAD, agency_id),
+        outsider=_user(platform, OFFICER, other_id),
         procedure_code=procedure.code,
     )
 

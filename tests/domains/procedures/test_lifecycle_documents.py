@@ -23,10 +23,11 @@ from thanglong.core.calendar_store import load_calendar
 from thanglong.core.config import Settings
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.testing.factories import unique
 from thanglong.core.testing.plugin import create_database, drop_database
 from thanglong.domains.identity import services as identity_services
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.notify.models import NotifyMessage
 from thanglong.domains.procedures import (
     clock,
@@ -205,7 +206,7 @@ def _citizen_with_contacts(platform: Platform) -> Principal:
             actor=SYSTEM_ACTOR,
             username=unique("citizen"),
             password=None,
-            roles=[Role.CITIZEN],
+            roles=[CITIZEN],
             full_name="Trần Thị Mai",
             email="mai.tran@example.vn",
             phone="0912345678",

@@ -16,11 +16,12 @@ from tests.web.sse import AsgiStream, Frame, data, headers_for, run
 from thanglong.core.live import ChannelRegistry, LiveHub
 from thanglong.core.models import Job
 from thanglong.core.platform import Platform
-from thanglong.core.security import Principal, Role
+from thanglong.core.security import Principal
 from thanglong.core.testing.plugin import relay_events
 from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.identity import credentials
 from thanglong.domains.identity import services as identity_services
+from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER
 from thanglong.domains.procedures import services
 from thanglong.domains.procedures.live import QUEUE_CHANNEL, officer_sees
 from thanglong.web.app import build_templates, create_app
@@ -58,8 +59,8 @@ def _outbox(platform: Platform, name: str) -> list[dict[str, Any]]:
 
 def test_an_officer_sees_the_dossiers_his_agency_receives_or_decides() -> None:
     mine, other = uuid.uuid4(), uuid.uuid4()
-    officer = Principal(kind="user", id=uuid.uuid4(), agency_id=mine, roles=frozenset({Role.OFFICER}))
-    admin = Principal(kind="user", id=uuid.uuid4(), roles=frozenset({Role.ADMINISTRATOR}))
+    officer = Principal(kind="user", id=uuid.uuid4(), agency_id=mine, roles=frozenset({OFFICER}))
+    admin = Principal(kind="user", id=uuid.uuid4(), roles=frozenset({ADMINISTRATOR}))
     received_here = {"receiving_agency_id": str(mine), "competent_agency_id": str(other)}
     decided_here = {"receiving_agency_id": str(other), "competent_agency_id": str(mine)}
     elsewhere = {"receiving_agency_id": str(other), "competent_agency_id": str(other)}
@@ -121,7 +122,7 @@ def test_filed_and_moved_dossiers_reach_the_streams_of_their_agency_only(
     world = make_world(platform)
     with platform.uow() as uow:
         admin = identity_services.create_user(
-            uow, actor="test", username=f"qt{uuid.uuid4().hex[:8]}", password=None, roles=[Role.ADMINISTRATOR]
+            uow, actor="test", username=f"qt{uuid.uuid4().hex[:8]}", password=None, roles=[ADMINISTRATOR]
         )
     hub = LiveHub(
         ChannelRegistry.from_manifests(platform.manifests, platform.permissions), broker_url=mqtt_url

@@ -20,8 +20,9 @@ from tests.domains.procedures.test_transfer import _login, act
 from thanglong.core.errors import Conflict, Forbidden
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import api as identity_api
+from thanglong.domains.identity.api import OPERATOR
 from thanglong.domains.procedures import services, services_postal, vnpost
 from thanglong.domains.procedures.config import ProcedureSettings
 from thanglong.domains.procedures.models import PostalShipment
@@ -206,7 +207,7 @@ def test_webhook_updates_the_shipment_and_refuses_bad_signatures(
     services_postal.push_pending(platform, settings=_settings(carrier))
     number = _shipment(platform, dossier_id).tracking_number
     with platform.uow() as uow:
-        _, key = identity_api.create_api_key(uow, actor=SYSTEM_ACTOR, name="VNPost", role=Role.OPERATOR)
+        _, key = identity_api.create_api_key(uow, actor=SYSTEM_ACTOR, name="VNPost", role=OPERATOR)
     client.cookies.clear()
 
     transit = json.dumps(
@@ -271,7 +272,7 @@ def test_webhook_updates_the_shipment_and_refuses_bad_signatures(
 
 def test_webhook_is_off_without_a_token(client: TestClient, platform: Platform) -> None:
     with platform.uow() as uow:
-        _, key = identity_api.create_api_key(uow, actor=SYSTEM_ACTOR, name="VNPost", role=Role.OPERATOR)
+        _, key = identity_api.create_api_key(uow, actor=SYSTEM_ACTOR, name="VNPost", role=OPERATOR)
     body = b'{"tracking_number": "BC000000001VN", "status": "delivered", "at": "2026-03-06T09:30:00+07:00"}'
     answer = _signed(client, key, body, secret="")
     assert answer.status_code == 401 and answer.json()["code"] == "bad_signature"

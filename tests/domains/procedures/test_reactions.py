@@ -16,10 +16,11 @@ from thanglong.core import jobs
 from thanglong.core.config import Settings
 from thanglong.core.models import Job
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.testing.factories import unique
 from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import services as identity_services
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.notify.models import NotifyMessage
 from thanglong.domains.procedures import (
     reactions,
@@ -57,7 +58,7 @@ def _applicant(platform: Platform, *, language: str = "vi", email: str | None = 
             actor=SYSTEM_ACTOR,
             username=unique("citizen"),
             password=None,
-            roles=[Role.CITIZEN],
+            roles=[CITIZEN],
             full_name="Lê Thị Thu",
             email=email or f"{unique('thu')}@example.vn",
             language=language,

@@ -14,9 +14,10 @@ from thanglong.core import audit
 from thanglong.core.errors import InvalidInput
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
+from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.procedures import services
 from thanglong.domains.procedures.models import Attachment, Dossier
 from thanglong.domains.procedures.services_attachments import store_for, submit_with_attachments
@@ -47,7 +48,7 @@ def _dossier_field(world: World, **changes: object) -> str:
 
 def _key(platform: Platform) -> str:
     with platform.uow() as uow:
-        _, key = identity.create_api_key(uow, actor=SYSTEM_ACTOR, name="Cổng DVCQG", role=Role.CITIZEN)
+        _, key = identity.create_api_key(uow, actor=SYSTEM_ACTOR, name="Cổng DVCQG", role=CITIZEN)
     return key
 
 

@@ -13,9 +13,10 @@ from tests.domains.procedures.helpers import VALID_FORM, World, make_world, prin
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal, RoleName
 from thanglong.core.testing.factories import unique
 from thanglong.domains.identity import services as identity_services
+from thanglong.domains.identity.api import AGENCY_HEAD, OFFICER
 from thanglong.domains.procedures import services, services_consult
 from thanglong.domains.procedures.models import DvcqgSync
 from thanglong.domains.procedures.states import DossierAction as A
@@ -23,13 +24,13 @@ from thanglong.domains.procedures.states import DossierStatus as S
 from thanglong.web.context import CSRF_COOKIE
 
 
-def staff_of(platform: Platform, role: Role, agency_id: uuid.UUID) -> Principal:
+def staff_of(platform: Platform, role: RoleName, agency_id: uuid.UUID) -> Principal:
     """Create an officer or head of an agency and return their principal."""
     with platform.uow() as uow:
         user = identity_services.create_user(
             uow,
             actor=SYSTEM_ACTOR,
-            username=unique(role.value),
+            username=unique(role),
             password=None,
             roles=[role],
             full_name="Cán Bộ Thử",
@@ -99,7 +100,7 @@ def test_transfer_changes_the_holder_not_the_status(platform: Platform) -> None:
 
 def test_competent_agency_processes_and_the_result_returns_to_the_office(platform: Platform) -> None:
     world = make_world(platform)
-    other_head = staff_of(platform, Role.AGENCY_HEAD, world.other_agency_id)
+    other_head = staff_of(platform, AGENCY_HEAD, world.other_agency_id)
     dossier = file_two_agency(platform, world)
     act(platform, world.officer, dossier.id, A.RECEIVE)
     with pytest.raises(Forbidden) as err:
@@ -156,7 +157,7 @@ def test_no_transfer_when_the_office_decides_itself(platform: Platform) -> None:
 
 def test_reroute_before_processing_only_by_the_office(platform: Platform) -> None:
     world = make_world(platform)
-    third = staff_of(platform, Role.OFFICER, world.other_agency_id)
+    third = staff_of(platform, OFFICER, world.other_agency_id)
     dossier = file_two_agency(platform, world)
     with platform.uow() as uow:
         fixed = services_consult.change_competent_agency(

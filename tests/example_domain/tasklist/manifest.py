@@ -17,7 +17,8 @@ from thanglong.core.manifest import (
     Schedule,
     SeriesDef,
 )
-from thanglong.core.security import Permission, Role
+from thanglong.core.security import Permission, RoleDef
+from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER
 
 PKG = "tests.example_domain.tasklist"
 READ = "tasklist.tasks.read"
@@ -25,11 +26,15 @@ WRITE = "tasklist.tasks.write"
 OPEN_SERIES = "tasklist.open_tasks"
 REMIND_KIND = "tasklist.remind"
 REPORTS_TOPIC = "thanglong/tasklist/reports"
+# The domain's own role: declared here, assignable with `thanglong users ...` only while it is enabled.
+WARD_CLERK = "ward_clerk"
 
 MANIFEST = DomainManifest(
     name="tasklist",
     title_vi="Việc cần làm của phường",
     title_en="Ward to-do list",
+    # It grants permissions to identity's roles too, so identity must be enabled before it.
+    depends_on=("identity",),
     router=f"{PKG}.web:build_router",
     cli=f"{PKG}.cli:app",
     cli_name="tasklist",
@@ -39,18 +44,29 @@ MANIFEST = DomainManifest(
     templates=PKG,
     static=PKG,
     translations=PKG,
+    roles=(
+        RoleDef(
+            WARD_CLERK,
+            "Văn thư phường",
+            "Ward clerk",
+            "Ghi và hoàn thành việc cần làm của phường.",
+            "Records and completes the ward's to-do items.",
+            # A permission of a domain it depends on, granted to its own role without editing identity.
+            grants=("identity.agencies.read",),
+        ),
+    ),
     permissions=(
         Permission(
             READ,
             "Xem việc cần làm của phường",
             "View the ward to-do list",
-            frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.ADMINISTRATOR}),
+            frozenset({WARD_CLERK, OFFICER, AGENCY_HEAD, ADMINISTRATOR}),
         ),
         Permission(
             WRITE,
             "Thêm và hoàn thành việc cần làm",
             "Add and complete to-do items",
-            frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+            frozenset({WARD_CLERK, OFFICER, ADMINISTRATOR}),
         ),
     ),
     nav=(NavItem("/tasklist", "Việc cần làm", "To-do list", READ),),

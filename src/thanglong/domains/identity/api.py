@@ -6,11 +6,19 @@ import uuid
 from collections.abc import Iterable
 
 from thanglong.core.platform import Platform
-from thanglong.core.security import Principal, Role
+from thanglong.core.security import Principal, RoleName
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import credentials, services
 from thanglong.domains.identity.agencies import AgencyDTO, find_agency, get_agency, list_agencies
 from thanglong.domains.identity.credentials import ApiKeyDTO
+from thanglong.domains.identity.roles import (
+    ADMINISTRATOR,
+    AGENCY_HEAD,
+    CITIZEN,
+    OFFICER,
+    OPERATOR,
+    SECURITY_ANALYST,
+)
 from thanglong.domains.identity.services import (
     UserContact,
     UserDTO,
@@ -20,6 +28,12 @@ from thanglong.domains.identity.services import (
 )
 
 __all__ = [
+    "ADMINISTRATOR",
+    "AGENCY_HEAD",
+    "CITIZEN",
+    "OFFICER",
+    "OPERATOR",
+    "SECURITY_ANALYST",
     "AgencyDTO",
     "ApiKeyDTO",
     "UserContact",
@@ -45,7 +59,7 @@ def create_user(
     actor: str,
     username: str,
     password: str | None,
-    roles: Iterable[Role],
+    roles: Iterable[RoleName],
     full_name: str = "",
     email: str | None = None,
     phone: str | None = None,
@@ -72,7 +86,7 @@ def get_user_contact(uow: UnitOfWork, user_id: uuid.UUID) -> UserContact | None:
     return services.get_user_contact(uow, user_id)
 
 
-def user_ids_with_role(uow: UnitOfWork, role: Role) -> list[uuid.UUID]:
+def user_ids_with_role(uow: UnitOfWork, role: RoleName) -> list[uuid.UUID]:
     """Return the ids of the active users holding a role."""
     return [u.id for u in services.list_users(uow, role=role, limit=100_000) if u.is_active]
 
@@ -94,6 +108,6 @@ def resolve_api_key(platform: Platform, key: str) -> Principal | None:
         return credentials.resolve_api_key(uow, key, catalogue=platform.permissions)
 
 
-def create_api_key(uow: UnitOfWork, *, actor: str, name: str, role: Role) -> tuple[ApiKeyDTO, str]:
+def create_api_key(uow: UnitOfWork, *, actor: str, name: str, role: RoleName) -> tuple[ApiKeyDTO, str]:
     """Issue an API key; the plain key is returned once and never stored."""
     return credentials.create_api_key(uow, actor=actor, name=name, role=role)

@@ -9,7 +9,8 @@ import typer
 
 from thanglong.core.cliutil import console, fail, open_platform, print_json
 from thanglong.core.errors import ThangLongError
-from thanglong.core.security import Role
+from thanglong.core.platform import Platform
+from thanglong.core.security import RoleName
 from thanglong.domains.identity import agencies, credentials, services
 from thanglong.domains.identity.credentials import ApiKeyDTO
 from thanglong.domains.identity.services import UserDTO
@@ -29,9 +30,10 @@ def _actor() -> str:
     return f"cli:{who}"
 
 
-def _roles(values: list[str]) -> list[Role]:
+def _roles(platform: Platform, values: list[str]) -> list[RoleName]:
+    """Return the roles named, or exit with code 2 naming one that no enabled domain declares."""
     try:
-        return list(services.parse_roles(values))
+        return list(platform.roles.check(values))
     except ThangLongError as exc:
         fail(exc.message_en, 2)
 
@@ -43,7 +45,7 @@ def _user_json(user: UserDTO) -> dict[str, Any]:
         "full_name": user.full_name,
         "email": user.email,
         "phone": user.phone,
-        "roles": [r.value for r in user.roles],
+        "roles": list(user.roles),
         "is_active": user.is_active,
         "agency_id": str(user.agency_id) if user.agency_id else None,
         "created_at": user.created_at.isoformat(),
@@ -55,7 +57,7 @@ def _key_json(key: ApiKeyDTO) -> dict[str, Any]:
         "id": str(key.id),
         "name": key.name,
         "prefix": key.prefix,
-        "role": key.role.value,
+        "role": key.role,
         "created_by": key.created_by,
         "created_at": key.created_at.isoformat(),
         "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
@@ -80,10 +82,10 @@ def create(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Create an account with one or more roles."""
-    roles = _roles(role)
+    platform = open_platform()
+    roles = _roles(platform, role)
     if password is None and not no_password:
         password = _ask_password()
-    platform = open_platform()
     try:
         with platform.uow() as uow:
             agency_id = None
@@ -108,7 +110,7 @@ def create(
     if json_out:
         print_json(_user_json(user))
     else:
-        console.print(f"created {user.username} ({', '.join(r.value for r in user.roles)}) id={user.id}")
+        console.print(f"created {user.username} ({', '.join(user.roles)}) id={user.id}")
 
 
 @app.command("list")
@@ -117,8 +119,8 @@ def list_users(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """List accounts."""
-    only = _roles([role])[0] if role else None
     platform = open_platform()
+    only = _roles(platform, [role])[0] if role else None
     with platform.uow() as uow:
         users = services.list_users(uow, role=only, limit=100_000)
     if json_out:
@@ -126,9 +128,7 @@ def list_users(
         return
     for u in users:
         state = "" if u.is_active else " [inactive]"
-        console.print(
-            f"{u.username}\t{','.join(r.value for r in u.roles)}\t{u.full_name}{state}", highlight=False
-        )
+        console.print(f"{u.username}\t{','.join(u.roles)}\t{u.full_name}{state}", highlight=False)
 
 
 @app.command("set-password")
@@ -159,8 +159,8 @@ def api_key_create(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Issue an API key and print it once (it cannot be shown again)."""
-    (the_role,) = _roles([role])
     platform = open_platform()
+    (the_role,) = _roles(platform, [role])
     try:
         with platform.uow() as uow:
             dto, key = credentials.create_api_key(uow, actor=_actor(), name=name, role=the_role)
@@ -202,4 +202,4 @@ def api_key_list(json_out: bool = typer.Option(False, "--json")) -> None:
         return
     for k in keys:
         state = "revoked" if k.revoked_at else "active"
-        console.print(f"{k.prefix}\t{k.role.value}\t{state}\t{k.name}", highlight=False)
+        console.print(f"{k.prefix}\t{k.role}\t{state}\t{k.name}", highlight=False)

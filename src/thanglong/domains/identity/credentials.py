@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from thanglong.core import audit
 from thanglong.core.errors import InvalidInput, NotFound
-from thanglong.core.security import Permission, Principal, Role, permissions_for
+from thanglong.core.security import Permission, Principal, RoleName, permissions_for
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import events
 from thanglong.domains.identity.models import ApiKey, User
@@ -38,7 +38,7 @@ class ApiKeyDTO:
     id: uuid.UUID
     name: str
     prefix: str
-    role: Role
+    role: RoleName
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
@@ -101,7 +101,7 @@ def principal_for_user(session: OrmSession, user: User, catalogue: Mapping[str, 
         name=user.username,
         roles=roles,
         agency_id=user.agency_id,
-        permissions=permissions_for(roles, dict(catalogue)),
+        permissions=permissions_for(roles, catalogue),
     )
 
 
@@ -153,7 +153,7 @@ def _key_dto(row: ApiKey) -> ApiKeyDTO:
         id=row.id,
         name=row.name,
         prefix=row.prefix,
-        role=Role(row.role),
+        role=row.role,
         created_by=row.created_by,
         created_at=row.created_at,
         revoked_at=row.revoked_at,
@@ -162,10 +162,10 @@ def _key_dto(row: ApiKey) -> ApiKeyDTO:
 
 
 def create_api_key(
-    uow: UnitOfWork, *, actor: str, name: str, role: Role | str, source_ip: str | None = None
+    uow: UnitOfWork, *, actor: str, name: str, role: RoleName, source_ip: str | None = None
 ) -> tuple[ApiKeyDTO, str]:
     """Issue an API key `tl_<prefix>_<secret>`; the key is returned once, only its hash is kept."""
-    (the_role,) = parse_roles([role])
+    (the_role,) = parse_roles(uow, [role])
     name = name.strip()
     if not 1 <= len(name) <= 100:
         raise InvalidInput(
@@ -181,7 +181,7 @@ def create_api_key(
         name=name,
         prefix=prefix,
         key_hash=sha256_hex(key),
-        role=the_role.value,
+        role=the_role,
         created_by=actor,
         created_at=uow.clock(),
     )
@@ -193,10 +193,10 @@ def create_api_key(
         action="identity.api_key.create",
         object_type="identity_api_key",
         object_id=str(row.id),
-        after={"name": name, "prefix": prefix, "role": the_role.value},
+        after={"name": name, "prefix": prefix, "role": the_role},
         source_ip=source_ip,
     )
-    uow.emit(events.ApiKeyCreated(key_id=row.id, prefix=prefix, role=the_role.value))
+    uow.emit(events.ApiKeyCreated(key_id=row.id, prefix=prefix, role=the_role))
     uow.commit()
     return _key_dto(row), key
 
@@ -216,13 +216,13 @@ def resolve_api_key(uow: UnitOfWork, key: str, *, catalogue: Mapping[str, Permis
         # Bookkeeping on the read path, not audited (see resolve_session).
         row.last_used_at = now
         uow.commit()
-    roles = frozenset({Role(row.role)})
+    roles = frozenset({row.role})
     return Principal(
         kind="api_key",
         id=row.id,
         name=row.name,
         roles=roles,
-        permissions=permissions_for(roles, dict(catalogue)),
+        permissions=permissions_for(roles, catalogue),
     )
 
 

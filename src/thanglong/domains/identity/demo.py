@@ -7,8 +7,16 @@ from dataclasses import dataclass
 
 from thanglong.core.config import PLACEHOLDER_SECRET, Settings
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR, RoleName
 from thanglong.domains.identity import agencies, services
+from thanglong.domains.identity.roles import (
+    ADMINISTRATOR,
+    AGENCY_HEAD,
+    CITIZEN,
+    OFFICER,
+    OPERATOR,
+    SECURITY_ANALYST,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -53,19 +61,19 @@ class DemoUser:
 
     username: str
     password: str
-    role: Role
+    role: RoleName
     full_name: str
     agency: str | None
     email: str
 
 
 DEMO_USERS = (
-    DemoUser("congdan", "CongDan@2025", Role.CITIZEN, "Nguyễn Văn An", None, "congdan@example.vn"),
-    DemoUser("canbo", "CanBo@2025", Role.OFFICER, "Trần Thị Bình", "000.00.61.H26", "canbo@example.vn"),
+    DemoUser("congdan", "CongDan@2025", CITIZEN, "Nguyễn Văn An", None, "congdan@example.vn"),
+    DemoUser("canbo", "CanBo@2025", OFFICER, "Trần Thị Bình", "000.00.61.H26", "canbo@example.vn"),
     DemoUser(
         "thutruong",
         "ThuTruong@2025",
-        Role.AGENCY_HEAD,
+        AGENCY_HEAD,
         "Lê Văn Cường",
         "000.00.12.H26",
         "thutruong@example.vn",
@@ -73,17 +81,13 @@ DEMO_USERS = (
     DemoUser(
         "chutich",
         "ChuTich@2025",
-        Role.AGENCY_HEAD,
+        AGENCY_HEAD,
         "Vũ Thị Giang",
         "000.00.61.H26",
         "chutich@example.vn",
     ),
-    DemoUser(
-        "dieuhanh", "DieuHanh@2025", Role.OPERATOR, "Phạm Thị Dung", "000.00.00.H26", "dieuhanh@example.vn"
-    ),
-    DemoUser(
-        "anninh", "AnNinh@2025", Role.SECURITY_ANALYST, "Hoàng Văn Em", "000.00.12.H26", "anninh@example.vn"
-    ),
+    DemoUser("dieuhanh", "DieuHanh@2025", OPERATOR, "Phạm Thị Dung", "000.00.00.H26", "dieuhanh@example.vn"),
+    DemoUser("anninh", "AnNinh@2025", SECURITY_ANALYST, "Hoàng Văn Em", "000.00.12.H26", "anninh@example.vn"),
 )
 
 
@@ -122,7 +126,7 @@ def load_demo(platform: Platform) -> None:
                 actor=SYSTEM_ACTOR,
                 username=settings.demo_admin_username,
                 password=_admin_password(settings),
-                roles=[Role.ADMINISTRATOR],
+                roles=[ADMINISTRATOR],
                 full_name="Quản trị viên hệ thống",
                 email="admin@example.vn",
                 agency_id=codes["000.00.12.H26"].id,

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from thanglong.core.manifest import DomainManifest, NavItem, Schedule
-from thanglong.core.security import Permission, Role
+from thanglong.core.security import Permission
+from thanglong.domains.identity.roles import (
+    ADMINISTRATOR,
+    AGENCY_HEAD,
+    OFFICER,
+    OPERATOR,
+    ROLES,
+    SECURITY_ANALYST,
+)
 
-ALL_ROLES = frozenset(Role)
-STAFF = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.OPERATOR, Role.SECURITY_ANALYST, Role.ADMINISTRATOR})
-ADMIN = frozenset({Role.ADMINISTRATOR})
+STAFF = frozenset({OFFICER, AGENCY_HEAD, OPERATOR, SECURITY_ANALYST, ADMINISTRATOR})
+ADMIN = frozenset({ADMINISTRATOR})
 
 MANIFEST = DomainManifest(
     name="identity",
@@ -20,8 +27,9 @@ MANIFEST = DomainManifest(
     setup="thanglong.domains.identity.services:configure",
     demo="thanglong.domains.identity.demo:load_demo",
     templates="thanglong.domains.identity",
+    roles=ROLES,
     permissions=(
-        Permission("identity.profile.read", "Xem hồ sơ của mình", "View own profile", ALL_ROLES),
+        Permission("identity.profile.read", "Xem hồ sơ của mình", "View own profile", every_role=True),
         Permission("identity.users.read", "Xem danh sách tài khoản", "List accounts", ADMIN),
         Permission("identity.users.write", "Quản lý tài khoản", "Manage accounts", ADMIN),
         Permission("identity.agencies.read", "Xem danh sách cơ quan", "List agencies", STAFF),

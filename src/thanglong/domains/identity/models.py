@@ -47,7 +47,7 @@ class User(UUIDPrimaryKey, Base):
 
 
 class UserRole(Base):
-    """One role granted to one user (the stable value of core.security.Role)."""
+    """One role granted to one user (its stable name, as a domain's manifest declares it)."""
 
     __tablename__ = "identity_user_role"
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from thanglong.core.security import Role
 from thanglong.domains.identity.agencies import AgencyDTO
 from thanglong.domains.identity.credentials import ApiKeyDTO
 from thanglong.domains.identity.services import UserDTO
+
+# A role as sent by a client: checked against the roles the enabled domains declare by the use case.
+RoleIn = Annotated[str, Field(min_length=1, max_length=64)]
+MAX_ROLES_PER_USER = 100
 
 
 class UserCreate(BaseModel):
@@ -20,7 +24,7 @@ class UserCreate(BaseModel):
 
     username: str = Field(min_length=3, max_length=64)
     password: str | None = Field(default=None, max_length=256)
-    roles: list[Role] = Field(min_length=1, max_length=len(Role))
+    roles: list[RoleIn] = Field(min_length=1, max_length=MAX_ROLES_PER_USER)
     full_name: str = Field(default="", max_length=200)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
@@ -38,7 +42,7 @@ class UserOut(BaseModel):
     language: str
     is_active: bool
     agency_id: uuid.UUID | None
-    roles: list[Role]
+    roles: list[str]
     created_at: datetime
 
     @classmethod
@@ -88,7 +92,7 @@ class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    role: Role
+    role: RoleIn
 
 
 class ApiKeyOut(BaseModel):
@@ -97,7 +101,7 @@ class ApiKeyOut(BaseModel):
     id: uuid.UUID
     name: str
     prefix: str
-    role: Role
+    role: str
     created_by: str
     created_at: datetime
     revoked_at: datetime | None
@@ -130,5 +134,5 @@ class Me(BaseModel):
     kind: str
     id: uuid.UUID | None
     name: str
-    roles: list[Role]
+    roles: list[str]
     permissions: list[str]

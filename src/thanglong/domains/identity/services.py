@@ -16,9 +16,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from thanglong.core import audit
+from thanglong.core.domain_settings import InvalidSetting
 from thanglong.core.errors import Conflict, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Role
+from thanglong.core.security import SYSTEM_ACTOR, RoleName
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import events, passwords
 from thanglong.domains.identity.models import (
@@ -48,7 +49,7 @@ class UserDTO:
     language: str
     is_active: bool
     agency_id: uuid.UUID | None
-    roles: tuple[Role, ...]
+    roles: tuple[RoleName, ...]
     created_at: datetime
     has_password: bool = False
 
@@ -71,27 +72,24 @@ def sha256_hex(value: str) -> str:
 
 
 def configure(platform: Platform) -> None:
-    """Choose the password-hashing profile of this platform (fast only in the test environment)."""
+    """Choose the password-hashing profile (fast only in tests); check the single sign-on default role."""
     passwords.use_profile("fast" if platform.settings.env == "test" else "standard")
+    role = platform.settings.oidc_default_role
+    if role not in platform.roles:
+        known = ", ".join(platform.roles.names())
+        raise InvalidSetting(
+            "invalid_setting",
+            f"Biến cấu hình THANGLONG_OIDC_DEFAULT_ROLE không hợp lệ: không lĩnh vực nào đang bật khai báo "
+            f"vai trò {role!r} (các vai trò: {known}).",
+            f"Setting THANGLONG_OIDC_DEFAULT_ROLE is invalid: no enabled domain declares the role {role!r} "
+            f"(known roles: {known}).",
+            variable="THANGLONG_OIDC_DEFAULT_ROLE",
+        )
 
 
-def parse_roles(values: Iterable[Role | str]) -> tuple[Role, ...]:
-    """Turn stable role values into roles, refusing unknown ones."""
-    out: list[Role] = []
-    for value in values:
-        try:
-            role = Role(value)
-        except ValueError:
-            known = ", ".join(r.value for r in Role)
-            raise InvalidInput(
-                "unknown_role",
-                f"Vai trò không tồn tại: {value}. Các vai trò: {known}.",
-                f"Unknown role: {value}. Known roles: {known}.",
-                role=str(value),
-            ) from None
-        if role not in out:
-            out.append(role)
-    return tuple(out)
+def parse_roles(uow: UnitOfWork, values: Iterable[str]) -> tuple[RoleName, ...]:
+    """Return role names once each, refusing one that no enabled domain declares (UnknownRole)."""
+    return uow.roles.check(values)
 
 
 def _username_key(username: str) -> str:
@@ -126,9 +124,10 @@ def _check_contact(email: str | None, phone: str | None) -> None:
         )
 
 
-def roles_of(session: OrmSession, user_id: uuid.UUID) -> tuple[Role, ...]:
+def roles_of(session: OrmSession, user_id: uuid.UUID) -> tuple[RoleName, ...]:
+    """Return the stored roles of a user, including any that no enabled domain declares now."""
     rows = session.scalars(select(UserRole.role).where(UserRole.user_id == user_id).order_by(UserRole.role))
-    return tuple(Role(r) for r in rows)
+    return tuple(rows)
 
 
 def to_dto(session: OrmSession, user: User) -> UserDTO:
@@ -157,7 +156,7 @@ def _snapshot(dto: UserDTO) -> dict[str, Any]:
         "language": dto.language,
         "is_active": dto.is_active,
         "agency_id": str(dto.agency_id) if dto.agency_id else None,
-        "roles": [r.value for r in dto.roles],
+        "roles": list(dto.roles),
     }
 
 
@@ -174,7 +173,7 @@ def create_user(
     actor: str,
     username: str,
     password: str | None,
-    roles: Iterable[Role | str],
+    roles: Iterable[RoleName],
     full_name: str = "",
     email: str | None = None,
     phone: str | None = None,
@@ -185,7 +184,7 @@ def create_user(
     """Create an account with its roles; a None password means it cannot sign in by password."""
     session = uow.session
     key = _username_key(username)
-    role_list = parse_roles(roles)
+    role_list = parse_roles(uow, roles)
     email = (email or "").strip() or None
     phone = (phone or "").strip() or None
     _check_contact(email, phone)
@@ -214,7 +213,7 @@ def create_user(
     session.add(user)
     session.flush()
     for role in role_list:
-        session.add(UserRole(user_id=user.id, role=role.value))
+        session.add(UserRole(user_id=user.id, role=role))
     session.flush()
     dto = to_dto(session, user)
     audit.record(
@@ -226,9 +225,7 @@ def create_user(
         after=_snapshot(dto),
         source_ip=source_ip,
     )
-    uow.emit(
-        events.UserCreated(user_id=user.id, username=user.username, roles=tuple(r.value for r in role_list))
-    )
+    uow.emit(events.UserCreated(user_id=user.id, username=user.username, roles=role_list))
     uow.commit()
     return dto
 
@@ -258,17 +255,21 @@ def set_roles(
     *,
     actor: str,
     user_id: uuid.UUID,
-    roles: Iterable[Role | str],
+    roles: Iterable[RoleName],
     source_ip: str | None = None,
 ) -> UserDTO:
-    """Replace the roles of a user."""
+    """Replace the roles of a user.
+
+    A role no enabled domain declares is refused, unless the user already holds it: switching a domain
+    off must not make the next edit of an account silently drop that domain's role.
+    """
     session = uow.session
-    role_list = parse_roles(roles)
     user = get_user_row(session, user_id)
     before = roles_of(session, user.id)
+    role_list = uow.roles.check(roles, also=before)
     session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     for role in role_list:
-        session.add(UserRole(user_id=user.id, role=role.value))
+        session.add(UserRole(user_id=user.id, role=role))
     session.flush()
     dto = to_dto(session, user)
     audit.record(
@@ -277,11 +278,11 @@ def set_roles(
         action="identity.user.set_roles",
         object_type="identity_user",
         object_id=str(user.id),
-        before={"roles": [r.value for r in before]},
-        after={"roles": [r.value for r in dto.roles]},
+        before={"roles": list(before)},
+        after={"roles": list(dto.roles)},
         source_ip=source_ip,
     )
-    uow.emit(events.UserRolesChanged(user_id=user.id, roles=tuple(r.value for r in dto.roles)))
+    uow.emit(events.UserRolesChanged(user_id=user.id, roles=dto.roles))
     uow.commit()
     return dto
 
@@ -322,12 +323,12 @@ def find_user(uow: UnitOfWork, username: str) -> UserDTO | None:
 
 
 def list_users(
-    uow: UnitOfWork, *, role: Role | None = None, limit: int = 500, offset: int = 0
+    uow: UnitOfWork, *, role: RoleName | None = None, limit: int = 500, offset: int = 0
 ) -> list[UserDTO]:
-    """List users by username, optionally only those holding a role."""
+    """List users by username, optionally only those holding a role (stored as is, declared or not)."""
     query = select(User).order_by(User.username_key).limit(limit).offset(offset)
     if role is not None:
-        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role.value)))
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return [to_dto(uow.session, u) for u in uow.session.scalars(query)]
 
 
@@ -450,7 +451,7 @@ def link_or_create_oidc_user(
     issuer: str,
     subject: str,
     claims: Mapping[str, Any],
-    default_role: Role | str,
+    default_role: RoleName,
     source_ip: str | None = None,
 ) -> UserDTO:
     """Return the user linked to (issuer, subject), creating one with the default role if new."""
@@ -465,7 +466,7 @@ def link_or_create_oidc_user(
         return to_dto(session, user)
     # Accounts are linked by (issuer, subject) only; matching on e-mail would let a provider that
     # does not verify addresses take over a local account.
-    (role,) = parse_roles([default_role])
+    (role,) = parse_roles(uow, [default_role])
     preferred = str(claims.get("preferred_username") or "") or f"vneid-{sha256_hex(issuer + subject)[:10]}"
     email = claims.get("email") if claims.get("email_verified") else None
     if email is not None and not EMAIL_RE.fullmatch(str(email)):
@@ -483,7 +484,7 @@ def link_or_create_oidc_user(
     user.username_key = user.username.lower()
     session.add(user)
     session.flush()
-    session.add(UserRole(user_id=user.id, role=role.value))
+    session.add(UserRole(user_id=user.id, role=role))
     session.add(ExternalIdentity(issuer=issuer, subject=subject, user_id=user.id, created_at=uow.clock()))
     session.flush()
     dto = to_dto(session, user)
@@ -496,6 +497,6 @@ def link_or_create_oidc_user(
         after={**_snapshot(dto), "issuer": issuer, "subject": subject},
         source_ip=source_ip,
     )
-    uow.emit(events.UserCreated(user_id=user.id, username=user.username, roles=(role.value,)))
+    uow.emit(events.UserCreated(user_id=user.id, username=user.username, roles=(role,)))
     uow.commit()
     return dto

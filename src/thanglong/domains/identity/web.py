@@ -125,7 +125,9 @@ def build_router(ctx: WebContext) -> APIRouter:
                 user = services.get_user(uow, principal.id)
                 if user is not None and user.agency_id is not None:
                     agency = agencies.get_agency(uow, user.agency_id)
-        return ctx.render(request, "identity/me.html", {"user": user, "agency": agency})
+        return ctx.render(
+            request, "identity/me.html", {"user": user, "agency": agency, "roles": platform.roles}
+        )
 
     if oidc is not None:
         _add_oidc_routes(ctx, router, oidc, login_page)

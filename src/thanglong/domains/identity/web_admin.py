@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from thanglong.core.errors import ThangLongError
-from thanglong.core.security import ROLE_LABELS, Principal, Role
+from thanglong.core.security import Principal
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import agencies, services
 
@@ -57,8 +57,7 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
                 "users": users,
                 "agencies": {a.id: a for a in agency_list},
                 "agency_list": agency_list,
-                "roles": list(Role),
-                "role_labels": ROLE_LABELS,
+                "roles": platform.roles,
                 "can_write": principal.can("identity.users.write"),
                 "error": error,
                 "form": form or FormFields(),
@@ -118,8 +117,7 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
                 {
                     "u": user,
                     "agencies": {a.id: a for a in agency_list},
-                    "roles": list(Role),
-                    "role_labels": ROLE_LABELS,
+                    "roles": platform.roles,
                     "can_write": True,
                 },
             )

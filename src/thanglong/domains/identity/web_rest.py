@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Body, Request
 
 from thanglong.core.errors import InvalidInput, NotFound
-from thanglong.core.security import Principal, Role
+from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.identity import agencies, credentials, services
 from thanglong.domains.identity.schemas import (
+    MAX_ROLES_PER_USER,
     AgencyCreate,
     AgencyOut,
     ApiKeyCreate,
     ApiKeyIssued,
     ApiKeyOut,
     Me,
+    RoleIn,
     UserCreate,
     UserOut,
 )
@@ -40,12 +43,14 @@ def build_api_router(ctx: WebContext) -> APIRouter:
 
     @api.get("/users", response_model=list[UserOut])
     def api_list_users(
-        role: Role | None = None,
+        role: str | None = None,
         limit: int = 500,
         offset: int = 0,
         _p: Principal = ctx.requires("identity.users.read"),
     ) -> list[UserOut]:
-        """List accounts (administrators only)."""
+        """List accounts (administrators only), optionally those holding a declared role."""
+        if role is not None:
+            platform.roles.check([role])
         with platform.uow() as uow:
             users = services.list_users(uow, role=role, limit=max(1, min(limit, 1000)), offset=max(0, offset))
         return [UserOut.of(u) for u in users]
@@ -88,7 +93,7 @@ def build_api_router(ctx: WebContext) -> APIRouter:
     @api.put("/users/{user_id}/roles", response_model=UserOut)
     def api_set_roles(
         user_id: uuid.UUID,
-        roles: list[Role],
+        roles: Annotated[list[RoleIn], Body(max_length=MAX_ROLES_PER_USER)],
         request: Request,
         principal: Principal = ctx.requires("identity.users.write"),
     ) -> UserOut:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from thanglong.core.manifest import DomainManifest, JobKind, NavItem
-from thanglong.core.security import Permission, Role
+from thanglong.core.security import Permission
+from thanglong.domains.identity.api import ADMINISTRATOR, OPERATOR
 
 MANIFEST = DomainManifest(
     name="notify",
@@ -16,18 +17,18 @@ MANIFEST = DomainManifest(
     demo="thanglong.domains.notify.services:load_demo",
     templates="thanglong.domains.notify",
     permissions=(
-        Permission("notify.inbox.read", "Xem hộp thư của mình", "Read own inbox", frozenset(Role)),
+        Permission("notify.inbox.read", "Xem hộp thư của mình", "Read own inbox", every_role=True),
         Permission(
             "notify.send",
             "Gửi thông báo",
             "Send notifications",
-            frozenset({Role.ADMINISTRATOR, Role.OPERATOR}),
+            frozenset({ADMINISTRATOR, OPERATOR}),
         ),
         Permission(
             "notify.templates.write",
             "Quản lý mẫu thông báo",
             "Manage templates",
-            frozenset({Role.ADMINISTRATOR}),
+            frozenset({ADMINISTRATOR}),
         ),
     ),
     nav=(NavItem("/inbox", "Hộp thư", "Inbox", "notify.inbox.read"),),

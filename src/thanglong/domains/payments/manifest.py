@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from thanglong.core.manifest import DomainManifest, Schedule
-from thanglong.core.security import Permission, Role
+from thanglong.core.security import Permission
+from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD
 
 MANIFEST = DomainManifest(
     name="payments",
@@ -16,18 +17,18 @@ MANIFEST = DomainManifest(
     cli_name="payments",
     templates="thanglong.domains.payments",
     permissions=(
-        Permission("payments.pay", "Thanh toán trực tuyến", "Pay online", frozenset(Role)),
+        Permission("payments.pay", "Thanh toán trực tuyến", "Pay online", every_role=True),
         Permission(
             "payments.manage",
             "Quản lý thanh toán, hoàn tiền",
             "Manage payments and refunds",
-            frozenset({Role.ADMINISTRATOR, Role.AGENCY_HEAD}),
+            frozenset({ADMINISTRATOR, AGENCY_HEAD}),
         ),
         Permission(
             "payments.reconcile",
             "Đối soát thanh toán",
             "Reconcile payments",
-            frozenset({Role.ADMINISTRATOR}),
+            frozenset({ADMINISTRATOR}),
         ),
     ),
     schedules=(

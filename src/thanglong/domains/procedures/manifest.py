@@ -16,11 +16,12 @@ from thanglong.core.manifest import (
     NavItem,
     Schedule,
 )
-from thanglong.core.security import Permission, Role
+from thanglong.core.security import Permission
+from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, OFFICER, OPERATOR
 
-CITIZEN = frozenset({Role.CITIZEN})
-OFFICERS = frozenset({Role.OFFICER, Role.AGENCY_HEAD, Role.ADMINISTRATOR})
-HEADS = frozenset({Role.AGENCY_HEAD, Role.ADMINISTRATOR})
+CITIZENS = frozenset({CITIZEN})
+OFFICERS = frozenset({OFFICER, AGENCY_HEAD, ADMINISTRATOR})
+HEADS = frozenset({AGENCY_HEAD, ADMINISTRATOR})
 # Open dossiers per commune in a month: most communes have none, a busy ward a few dozen.
 OPEN_BREAKS = (1.0, 5.0, 10.0, 20.0, 50.0)
 OPEN_COLORS = ("#f7f7f7", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -86,24 +87,22 @@ MANIFEST = DomainManifest(
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
     permissions=(
-        Permission("procedures.dossier.file", "Nộp hồ sơ trực tuyến", "File dossiers online", CITIZEN),
+        Permission("procedures.dossier.file", "Nộp hồ sơ trực tuyến", "File dossiers online", CITIZENS),
         Permission("procedures.dossier.process", "Xử lý hồ sơ", "Process dossiers", OFFICERS),
         Permission("procedures.dossier.sign", "Ký kết quả, văn bản", "Sign results and letters", HEADS),
         Permission(
             "procedures.catalogue.write",
             "Quản lý danh mục thủ tục",
             "Manage the catalogue",
-            frozenset({Role.ADMINISTRATOR}),
+            frozenset({ADMINISTRATOR}),
         ),
-        Permission(
-            "procedures.stats.read", "Xem thống kê", "View statistics", HEADS | frozenset({Role.OPERATOR})
-        ),
+        Permission("procedures.stats.read", "Xem thống kê", "View statistics", HEADS | frozenset({OPERATOR})),
         # Held by the API key issued to VNPost (role operator); each call is also HMAC-signed.
         Permission(
             "procedures.postal.events",
             "Cập nhật hành trình bưu gửi",
             "Report postal tracking events",
-            frozenset({Role.OPERATOR, Role.ADMINISTRATOR}),
+            frozenset({OPERATOR, ADMINISTRATOR}),
         ),
     ),
     nav=(

@@ -15,7 +15,7 @@ from thanglong.core import audit
 from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock
@@ -189,7 +189,7 @@ def actor_of(principal: Principal) -> str:
 
 
 def _is_staff(principal: Principal) -> bool:
-    return principal.kind == "system" or Role.ADMINISTRATOR in principal.roles
+    return principal.kind == "system" or identity.ADMINISTRATOR in principal.roles
 
 
 def is_filer(principal: Principal, dossier: DossierDTO | Dossier) -> bool:
@@ -320,7 +320,7 @@ def _add_step(
 
 def _channel_of(principal: Principal) -> str:
     # A dossier typed in by an officer came to the counter; one filed by a citizen or a system came online.
-    counter_roles = {Role.OFFICER, Role.AGENCY_HEAD, Role.ADMINISTRATOR}
+    counter_roles = {identity.OFFICER, identity.AGENCY_HEAD, identity.ADMINISTRATOR}
     return "counter" if principal.kind == "user" and counter_roles & set(principal.roles) else "online"
 
 

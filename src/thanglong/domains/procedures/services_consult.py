@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from thanglong.core import audit
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from thanglong.core.security import Principal, Role
+from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock, services
@@ -110,7 +110,7 @@ def _snapshot(row: Consultation) -> dict[str, Any]:
 
 
 def _is_staff(principal: Principal) -> bool:
-    return principal.kind == "system" or Role.ADMINISTRATOR in principal.roles
+    return principal.kind == "system" or identity.ADMINISTRATOR in principal.roles
 
 
 def _text(value: str, what_vi: str, what_en: str, *, required: bool = True) -> str:

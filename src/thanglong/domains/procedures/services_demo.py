@@ -17,7 +17,7 @@ from thanglong.core.calendar_store import load_calendar
 from thanglong.core.clock import HANOI
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock, eform
 from thanglong.domains.procedures.attachments import ContentStore
@@ -103,7 +103,7 @@ def _file_demo_dossiers(platform: Platform) -> None:
         citizen = identity.find_user(uow, DEMO_CITIZEN)
         officer = identity.find_user(uow, DEMO_OFFICER)
         agency = identity.find_agency(uow, DEMO_AGENCY)
-        if citizen is None or officer is None or agency is None or Role.CITIZEN not in citizen.roles:
+        if citizen is None or officer is None or agency is None or identity.CITIZEN not in citizen.roles:
             logger.info("procedures demo dossiers skipped: identity demo data missing")
             return
         if list_for_applicant(uow, citizen.id, limit=1):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock, eform, services_postal
@@ -123,7 +123,7 @@ def _on_assign(step: Step) -> Holders:
 
 def _on_transfer(step: Step) -> Holders:
     row, principal = step.row, step.principal
-    staff = principal.kind == "system" or Role.ADMINISTRATOR in principal.roles
+    staff = principal.kind == "system" or identity.ADMINISTRATOR in principal.roles
     if not staff and principal.agency_id != row.receiving_agency_id:
         raise Forbidden(
             "transfer_by_receiving_only",
@@ -247,7 +247,7 @@ def _check_officer(
     if officer_id is None:
         raise InvalidInput("officer_required", "Hãy chọn cán bộ xử lý.", "Choose the officer to assign.")
     user = identity.get_user(uow, officer_id)
-    staff = {Role.OFFICER, Role.AGENCY_HEAD}
+    staff = {identity.OFFICER, identity.AGENCY_HEAD}
     if user is None or not user.is_active or not staff & set(user.roles):
         raise InvalidInput(
             "invalid_officer", "Người được chuyển không phải cán bộ.", "The assignee is not an officer."

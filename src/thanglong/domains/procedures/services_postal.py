@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from thanglong.core import audit, jobs
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from thanglong.core.security import SYSTEM_ACTOR, Principal, Role
+from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
@@ -197,7 +197,7 @@ def record_manual(
     dossier = uow.session.get(Dossier, dossier_id)
     if row is None or dossier is None:
         raise NotFound("shipment_not_found", "Hồ sơ không có bưu gửi.", "The dossier has no shipment.")
-    staff = Role.ADMINISTRATOR in principal.roles
+    staff = identity.ADMINISTRATOR in principal.roles
     if not staff and principal.agency_id != dossier.receiving_agency_id:
         raise Forbidden(
             "shipment_out_of_scope",

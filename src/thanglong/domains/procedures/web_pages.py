@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, InvalidInput, NotFound, ThangLongError
-from thanglong.core.security import Principal, Role
+from thanglong.core.security import Principal
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import (
@@ -585,7 +585,9 @@ def _render_officer(
         officers = [
             u
             for u in identity.list_users(uow, limit=2000)
-            if u.is_active and u.agency_id in agencies and {Role.OFFICER, Role.AGENCY_HEAD} & set(u.roles)
+            if u.is_active
+            and u.agency_id in agencies
+            and {identity.OFFICER, identity.AGENCY_HEAD} & set(u.roles)
         ]
         receiving = identity.get_agency(uow, dossier.receiving_agency_id)
         documents = services_documents.documents_view(uow, dossier.id)

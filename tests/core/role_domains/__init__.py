@@ -1,0 +1,1 @@
+"""Tiny domains whose roles and permissions do not fit with identity's (start-up must refuse them)."""
