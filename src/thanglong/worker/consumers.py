@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 # messages it had not acknowledged (and those queued for it meanwhile).
 SESSION_EXPIRY_SECONDS = 24 * 3600
 KEEPALIVE_SECONDS = 30
+# MQTT 5's largest receive maximum (see ConsumerRunner.start).
+RECEIVE_MAXIMUM = 65_535
 PURGE_EVERY_SECONDS = 600.0
 MAX_WORKER_SLOTS = 64
 
@@ -117,10 +119,12 @@ class ConsumerRunner:
         if self.mqtt5:
             props = _properties(PacketTypes.CONNECT)
             props.SessionExpiryInterval = SESSION_EXPIRY_SECONDS
-            # No lowered Receive Maximum: Mosquitto 2.0.11 (Debian 12) mismanages a session's in-flight
+            # The largest Receive Maximum: Mosquitto 2.0.11 (Debian 12) mismanages a session's in-flight
             # quota once it runs out and can leave messages unsent until the next reconnect (fixed in
-            # 2.0.13, eclipse-mosquitto#2306). Flow control is the bounded queue: when it is full the
+            # 2.0.13, eclipse-mosquitto#2306), so the quota must never run out. Left out, Mosquitto would
+            # use its max_inflight_messages (20). Flow control is the bounded queue: when it is full the
             # network thread waits, stops reading the socket, and TCP holds the broker back.
+            props.ReceiveMaximum = RECEIVE_MAXIMUM
             self.client.connect_async(
                 addr.host, addr.port, keepalive=KEEPALIVE_SECONDS, clean_start=False, properties=props
             )
