@@ -49,11 +49,35 @@ def _validator(schema: dict[str, Any]) -> Draft202012Validator:
     cached = _CACHE.get(id(schema))
     if cached is not None and cached[0] is schema:
         return cached[1]
-    validator = Draft202012Validator(schema, format_checker=_FORMAT_CHECKER)
+    validator = Draft202012Validator(closed(schema), format_checker=_FORMAT_CHECKER)
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[id(schema)] = (schema, validator)
     return validator
+
+
+def closed(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of an e-form schema in which every object refuses fields the form does not define.
+
+    `unevaluatedProperties: false` goes on each object's own schema (the form, and the schemas under
+    `properties` and `items`), never inside `allOf`/`if`/`then` branches: JSON Schema 2020-12 then counts
+    the fields those branches define, so a conditional field is accepted exactly when its branch applies.
+    An object that says what it accepts (`additionalProperties` or `unevaluatedProperties`) keeps it.
+    """
+
+    def close(node: Any) -> Any:
+        if not isinstance(node, dict):
+            return node
+        out = dict(node)
+        if "properties" in out and "additionalProperties" not in out and "unevaluatedProperties" not in out:
+            out["unevaluatedProperties"] = False
+        if isinstance(out.get("properties"), dict):
+            out["properties"] = {name: close(child) for name, child in out["properties"].items()}
+        if "items" in out:
+            out["items"] = close(out["items"])
+        return out
+
+    return dict(close(schema))
 
 
 def _subschema(schema: dict[str, Any], path: Sequence[str | int]) -> dict[str, Any] | None:
@@ -77,6 +101,18 @@ def _title(schema: dict[str, Any], path: Sequence[str | int]) -> str:
     return f"{title} (mục {index + 1})" if index is not None else title
 
 
+def _defined(node: dict[str, Any]) -> set[str]:
+    """Return the field names an object schema defines, its conditional branches included."""
+    names = set(node.get("properties", {}))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for branch in node.get(key, []):
+            names |= _defined(branch) if isinstance(branch, dict) else set()
+    for key in ("if", "then", "else"):
+        if isinstance(node.get(key), dict):
+            names |= _defined(node[key])
+    return names
+
+
 def _dotted(path: Iterable[str | int]) -> str:
     return ".".join(str(part) for part in path)
 
@@ -96,6 +132,18 @@ def _describe(schema: dict[str, Any], error: ValidationError) -> list[FieldError
                 )
             )
         return out
+    if kind == "unevaluatedProperties":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        known = _subschema(schema, path) or {}
+        extra = sorted(name for name in instance if name not in _defined(known))
+        return [
+            FieldError(
+                _dotted([*path, name]),
+                f"Trường '{name}' không có trong tờ khai",
+                f"Field '{name}' is not part of this form",
+            )
+            for name in extra or ["?"]
+        ]
     title = _title(schema, path)
     field = _dotted(path)
     value = error.validator_value

@@ -16,6 +16,7 @@ from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR, Principal
+from thanglong.core.text import check_text
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock
@@ -259,7 +260,7 @@ def control_slip(uow: UnitOfWork, dossier_id: uuid.UUID) -> list[StepDTO]:
 
 
 def _clean_note(note: str) -> str:
-    text = note.strip()
+    text = check_text(note, field="note").strip()
     if len(text) > NOTE_MAX:
         raise InvalidInput(
             "note_too_long",

@@ -14,6 +14,7 @@ from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR, Principal
+from thanglong.core.text import check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock, eform, services_postal
@@ -26,7 +27,12 @@ MAX_EXTENSION_DAYS = 30
 
 
 def validate_form(schema: dict[str, Any], data: dict[str, Any]) -> None:
-    """Raise InvalidInput with field-level messages when form data breaks the e-form schema."""
+    """Raise InvalidInput with field-level messages when form data breaks the e-form schema.
+
+    The data is first checked as text and as a JSON tree (core.text: no lone surrogates or NUL, bounded
+    depth and size), so that nothing is stored that a later read could not show.
+    """
+    check_tree(data, field="form_data")
     errors = eform.validate(schema, data)
     if errors:
         raise InvalidInput(
