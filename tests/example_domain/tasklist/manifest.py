@@ -39,6 +39,7 @@ MANIFEST = DomainManifest(
     templates=PKG,
     static=PKG,
     translations=PKG,
+    migrations=PKG,
     permissions=(
         Permission(
             READ,

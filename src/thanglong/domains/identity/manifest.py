@@ -20,6 +20,7 @@ MANIFEST = DomainManifest(
     setup="thanglong.domains.identity.services:configure",
     demo="thanglong.domains.identity.demo:load_demo",
     templates="thanglong.domains.identity",
+    migrations="thanglong.domains.identity",
     permissions=(
         Permission("identity.profile.read", "Xem hồ sơ của mình", "View own profile", ALL_ROLES),
         Permission("identity.users.read", "Xem danh sách tài khoản", "List accounts", ADMIN),

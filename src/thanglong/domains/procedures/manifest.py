@@ -85,6 +85,7 @@ MANIFEST = DomainManifest(
     ),
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
+    migrations="thanglong.domains.procedures",
     permissions=(
         Permission("procedures.dossier.file", "Nộp hồ sơ trực tuyến", "File dossiers online", CITIZEN),
         Permission("procedures.dossier.process", "Xử lý hồ sơ", "Process dossiers", OFFICERS),
