@@ -250,3 +250,8 @@ def test_check_domains_refuses_a_down_revision_into_another_domain(tmp_path: Pat
         "error: crossbranch: crossbranch_0001 has down_revision 'identity_0001' of 'identity': a revision "
         "follows its own domain's history and names other domains' revisions in depends_on"
     ) in result.stdout.splitlines()
+
+
+def test_a_dependency_on_a_missing_revision_of_an_enabled_domain_is_named(tree: Path) -> None:
+    write_revision(tree / "beta", "beta_0003", down="beta_0002", depends_on=("alpha_0002",))
+    assert problems(tree) == ["beta: beta_0003 depends on 'alpha_0002', not found in 'alpha''s migrations"]

@@ -180,13 +180,13 @@ class History:
 
     def minimal(self, applied: Iterable[str]) -> set[str]:
         """Return Alembic's stamp for an applied set: the applied revisions nothing applied needs."""
-        done = self.ancestors(applied)
+        done = self.ancestors(applied) & self.revisions.keys()
         needed = {p for rev in done for p in self.revisions[rev].parents}
         return done - needed
 
     def per_branch(self, applied: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """Return, per branch, the newest applied revision(s) (the platform's stamp)."""
-        done = self.ancestors(applied)
+        done = self.ancestors(applied) & self.revisions.keys()
         out: dict[str, tuple[str, ...]] = {}
         for branch in self.branches:
             own = [self.revisions[r] for r in done if self.revisions[r].branch == branch.name]
@@ -265,7 +265,10 @@ def _check_depends_on(
     problems = []
     for dep in rev.depends_on:
         other = revisions.get(dep)
-        if other is None:
+        named = next((b.name for b in branches.values() if b.id_pattern.fullmatch(dep)), None)
+        if other is None and named is not None:
+            problems.append(f"{rev.branch}: {rev.id} depends on {dep!r}, not found in {named!r}'s migrations")
+        elif other is None:
             problems.append(
                 f"{rev.branch}: {rev.id} depends on {dep!r}, a revision of no enabled domain "
                 f"(enable the domain it belongs to before {rev.branch!r}, and list it in depends_on)"
