@@ -191,6 +191,47 @@ def check_dependency_graph(declared: dict[str, tuple[str, ...]]) -> list[Problem
     return problems
 
 
+def _dependency_order(declared: dict[str, tuple[str, ...]]) -> list[str] | None:
+    """Return the domains with each one after those it depends on (None: unknown names or a cycle)."""
+    order: list[str] = []
+    pending = dict(declared)
+    while pending:
+        ready = sorted(n for n, deps in pending.items() if all(d in order for d in deps))
+        if not ready:
+            return None
+        order.extend(ready)
+        for name in ready:
+            del pending[name]
+    return order
+
+
+def check_migrations(declared: dict[str, tuple[str, ...]], packages: dict[str, str]) -> list[Problem]:
+    """Check the kernel's and every domain's Alembic branch as if all were enabled (docs/migrations.md)."""
+    from thanglong.core.manifest import load_manifest  # noqa: PLC0415 - the checker imports domains at run time
+    from thanglong.core.migration_history import (  # noqa: PLC0415
+        CORE,
+        DOMAIN_FOLDER,
+        branches_for,
+        check_branches,
+    )
+
+    order = _dependency_order(declared)
+    if order is None:
+        return []
+    entries = [packages[name] for name in order]
+    manifests = [load_manifest(entry) for entry in entries]
+    problems = [
+        Problem("error", m.name, f"has {DOMAIN_FOLDER}/ but its manifest does not declare migrations=")
+        for m, entry in zip(manifests, entries, strict=True)
+        if m.migrations is None and any((package_dir(entry) / DOMAIN_FOLDER).glob("*.py"))
+    ]
+    _, found = check_branches(branches_for(entries, manifests))
+    for line in found:
+        name, _, text = line.partition(": ")
+        problems.append(Problem("error", name if name in declared else CORE, text))
+    return problems
+
+
 def package_dir(package: str) -> Path:
     """Find the folder of an importable package (an out-of-tree domain such as tests.example_domain.x)."""
     spec = importlib.util.find_spec(package)
@@ -217,7 +258,10 @@ def run_checks(extra: Sequence[str] = ()) -> list[Problem]:
             declared[name] = depends_on
             problems.extend(check_imports(graph, name, depends_on, package))
         problems.extend(check_web_imports(graph, name, package))
-    problems.extend(check_dependency_graph(declared))
+    graph_problems = check_dependency_graph(declared)
+    problems.extend(graph_problems)
+    if not graph_problems:
+        problems.extend(check_migrations(declared, {name: package for _, name, package in located}))
     return problems
 
 

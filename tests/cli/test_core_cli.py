@@ -1,4 +1,4 @@
-"""Core commands: --version, db upgrade/check/heads, and `thanglong worker` start and stop."""
+"""Core commands: --version, db upgrade/current/check/heads, and `thanglong worker` start and stop."""
 
 from __future__ import annotations
 
@@ -40,28 +40,38 @@ def test_version() -> None:
     assert result.stdout.strip() == f"thanglong {thanglong.__version__}"
 
 
-def test_db_heads_upgrade_and_check(fresh_db: str) -> None:
+def test_db_heads_upgrade_current_and_check(fresh_db: str) -> None:
     runner = CliRunner()
     heads = runner.invoke(build_cli(), ["db", "heads", "--json"])
     assert heads.exit_code == 0, heads.output
+    branches = json.loads(heads.stdout)["branches"]
+    assert branches == {name: list(revs) for name, revs in migrate.heads().items()}
+    assert list(branches) == ["core", "identity", "notify", "payments", "procedures"]
     engine = make_engine(fresh_db)
     try:
-        assert json.loads(heads.stdout)["heads"] == migrate.heads(engine)
-        assert migrate.current(engine) is None
+        assert not migrate.state(engine).at_heads
+        assert [b.current for b in migrate.state(engine).branches] == [()] * 5
 
         not_yet = runner.invoke(build_cli(), ["db", "check"])
         assert not_yet.exit_code == 1
-        assert "schema at None" in not_yet.stderr
+        assert "branches not at head: core: - (head core_" in not_yet.stderr
 
         upgraded = runner.invoke(build_cli(), ["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
-        assert migrate.current(engine) in migrate.heads(engine)
+        assert migrate.state(engine).at_heads
+        assert "schema procedures: procedures_0004 (head)" in upgraded.stdout
+
+        current = runner.invoke(build_cli(), ["db", "current"])
+        assert current.exit_code == 0, current.output
+        assert [line.split(":")[0] for line in current.stdout.splitlines()] == list(branches)
+        assert all(line.endswith("(head)") for line in current.stdout.splitlines())
 
         checked = runner.invoke(build_cli(), ["db", "check", "--json"])
         assert checked.exit_code == 0, checked.output
         report = json.loads(checked.stdout)
         assert report["ok"] is True
         assert report["differences"] == []
+        assert report["branches"]["core"] == {"current": branches["core"], "heads": branches["core"]}
     finally:
         engine.dispose()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from typer.testing import CliRunner
 
 from tests.domains.identity.helpers import csrf, make_user, sign_in
@@ -25,7 +25,7 @@ from tests.example_domain.tasklist import services
 from tests.example_domain.tasklist.config import TasklistSettings
 from tests.example_domain.tasklist.events import TaskAdded
 from tests.example_domain.tasklist.manifest import MANIFEST, OPEN_SERIES, REMIND_KIND, WARD_CLERK
-from tests.example_domain.tasklist.models import Task, TasklistBase
+from tests.example_domain.tasklist.models import Task
 from thanglong.cli.main import build_cli
 from thanglong.core import kpi
 from thanglong.core.consumer_store import handle_batch
@@ -314,16 +314,37 @@ def test_a_translations_package_without_its_catalogue_is_refused() -> None:
 
 @pytest.fixture
 def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh database for the CLI, with the tasklist table; THANGLONG_DOMAINS names the dotted path."""
+    """A fresh, empty database for the CLI; THANGLONG_DOMAINS names the domain by its dotted path."""
     url = create_database(tmp_path, "tasklistcli")
-    engine = make_engine(url)
-    TasklistBase.metadata.create_all(engine)
-    engine.dispose()
     monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("THANGLONG_DATABASE_URL", url)
     monkeypatch.setenv("THANGLONG_DOMAINS", json.dumps(DOMAINS))
     yield url
     drop_database(url)
+
+
+def test_db_upgrade_runs_the_domains_own_migration_branch(cli_database: str) -> None:
+    runner = CliRunner()
+    cli = build_cli()
+    heads = runner.invoke(cli, ["db", "heads", "--json"])
+    assert heads.exit_code == 0, heads.output
+    assert json.loads(heads.stdout)["branches"]["tasklist"] == ["tasklist_0001"]
+    upgraded = runner.invoke(cli, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "tasklist: tasklist_0001 (head)" in upgraded.stdout
+    engine = make_engine(cli_database)
+    try:
+        assert "tasklist_task" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    current = runner.invoke(cli, ["db", "current", "--json"])
+    assert current.exit_code == 0, current.output
+    branches = json.loads(current.stdout)["branches"]
+    assert list(branches) == ["core", "identity", "tasklist"]
+    assert branches["tasklist"] == {"current": ["tasklist_0001"], "heads": ["tasklist_0001"]}
+    checked = runner.invoke(cli, ["db", "check", "--json"])
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["differences"] == []
 
 
 def test_the_cli_mounts_the_domain_sub_app(cli_database: str) -> None:

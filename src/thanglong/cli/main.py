@@ -8,6 +8,7 @@ import typer
 
 import thanglong
 from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.cli.db import app as db_app
 from thanglong.core.cliutil import close_platforms
 from thanglong.core.manifest import load_manifests, resolve
 
@@ -47,58 +48,12 @@ def build_cli() -> typer.Typer:
         """Thăng Long command line."""
         ctx.call_on_close(close_platforms)
 
-    app.add_typer(_db_app(), name="db")
+    app.add_typer(db_app, name="db")
     app.add_typer(_demo_app(), name="demo")
     app.command("kpis")(resolve("thanglong.cli.kpis:kpis"))
     _add_runtime_commands(app)
     _add_subapps(app)
     return app
-
-
-def _db_app() -> typer.Typer:
-    """Build `thanglong db`."""
-    db = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
-
-    @db.command("upgrade")
-    def db_upgrade(revision: str = typer.Argument("head")) -> None:
-        """Bring the schema up to REVISION (default: the newest)."""
-        from thanglong.core import migrate  # noqa: PLC0415
-
-        platform = open_platform(migrate=False)
-        migrate.upgrade(platform.engine, revision)
-        console.print(f"schema at {migrate.current(platform.engine)}")
-
-    @db.command("check")
-    def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
-        """Fail when the models and the migrated schema disagree."""
-        from thanglong.core import migrate  # noqa: PLC0415
-
-        platform = open_platform(migrate=False)
-        head = migrate.heads(platform.engine)
-        cur = migrate.current(platform.engine)
-        diffs = [repr(d) for d in migrate.pending_model_changes(platform.engine)] if cur in head else []
-        ok = cur in head and not diffs
-        if json_out:
-            print_json({"ok": ok, "current": cur, "heads": head, "differences": diffs})
-        elif ok:
-            console.print(f"[green]OK[/green] schema at head {cur}, models match")
-        if not ok:
-            fail(f"schema at {cur}, heads {head}; differences: {diffs}", 1)
-
-    @db.command("heads")
-    def db_heads(json_out: bool = typer.Option(False, "--json")) -> None:
-        """Print the head revision(s) of the migration history."""
-        from thanglong.core import migrate  # noqa: PLC0415
-
-        platform = open_platform(migrate=False)
-        heads = migrate.heads(platform.engine)
-        if json_out:
-            print_json({"heads": heads})
-        else:
-            for h in heads:
-                typer.echo(h)
-
-    return db
 
 
 def _demo_app() -> typer.Typer:

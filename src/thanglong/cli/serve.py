@@ -81,7 +81,7 @@ def _prepare(settings: Settings) -> Platform:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     platform = build_platform_or_exit(settings)
     try:
-        migrate.upgrade(platform.engine)
+        migrate.upgrade(platform.engine, domains=settings.domains)
     except Exception as exc:  # the reason is shown on one line; the traceback adds nothing for an operator
         platform.close()
         fail(f"migration failed / không nâng cấp được CSDL: {exc}".replace("\n", " "), EXIT_STARTUP_FAILED)

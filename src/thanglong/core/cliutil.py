@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from thanglong.core.config import Settings
+from thanglong.core.migration_history import MigrationError
 from thanglong.core.platform import Platform, build_platform_or_exit
 
 console = Console()
@@ -45,7 +46,10 @@ def open_platform(*, migrate: bool = True) -> Platform:
     platform = build_platform_or_exit(load_settings())
     _opened.append(platform)
     if migrate:
-        migrations.upgrade(platform.engine)
+        try:
+            migrations.upgrade(platform.engine, domains=platform.settings.domains)
+        except MigrationError as exc:
+            fail(f"không nâng cấp được CSDL / cannot migrate the database: {exc}")
     return platform
 
 

@@ -168,6 +168,8 @@ class DomainManifest:
     series: tuple[SeriesDef, ...] = ()
     static: str | None = None  # package holding a static/ folder, served at /static/<name>/
     translations: str | None = None  # package holding locale/<lang>/LC_MESSAGES/messages.po
+    # Package holding a migrations/ folder: the domain's own Alembic branch (see docs/migrations.md).
+    migrations: str | None = None
 
 
 def resolve(ref: str) -> Any:

@@ -1,4 +1,4 @@
-"""Alembic environment: batch mode on SQLite, one shared metadata."""
+"""Alembic environment: batch mode on SQLite; the branches and tables come from core.migrate."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
-from sqlalchemy import create_engine
+from sqlalchemy import MetaData, create_engine
 
 from thanglong.core.db import UtcDateTime
-from thanglong.core.migrate import include_object_for
+from thanglong.core.migrate import TableScope, include_object_for
+from thanglong.core.migration_history import History
 from thanglong.core.spatial import Geometry, register_postgis_reflection
-from thanglong.migrations.models import target_metadata
+from thanglong.migrations.models import load_models
 
 config = context.config
-metadata = target_metadata()
 
 
 def run() -> None:
@@ -42,8 +42,12 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
 def _configure_and_run(connection: object) -> None:
     register_postgis_reflection()
     dialect_name: str = connection.dialect.name  # type: ignore[attr-defined]
+    # Only autogenerate (scripts/new_migration.py) compares models, limited to one branch's tables.
+    scope: TableScope | None = config.attributes.get("table_scope")
+    history: History = config.attributes["history"]
+    metadata: MetaData | None = load_models(history) if scope is not None else None
     context.configure(
-        include_object=include_object_for(dialect_name),
+        include_object=include_object_for(dialect_name, scope),
         render_item=_render_item,
         connection=connection,  # type: ignore[arg-type]
         target_metadata=metadata,

@@ -1,7 +1,7 @@
 """${message}
 
 Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
+Revises:${" " if down_revision else ""}${down_revision | comma,n}
 Create Date: ${create_date}
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 ${imports if imports else ""}
 revision: str = ${repr(up_revision)}
 down_revision: str | None = ${repr(down_revision)}
-branch_labels: str | Sequence[str] | None = ${repr(branch_labels)}
-depends_on: str | Sequence[str] | None = ${repr(depends_on)}
+branch_labels: str | Sequence[str] | None = ${repr((branch_labels,) if isinstance(branch_labels, str) else branch_labels)}
+depends_on: str | Sequence[str] | None = ${repr((depends_on,) if isinstance(depends_on, str) else (tuple(depends_on) if depends_on else None))}
 
 
 def upgrade() -> None:

@@ -28,12 +28,9 @@ def app_from_env() -> FastAPI:
             mqtt.redact_url(settings.effective_mqtt_url),
         )
     platform = build_platform_or_exit(settings)
-    heads = migrate.heads(platform.engine)
-    current = migrate.current(platform.engine)
     # Several processes start at once: migrating here would race, so the operator runs it once first.
-    if current not in heads:
+    problem = migrate.schema_problem(platform.engine, domains=settings.domains)
+    if problem:
         platform.close()
-        raise RuntimeError(
-            f"database schema is at {current}, not at head {heads}: run `thanglong db upgrade` first"
-        )
+        raise RuntimeError(problem)
     return create_app(platform=platform)

@@ -108,11 +108,7 @@ class Worker:
 
 
 def _schema_problem(platform: Platform) -> str | None:
-    heads = migrate.heads(platform.engine)
-    current = migrate.current(platform.engine)
-    if current in heads:
-        return None
-    return f"database schema is at {current}, not at head {heads}: run `thanglong db upgrade` first"
+    return migrate.schema_problem(platform.engine, domains=platform.settings.domains)
 
 
 def run_worker(settings: Settings) -> None:

@@ -55,6 +55,7 @@ MANIFEST = DomainManifest(
             grants=("identity.agencies.read",),
         ),
     ),
+    migrations=PKG,
     permissions=(
         Permission(
             READ,

@@ -1,24 +1,16 @@
-"""Tasklist tables, on a metadata of their own: an out-of-tree domain has no Alembic branch yet."""
+"""Tasklist tables: on the platform's Base, created by the domain's own Alembic branch (migrations/)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
 
-from sqlalchemy import MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
 
-from thanglong.core.db import NAMING_CONVENTION, Base, UUIDPrimaryKey
-
-
-class TasklistBase(DeclarativeBase):
-    """The declarative base of this domain only, kept out of the platform's migrated metadata."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = dict(Base.type_annotation_map)
+from thanglong.core.db import Base, UUIDPrimaryKey
 
 
-class Task(UUIDPrimaryKey, TasklistBase):
+class Task(UUIDPrimaryKey, Base):
     """One item of a ward's to-do list, placed on the map."""
 
     __tablename__ = "tasklist_task"

@@ -28,6 +28,7 @@ MANIFEST = DomainManifest(
     demo="thanglong.domains.identity.demo:load_demo",
     templates="thanglong.domains.identity",
     roles=ROLES,
+    migrations="thanglong.domains.identity",
     permissions=(
         Permission("identity.profile.read", "Xem hồ sơ của mình", "View own profile", every_role=True),
         Permission("identity.users.read", "Xem danh sách tài khoản", "List accounts", ADMIN),

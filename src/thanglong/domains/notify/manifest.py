@@ -16,6 +16,7 @@ MANIFEST = DomainManifest(
     cli_name="notify",
     demo="thanglong.domains.notify.services:load_demo",
     templates="thanglong.domains.notify",
+    migrations="thanglong.domains.notify",
     permissions=(
         Permission("notify.inbox.read", "Xem hộp thư của mình", "Read own inbox", every_role=True),
         Permission(

@@ -16,6 +16,7 @@ MANIFEST = DomainManifest(
     cli="thanglong.domains.payments.cli:app",
     cli_name="payments",
     templates="thanglong.domains.payments",
+    migrations="thanglong.domains.payments",
     permissions=(
         Permission("payments.pay", "Thanh toán trực tuyến", "Pay online", every_role=True),
         Permission(

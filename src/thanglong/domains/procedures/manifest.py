@@ -86,6 +86,7 @@ MANIFEST = DomainManifest(
     ),
     demo="thanglong.domains.procedures.services_demo:load_demo",
     templates="thanglong.domains.procedures",
+    migrations="thanglong.domains.procedures",
     permissions=(
         Permission("procedures.dossier.file", "Nộp hồ sơ trực tuyến", "File dossiers online", CITIZENS),
         Permission("procedures.dossier.process", "Xử lý hồ sơ", "Process dossiers", OFFICERS),

@@ -1,7 +1,7 @@
 """core: durable jobs replace the outbox
 
 Revision ID: core_0002
-Revises: procedures_0003
+Revises: core_0001
 Create Date: 2026-12-03 02:21:15.087617
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "core_0002"
-down_revision: str | None = "procedures_0003"
+down_revision: str | None = "core_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """procedures: the DVCQG sync and VNPost orders run as durable jobs
 
 Revision ID: procedures_0004
-Revises: core_0004
+Revises: procedures_0003
 Create Date: 2026-12-04 03:00:00.000000
 
 No table changes: the sync rows and shipments stay as the domain's record. Their own claim loops are
@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "procedures_0004"
-down_revision: str | None = "core_0004"
+down_revision: str | None = "procedures_0003"
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = ("core_0002",)
 
 DVCQG_JOB = "procedures.dvcqg"
 VNPOST_JOB = "procedures.vnpost"

@@ -1,7 +1,7 @@
 """procedures: catalogue, dossiers, control slip, sequences, attachments.
 
 Revision ID: procedures_0001
-Revises: payments_0001
+Revises:
 Create Date: 2026-11-28 12:44:54.321474
 """
 
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "procedures_0001"
-down_revision: str | None = "payments_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = ("procedures",)
+depends_on: str | Sequence[str] | None = ("notify_0001", "payments_0001")
 
 
 def upgrade() -> None:

@@ -1,7 +1,7 @@
 """identity: users, roles, agencies, sessions, login attempts, API keys, external identities
 
 Revision ID: identity_0001
-Revises: core_0001
+Revises:
 Create Date: 2026-11-28 12:11:32.015258
 """
 
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "identity_0001"
-down_revision: str | None = "core_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = ("identity",)
+depends_on: str | Sequence[str] | None = ("core_0001",)
 
 
 def upgrade() -> None:

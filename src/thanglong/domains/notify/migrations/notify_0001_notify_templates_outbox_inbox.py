@@ -1,7 +1,7 @@
 """notify: templates, outbox, inbox
 
 Revision ID: notify_0001
-Revises: identity_0001
+Revises:
 Create Date: 2026-11-28 12:09:15.773096
 """
 
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "notify_0001"
-down_revision: str | None = "identity_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = ("notify",)
+depends_on: str | Sequence[str] | None = ("identity_0001",)
 
 
 def upgrade() -> None:

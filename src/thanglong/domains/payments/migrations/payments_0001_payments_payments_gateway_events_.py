@@ -1,7 +1,7 @@
 """payments: payments, gateway events, refunds, receipts
 
 Revision ID: payments_0001
-Revises: notify_0001
+Revises:
 Create Date: 2026-11-28 12:46:42.641293
 """
 
@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "payments_0001"
-down_revision: str | None = "notify_0001"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = ("payments",)
+depends_on: str | Sequence[str] | None = ("identity_0001",)
 
 
 def upgrade() -> None:

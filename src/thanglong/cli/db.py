@@ -1,0 +1,87 @@
+"""`thanglong db`: the schema's Alembic branches, the kernel's and one per enabled domain."""
+
+from __future__ import annotations
+
+import typer
+
+from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.core.migration_history import MigrationError
+
+app = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("heads")) -> None:
+    """Bring every enabled branch up to its head (or up to REVISION, e.g. procedures@head)."""
+    from thanglong.core import migrate  # noqa: PLC0415
+
+    platform = open_platform(migrate=False)
+    domains = platform.settings.domains
+    try:
+        migrate.upgrade(platform.engine, revision, domains=domains)
+        state = migrate.state(platform.engine, domains=domains)
+    except MigrationError as exc:
+        fail(f"không nâng cấp được CSDL / cannot migrate the database: {exc}")
+    for branch in state.branches:
+        console.print(f"schema {branch.line()}", highlight=False)
+
+
+@app.command("current")
+def db_current(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Print where each enabled branch of the database stands."""
+    from thanglong.core import migrate  # noqa: PLC0415
+
+    platform = open_platform(migrate=False)
+    try:
+        state = migrate.state(platform.engine, domains=platform.settings.domains)
+    except MigrationError as exc:
+        fail(str(exc))
+    if json_out:
+        print_json(state.as_json())
+        return
+    for branch in state.branches:
+        typer.echo(branch.line())
+    if state.others:
+        typer.echo(f"not enabled / chưa bật: {', '.join(state.others)}")
+    if state.legacy:
+        typer.echo(f"old single-branch stamp {state.legacy}: the next upgrade rewrites it per branch")
+
+
+@app.command("check")
+def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Fail when a branch is not at its head, or the models and the migrated schema disagree."""
+    from thanglong.core import migrate  # noqa: PLC0415
+
+    platform = open_platform(migrate=False)
+    domains = platform.settings.domains
+    try:
+        state = migrate.state(platform.engine, domains=domains)
+        changes = migrate.pending_model_changes(platform.engine, domains=domains) if state.at_heads else []
+    except MigrationError as exc:
+        fail(str(exc))
+    diffs = [repr(d) for d in changes]
+    ok = state.at_heads and not diffs
+    if json_out:
+        print_json({"ok": ok, **state.as_json(), "differences": diffs})
+    elif ok:
+        console.print("[green]OK[/green] every branch at its head, models match", highlight=False)
+    if not ok:
+        behind = "; ".join(b.line() for b in state.branches if not b.at_head)
+        fail(f"branches not at head: {behind}" if behind else f"models and schema differ: {diffs}", 1)
+
+
+@app.command("heads")
+def db_heads(json_out: bool = typer.Option(False, "--json")) -> None:
+    """Print the head revision(s) of each enabled branch."""
+    from thanglong.core import migrate  # noqa: PLC0415
+
+    settings = load_settings()
+    try:
+        heads = migrate.heads(settings.domains)
+    except MigrationError as exc:
+        fail(str(exc))
+    if json_out:
+        print_json({"heads": sorted(h for hs in heads.values() for h in hs), "branches": heads})
+    else:
+        for name, revisions in heads.items():
+            typer.echo(f"{name}: {', '.join(revisions)}")
