@@ -378,14 +378,26 @@ def authenticate(
     max_failures: int,
     window_seconds: int,
 ) -> UserDTO:
-    """Check a username and password; throttle repeated failures by username and by address."""
+    """Check a username and password; throttle repeated failures by username and by address.
+
+    The attempt is recorded (as a failure) and committed *before* the count and the password check, so
+    that parallel attempts see each other: of N simultaneous wrong passwords at most `max_failures` are
+    evaluated, whatever the database. A refused attempt takes its record back; a successful one turns
+    its record into a success.
+    """
     session = uow.session
     now = uow.clock()
     key = username.strip().lower()[:64]
+    attempt = LoginAttempt(username=key, ip=ip, at=now, success=False)
+    session.add(attempt)
+    uow.commit()
+    # This attempt is among the failures counted, hence one more than the limit.
     retry_after = _throttle_retry_after(
-        session, key, ip, now, max_failures, timedelta(seconds=window_seconds)
+        session, key, ip, now, max_failures + 1, timedelta(seconds=window_seconds)
     )
     if retry_after is not None:
+        session.delete(attempt)
+        uow.commit()
         raise TooManyRequests(
             "too_many_attempts",
             f"Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {retry_after} giây.",
@@ -396,7 +408,7 @@ def authenticate(
     stored = user.password_hash if user is not None and user.is_active else None
     # An unknown user is checked against a dummy hash so the reply takes as long as for a real one.
     ok = passwords.verify_password(stored, password[: passwords.MAX_LENGTH * 4]) and stored is not None
-    session.add(LoginAttempt(username=key, ip=ip, at=now, success=ok))
+    attempt.success = ok
     if not ok or user is None or stored is None:
         audit.record(
             uow,
