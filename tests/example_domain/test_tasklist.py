@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from tests.domains.identity.helpers import make_user, sign_in
+from tests.domains.identity.helpers import csrf, make_user, sign_in
 from tests.example_domain.conftest import DOMAINS, TASKLIST
 from tests.example_domain.tasklist import services
 from tests.example_domain.tasklist.config import TasklistSettings
@@ -36,7 +36,7 @@ from thanglong.core.errors import Forbidden
 from thanglong.core.jobs import JobRunner
 from thanglong.core.live import ChannelRegistry, LiveHub
 from thanglong.core.manifest import load_manifests
-from thanglong.core.models import Job
+from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform, build_platform, load_demo_data
 from thanglong.core.schedules import Scheduler
 from thanglong.core.security import Principal, Role, permissions_for
@@ -267,6 +267,30 @@ def test_pages_api_nav_static_files_and_translations(client: TestClient, platfor
     assert css.status_code == 200 and ".tasklist-item" in css.text
     assert client.get("/static/css/app.css").status_code == 200
     assert client.get("/static/tasklist/missing.css").status_code == 404
+
+
+def test_a_write_route_runs_its_use_case_through_the_runner(client: TestClient, platform: Platform) -> None:
+    task_id = add(platform, "Thay bóng đèn")
+    sign_in(client, platform, make_user(platform, Role.OFFICER, username="tl-officer"))
+    url = f"/api/v1/tasklist/tasks/{task_id}/complete"
+    done = client.post(url, headers={**csrf(client), "X-Request-ID": "req-42"})
+    assert done.status_code == 200 and done.json()["done"] is True
+    assert done.headers["x-request-id"] == "req-42"
+    with platform.uow() as uow:
+        [record] = uow.session.execute(
+            select(AuditRecord.actor, AuditRecord.source_ip, AuditRecord.after).where(
+                AuditRecord.action == "tasklist.task.complete"
+            )
+        ).all()
+    # The use case passed neither: its unit of work knew the request it served.
+    assert record.actor.endswith(":tl-officer") and record.source_ip == "testclient"
+    assert record.after == {"request_id": "req-42"}
+    missing = client.post(f"/api/v1/tasklist/tasks/{uuid.uuid4()}/complete", headers=csrf(client))
+    assert missing.status_code == 404
+    assert (
+        missing.json()["code"] == "tasklist_not_found" and missing.json()["message"] == "Không có việc này."
+    )
+    assert missing.json()["message_en"] == "No such task."
 
 
 def test_a_domain_may_not_shadow_the_shells_static_folders(platform: Platform) -> None:

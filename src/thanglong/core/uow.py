@@ -18,6 +18,7 @@ from thanglong.core.bus import Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.models import Job
+from thanglong.core.requestctx import CURRENT_REQUEST, RequestContext
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +49,8 @@ def _refuse_event_loop(settings: Settings | None) -> None:
     if EVENT_LOOP_THREAD.get() != threading.get_ident():
         return
     message = (
-        "a unit of work was opened on the event loop: run the use case in the threadpool "
-        "(starlette.concurrency.run_in_threadpool)"
+        "a unit of work was opened on the event loop: run the use case through the web context's "
+        "runner (await ctx.run(request, use_case, ...)), which runs it in the threadpool"
     )
     if settings is not None and settings.env == "production":
         logger.error(message, stack_info=True)
@@ -71,12 +72,16 @@ class UnitOfWork:
         bus: MessageBus,
         clock: Clock = utcnow,
         settings: Settings | None = None,
+        request: RequestContext | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._bus = bus
         self.clock = clock
         # The platform's settings, for use cases that need where files live or the public address.
         self.settings = settings
+        # The request this unit serves (actor, source IP, request id, language); None outside a web
+        # request. The web shell's runner sets it for every unit opened while it runs a use case.
+        self.request = request if request is not None else CURRENT_REQUEST.get()
         self._session: Session | None = None
         self._events: list[tuple[Event, uuid.UUID]] = []
         self._committed = False
