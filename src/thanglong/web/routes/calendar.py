@@ -116,15 +116,18 @@ def build_router(ctx: ShellContext) -> APIRouter:
     ) -> dict[str, Any]:
         """Remove the administrator override of one day; the computed rule applies again."""
         parsed = parse_day(day)
-
-        def delete(uow: UnitOfWork) -> dict[str, Any]:
-            calendar_store.delete_day(
-                uow, actor=principal.actor, day=parsed, source_ip=ctx.client_ip(request)
-            )
-            # Read after the commit: the day as the computed rule now has it.
-            return calendar_store.load_calendar(uow).day_info(parsed).to_dict()
-
-        return {"date": parsed.isoformat(), "deleted": True, "day": await ctx.run(request, delete)}
+        await ctx.run(
+            request,
+            calendar_store.delete_day,
+            actor=principal.actor,
+            day=parsed,
+            source_ip=ctx.client_ip(request),
+        )
+        return {
+            "date": parsed.isoformat(),
+            "deleted": True,
+            "day": (await load(request)).day_info(parsed).to_dict(),
+        }
 
     @router.get("/admin/calendar", include_in_schema=False)
     async def admin_page(
