@@ -132,6 +132,15 @@ def test_the_walk_finds_every_web_module() -> None:
     assert "src/thanglong/domains/identity/services.py" not in names
 
 
+def test_no_route_opens_a_unit_of_work_or_leaves_the_loop_by_hand() -> None:
+    found = []
+    for path in web_modules():
+        if path == RUNNER:
+            continue
+        found += problems_in(path.read_text(encoding="utf-8"), path.relative_to(ROOT).as_posix())
+    assert not found, "routes must use the runner:\n" + "\n".join(found)
+
+
 def test_the_walk_names_each_way_around_the_runner() -> None:
     source = """
 from starlette.concurrency import run_in_threadpool
