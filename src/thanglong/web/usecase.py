@@ -58,7 +58,7 @@ def request_id(request: Any) -> str:
 
 
 async def in_threadpool(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run blocking work in the threadpool: the web layer's only way off the event loop."""
+    """Run blocking work of the shell itself (resolving credentials) in the threadpool."""
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
