@@ -36,7 +36,7 @@ from thanglong.core.errors import Forbidden
 from thanglong.core.jobs import JobRunner
 from thanglong.core.live import ChannelRegistry, LiveHub
 from thanglong.core.manifest import load_manifests
-from thanglong.core.models import Job
+from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform, build_platform, load_demo_data
 from thanglong.core.schedules import Scheduler
 from thanglong.core.security import Principal, permissions_for
@@ -296,6 +296,30 @@ def test_the_domains_own_role_is_assignable_and_grants_its_permissions(
     assert ">Văn thư phường</span>" in client.get("/me").text
     client.cookies.set(LANG_COOKIE, "en")
     assert ">Ward clerk</span>" in client.get("/me").text
+
+
+def test_a_write_route_runs_its_use_case_through_the_runner(client: TestClient, platform: Platform) -> None:
+    task_id = add(platform, "Thay bóng đèn")
+    sign_in(client, platform, make_user(platform, OFFICER, username="tl-officer"))
+    url = f"/api/v1/tasklist/tasks/{task_id}/complete"
+    done = client.post(url, headers={**csrf(client), "X-Request-ID": "req-42"})
+    assert done.status_code == 200 and done.json()["done"] is True
+    assert done.headers["x-request-id"] == "req-42"
+    with platform.uow() as uow:
+        [record] = uow.session.execute(
+            select(AuditRecord.actor, AuditRecord.source_ip, AuditRecord.after).where(
+                AuditRecord.action == "tasklist.task.complete"
+            )
+        ).all()
+    # The use case passed neither: its unit of work knew the request it served.
+    assert record.actor.endswith(":tl-officer") and record.source_ip == "testclient"
+    assert record.after == {"request_id": "req-42"}
+    missing = client.post(f"/api/v1/tasklist/tasks/{uuid.uuid4()}/complete", headers=csrf(client))
+    assert missing.status_code == 404
+    assert (
+        missing.json()["code"] == "tasklist_not_found" and missing.json()["message"] == "Không có việc này."
+    )
+    assert missing.json()["message_en"] == "No such task."
 
 
 def test_a_domain_may_not_shadow_the_shells_static_folders(platform: Platform) -> None:

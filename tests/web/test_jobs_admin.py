@@ -168,6 +168,8 @@ def test_retry_one_from_the_page_is_audited_and_told(client: TestClient, platfor
         "ids": [first],
         "ids_truncated": False,
         "all_dead": False,
+        # The page's request, as its answer named it (X-Request-ID).
+        "request_id": done.headers["x-request-id"],
     }
     page = client.get(done.headers["location"]).text
     assert 'id="jobs-flash-retried" data-count="1">Đã đưa 1 công việc trở lại hàng đợi.</p>' in page

@@ -22,6 +22,8 @@ GENESIS_HASH = "0" * 64
 # take it: they only insert.
 _PG_SEAL_LOCK = 0x7468616E67736561
 DEFAULT_SEAL_BATCH = 1000
+# The key of a record's `after` that names the web request it was written for (X-Request-ID).
+REQUEST_ID_KEY = "request_id"
 
 
 class AuditIntegrityError(ThangLongError):
@@ -97,7 +99,15 @@ def record(
     after: dict[str, Any] | None = None,
     source_ip: str | None = None,
 ) -> None:
-    """Insert one unsealed audit record in the caller's transaction (it commits or rolls back with it)."""
+    """Insert one unsealed audit record in the caller's transaction (it commits or rolls back with it).
+
+    In a unit of work that serves a web request, the request's source IP fills a missing `source_ip`
+    and its id joins `after` as "request_id" (the table has no column for it; see docs/audit.md).
+    """
+    context = uow.request
+    if context is not None:
+        source_ip = source_ip if source_ip is not None else context.source_ip
+        after = with_request_id(after, context.request_id)
     params = {
         "at": uow.clock().astimezone(UTC),
         "actor": actor,
@@ -119,6 +129,13 @@ def record(
         params["before"] = _canonical_json(before)
         params["after"] = _canonical_json(after)
         connection.execute(_insert_statement(), params)
+
+
+def with_request_id(after: dict[str, Any] | None, request_id: str) -> dict[str, Any]:
+    """Return `after` with the request's id under "request_id" (a value the use case put there stays)."""
+    merged = dict(after or {})
+    merged.setdefault(REQUEST_ID_KEY, request_id)
+    return merged
 
 
 @cache

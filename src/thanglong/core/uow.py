@@ -18,6 +18,7 @@ from thanglong.core.bus import Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
 from thanglong.core.models import Job
+from thanglong.core.requestctx import CURRENT_REQUEST, RequestContext
 from thanglong.core.security import RoleRegistry
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ def _refuse_event_loop(settings: Settings | None) -> None:
     if EVENT_LOOP_THREAD.get() != threading.get_ident():
         return
     message = (
-        "a unit of work was opened on the event loop: run the use case in the threadpool "
-        "(starlette.concurrency.run_in_threadpool)"
+        "a unit of work was opened on the event loop: run the use case through the web context's "
+        "runner (await ctx.run(request, use_case, ...)), which runs it in the threadpool"
     )
     if settings is not None and settings.env == "production":
         logger.error(message, stack_info=True)
@@ -74,6 +75,7 @@ class UnitOfWork:
         settings: Settings | None = None,
         *,
         roles: RoleRegistry | None = None,
+        request: RequestContext | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._bus = bus
@@ -82,6 +84,9 @@ class UnitOfWork:
         self.settings = settings
         # The roles the enabled domains declare, for use cases that assign or check role names.
         self.roles = roles if roles is not None else RoleRegistry()
+        # The request this unit serves (actor, source IP, request id, language); None outside a web
+        # request. The web shell's runner sets it for every unit opened while it runs a use case.
+        self.request = request if request is not None else CURRENT_REQUEST.get()
         self._session: Session | None = None
         self._events: list[tuple[Event, uuid.UUID]] = []
         self._committed = False

@@ -8,9 +8,13 @@ web shell.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from thanglong.core.platform import Platform
+from thanglong.core.uow import UnitOfWork
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class FormFields:
@@ -58,6 +62,21 @@ class WebContext(Protocol):
 
     def public(self) -> Any:
         """Return a dependency for a route open to everyone; yields the Principal (maybe anonymous)."""
+
+    async def run(
+        self,
+        request: Any,
+        use_case: Callable[Concatenate[UnitOfWork, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `use_case(uow, *args, **kwargs)` in the threadpool over a unit of work bound to the request."""
+        ...
+
+    async def run_blocking(self, request: Any, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run other blocking work (functions over the platform, calls out) in the threadpool."""
+        ...
 
     def render(self, request: Any, template: str, context: dict[str, Any], status_code: int = 200) -> Any:
         """Render a Jinja2 template inside the shell's layout."""

@@ -10,7 +10,6 @@ from typing import Any
 
 import jinja2
 from fastapi import FastAPI, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,6 +26,7 @@ from thanglong.core.platform import Platform, build_platform
 from thanglong.core.uow import EVENT_LOOP_THREAD
 from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
 from thanglong.web.i18n import LANGUAGES, Translator, current_language, format_number, load_translations
+from thanglong.web.usecase import REQUEST_ID_HEADER, REQUEST_ID_SCOPE, request_id_of
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "Yêu cầu không hợp lệ.", "Bad request."),
@@ -43,7 +43,7 @@ def _package_dir(package: str, sub: str) -> Path:
 
 
 class ShellMiddleware:
-    """Set the request language, mint the CSRF cookie and add security headers (pure ASGI)."""
+    """Set the request language and id, mint the CSRF cookie and add security headers (pure ASGI)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -55,6 +55,9 @@ class ShellMiddleware:
             return
         # Units of work opened in this thread (not in the threadpool) are refused: see core.uow.
         EVENT_LOOP_THREAD.set(threading.get_ident())
+        # Names the request in the audit log and in the answer's X-Request-ID header.
+        request_id = request_id_of(scope.get("headers", []))
+        scope[REQUEST_ID_SCOPE] = request_id
         cookies = SimpleCookie()
         for name, value in scope.get("headers", []):
             if name == b"cookie":
@@ -75,6 +78,7 @@ class ShellMiddleware:
                     headers.append(
                         (b"set-cookie", f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Lax{secure}".encode())
                     )
+                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"x-frame-options", b"DENY"))
                 headers.append((b"referrer-policy", b"same-origin"))
@@ -101,7 +105,7 @@ async def _error_response(ctx: ShellContext, request: Request, status: int, body
     if status == 401 and request.method == "GET":
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     # The error page shows who is signed in, which may read the session from the database.
-    return await run_in_threadpool(_error_page, ctx, request, status, body)
+    return await ctx.run_blocking(request, _error_page, ctx, request, status, body)
 
 
 def _error_page(ctx: ShellContext, request: Request, status: int, body: dict[str, Any]) -> Response:

@@ -6,7 +6,7 @@ import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Depends, FastAPI, Request
@@ -16,14 +16,15 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, Signer
 from python_multipart.multipart import MultipartParser, parse_options_header
-from starlette.concurrency import run_in_threadpool
 
 from thanglong.core.errors import Forbidden, InvalidInput, ThangLongError, Unauthenticated
 from thanglong.core.platform import Platform
 from thanglong.core.security import ANONYMOUS, Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import FormFields, read_limited
 from thanglong.domains.identity import api as identity_api
 from thanglong.web.i18n import LANGUAGES, current_language
+from thanglong.web.usecase import PRINCIPAL_SCOPE, UseCaseRunner, in_threadpool
 
 SESSION_COOKIE = "tl_session"
 CSRF_COOKIE = "tl_csrf"
@@ -46,6 +47,8 @@ MIN_BODY_LIMIT = 1024 * 1024
 MAX_MULTIPART_BYTES = 24 * 1024 * 1024
 
 Guard = Callable[[Request], Awaitable[Principal]]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class SessionCookieTampered(ThangLongError):
@@ -220,6 +223,22 @@ class ShellContext:
         # and the route-walk test can read what each route demands.
         self.guards: set[Callable[..., Any]] = set()
         self.requirements: dict[Callable[..., Any], str] = {}
+        self.runner = UseCaseRunner(platform, self.language, self.client_ip)
+
+    async def run(
+        self,
+        request: Any,
+        use_case: Callable[Concatenate[UnitOfWork, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `use_case(uow, *args, **kwargs)` in the threadpool over a unit of work bound to the request."""
+        return await self.runner.run(request, use_case, *args, **kwargs)
+
+    async def run_blocking(self, request: Any, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run other blocking work (functions over the platform, calls out) in the threadpool."""
+        return await self.runner.run_blocking(request, fn, *args, **kwargs)
 
     def sign_session(self, token: str) -> str:
         """Return the cookie value for a raw session token."""
@@ -277,7 +296,7 @@ class ShellContext:
 
     def principal(self, request: Request) -> Principal:
         """Resolve the credentials of a request (bearer key first, then session cookie)."""
-        cached = request.scope.get("thanglong.principal")
+        cached = request.scope.get(PRINCIPAL_SCOPE)
         if isinstance(cached, Principal):
             return cached
         principal = ANONYMOUS
@@ -296,7 +315,7 @@ class ShellContext:
             principal = found
         elif token := self.session_token(request):
             principal = identity_api.resolve_session(self.platform, token) or ANONYMOUS
-        request.scope["thanglong.principal"] = principal
+        request.scope[PRINCIPAL_SCOPE] = principal
         return principal
 
     async def read_form(self, request: Any) -> FormFields:
@@ -356,7 +375,7 @@ class ShellContext:
     def _guard(self, requirement: str, check: Callable[[Principal], None]) -> Any:
         async def guard(request: Request) -> Principal:
             # Resolving credentials reads the database; keep that off the event loop.
-            principal = await run_in_threadpool(self.principal, request)
+            principal = await in_threadpool(self.principal, request)
             # Who may call comes first, so an anonymous caller learns "sign in", not "bad token".
             check(principal)
             await self.check_csrf(request)

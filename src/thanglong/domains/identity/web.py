@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hmac
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from starlette.concurrency import run_in_threadpool
 
 from thanglong.core.errors import ThangLongError, TooManyRequests, Unauthenticated
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext
 from thanglong.domains.identity import agencies, credentials, services
 from thanglong.domains.identity.oidc import OidcClient
@@ -43,8 +44,7 @@ def _oidc_state_invalid() -> ThangLongError:
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the identity routes."""
     router = APIRouter()
-    platform = ctx.platform
-    settings = platform.settings
+    settings = ctx.platform.settings
     oidc: OidcClient | None = None
     if settings.oidc_issuer:
         secret = settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
@@ -80,26 +80,25 @@ def build_router(ctx: WebContext) -> APIRouter:
         next_path = safe_next(form.get("next") or request.query_params.get("next"))
         ip = ctx.client_ip(request)
 
-        def sign_in() -> credentials.NewSession:
-            with platform.uow() as uow:
-                user = services.authenticate(
-                    uow,
-                    username=username,
-                    password=password,
-                    ip=ip,
-                    max_failures=settings.login_max_failures,
-                    window_seconds=settings.login_window_seconds,
-                )
-                return credentials.create_session(
-                    uow,
-                    user_id=user.id,
-                    max_age_seconds=settings.session_max_age_seconds,
-                    ip=ip,
-                    user_agent=request.headers.get("user-agent"),
-                )
+        def sign_in(uow: UnitOfWork) -> credentials.NewSession:
+            user = services.authenticate(
+                uow,
+                username=username,
+                password=password,
+                ip=ip,
+                max_failures=settings.login_max_failures,
+                window_seconds=settings.login_window_seconds,
+            )
+            return credentials.create_session(
+                uow,
+                user_id=user.id,
+                max_age_seconds=settings.session_max_age_seconds,
+                ip=ip,
+                user_agent=request.headers.get("user-agent"),
+            )
 
         try:
-            new = await run_in_threadpool(sign_in)
+            new = await ctx.run(request, sign_in)
         except ThangLongError as exc:
             return login_page(request, next_path=next_path, error=exc, username=username[:64])
         response = RedirectResponse(next_path, status_code=303)
@@ -107,26 +106,22 @@ def build_router(ctx: WebContext) -> APIRouter:
         return response
 
     @router.post("/logout", include_in_schema=False)
-    def logout(request: Request, _p: Principal = ctx.public()) -> Response:
+    async def logout(request: Request, _p: Principal = ctx.public()) -> Response:
         token = ctx.session_token(request)
         if token:
-            with platform.uow() as uow:
-                credentials.end_session(uow, token=token, source_ip=ctx.client_ip(request))
+            await ctx.run(request, credentials.end_session, token=token, source_ip=ctx.client_ip(request))
         response = RedirectResponse("/", status_code=303)
         ctx.clear_session_cookie(response)
         return response
 
     @router.get("/me", include_in_schema=False)
-    def me_page(request: Request, principal: Principal = ctx.requires("identity.profile.read")) -> Any:
+    async def me_page(request: Request, principal: Principal = ctx.requires("identity.profile.read")) -> Any:
         user = None
         agency = None
         if principal.kind == "user" and principal.id is not None:
-            with platform.uow() as uow:
-                user = services.get_user(uow, principal.id)
-                if user is not None and user.agency_id is not None:
-                    agency = agencies.get_agency(uow, user.agency_id)
+            user, agency = await ctx.run(request, _user_and_agency, principal.id)
         return ctx.render(
-            request, "identity/me.html", {"user": user, "agency": agency, "roles": platform.roles}
+            request, "identity/me.html", {"user": user, "agency": agency, "roles": ctx.platform.roles}
         )
 
     if oidc is not None:
@@ -136,6 +131,15 @@ def build_router(ctx: WebContext) -> APIRouter:
     return router
 
 
+def _user_and_agency(
+    uow: UnitOfWork, user_id: uuid.UUID
+) -> tuple[services.UserDTO | None, agencies.AgencyDTO | None]:
+    user = services.get_user(uow, user_id)
+    if user is None or user.agency_id is None:
+        return user, None
+    return user, agencies.get_agency(uow, user.agency_id)
+
+
 def _add_oidc_routes(
     ctx: WebContext,
     router: APIRouter,
@@ -143,8 +147,7 @@ def _add_oidc_routes(
     login_page: Callable[..., Any],
 ) -> None:
     """Add the single sign-on routes (OpenID Connect Authorization Code flow with PKCE)."""
-    platform = ctx.platform
-    settings = platform.settings
+    settings = ctx.platform.settings
     state_serializer = URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt="thanglong.oidc")
 
     @router.get("/auth/oidc/login", include_in_schema=False)
@@ -171,7 +174,7 @@ def _add_oidc_routes(
         return response
 
     @router.get("/auth/oidc/callback", include_in_schema=False)
-    def oidc_callback(
+    async def oidc_callback(
         request: Request,
         code: str = "",
         state: str = "",
@@ -193,10 +196,16 @@ def _add_oidc_routes(
                 "The identity provider refused the sign-in.",
             )
             return login_page(request, next_path=saved["next"], error=failed)
-        id_token = client.exchange_code(code=code[:2000], code_verifier=saved["verifier"])
-        claims = client.validate_id_token(id_token, nonce=saved["nonce"])
+
+        def verified_claims() -> dict[str, Any]:
+            id_token = client.exchange_code(code=code[:2000], code_verifier=saved["verifier"])
+            return client.validate_id_token(id_token, nonce=saved["nonce"])
+
+        # Two calls to the identity provider (token, keys): blocking, and outside any transaction.
+        claims = await ctx.run_blocking(request, verified_claims)
         ip = ctx.client_ip(request)
-        with platform.uow() as uow:
+
+        def sign_in(uow: UnitOfWork) -> credentials.NewSession:
             user = services.link_or_create_oidc_user(
                 uow,
                 issuer=str(claims["iss"]),
@@ -205,7 +214,7 @@ def _add_oidc_routes(
                 default_role=settings.oidc_default_role,
                 source_ip=ip,
             )
-            new = credentials.create_session(
+            return credentials.create_session(
                 uow,
                 user_id=user.id,
                 max_age_seconds=settings.session_max_age_seconds,
@@ -213,6 +222,8 @@ def _add_oidc_routes(
                 user_agent=request.headers.get("user-agent"),
                 method="oidc",
             )
+
+        new = await ctx.run(request, sign_in)
         response = RedirectResponse(saved["next"], status_code=303)
         response.delete_cookie(OIDC_COOKIE, path="/auth/oidc")
         ctx.set_session_cookie(response, new.token)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
-from starlette.concurrency import run_in_threadpool
 
 from thanglong.core.errors import ThangLongError
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import agencies, services
-
-T = TypeVar("T")
 
 
 def _optional_uuid(value: str) -> uuid.UUID | None:
@@ -28,28 +25,22 @@ def _optional_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
+def _users_and_agencies(uow: UnitOfWork) -> tuple[list[services.UserDTO], list[agencies.AgencyDTO]]:
+    return services.list_users(uow, limit=1000), agencies.list_agencies(uow)
+
+
 def build_admin_router(ctx: WebContext) -> APIRouter:
     """Build the administration pages."""
     router = APIRouter(prefix="/admin", include_in_schema=False)
-    platform = ctx.platform
 
-    def in_uow(fn: Callable[..., T]) -> Callable[[], T]:
-        def run() -> T:
-            with platform.uow() as uow:
-                return fn(uow)
-
-        return run
-
-    def users_page(
+    async def users_page(
         request: Request,
         principal: Principal,
         *,
         error: ThangLongError | None = None,
         form: FormFields | None = None,
     ) -> Any:
-        with platform.uow() as uow:
-            users = services.list_users(uow, limit=1000)
-            agency_list = agencies.list_agencies(uow)
+        users, agency_list = await ctx.run(request, _users_and_agencies)
         return ctx.render(
             request,
             "identity/users.html",
@@ -57,7 +48,7 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
                 "users": users,
                 "agencies": {a.id: a for a in agency_list},
                 "agency_list": agency_list,
-                "roles": platform.roles,
+                "roles": ctx.platform.roles,
                 "can_write": principal.can("identity.users.write"),
                 "error": error,
                 "form": form or FormFields(),
@@ -66,34 +57,30 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/users")
-    def list_users(request: Request, principal: Principal = ctx.requires("identity.users.read")) -> Any:
-        return users_page(request, principal)
+    async def list_users(request: Request, principal: Principal = ctx.requires("identity.users.read")) -> Any:
+        return await users_page(request, principal)
 
     @router.post("/users")
     async def create_user(
         request: Request, principal: Principal = ctx.requires("identity.users.write")
     ) -> Any:
         form = await ctx.read_form(request)
-        ip = ctx.client_ip(request)
         try:
-            await run_in_threadpool(
-                in_uow(
-                    lambda uow: services.create_user(
-                        uow,
-                        actor=principal.actor,
-                        username=form.get("username"),
-                        password=form.get("password") or None,
-                        roles=form.getlist("role"),
-                        full_name=form.get("full_name"),
-                        email=form.get("email") or None,
-                        phone=form.get("phone") or None,
-                        agency_id=_optional_uuid(form.get("agency_id")),
-                        source_ip=ip,
-                    )
-                )
+            await ctx.run(
+                request,
+                services.create_user,
+                actor=principal.actor,
+                username=form.get("username"),
+                password=form.get("password") or None,
+                roles=form.getlist("role"),
+                full_name=form.get("full_name"),
+                email=form.get("email") or None,
+                phone=form.get("phone") or None,
+                agency_id=_optional_uuid(form.get("agency_id")),
+                source_ip=ctx.client_ip(request),
             )
         except ThangLongError as exc:
-            return await run_in_threadpool(users_page, request, principal, error=exc, form=form)
+            return await users_page(request, principal, error=exc, form=form)
         return RedirectResponse("/admin/users", status_code=303)
 
     @router.post("/users/{user_id}/roles")
@@ -101,23 +88,23 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
         user_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("identity.users.write")
     ) -> Any:
         form = await ctx.read_form(request)
-        ip = ctx.client_ip(request)
-        user = await run_in_threadpool(
-            in_uow(
-                lambda uow: services.set_roles(
-                    uow, actor=principal.actor, user_id=user_id, roles=form.getlist("role"), source_ip=ip
-                )
-            )
+        user = await ctx.run(
+            request,
+            services.set_roles,
+            actor=principal.actor,
+            user_id=user_id,
+            roles=form.getlist("role"),
+            source_ip=ctx.client_ip(request),
         )
         if request.headers.get("hx-request"):
-            agency_list = await run_in_threadpool(in_uow(agencies.list_agencies))
+            agency_list = await ctx.run(request, agencies.list_agencies)
             return ctx.render(
                 request,
                 "identity/_user_row.html",
                 {
                     "u": user,
                     "agencies": {a.id: a for a in agency_list},
-                    "roles": platform.roles,
+                    "roles": ctx.platform.roles,
                     "can_write": True,
                 },
             )
@@ -128,21 +115,23 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
         user_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("identity.users.write")
     ) -> Any:
         await ctx.read_form(request)
-        ip = ctx.client_ip(request)
-        await run_in_threadpool(
-            in_uow(lambda uow: services.deactivate(uow, actor=principal.actor, user_id=user_id, source_ip=ip))
+        await ctx.run(
+            request,
+            services.deactivate,
+            actor=principal.actor,
+            user_id=user_id,
+            source_ip=ctx.client_ip(request),
         )
         return RedirectResponse("/admin/users", status_code=303)
 
-    def agencies_page(
+    async def agencies_page(
         request: Request,
         principal: Principal,
         *,
         error: ThangLongError | None = None,
         form: FormFields | None = None,
     ) -> Any:
-        with platform.uow() as uow:
-            agency_list = agencies.list_agencies(uow)
+        agency_list = await ctx.run(request, agencies.list_agencies)
         return ctx.render(
             request,
             "identity/agencies.html",
@@ -157,32 +146,30 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/agencies")
-    def list_agencies(request: Request, principal: Principal = ctx.requires("identity.agencies.read")) -> Any:
-        return agencies_page(request, principal)
+    async def list_agencies(
+        request: Request, principal: Principal = ctx.requires("identity.agencies.read")
+    ) -> Any:
+        return await agencies_page(request, principal)
 
     @router.post("/agencies")
     async def create_agency(
         request: Request, principal: Principal = ctx.requires("identity.agencies.write")
     ) -> Any:
         form = await ctx.read_form(request)
-        ip = ctx.client_ip(request)
         try:
-            await run_in_threadpool(
-                in_uow(
-                    lambda uow: agencies.create_agency(
-                        uow,
-                        actor=principal.actor,
-                        code=form.get("code"),
-                        name=form.get("name"),
-                        short_name=form.get("short_name"),
-                        parent_id=_optional_uuid(form.get("parent_id")),
-                        commune_code=form.get("commune_code") or None,
-                        source_ip=ip,
-                    )
-                )
+            await ctx.run(
+                request,
+                agencies.create_agency,
+                actor=principal.actor,
+                code=form.get("code"),
+                name=form.get("name"),
+                short_name=form.get("short_name"),
+                parent_id=_optional_uuid(form.get("parent_id")),
+                commune_code=form.get("commune_code") or None,
+                source_ip=ctx.client_ip(request),
             )
         except ThangLongError as exc:
-            return await run_in_threadpool(agencies_page, request, principal, error=exc, form=form)
+            return await agencies_page(request, principal, error=exc, form=form)
         return RedirectResponse("/admin/agencies", status_code=303)
 
     return router

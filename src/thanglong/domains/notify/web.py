@@ -30,82 +30,79 @@ def _view(item: InboxItemDTO) -> dict[str, Any]:
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the notify router."""
     router = APIRouter()
-    platform = ctx.platform
 
     @router.get("/inbox", include_in_schema=False)
-    def inbox_page(request: Request, principal: Principal = ctx.requires("notify.inbox.read")) -> Any:
-        with platform.uow() as uow:
-            items = services.list_inbox(uow, _user_id(principal))
+    async def inbox_page(request: Request, principal: Principal = ctx.requires("notify.inbox.read")) -> Any:
+        items = await ctx.run(request, services.list_inbox, _user_id(principal))
         unread = sum(1 for i in items if i.read_at is None)
         return ctx.render(
             request, "notify/inbox.html", {"items": [_view(i) for i in items], "unread": unread}
         )
 
     @router.post("/inbox/{item_id}/read", include_in_schema=False)
-    def inbox_mark_read(
+    async def inbox_mark_read(
         item_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("notify.inbox.read")
     ) -> Any:
-        with platform.uow() as uow:
-            item = services.mark_read(
-                uow,
-                actor=principal.actor,
-                user_id=_user_id(principal),
-                item_id=item_id,
-                source_ip=ctx.client_ip(request),
-            )
+        item = await ctx.run(
+            request,
+            services.mark_read,
+            actor=principal.actor,
+            user_id=_user_id(principal),
+            item_id=item_id,
+            source_ip=ctx.client_ip(request),
+        )
         if request.headers.get("hx-request"):
             return ctx.render(request, "notify/_inbox_item.html", {"entry": _view(item)})
         return RedirectResponse("/inbox", status_code=status.HTTP_303_SEE_OTHER)
 
     @router.get("/api/v1/notify/inbox", tags=["notify"])
-    def api_inbox(
-        unread_only: bool = False, principal: Principal = ctx.requires("notify.inbox.read")
+    async def api_inbox(
+        request: Request, unread_only: bool = False, principal: Principal = ctx.requires("notify.inbox.read")
     ) -> list[InboxItemOut]:
         """List the caller's in-app messages, newest first."""
-        with platform.uow() as uow:
-            items = services.list_inbox(uow, _user_id(principal), unread_only=unread_only)
+        items = await ctx.run(request, services.list_inbox, _user_id(principal), unread_only=unread_only)
         return [InboxItemOut.model_validate(i) for i in items]
 
     @router.post("/api/v1/notify/inbox/{item_id}/read", tags=["notify"])
-    def api_mark_read(
+    async def api_mark_read(
         item_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("notify.inbox.read")
     ) -> InboxItemOut:
         """Mark one of the caller's inbox items as read."""
-        with platform.uow() as uow:
-            item = services.mark_read(
-                uow,
-                actor=principal.actor,
-                user_id=_user_id(principal),
-                item_id=item_id,
-                source_ip=ctx.client_ip(request),
-            )
+        item = await ctx.run(
+            request,
+            services.mark_read,
+            actor=principal.actor,
+            user_id=_user_id(principal),
+            item_id=item_id,
+            source_ip=ctx.client_ip(request),
+        )
         return InboxItemOut.model_validate(item)
 
     @router.post("/api/v1/notify/messages", tags=["notify"], status_code=status.HTTP_201_CREATED)
-    def api_send(
+    async def api_send(
         body: SendRequest, request: Request, principal: Principal = ctx.requires("notify.send")
     ) -> SendResponse:
         """Queue a templated message (one per channel); delivery follows in the background."""
-        with platform.uow() as uow:
-            ids = services.send_now(
-                uow,
-                actor=principal.actor,
-                template_key=body.template_key,
-                context=body.context,
-                to_user=body.to_user,
-                to_email=body.to_email,
-                to_phone=body.to_phone,
-                channels=body.channels,
-                language=body.language,
-                source_ip=ctx.client_ip(request),
-            )
+        ids = await ctx.run(
+            request,
+            services.send_now,
+            actor=principal.actor,
+            template_key=body.template_key,
+            context=body.context,
+            to_user=body.to_user,
+            to_email=body.to_email,
+            to_phone=body.to_phone,
+            channels=body.channels,
+            language=body.language,
+            source_ip=ctx.client_ip(request),
+        )
         return SendResponse(message_ids=ids)
 
     @router.get("/api/v1/notify/messages/{message_id}", tags=["notify"])
-    def api_message(message_id: uuid.UUID, principal: Principal = ctx.requires("notify.send")) -> MessageOut:
+    async def api_message(
+        message_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("notify.send")
+    ) -> MessageOut:
         """Return the delivery state of a message."""
-        with platform.uow() as uow:
-            message = services.get_message(uow, message_id)
-        return MessageOut.model_validate(message)
+        return MessageOut.model_validate(await ctx.run(request, services.get_message, message_id))
 
     return router

@@ -9,15 +9,15 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Forbidden, NotFound
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext
 from thanglong.domains.payments import reconcile, services, simulator, vietqr
 from thanglong.domains.payments.config import SIMULATOR_PATH, PaymentSettings, load_payment_settings
-from thanglong.domains.payments.dto import PaymentDTO
+from thanglong.domains.payments.dto import PaymentDTO, ReceiptDTO, RefundDTO
 from thanglong.domains.payments.models import STATUS_LABELS
 from thanglong.domains.payments.schemas import PaymentOut, RefundIn, RefundOut
 
@@ -65,9 +65,8 @@ def _label(ctx: WebContext, request: Request, status_value: str) -> str:
     return vi if ctx.language(request) == "vi" else en
 
 
-def _visible_payment(ctx: WebContext, payment_id: uuid.UUID, principal: Principal) -> PaymentDTO:
-    with ctx.platform.uow() as uow:
-        payment = services.get_payment(uow, payment_id)
+def _visible_payment(uow: UnitOfWork, payment_id: uuid.UUID, principal: Principal) -> PaymentDTO:
+    payment = services.get_payment(uow, payment_id)
     if payment is None:
         raise _not_found(payment_id)
     _can_see(principal, payment)
@@ -87,26 +86,27 @@ def _add_gateway_routes(router: APIRouter, ctx: WebContext) -> None:
     platform = ctx.platform
 
     @router.get("/api/v1/payments/vnpay/ipn", tags=["payments"])
-    def vnpay_ipn(request: Request, _: Principal = ctx.public()) -> JSONResponse:
+    async def vnpay_ipn(request: Request, _: Principal = ctx.public()) -> JSONResponse:
         """Take VNPay's server-to-server payment notification (answers in VNPay's RspCode format)."""
         params = dict(request.query_params.items())
-        with platform.uow() as uow:
-            reply = services.handle_ipn(uow, params, gateway=_gateway(ctx), source_ip=ctx.client_ip(request))
+        reply = await ctx.run(
+            request, services.handle_ipn, params, gateway=_gateway(ctx), source_ip=ctx.client_ip(request)
+        )
         return JSONResponse(reply.as_json())
 
     @router.get("/api/v1/payments/reconciliation", tags=["payments"])
-    def api_reconciliation(day: date, _: Principal = ctx.requires("payments.reconcile")) -> dict[str, Any]:
+    async def api_reconciliation(
+        day: date, request: Request, _: Principal = ctx.requires("payments.reconcile")
+    ) -> dict[str, Any]:
         """Reconcile one Hanoi calendar day (`?day=YYYY-MM-DD`)."""
-        with platform.uow() as uow:
-            return reconcile.reconcile(uow, day).as_dict()
+        return (await ctx.run(request, reconcile.reconcile, day)).as_dict()
 
     @router.get("/payments/vnpay/return", include_in_schema=False)
-    def vnpay_return(request: Request, _: Principal = ctx.public()) -> Any:
+    async def vnpay_return(request: Request, _: Principal = ctx.public()) -> Any:
         params = dict(request.query_params.items())
-        with platform.uow() as uow:
-            result = services.handle_return(
-                uow, params, gateway=_gateway(ctx), source_ip=ctx.client_ip(request)
-            )
+        result = await ctx.run(
+            request, services.handle_return, params, gateway=_gateway(ctx), source_ip=ctx.client_ip(request)
+        )
         payment = result.payment
         return ctx.render(
             request,
@@ -134,30 +134,30 @@ def _add_gateway_routes(router: APIRouter, ctx: WebContext) -> None:
         form = await ctx.read_form(request)
         params = dict(parse_qsl(form.get("query"), keep_blank_values=True))
         settings = _simulator_settings(ctx)
-
-        def settle() -> simulator.SimulatedPayment:
-            with platform.uow() as uow:
-                return simulator.pay(
-                    uow, params, success=form.get("action") == "pay", gateway=settings, now=platform.clock()
-                )
-
-        # The IPN use case reads and writes the database; keep it off the event loop.
-        outcome = await run_in_threadpool(settle)
+        # The IPN use case reads and writes the database: the runner keeps it off the event loop.
+        outcome = await ctx.run(
+            request,
+            simulator.pay,
+            params,
+            success=form.get("action") == "pay",
+            gateway=settings,
+            now=platform.clock(),
+        )
         return RedirectResponse(outcome.redirect_url, status_code=status.HTTP_303_SEE_OTHER)
 
 
 def _add_payment_routes(router: APIRouter, ctx: WebContext) -> None:
     """Add the payment page, VietQR image, JSON API and refunds."""
-    platform = ctx.platform
 
     @router.get("/payments/{payment_id}", include_in_schema=False)
-    def payment_page(
+    async def payment_page(
         payment_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("payments.pay")
     ) -> Any:
-        payment = _visible_payment(ctx, payment_id, principal)
-        with platform.uow() as uow:
-            receipt = services.get_receipt(uow, payment_id)
-            refunds = services.list_refunds(uow, payment_id)
+        def load(uow: UnitOfWork) -> tuple[PaymentDTO, ReceiptDTO | None, list[RefundDTO]]:
+            payment = _visible_payment(uow, payment_id, principal)
+            return payment, services.get_receipt(uow, payment_id), services.list_refunds(uow, payment_id)
+
+        payment, receipt, refunds = await ctx.run(request, load)
         settings = _gateway(ctx)
         return ctx.render(
             request,
@@ -176,38 +176,47 @@ def _add_payment_routes(router: APIRouter, ctx: WebContext) -> None:
         )
 
     @router.post("/payments/{payment_id}/vnpay", include_in_schema=False)
-    def pay_with_vnpay(
+    async def pay_with_vnpay(
         payment_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("payments.pay")
     ) -> Any:
-        payment = _visible_payment(ctx, payment_id, principal)
+        payment = await ctx.run(request, _visible_payment, payment_id, principal)
         if payment.payer_user_id != principal.id:
             raise Forbidden("forbidden", "Chỉ người nộp mới thanh toán được.", "Only the payer can pay.")
-        return_url = str(request.url_for("vnpay_return"))
-        with platform.uow() as uow:
-            url = services.start_vnpay(
-                uow,
-                actor=principal.actor,
-                payment_id=payment_id,
-                return_url=return_url,
-                client_ip=ctx.client_ip(request),
-                gateway=_gateway(ctx),
-                locale="vn" if ctx.language(request) == "vi" else "en",
-            )
+        # A unit of its own: start_vnpay locks the row and must read it fresh, not from the check above.
+        url = await ctx.run(
+            request,
+            services.start_vnpay,
+            actor=principal.actor,
+            payment_id=payment_id,
+            return_url=str(request.url_for("vnpay_return")),
+            client_ip=ctx.client_ip(request),
+            gateway=_gateway(ctx),
+            locale="vn" if ctx.language(request) == "vi" else "en",
+        )
         return RedirectResponse(url, status_code=status.HTTP_303_SEE_OTHER)
 
     @router.get("/payments/{payment_id}/vietqr.svg", include_in_schema=False)
-    def vietqr_image(payment_id: uuid.UUID, principal: Principal = ctx.requires("payments.pay")) -> Response:
-        payment = _visible_payment(ctx, payment_id, principal)
-        payload = services.vietqr_payload(payment, _gateway(ctx))
-        svg = vietqr.render_svg(payload, title=f"VietQR {payment.gateway_txn_ref}")
+    async def vietqr_image(
+        payment_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("payments.pay")
+    ) -> Response:
+        def image(uow: UnitOfWork) -> str:
+            payment = _visible_payment(uow, payment_id, principal)
+            payload = services.vietqr_payload(payment, _gateway(ctx))
+            return vietqr.render_svg(payload, title=f"VietQR {payment.gateway_txn_ref}")
+
+        svg = await ctx.run(request, image)
         return Response(svg, media_type="image/svg+xml", headers={"cache-control": "private, no-store"})
 
     @router.get("/api/v1/payments/{payment_id}", tags=["payments"])
-    def api_payment(payment_id: uuid.UUID, principal: Principal = ctx.requires("payments.pay")) -> PaymentOut:
+    async def api_payment(
+        payment_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("payments.pay")
+    ) -> PaymentOut:
         """Return a payment (to its payer, or to payment managers)."""
-        payment = _visible_payment(ctx, payment_id, principal)
-        with platform.uow() as uow:
-            receipt = services.get_receipt(uow, payment_id)
+
+        def load(uow: UnitOfWork) -> tuple[PaymentDTO, ReceiptDTO | None]:
+            return _visible_payment(uow, payment_id, principal), services.get_receipt(uow, payment_id)
+
+        payment, receipt = await ctx.run(request, load)
         out = PaymentOut.model_validate(payment)
         out.receipt_number = receipt.number if receipt else None
         return out
@@ -215,20 +224,20 @@ def _add_payment_routes(router: APIRouter, ctx: WebContext) -> None:
     @router.post(
         "/api/v1/payments/{payment_id}/refunds", tags=["payments"], status_code=status.HTTP_201_CREATED
     )
-    def api_refund(
+    async def api_refund(
         payment_id: uuid.UUID,
         body: RefundIn,
         request: Request,
         principal: Principal = ctx.requires("payments.manage"),
     ) -> RefundOut:
         """Refund part or all of a paid payment."""
-        with platform.uow() as uow:
-            refund = services.refund(
-                uow,
-                actor=principal.actor,
-                payment_id=payment_id,
-                amount_vnd=body.amount_vnd,
-                reason=body.reason,
-                source_ip=ctx.client_ip(request),
-            )
+        refund = await ctx.run(
+            request,
+            services.refund,
+            actor=principal.actor,
+            payment_id=payment_id,
+            amount_vnd=body.amount_vnd,
+            reason=body.reason,
+            source_ip=ctx.client_ip(request),
+        )
         return RefundOut.model_validate(refund)

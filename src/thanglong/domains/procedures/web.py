@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
@@ -16,6 +15,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, limit_stream, read_limited
 from thanglong.domains.procedures import attachments, services, services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
@@ -69,36 +69,36 @@ def build_router(ctx: WebContext) -> APIRouter:
     platform = ctx.platform
 
     @router.get("/api/v1/procedures/catalogue", tags=["procedures"])
-    def api_catalogue(
-        q: str | None = None, sector: str | None = None, principal: Principal = ctx.public()
+    async def api_catalogue(
+        request: Request, q: str | None = None, sector: str | None = None, principal: Principal = ctx.public()
     ) -> list[dict[str, Any]]:
         """List the procedures in force, filtered by a name fragment or a sector."""
-        with platform.uow() as uow:
-            items = list_procedures(uow, text=q, sector=sector)
+        items = await ctx.run(request, list_procedures, text=q, sector=sector)
         return [_procedure(p, full=False) for p in items]
 
     @router.get("/api/v1/procedures/catalogue/{code}", tags=["procedures"])
-    def api_procedure(code: str, principal: Principal = ctx.public()) -> dict[str, Any]:
+    async def api_procedure(
+        code: str, request: Request, principal: Principal = ctx.public()
+    ) -> dict[str, Any]:
         """Return a procedure with the version in force today."""
-        with platform.uow() as uow:
-            return _procedure(get_procedure(uow, code), full=True)
+        return _procedure(await ctx.run(request, get_procedure, code), full=True)
 
     @router.post("/api/v1/procedures/dossiers", tags=["procedures"], status_code=status.HTTP_201_CREATED)
-    def api_submit(
+    async def api_submit(
         body: SubmitIn, request: Request, principal: Principal = ctx.requires("procedures.dossier.file")
     ) -> dict[str, Any]:
         """File a dossier (status 1, Mới đăng ký)."""
-        with platform.uow() as uow:
-            dossier = services.submit_dossier(
-                uow,
-                principal=principal,
-                procedure_code=body.procedure_code,
-                receiving_agency_id=body.receiving_agency_id,
-                competent_agency_id=body.competent_agency_id,
-                form_data=body.form_data,
-                delivery=body.delivery,
-                source_ip=ctx.client_ip(request),
-            )
+        dossier = await ctx.run(
+            request,
+            services.submit_dossier,
+            principal=principal,
+            procedure_code=body.procedure_code,
+            receiving_agency_id=body.receiving_agency_id,
+            competent_agency_id=body.competent_agency_id,
+            form_data=body.form_data,
+            delivery=body.delivery,
+            source_ip=ctx.client_ip(request),
+        )
         return _dossier(dossier, principal)
 
     @router.post("/api/v1/procedures/dossiers/with-files", tags=["procedures"], status_code=201)
@@ -107,36 +107,30 @@ def build_router(ctx: WebContext) -> APIRouter:
     ) -> dict[str, Any]:
         """File a dossier and its files at once (multipart: a `dossier` JSON field, `file` parts)."""
         body, files = await _read_dossier_parts(request)
-        dossier, added = await run_in_threadpool(
-            _submit_with_files, body, files, principal, ctx.client_ip(request)
+        dossier, added = await ctx.run(
+            request,
+            services_attachments.submit_with_attachments,
+            principal=principal,
+            procedure_code=body.procedure_code,
+            receiving_agency_id=body.receiving_agency_id,
+            competent_agency_id=body.competent_agency_id,
+            form_data=body.form_data,
+            delivery=body.delivery,
+            files=files,
+            store=services_attachments.store_for(platform),
+            source_ip=ctx.client_ip(request),
         )
         return {**_dossier(dossier, principal), "attachments": [_attachment(a) for a in added]}
 
-    def _submit_with_files(
-        body: SubmitIn, files: list[tuple[str, bytes]], principal: Principal, ip: str | None
-    ) -> tuple[services.DossierDTO, list[services_attachments.AttachmentDTO]]:
-        with platform.uow() as uow:
-            return services_attachments.submit_with_attachments(
-                uow,
-                principal=principal,
-                procedure_code=body.procedure_code,
-                receiving_agency_id=body.receiving_agency_id,
-                competent_agency_id=body.competent_agency_id,
-                form_data=body.form_data,
-                delivery=body.delivery,
-                files=files,
-                store=services_attachments.store_for(platform),
-                source_ip=ip,
-            )
-
     @router.get("/api/v1/procedures/dossiers/{ref}", tags=["procedures"])
-    def api_dossier(ref: str, principal: Principal = ctx.authenticated()) -> dict[str, Any]:
+    async def api_dossier(
+        ref: str, request: Request, principal: Principal = ctx.authenticated()
+    ) -> dict[str, Any]:
         """Return a dossier by code or id to its applicant or to its agencies' officers."""
-        with platform.uow() as uow:
-            return _dossier(services.get_dossier(uow, ref, principal=principal), principal)
+        return _dossier(await ctx.run(request, services.get_dossier, ref, principal=principal), principal)
 
     @router.post("/api/v1/procedures/dossiers/{ref}/actions/{action}", tags=["procedures"])
-    def api_action(
+    async def api_action(
         ref: str,
         action: str,
         body: ActionIn,
@@ -144,9 +138,10 @@ def build_router(ctx: WebContext) -> APIRouter:
         principal: Principal = ctx.authenticated(),
     ) -> dict[str, Any]:
         """Apply an action to a dossier (receive, assign, request_supplement, approve, ...)."""
-        with platform.uow() as uow:
+
+        def act(uow: UnitOfWork) -> services.DossierDTO:
             services.get_dossier(uow, ref, principal=principal)
-            dossier = services.act(
+            return services.act(
                 uow,
                 principal=principal,
                 ref=ref,
@@ -158,7 +153,8 @@ def build_router(ctx: WebContext) -> APIRouter:
                 expected_version=body.expected_version,
                 source_ip=ctx.client_ip(request),
             )
-        return _dossier(dossier, principal)
+
+        return _dossier(await ctx.run(request, act), principal)
 
     @router.post("/api/v1/procedures/dossiers/{ref}/attachments", tags=["procedures"], status_code=201)
     async def api_add_attachment(
@@ -171,47 +167,40 @@ def build_router(ctx: WebContext) -> APIRouter:
         content = await read_limited(
             request.stream(), attachments.MAX_ATTACHMENT_BYTES, attachments.too_large
         )
-        dto = await run_in_threadpool(
-            _add_attachment, ref, filename, content, principal, ctx.client_ip(request)
+        dto = await ctx.run(
+            request,
+            services_attachments.add_attachment,
+            principal=principal,
+            ref=ref,
+            filename=filename,
+            content=content,
+            store=services_attachments.store_for(platform),
+            source_ip=ctx.client_ip(request),
         )
         return _attachment(dto)
 
-    def _add_attachment(
-        ref: str, filename: str, content: bytes, principal: Principal, ip: str | None
-    ) -> services_attachments.AttachmentDTO:
-        with platform.uow() as uow:
-            return services_attachments.add_attachment(
-                uow,
-                principal=principal,
-                ref=ref,
-                filename=filename,
-                content=content,
-                store=services_attachments.store_for(platform),
-                source_ip=ip,
-            )
-
     @router.get("/api/v1/procedures/dossiers/{ref}/attachments", tags=["procedures"])
-    def api_attachments(ref: str, principal: Principal = ctx.authenticated()) -> list[dict[str, Any]]:
+    async def api_attachments(
+        ref: str, request: Request, principal: Principal = ctx.authenticated()
+    ) -> list[dict[str, Any]]:
         """List a dossier's attachments (applicant and its agencies' officers)."""
-        with platform.uow() as uow:
-            return [
-                _attachment(a)
-                for a in services_attachments.list_attachments(uow, principal=principal, ref=ref)
-            ]
+        found = await ctx.run(request, services_attachments.list_attachments, principal=principal, ref=ref)
+        return [_attachment(a) for a in found]
 
     @router.get("/api/v1/procedures/dossiers/{ref}/attachments/{attachment_id}", tags=["procedures"])
-    def api_attachment_content(
-        ref: str, attachment_id: uuid.UUID, principal: Principal = ctx.authenticated()
+    async def api_attachment_content(
+        ref: str, attachment_id: uuid.UUID, request: Request, principal: Principal = ctx.authenticated()
     ) -> Response:
         """Download an attachment; it is always served as a download, never rendered inline."""
-        with platform.uow() as uow:
-            dto, content = services_attachments.read_attachment(
-                uow,
-                principal=principal,
-                ref=ref,
-                attachment_id=attachment_id,
-                store=services_attachments.store_for(platform),
-            )
+        # The use case reads the file from the store too: off the event loop with the database work.
+        dto, content = await ctx.run(
+            request,
+            services_attachments.read_attachment,
+            principal=principal,
+            ref=ref,
+            attachment_id=attachment_id,
+            store=services_attachments.store_for(platform),
+        )
         quoted = quote(dto.filename)
         return Response(
             content,
@@ -221,10 +210,9 @@ def build_router(ctx: WebContext) -> APIRouter:
         )
 
     @router.get("/api/v1/procedures/track/{code}", tags=["procedures"])
-    def api_track(code: str, principal: Principal = ctx.public()) -> dict[str, Any]:
+    async def api_track(code: str, request: Request, principal: Principal = ctx.public()) -> dict[str, Any]:
         """Return the non-personal progress of a received dossier by its code."""
-        with platform.uow() as uow:
-            dossier = services.get_dossier(uow, code)
+        dossier = await ctx.run(request, services.get_dossier, code)
         if dossier.code is None or dossier.code != code.strip().upper():
             raise services.dossier_not_found(code)
         return dossier.public_view()

@@ -7,7 +7,6 @@ from dataclasses import asdict
 from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
@@ -134,19 +133,22 @@ def upload_error(files: list[tuple[str, bytes]], lang: str) -> str:
 def build_citizen(ctx: WebContext) -> APIRouter:
     """Build the router of the citizen's drafts, ratings and document store."""
     router = APIRouter()
-    platform = ctx.platform
 
     @router.get("/api/v1/procedures/drafts", tags=["procedures"])
-    def api_drafts(principal: Principal = ctx.requires(PERM_FILE)) -> list[dict[str, Any]]:
+    async def api_drafts(
+        request: Request, principal: Principal = ctx.requires(PERM_FILE)
+    ) -> list[dict[str, Any]]:
         """List the caller's own drafts, most recently saved first."""
-        with platform.uow() as uow:
-            return [_draft(d) for d in services_citizen.list_drafts(uow, principal=principal)]
+        return [_draft(d) for d in await ctx.run(request, services_citizen.list_drafts, principal=principal)]
 
     @router.get("/api/v1/procedures/drafts/{procedure_code}", tags=["procedures"])
-    def api_draft(procedure_code: str, principal: Principal = ctx.requires(PERM_FILE)) -> dict[str, Any]:
+    async def api_draft(
+        procedure_code: str, request: Request, principal: Principal = ctx.requires(PERM_FILE)
+    ) -> dict[str, Any]:
         """Return the caller's own draft of a procedure's e-form."""
-        with platform.uow() as uow:
-            draft = services_citizen.get_draft(uow, principal=principal, procedure_code=procedure_code)
+        draft = await ctx.run(
+            request, services_citizen.get_draft, principal=principal, procedure_code=procedure_code
+        )
         if draft is None:
             raise _draft_not_found(procedure_code)
         return _draft(draft)
@@ -161,35 +163,34 @@ def build_citizen(ctx: WebContext) -> APIRouter:
             body = DraftIn.model_validate_json(raw)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from None
-        ip = ctx.client_ip(request)
-
-        def save() -> DraftDTO:
-            with platform.uow() as uow:
-                return services_citizen.save_draft(
-                    uow,
-                    principal=principal,
-                    procedure_code=procedure_code,
-                    form_data=body.form_data,
-                    receiving_agency_id=body.receiving_agency_id,
-                    delivery=body.delivery,
-                    source_ip=ip,
-                )
-
-        return _draft(await run_in_threadpool(save))
+        draft = await ctx.run(
+            request,
+            services_citizen.save_draft,
+            principal=principal,
+            procedure_code=procedure_code,
+            form_data=body.form_data,
+            receiving_agency_id=body.receiving_agency_id,
+            delivery=body.delivery,
+            source_ip=ctx.client_ip(request),
+        )
+        return _draft(draft)
 
     @router.delete(
         "/api/v1/procedures/drafts/{procedure_code}",
         tags=["procedures"],
         status_code=status.HTTP_204_NO_CONTENT,
     )
-    def api_delete_draft(
+    async def api_delete_draft(
         procedure_code: str, request: Request, principal: Principal = ctx.requires(PERM_FILE)
     ) -> Response:
         """Delete the caller's draft of a procedure."""
-        with platform.uow() as uow:
-            deleted = services_citizen.delete_draft(
-                uow, principal=principal, procedure_code=procedure_code, source_ip=ctx.client_ip(request)
-            )
+        deleted = await ctx.run(
+            request,
+            services_citizen.delete_draft,
+            principal=principal,
+            procedure_code=procedure_code,
+            source_ip=ctx.client_ip(request),
+        )
         if not deleted:
             raise _draft_not_found(procedure_code)
         return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -197,19 +198,19 @@ def build_citizen(ctx: WebContext) -> APIRouter:
     @router.post(
         "/api/v1/procedures/dossiers/{ref}/rating", tags=["procedures"], status_code=status.HTTP_201_CREATED
     )
-    def api_rate(
+    async def api_rate(
         ref: str, body: RatingIn, request: Request, principal: Principal = ctx.requires(PERM_FILE)
     ) -> dict[str, Any]:
         """Rate one's own finished dossier from 1 to 5, once (a second rating answers 409)."""
-        with platform.uow() as uow:
-            rating = services_citizen.rate_dossier(
-                uow,
-                principal=principal,
-                ref=ref,
-                score=body.score,
-                comment=body.comment,
-                source_ip=ctx.client_ip(request),
-            )
+        rating = await ctx.run(
+            request,
+            services_citizen.rate_dossier,
+            principal=principal,
+            ref=ref,
+            score=body.score,
+            comment=body.comment,
+            source_ip=ctx.client_ip(request),
+        )
         return _rating(rating)
 
     _citizen_pages(router, ctx)
@@ -217,23 +218,19 @@ def build_citizen(ctx: WebContext) -> APIRouter:
 
 
 def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
-
     @router.post("/procedures/{code}/draft/delete", include_in_schema=False)
     async def delete_draft_page(
         request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)
     ) -> Any:
         """Delete the draft of a procedure and show its empty e-form."""
         await ctx.read_form(request)
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                services_citizen.delete_draft(
-                    uow, principal=principal, procedure_code=code, source_ip=ctx.client_ip(request)
-                )
-                return None
-
-        await run_in_threadpool(work)
+        await ctx.run(
+            request,
+            services_citizen.delete_draft,
+            principal=principal,
+            procedure_code=code,
+            source_ip=ctx.client_ip(request),
+        )
         return RedirectResponse(f"/procedures/{code}/apply", status_code=303)
 
     @router.post("/my/dossiers/{dossier_id}/rating", include_in_schema=False)
@@ -244,27 +241,21 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
         form = await ctx.read_form(request)
         raw = form.get("score").strip()
         score: int | str = int(raw) if raw.isdigit() and len(raw) < 3 else raw
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                services_citizen.rate_dossier(
-                    uow,
-                    principal=principal,
-                    ref=dossier_id,
-                    score=score,
-                    comment=form.get("comment"),
-                    source_ip=ctx.client_ip(request),
-                )
-                return None
-
-        await run_in_threadpool(work)
+        await ctx.run(
+            request,
+            services_citizen.rate_dossier,
+            principal=principal,
+            ref=dossier_id,
+            score=score,
+            comment=form.get("comment"),
+            source_ip=ctx.client_ip(request),
+        )
         return RedirectResponse(f"/my/dossiers/{dossier_id}#rating", status_code=303)
 
     @router.get("/my/documents", include_in_schema=False)
-    def my_documents(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
+    async def my_documents(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
         """List every document of the citizen's dossiers, grouped by dossier, newest first."""
-        with platform.uow() as uow:
-            groups = services_citizen.list_documents_of_applicant(uow, principal=principal)
+        groups = await ctx.run(request, services_citizen.list_documents_of_applicant, principal=principal)
         lang = ctx.language(request)
         return ctx.render(
             request,

@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, read_limited
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import services, services_consult, services_postal, vnpost
@@ -93,23 +93,21 @@ def build_routing(ctx: WebContext) -> APIRouter:
 
 
 def _api(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
-
     @router.post("/api/v1/procedures/dossiers/{ref}/competent-agency", tags=["procedures"])
-    def api_reroute(
+    async def api_reroute(
         ref: str, body: RerouteIn, request: Request, principal: Principal = ctx.requires(PERM_PROCESS)
     ) -> dict[str, Any]:
         """Correct the competent agency of a wrongly routed dossier before processing starts."""
-        with platform.uow() as uow:
-            dossier = services_consult.change_competent_agency(
-                uow,
-                principal=principal,
-                ref=ref,
-                agency_id=body.agency_id,
-                reason=body.reason,
-                expected_version=body.expected_version,
-                source_ip=ctx.client_ip(request),
-            )
+        dossier = await ctx.run(
+            request,
+            services_consult.change_competent_agency,
+            principal=principal,
+            ref=ref,
+            agency_id=body.agency_id,
+            reason=body.reason,
+            expected_version=body.expected_version,
+            source_ip=ctx.client_ip(request),
+        )
         return {
             "id": str(dossier.id),
             "competent_agency_id": str(dossier.competent_agency_id),
@@ -117,10 +115,11 @@ def _api(router: APIRouter, ctx: WebContext) -> None:
         }
 
     @router.get("/api/v1/procedures/dossiers/{ref}/consultations", tags=["procedures"])
-    def api_consultations(ref: str, principal: Principal = ctx.authenticated()) -> list[dict[str, Any]]:
+    async def api_consultations(
+        ref: str, request: Request, principal: Principal = ctx.authenticated()
+    ) -> list[dict[str, Any]]:
         """List a dossier's consultations (its agencies' officers, its applicant)."""
-        with platform.uow() as uow:
-            items = services_consult.list_consultations(uow, principal=principal, ref=ref)
+        items = await ctx.run(request, services_consult.list_consultations, principal=principal, ref=ref)
         return [c.as_dict() for c in items]
 
     @router.post(
@@ -128,96 +127,107 @@ def _api(router: APIRouter, ctx: WebContext) -> None:
         tags=["procedures"],
         status_code=status.HTTP_201_CREATED,
     )
-    def api_consult(
+    async def api_consult(
         ref: str, body: ConsultIn, request: Request, principal: Principal = ctx.requires(PERM_PROCESS)
     ) -> dict[str, Any]:
         """Ask another agency's opinion on a dossier the caller's agency holds."""
-        with platform.uow() as uow:
-            dto = services_consult.request_consultation(
-                uow,
-                principal=principal,
-                ref=ref,
-                to_agency_id=body.to_agency_id,
-                question=body.question,
-                working_days=body.working_days,
-                source_ip=ctx.client_ip(request),
-            )
+        dto = await ctx.run(
+            request,
+            services_consult.request_consultation,
+            principal=principal,
+            ref=ref,
+            to_agency_id=body.to_agency_id,
+            question=body.question,
+            working_days=body.working_days,
+            source_ip=ctx.client_ip(request),
+        )
         return dto.as_dict()
 
     @router.post("/api/v1/procedures/consultations/{consultation_id}/answer", tags=["procedures"])
-    def api_answer(
+    async def api_answer(
         consultation_id: uuid.UUID,
         body: AnswerIn,
         request: Request,
         principal: Principal = ctx.requires(PERM_PROCESS),
     ) -> dict[str, Any]:
         """Answer a consultation addressed to the caller's agency."""
-        with platform.uow() as uow:
-            dto = services_consult.answer_consultation(
-                uow,
-                principal=principal,
-                consultation_id=consultation_id,
-                answer=body.answer,
-                source_ip=ctx.client_ip(request),
-            )
+        dto = await ctx.run(
+            request,
+            services_consult.answer_consultation,
+            principal=principal,
+            consultation_id=consultation_id,
+            answer=body.answer,
+            source_ip=ctx.client_ip(request),
+        )
         return dto.as_dict()
 
     @router.post("/api/v1/procedures/consultations/{consultation_id}/cancel", tags=["procedures"])
-    def api_cancel(
+    async def api_cancel(
         consultation_id: uuid.UUID,
         body: CancelIn,
         request: Request,
         principal: Principal = ctx.requires(PERM_PROCESS),
     ) -> dict[str, Any]:
         """Withdraw an unanswered consultation of the caller's agency."""
-        with platform.uow() as uow:
-            dto = services_consult.cancel_consultation(
-                uow,
-                principal=principal,
-                consultation_id=consultation_id,
-                reason=body.reason,
-                source_ip=ctx.client_ip(request),
-            )
+        dto = await ctx.run(
+            request,
+            services_consult.cancel_consultation,
+            principal=principal,
+            consultation_id=consultation_id,
+            reason=body.reason,
+            source_ip=ctx.client_ip(request),
+        )
         return dto.as_dict()
 
     @router.get("/api/v1/procedures/consultation-inbox", tags=["procedures"])
-    def api_inbox(principal: Principal = ctx.requires(PERM_PROCESS)) -> list[dict[str, Any]]:
+    async def api_inbox(
+        request: Request, principal: Principal = ctx.requires(PERM_PROCESS)
+    ) -> list[dict[str, Any]]:
         """List the open consultations the caller's agency must answer, soonest due first."""
-        with platform.uow() as uow:
-            items = services_consult.inbox(uow, agency_id=principal.agency_id)
+        items = await ctx.run(request, services_consult.inbox, agency_id=principal.agency_id)
         return [c.as_dict() for c in items]
 
 
-def _postal_api(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
+def _shipment_of(uow: UnitOfWork, ref: str, principal: Principal) -> services_postal.ShipmentDTO | None:
+    dossier = services.get_dossier(uow, ref, principal=principal)
+    return services_postal.get_shipment(uow, dossier.id)
 
+
+def _record_manual(
+    uow: UnitOfWork, ref: str | uuid.UUID, principal: Principal, tracking_number: str, source_ip: str | None
+) -> services_postal.ShipmentDTO:
+    dossier = services.get_dossier(uow, ref, principal=principal)
+    return services_postal.record_manual(
+        uow,
+        principal=principal,
+        dossier_id=dossier.id,
+        tracking_number=tracking_number,
+        source_ip=source_ip,
+    )
+
+
+def _postal_api(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/api/v1/procedures/dossiers/{ref}/shipment", tags=["procedures"])
-    def api_shipment(ref: str, principal: Principal = ctx.authenticated()) -> dict[str, Any]:
+    async def api_shipment(
+        ref: str, request: Request, principal: Principal = ctx.authenticated()
+    ) -> dict[str, Any]:
         """Return the postal shipment of a dossier's result."""
-        with platform.uow() as uow:
-            dossier = services.get_dossier(uow, ref, principal=principal)
-            shipment = services_postal.get_shipment(uow, dossier.id)
+        shipment = await ctx.run(request, _shipment_of, ref, principal)
         if shipment is None:
             raise NotFound("shipment_not_found", "Hồ sơ không có bưu gửi.", "The dossier has no shipment.")
         return shipment.as_dict()
 
     @router.post("/api/v1/procedures/dossiers/{ref}/shipment/manual", tags=["procedures"])
-    def api_manual_shipment(
+    async def api_manual_shipment(
         ref: str,
         body: ManualShipmentIn,
         request: Request,
         principal: Principal = ctx.requires(PERM_PROCESS),
     ) -> dict[str, Any]:
         """Record the tracking number of a result posted by hand."""
-        with platform.uow() as uow:
-            dossier = services.get_dossier(uow, ref, principal=principal)
-            dto = services_postal.record_manual(
-                uow,
-                principal=principal,
-                dossier_id=dossier.id,
-                tracking_number=body.tracking_number,
-                source_ip=ctx.client_ip(request),
-            )
+        dto = await ctx.run(
+            request, _record_manual, ref, principal, body.tracking_number, ctx.client_ip(request)
+        )
         return dto.as_dict()
 
     @router.post("/api/v1/procedures/vnpost/events", tags=["procedures"])
@@ -226,14 +236,13 @@ def _postal_api(router: APIRouter, ctx: WebContext) -> None:
     ) -> dict[str, Any]:
         """Take VNPost's tracking events: API key of the carrier plus the body's HMAC signature."""
         body = await read_limited(request.stream(), MAX_WEBHOOK_BYTES, _webhook_too_large)
-        signature = request.headers.get(vnpost.SIGNATURE_HEADER)
-        ip = ctx.client_ip(request)
-
-        def handle() -> list[services_postal.ShipmentDTO]:
-            with platform.uow() as uow:
-                return services_postal.handle_events(uow, body=body, signature=signature, source_ip=ip)
-
-        shipments = await run_in_threadpool(handle)
+        shipments = await ctx.run(
+            request,
+            services_postal.handle_events,
+            body=body,
+            signature=request.headers.get(vnpost.SIGNATURE_HEADER),
+            source_ip=ctx.client_ip(request),
+        )
         return {"updated": [s.as_dict() for s in shipments]}
 
 
@@ -243,29 +252,22 @@ def _webhook_too_large(limit: int) -> InvalidInput:
 
 
 def _pages(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
-
     @router.post("/officer/dossiers/{dossier_id}/competent-agency", include_in_schema=False)
     async def page_reroute(
         request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_PROCESS)
     ) -> Any:
         """Correct the competent agency from the officer's dossier page."""
         form = await ctx.read_form(request)
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                services_consult.change_competent_agency(
-                    uow,
-                    principal=principal,
-                    ref=dossier_id,
-                    agency_id=_uuid(form.get("agency_id"), "agency_id"),
-                    reason=form.get("reason"),
-                    expected_version=_int(form.get("version"), None),
-                    source_ip=ctx.client_ip(request),
-                )
-                return None
-
-        await run_in_threadpool(work)
+        await ctx.run(
+            request,
+            services_consult.change_competent_agency,
+            principal=principal,
+            ref=dossier_id,
+            agency_id=_uuid(form.get("agency_id"), "agency_id"),
+            reason=form.get("reason"),
+            expected_version=_int(form.get("version"), None),
+            source_ip=ctx.client_ip(request),
+        )
         return RedirectResponse(f"/officer/dossiers/{dossier_id}#routing", status_code=303)
 
     @router.post("/officer/dossiers/{dossier_id}/consultations", include_in_schema=False)
@@ -274,21 +276,16 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Ask another agency's opinion from the officer's dossier page."""
         form = await ctx.read_form(request)
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                services_consult.request_consultation(
-                    uow,
-                    principal=principal,
-                    ref=dossier_id,
-                    to_agency_id=_uuid(form.get("to_agency_id"), "to_agency_id"),
-                    question=form.get("question"),
-                    working_days=_int(form.get("working_days"), services_consult.DEFAULT_WORKING_DAYS) or 0,
-                    source_ip=ctx.client_ip(request),
-                )
-                return None
-
-        await run_in_threadpool(work)
+        await ctx.run(
+            request,
+            services_consult.request_consultation,
+            principal=principal,
+            ref=dossier_id,
+            to_agency_id=_uuid(form.get("to_agency_id"), "to_agency_id"),
+            question=form.get("question"),
+            working_days=_int(form.get("working_days"), services_consult.DEFAULT_WORKING_DAYS) or 0,
+            source_ip=ctx.client_ip(request),
+        )
         return RedirectResponse(f"/officer/dossiers/{dossier_id}#consultations", status_code=303)
 
     @router.post("/officer/consultations/{consultation_id}/answer", include_in_schema=False)
@@ -297,19 +294,14 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Answer a consultation from the work queue."""
         form = await ctx.read_form(request)
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                services_consult.answer_consultation(
-                    uow,
-                    principal=principal,
-                    consultation_id=consultation_id,
-                    answer=form.get("answer"),
-                    source_ip=ctx.client_ip(request),
-                )
-                return None
-
-        await run_in_threadpool(work)
+        await ctx.run(
+            request,
+            services_consult.answer_consultation,
+            principal=principal,
+            consultation_id=consultation_id,
+            answer=form.get("answer"),
+            source_ip=ctx.client_ip(request),
+        )
         return RedirectResponse("/officer/queue#consult-inbox", status_code=303)
 
     @router.post("/officer/consultations/{consultation_id}/cancel", include_in_schema=False)
@@ -318,19 +310,14 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Withdraw a consultation from the officer's dossier page."""
         form = await ctx.read_form(request)
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                dto = services_consult.cancel_consultation(
-                    uow,
-                    principal=principal,
-                    consultation_id=consultation_id,
-                    reason=form.get("reason"),
-                    source_ip=ctx.client_ip(request),
-                )
-                return dto
-
-        dto = await run_in_threadpool(work)
+        dto = await ctx.run(
+            request,
+            services_consult.cancel_consultation,
+            principal=principal,
+            consultation_id=consultation_id,
+            reason=form.get("reason"),
+            source_ip=ctx.client_ip(request),
+        )
         return RedirectResponse(f"/officer/dossiers/{dto.dossier_id}#consultations", status_code=303)
 
     @router.post("/officer/dossiers/{dossier_id}/shipment/manual", include_in_schema=False)
@@ -339,32 +326,25 @@ def _pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Record a result posted by hand from the officer's dossier page."""
         form = await ctx.read_form(request)
-
-        def work() -> Any:
-            with platform.uow() as uow:
-                services.get_dossier(uow, dossier_id, principal=principal)
-                services_postal.record_manual(
-                    uow,
-                    principal=principal,
-                    dossier_id=dossier_id,
-                    tracking_number=form.get("tracking_number"),
-                    source_ip=ctx.client_ip(request),
-                )
-                return None
-
-        await run_in_threadpool(work)
+        await ctx.run(
+            request,
+            _record_manual,
+            dossier_id,
+            principal,
+            form.get("tracking_number"),
+            ctx.client_ip(request),
+        )
         return RedirectResponse(f"/officer/dossiers/{dossier_id}#shipment", status_code=303)
 
 
 def officer_context(
-    ctx: WebContext, principal: Principal, dossier: services.DossierDTO, actions: list[DossierAction]
+    uow: UnitOfWork, principal: Principal, dossier: services.DossierDTO, actions: list[DossierAction]
 ) -> dict[str, Any]:
     """Return the officer page's routing section: holder, consultations, shipment, allowed actions."""
-    with ctx.platform.uow() as uow:
-        holder = holder_agency(uow.session, dossier.id)
-        consultations = services_consult.list_consultations(uow, principal=principal, ref=dossier.id)
-        shipment = services_postal.get_shipment(uow, dossier.id)
-        agencies = identity.list_agencies(uow)
+    holder = holder_agency(uow.session, dossier.id)
+    consultations = services_consult.list_consultations(uow, principal=principal, ref=dossier.id)
+    shipment = services_postal.get_shipment(uow, dossier.id)
+    agencies = identity.list_agencies(uow)
     names = {a.id: a.name for a in agencies}
     transferred = dossier.receiving_agency_id != dossier.competent_agency_id and holder == (
         dossier.competent_agency_id
@@ -397,15 +377,14 @@ def officer_context(
 
 
 def queue_context(
-    ctx: WebContext, principal: Principal, groups: list[tuple[DossierStatus, list[dict[str, Any]]]]
+    uow: UnitOfWork, principal: Principal, groups: list[tuple[DossierStatus, list[dict[str, Any]]]]
 ) -> dict[str, Any]:
     """Split the queue: dossiers held by another agency apart, plus the consultations to answer."""
     agency = principal.agency_id
     ids = [row["d"].id for _, rows in groups for row in rows]
-    with ctx.platform.uow() as uow:
-        holders = services_consult.holder_agencies(uow, ids) if agency is not None else {}
-        inbox = services_consult.inbox(uow, agency_id=agency)
-        names = {a.id: a.name for a in identity.list_agencies(uow)}
+    holders = services_consult.holder_agencies(uow, ids) if agency is not None else {}
+    inbox = services_consult.inbox(uow, agency_id=agency)
+    names = {a.id: a.name for a in identity.list_agencies(uow)}
     kept: list[tuple[DossierStatus, list[dict[str, Any]]]] = []
     transferred: list[dict[str, Any]] = []
     at_office: list[dict[str, Any]] = []

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, InvalidInput, NotFound, ThangLongError
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import (
@@ -110,11 +110,22 @@ def build_pages(ctx: WebContext) -> APIRouter:
     return router
 
 
-def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
+def _catalogue(
+    uow: UnitOfWork, text: str, sector: str
+) -> tuple[list[ProcedureDTO], dict[str, float], list[str]]:
+    scores: dict[str, float] = {}
+    if text:
+        hits = search(text, limit=SEARCH_LIMIT)
+        scores = {h.code: h.score for h in hits}
+        items = list_procedures(uow, codes=list(scores), sector=sector or None)
+    else:
+        items = list_procedures(uow, sector=sector or None, limit=500)
+    return items, scores, list_sectors(uow)
 
+
+def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/procedures")
-    def catalogue_page(
+    async def catalogue_page(
         request: Request,
         q: str = "",
         sector: str = "",
@@ -123,15 +134,8 @@ def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """List the catalogue, searched by meaning and filtered by sector and level."""
         text = q.strip()[:200]
-        scores: dict[str, float] = {}
-        with platform.uow() as uow:
-            if text:
-                hits = search(text, limit=SEARCH_LIMIT)
-                scores = {h.code: h.score for h in hits}
-                items = list_procedures(uow, codes=list(scores), sector=sector or None)
-            else:
-                items = list_procedures(uow, sector=sector or None, limit=500)
-            sectors = list_sectors(uow)
+        # The search by meaning runs in the threadpool with the catalogue's query.
+        items, scores, sectors = await ctx.run(request, _catalogue, text, sector)
         if level in LEVELS:
             items = [p for p in items if p.level == level]
         return ctx.render(
@@ -150,10 +154,9 @@ def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
     @router.get("/procedures/{code}")
-    def procedure_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
+    async def procedure_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
         """Show a procedure: agencies, time, fees, documents, legal basis and the filing button."""
-        with platform.uow() as uow:
-            procedure = get_procedure(uow, code)
+        procedure = await ctx.run(request, get_procedure, code)
         return ctx.render(
             request,
             "procedures/detail.html",
@@ -162,14 +165,12 @@ def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
 
 
 def _apply_context(
-    ctx: WebContext,
+    agencies: list[identity.AgencyDTO],
     procedure: ProcedureDTO,
     form: FormFields | None,
     data: dict[str, Any],
     errors: dict[str, str],
 ) -> dict[str, Any]:
-    with ctx.platform.uow() as uow:
-        agencies = identity.list_agencies(uow)
     return {
         "p": procedure,
         "fields": eform_html.describe(procedure.eform, data, errors),
@@ -182,7 +183,7 @@ def _apply_context(
     }
 
 
-def _save_draft(
+async def _save_draft(
     ctx: WebContext,
     request: Request,
     principal: Principal,
@@ -193,33 +194,40 @@ def _save_draft(
 ) -> Any:
     """Save the e-form as it is (no validation; files are not kept) and show it again."""
     try:
-        with ctx.platform.uow() as uow:
-            services_citizen.save_draft(
-                uow,
-                principal=principal,
-                procedure_code=procedure.code,
-                form_data=data,
-                receiving_agency_id=agency_id,
-                delivery=eform_html.delivery_of(procedure.eform, data) or form.get("delivery", "online"),
-                source_ip=ctx.client_ip(request),
-            )
+        await ctx.run(
+            request,
+            services_citizen.save_draft,
+            principal=principal,
+            procedure_code=procedure.code,
+            form_data=data,
+            receiving_agency_id=agency_id,
+            delivery=eform_html.delivery_of(procedure.eform, data) or form.get("delivery", "online"),
+            source_ip=ctx.client_ip(request),
+        )
     except (InvalidInput, NotFound, Conflict) as exc:
-        context = _apply_context(ctx, procedure, form, data, {})
+        agencies = await ctx.run(request, identity.list_agencies)
+        context = _apply_context(agencies, procedure, form, data, {})
         context["general_error"] = _message(ctx, request, exc)
         return ctx.render(request, "procedures/apply.html", context, status_code=exc.status)
     return RedirectResponse(f"/procedures/{procedure.code}/apply#draft", status_code=303)
+
+
+def _apply_form(
+    uow: UnitOfWork, code: str, principal: Principal
+) -> tuple[ProcedureDTO, services_citizen.DraftDTO | None, list[identity.AgencyDTO]]:
+    procedure = get_procedure(uow, code)
+    draft = services_citizen.get_draft(uow, principal=principal, procedure_code=procedure.code)
+    return procedure, draft, identity.list_agencies(uow)
 
 
 def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     platform = ctx.platform
 
     @router.get("/procedures/{code}/apply")
-    def apply_page(request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
+    async def apply_page(request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
         """Show the procedure's e-form, filled in from the citizen's draft when there is one."""
-        with platform.uow() as uow:
-            procedure = get_procedure(uow, code)
-            draft = services_citizen.get_draft(uow, principal=principal, procedure_code=procedure.code)
-        context = _apply_context(ctx, procedure, None, draft.form_data if draft else {}, {})
+        procedure, draft, agencies = await ctx.run(request, _apply_form, code, principal)
+        context = _apply_context(agencies, procedure, None, draft.form_data if draft else {}, {})
         if draft is not None:
             context.update(
                 draft_saved_at=hanoi_time(draft.updated_at),
@@ -234,18 +242,11 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """File the dossier with its files, or save a draft; re-show the form with errors."""
         form = await ctx.read_form(request)
-
-        def find() -> Any:
-            with platform.uow() as uow:
-                return get_procedure(uow, code)
-
-        procedure = await run_in_threadpool(find)
+        procedure = await ctx.run(request, get_procedure, code)
         data = eform_html.parse_form(procedure.eform, form.items())
         agency_id = _uuid(form.get("receiving_agency_id"))
         if form.get("intent") == "draft":
-            return await run_in_threadpool(
-                _save_draft, ctx, request, principal, procedure, form, data, agency_id
-            )
+            return await _save_draft(ctx, request, principal, procedure, form, data, agency_id)
         files = await read_uploads(request)
         lang = ctx.language(request)
         errors: dict[str, str] = {}
@@ -265,25 +266,24 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
         else:
             delivery = eform_html.delivery_of(procedure.eform, data) or form.get("delivery", "online")
 
-            def submit(receiving: uuid.UUID) -> services.DossierDTO:
-                with platform.uow() as uow:
-                    # A form that will be refused must not leave its files in the store.
-                    validate_form(procedure.eform, data)
-                    dossier, _ = services_attachments.submit_with_attachments(
-                        uow,
-                        principal=principal,
-                        procedure_code=procedure.code,
-                        receiving_agency_id=receiving,
-                        form_data=data,
-                        delivery=delivery,
-                        files=files,
-                        store=services_attachments.store_for(platform),
-                        source_ip=ctx.client_ip(request),
-                    )
+            def submit(uow: UnitOfWork, receiving: uuid.UUID) -> services.DossierDTO:
+                # A form that will be refused must not leave its files in the store.
+                validate_form(procedure.eform, data)
+                dossier, _ = services_attachments.submit_with_attachments(
+                    uow,
+                    principal=principal,
+                    procedure_code=procedure.code,
+                    receiving_agency_id=receiving,
+                    form_data=data,
+                    delivery=delivery,
+                    files=files,
+                    store=services_attachments.store_for(platform),
+                    source_ip=ctx.client_ip(request),
+                )
                 return dossier
 
             try:
-                dossier = await run_in_threadpool(submit, agency_id)
+                dossier = await ctx.run(request, submit, agency_id)
                 return RedirectResponse(f"/my/dossiers/{dossier.id}", status_code=303)
             except (InvalidInput, NotFound, AttachmentTooLarge) as exc:
                 errors = _field_errors(exc, lang)
@@ -291,26 +291,34 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
                 if exc.code.startswith("attachment_"):
                     errors["files"] = general
 
-        def refused() -> Any:
-            context = _apply_context(ctx, procedure, form, data, errors)
-            context["general_error"] = general
-            return ctx.render(request, "procedures/apply.html", context, status_code=422)
+        agencies = await ctx.run(request, identity.list_agencies)
+        context = _apply_context(agencies, procedure, form, data, errors)
+        context["general_error"] = general
+        return ctx.render(request, "procedures/apply.html", context, status_code=422)
 
-        return await run_in_threadpool(refused)
+
+def _my_dossiers(
+    uow: UnitOfWork, principal: Principal
+) -> tuple[list[services.DossierDTO], list[services_citizen.DraftDTO]]:
+    if principal.id is None:
+        return [], []
+    return services.list_for_applicant(uow, principal.id), services_citizen.list_drafts(
+        uow, principal=principal
+    )
+
+
+def _supplemented_version(uow: UnitOfWork, dossier_id: uuid.UUID, principal: Principal) -> ProcedureDTO:
+    dossier = services.get_dossier(uow, dossier_id, principal=principal)
+    return get_version(uow, dossier.procedure_version_id)
 
 
 def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
     platform = ctx.platform
 
     @router.get("/my/dossiers")
-    def my_dossiers(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
+    async def my_dossiers(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
         """List the signed-in citizen's dossiers with their status."""
-        items: list[services.DossierDTO] = []
-        drafts: list[services_citizen.DraftDTO] = []
-        with platform.uow() as uow:
-            if principal.id is not None:
-                items = services.list_for_applicant(uow, principal.id)
-                drafts = services_citizen.list_drafts(uow, principal=principal)
+        items, drafts = await ctx.run(request, _my_dossiers, principal)
         return ctx.render(
             request,
             "procedures/my_dossiers.html",
@@ -323,11 +331,11 @@ def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
     @router.get("/my/dossiers/{dossier_id}")
-    def my_dossier(
+    async def my_dossier(
         request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_FILE)
     ) -> Any:
         """Show one of the citizen's dossiers: status, due date, control slip, what is asked of them."""
-        return _render_my_dossier(ctx, request, principal, dossier_id, None, {}, "")
+        return await _render_my_dossier(ctx, request, principal, dossier_id, None, {}, "")
 
     @router.post("/my/dossiers/{dossier_id}/supplement")
     async def my_supplement(
@@ -335,45 +343,61 @@ def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Send the supplemented e-form and its files back to the agency, in one transaction."""
         form = await ctx.read_form(request)
-
-        def find() -> Any:
-            with platform.uow() as uow:
-                dossier = services.get_dossier(uow, dossier_id, principal=principal)
-                return get_version(uow, dossier.procedure_version_id)
-
-        procedure = await run_in_threadpool(find)
+        procedure = await ctx.run(request, _supplemented_version, dossier_id, principal)
         data = eform_html.parse_form(procedure.eform, form.items())
         files = await read_uploads(request)
-
-        def supplement() -> None:
-            with platform.uow() as uow:
-                services_citizen.supplement_with_files(
-                    uow,
-                    principal=principal,
-                    ref=dossier_id,
-                    form_data=data,
-                    files=files,
-                    store=services_attachments.store_for(platform),
-                    note=form.get("note"),
-                    expected_version=_int(form.get("version")),
-                    source_ip=ctx.client_ip(request),
-                )
-
         try:
-            await run_in_threadpool(supplement)
+            await ctx.run(
+                request,
+                services_citizen.supplement_with_files,
+                principal=principal,
+                ref=dossier_id,
+                form_data=data,
+                files=files,
+                store=services_attachments.store_for(platform),
+                note=form.get("note"),
+                expected_version=_int(form.get("version")),
+                source_ip=ctx.client_ip(request),
+            )
         except (InvalidInput, Conflict, AttachmentTooLarge) as exc:
             status = exc.status
             message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
             errors = _field_errors(exc, ctx.language(request))
             if exc.code.startswith("attachment_"):
                 errors["files"] = message
-            return await run_in_threadpool(
-                _render_my_dossier, ctx, request, principal, dossier_id, data, errors, message, status
+            return await _render_my_dossier(
+                ctx, request, principal, dossier_id, data, errors, message, status
             )
         return RedirectResponse(f"/my/dossiers/{dossier_id}", status_code=303)
 
 
-def _render_my_dossier(
+def _my_dossier_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) -> dict[str, Any]:
+    """Read what the citizen's dossier page shows (a dossier of someone else answers 404)."""
+    dossier = services.get_dossier(uow, dossier_id, principal=principal)
+    if dossier.applicant_id != principal.id:
+        raise services.dossier_not_found(str(dossier_id))
+    payment = (
+        services_payments.open_payment(uow, dossier.id)
+        if dossier.status is DossierStatus.PAYMENT_REQUESTED
+        else None
+    )
+    uploads = [
+        doc
+        for doc in services_citizen.list_documents(uow, principal=principal, dossier_id=dossier.id)
+        if not doc.issued
+    ]
+    return {
+        "d": dossier,
+        "p": get_version(uow, dossier.procedure_version_id),
+        "slip": services.control_slip(uow, dossier.id),
+        "payment": payment,
+        "uploads": uploads,
+        "rating": services_citizen.get_rating(uow, dossier.id),
+        "documents": services_documents.documents_view(uow, dossier.id),
+    }
+
+
+async def _render_my_dossier(
     ctx: WebContext,
     request: Request,
     principal: Principal,
@@ -383,24 +407,10 @@ def _render_my_dossier(
     message: str,
     status_code: int = 200,
 ) -> Any:
-    with ctx.platform.uow() as uow:
-        dossier = services.get_dossier(uow, dossier_id, principal=principal)
-        if dossier.applicant_id != principal.id:
-            raise services.dossier_not_found(str(dossier_id))
-        procedure = get_version(uow, dossier.procedure_version_id)
-        slip = services.control_slip(uow, dossier.id)
-        payment = (
-            services_payments.open_payment(uow, dossier.id)
-            if dossier.status is DossierStatus.PAYMENT_REQUESTED
-            else None
-        )
-        uploads = [
-            doc
-            for doc in services_citizen.list_documents(uow, principal=principal, dossier_id=dossier.id)
-            if not doc.issued
-        ]
-        rating = services_citizen.get_rating(uow, dossier.id)
-        documents = services_documents.documents_view(uow, dossier.id)
+    view = await ctx.run(request, _my_dossier_view, principal, dossier_id)
+    dossier: services.DossierDTO = view["d"]
+    procedure: ProcedureDTO = view["p"]
+    payment = view.pop("payment")
     actions = services.available_actions(principal, dossier)
     fields = []
     if DossierAction.SUPPLEMENT in actions:
@@ -410,9 +420,7 @@ def _render_my_dossier(
         request,
         "procedures/my_dossier.html",
         {
-            "d": dossier,
-            "p": procedure,
-            "slip": slip,
+            **view,
             "fields": fields,
             "errors": errors,
             "general_error": message,
@@ -423,19 +431,14 @@ def _render_my_dossier(
             "payment_requested": dossier.status is DossierStatus.PAYMENT_REQUESTED,
             "payment_id": payment.id if payment else None,
             "payment_amount": payment.amount_vnd if payment else procedure.fee_for(dossier.channel),
-            "uploads": uploads,
             "size": file_size,
-            "rating": rating,
-            "can_rate": services_citizen.can_rate(principal, dossier, rating),
-            "documents": documents,
+            "can_rate": services_citizen.can_rate(principal, dossier, view["rating"]),
         },
         status_code=status_code,
     )
 
 
 def _tracking_pages(router: APIRouter, ctx: WebContext) -> None:
-    platform = ctx.platform
-
     @router.get("/track")
     def track_form(request: Request, code: str = "", principal: Principal = ctx.public()) -> Any:
         """Ask for a dossier code; with one, go to its tracking page."""
@@ -445,11 +448,10 @@ def _tracking_pages(router: APIRouter, ctx: WebContext) -> None:
         return ctx.render(request, "procedures/track.html", {"view": None, "code": ""})
 
     @router.get("/track/{code}")
-    def track_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
+    async def track_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
         """Show the non-personal progress of a received dossier."""
         wanted = code.strip().upper()
-        with platform.uow() as uow:
-            dossier = services.get_dossier(uow, wanted)
+        dossier = await ctx.run(request, services.get_dossier, wanted)
         if dossier.code is None or dossier.code != wanted:
             raise services.dossier_not_found(code)
         lang = ctx.language(request)
@@ -467,11 +469,10 @@ def _tracking_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
 
-def _queue_rows(ctx: WebContext, principal: Principal) -> list[tuple[DossierStatus, list[dict[str, Any]]]]:
-    with ctx.platform.uow() as uow:
-        items = services.work_queue(uow, agency_id=principal.agency_id)
-        calendar = load_calendar(uow)
-        now = uow.clock()
+def _queue_rows(uow: UnitOfWork, principal: Principal) -> list[tuple[DossierStatus, list[dict[str, Any]]]]:
+    items = services.work_queue(uow, agency_id=principal.agency_id)
+    calendar = load_calendar(uow)
+    now = uow.clock()
     groups: dict[DossierStatus, list[dict[str, Any]]] = {}
     for d in items:
         due = (
@@ -483,17 +484,22 @@ def _queue_rows(ctx: WebContext, principal: Principal) -> list[tuple[DossierStat
     return [(s, groups[s]) for s in DossierStatus if s in groups]
 
 
+def _queue(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    return queue_context(uow, principal, _queue_rows(uow, principal))
+
+
 def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
 
     @router.get("/officer/queue")
-    def queue_page(request: Request, principal: Principal = ctx.requires(PERM_PROCESS)) -> Any:
+    async def queue_page(request: Request, principal: Principal = ctx.requires(PERM_PROCESS)) -> Any:
         """List the agency's open dossiers grouped by status, coloured by their due date."""
         lang = ctx.language(request)
+        queue = await ctx.run(request, _queue, principal)
         return ctx.render(
             request,
             "procedures/queue.html",
             {
-                **queue_context(ctx, principal, _queue_rows(ctx, principal)),
+                **queue,
                 "labels": _status_labels(lang),
                 "due_labels": {
                     s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()
@@ -506,11 +512,11 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
     @router.get("/officer/dossiers/{dossier_id}")
-    def officer_dossier(
+    async def officer_dossier(
         request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_PROCESS)
     ) -> Any:
         """Show a dossier to an officer with the actions allowed from its status."""
-        return _render_officer(ctx, request, principal, dossier_id, "", 200)
+        return await _render_officer(ctx, request, principal, dossier_id, "", 200)
 
     @router.post("/officer/dossiers/{dossier_id}/actions/{action}")
     async def officer_action(
@@ -521,55 +527,85 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
     ) -> Any:
         """Apply an action with the version the officer saw; a concurrent change answers 409."""
         form = await ctx.read_form(request)
-        # The action renders and signs PDFs in its transaction: keep that off the event loop.
-        return await run_in_threadpool(_officer_act, ctx, request, principal, dossier_id, action, form)
+        try:
+            # The action renders and signs PDFs in its transaction: the runner keeps that off the loop.
+            await ctx.run(request, _officer_act, principal, dossier_id, action, form, ctx.client_ip(request))
+        except (InvalidInput, Conflict) as exc:
+            status = 409 if isinstance(exc, Conflict) else 422
+            message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
+            if exc.code == "dossier_stale" and ctx.language(request) != "vi":
+                message = STALE_EN
+            return await _render_officer(ctx, request, principal, dossier_id, message, status)
+        return RedirectResponse(f"/officer/dossiers/{dossier_id}", status_code=303)
 
 
 def _officer_act(
-    ctx: WebContext,
-    request: Request,
+    uow: UnitOfWork,
     principal: Principal,
     dossier_id: uuid.UUID,
     action: str,
     form: FormFields,
-) -> Any:
-    platform = ctx.platform
+    source_ip: str | None,
+) -> None:
     version = _int(form.get("version"))
-    try:
-        with platform.uow() as uow:
-            services.get_dossier(uow, dossier_id, principal=principal)
-            if action == DossierAction.REQUEST_PAYMENT.value:
-                services_payments.request_payment(
-                    uow,
-                    principal=principal,
-                    ref=dossier_id,
-                    note=form.get("note"),
-                    amount_vnd=_int(form.get("amount_vnd")),
-                    expected_version=version,
-                    source_ip=ctx.client_ip(request),
-                )
-            else:
-                services.act(
-                    uow,
-                    principal=principal,
-                    ref=dossier_id,
-                    action=action,
-                    note=form.get("note"),
-                    officer_id=_uuid(form.get("officer_id")),
-                    extension_working_days=_int(form.get("extension_working_days")) or 0,
-                    expected_version=version,
-                    source_ip=ctx.client_ip(request),
-                )
-    except (InvalidInput, Conflict) as exc:
-        status = 409 if isinstance(exc, Conflict) else 422
-        message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
-        if exc.code == "dossier_stale" and ctx.language(request) != "vi":
-            message = STALE_EN
-        return _render_officer(ctx, request, principal, dossier_id, message, status)
-    return RedirectResponse(f"/officer/dossiers/{dossier_id}", status_code=303)
+    services.get_dossier(uow, dossier_id, principal=principal)
+    if action == DossierAction.REQUEST_PAYMENT.value:
+        services_payments.request_payment(
+            uow,
+            principal=principal,
+            ref=dossier_id,
+            note=form.get("note"),
+            amount_vnd=_int(form.get("amount_vnd")),
+            expected_version=version,
+            source_ip=source_ip,
+        )
+    else:
+        services.act(
+            uow,
+            principal=principal,
+            ref=dossier_id,
+            action=action,
+            note=form.get("note"),
+            officer_id=_uuid(form.get("officer_id")),
+            extension_working_days=_int(form.get("extension_working_days")) or 0,
+            expected_version=version,
+            source_ip=source_ip,
+        )
 
 
-def _render_officer(
+def _officer_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) -> dict[str, Any]:
+    """Read what the officer's dossier page shows, with its routing section."""
+    dossier = services.get_dossier(uow, dossier_id, principal=principal)
+    procedure = get_version(uow, dossier.procedure_version_id)
+    agencies = {dossier.receiving_agency_id, dossier.competent_agency_id}
+    officers = [
+        u
+        for u in identity.list_users(uow, limit=2000)
+        if u.is_active and u.agency_id in agencies and {identity.OFFICER, identity.AGENCY_HEAD} & set(u.roles)
+    ]
+    calendar = load_calendar(uow)
+    now = uow.clock()
+    actions = [a for a in services.available_actions(principal, dossier) if a in OFFICER_ACTIONS]
+    due = (
+        clock.due_status(dossier.due_at, now=now, calendar=calendar, finished_at=dossier.finished_at)
+        if dossier.due_at is not None
+        else None
+    )
+    return {
+        "d": dossier,
+        "p": procedure,
+        "slip": services.control_slip(uow, dossier.id),
+        "actions": actions,
+        "officers": officers,
+        "receiving": identity.get_agency(uow, dossier.receiving_agency_id),
+        "fields": eform_html.describe(procedure.eform, dossier.form_data, {}),
+        "due": due,
+        "documents": services_documents.documents_view(uow, dossier.id),
+        **officer_context(uow, principal, dossier, actions),
+    }
+
+
+async def _render_officer(
     ctx: WebContext,
     request: Request,
     principal: Principal,
@@ -577,50 +613,20 @@ def _render_officer(
     message: str,
     status_code: int,
 ) -> Any:
-    with ctx.platform.uow() as uow:
-        dossier = services.get_dossier(uow, dossier_id, principal=principal)
-        procedure = get_version(uow, dossier.procedure_version_id)
-        slip = services.control_slip(uow, dossier.id)
-        agencies = {dossier.receiving_agency_id, dossier.competent_agency_id}
-        officers = [
-            u
-            for u in identity.list_users(uow, limit=2000)
-            if u.is_active
-            and u.agency_id in agencies
-            and {identity.OFFICER, identity.AGENCY_HEAD} & set(u.roles)
-        ]
-        receiving = identity.get_agency(uow, dossier.receiving_agency_id)
-        documents = services_documents.documents_view(uow, dossier.id)
-        calendar = load_calendar(uow)
-        now = uow.clock()
-    actions = [a for a in services.available_actions(principal, dossier) if a in OFFICER_ACTIONS]
-    due = (
-        clock.due_status(dossier.due_at, now=now, calendar=calendar, finished_at=dossier.finished_at)
-        if dossier.due_at is not None
-        else None
-    )
+    view = await ctx.run(request, _officer_view, principal, dossier_id)
     lang = ctx.language(request)
     return ctx.render(
         request,
         "procedures/officer_dossier.html",
         {
-            "d": dossier,
-            "p": procedure,
-            "slip": slip,
-            "actions": actions,
-            "officers": officers,
-            "receiving": receiving,
-            "fields": eform_html.describe(procedure.eform, dossier.form_data, {}),
+            **view,
             "general_error": message,
             "when": hanoi_time,
             "labels": _status_labels(lang),
             "action_labels": _action_labels(lang),
-            "due": due,
             "due_labels": {s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()},
             "due_classes": DUE_CLASSES,
             "vnd": vnd,
-            "documents": documents,
-            **officer_context(ctx, principal, dossier, actions),
         },
         status_code=status_code,
     )

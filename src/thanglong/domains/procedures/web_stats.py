@@ -6,10 +6,10 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 
 from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
+from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import services_stats, stats
@@ -48,24 +48,25 @@ def chart_data(report: services_stats.Report) -> dict[str, Any]:
     }
 
 
+def _report(uow: UnitOfWork, period_text: str | None, agency_id: uuid.UUID | None) -> services_stats.Report:
+    now = uow.clock()
+    period = stats.parse_period(period_text, now=now)
+    return services_stats.build_report(uow, period, now=now, agency_id=agency_id)
+
+
 def build_stats(ctx: WebContext) -> APIRouter:
     """Build the statistics routes."""
     router = APIRouter()
-    platform = ctx.platform
-
-    def compute(period_text: str | None, agency_text: str | None) -> services_stats.Report:
-        agency_id = _agency_id(agency_text)
-        with platform.uow() as uow:
-            now = uow.clock()
-            period = stats.parse_period(period_text, now=now)
-            return services_stats.build_report(uow, period, now=now, agency_id=agency_id)
 
     @router.get("/api/v1/procedures/stats", tags=["procedures"])
     async def api_stats(
-        period: str | None = None, agency: str | None = None, principal: Principal = ctx.requires(PERM_STATS)
+        request: Request,
+        period: str | None = None,
+        agency: str | None = None,
+        principal: Principal = ctx.requires(PERM_STATS),
     ) -> dict[str, Any]:
         """Return the Decision 766 figures of a period (2026-11, 2026-Q4, 2026, a..b) per agency, commune."""
-        report = await run_in_threadpool(compute, period, agency)
+        report = await ctx.run(request, _report, period, _agency_id(agency))
         return report.to_dict()
 
     @router.get("/officer/stats", include_in_schema=False)
@@ -76,8 +77,8 @@ def build_stats(ctx: WebContext) -> APIRouter:
         principal: Principal = ctx.requires(PERM_STATS),
     ) -> Any:
         """Show the figures of a period in tables and charts."""
-        report = await run_in_threadpool(compute, period, agency)
-        agencies = await run_in_threadpool(_agencies)
+        report = await ctx.run(request, _report, period, _agency_id(agency))
+        agencies = await ctx.run(request, identity.list_agencies)
         context = {
             "report": report,
             "period_text": period.strip() or report.period.key,
@@ -88,9 +89,5 @@ def build_stats(ctx: WebContext) -> APIRouter:
             "chart": chart_data(report),
         }
         return ctx.render(request, "procedures/stats.html", context)
-
-    def _agencies() -> list[identity.AgencyDTO]:
-        with platform.uow() as uow:
-            return identity.list_agencies(uow)
 
     return router

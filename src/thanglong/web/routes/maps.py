@@ -7,7 +7,6 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from thanglong.core import maplayers
@@ -63,7 +62,8 @@ def build_router(ctx: ShellContext) -> APIRouter:
         item = maplayers.find_layer(platform, name, principal)
         box = maplayers.parse_bbox(bbox)
         lang = ctx.language(request)
-        collection = await run_in_threadpool(maplayers.features, platform, item, box, lang)
+        # The layer's features function gets a read-only unit of work from maplayers.features.
+        collection = await ctx.run_blocking(request, maplayers.features, platform, item, box, lang)
         body = json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         headers = {"Cache-Control": LAYER_CACHE_CONTROL, "ETag": etag, "Vary": "Cookie, Authorization"}
