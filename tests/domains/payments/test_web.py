@@ -6,6 +6,7 @@ import re
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.domains.identity.helpers import csrf, make_user, sign_in
@@ -198,3 +199,15 @@ def test_return_page_with_a_bad_signature(client: TestClient) -> None:
     page = client.get("/payments/vnpay/return", params={"vnp_TxnRef": "X", "vnp_SecureHash": "00"})
     assert page.status_code == 400
     assert 'id="return-invalid"' in page.text
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2099-01-01", "1999-12-31"])
+def test_an_implausible_reconciliation_day_is_refused(
+    client: TestClient, platform: Platform, day: str
+) -> None:
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
+    answer = client.get("/api/v1/payments/reconciliation", params={"day": day})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "implausible_day"
+    assert day in answer.json()["message"] and day in answer.json()["message_en"]
+    assert client.get("/api/v1/payments/reconciliation", params={"day": "2026-01-02"}).status_code == 200

@@ -9,11 +9,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from thanglong.core.clock import HANOI
+from thanglong.core.clock import HANOI, to_hanoi
+from thanglong.core.errors import InvalidInput
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.payments.models import PaymentsGatewayEvent, PaymentsPayment, PaymentsRefund
 
 CONFIRMED = "00"
+# No online payment in Hanoi's systems predates this; earlier days are typing mistakes.
+FIRST_DAY = date(2015, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,19 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def reconcile(uow: UnitOfWork, day: date) -> ReconciliationReport:
-    """Compare the payments paid on a day with the successful, verified IPN calls of that day."""
+    """Compare the payments paid on a day with the successful, verified IPN calls of that day.
+
+    The day must be plausible: not after today (Hanoi time), not before FIRST_DAY.
+    """
+    today = to_hanoi(uow.clock()).date()
+    if not FIRST_DAY <= day <= today:
+        raise InvalidInput(
+            "implausible_day",
+            f"Ngày đối soát {day.isoformat()} phải từ {FIRST_DAY:%d/%m/%Y} đến hôm nay ({today:%d/%m/%Y}).",
+            f"The reconciliation day {day.isoformat()} must be between {FIRST_DAY.isoformat()} and today "
+            f"({today.isoformat()}).",
+            day=day.isoformat(),
+        )
     start, end = day_bounds(day)
     report = ReconciliationReport(day=day)
     paid = uow.session.scalars(
