@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 
 from tests.domains.identity.helpers import csrf, make_user, sign_in
 from thanglong.core.domain_settings import InvalidSetting
+from thanglong.core.errors import Conflict
 from thanglong.core.platform import Platform, build_platform
-from thanglong.core.security import UnknownRole, permissions_for
+from thanglong.core.security import SYSTEM_ACTOR, UnknownRole, permissions_for
 from thanglong.core.testing.plugin import make_settings
 from thanglong.domains.identity import credentials, services
 from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN, OFFICER, OPERATOR
@@ -122,3 +123,37 @@ def test_a_single_sign_on_default_role_nobody_declares_stops_start_up(
     with pytest.raises(InvalidSetting, match="THANGLONG_OIDC_DEFAULT_ROLE") as err:
         build_platform(settings)
     assert "'resident'" in err.value.message_vi and "'resident'" in err.value.message_en
+
+
+def test_the_last_administrator_keeps_the_role_and_the_account(
+    client: TestClient, platform: Platform
+) -> None:
+    admin = make_user(platform, ADMINISTRATOR)
+    with platform.uow() as uow:
+        listed = services.list_users(uow, role=ADMINISTRATOR, limit=1000)
+    others = [u for u in listed if u.id != admin.id and u.is_active]
+    for other in others:  # leave exactly one active administrator
+        with platform.uow() as uow:
+            services.deactivate(uow, actor=SYSTEM_ACTOR, user_id=other.id)
+    sign_in(client, platform, admin)
+    headers = csrf(client)
+    stripped = client.put(f"/api/v1/identity/users/{admin.id}/roles", json=[], headers=headers)
+    assert stripped.status_code == 409, stripped.text
+    assert stripped.json()["code"] == "last_administrator"
+    assert stripped.json()["message"] and stripped.json()["message_en"]
+    with platform.uow() as uow:
+        assert ADMINISTRATOR in services.roles_of(uow.session, admin.id)
+        with pytest.raises(Conflict):
+            services.deactivate(uow, actor=SYSTEM_ACTOR, user_id=admin.id)
+    # With a second administrator, the first may step down.
+    second = make_user(platform, ADMINISTRATOR)
+    assert client.put(
+        f"/api/v1/identity/users/{admin.id}/roles", json=["officer"], headers=headers
+    ).status_code in (
+        200,
+        403,  # the caller just gave up the right to edit roles; the change itself was made
+    )
+    with platform.uow() as uow:
+        assert ADMINISTRATOR not in services.roles_of(uow.session, admin.id)
+        with pytest.raises(Conflict):
+            services.set_roles(uow, actor=SYSTEM_ACTOR, user_id=second.id, roles=["officer"])

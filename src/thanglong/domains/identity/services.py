@@ -30,6 +30,7 @@ from thanglong.domains.identity.models import (
     UserRole,
 )
 from thanglong.domains.identity.models import Session as SessionRow
+from thanglong.domains.identity.roles import ADMINISTRATOR
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -250,6 +251,31 @@ def set_password(
     uow.commit()
 
 
+def _keep_an_administrator(session: OrmSession, user: User) -> None:
+    """Refuse to take away the platform's last active administrator (by roles or by deactivation).
+
+    The active administrators' rows are locked (FOR UPDATE on PostgreSQL), so two administrators
+    demoting each other at the same moment cannot both succeed.
+    """
+    admins = session.scalars(
+        select(User.id)
+        .where(
+            User.is_active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role == ADMINISTRATOR)),
+        )
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    if user.id in admins and len(admins) == 1:
+        raise Conflict(
+            "last_administrator",
+            "Không thể bỏ quyền hoặc khoá quản trị viên cuối cùng: "
+            "hãy cấp quyền quản trị cho người khác trước.",
+            "The last administrator cannot lose the role or be deactivated: make someone else an "
+            "administrator first.",
+        )
+
+
 def set_roles(
     uow: UnitOfWork,
     *,
@@ -267,6 +293,8 @@ def set_roles(
     user = get_user_row(session, user_id)
     before = roles_of(session, user.id)
     role_list = uow.roles.check(roles, also=before)
+    if ADMINISTRATOR in before and ADMINISTRATOR not in role_list:
+        _keep_an_administrator(session, user)
     session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     for role in role_list:
         session.add(UserRole(user_id=user.id, role=role))
@@ -292,6 +320,8 @@ def deactivate(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID, source_ip: st
     session = uow.session
     user = get_user_row(session, user_id)
     was_active = user.is_active
+    if was_active:
+        _keep_an_administrator(session, user)
     user.is_active = False
     ended = revoke_sessions(uow, user.id)
     dto = to_dto(session, user)
