@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -157,3 +158,18 @@ def test_inbox_page_in_english(client: TestClient, platform: Platform) -> None:
     page = client.get("/inbox")
     assert '<html lang="en">' in page.text
     assert "Mark as read" in page.text and "Unread" in page.text
+
+
+def test_a_context_with_nul_or_a_lone_surrogate_is_refused(client: TestClient, platform: Platform) -> None:
+    with platform.uow() as uow:
+        _, key = identity_api.create_api_key(uow, actor="test", name="ops", role=OPERATOR)
+    bearer = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    anonymous = TestClient(client.app)
+    good = {"template_key": "announcement", "context": ANNOUNCE, "to_email": "dan@example.vn"}
+    nul = json.dumps({**good, "context": {**ANNOUNCE, "title": "Lịch\u0000tiêm"}})
+    surrogate = json.dumps({**good, "context": {**ANNOUNCE, "title": "PLACE"}}).replace("PLACE", "\\ud83d")
+    for raw, code in ((nul, "nul_character"), (surrogate, "lone_surrogate")):
+        answer = anonymous.post("/api/v1/notify/messages", content=raw.encode(), headers=bearer)
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["code"] == code and answer.json()["message_en"]
+    assert anonymous.post("/api/v1/notify/messages", json=good, headers=bearer).status_code == 201

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from thanglong.core import audit
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR
+from thanglong.core.text import check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.notify import rendering, tasks
@@ -285,6 +286,9 @@ def send(
     variable raises InvalidInput with nothing queued. Delivery happens later, in
     notify.deliver jobs, after the caller commits.
     """
+    # A context that a page or a mail server could not carry (NUL, lone surrogates, deep nesting) is
+    # refused before anything is rendered or queued.
+    check_tree(dict(context), field="context", max_bytes=64 * 1024)
     recipient = _recipient(uow, to_user, to_email, to_phone, language)
     explicit = channels is not None
     wanted = list(dict.fromkeys(channels)) if channels is not None else recipient.default_channels()
