@@ -157,3 +157,14 @@ def test_the_last_administrator_keeps_the_role_and_the_account(
         assert ADMINISTRATOR not in services.roles_of(uow.session, admin.id)
         with pytest.raises(Conflict):
             services.set_roles(uow, actor=SYSTEM_ACTOR, user_id=second.id, roles=["officer"])
+
+
+@pytest.mark.parametrize("params", [{"offset": 10**19}, {"offset": -1}, {"limit": 0}, {"limit": 10**6}])
+def test_paging_out_of_range_is_a_clear_error(
+    client: TestClient, platform: Platform, params: dict[str, int]
+) -> None:
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
+    answer = client.get("/api/v1/identity/users", params=params)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["code"] == "invalid_input" and answer.json()["message_en"]
+    assert client.get("/api/v1/identity/users", params={"offset": 0, "limit": 5}).status_code == 200

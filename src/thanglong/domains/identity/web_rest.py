@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import Principal
@@ -24,6 +24,9 @@ from thanglong.domains.identity.schemas import (
     UserCreate,
     UserOut,
 )
+
+# Paging beyond a million accounts is a mistake or a probe; the database would overflow near 2**63.
+MAX_OFFSET = 1_000_000
 
 
 def _agency_id(uow: UnitOfWork, code: str | None, message_vi: str, message_en: str) -> uuid.UUID | None:
@@ -55,16 +58,16 @@ def build_api_router(ctx: WebContext) -> APIRouter:
     async def api_list_users(
         request: Request,
         role: str | None = None,
-        limit: int = 500,
-        offset: int = 0,
+        limit: int = Query(
+            500, ge=1, le=1000, description="Số tài khoản tối đa / at most this many (1–1000)"
+        ),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Bỏ qua / skip this many (0–1,000,000)"),
         _p: Principal = ctx.requires("identity.users.read"),
     ) -> list[UserOut]:
         """List accounts (administrators only), optionally those holding a declared role."""
         if role is not None:
             ctx.platform.roles.check([role])
-        users = await ctx.run(
-            request, services.list_users, role=role, limit=max(1, min(limit, 1000)), offset=max(0, offset)
-        )
+        users = await ctx.run(request, services.list_users, role=role, limit=limit, offset=offset)
         return [UserOut.of(u) for u in users]
 
     @api.post("/users", response_model=UserOut, status_code=201)
