@@ -10,6 +10,7 @@ import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import typer
 import uvicorn
@@ -60,6 +61,41 @@ def load_demo_once(platform: Platform) -> list[str] | None:
     loaded = load_demo_data(platform)
     marker.write_text(f"{datetime.now(UTC).isoformat()} {', '.join(loaded)}\n", encoding="utf-8")
     return loaded
+
+
+def listening_settings(settings: Settings, host: str, port: int) -> Settings:
+    """Return the settings with the public address following host and port, unless one was configured.
+
+    Links and QR codes (tracking pages, payment return, single sign-on) then point where this server
+    listens: `serve --port 8080` gives http://127.0.0.1:8080 (a wildcard host shows as 127.0.0.1).
+    """
+    if "public_base_url" in settings.model_fields_set:
+        return settings
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - comparing, not binding
+    return settings.model_copy(update={"public_base_url": f"http://{_url_host(shown)}:{port}"})
+
+
+def server_config(app: Any, settings: Settings, host: str, port: int) -> uvicorn.Config:
+    """Return uvicorn's configuration: X-Forwarded-* believed only from THANGLONG_FORWARDED_ALLOW_IPS.
+
+    uvicorn's own default believes 127.0.0.1, so any process on the host could choose the client address
+    the audit log and the sign-in throttle see; here nobody is believed until a proxy is named.
+    """
+    trusted = settings.forwarded_allow_ips.strip()
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        lifespan="on",
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
+    )
+
+
+def _url_host(host: str) -> str:
+    """Return a host as it goes in a URL (IPv6 addresses in brackets)."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 def _check_ports(settings: Settings, host: str, port: int) -> None:
@@ -162,6 +198,7 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
     mqtt.hide_broker_password_in_logs(settings)
     host = host or settings.host
     port = port or settings.port
+    settings = listening_settings(settings, host, port)
     _check_ports(settings, host, port)
     platform = _prepare(settings)
     broker: EmbeddedBroker | None = None
@@ -186,7 +223,7 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
         live = LiveHub.for_platform(platform)
         app = create_app(platform=platform, live=live)
         _banner(settings, host, port)
-        server = _Server(uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on"), live)
+        server = _Server(server_config(app, settings, host, port), live)
         _serve_until_signal(server)
         if not server.started:
             raise typer.Exit(EXIT_STARTUP_FAILED)

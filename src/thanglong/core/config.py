@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto the server believes (comma-separated addresses,
+    # as uvicorn's --forwarded-allow-ips). Empty: none, the client address is the socket's peer. Set it
+    # to the reverse proxy's address (e.g. 127.0.0.1 behind nginx on the same host).
+    forwarded_allow_ips: str = ""
     cookie_secure: bool = False
     session_max_age_seconds: int = 8 * 3600
     login_max_failures: int = 5

@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from tests.domains.identity.helpers import csrf, make_user, sign_in
 from tests.domains.payments.helpers import gateway_result, new_payment, start
@@ -15,6 +16,7 @@ from thanglong.core.platform import Platform
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN
 from thanglong.domains.payments import api
 from thanglong.domains.payments.config import PaymentSettings
+from thanglong.domains.payments.models import PaymentsGatewayEvent
 
 
 def hidden(page: str, name: str) -> str:
@@ -37,6 +39,8 @@ def test_simulator_flow_end_to_end(client: TestClient, platform: Platform) -> No
     go = client.post(
         f"/payments/{payment.id}/vnpay",
         data={"csrf_token": hidden(page.text, "csrf_token")},
+        # A client-chosen Host header must not become the address the gateway sends the payer back to.
+        headers={"Host": "evil.example"},
         follow_redirects=False,
     )
     assert go.status_code == 303
@@ -44,7 +48,9 @@ def test_simulator_flow_end_to_end(client: TestClient, platform: Platform) -> No
     assert gateway_url.startswith("/payments/simulator/vnpay?")
     sent = dict(parse_qsl(urlsplit(gateway_url).query))
     assert sent["vnp_Amount"] == "12500000"
-    assert sent["vnp_ReturnUrl"] == "http://testserver/payments/vnpay/return"
+    public = platform.settings.public_base_url.rstrip("/")
+    assert sent["vnp_ReturnUrl"] == f"{public}/payments/vnpay/return"
+    assert "evil.example" not in gateway_url
 
     sim = client.get(gateway_url)
     assert sim.status_code == 200
@@ -61,7 +67,7 @@ def test_simulator_flow_end_to_end(client: TestClient, platform: Platform) -> No
     )
     assert paid.status_code == 303
     back = paid.headers["location"]
-    assert back.startswith("http://testserver/payments/vnpay/return?")
+    assert back.startswith(f"{public}/payments/vnpay/return?")
 
     # The IPN already ran server-side before the browser came back.
     with platform.uow() as uow:
@@ -211,3 +217,16 @@ def test_an_implausible_reconciliation_day_is_refused(
     assert answer.json()["code"] == "implausible_day"
     assert day in answer.json()["message"] and day in answer.json()["message_en"]
     assert client.get("/api/v1/payments/reconciliation", params={"day": "2026-01-02"}).status_code == 200
+
+
+def test_a_forged_callback_is_stored_bounded(client: TestClient, platform: Platform) -> None:
+    junk = {f"x{i}": "A" * 200 for i in range(200)}
+    junk.update({"vnp_TxnRef": "T" * 500, "vnp_Amount": "1" * 400, "vnp_SecureHash": "0" * 128})
+    answer = client.get("/api/v1/payments/vnpay/ipn", params=junk)
+    assert answer.status_code == 200 and answer.json()["RspCode"] == "97"
+    with platform.uow() as uow:
+        [stored] = uow.session.scalars(
+            select(PaymentsGatewayEvent.params).where(PaymentsGatewayEvent.txn_ref == "T" * 64)
+        ).all()
+    assert len(stored) <= 41 and stored["_dropped"] == "200"
+    assert all(len(v) <= 256 for v in stored.values())

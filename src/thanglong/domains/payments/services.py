@@ -222,6 +222,27 @@ def start_vnpay(
     return vnpay.payment_url(gateway.vnpay_url, params, gateway.secret)
 
 
+# What is kept of a callback: VNPay's own parameters only, bounded in number and length, so that forged
+# calls (anyone can send them) cannot fill the database.
+STORED_PARAM_NAME = re.compile(r"^vnp_[A-Za-z]{1,40}$")
+STORED_PARAMS_MAX = 40
+STORED_VALUE_MAX = 256
+
+
+def stored_params(params: Mapping[str, str]) -> dict[str, str]:
+    """Return what is kept of a callback's parameters; `_dropped` counts what was left out."""
+    kept: dict[str, str] = {}
+    dropped = 0
+    for name, value in params.items():
+        if len(kept) < STORED_PARAMS_MAX and STORED_PARAM_NAME.match(name):
+            kept[name] = str(value)[:STORED_VALUE_MAX]
+        else:
+            dropped += 1
+    if dropped:
+        kept["_dropped"] = str(dropped)
+    return kept
+
+
 def _store_callback(
     uow: UnitOfWork,
     *,
@@ -237,9 +258,9 @@ def _store_callback(
             id=uuid.uuid4(),
             gateway="vnpay",
             kind=kind,
-            txn_ref=(params.get("vnp_TxnRef") or None),
+            txn_ref=(params.get("vnp_TxnRef") or "")[:64] or None,
             payment_id=payment_id,
-            params=dict(params),
+            params=stored_params(params),
             verified=verified,
             amount_vnd=vnpay.amount_vnd(params.get("vnp_Amount", "")),
             gateway_success=verified and vnpay.is_success(params),

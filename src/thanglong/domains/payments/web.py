@@ -188,7 +188,8 @@ def _add_payment_routes(router: APIRouter, ctx: WebContext) -> None:
             services.start_vnpay,
             actor=principal.actor,
             payment_id=payment_id,
-            return_url=str(request.url_for("vnpay_return")),
+            # The configured public address, never the request's Host header (which a client chooses).
+            return_url=f"{ctx.platform.settings.public_base_url.rstrip('/')}/payments/vnpay/return",
             client_ip=ctx.client_ip(request),
             gateway=_gateway(ctx),
             locale="vn" if ctx.language(request) == "vi" else "en",
