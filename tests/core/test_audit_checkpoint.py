@@ -120,6 +120,8 @@ def test_production_needs_a_readable_signing_key() -> None:
         "env": "production",
         "secret_key": SecretStr(TEST_SECRET),
         "database_url": "postgresql+psycopg://db/x",
+        "cookie_secure": True,
+        "public_base_url": "https://dichvucong.hanoi.gov.vn",
     }
     with pytest.raises(ValueError, match="THANGLONG_AUDIT_SIGNING_KEY"):
         Settings(**prod)

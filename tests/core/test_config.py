@@ -50,6 +50,8 @@ def test_production_accepts_real_settings() -> None:
         secret_key=REAL_SECRET,
         database_url="postgresql+psycopg://db/x",
         audit_signing_key=SecretStr(AUDIT_KEY),
+        cookie_secure=True,
+        public_base_url="https://dichvucong.hanoi.gov.vn",
     )
     assert settings.effective_database_url == "postgresql+psycopg://db/x"
 
@@ -81,3 +83,16 @@ def test_invalid_environment_value_is_refused(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("THANGLONG_ENV", "staging")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_production_needs_secure_cookies_and_an_https_address() -> None:
+    base = {
+        "env": "production",
+        "secret_key": REAL_SECRET,
+        "database_url": "postgresql+psycopg://db/x",
+        "audit_signing_key": SecretStr(AUDIT_KEY),
+    }
+    with pytest.raises(ValueError, match="THANGLONG_COOKIE_SECURE"):
+        Settings(**base, public_base_url="https://dichvucong.hanoi.gov.vn")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="THANGLONG_PUBLIC_BASE_URL"):
+        Settings(**base, cookie_secure=True, public_base_url="http://dichvucong.hanoi.gov.vn")  # type: ignore[arg-type]

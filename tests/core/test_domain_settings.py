@@ -77,6 +77,8 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         THANGLONG_ENV="production",
         THANGLONG_SECRET_KEY=REAL_SECRET,
         THANGLONG_AUDIT_SIGNING_KEY=AUDIT_KEY,
+        THANGLONG_COOKIE_SECURE="true",
+        THANGLONG_PUBLIC_BASE_URL="https://dichvucong.hanoi.gov.vn",
         THANGLONG_DATA_DIR=str(tmp_path),
         # Never reached: the settings are refused before any connection is made.
         THANGLONG_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/none",

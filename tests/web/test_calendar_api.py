@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.domains.identity.helpers import csrf_value
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import RoleName
@@ -73,7 +74,7 @@ def test_add_working_days_endpoint(client: TestClient) -> None:
 
 def test_put_requires_credentials(client: TestClient) -> None:
     client.get("/")
-    csrf = client.cookies.get("tl_csrf")
+    csrf = csrf_value(client)
     assert csrf
     response = client.put(
         "/api/v1/calendar/days/2026-11-24", json=CULTURE_BODY, headers={"X-CSRF-Token": csrf}
@@ -183,7 +184,7 @@ def test_signed_in_admin_form_needs_csrf(client: TestClient, platform: Platform)
             roles=[ADMINISTRATOR],
         )
     client.get("/login")
-    csrf = client.cookies.get("tl_csrf")
+    csrf = csrf_value(client)
     assert csrf
     login = client.post(
         "/login",
@@ -199,6 +200,13 @@ def test_signed_in_admin_form_needs_csrf(client: TestClient, platform: Platform)
     }
     refused = client.post("/admin/calendar/days", data=form, headers={"Accept": "application/json"})
     assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
-    accepted = client.post("/admin/calendar/days", data={**form, "csrf_token": csrf}, follow_redirects=False)
+    # The token of the page before sign-in was bound to no session: a page after sign-in has a new one.
+    stale = client.post(
+        "/admin/calendar/days", data={**form, "csrf_token": csrf}, headers={"Accept": "application/json"}
+    )
+    assert stale.status_code == 403 and stale.json()["code"] == "csrf_failed"
+    accepted = client.post(
+        "/admin/calendar/days", data={**form, "csrf_token": csrf_value(client)}, follow_redirects=False
+    )
     assert accepted.status_code == 303
     assert client.get("/api/v1/calendar/days/2026-11-24").json()["is_working"] is False

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from tests.domains.identity.helpers import csrf, make_user, sign_in
+from tests.domains.identity.helpers import csrf, csrf_value, make_user, sign_in
 from thanglong.core.errors import ThangLongError
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
@@ -112,7 +112,7 @@ def test_login_itself_needs_the_csrf_token(client: TestClient, platform: Platfor
 
 def test_over_long_fields_are_refused_with_nothing_stored(client: TestClient, platform: Platform) -> None:
     sign_in(client, platform, make_user(platform, ADMINISTRATOR))
-    token = client.cookies[CSRF_COOKIE]
+    token = csrf_value(client)
     limit = platform.settings.max_form_field_bytes
     before = user_count(platform)
     # Vietnamese letters take 2-3 bytes in UTF-8: the limit is in bytes, not characters.
@@ -140,7 +140,7 @@ def test_over_long_fields_are_refused_with_nothing_stored(client: TestClient, pl
 
 def test_non_utf8_fields_are_refused_with_nothing_stored(client: TestClient, platform: Platform) -> None:
     sign_in(client, platform, make_user(platform, ADMINISTRATOR))
-    token = client.cookies[CSRF_COOKIE]
+    token = csrf_value(client)
     before, records = user_count(platform), audit_count(platform)
     bodies = [
         f"csrf_token={token}&username=latin1&full_name=Nguy%EAn&role=citizen".encode(),
@@ -204,18 +204,19 @@ def test_read_form_also_guards_routes_that_use_form_parameters(platform: Platfor
         stored.append(form.get("name"))
         return {"name": name}
 
+    token = ctx.csrf_token_for("t" * 43, None)
     with TestClient(app) as test:
         test.cookies.set(CSRF_COOKIE, "t" * 43)
-        ok = test.post("/echo", data={"name": "Hà Nội", "csrf_token": "t" * 43})
+        ok = test.post("/echo", data={"name": "Hà Nội", "csrf_token": token})
         assert ok.status_code == 200 and stored == ["Hà Nội"]
         bad = test.post(
             "/echo",
-            content=b"name=H%E0+N%F4i&csrf_token=" + b"t" * 43,
+            content=b"name=H%E0+N%F4i&csrf_token=" + token.encode(),
             headers={"content-type": "application/x-www-form-urlencoded"},
         )
         assert bad.status_code == 400 and bad.json()["code"] == "bad_encoding"
         long = test.post(
-            "/echo", data={"name": "x" * (platform.settings.max_form_field_bytes + 1), "csrf_token": "t" * 43}
+            "/echo", data={"name": "x" * (platform.settings.max_form_field_bytes + 1), "csrf_token": token}
         )
         assert long.status_code == 413
     assert stored == ["Hà Nội"]
@@ -232,3 +233,25 @@ def test_route_requirements_are_recorded(platform: Platform) -> None:
     ctx = ShellContext(platform, build_templates(platform))
     ctx.authenticated()
     assert list(ctx.requirements.values()) == [AUTHENTICATED]
+
+
+def test_the_csrf_token_is_bound_to_the_session(client: TestClient, platform: Platform) -> None:
+    admin = make_user(platform, ADMINISTRATOR)
+    sign_in(client, platform, admin)
+    nonce = client.cookies[CSRF_COOKIE]
+    shell = client.app.state.shell  # type: ignore[attr-defined]
+    # Someone who can plant cookies knows the nonce, but not the token of the victim's session.
+    planted = {"x-csrf-token": nonce, **JSON}
+    other_session = {"x-csrf-token": shell.csrf_token_for(nonce, "another-session"), **JSON}
+    for headers in (planted, other_session):
+        refused = client.post(
+            "/admin/users", data={"username": "bi-gia-mao", "role": "citizen"}, headers=headers
+        )
+        assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
+    made = client.post(
+        "/admin/users", data={"username": "hop-le", "role": "citizen"}, headers={**csrf(client), **JSON}
+    )
+    assert made.status_code in (200, 201, 303), made.text
+    with platform.uow() as uow:
+        assert services.find_user(uow, "bi-gia-mao") is None
+        assert services.find_user(uow, "hop-le") is not None

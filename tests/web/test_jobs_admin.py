@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 
-from tests.domains.identity.helpers import csrf, make_user, sign_in
+from tests.domains.identity.helpers import csrf, csrf_value, make_user, sign_in
 from thanglong.core import jobs
 from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform
@@ -97,7 +97,7 @@ def test_a_citizen_and_an_officer_are_refused(client: TestClient, platform: Plat
     sign_in(client, platform, make_user(platform, CITIZEN))
     assert client.get("/admin/jobs").status_code == 403
     assert client.get("/api/v1/jobs", headers={"Accept": "application/json"}).status_code == 403
-    form = {"csrf_token": client.cookies.get("tl_csrf") or ""}
+    form = {"csrf_token": csrf_value(client)}
     assert client.post(f"/admin/jobs/{dead}/retry", data=form).status_code == 403
     officer = api_key(platform, OFFICER)
     assert client.post(f"/api/v1/jobs/{dead}/retry", headers=officer).status_code == 403
@@ -151,7 +151,7 @@ def test_the_page_in_english(client: TestClient, platform: Platform) -> None:
 def test_retry_one_from_the_page_is_audited_and_told(client: TestClient, platform: Platform) -> None:
     first, second = add_jobs(platform, "t.web.retry", 2, status=jobs.DEAD)
     sign_in(client, platform, make_user(platform, ADMINISTRATOR, username="jobs-admin"))
-    token = client.cookies.get("tl_csrf") or ""
+    token = csrf_value(client)
     refused = client.post(f"/admin/jobs/{first}/retry", headers={"Accept": "application/json"})
     assert refused.status_code == 403 and refused.json()["code"] == "csrf_failed"
     assert job(platform, first).status == jobs.DEAD
@@ -187,7 +187,7 @@ def test_retry_all_dead_from_the_page(client: TestClient, platform: Platform) ->
     dead = add_jobs(platform, "t.web.all", 3, status=jobs.DEAD)
     [queued] = add_jobs(platform, "t.web.all.queued", 1)
     sign_in(client, platform, make_user(platform, ADMINISTRATOR))
-    token = client.cookies.get("tl_csrf") or ""
+    token = csrf_value(client)
     response = client.post("/admin/jobs/retry-dead", data={"csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303
     count = int(response.headers["location"].split("retried=")[1])
@@ -209,7 +209,7 @@ def test_purge_from_the_page_is_audited(client: TestClient, platform: Platform) 
             update(Job).where(Job.id == old_done).values(status=jobs.DONE, finished_at=CREATED)
         )
         uow.commit()
-    token = client.cookies.get("tl_csrf") or ""
+    token = csrf_value(client)
     response = client.post(
         "/admin/jobs/purge", data={"csrf_token": token, "older_than_days": "7"}, follow_redirects=False
     )

@@ -210,7 +210,8 @@ class Walker:
 
     def headers(self, caller: Caller, *, accept_json: bool, content_type: str | None) -> dict[str, str]:
         cookies = [f"{CSRF_COOKIE}={self.csrf}"]
-        headers = {"host": "testserver", "x-csrf-token": self.csrf}
+        token = self.signer.csrf_token_for(self.csrf, caller.cookie)
+        headers = {"host": "testserver", "x-csrf-token": token}
         if accept_json:
             headers["accept"] = "application/json"
         if caller.cookie:

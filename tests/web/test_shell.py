@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -10,6 +11,7 @@ import pytest
 from fastapi import Request
 from fastapi.testclient import TestClient
 
+from tests.domains.identity.helpers import csrf_value
 from thanglong.core.errors import Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from thanglong.core.platform import Platform
 from thanglong.core.security import RoleName
@@ -128,7 +130,7 @@ def test_signed_in_user_box_and_admin_links(client: TestClient, platform: Platfo
     logout = page.find("form", action="/logout")
     assert logout and logout[0]["method"] == "post"
     csrf = page.find("input", name="csrf_token")
-    assert csrf and csrf[0]["value"] == client.cookies.get("tl_csrf")
+    assert csrf and csrf[0]["value"] == csrf_value(client)
     assert page.find("button", id="logout")
     assert page.find("a", href="/admin/users"), "an administrator sees the users admin link"
     assert not page.find("a", id="quick-login")
@@ -271,3 +273,11 @@ def test_home_loads_the_chart_library_only_where_needed(client: TestClient) -> N
     assert "/static/vendor/chart/chart.umd.js" in home
     error = [s["src"] for s in parse(client.get("/khong-co").text).find("script")]
     assert "/static/vendor/chart/chart.umd.js" not in error
+
+
+def test_hsts_only_when_cookies_are_secure(client: TestClient, platform: Platform) -> None:
+    assert "strict-transport-security" not in client.get("/").headers
+    secure = platform.settings.model_copy(update={"cookie_secure": True})
+    with TestClient(create_app(platform=dataclasses.replace(platform, settings=secure))) as https:
+        answer = https.get("/")
+    assert answer.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"

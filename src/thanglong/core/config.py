@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # to the reverse proxy's address (e.g. 127.0.0.1 behind nginx on the same host).
     forwarded_allow_ips: str = ""
     cookie_secure: bool = False
+    # Strict-Transport-Security sent with every answer when cookies are secure (served over HTTPS).
+    hsts_max_age_seconds: int = Field(default=365 * 24 * 3600, ge=0)
     session_max_age_seconds: int = 8 * 3600
     login_max_failures: int = 5
     login_window_seconds: int = 900
@@ -95,6 +97,16 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "THANGLONG_AUDIT_SIGNING_KEY phải được đặt trong môi trường vận hành / "
                     "must be set in production (Ed25519 key that signs audit checkpoints)"
+                )
+            if not self.cookie_secure:
+                raise ValueError(
+                    "THANGLONG_COOKIE_SECURE phải là true trong môi trường vận hành / must be true in "
+                    "production (session and CSRF cookies only over HTTPS; HSTS is sent)"
+                )
+            if not self.public_base_url.startswith("https://"):
+                raise ValueError(
+                    "THANGLONG_PUBLIC_BASE_URL phải bắt đầu bằng https:// trong môi trường vận hành / "
+                    "must start with https:// in production"
                 )
         if self.audit_signing_key is not None:
             from thanglong.core.audit_keys import parse_private_key  # noqa: PLC0415 - cryptography on demand

@@ -82,6 +82,9 @@ class ShellMiddleware:
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"x-frame-options", b"DENY"))
                 headers.append((b"referrer-policy", b"same-origin"))
+                if self.settings.cookie_secure and self.settings.hsts_max_age_seconds:
+                    hsts = f"max-age={self.settings.hsts_max_age_seconds}; includeSubDomains"
+                    headers.append((b"strict-transport-security", hsts.encode()))
                 headers.append(
                     (
                         b"content-security-policy",
@@ -219,6 +222,8 @@ def create_app(
         lifespan=live_routes.lifespan(live),
     )
     ctx = ShellContext(platform, build_templates(platform))
+    # The shell context, for tests and tools that need to mint what a page would (a CSRF token).
+    app.state.shell = ctx
     app.add_middleware(ShellMiddleware, settings=settings)
     _mount_static(app, platform)
     _install_error_handlers(app, ctx)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
@@ -219,6 +221,7 @@ class ShellContext:
         self.templates = templates
         secret = platform.settings.secret_key.get_secret_value()
         self.session_signer = Signer(secret, salt="thanglong.session")
+        self._csrf_key = hashlib.sha256(b"thanglong.csrf|" + secret.encode()).digest()
         # Every guard this context creates is remembered, so the app can refuse unguarded routes
         # and the route-walk test can read what each route demands.
         self.guards: set[Callable[..., Any]] = set()
@@ -357,15 +360,28 @@ class ShellContext:
         request.scope["thanglong.form"] = fields
         return fields
 
+    def csrf_token_for(self, nonce: str, session_cookie: str | None) -> str:
+        """Return the CSRF token for a nonce (the tl_csrf cookie) bound to a session cookie (or none).
+
+        The token is `nonce.signature`, the signature an HMAC of the nonce and the session cookie under
+        the platform's secret: a nonce planted by someone who can set cookies (a sibling subdomain, a
+        network on plain HTTP) is useless without the signature, and a token stops working when the
+        session it was issued for ends or changes (sign-in, sign-out).
+        """
+        binding = hashlib.sha256(session_cookie.encode()).hexdigest() if session_cookie else "-"
+        mac = hmac.new(self._csrf_key, f"{nonce}|{binding}".encode(), hashlib.sha256).digest()
+        return f"{nonce}.{base64.urlsafe_b64encode(mac[:24]).decode().rstrip('=')}"
+
     async def check_csrf(self, request: Request) -> None:
-        """Refuse an unsafe cookie-authenticated request without the matching CSRF token."""
+        """Refuse an unsafe cookie-authenticated request without a valid CSRF token for its session."""
         if request.method in SAFE_METHODS or request.headers.get("authorization"):
             return
         cookie = request.cookies.get(CSRF_COOKIE, "")
         sent = request.headers.get(CSRF_HEADER, "")
         if not sent and request.headers.get("content-type", "").startswith(FORM_TYPES):
-            sent = (await self.read_form(request)).get(CSRF_FIELD)
-        if not cookie or not sent or not hmac.compare_digest(cookie.encode(), sent.encode()):
+            sent = (await self.read_form(request)).get(CSRF_FIELD) or ""
+        expected = self.csrf_token_for(cookie, request.cookies.get(SESSION_COOKIE)) if cookie else ""
+        if not cookie or not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
             raise CsrfFailed(
                 "csrf_failed",
                 "Mã chống giả mạo (CSRF) không hợp lệ. Hãy tải lại trang và thử lại.",
@@ -426,12 +442,16 @@ class ShellContext:
         return route_requirements(app)
 
     def csrf_token(self, request: Any) -> str:
-        """Return the request's CSRF token, minting one the response will set as a cookie."""
-        token = request.cookies.get(CSRF_COOKIE) or request.scope.get("thanglong.new_csrf")
-        if not token:
-            token = secrets.token_urlsafe(32)
-            request.scope["thanglong.new_csrf"] = token
-        return str(token)
+        """Return the request's CSRF token, minting a nonce the response will set as the tl_csrf cookie.
+
+        A response that sets a new session cookie (sign-in) sends the browser to a new page, whose token
+        is then bound to the new session.
+        """
+        nonce = request.cookies.get(CSRF_COOKIE) or request.scope.get("thanglong.new_csrf")
+        if not nonce:
+            nonce = secrets.token_urlsafe(32)
+            request.scope["thanglong.new_csrf"] = nonce
+        return self.csrf_token_for(str(nonce), request.cookies.get(SESSION_COOKIE))
 
     def render(self, request: Any, template: str, context: dict[str, Any], status_code: int = 200) -> Any:
         """Render a template with the shell's common variables."""

@@ -49,13 +49,19 @@ def sign_in(client: TestClient, platform: Platform, user: UserDTO) -> None:
     csrf(client)
 
 
+def csrf_value(client: TestClient) -> str:
+    """Make sure the client has a CSRF cookie; return the token a page would hold for its session."""
+    nonce = client.cookies.get(CSRF_COOKIE)
+    if not nonce:
+        nonce = secrets.token_urlsafe(32)
+        client.cookies.set(CSRF_COOKIE, nonce)
+    shell = client.app.state.shell  # type: ignore[attr-defined]
+    return str(shell.csrf_token_for(nonce, client.cookies.get(SESSION_COOKIE)))
+
+
 def csrf(client: TestClient) -> dict[str, str]:
-    """Make sure the client has a CSRF cookie; return the matching header."""
-    token = client.cookies.get(CSRF_COOKIE)
-    if not token:
-        token = secrets.token_urlsafe(32)
-        client.cookies.set(CSRF_COOKIE, token)
-    return {CSRF_HEADER: token}
+    """Return the CSRF header for the client's current session (minting the cookie if needed)."""
+    return {CSRF_HEADER: csrf_value(client)}
 
 
 class FrozenClock:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.domains.identity.helpers import csrf, make_user, sign_in
+from tests.domains.identity.helpers import csrf, csrf_value, make_user, sign_in
 from thanglong.core.domain_settings import InvalidSetting
 from thanglong.core.errors import Conflict
 from thanglong.core.platform import Platform, build_platform
@@ -18,7 +18,7 @@ from thanglong.domains.identity import credentials, services
 from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN, OFFICER, OPERATOR
 from thanglong.domains.identity.models import UserRole
 from thanglong.domains.identity.roles import ROLES
-from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE
+from thanglong.web.context import LANG_COOKIE
 
 
 def assert_unknown_role(response: object, role: str) -> None:
@@ -85,7 +85,7 @@ def test_the_admin_page_labels_roles_in_the_pages_language_and_refuses_unknown_o
     assert re.search(r'value="agency_head"\s*>\s*Agency head</label>', en)
     refused = client.post(
         "/admin/users",
-        data={"csrf_token": client.cookies[CSRF_COOKIE], "username": "thu.ky", "role": ["ward_clerk"]},
+        data={"csrf_token": csrf_value(client), "username": "thu.ky", "role": ["ward_clerk"]},
     )
     assert refused.status_code == 422 and 'data-code="unknown_role"' in refused.text
     assert "Unknown role: ward_clerk." in refused.text

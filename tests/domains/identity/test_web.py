@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.domains.identity.helpers import PASSWORD, csrf, make_user, sign_in
+from tests.domains.identity.helpers import PASSWORD, csrf, csrf_value, make_user, sign_in
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import api, credentials, services
@@ -63,7 +63,7 @@ def test_login_sets_a_safe_cookie_and_logout_ends_the_session(client: TestClient
     assert f'<span class="who">{user.username}</span>' in me.text
     assert 'data-role="officer"' in me.text
     assert client.get("/api/v1/identity/me").json()["name"] == user.username
-    out = client.post("/logout", data={"csrf_token": client.cookies[CSRF_COOKIE]}, follow_redirects=False)
+    out = client.post("/logout", data={"csrf_token": csrf_value(client)}, follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/"
     assert not client.cookies.get(SESSION_COOKIE)
     with platform.uow() as uow:
@@ -239,7 +239,7 @@ def test_admin_pages_create_and_edit_roles(client: TestClient, platform: Platfor
     sign_in(client, platform, make_user(platform, ADMINISTRATOR))
     page = client.get("/admin/users")
     assert page.status_code == 200 and 'id="create-user"' in page.text
-    token = client.cookies[CSRF_COOKIE]
+    token = csrf_value(client)
     created = client.post(
         "/admin/users",
         data={
@@ -275,7 +275,7 @@ def test_admin_pages_create_and_edit_roles(client: TestClient, platform: Platfor
 
 def test_admin_agency_page_refuses_a_bad_code(client: TestClient, platform: Platform) -> None:
     sign_in(client, platform, make_user(platform, ADMINISTRATOR))
-    token = client.cookies[CSRF_COOKIE]
+    token = csrf_value(client)
     bad = client.post("/admin/agencies", data={"csrf_token": token, "code": "H26", "name": "Sai mã"})
     assert bad.status_code == 422
     assert "QCVN 102:2016/BTTTT" in bad.text

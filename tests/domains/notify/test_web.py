@@ -8,6 +8,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
+from tests.domains.identity.helpers import csrf_value
 from thanglong.core.platform import Platform
 from thanglong.core.security import RoleName
 from thanglong.core.testing.factories import unique
@@ -38,7 +39,7 @@ def login(client: TestClient, username: str) -> str:
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
-    return str(client.cookies["tl_csrf"])
+    return csrf_value(client)
 
 
 def deliver_inapp(platform: Platform, user_id: uuid.UUID) -> uuid.UUID:

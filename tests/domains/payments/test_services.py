@@ -289,6 +289,8 @@ def test_development_secret_is_refused_in_production(
         database_url="postgresql+psycopg://db/thanglong",
         data_dir=tmp_path,
         audit_signing_key=SecretStr("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
+        cookie_secure=True,
+        public_base_url="https://dichvucong.hanoi.gov.vn",
     )
     monkeypatch.setenv("THANGLONG_PAYMENTS_VNPAY_URL", "https://pay.vnpay.vn/vpcpay.html")
     assert load_payment_settings(prod).secret == gateway_env.secret

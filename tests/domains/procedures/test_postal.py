@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from tests.domains.identity.helpers import csrf_value
 from tests.domains.procedures.fake_vnpost import TOKEN, FakeVnpost, running_carrier
 from tests.domains.procedures.helpers import World, make_world, spec
 from tests.domains.procedures.test_transfer import _login, act
@@ -29,7 +30,6 @@ from thanglong.domains.procedures.models import PostalShipment
 from thanglong.domains.procedures.services_catalogue import load_specs
 from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.domains.procedures.vnpost import ShipmentStatus as Ship
-from thanglong.web.context import CSRF_COOKIE
 
 HOOK_SECRET = "bí-mật-webhook"
 POSTAL_EFORM: dict[str, Any] = {
@@ -139,7 +139,7 @@ def test_without_vnpost_url_the_shipment_waits_for_the_officers(
     assert 'id="shipment-manual"' in page.text and 'id="shipment-manual-form"' in page.text
     recorded = client.post(
         f"/officer/dossiers/{dossier_id}/shipment/manual",
-        data={"csrf_token": client.cookies.get(CSRF_COOKIE), "tracking_number": "rr123456789vn"},
+        data={"csrf_token": csrf_value(client), "tracking_number": "rr123456789vn"},
         follow_redirects=False,
     )
     assert recorded.status_code == 303

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.domains.identity.helpers import sign_in
+from tests.domains.identity.helpers import csrf_value, sign_in
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world, principal
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput
 from thanglong.core.models import AuditRecord
@@ -21,7 +21,6 @@ from thanglong.domains.procedures import services, services_consult
 from thanglong.domains.procedures.models import DvcqgSync
 from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.domains.procedures.states import DossierStatus as S
-from thanglong.web.context import CSRF_COOKIE
 
 
 def staff_of(platform: Platform, role: RoleName, agency_id: uuid.UUID) -> Principal:
@@ -226,7 +225,7 @@ def test_queues_show_transferred_and_to_do(client: TestClient, platform: Platfor
     )
     sent = client.post(
         f"/officer/dossiers/{dossier.id}/actions/transfer",
-        data={"csrf_token": client.cookies.get(CSRF_COOKIE), "version": ""},
+        data={"csrf_token": csrf_value(client), "version": ""},
         follow_redirects=False,
     )
     assert sent.status_code == 303
@@ -248,7 +247,7 @@ def test_api_reroute(client: TestClient, platform: Platform) -> None:
     world = make_world(platform)
     dossier = file_two_agency(platform, world)
     _login(client, platform, world.officer)
-    headers = {"x-csrf-token": str(client.cookies.get(CSRF_COOKIE))}
+    headers = {"x-csrf-token": csrf_value(client)}
     url = f"/api/v1/procedures/dossiers/{dossier.id}/competent-agency"
     bad = client.post(url, json={"agency_id": str(world.other_agency_id), "reason": "x"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["code"] == "invalid_competent_agency"
