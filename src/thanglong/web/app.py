@@ -216,7 +216,8 @@ def create_app(
         title="Thăng Long API",
         version=thanglong.__version__,
         description="Nền tảng chính quyền số và đô thị thông minh Hà Nội — Hanoi digital government platform",
-        docs_url="/api/docs",
+        # /api/docs is the shell's own page (vendored Swagger UI, see web/routes/shell.py).
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         lifespan=live_routes.lifespan(live),

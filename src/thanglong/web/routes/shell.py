@@ -58,6 +58,10 @@ def build_router(ctx: ShellContext) -> APIRouter:
         context = {"domains": domain_cards(platform, principal), "services_url": services_url(platform)}
         return ctx.render(request, "home.html", context)
 
+    @router.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request, _p: Principal = ctx.public()) -> Any:
+        return ctx.render(request, "api_docs.html", {"spec_url": "/api/v1/openapi.json"})
+
     @router.get("/lang/{code}", include_in_schema=False)
     def switch_language(
         code: str, request: Request, next: str = "/", _p: Principal = ctx.public()
