@@ -24,6 +24,7 @@ from thanglong.core.live import LiveHub
 from thanglong.core.manifest import resolve
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.uow import EVENT_LOOP_THREAD
+from thanglong.web import openapi
 from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
 from thanglong.web.i18n import LANGUAGES, Translator, current_language, format_number, load_translations
 from thanglong.web.usecase import REQUEST_ID_HEADER, REQUEST_ID_SCOPE, request_id_of
@@ -99,7 +100,15 @@ class ShellMiddleware:
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+    """Tell whether an error is answered as JSON: API paths, the event stream, and JSON readers."""
+    path = request.url.path
+    accept = request.headers.get("accept", "")
+    return (
+        path.startswith("/api/")
+        or path == "/live"
+        or "application/json" in accept
+        or "text/event-stream" in accept
+    )
 
 
 async def _error_response(ctx: ShellContext, request: Request, status: int, body: dict[str, Any]) -> Response:
@@ -242,4 +251,5 @@ def create_app(
             factory: Any = resolve(manifest.router)
             app.include_router(factory(ctx))
     _check_every_route_is_guarded(app, ctx)
+    openapi.install(app, ctx)
     return app

@@ -54,9 +54,10 @@ T = TypeVar("T")
 
 
 class SessionCookieTampered(ThangLongError):
-    """The session cookie's signature does not match (HTTP 400)."""
+    """The session cookie's signature does not match (HTTP 401: the credentials are not valid; a page
+    sends the reader to sign in again, and the cookie is cleared)."""
 
-    status = 400
+    status = 401
 
 
 class CsrfFailed(ThangLongError):
