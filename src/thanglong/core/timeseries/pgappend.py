@@ -168,9 +168,9 @@ def append(session: Session, batch: Batch) -> int:
         for kind, dumper in _DUMPERS.items():
             cursor.adapters.register_dumper(kind, dumper)
         # Appenders of the same series take turns from here to their commit, so that what the next
-        # statement finds stored stays true until this transaction commits. They queued on the hour
-        # rollup's rows before, for as long; series are locked in one order, so two batches do not
-        # deadlock on them.
+        # statement finds stored stays true until this transaction commits. (Without the lock they would
+        # still queue on the hour rollup's rows, for as long.) Series are locked in one order, so two
+        # batches do not deadlock on them.
         cursor.execute(_LOCK, {"series": _array(_Int4Array, _INT4, np.unique(batch.series))})
         series, low, high = ranges(batch)
         minute_low = floor_micros(low, MINUTE)
