@@ -8,11 +8,16 @@ The bench creates its own database on that server and drops it at the end.
 
 Append: the first --append-points points of the data set (every sensor reports once a minute; a batch
 is --batch points, committed on its own) go through timeseries.append (points, the three rollups, the
-duplicate check), then the same rows are COPYed (binary) into a plain table without indexes and into an
-unlogged one. For reading, the idempotent insert of the points alone, without rollups, is timed too.
-Partitions exist beforehand, as the maintenance schedule makes them. Median over repeats, tables
-emptied between repeats. Timing starts with the rows in memory and ends at the commit. With --writers N,
-N threads append at once, each for its own share of the sensors (as consumers sharded by sensor would).
+duplicate check); the rollups are then checked once against GROUP BY on the points, and a tenth of the
+batches is sent again (every point a duplicate). Beside it, in the same run, the same rows are inserted
+with INSERT ... ON CONFLICT DO NOTHING (points only, no rollups), and COPYed (binary, from Python rows)
+into core_ts_point itself (same partitions, primary key and BRIN index: no duplicate check, no rollups),
+into a plain table without indexes and into an unlogged one. Partitions exist beforehand, as the
+maintenance schedule makes them. Median over repeats, tables emptied between repeats. Timing starts with
+the rows in memory and ends at the commit. With --writers N, N threads append at once, each for its own
+share of the sensors (as consumers sharded by sensor would). The load average before and after each
+repeat is printed (the figures depend on what else runs), and the CPU time the append took in this
+process and in the database's backends (when the server runs on this machine).
 
 Query: the whole data set (sensors x days x 1,440 points, 4.32 M by default) is loaded through append,
 then bucketed by hour over the 30 days for one sensor and for all of them, beside the same answer from
@@ -47,6 +52,7 @@ from thanglong.core.manifest import SeriesDef
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.timeseries import partitions, pgpack, registry
 from thanglong.core.timeseries.append import Sample, append
+from thanglong.core.timeseries.buckets import ORIGIN
 from thanglong.core.timeseries.frame import Frame
 from thanglong.core.timeseries.query import frames
 
@@ -124,14 +130,15 @@ def truncate(platform: Platform) -> None:
         conn.execute(text(f"TRUNCATE {', '.join(TABLES)}"))
 
 
-def append_all(platform: Platform, batches: list[list[Sample]]) -> None:
-    """Append every batch, each in its own unit of work."""
+def append_all(platform: Platform, batches: list[list[Sample]], *, duplicates: bool = False) -> None:
+    """Append every batch, each in its own unit of work (all new points, or all already stored)."""
     for rows in batches:
         with platform.uow() as uow:
             result = append(uow, rows)
             uow.commit()
-        if result.inserted != len(rows):
-            raise RuntimeError(f"append stored {result.inserted} of {len(rows)} points")
+        expected = 0 if duplicates else len(rows)
+        if result.inserted != expected:
+            raise RuntimeError(f"append stored {result.inserted} of {len(rows)} points, not {expected}")
 
 
 POINTS_ONLY = (
@@ -164,8 +171,53 @@ def copy_all(url: str, table: str, batches: list[list[tuple[int, datetime, float
             conn.commit()
 
 
+def backend_cpu_seconds(url: str) -> float | None:
+    """Return the CPU time used so far by the database's client backends (None if not readable here)."""
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        pids = [
+            row[0]
+            for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+            )
+        ]
+    total = 0.0
+    try:
+        for pid in pids:
+            # Fields 14 and 15 of /proc/PID/stat: user and system time in clock ticks.
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return None  # a remote server, or another user's processes
+    return total
+
+
+def check_rollups(url: str) -> int:
+    """Compare the three rollups with GROUP BY on the stored points; return the points checked."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        for width, table in (
+            (60, "core_ts_rollup_minute"),
+            (3600, "core_ts_rollup_hour"),
+            (86400, "core_ts_rollup_day"),
+        ):
+            bad = conn.execute(
+                f"""SELECT count(*) FROM (
+                    SELECT series_id, date_bin(interval '{width} seconds', at, %(origin)s) AS bucket,
+                           count(*) AS c, sum(value) AS s, min(value) AS lo, max(value) AS hi
+                    FROM core_ts_point GROUP BY 1, 2) AS p
+                FULL JOIN {table} AS r USING (series_id, bucket)
+                WHERE r.count IS DISTINCT FROM p.c OR r.min IS DISTINCT FROM p.lo
+                   OR r.max IS DISTINCT FROM p.hi OR abs(r.sum - p.s) > 1e-9 * greatest(1, abs(p.s))""",  # noqa: S608
+                {"origin": ORIGIN},
+            ).fetchone()
+            if bad is None or bad[0]:
+                raise RuntimeError(f"{bad} buckets of {table} differ from a recomputation from the points")
+        row = conn.execute("SELECT count(*) FROM core_ts_point").fetchone()
+    return int(row[0]) if row else 0
+
+
 def bench_append(platform: Platform, url: str, data_set: DataSet, args: argparse.Namespace) -> None:
-    """Print points per second appended, beside COPY into a plain and an unlogged table (and no rollups)."""
+    """Print points per second appended, beside COPY of the same rows into the same table and others."""
     data = data_set.batches(args.append_points, args.batch, args.writers)
     points = sum(len(rows) for batches in data for rows in batches)
     with platform.uow() as uow:
@@ -173,37 +225,81 @@ def bench_append(platform: Platform, url: str, data_set: DataSet, args: argparse
     copy_rows = [
         [[(ids[name], at, value) for name, at, value in rows] for rows in batches] for batches in data
     ]
+    resend = [batches[: max(1, len(batches) // 10)] for batches in data]
+    resent = sum(len(rows) for batches in resend for rows in batches)
     with platform.engine.begin() as conn:
         conn.execute(text("CREATE TABLE bench_plain (series_id int NOT NULL, at timestamptz, value float8)"))
         conn.execute(text("CREATE UNLOGGED TABLE bench_unlogged (LIKE bench_plain)"))
-    rates: dict[str, list[float]] = {"append": [], "points_only": [], "copy_plain": [], "copy_unlogged": []}
-    for _ in range(args.repeats):
+    keys = ("append", "resend", "points_only", "copy_same", "copy_plain", "copy_unlogged")
+    rates: dict[str, list[float]] = {key: [] for key in keys}
+    loads: list[str] = []
+    cpu: list[tuple[float, float | None]] = []
+    checked = 0
+    for repeat in range(args.repeats):
+        load_before = os.getloadavg()[0]
         truncate(platform)
         with platform.engine.begin() as conn:
             conn.execute(text("TRUNCATE bench_plain, bench_unlogged"))
+        client, server = time.process_time(), backend_cpu_seconds(url)
         rates["append"].append(points / in_parallel(lambda w: append_all(platform, data[w]), args.writers))
+        server_after = backend_cpu_seconds(url)
+        cpu.append(
+            (
+                time.process_time() - client,
+                None if server is None or server_after is None else server_after - server,
+            )
+        )
+        if repeat == 0:
+            checked = check_rollups(url)
+        seconds = in_parallel(lambda w: append_all(platform, resend[w], duplicates=True), args.writers)
+        rates["resend"].append(resent / seconds)
         truncate(platform)
         seconds = in_parallel(lambda w: insert_points_only(url, copy_rows[w]), args.writers)
         rates["points_only"].append(points / seconds)
-        for table in ("plain", "unlogged"):
+        truncate(platform)
+        for key, table in (
+            ("same", "core_ts_point"),
+            ("plain", "bench_plain"),
+            ("unlogged", "bench_unlogged"),
+        ):
             seconds = in_parallel(
-                lambda w, table=table: copy_all(url, f"bench_{table}", copy_rows[w]),  # type: ignore[misc]
+                lambda w, table=table: copy_all(url, table, copy_rows[w]),  # type: ignore[misc]
                 args.writers,
             )
-            rates[f"copy_{table}"].append(points / seconds)
+            rates[f"copy_{key}"].append(points / seconds)
+        loads.append(f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}")
     median = {key: statistics.median(values) for key, values in rates.items()}
+    labels = {
+        "append": "timeseries.append (points + 3 rollups, idempotent)",
+        "resend": "timeseries.append of batches already stored (re-sent)",
+        "points_only": "INSERT ... ON CONFLICT DO NOTHING, points only",
+        "copy_same": "COPY binary into core_ts_point itself (baseline)",
+        "copy_plain": "COPY binary into a plain table, no index (baseline)",
+        "copy_unlogged": "COPY binary into an unlogged table, no index",
+    }
     print(
         f"\nappend: {points:,} points, {args.writers} writer(s), batches of {len(data[0][0]):,} points "
-        f"(each committed), median of {args.repeats}"
+        f"(each committed), median of {args.repeats}; rollups of {checked:,} points checked against "
+        "GROUP BY on the points"
     )
     print(f"{'method':<58} {'points/s':>12}")
-    print(f"{'timeseries.append (points + 3 rollups, idempotent)':<58} {median['append']:>12,.0f}")
-    print(f"{'INSERT ON CONFLICT DO NOTHING, points only (no rollups)':<58} {median['points_only']:>12,.0f}")
-    print(f"{'COPY binary into a plain table, no index (baseline)':<58} {median['copy_plain']:>12,.0f}")
+    for key in keys:
+        print(f"{labels[key]:<58} {median[key]:>12,.0f}")
     print(
-        f"{'COPY binary into an unlogged table, no index (baseline)':<58} {median['copy_unlogged']:>12,.0f}"
+        f"append / COPY into core_ts_point: {median['append'] / median['copy_same']:.0%}; "
+        f"append / COPY plain: {median['append'] / median['copy_plain']:.0%}"
     )
-    print(f"append / COPY plain: {median['append'] / median['copy_plain']:.0%}")
+    client_ms = statistics.median(c for c, _ in cpu) * 1000 * 10_000 / points
+    servers = [s for _, s in cpu if s is not None]
+    if servers:
+        server_ms = statistics.median(servers) * 1000 * 10_000 / points
+        print(
+            f"CPU per 10,000 points appended: client {client_ms:.1f} ms, database {server_ms:.1f} ms "
+            f"(one writer on otherwise idle cores: about {10_000 / (client_ms + server_ms) * 1000:,.0f} /s)"
+        )
+    else:
+        print(f"CPU per 10,000 points appended: client {client_ms:.1f} ms (database not measured: not local)")
+    print("load average (1 min) before -> after each repeat: " + "; ".join(loads))
     print("every repeat (points/s): " + "; ".join(f"{k} {[round(v) for v in vs]}" for k, vs in rates.items()))
 
 
