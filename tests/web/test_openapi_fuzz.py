@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -31,6 +32,9 @@ from thanglong.web.app import create_app
 EXAMPLES = int(os.environ.get("THANGLONG_FUZZ_EXAMPLES", "8"))
 ROLES = (CITIZEN, OFFICER, AGENCY_HEAD, OPERATOR, ADMINISTRATOR)
 EXCLUDED = [checks.positive_data_acceptance]
+# /healthz answers 503 by design when the broker or the database does not answer (documented); the
+# test platform runs no broker, so its 503 is the expected answer, checked against its schema.
+DESIGNED_5XX = {"GET /healthz"}
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "openapi-fuzz.txt"
 
 
@@ -52,7 +56,8 @@ def test_every_operation_as_every_role(fuzz_app: tuple[FastAPI, dict[str, dict[s
     assert len(operations) > 40
     problems: dict[str, str] = {}
 
-    for operation in operations:
+    def fuzz(operation: Any) -> None:
+        label = operation.label
 
         @settings(
             max_examples=EXAMPLES,
@@ -65,14 +70,18 @@ def test_every_operation_as_every_role(fuzz_app: tuple[FastAPI, dict[str, dict[s
             print_blob=False,
         )
         @given(case=operation.as_strategy())
-        def run(case: schemathesis.Case, label: str = operation.label) -> None:
+        def run(case: schemathesis.Case) -> None:
             for name, headers in callers.items():
                 try:
-                    case.call_and_validate(headers=headers, excluded_checks=EXCLUDED)
+                    excluded = EXCLUDED + ([checks.not_a_server_error] if label in DESIGNED_5XX else [])
+                    case.call_and_validate(headers=headers, excluded_checks=excluded)
                 except BaseException as exc:  # every failure is collected and reported below
                     problems.setdefault(f"{label} as {name}", str(exc))
 
         run()
+
+    for operation in operations:
+        fuzz(operation)
 
     report = "\n\n".join(f"== {where}\n{what}" for where, what in sorted(problems.items()))
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)

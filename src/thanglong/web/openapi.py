@@ -66,9 +66,54 @@ SECURITY_SCHEMES = {
 }
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
+# Answers of routes that are not plain JSON, for their decorators' `responses=`.
+GEOJSON_COLLECTION: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "GeoJSON FeatureCollection (RFC 7946), WGS84",
+        "content": {
+            "application/geo+json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["type", "features"],
+                    "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array"}},
+                }
+            }
+        },
+    },
+    304: {"description": "Không đổi từ lần trước (ETag) / not modified since the copy named by ETag"},
+}
+HEALTH_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["status", "version", "database", "broker"],
+    "properties": {
+        "status": {"enum": ["ok", "degraded"]},
+        "version": {"type": "string"},
+        "database": {"type": "object"},
+        "broker": {"type": "object"},
+    },
+}
+HEALTH: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Mọi thành phần hoạt động / all parts work",
+        "content": {"application/json": {"schema": HEALTH_SCHEMA}},
+    },
+    503: {
+        "description": "Cơ sở dữ liệu hoặc broker không trả lời / the database or the broker does not answer",
+        "content": {"application/json": {"schema": HEALTH_SCHEMA}},
+    },
+}
+
 
 def _error(status: str) -> dict[str, Any]:
     return {"description": DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}}
+
+
+def _drop_implicit_json(responses: dict[str, Any]) -> None:
+    """A route that declared its own media type (GeoJSON) does not also answer FastAPI's plain JSON."""
+    for answer in responses.values():
+        content = answer.get("content", {})
+        if len(content) > 1 and content.get("application/json", {}).get("schema", {}) == {}:
+            content.pop("application/json")
 
 
 def complete(schema: dict[str, Any], guards: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, Any]:
@@ -87,6 +132,7 @@ def complete(schema: dict[str, Any], guards: dict[tuple[str, str], tuple[str, ..
             requirements = guards.get((path, method.upper()), ())
             guarded = bool(requirements) and PUBLIC not in requirements
             responses = operation.setdefault("responses", {})
+            _drop_implicit_json(responses)
             statuses = ["400", "422", "default"]
             if guarded:
                 statuses += ["401", "403"]

@@ -14,6 +14,7 @@ from thanglong.core import geo
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import Principal
 from thanglong.web.context import ShellContext
+from thanglong.web.openapi import GEOJSON_COLLECTION
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 # The boundaries change only with a new release of the package, so caches may keep them for a day.
@@ -45,7 +46,7 @@ def build_router(ctx: ShellContext) -> APIRouter:
     """Build the geography router."""
     router = APIRouter()
 
-    @router.get("/api/v1/geo/communes", tags=["geo"])
+    @router.get("/api/v1/geo/communes", tags=["geo"], responses=GEOJSON_COLLECTION)
     def communes(request: Request, kind: str | None = None, _p: Principal = ctx.public()) -> Response:
         """Return the communes as a GeoJSON FeatureCollection (optionally only phuong or xa)."""
         body, etag = _geojson_body(_kind(kind))

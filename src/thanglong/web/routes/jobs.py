@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup, escape
 
@@ -61,6 +61,10 @@ def _page_context(uow: UnitOfWork, status: str | None, kind: str | None) -> dict
     }
 
 
+# Job ids are 64-bit database keys; a larger number is no job (and would overflow the database).
+JOB_ID_MAX = 2**63 - 1
+
+
 def build_router(ctx: ShellContext) -> APIRouter:
     """Build the job queue's router."""
     router = APIRouter()
@@ -84,7 +88,9 @@ def build_router(ctx: ShellContext) -> APIRouter:
 
     @router.post("/admin/jobs/{job_id}/retry", include_in_schema=False)
     async def admin_retry_one(
-        job_id: int, request: Request, principal: Principal = ctx.requires(MANAGE)
+        request: Request,
+        job_id: Annotated[int, Path(ge=1, le=JOB_ID_MAX, description="Số hiệu việc / job id")],
+        principal: Principal = ctx.requires(MANAGE),
     ) -> Any:
         result = await ctx.run(
             request, jobs_admin.retry, actor=principal.actor, ids=[job_id], source_ip=ctx.client_ip(request)
@@ -134,7 +140,9 @@ def build_router(ctx: ShellContext) -> APIRouter:
 
     @router.post("/api/v1/jobs/{job_id}/retry", tags=["jobs"])
     async def api_retry(
-        job_id: int, request: Request, principal: Principal = ctx.requires(MANAGE)
+        request: Request,
+        job_id: Annotated[int, Path(ge=1, le=JOB_ID_MAX, description="Số hiệu việc / job id")],
+        principal: Principal = ctx.requires(MANAGE),
     ) -> dict[str, Any]:
         """Queue a dead job again with fresh attempts (a job that is not dead is left as it is)."""
         result = await ctx.run(

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from thanglong.core import maplayers
 from thanglong.core.security import Principal
 from thanglong.web.context import ShellContext
+from thanglong.web.openapi import GEOJSON_COLLECTION
 
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 # A layer depends on who asks (permission) and in which language, and may change at any time:
@@ -54,7 +55,7 @@ def build_router(ctx: ShellContext) -> APIRouter:
             ]
         }
 
-    @router.get("/api/v1/map/layers/{name}.geojson", tags=["map"])
+    @router.get("/api/v1/map/layers/{name}.geojson", tags=["map"], responses=GEOJSON_COLLECTION)
     async def layer_geojson(
         request: Request, name: str, bbox: str | None = None, principal: Principal = ctx.public()
     ) -> Response:

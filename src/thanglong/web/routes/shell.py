@@ -15,6 +15,7 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.web.context import LANG_COOKIE, ShellContext
 from thanglong.web.i18n import LANGUAGES
+from thanglong.web.openapi import HEALTH
 
 SERVICES_DOMAIN = "procedures"
 
@@ -73,7 +74,7 @@ def build_router(ctx: ShellContext) -> APIRouter:
         response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, samesite="lax", path="/")
         return response
 
-    @router.get("/healthz", tags=["platform"])
+    @router.get("/healthz", tags=["platform"], responses=HEALTH)
     def healthz(_p: Principal = ctx.public()) -> Response:
         """Report the state of the database and the broker."""
         from fastapi.responses import JSONResponse  # noqa: PLC0415
