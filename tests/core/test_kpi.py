@@ -39,6 +39,11 @@ def not_a_number(uow: UnitOfWork) -> object:
     return "42"
 
 
+def nothing_yet(uow: UnitOfWork) -> float | None:
+    """A rate with nothing to divide: no data, not zero."""
+    return None
+
+
 def _provider(key: str, function: str) -> KpiProvider:
     return KpiProvider(key, f"Chỉ số {key}", f"Figure {key}", "x", function)
 
@@ -82,7 +87,7 @@ def test_a_failing_provider_is_reported_not_fatal(platform: Platform) -> None:
     assert values["ok"].value == 42.0 and values["ok"].ok
     assert values["after"].value == 42.0
     assert values["sql"].value is None and values["sql"].error
-    assert values["type"].error == "TypeError: returned str, not a number"
+    assert values["type"].error == "TypeError: returned str, not a number or None"
     assert values["missing"].error is not None and "ModuleNotFoundError" in values["missing"].error
     assert values["ok"].to_dict()["label_en"] == "Figure ok"
     with platform.uow() as uow:
@@ -122,3 +127,18 @@ def test_cli_prints_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         assert received["value"] == 0.0 and received["ok"]
     finally:
         drop_database(url)
+
+
+def test_no_data_is_shown_as_no_data_not_as_zero(platform: Platform) -> None:
+    empty = DomainManifest(
+        name="empty", title_vi="Trống", title_en="Empty", kpis=(_provider("rate", f"{HERE}:nothing_yet"),)
+    )
+    fake = dataclasses.replace(platform, manifests=[*platform.manifests, empty])
+    [value] = kpi.compute_all(fake, domains={"empty"})
+    assert value.ok and value.value is None and not value.has_data
+    assert value.to_dict()["value"] is None
+    # The kernel's own figure: the age of the oldest queued job is no data when nothing is queued.
+    with platform.uow() as uow:
+        from thanglong.core import jobs_tasks  # noqa: PLC0415
+
+        assert jobs_tasks.kpi_oldest_age(uow) is None

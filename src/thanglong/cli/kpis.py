@@ -39,7 +39,12 @@ def kpis(
             "nguồn / source",
         )
         for v in values:
-            shown = f"{v.value:g}" if v.value is not None else f"[red]lỗi / error: {v.error}[/red]"
+            if v.error is not None:
+                shown = f"[red]lỗi / error: {v.error}[/red]"
+            elif v.value is None:
+                shown = "[dim]không có dữ liệu / no data[/dim]"
+            else:
+                shown = f"{v.value:g}"
             at = f"{to_hanoi(v.computed_at):%Y-%m-%d %H:%M:%S}" if v.computed_at else ""
             table.add_row(v.domain, f"{v.label_vi} / {v.label_en}", shown, v.unit, at, v.source)
         console.print(table)

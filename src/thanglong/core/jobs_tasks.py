@@ -42,6 +42,8 @@ def kpi_dead(uow: UnitOfWork) -> float:
     return float(_health(uow).dead)
 
 
-def kpi_oldest_age(uow: UnitOfWork) -> float:
+def kpi_oldest_age(uow: UnitOfWork) -> float | None:
     """Measure how long the oldest due job has waited, in seconds."""
-    return round(_health(uow).oldest_queued_seconds, 1)
+    health = _health(uow)
+    # With nothing queued there is no oldest job: no data, not an age of zero.
+    return round(health.oldest_queued_seconds, 1) if health.queued else None

@@ -54,8 +54,13 @@ class KpiValue:
 
     @property
     def ok(self) -> bool:
-        """Tell whether the value was computed."""
+        """Tell whether the KPI was computed (its value may still be None: no data to compute it from)."""
         return self.error is None
+
+    @property
+    def has_data(self) -> bool:
+        """Tell whether there is a value to show."""
+        return self.error is None and self.value is not None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the KPI as JSON."""
@@ -94,9 +99,11 @@ def compute_one(uow: UnitOfWork, item: RegisteredKpi) -> KpiValue:
     try:
         function: Callable[[UnitOfWork], Any] = resolve(provider.compute)
         result = function(uow)
-        if isinstance(result, bool) or not isinstance(result, int | float):
-            raise TypeError(f"returned {type(result).__name__}, not a number")
-        value = float(result)
+        # None means "no data yet" (a rate with nothing to divide): shown as such, never as a zero.
+        if result is not None:
+            if isinstance(result, bool) or not isinstance(result, int | float):
+                raise TypeError(f"returned {type(result).__name__}, not a number or None")
+            value = float(result)
     except Exception as exc:  # a failing provider is reported, never fatal to the others
         logger.warning("KPI %s.%s failed", item.domain, provider.key, exc_info=True)
         error = f"{type(exc).__name__}: {exc}"[:300]
