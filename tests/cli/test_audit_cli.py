@@ -120,3 +120,17 @@ def test_verify_checks_signatures_with_a_pinned_public_key(cli: typer.Typer, wri
     assert "signed by another key" in wrong.stderr
     bad = runner.invoke(cli, ["audit", "verify", "--verifier-key", "not-a-key"])
     assert bad.exit_code == 2 and "--verifier-key" in bad.stderr
+
+
+def test_verify_refuses_a_database_that_does_not_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    absent = tmp_path / "khong-co" / "thanglong.db"
+    monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("THANGLONG_DATABASE_URL", f"sqlite:///{absent}")
+    monkeypatch.setenv("THANGLONG_DOMAINS", "[]")
+    monkeypatch.setenv("COLUMNS", "220")
+    result = CliRunner().invoke(build_cli(), ["audit", "verify"])
+    assert result.exit_code == 2, result.output
+    assert "does not exist" in result.output and str(absent) in result.output
+    assert not absent.exists()

@@ -89,7 +89,7 @@ def verify(
         pinned = NoteVerifier.from_vkey(verifier_key) if verifier_key else None
     except ValueError as exc:
         fail(f"khóa kiểm chữ ký không hợp lệ / invalid --verifier-key: {exc}", 2)
-    platform = open_platform()
+    platform = open_platform(existing=True)
     report = _guard(lambda: verify_log(platform, seal=not no_seal, extra=checkpoints, verifier=pinned))
     now = platform.clock()
     if json_out:

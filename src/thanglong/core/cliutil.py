@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
@@ -39,11 +40,35 @@ def load_settings() -> Settings:
         fail(f"cấu hình không hợp lệ / invalid configuration: {exc}".replace("\n", " "))
 
 
-def open_platform(*, migrate: bool = True) -> Platform:
-    """Build the platform and bring its schema up to date."""
+def missing_sqlite_file(url: str) -> Path | None:
+    """Return the file of a SQLite URL when it does not exist (opening it would create it), else None."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def open_platform(*, migrate: bool = True, existing: bool = False) -> Platform:
+    """Build the platform and bring its schema up to date.
+
+    With `existing`, a command that only reads (audit verify) refuses to run on a database that does
+    not exist yet instead of creating an empty one and reporting on it.
+    """
     from thanglong.core import migrate as migrations  # noqa: PLC0415
 
-    platform = build_platform_or_exit(load_settings())
+    settings = load_settings()
+    if existing:
+        absent = missing_sqlite_file(settings.effective_database_url)
+        if absent is not None:
+            fail(
+                f"cơ sở dữ liệu không tồn tại / the database does not exist: {absent} "
+                "(set THANGLONG_DATABASE_URL or THANGLONG_DATA_DIR)",
+                2,
+            )
+    platform = build_platform_or_exit(settings)
     _opened.append(platform)
     if migrate:
         try:
