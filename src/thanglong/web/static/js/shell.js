@@ -2,6 +2,34 @@
 (function () {
   "use strict";
 
+  /* On a phone the main navigation becomes a menu opened by the "Danh mục" button. */
+  function setUpMenu() {
+    var button = document.getElementById("menu-toggle");
+    var nav = document.getElementById("mainnav");
+    if (!button || !nav || !window.matchMedia) {
+      return;
+    }
+    var phone = window.matchMedia("(max-width: 760px)");
+    function apply() {
+      button.hidden = !phone.matches;
+      nav.classList.toggle("collapsible", phone.matches);
+      if (!phone.matches) {
+        nav.classList.remove("open");
+        button.setAttribute("aria-expanded", "false");
+      }
+    }
+    button.addEventListener("click", function () {
+      var open = !nav.classList.contains("open");
+      nav.classList.toggle("open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    if (phone.addEventListener) {
+      phone.addEventListener("change", apply);
+    }
+    apply();
+  }
+  setUpMenu();
+
   function formatNumber(value, locale, options) {
     try {
       return new Intl.NumberFormat(locale, options).format(value);
