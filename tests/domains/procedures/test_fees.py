@@ -13,14 +13,14 @@ from thanglong.core.errors import InvalidInput
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.procedures import services
-from thanglong.domains.procedures.catalogue import (
+from thanglong.domains.procedures.catalogue.services import get_procedure, load_specs
+from thanglong.domains.procedures.catalogue.shipped import (
     CatalogueError,
     Fee,
     default_fee_vnd,
     load_catalogue,
     parse_entry,
 )
-from thanglong.domains.procedures.services_catalogue import get_procedure, load_specs
 from thanglong.domains.procedures.services_payments import request_payment
 from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.domains.procedures.states import DossierStatus as S

@@ -24,9 +24,9 @@ from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.identity.api import OPERATOR
 from thanglong.domains.procedures import services, services_postal, vnpost
+from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.config import ProcedureSettings
 from thanglong.domains.procedures.models import PostalShipment
-from thanglong.domains.procedures.services_catalogue import load_specs
 from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.domains.procedures.vnpost import ShipmentStatus as Ship
 from thanglong.web.context import CSRF_COOKIE

@@ -16,10 +16,10 @@ from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.testing.plugin import RecordingBus, run_jobs
 from thanglong.domains.payments.events import PaymentSucceeded
 from thanglong.domains.procedures import services
+from thanglong.domains.procedures.catalogue.services import get_procedure, load_specs
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.services_catalogue import get_procedure, load_specs
 from thanglong.domains.procedures.services_payments import request_payment
 from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.domains.procedures.states import DossierStatus as S

@@ -88,7 +88,7 @@ def search_command(
     """Find procedures in the catalogue, best first."""
     if not text.strip():
         fail("cần nội dung tìm kiếm / the search text is empty")
-    from thanglong.domains.procedures.search import search  # noqa: PLC0415
+    from thanglong.domains.procedures.catalogue.search import search  # noqa: PLC0415
 
     try:
         hits = search(text, limit=limit)

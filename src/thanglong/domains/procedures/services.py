@@ -20,6 +20,7 @@ from thanglong.core.text import check_text
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import clock
+from thanglong.domains.procedures.catalogue.services import get_procedure
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
 from thanglong.domains.procedures.models import (
@@ -29,7 +30,6 @@ from thanglong.domains.procedures.models import (
     Procedure,
     ProcedureVersion,
 )
-from thanglong.domains.procedures.services_catalogue import get_procedure
 from thanglong.domains.procedures.services_effects import EFFECTS, Step, no_effect, validate_form
 from thanglong.domains.procedures.states import (
     FINAL_STATUSES,

@@ -19,8 +19,8 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import services, services_attachments
 from thanglong.domains.procedures.attachments import ContentStore, check
+from thanglong.domains.procedures.catalogue.services import get_procedure
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierDraft, DossierRating, Procedure
-from thanglong.domains.procedures.services_catalogue import get_procedure
 from thanglong.domains.procedures.services_documents import DOCUMENT_KINDS as ISSUED_KINDS
 from thanglong.domains.procedures.states import DossierAction, DossierStatus
 

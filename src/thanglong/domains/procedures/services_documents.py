@@ -24,6 +24,7 @@ from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
 from thanglong.domains.procedures import clock, services_attachments
 from thanglong.domains.procedures.attachments import ContentStore, store_at
+from thanglong.domains.procedures.catalogue.eform_html import form_rows
 from thanglong.domains.procedures.documents import (
     FORM_TITLES,
     PdfSigner,
@@ -31,7 +32,6 @@ from thanglong.domains.procedures.documents import (
     sign_pdf,
 )
 from thanglong.domains.procedures.documents.pdf import vn_datetime
-from thanglong.domains.procedures.eform_html import form_rows
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierStep, Procedure, ProcedureVersion
 from thanglong.domains.procedures.reactions import DOCUMENTS_JOB, documents_key
 from thanglong.domains.procedures.services_signing import SigningKeyError, agency_signer

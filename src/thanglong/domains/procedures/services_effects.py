@@ -17,7 +17,8 @@ from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.text import check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, eform, services_postal
+from thanglong.domains.procedures import clock, services_postal
+from thanglong.domains.procedures.catalogue import eform
 from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep, ProcedureVersion
 from thanglong.domains.procedures.services_sequences import next_number

@@ -18,8 +18,8 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, limit_stream, read_limited
 from thanglong.domains.procedures import attachments, services, services_attachments
+from thanglong.domains.procedures.catalogue.services import ProcedureDTO, get_procedure, list_procedures
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
-from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
 from thanglong.domains.procedures.web_citizen import build_citizen
 from thanglong.domains.procedures.web_consult import build_routing
 from thanglong.domains.procedures.web_pages import build_pages

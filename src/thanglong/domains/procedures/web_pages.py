@@ -18,8 +18,6 @@ from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures import (
     clock,
-    eform,
-    eform_html,
     services,
     services_attachments,
     services_citizen,
@@ -27,8 +25,9 @@ from thanglong.domains.procedures import (
     services_payments,
 )
 from thanglong.domains.procedures.attachments import AttachmentTooLarge
-from thanglong.domains.procedures.search import search
-from thanglong.domains.procedures.services_catalogue import (
+from thanglong.domains.procedures.catalogue import eform, eform_html
+from thanglong.domains.procedures.catalogue.search import search
+from thanglong.domains.procedures.catalogue.services import (
     ProcedureDTO,
     get_procedure,
     get_version,
