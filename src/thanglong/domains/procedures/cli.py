@@ -137,8 +137,8 @@ SYNC_OFF = (
 @dvcqg_app.command("push")
 def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
     """Send the due status changes to the national portal now (the worker sends them continuously)."""
-    from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+    from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg  # noqa: PLC0415
 
     try:
         settings = ProcedureSettings()
@@ -159,8 +159,8 @@ def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
 @dvcqg_app.command("report")
 def dvcqg_report(json_out: bool = typer.Option(False, "--json")) -> None:
     """Show the sync's row counts and reconciliation with the portal; exit 1 when an operator is needed."""
-    from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+    from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg  # noqa: PLC0415
 
     try:
         settings = ProcedureSettings()

@@ -62,6 +62,8 @@ DOSSIERS_BY_COMMUNE = MapLayer(
 )
 STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
 REACTIONS = "thanglong.domains.procedures.reactions"
+DVCQG_REACTIONS = "thanglong.domains.procedures.integrations.dvcqg.reactions"
+VNPOST_REACTIONS = "thanglong.domains.procedures.integrations.vnpost.reactions"
 
 MANIFEST = DomainManifest(
     name="procedures",
@@ -78,10 +80,12 @@ MANIFEST = DomainManifest(
             "thanglong.domains.payments.api:PaymentSucceeded",
             "thanglong.domains.procedures.services_payments:on_payment_succeeded",
         ),
-        # A status change queues its portal sync and its document in its own transaction (their jobs
-        # are ordered per dossier), and notifies the applicant after the commit. See docs/events.md.
-        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_dvcqg", after_commit=False),
+        # A status change queues its portal sync, its document and (for a result returned by post) its
+        # shipment in its own transaction (the sync and document jobs are ordered per dossier), and
+        # notifies the applicant after the commit. See docs/events.md.
+        EventHandler(STATUS_CHANGED, f"{DVCQG_REACTIONS}:queue_dvcqg", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_documents", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{VNPOST_REACTIONS}:queue_shipment", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
     ),
     demo="thanglong.domains.procedures.services_demo:load_demo",
@@ -127,12 +131,12 @@ MANIFEST = DomainManifest(
         # also sets max_attempts from THANGLONG_PROCEDURES_DVCQG_MAX_ATTEMPTS.
         JobKind(
             "procedures.dvcqg",
-            "thanglong.domains.procedures.services_dvcqg:push",
+            "thanglong.domains.procedures.integrations.dvcqg.services:push",
             max_attempts=8,
             backoff_base_seconds=30.0,
             backoff_cap_seconds=3600.0,
             lease_seconds=300,
-            on_failure="thanglong.domains.procedures.services_dvcqg:record_failure",
+            on_failure="thanglong.domains.procedures.integrations.dvcqg.services:record_failure",
         ),
         # The document an action calls for, drawn and signed after the commit; a dossier's in order.
         JobKind(
@@ -146,12 +150,12 @@ MANIFEST = DomainManifest(
         # One job per shipment ordered from VNPost; after six failures the officers post it by hand.
         JobKind(
             "procedures.vnpost",
-            "thanglong.domains.procedures.services_postal:order",
+            "thanglong.domains.procedures.integrations.vnpost.services:order",
             max_attempts=6,
             backoff_base_seconds=120.0,
             backoff_cap_seconds=3600.0,
             lease_seconds=300,
-            on_failure="thanglong.domains.procedures.services_postal:record_failure",
+            on_failure="thanglong.domains.procedures.integrations.vnpost.services:record_failure",
         ),
     ),
     kpis=(

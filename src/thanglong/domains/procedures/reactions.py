@@ -1,8 +1,9 @@
 """Reactions to the domain's events, declared as handlers in the manifest (see docs/events.md).
 
-In the transaction of a status change: queue its DVCQG sync job and its lifecycle document's job, so
-that both commit with the change or not at all, each under the dossier's ordering key. After the
-commit, as a durable job: notify the applicant in the app and by e-mail.
+In the transaction of a status change: queue its lifecycle document's job, so that it commits with the
+change or not at all, under the dossier's ordering key. After the commit, as a durable job: notify the
+applicant in the app and by e-mail. The DVCQG sync and the VNPost shipment are queued by the
+integrations' own reactions to the same event.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
-from thanglong.domains.procedures import services_dvcqg
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
 from thanglong.domains.procedures.states import DossierAction, DossierStatus
@@ -43,13 +43,6 @@ DOCUMENT_OF_ACTION: dict[DossierAction, str] = {
 def documents_key(dossier_id: uuid.UUID) -> str:
     """Return the ordering key of a dossier's document jobs: made one at a time, in action order."""
     return f"{DOCUMENTS_JOB}:{dossier_id}"
-
-
-def queue_dvcqg(uow: UnitOfWork, event: DossierStatusChanged) -> None:
-    """Queue the status change for the national portal, in the transaction that made it."""
-    row = uow.session.get(Dossier, event.dossier_id)
-    if row is not None:
-        services_dvcqg.enqueue_status(uow, row, DossierStatus(event.new_status), event.at)
 
 
 def queue_documents(uow: UnitOfWork, event: DossierStatusChanged) -> None:
