@@ -205,7 +205,8 @@ def stats_command(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Print the Decision 766 figures of a period (default: this month) per agency."""
-    from thanglong.domains.procedures import services_stats, stats  # noqa: PLC0415
+    from thanglong.domains.procedures.statistics import services as services_stats  # noqa: PLC0415
+    from thanglong.domains.procedures.statistics import stats  # noqa: PLC0415
 
     platform = open_platform()
     try:

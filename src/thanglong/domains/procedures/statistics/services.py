@@ -18,7 +18,6 @@ from thanglong.core.db import UtcDateTime
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import stats
 from thanglong.domains.procedures.integrations.dvcqg.services import SENT
 from thanglong.domains.procedures.models import (
     Attachment,
@@ -30,6 +29,7 @@ from thanglong.domains.procedures.models import (
     ProcedureVersion,
 )
 from thanglong.domains.procedures.states import DossierAction
+from thanglong.domains.procedures.statistics import stats
 
 RESULT_KIND = "result"
 NO_COMMUNE = ""
