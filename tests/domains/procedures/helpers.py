@@ -16,7 +16,7 @@ from thanglong.domains.identity.api import AGENCY_HEAD, CITIZEN, OFFICER
 from thanglong.domains.identity.services import UserDTO
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.catalogue.shipped import Fee, ProcedureSpec, RequiredDocument
-from thanglong.domains.procedures.reactions import DOCUMENTS_JOB
+from thanglong.domains.procedures.documents.reactions import DOCUMENTS_JOB
 
 EFORM: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

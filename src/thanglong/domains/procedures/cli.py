@@ -110,7 +110,7 @@ def search_command(
 @app.command("apologies")
 def apologies(json_out: bool = typer.Option(False, "--json")) -> None:
     """Draft Form 04 for the dossiers due within one working day, once (the worker does it every 15 min)."""
-    from thanglong.domains.procedures import services_documents  # noqa: PLC0415
+    from thanglong.domains.procedures.documents import services as services_documents  # noqa: PLC0415
 
     try:
         drafted = services_documents.draft_apologies(open_platform())

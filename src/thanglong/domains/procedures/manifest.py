@@ -62,6 +62,7 @@ DOSSIERS_BY_COMMUNE = MapLayer(
 )
 STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
 REACTIONS = "thanglong.domains.procedures.reactions"
+DOCUMENTS_REACTIONS = "thanglong.domains.procedures.documents.reactions"
 DVCQG_REACTIONS = "thanglong.domains.procedures.integrations.dvcqg.reactions"
 VNPOST_REACTIONS = "thanglong.domains.procedures.integrations.vnpost.reactions"
 
@@ -84,7 +85,7 @@ MANIFEST = DomainManifest(
         # shipment in its own transaction (the sync and document jobs are ordered per dossier), and
         # notifies the applicant after the commit. See docs/events.md.
         EventHandler(STATUS_CHANGED, f"{DVCQG_REACTIONS}:queue_dvcqg", after_commit=False),
-        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_documents", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{DOCUMENTS_REACTIONS}:queue_documents", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{VNPOST_REACTIONS}:queue_shipment", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
     ),
@@ -141,7 +142,7 @@ MANIFEST = DomainManifest(
         # The document an action calls for, drawn and signed after the commit; a dossier's in order.
         JobKind(
             "procedures.documents",
-            "thanglong.domains.procedures.services_documents:generate",
+            "thanglong.domains.procedures.documents.services:generate",
             max_attempts=8,
             backoff_base_seconds=30.0,
             backoff_cap_seconds=3600.0,

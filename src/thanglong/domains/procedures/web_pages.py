@@ -21,7 +21,6 @@ from thanglong.domains.procedures import (
     services,
     services_attachments,
     services_citizen,
-    services_documents,
     services_payments,
 )
 from thanglong.domains.procedures.attachments import AttachmentTooLarge
@@ -34,6 +33,8 @@ from thanglong.domains.procedures.catalogue.services import (
     list_procedures,
     list_sectors,
 )
+from thanglong.domains.procedures.documents import services as services_documents
+from thanglong.domains.procedures.documents import store as document_store
 from thanglong.domains.procedures.services_effects import validate_form
 from thanglong.domains.procedures.states import ACTION_LABELS, DossierAction, DossierStatus
 from thanglong.domains.procedures.web_citizen import file_size, read_uploads, upload_error
@@ -382,7 +383,7 @@ def _my_dossier_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUI
     )
     uploads = [
         doc
-        for doc in services_citizen.list_documents(uow, principal=principal, dossier_id=dossier.id)
+        for doc in document_store.list_documents(uow, principal=principal, dossier_id=dossier.id)
         if not doc.issued
     ]
     return {
