@@ -15,12 +15,13 @@ from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures import services, services_citizen
 from thanglong.domains.procedures.documents import store as document_store
+from thanglong.domains.procedures.dossiers import citizen as services_citizen
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.files import store_for
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.domains.procedures.models import Attachment, DossierDraft, DossierRating
-from thanglong.domains.procedures.services_attachments import store_for
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode"

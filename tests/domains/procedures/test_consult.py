@@ -17,9 +17,10 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
-from thanglong.domains.procedures import services, services_consult
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
+from thanglong.domains.procedures.dossiers import consult as services_consult
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.web.context import CSRF_COOKIE
 
 

@@ -12,10 +12,10 @@ from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import services as identity_services
-from thanglong.domains.procedures import services
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
-from thanglong.domains.procedures.services_payments import request_payment
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.payments import request_payment
 from thanglong.web.context import CSRF_COOKIE
 
 

@@ -23,14 +23,14 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.identity.api import OPERATOR
-from thanglong.domains.procedures import services
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
 from thanglong.domains.procedures.integrations.vnpost import protocol as vnpost
 from thanglong.domains.procedures.integrations.vnpost import services as services_postal
 from thanglong.domains.procedures.integrations.vnpost.protocol import ShipmentStatus as Ship
 from thanglong.domains.procedures.models import PostalShipment
-from thanglong.domains.procedures.states import DossierAction as A
 from thanglong.web.context import CSRF_COOKIE
 
 HOOK_SECRET = "bí-mật-webhook"

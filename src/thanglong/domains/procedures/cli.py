@@ -10,7 +10,7 @@ from rich.table import Table
 from thanglong.core.calendar import WorkingCalendar, default_calendar
 from thanglong.core.cliutil import console, fail, open_platform, print_json
 from thanglong.core.errors import ThangLongError
-from thanglong.domains.procedures import clock
+from thanglong.domains.procedures.dossiers import clock
 
 app = typer.Typer(help="Thủ tục hành chính / administrative procedures.", no_args_is_help=True)
 

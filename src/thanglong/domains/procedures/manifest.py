@@ -61,7 +61,7 @@ DOSSIERS_BY_COMMUNE = MapLayer(
     visible_by_default=False,
 )
 STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
-REACTIONS = "thanglong.domains.procedures.reactions"
+REACTIONS = "thanglong.domains.procedures.dossiers.reactions"
 DOCUMENTS_REACTIONS = "thanglong.domains.procedures.documents.reactions"
 DVCQG_REACTIONS = "thanglong.domains.procedures.integrations.dvcqg.reactions"
 VNPOST_REACTIONS = "thanglong.domains.procedures.integrations.vnpost.reactions"
@@ -79,7 +79,7 @@ MANIFEST = DomainManifest(
     event_handlers=(
         EventHandler(
             "thanglong.domains.payments.api:PaymentSucceeded",
-            "thanglong.domains.procedures.services_payments:on_payment_succeeded",
+            "thanglong.domains.procedures.dossiers.payments:on_payment_succeeded",
         ),
         # A status change queues its portal sync, its document and (for a result returned by post) its
         # shipment in its own transaction (the sync and document jobs are ordered per dossier), and
@@ -202,7 +202,7 @@ MANIFEST = DomainManifest(
             "procedures.queue",
             "procedures.dossier.process",
             ("procedures.DossierSubmitted", "procedures.DossierStatusChanged"),
-            filter="thanglong.domains.procedures.live:officer_sees",
+            filter="thanglong.domains.procedures.dossiers.live:officer_sees",
         ),
     ),
     map_layers=(DOSSIERS_BY_COMMUNE,),

@@ -19,12 +19,15 @@ from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock
-from thanglong.domains.procedures.attachments import ContentStore
 from thanglong.domains.procedures.catalogue import eform
 from thanglong.domains.procedures.catalogue.services import ProcedureDTO, list_procedures, load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.attachments import ContentStore
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.dossiers.files import store_for
+from thanglong.domains.procedures.dossiers.services import act, list_for_applicant, submit_dossier
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.models import (
     Attachment,
     Dossier,
@@ -32,9 +35,6 @@ from thanglong.domains.procedures.models import (
     DossierSequence,
     DossierStep,
 )
-from thanglong.domains.procedures.services import act, list_for_applicant, submit_dossier
-from thanglong.domains.procedures.services_attachments import store_for
-from thanglong.domains.procedures.states import DossierAction
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,9 @@ from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, limit_stream, read_limited
-from thanglong.domains.procedures import attachments, services, services_attachments
 from thanglong.domains.procedures.catalogue.services import ProcedureDTO, get_procedure, list_procedures
+from thanglong.domains.procedures.dossiers import attachments, services
+from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
 from thanglong.domains.procedures.web_citizen import build_citizen
 from thanglong.domains.procedures.web_consult import build_routing

@@ -17,10 +17,11 @@ from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import InvalidInput, NotFound, ThangLongError
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext, read_limited
-from thanglong.domains.procedures import attachments, services_citizen
 from thanglong.domains.procedures.documents import store as document_store
-from thanglong.domains.procedures.services_citizen import DraftDTO, RatingDTO
-from thanglong.domains.procedures.states import DossierStatus
+from thanglong.domains.procedures.dossiers import attachments
+from thanglong.domains.procedures.dossiers import citizen as services_citizen
+from thanglong.domains.procedures.dossiers.citizen import DraftDTO, RatingDTO
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 
 PERM_FILE = "procedures.dossier.file"
 UPLOAD_FIELD = "files"

@@ -10,9 +10,9 @@ import uuid
 
 from thanglong.core import jobs
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.states import DossierAction
 
 DOCUMENTS_JOB = "procedures.documents"
 # The document each action writes (services.py beside this draws them; Form 04 comes from its own schedule).

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures import services
 from thanglong.domains.procedures.documents.services import DOCUMENT_KINDS as ISSUED_KINDS
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.citizen import applicant_id_of
 from thanglong.domains.procedures.models import Attachment, Dossier
-from thanglong.domains.procedures.services_citizen import applicant_id_of
 
 # Files the applicant sent; every other kind is a document the office issued (forms 01-05, the result),
 # titled by documents.services.DOCUMENT_KINDS (ISSUED_KINDS here).

@@ -18,6 +18,7 @@ from thanglong.core.db import UtcDateTime
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.integrations.dvcqg.services import SENT
 from thanglong.domains.procedures.models import (
     Attachment,
@@ -28,7 +29,6 @@ from thanglong.domains.procedures.models import (
     Procedure,
     ProcedureVersion,
 )
-from thanglong.domains.procedures.states import DossierAction
 from thanglong.domains.procedures.statistics import stats
 
 RESULT_KIND = "result"

@@ -7,10 +7,10 @@ all, under the dossier's ordering key (see docs/events.md).
 from __future__ import annotations
 
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg
 from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.states import DossierStatus
 
 
 def queue_dvcqg(uow: UnitOfWork, event: DossierStatusChanged) -> None:

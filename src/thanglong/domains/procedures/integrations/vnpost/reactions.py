@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures.dossiers.reactions import step_of
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.integrations.vnpost import services as services_postal
 from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.reactions import step_of
-from thanglong.domains.procedures.states import DossierAction
 
 
 def queue_shipment(uow: UnitOfWork, event: DossierStatusChanged) -> None:

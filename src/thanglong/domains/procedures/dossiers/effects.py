@@ -17,12 +17,12 @@ from thanglong.core.security import Principal
 from thanglong.core.text import check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock
 from thanglong.domains.procedures.catalogue import eform
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.dossiers.sequences import next_number
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep, ProcedureVersion
-from thanglong.domains.procedures.services_sequences import next_number
-from thanglong.domains.procedures.states import DossierAction
 
 MAX_EXTENSION_DAYS = 30
 

@@ -17,11 +17,12 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import services, services_attachments
-from thanglong.domains.procedures.attachments import ContentStore, check
 from thanglong.domains.procedures.catalogue.services import get_procedure
+from thanglong.domains.procedures.dossiers import files as services_attachments
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.attachments import ContentStore, check
+from thanglong.domains.procedures.dossiers.states import DossierAction, DossierStatus
 from thanglong.domains.procedures.models import DossierDraft, DossierRating, Procedure
-from thanglong.domains.procedures.states import DossierAction, DossierStatus
 
 # A draft is a form, not a file store: its JSON must fit in this many UTF-8 bytes.
 MAX_DRAFT_BYTES = 64 * 1024

@@ -16,9 +16,9 @@ from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
-from thanglong.domains.procedures.states import DossierStatus
 
 logger = logging.getLogger(__name__)
 
