@@ -16,7 +16,7 @@ from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import demo as identity_demo
 from thanglong.domains.payments.events import PaymentSucceeded
-from thanglong.domains.procedures import services_demo
+from thanglong.domains.procedures import demo as services_demo
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
 from thanglong.domains.procedures.dossiers import citizen as services_citizen

@@ -72,7 +72,7 @@ MANIFEST = DomainManifest(
     title_en="Online public services",
     settings="thanglong.domains.procedures.config:ProcedureSettings",
     depends_on=("identity", "notify", "payments"),
-    router="thanglong.domains.procedures.web:build_router",
+    router="thanglong.domains.procedures.web.rest:build_router",
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
     setup="thanglong.domains.procedures.config:enable_integrations",
@@ -89,7 +89,7 @@ MANIFEST = DomainManifest(
         EventHandler(STATUS_CHANGED, f"{VNPOST_REACTIONS}:queue_shipment", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
     ),
-    demo="thanglong.domains.procedures.services_demo:load_demo",
+    demo="thanglong.domains.procedures.demo:load_demo",
     templates="thanglong.domains.procedures",
     migrations="thanglong.domains.procedures",
     permissions=(

@@ -34,8 +34,8 @@ from thanglong.domains.procedures.dossiers import payments as services_payments
 from thanglong.domains.procedures.dossiers.attachments import AttachmentTooLarge
 from thanglong.domains.procedures.dossiers.effects import validate_form
 from thanglong.domains.procedures.dossiers.states import ACTION_LABELS, DossierAction, DossierStatus
-from thanglong.domains.procedures.web_citizen import file_size, read_uploads, upload_error
-from thanglong.domains.procedures.web_consult import officer_context, queue_context
+from thanglong.domains.procedures.web.citizen import file_size, read_uploads, upload_error
+from thanglong.domains.procedures.web.consult import officer_context, queue_context
 
 PERM_FILE = "procedures.dossier.file"
 PERM_PROCESS = "procedures.dossier.process"
