@@ -199,7 +199,7 @@ def _history_rows(
             paid = True
             online_paid = channel == "online" and rng.random() < 0.8
             # The payments domain's confirmation is applied by the platform itself; a counter payment
-            # is recorded by the officer (services_stats tells online payments by this actor).
+            # is recorded by the officer (statistics.services tells online payments by this actor).
             payer = SYSTEM_ACTOR if online_paid else officer
             steps.append(("record_payment", "processing", received + span * 0.1, payer))
         if finished is None:
