@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thanglong.core.calendar import WorkingCalendar
-from thanglong.domains.procedures.clock import due_at, due_dates_days
+from thanglong.domains.procedures.dossiers.clock import due_at, due_dates_days
 
 
 def random_receipts(count: int, seed: int) -> npt.NDArray[np.datetime64]:

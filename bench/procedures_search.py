@@ -15,9 +15,9 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
-from thanglong.domains.procedures import search as engine
-from thanglong.domains.procedures.catalogue import ProcedureSpec, load_catalogue
-from thanglong.domains.procedures.search import fold
+from thanglong.domains.procedures.catalogue import search as engine
+from thanglong.domains.procedures.catalogue.search import fold
+from thanglong.domains.procedures.catalogue.shipped import ProcedureSpec, load_catalogue
 
 
 def make_queries(specs: Sequence[ProcedureSpec], count: int, seed: int) -> list[str]:

@@ -53,9 +53,9 @@ from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import api as identity
 from thanglong.domains.identity.api import CITIZEN
-from thanglong.domains.procedures import eform
-from thanglong.domains.procedures.catalogue import get_procedure
-from thanglong.domains.procedures.services_catalogue import load_specs
+from thanglong.domains.procedures.catalogue import eform
+from thanglong.domains.procedures.catalogue.services import load_specs
+from thanglong.domains.procedures.catalogue.shipped import get_procedure
 
 PROCEDURE = "1.001193"
 PDF_BYTES = 1024 * 1024

@@ -16,6 +16,8 @@ import grimp
 ROOT_PACKAGE = "thanglong"
 DOMAINS_PACKAGE = "thanglong.domains"
 MODULE_FILES = ("manifest", "api", "models", "schemas", "services", "events", "web", "cli", "tasks")
+# Sub-packages that are not capabilities of a domain split by capability (they hold no use cases).
+NOT_CAPABILITIES = frozenset({"web", "migrations", "templates", "static", "locale"})
 
 
 @dataclass(frozen=True)
@@ -63,12 +65,55 @@ def check_files(root: Path, name: str) -> list[Problem]:
         if "MANIFEST" not in _bound_names(tree):
             problems.append(Problem("error", name, "__init__.py does not define MANIFEST"))
     for module in MODULE_FILES:
+        if module == "services":
+            problems.extend(Problem("error", name, text) for text in missing_services(pkg))
         # A module may grow into a package of the same name (web/ for many pages), as the house rules allow.
-        if not (pkg / f"{module}.py").is_file() and not (pkg / module / "__init__.py").is_file():
+        elif not _has_module(pkg, module):
             problems.append(Problem("error", name, f"missing {module}.py"))
     if not (pkg / "templates" / name).is_dir():
         problems.append(Problem("error", name, f"missing templates/{name}/"))
     return problems
+
+
+def _has_module(pkg: Path, module: str) -> bool:
+    return (pkg / f"{module}.py").is_file() or (pkg / module / "__init__.py").is_file()
+
+
+def capabilities(pkg: Path) -> list[Path]:
+    """Return the capability sub-packages of a package: Python packages other than its web part."""
+    return sorted(
+        p
+        for p in pkg.iterdir()
+        if p.is_dir() and p.name not in NOT_CAPABILITIES and (p / "__init__.py").is_file()
+    )
+
+
+def missing_services(pkg: Path) -> list[str]:
+    """Say where a domain's use cases are missing (docs/domains.md, "A domain of sub-packages").
+
+    A domain keeps its use cases in `services.py` (or a `services/` package); a large one is instead a
+    package of capability sub-packages (every sub-package but `web/`), each with its own `services.py`
+    or, in turn, sub-packages that have one (`integrations/dvcqg/services.py`).
+    """
+    if _has_module(pkg, "services"):
+        return []
+    found = capabilities(pkg)
+    if not found:
+        return ["missing services.py (or capability sub-packages, each with its own services.py)"]
+    return [
+        f"capability {(sub / rest).relative_to(pkg).as_posix()}/ has no services.py"
+        for sub in found
+        for rest in _without_services(sub)
+    ]
+
+
+def _without_services(pkg: Path) -> list[Path]:
+    if _has_module(pkg, "services"):
+        return []
+    found = capabilities(pkg)
+    if not found:
+        return [Path()]
+    return [(sub / rest).relative_to(pkg) for sub in found for rest in _without_services(sub)]
 
 
 def _bound_names(tree: ast.Module) -> set[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -84,3 +86,78 @@ def test_check_domains_catches_an_undeclared_dependency(tmp_path: Path) -> None:
     result = _run([sys.executable, str(CHECK_DOMAINS)], tmp_path, root)
     assert result.returncode == 1
     assert "imports domain 'identity' missing from depends_on" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def upward_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the source whose dossiers import the statistics, a capability layered above them."""
+    root = tmp_path_factory.mktemp("upward")
+    shutil.copytree(
+        REPO / "src" / "thanglong", root / "src" / "thanglong", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    effects = root / "src" / "thanglong" / "domains" / "procedures" / "dossiers" / "effects.py"
+    upward = "\nfrom thanglong.domains.procedures.statistics import stats  # noqa: E402, F401\n"
+    effects.write_text(effects.read_text(encoding="utf-8") + upward, encoding="utf-8")
+    return root
+
+
+def test_import_linter_keeps_the_procedures_capabilities_in_layers(upward_copy: Path) -> None:
+    result = _run([LINT_IMPORTS, "--no-cache"], upward_copy, upward_copy / "src")
+    assert result.returncode != 0
+    assert "Procedures: capabilities in layers, web on top BROKEN" in result.stdout
+    assert "thanglong.domains.procedures.dossiers is not allowed to import" in result.stdout
+    assert "thanglong.domains.procedures.dossiers.effects ->" in result.stdout
+
+
+def _check_domains() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("check_domains", CHECK_DOMAINS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # Its dataclasses look their module up by name while the class is built.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _package(root: Path, *modules: str) -> None:
+    for module in modules:
+        path = root / module
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('"""A module."""\n', encoding="utf-8")
+
+
+def test_check_domains_wants_use_cases_in_services_or_in_every_capability(tmp_path: Path) -> None:
+    check = _check_domains()
+    flat = tmp_path / "flat"
+    _package(flat, "__init__.py", "web/__init__.py", "web/pages.py")
+    assert check.missing_services(flat) == [
+        "missing services.py (or capability sub-packages, each with its own services.py)"
+    ]
+    _package(flat, "services.py")
+    assert check.missing_services(flat) == []
+
+    split = tmp_path / "split"
+    _package(
+        split,
+        "__init__.py",
+        "catalogue/__init__.py",
+        "catalogue/services.py",
+        "documents/__init__.py",
+        "documents/pdf.py",
+        "integrations/__init__.py",
+        "integrations/http_client.py",
+        "integrations/portal/__init__.py",
+        "integrations/portal/services.py",
+        "integrations/post/__init__.py",
+        "web/__init__.py",
+        "web/rest.py",
+        "migrations/__init__.py",
+    )
+    (split / "documents" / "fonts").mkdir()
+    assert check.missing_services(split) == [
+        "capability documents/ has no services.py",
+        "capability integrations/post/ has no services.py",
+    ]
+    _package(split, "documents/services.py", "integrations/post/services.py")
+    assert check.missing_services(split) == []

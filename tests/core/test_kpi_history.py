@@ -85,7 +85,7 @@ def test_the_kernel_schedules_record_kpis_and_maintain_the_series(platform: Plat
         assert result.ok, result.error
     served = {v.key: v for v in kpi.current(platform)}
     assert served[RECEIVED].source == kpi.SOURCE_RECORDED
-    assert served[RECEIVED].provider == "thanglong.domains.procedures.services_stats:kpi_received_today"
+    assert served[RECEIVED].provider == "thanglong.domains.procedures.statistics.services:kpi_received_today"
 
 
 def test_history_api_returns_recorded_values_and_their_trend(client: TestClient, platform: Platform) -> None:

@@ -12,8 +12,11 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import ARTIFACTS, Browsing, Server
-from thanglong.domains.procedures.documents import load_certificates, validate_signature
-from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE
+from thanglong.domains.procedures.documents.signing import (
+    ROOT_CERT_FILE,
+    load_certificates,
+    validate_signature,
+)
 
 pytestmark = pytest.mark.e2e
 

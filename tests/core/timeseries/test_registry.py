@@ -71,7 +71,7 @@ def test_declared_series_register_at_first_append(platform: Platform) -> None:
     assert info.labels == {
         "kind": "kpi",
         "key": "procedures.received_today",
-        "provider": "thanglong.domains.procedures.services_stats:kpi_received_today",
+        "provider": "thanglong.domains.procedures.statistics.services:kpi_received_today",
     }
 
 

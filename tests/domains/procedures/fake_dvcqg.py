@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from thanglong.core.testing.http_server import LocalHttpServer
-from thanglong.domains.procedures import dvcqg
+from thanglong.domains.procedures.integrations.dvcqg import protocol as dvcqg
 
 TOKEN = "fake-dvcqg-token"
 

@@ -14,9 +14,9 @@ from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies, services
 from thanglong.domains.identity.api import AGENCY_HEAD, CITIZEN, OFFICER
 from thanglong.domains.identity.services import UserDTO
-from thanglong.domains.procedures.catalogue import Fee, ProcedureSpec, RequiredDocument
-from thanglong.domains.procedures.reactions import DOCUMENTS_JOB
-from thanglong.domains.procedures.services_catalogue import load_specs
+from thanglong.domains.procedures.catalogue.services import load_specs
+from thanglong.domains.procedures.catalogue.shipped import Fee, ProcedureSpec, RequiredDocument
+from thanglong.domains.procedures.documents.reactions import DOCUMENTS_JOB
 
 EFORM: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

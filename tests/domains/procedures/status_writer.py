@@ -16,8 +16,8 @@ from tests.domains.procedures.helpers import principal
 from thanglong.core.platform import build_platform
 from thanglong.core.testing.plugin import make_settings
 from thanglong.domains.identity import services as identity_services
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.states import DossierAction
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction
 
 
 def main() -> None:

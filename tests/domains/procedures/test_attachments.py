@@ -16,15 +16,15 @@ from tests.domains.procedures.test_pages import _file, _login
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.attachments import (
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.attachments import (
     AttachmentTooLarge,
     ContentStore,
     check,
     clean_filename,
 )
+from thanglong.domains.procedures.dossiers.files import add_attachment, store_for
 from thanglong.domains.procedures.models import Attachment
-from thanglong.domains.procedures.services_attachments import add_attachment, store_for
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

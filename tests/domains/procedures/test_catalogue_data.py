@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from thanglong.domains.procedures.catalogue import (
+from thanglong.domains.procedures.catalogue.shipped import (
     CatalogueError,
     ProcedureSpec,
     get_procedure,

@@ -15,11 +15,13 @@ from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures import services, services_citizen
+from thanglong.domains.procedures.documents import store as document_store
+from thanglong.domains.procedures.dossiers import citizen as services_citizen
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.files import store_for
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.domains.procedures.models import Attachment, DossierDraft, DossierRating
-from thanglong.domains.procedures.services_attachments import store_for
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode"
@@ -160,8 +162,8 @@ def test_other_citizens_see_none_of_it(platform: Platform) -> None:
             code
         ]
         assert not services_citizen.delete_draft(uow, principal=other, procedure_code=code)
-        assert services_citizen.list_documents_of_applicant(uow, principal=other) == []
-        assert services_citizen.list_documents(uow, principal=other, dossier_id=dossier.id) == []
+        assert document_store.list_documents_of_applicant(uow, principal=other) == []
+        assert document_store.list_documents(uow, principal=other, dossier_id=dossier.id) == []
     assert _draft(platform, world.citizen, code) is not None
 
 
@@ -255,7 +257,7 @@ def test_supplement_with_files_is_one_transaction(platform: Platform) -> None:
         )
     assert done.status is S.PROCESSING and done.form_data == form
     with platform.uow() as uow:
-        docs = services_citizen.list_documents(uow, principal=world.citizen, dossier_id=dossier.id)
+        docs = document_store.list_documents(uow, principal=world.citizen, dossier_id=dossier.id)
     assert [(d.filename, d.kind, d.size) for d in docs if not d.issued] == [
         ("chung-sinh.pdf", "supplement", len(PDF))
     ]
@@ -290,7 +292,7 @@ def test_document_store_groups_uploads_and_issued_documents_newest_first(platfor
             )
         uow.commit()
     with platform.uow() as uow:
-        groups = services_citizen.list_documents_of_applicant(uow, principal=world.citizen)
+        groups = document_store.list_documents_of_applicant(uow, principal=world.citizen)
     assert [g.dossier.id for g in groups] == [newer.id, older.id]
     assert [d.filename for d in groups[0].documents] == ["anh.png"]
     assert [d.filename for d in groups[1].documents] == ["ket-qua.pdf", "giay-tiep-nhan.pdf", "to-khai.pdf"]

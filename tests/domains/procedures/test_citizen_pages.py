@@ -14,11 +14,11 @@ from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from tests.domains.procedures.test_citizen import EXE, PDF, _returned
 from tests.domains.procedures.test_pages import _count, _file, _login, _token
 from thanglong.core.platform import Platform
-from thanglong.domains.procedures import services
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.files import store_for
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.domains.procedures.models import Attachment, DossierDraft
-from thanglong.domains.procedures.services_attachments import store_for
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 from thanglong.web import context as web_context
 
 

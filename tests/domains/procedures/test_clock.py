@@ -10,7 +10,7 @@ import pytest
 
 from thanglong.core.calendar import DayOverride, WorkingCalendar, default_calendar
 from thanglong.core.errors import InvalidInput
-from thanglong.domains.procedures.clock import (
+from thanglong.domains.procedures.dossiers.clock import (
     DueStatus,
     Pause,
     apology_day,

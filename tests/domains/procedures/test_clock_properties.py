@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thanglong.core.calendar import default_calendar
-from thanglong.domains.procedures.clock import (
+from thanglong.domains.procedures.dossiers.clock import (
     ICT,
     Pause,
     due_at,

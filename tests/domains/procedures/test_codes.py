@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from thanglong.core.errors import Conflict, InvalidInput
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat, ParsedCode
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat, ParsedCode
 
 
 def test_default_format_matches_the_circular() -> None:

@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.domains.identity.helpers import csrf_value
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from tests.domains.procedures.test_transfer import _login, act, file_two_agency
 from thanglong.core.calendar_store import load_calendar
@@ -17,10 +18,10 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
-from thanglong.domains.procedures import services, services_consult
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
-from thanglong.web.context import CSRF_COOKIE
+from thanglong.domains.procedures.dossiers import consult as services_consult
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 
 
 def _processing(platform: Platform, world: World) -> services.DossierDTO:
@@ -170,7 +171,7 @@ def test_api_and_pages(client: TestClient, platform: Platform) -> None:
     world = make_world(platform)
     dossier = _processing(platform, world)
     _login(client, platform, world.officer2)
-    headers = {"x-csrf-token": str(client.cookies.get(CSRF_COOKIE))}
+    headers = {"x-csrf-token": csrf_value(client)}
     made = client.post(
         f"/api/v1/procedures/dossiers/{dossier.id}/consultations",
         json={"to_agency_id": str(world.other_agency_id), "question": "Ý kiến về quy hoạch?"},
@@ -195,7 +196,7 @@ def test_api_and_pages(client: TestClient, platform: Platform) -> None:
     assert "Ý kiến về quy hoạch?" in inbox and f"/officer/consultations/{consultation_id}/answer" in inbox
     answered = client.post(
         f"/officer/consultations/{consultation_id}/answer",
-        data={"csrf_token": client.cookies.get(CSRF_COOKIE), "answer": "Phù hợp quy hoạch."},
+        data={"csrf_token": csrf_value(client), "answer": "Phù hợp quy hoạch."},
         follow_redirects=False,
     )
     assert answered.status_code == 303

@@ -21,7 +21,7 @@ from tests.domains.procedures.documents_samples import (
     sample,
 )
 from thanglong.core.errors import InvalidInput
-from thanglong.domains.procedures.documents import FORM_TITLES, render_form
+from thanglong.domains.procedures.documents.forms import FORM_TITLES, render_form
 from thanglong.domains.procedures.documents.pdf import date_line, vn_datetime
 from thanglong.domains.procedures.documents.qr import qr_matrix, qr_png
 

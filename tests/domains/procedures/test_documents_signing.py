@@ -12,15 +12,16 @@ from pypdf import PdfReader
 
 from tests.domains.procedures.documents_samples import APPLICANT, sample
 from thanglong.core.errors import InvalidInput
-from thanglong.domains.procedures.documents import (
+from thanglong.domains.procedures.documents.forms import render_form
+from thanglong.domains.procedures.documents.signing import (
+    ROOT_CERT_FILE,
     PdfSigner,
     load_certificates,
     make_test_ca,
-    render_form,
     sign_pdf,
+    signature_field_name,
     validate_signature,
 )
-from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE, signature_field_name
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thanglong.domains.procedures import dvcqg
-from thanglong.domains.procedures.dvcqg import Outcome
-from thanglong.domains.procedures.states import DossierStatus
+from thanglong.domains.procedures.dossiers.states import DossierStatus
+from thanglong.domains.procedures.integrations.dvcqg import protocol as dvcqg
+from thanglong.domains.procedures.integrations.dvcqg.protocol import Outcome
 
 AT = datetime(2026, 3, 2, 8, 5, 9, 123456, tzinfo=UTC)
 

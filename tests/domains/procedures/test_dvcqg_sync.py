@@ -29,12 +29,14 @@ from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings, run_jobs
 from thanglong.core.uow import RELAY_KIND
-from thanglong.domains.procedures import dvcqg, services, services_dvcqg
 from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
+from thanglong.domains.procedures.integrations.dvcqg import protocol as dvcqg
+from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg
+from thanglong.domains.procedures.integrations.dvcqg.services import HttpTransport
 from thanglong.domains.procedures.models import Dossier, DvcqgSync
-from thanglong.domains.procedures.services_dvcqg import HttpTransport
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 
 
 class MovableClock:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from thanglong.domains.procedures.catalogue import get_procedure
-from thanglong.domains.procedures.eform import FieldError, validate
+from thanglong.domains.procedures.catalogue.eform import FieldError, validate
+from thanglong.domains.procedures.catalogue.shipped import get_procedure
 
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from thanglong.domains.procedures import eform
-from thanglong.domains.procedures.eform_html import delivery_of, describe, enum_label, parse_form
+from thanglong.domains.procedures.catalogue import eform
+from thanglong.domains.procedures.catalogue.eform_html import delivery_of, describe, enum_label, parse_form
 
 SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -12,18 +12,18 @@ from tests.domains.procedures.helpers import VALID_FORM, make_world, spec
 from thanglong.core.errors import InvalidInput
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.catalogue import (
+from thanglong.domains.procedures.catalogue.services import get_procedure, load_specs
+from thanglong.domains.procedures.catalogue.shipped import (
     CatalogueError,
     Fee,
     default_fee_vnd,
     load_catalogue,
     parse_entry,
 )
-from thanglong.domains.procedures.services_catalogue import get_procedure, load_specs
-from thanglong.domains.procedures.services_payments import request_payment
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.payments import request_payment
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 
 RESIDENCE = [
     {"name": "Lệ phí nộp trực tiếp", "amount_vnd": 20000, "channel": "counter"},

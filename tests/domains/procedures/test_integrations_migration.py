@@ -21,8 +21,9 @@ from thanglong.core.db import make_engine
 from thanglong.core.models import Job
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
-from thanglong.domains.procedures import services_dvcqg, services_postal
 from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg
+from thanglong.domains.procedures.integrations.vnpost import services as services_postal
 from thanglong.domains.procedures.models import DvcqgSync
 
 

@@ -29,19 +29,15 @@ from thanglong.core.testing.plugin import create_database, drop_database
 from thanglong.domains.identity import services as identity_services
 from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.notify.models import NotifyMessage
-from thanglong.domains.procedures import (
-    clock,
-    services,
-    services_attachments,
-    services_documents,
-    services_signing,
-)
 from thanglong.domains.procedures.config import ProcedureSettings
-from thanglong.domains.procedures.documents import make_test_ca, validate_signature
+from thanglong.domains.procedures.documents import services as services_documents
+from thanglong.domains.procedures.documents import signing_key as services_signing
 from thanglong.domains.procedures.documents.pdf import vn_datetime
-from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE
+from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE, make_test_ca, validate_signature
+from thanglong.domains.procedures.dossiers import clock, services
+from thanglong.domains.procedures.dossiers import files as services_attachments
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
 from thanglong.domains.procedures.models import Attachment
-from thanglong.domains.procedures.states import DossierAction as A
 
 
 @pytest.fixture(scope="module")

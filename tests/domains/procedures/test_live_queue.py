@@ -22,8 +22,8 @@ from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.identity import credentials
 from thanglong.domains.identity import services as identity_services
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.live import QUEUE_CHANNEL, officer_sees
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.live import QUEUE_CHANNEL, officer_sees
 from thanglong.web.app import build_templates, create_app
 from thanglong.web.context import ShellContext
 

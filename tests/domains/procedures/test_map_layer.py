@@ -16,8 +16,10 @@ from thanglong.core import geo
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import agencies
-from thanglong.domains.procedures import services, services_map, stats
+from thanglong.domains.procedures.dossiers import services
 from thanglong.domains.procedures.models import Dossier
+from thanglong.domains.procedures.statistics import map_layer as services_map
+from thanglong.domains.procedures.statistics import stats
 
 HOAN_KIEM, CUA_NAM, SOC_SON = "00070", "00082", "00376"
 

@@ -7,15 +7,15 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from tests.domains.identity.helpers import sign_in
+from tests.domains.identity.helpers import csrf_value, sign_in
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import services as identity_services
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.catalogue import load_catalogue
-from thanglong.domains.procedures.services_catalogue import load_specs
-from thanglong.domains.procedures.services_payments import request_payment
+from thanglong.domains.procedures.catalogue.services import load_specs
+from thanglong.domains.procedures.catalogue.shipped import load_catalogue
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.payments import request_payment
 from thanglong.web.context import CSRF_COOKIE
 
 
@@ -28,9 +28,9 @@ def _login(client: TestClient, platform: Platform, who: Principal) -> None:
 
 
 def _token(client: TestClient) -> str:
-    token = client.cookies.get(CSRF_COOKIE)
-    assert token
-    return str(token)
+    """Return the CSRF token a page would carry for the client's session (see web.context)."""
+    assert client.cookies.get(CSRF_COOKIE)
+    return csrf_value(client)
 
 
 def _file(platform: Platform, world: World) -> services.DossierDTO:

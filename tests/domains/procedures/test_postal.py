@@ -24,12 +24,14 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.identity.api import OPERATOR
-from thanglong.domains.procedures import services, services_postal, vnpost
+from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.config import ProcedureSettings
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.integrations.vnpost import protocol as vnpost
+from thanglong.domains.procedures.integrations.vnpost import services as services_postal
+from thanglong.domains.procedures.integrations.vnpost.protocol import ShipmentStatus as Ship
 from thanglong.domains.procedures.models import PostalShipment
-from thanglong.domains.procedures.services_catalogue import load_specs
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.vnpost import ShipmentStatus as Ship
 
 HOOK_SECRET = "bí-mật-webhook"
 POSTAL_EFORM: dict[str, Any] = {
@@ -70,8 +72,10 @@ def _settings(carrier: FakeVnpost) -> ProcedureSettings:
     return ProcedureSettings(vnpost_url=carrier.url, vnpost_token=SecretStr(TOKEN))
 
 
-def _returned_by_post(platform: Platform, world: World, form: dict[str, Any]) -> uuid.UUID:
-    """File a postal procedure's dossier by post and take it to the return step."""
+def _returned_by_post(
+    platform: Platform, world: World, form: dict[str, Any], delivery: str = "post"
+) -> uuid.UUID:
+    """File a postal procedure's dossier (by post unless told) and take it to the return step."""
     code = f"9.{uuid.uuid4().int % 1_000_000:06d}"
     with platform.uow() as uow:
         load_specs(uow, [dataclasses.replace(spec(code), eform=POSTAL_EFORM)], actor=SYSTEM_ACTOR)
@@ -82,7 +86,7 @@ def _returned_by_post(platform: Platform, world: World, form: dict[str, Any]) ->
             procedure_code=code,
             receiving_agency_id=world.agency_id,
             form_data=form,
-            delivery="post",
+            delivery=delivery,
         )
     act(platform, world.officer, dossier.id, A.RECEIVE)
     act(platform, world.officer, dossier.id, A.ASSIGN, officer_id=world.officer2.id)
@@ -123,6 +127,29 @@ def test_return_queues_a_shipment_then_the_worker_orders_it(platform: Platform, 
             uow.session.scalars(select(AuditRecord.action).where(AuditRecord.object_id == str(sent.id)))
         )
     assert actions == {"procedures.postal.created", "procedures.postal.ordered"}
+
+
+def test_the_return_by_post_records_its_shipment_in_the_officers_name(platform: Platform) -> None:
+    world = make_world(platform)
+    dossier_id = _returned_by_post(platform, world, GOOD_FORM)
+    with platform.uow() as uow:
+        shipment = uow.session.scalars(
+            select(PostalShipment).where(PostalShipment.dossier_id == dossier_id)
+        ).one()
+        created = uow.session.scalars(
+            select(AuditRecord).where(
+                AuditRecord.object_id == str(shipment.id), AuditRecord.action == "procedures.postal.created"
+            )
+        ).one()
+        assert created.actor == world.officer.actor
+
+
+def test_a_result_returned_at_the_counter_has_no_shipment(platform: Platform) -> None:
+    world = make_world(platform)
+    dossier_id = _returned_by_post(platform, world, GOOD_FORM, delivery="counter")
+    with platform.uow() as uow:
+        assert services.get_dossier(uow, dossier_id).status.value == "returned"
+        assert services_postal.get_shipment(uow, dossier_id) is None
 
 
 def test_without_vnpost_url_the_shipment_waits_for_the_officers(

@@ -22,20 +22,18 @@ from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import services as identity_services
 from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.notify.models import NotifyMessage
-from thanglong.domains.procedures import (
-    reactions,
-    services,
-    services_documents,
-    services_dvcqg,
-    services_signing,
-)
-from thanglong.domains.procedures.documents import make_test_ca
+from thanglong.domains.procedures.documents import reactions
+from thanglong.domains.procedures.documents import services as services_documents
+from thanglong.domains.procedures.documents import signing_key as services_signing
+from thanglong.domains.procedures.documents.signing import make_test_ca
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
+from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg
 from thanglong.domains.procedures.models import DvcqgSync
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 from thanglong.web.context import LANG_COOKIE
 
-NOTICE_JOB = "event:thanglong.domains.procedures.reactions:notify_applicant"
+NOTICE_JOB = "event:thanglong.domains.procedures.dossiers.reactions:notify_applicant"
 
 
 @pytest.fixture(scope="module")

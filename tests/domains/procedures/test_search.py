@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from thanglong.domains.procedures import search as search_module
-from thanglong.domains.procedures.catalogue import ProcedureSpec, load_catalogue
-from thanglong.domains.procedures.search import SearchHit, SearchIndex, fold, search, terms
+from thanglong.domains.procedures.catalogue import search as search_module
+from thanglong.domains.procedures.catalogue.search import SearchHit, SearchIndex, fold, search, terms
+from thanglong.domains.procedures.catalogue.shipped import ProcedureSpec, load_catalogue
 
 QUESTIONS: list[tuple[str, str]] = [
     # With diacritics.

@@ -15,14 +15,14 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.testing.plugin import RecordingBus, run_jobs
 from thanglong.domains.payments.events import PaymentSucceeded
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.catalogue.services import get_procedure, load_specs
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.dossiers.payments import request_payment
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.services_catalogue import get_procedure, load_specs
-from thanglong.domains.procedures.services_payments import request_payment
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 
 
 def _submit(platform: Platform, world: World) -> services.DossierDTO:
@@ -205,7 +205,7 @@ def test_payment_request_and_success_event_resume(platform: Platform) -> None:
         uow.commit()
     with platform.uow() as uow:
         assert services.get_dossier(uow, d.id).status is S.PAYMENT_REQUESTED, "resumed only by the job"
-    resume = ["event:thanglong.domains.procedures.services_payments:on_payment_succeeded"]
+    resume = ["event:thanglong.domains.procedures.dossiers.payments:on_payment_succeeded"]
     assert run_jobs(platform, kinds=resume) == 1
     assert run_jobs(platform, kinds=resume) == 0
     with platform.uow() as uow:

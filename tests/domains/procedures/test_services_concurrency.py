@@ -14,9 +14,9 @@ from thanglong.core import migrate
 from thanglong.core.db import make_engine
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT
-from thanglong.domains.procedures.states import DossierAction
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.dossiers.states import DossierAction
 
 
 @pytest.fixture

@@ -16,13 +16,17 @@ from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import demo as identity_demo
 from thanglong.domains.payments.events import PaymentSucceeded
-from thanglong.domains.procedures import services, services_citizen, services_demo, services_stats, stats
-from thanglong.domains.procedures.catalogue import load_catalogue
+from thanglong.domains.procedures import demo as services_demo
+from thanglong.domains.procedures.catalogue.services import load_specs
+from thanglong.domains.procedures.catalogue.shipped import load_catalogue
+from thanglong.domains.procedures.dossiers import citizen as services_citizen
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.payments import request_payment
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierRating, DossierStep, Procedure
 from thanglong.domains.procedures.models import ProcedureVersion as Version
-from thanglong.domains.procedures.services_catalogue import load_specs
-from thanglong.domains.procedures.services_payments import request_payment
-from thanglong.domains.procedures.states import DossierAction as A
+from thanglong.domains.procedures.statistics import services as services_stats
+from thanglong.domains.procedures.statistics import stats
 
 
 def _file(platform: Platform, world: World, agency_id: uuid.UUID) -> uuid.UUID:

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput
-from thanglong.domains.procedures.states import (
+from thanglong.domains.procedures.dossiers.states import (
     DVCQG_CODES,
     FINAL_STATUSES,
     PERM_FILE,

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from thanglong.core.errors import InvalidInput
-from thanglong.domains.procedures import stats
-from thanglong.domains.procedures.stats import DossierRow
+from thanglong.domains.procedures.statistics import stats
+from thanglong.domains.procedures.statistics.stats import DossierRow
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)  # 10:00 in Hanoi
 

@@ -17,8 +17,8 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.testing.plugin import create_database, drop_database
 from thanglong.domains.identity import services as identity_services
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.states import DossierAction as A
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
 from thanglong.web.context import LANG_COOKIE
 
 

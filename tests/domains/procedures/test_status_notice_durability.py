@@ -29,7 +29,7 @@ from thanglong.core.testing.plugin import create_database, drop_database, make_s
 from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.notify import api as notify
 from thanglong.domains.notify.models import NotifyMessage
-from thanglong.domains.procedures import services
+from thanglong.domains.procedures.dossiers import services
 
 __all__ = ["smtp_server"]
 REPO = Path(__file__).resolve().parents[3]

@@ -18,10 +18,10 @@ from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.identity.api import CITIZEN
-from thanglong.domains.procedures import services
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.files import store_for, submit_with_attachments
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 from thanglong.domains.procedures.models import Attachment, Dossier
-from thanglong.domains.procedures.services_attachments import store_for, submit_with_attachments
-from thanglong.domains.procedures.states import DossierStatus
 
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

@@ -17,10 +17,11 @@ from thanglong.core.security import SYSTEM_ACTOR, Principal, RoleName
 from thanglong.core.testing.factories import unique
 from thanglong.domains.identity import services as identity_services
 from thanglong.domains.identity.api import AGENCY_HEAD, OFFICER
-from thanglong.domains.procedures import services, services_consult
+from thanglong.domains.procedures.dossiers import consult as services_consult
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.domains.procedures.models import DvcqgSync
-from thanglong.domains.procedures.states import DossierAction as A
-from thanglong.domains.procedures.states import DossierStatus as S
 
 
 def staff_of(platform: Platform, role: RoleName, agency_id: uuid.UUID) -> Principal:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thanglong.domains.procedures import vnpost
-from thanglong.domains.procedures.vnpost import ShipmentStatus as Ship
+from thanglong.domains.procedures.integrations.vnpost import protocol as vnpost
+from thanglong.domains.procedures.integrations.vnpost.protocol import ShipmentStatus as Ship
 
 
 def test_check_recipient_reports_each_problem() -> None:

@@ -6,9 +6,9 @@ import uuid
 
 from thanglong.core.errors import NotFound
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures import services
-from thanglong.domains.procedures.services import DossierDTO
-from thanglong.domains.procedures.states import DossierStatus
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.services import DossierDTO
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 
 __all__ = ["DossierDTO", "DossierStatus", "count_by_status", "dossier_status"]
 

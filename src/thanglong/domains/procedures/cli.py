@@ -10,7 +10,7 @@ from rich.table import Table
 from thanglong.core.calendar import WorkingCalendar, default_calendar
 from thanglong.core.cliutil import console, fail, open_platform, print_json
 from thanglong.core.errors import ThangLongError
-from thanglong.domains.procedures import clock
+from thanglong.domains.procedures.dossiers import clock
 
 app = typer.Typer(help="Thủ tục hành chính / administrative procedures.", no_args_is_help=True)
 
@@ -88,7 +88,7 @@ def search_command(
     """Find procedures in the catalogue, best first."""
     if not text.strip():
         fail("cần nội dung tìm kiếm / the search text is empty")
-    from thanglong.domains.procedures.search import search  # noqa: PLC0415
+    from thanglong.domains.procedures.catalogue.search import search  # noqa: PLC0415
 
     try:
         hits = search(text, limit=limit)
@@ -110,7 +110,7 @@ def search_command(
 @app.command("apologies")
 def apologies(json_out: bool = typer.Option(False, "--json")) -> None:
     """Draft Form 04 for the dossiers due within one working day, once (the worker does it every 15 min)."""
-    from thanglong.domains.procedures import services_documents  # noqa: PLC0415
+    from thanglong.domains.procedures.documents import services as services_documents  # noqa: PLC0415
 
     try:
         drafted = services_documents.draft_apologies(open_platform())
@@ -137,8 +137,8 @@ SYNC_OFF = (
 @dvcqg_app.command("push")
 def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
     """Send the due status changes to the national portal now (the worker sends them continuously)."""
-    from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+    from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg  # noqa: PLC0415
 
     try:
         settings = ProcedureSettings()
@@ -159,8 +159,8 @@ def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
 @dvcqg_app.command("report")
 def dvcqg_report(json_out: bool = typer.Option(False, "--json")) -> None:
     """Show the sync's row counts and reconciliation with the portal; exit 1 when an operator is needed."""
-    from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+    from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg  # noqa: PLC0415
 
     try:
         settings = ProcedureSettings()
@@ -205,7 +205,8 @@ def stats_command(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Print the Decision 766 figures of a period (default: this month) per agency."""
-    from thanglong.domains.procedures import services_stats, stats  # noqa: PLC0415
+    from thanglong.domains.procedures.statistics import services as services_stats  # noqa: PLC0415
+    from thanglong.domains.procedures.statistics import stats  # noqa: PLC0415
 
     platform = open_platform()
     try:

@@ -38,7 +38,7 @@ DOSSIERS_BY_COMMUNE = MapLayer(
     name="procedures.dossiers_by_commune",
     title_vi="Hồ sơ đang giải quyết theo phường, xã (tháng này)",
     title_en="Dossiers in progress by ward and commune (this month)",
-    features="thanglong.domains.procedures.services_map:dossiers_by_commune",
+    features="thanglong.domains.procedures.statistics.map_layer:dossiers_by_commune",
     geometry="polygon",
     permission="procedures.stats.read",
     style=LayerStyle(
@@ -61,7 +61,10 @@ DOSSIERS_BY_COMMUNE = MapLayer(
     visible_by_default=False,
 )
 STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
-REACTIONS = "thanglong.domains.procedures.reactions"
+REACTIONS = "thanglong.domains.procedures.dossiers.reactions"
+DOCUMENTS_REACTIONS = "thanglong.domains.procedures.documents.reactions"
+DVCQG_REACTIONS = "thanglong.domains.procedures.integrations.dvcqg.reactions"
+VNPOST_REACTIONS = "thanglong.domains.procedures.integrations.vnpost.reactions"
 
 MANIFEST = DomainManifest(
     name="procedures",
@@ -69,22 +72,24 @@ MANIFEST = DomainManifest(
     title_en="Online public services",
     settings="thanglong.domains.procedures.config:ProcedureSettings",
     depends_on=("identity", "notify", "payments"),
-    router="thanglong.domains.procedures.web:build_router",
+    router="thanglong.domains.procedures.web.rest:build_router",
     cli="thanglong.domains.procedures.cli:app",
     cli_name="procedures",
     setup="thanglong.domains.procedures.config:enable_integrations",
     event_handlers=(
         EventHandler(
             "thanglong.domains.payments.api:PaymentSucceeded",
-            "thanglong.domains.procedures.services_payments:on_payment_succeeded",
+            "thanglong.domains.procedures.dossiers.payments:on_payment_succeeded",
         ),
-        # A status change queues its portal sync and its document in its own transaction (their jobs
-        # are ordered per dossier), and notifies the applicant after the commit. See docs/events.md.
-        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_dvcqg", after_commit=False),
-        EventHandler(STATUS_CHANGED, f"{REACTIONS}:queue_documents", after_commit=False),
+        # A status change queues its portal sync, its document and (for a result returned by post) its
+        # shipment in its own transaction (the sync and document jobs are ordered per dossier), and
+        # notifies the applicant after the commit. See docs/events.md.
+        EventHandler(STATUS_CHANGED, f"{DVCQG_REACTIONS}:queue_dvcqg", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{DOCUMENTS_REACTIONS}:queue_documents", after_commit=False),
+        EventHandler(STATUS_CHANGED, f"{VNPOST_REACTIONS}:queue_shipment", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
     ),
-    demo="thanglong.domains.procedures.services_demo:load_demo",
+    demo="thanglong.domains.procedures.demo:load_demo",
     templates="thanglong.domains.procedures",
     migrations="thanglong.domains.procedures",
     permissions=(
@@ -127,17 +132,17 @@ MANIFEST = DomainManifest(
         # also sets max_attempts from THANGLONG_PROCEDURES_DVCQG_MAX_ATTEMPTS.
         JobKind(
             "procedures.dvcqg",
-            "thanglong.domains.procedures.services_dvcqg:push",
+            "thanglong.domains.procedures.integrations.dvcqg.services:push",
             max_attempts=8,
             backoff_base_seconds=30.0,
             backoff_cap_seconds=3600.0,
             lease_seconds=300,
-            on_failure="thanglong.domains.procedures.services_dvcqg:record_failure",
+            on_failure="thanglong.domains.procedures.integrations.dvcqg.services:record_failure",
         ),
         # The document an action calls for, drawn and signed after the commit; a dossier's in order.
         JobKind(
             "procedures.documents",
-            "thanglong.domains.procedures.services_documents:generate",
+            "thanglong.domains.procedures.documents.services:generate",
             max_attempts=8,
             backoff_base_seconds=30.0,
             backoff_cap_seconds=3600.0,
@@ -146,12 +151,12 @@ MANIFEST = DomainManifest(
         # One job per shipment ordered from VNPost; after six failures the officers post it by hand.
         JobKind(
             "procedures.vnpost",
-            "thanglong.domains.procedures.services_postal:order",
+            "thanglong.domains.procedures.integrations.vnpost.services:order",
             max_attempts=6,
             backoff_base_seconds=120.0,
             backoff_cap_seconds=3600.0,
             lease_seconds=300,
-            on_failure="thanglong.domains.procedures.services_postal:record_failure",
+            on_failure="thanglong.domains.procedures.integrations.vnpost.services:record_failure",
         ),
     ),
     kpis=(
@@ -160,35 +165,35 @@ MANIFEST = DomainManifest(
             "Tỷ lệ hồ sơ giải quyết đúng hạn trong tháng",
             "Dossiers resolved on time this month",
             "%",
-            "thanglong.domains.procedures.services_stats:kpi_on_time_rate_this_month",
+            "thanglong.domains.procedures.statistics.services:kpi_on_time_rate_this_month",
         ),
         KpiProvider(
             "procedures.online_share",
             "Tỷ lệ hồ sơ trực tuyến trong tháng",
             "Dossiers filed online this month",
             "%",
-            "thanglong.domains.procedures.services_stats:kpi_online_share",
+            "thanglong.domains.procedures.statistics.services:kpi_online_share",
         ),
         KpiProvider(
             "procedures.online_payment_share",
             "Tỷ lệ thanh toán trực tuyến trong tháng",
             "Fee-bearing dossiers paid online this month",
             "%",
-            "thanglong.domains.procedures.services_stats:kpi_online_payment_share",
+            "thanglong.domains.procedures.statistics.services:kpi_online_payment_share",
         ),
         KpiProvider(
             "procedures.average_satisfaction",
             "Điểm hài lòng trung bình trong tháng",
             "Average satisfaction score this month",
             "1-5",
-            "thanglong.domains.procedures.services_stats:kpi_average_satisfaction",
+            "thanglong.domains.procedures.statistics.services:kpi_average_satisfaction",
         ),
         KpiProvider(
             "procedures.received_today",
             "Hồ sơ tiếp nhận hôm nay",
             "Dossiers received today",
             "hồ sơ",
-            "thanglong.domains.procedures.services_stats:kpi_received_today",
+            "thanglong.domains.procedures.statistics.services:kpi_received_today",
         ),
     ),
     live_channels=(
@@ -197,7 +202,7 @@ MANIFEST = DomainManifest(
             "procedures.queue",
             "procedures.dossier.process",
             ("procedures.DossierSubmitted", "procedures.DossierStatusChanged"),
-            filter="thanglong.domains.procedures.live:officer_sees",
+            filter="thanglong.domains.procedures.dossiers.live:officer_sees",
         ),
     ),
     map_layers=(DOSSIERS_BY_COMMUNE,),

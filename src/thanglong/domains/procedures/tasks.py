@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from thanglong.domains.procedures import services_documents
+from thanglong.domains.procedures.documents import services as services_documents
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform

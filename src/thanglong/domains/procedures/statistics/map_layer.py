@@ -15,9 +15,9 @@ from thanglong.core.geo_store import BBox, bbox_clause, commune_label, geojson_g
 from thanglong.core.models import GeoCommune
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import stats
 from thanglong.domains.procedures.models import Dossier
-from thanglong.domains.procedures.services_stats import period_conditions
+from thanglong.domains.procedures.statistics import stats
+from thanglong.domains.procedures.statistics.services import period_conditions
 
 COUNTS = ("open", "overdue", "received")
 

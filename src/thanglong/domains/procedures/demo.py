@@ -19,10 +19,15 @@ from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, eform
-from thanglong.domains.procedures.attachments import ContentStore
-from thanglong.domains.procedures.catalogue import load_catalogue
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.catalogue import eform
+from thanglong.domains.procedures.catalogue.services import ProcedureDTO, list_procedures, load_specs
+from thanglong.domains.procedures.catalogue.shipped import load_catalogue
+from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.attachments import ContentStore
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
+from thanglong.domains.procedures.dossiers.files import store_for
+from thanglong.domains.procedures.dossiers.services import act, list_for_applicant, submit_dossier
+from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.models import (
     Attachment,
     Dossier,
@@ -30,10 +35,6 @@ from thanglong.domains.procedures.models import (
     DossierSequence,
     DossierStep,
 )
-from thanglong.domains.procedures.services import act, list_for_applicant, submit_dossier
-from thanglong.domains.procedures.services_attachments import store_for
-from thanglong.domains.procedures.services_catalogue import ProcedureDTO, list_procedures, load_specs
-from thanglong.domains.procedures.states import DossierAction
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +199,7 @@ def _history_rows(
             paid = True
             online_paid = channel == "online" and rng.random() < 0.8
             # The payments domain's confirmation is applied by the platform itself; a counter payment
-            # is recorded by the officer (services_stats tells online payments by this actor).
+            # is recorded by the officer (statistics.services tells online payments by this actor).
             payer = SYSTEM_ACTOR if online_paid else officer
             steps.append(("record_payment", "processing", received + span * 0.1, payer))
         if finished is None:

@@ -16,8 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from thanglong.core.backoff import backoff_delay as core_backoff
-from thanglong.domains.procedures.clock import ICT, to_hanoi
-from thanglong.domains.procedures.states import DossierStatus
+from thanglong.domains.procedures.dossiers.clock import ICT, to_hanoi
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 
 SERVICE = "CapNhatTienDoHoSoMC"
 TIME_FORMAT = "%Y%m%d%H%M%S"

@@ -19,11 +19,11 @@ from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
-from thanglong.domains.procedures import vnpost
 from thanglong.domains.procedures.config import VNPOST_JOB, ProcedureSettings
-from thanglong.domains.procedures.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
+from thanglong.domains.procedures.integrations.http_client import HTTP_TIMEOUT_SECONDS, bearer_client
+from thanglong.domains.procedures.integrations.vnpost import protocol as vnpost
+from thanglong.domains.procedures.integrations.vnpost.protocol import ShipmentStatus
 from thanglong.domains.procedures.models import Dossier, PostalShipment
-from thanglong.domains.procedures.vnpost import ShipmentStatus
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform

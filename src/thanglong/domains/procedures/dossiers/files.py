@@ -15,10 +15,16 @@ from thanglong.core.errors import Conflict, Forbidden, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures.attachments import CheckedFile, ContentStore, check, store_at
+from thanglong.domains.procedures.dossiers.attachments import CheckedFile, ContentStore, check, store_at
+from thanglong.domains.procedures.dossiers.services import (
+    DossierDTO,
+    actor_of,
+    file_dossier,
+    get_dossier,
+    is_filer,
+)
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 from thanglong.domains.procedures.models import Attachment
-from thanglong.domains.procedures.services import DossierDTO, actor_of, file_dossier, get_dossier, is_filer
-from thanglong.domains.procedures.states import DossierStatus
 
 # The applicant may attach files while the dossier is being filed or when a supplement is asked for.
 OPEN_FOR_FILES = frozenset({DossierStatus.NEW, DossierStatus.SUPPLEMENT_REQUESTED})

@@ -1,6 +1,6 @@
 """Statistics of Decision 766/QĐ-TTg: periods in Hanoi time, shares, on-time rules and figures.
 
-Pure computation over plain values: the SQL in services_stats.py counts, this module names, divides
+Pure computation over plain values: the SQL in services.py beside it counts, this module names, divides
 and buckets. Every share keeps its numerator and denominator and is None when nothing was counted.
 """
 
@@ -265,7 +265,7 @@ def total(counts: Iterable[Counts]) -> Counts:
 
 
 def tally(rows: Iterable[DossierRow], period: Period, *, now: datetime, scores: Iterable[int] = ()) -> Counts:
-    """Count dossiers in a period by the rules of the indicators (the SQL in services_stats mirrors it)."""
+    """Count dossiers in a period by the rules of the indicators (services.py beside it mirrors it in SQL)."""
     moment = min(now, period.end)
     c: dict[str, int] = dict.fromkeys((f.name for f in fields(Counts)), 0)
     for row in rows:

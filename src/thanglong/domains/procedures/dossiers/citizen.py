@@ -1,4 +1,4 @@
-"""The citizen's side of dossiers: e-form drafts, supplements with files, ratings, the document store."""
+"""The citizen's side of dossiers: e-form drafts, supplements with files, ratings."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import services, services_attachments
-from thanglong.domains.procedures.attachments import ContentStore, check
-from thanglong.domains.procedures.models import Attachment, Dossier, DossierDraft, DossierRating, Procedure
-from thanglong.domains.procedures.services_catalogue import get_procedure
-from thanglong.domains.procedures.services_documents import DOCUMENT_KINDS as ISSUED_KINDS
-from thanglong.domains.procedures.states import DossierAction, DossierStatus
+from thanglong.domains.procedures.catalogue.services import get_procedure
+from thanglong.domains.procedures.dossiers import files as services_attachments
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.attachments import ContentStore, check
+from thanglong.domains.procedures.dossiers.states import DossierAction, DossierStatus
+from thanglong.domains.procedures.models import DossierDraft, DossierRating, Procedure
 
 # A draft is a form, not a file store: its JSON must fit in this many UTF-8 bytes.
 MAX_DRAFT_BYTES = 64 * 1024
@@ -31,14 +31,6 @@ MAX_COMMENT_CHARS = 1000
 # to receive the dossier or stopped processing it (the service still ended, and a refusal is what a
 # citizen most wants to comment on). A dossier the applicant withdrew is not rated: the office did not end it.
 RATABLE_STATUSES = frozenset({DossierStatus.RETURNED, DossierStatus.NOT_RECEIVED, DossierStatus.STOPPED})
-# Files the applicant sent; every other kind is a document the office issued (forms 01-05, the result),
-# titled by services_documents.DOCUMENT_KINDS.
-UPLOAD_KINDS: dict[str, tuple[str, str]] = {
-    "application": ("Tệp nộp kèm hồ sơ", "Filed with the dossier"),
-    "supplement": ("Tệp bổ sung", "Supplement"),
-}
-APPLICANT_KINDS = frozenset(UPLOAD_KINDS)
-OTHER_KIND = ("Văn bản do cơ quan cấp", "Document issued by the office")
 
 
 @dataclass(frozen=True)
@@ -64,31 +56,8 @@ class RatingDTO:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class DocumentDTO:
-    """One document of a citizen's dossier: a file they sent or one the office issued."""
-
-    id: uuid.UUID
-    dossier_id: uuid.UUID
-    filename: str
-    media_type: str
-    size: int
-    kind: str
-    label_vi: str
-    label_en: str
-    issued: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class DossierDocuments:
-    """A dossier and its documents, newest first."""
-
-    dossier: services.DossierDTO
-    documents: list[DocumentDTO]
-
-
-def _applicant_id(principal: Principal) -> uuid.UUID:
+def applicant_id_of(principal: Principal) -> uuid.UUID:
+    """Return the account id of a citizen principal; refuse any other (drafts, ratings, documents)."""
     if principal.kind != "user" or principal.id is None:
         raise Forbidden(
             "not_a_citizen",
@@ -172,7 +141,7 @@ def save_draft(
     source_ip: str | None = None,
 ) -> DraftDTO:
     """Save (or overwrite) the applicant's draft of a procedure's e-form, unvalidated; audited; commits."""
-    applicant_id = _applicant_id(principal)
+    applicant_id = applicant_id_of(principal)
     procedure = get_procedure(uow, procedure_code)
     if delivery not in services.DELIVERY_METHODS:
         raise InvalidInput(
@@ -224,7 +193,7 @@ def save_draft(
 
 def get_draft(uow: UnitOfWork, *, principal: Principal, procedure_code: str) -> DraftDTO | None:
     """Return the principal's own draft of a procedure, or None."""
-    applicant_id = _applicant_id(principal)
+    applicant_id = applicant_id_of(principal)
     procedure = get_procedure(uow, procedure_code)
     row = _draft_row(uow, applicant_id, procedure.code)
     return _draft_dto(row, procedure.name) if row is not None else None
@@ -234,7 +203,7 @@ def delete_draft(
     uow: UnitOfWork, *, principal: Principal, procedure_code: str, source_ip: str | None = None
 ) -> bool:
     """Delete the principal's own draft of a procedure; audited; commits; False when there was none."""
-    applicant_id = _applicant_id(principal)
+    applicant_id = applicant_id_of(principal)
     row = _draft_row(uow, applicant_id, procedure_code.strip())
     if row is None:
         return False
@@ -254,7 +223,7 @@ def delete_draft(
 
 def list_drafts(uow: UnitOfWork, *, principal: Principal) -> list[DraftDTO]:
     """Return the principal's own drafts, most recently saved first."""
-    applicant_id = _applicant_id(principal)
+    applicant_id = applicant_id_of(principal)
     rows = uow.session.execute(
         select(DossierDraft, Procedure.name)
         .outerjoin(Procedure, Procedure.code == DossierDraft.procedure_code)
@@ -324,7 +293,7 @@ def rate_dossier(
     source_ip: str | None = None,
 ) -> RatingDTO:
     """Record the applicant's 1-5 rating of their finished dossier, once; audited; commits."""
-    applicant_id = _applicant_id(principal)
+    applicant_id = applicant_id_of(principal)
     dossier = services.get_dossier(uow, ref, principal=principal)
     if dossier.applicant_id != applicant_id:
         raise Forbidden(
@@ -388,52 +357,3 @@ def can_rate(principal: Principal, dossier: services.DossierDTO, rating: RatingD
         and principal.id is not None
         and principal.id == dossier.applicant_id
     )
-
-
-def _document(row: Attachment) -> DocumentDTO:
-    issued = ISSUED_KINDS.get(row.kind)
-    label_vi, label_en = UPLOAD_KINDS.get(row.kind) or (
-        (issued.title_vi, issued.title_en) if issued else OTHER_KIND
-    )
-    return DocumentDTO(
-        row.id,
-        row.dossier_id,
-        row.filename,
-        row.media_type,
-        row.size,
-        row.kind,
-        label_vi,
-        label_en,
-        row.kind not in APPLICANT_KINDS,
-        row.created_at,
-    )
-
-
-def list_documents_of_applicant(uow: UnitOfWork, *, principal: Principal) -> list[DossierDocuments]:
-    """Return every document of the principal's own dossiers, grouped by dossier, newest first."""
-    applicant_id = _applicant_id(principal)
-    rows = uow.session.scalars(
-        select(Attachment)
-        .join(Dossier, Dossier.id == Attachment.dossier_id)
-        .where(Dossier.applicant_id == applicant_id)
-        .order_by(Dossier.submitted_at.desc(), Attachment.created_at.desc())
-    )
-    groups: dict[uuid.UUID, list[DocumentDTO]] = {}
-    for row in rows:
-        groups.setdefault(row.dossier_id, []).append(_document(row))
-    return [
-        DossierDocuments(services.get_dossier(uow, dossier_id), documents)
-        for dossier_id, documents in groups.items()
-    ]
-
-
-def list_documents(uow: UnitOfWork, *, principal: Principal, dossier_id: uuid.UUID) -> list[DocumentDTO]:
-    """Return the documents of one of the principal's own dossiers, newest first."""
-    applicant_id = _applicant_id(principal)
-    rows = uow.session.scalars(
-        select(Attachment)
-        .join(Dossier, Dossier.id == Attachment.dossier_id)
-        .where(Dossier.id == dossier_id, Dossier.applicant_id == applicant_id)
-        .order_by(Attachment.created_at.desc())
-    )
-    return [_document(row) for row in rows]

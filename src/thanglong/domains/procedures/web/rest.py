@@ -17,13 +17,14 @@ from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, limit_stream, read_limited
-from thanglong.domains.procedures import attachments, services, services_attachments
+from thanglong.domains.procedures.catalogue.services import ProcedureDTO, get_procedure, list_procedures
+from thanglong.domains.procedures.dossiers import attachments, services
+from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
-from thanglong.domains.procedures.services_catalogue import ProcedureDTO, get_procedure, list_procedures
-from thanglong.domains.procedures.web_citizen import build_citizen
-from thanglong.domains.procedures.web_consult import build_routing
-from thanglong.domains.procedures.web_pages import build_pages
-from thanglong.domains.procedures.web_stats import build_stats
+from thanglong.domains.procedures.web.citizen import build_citizen
+from thanglong.domains.procedures.web.consult import build_routing
+from thanglong.domains.procedures.web.pages import build_pages
+from thanglong.domains.procedures.web.stats import build_stats
 
 # A filing with its files in one request: at most two maximum-size files' worth of body.
 MAX_FILES_BODY_BYTES = 2 * attachments.MAX_ATTACHMENT_BYTES

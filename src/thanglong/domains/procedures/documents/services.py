@@ -22,20 +22,17 @@ from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
-from thanglong.domains.procedures import clock, services_attachments
-from thanglong.domains.procedures.attachments import ContentStore, store_at
-from thanglong.domains.procedures.documents import (
-    FORM_TITLES,
-    PdfSigner,
-    render_form,
-    sign_pdf,
-)
+from thanglong.domains.procedures.catalogue.eform_html import form_rows
+from thanglong.domains.procedures.documents.forms import FORM_TITLES, render_form
 from thanglong.domains.procedures.documents.pdf import vn_datetime
-from thanglong.domains.procedures.eform_html import form_rows
+from thanglong.domains.procedures.documents.reactions import DOCUMENTS_JOB, documents_key
+from thanglong.domains.procedures.documents.signing import PdfSigner, sign_pdf
+from thanglong.domains.procedures.documents.signing_key import SigningKeyError, agency_signer
+from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers import files as services_attachments
+from thanglong.domains.procedures.dossiers.attachments import ContentStore, store_at
+from thanglong.domains.procedures.dossiers.states import OPEN_STATUSES, DossierStatus
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierStep, Procedure, ProcedureVersion
-from thanglong.domains.procedures.reactions import DOCUMENTS_JOB, documents_key
-from thanglong.domains.procedures.services_signing import SigningKeyError, agency_signer
-from thanglong.domains.procedures.states import OPEN_STATUSES, DossierStatus
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform
@@ -322,7 +319,7 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
 
 
 _Builder = Callable[[UnitOfWork, Dossier, _Facts, Principal, str], dict[str, Any]]
-# What each kind a dossier action calls for (reactions.DOCUMENT_OF_ACTION) is drawn from.
+# What each kind a dossier action calls for (documents.reactions.DOCUMENT_OF_ACTION) is drawn from.
 _BUILDERS: dict[str, _Builder] = {
     "form_01": _receipt,
     "form_02": _supplement,

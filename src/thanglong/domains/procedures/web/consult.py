@@ -14,9 +14,12 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, read_limited
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import services, services_consult, services_postal, vnpost
-from thanglong.domains.procedures.services_effects import holder_agency
-from thanglong.domains.procedures.states import DossierAction, DossierStatus
+from thanglong.domains.procedures.dossiers import consult as services_consult
+from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.effects import holder_agency
+from thanglong.domains.procedures.dossiers.states import DossierAction, DossierStatus
+from thanglong.domains.procedures.integrations.vnpost import protocol as vnpost
+from thanglong.domains.procedures.integrations.vnpost import services as services_postal
 
 PERM_PROCESS = "procedures.dossier.process"
 PERM_POSTAL_EVENTS = "procedures.postal.events"

@@ -1,79 +1,29 @@
-"""Reactions to the domain's events, declared as handlers in the manifest (see docs/events.md).
+"""Reactions of the dossiers to the domain's events, declared as handlers in the manifest.
 
-In the transaction of a status change: queue its DVCQG sync job and its lifecycle document's job, so
-that both commit with the change or not at all, each under the dossier's ordering key. After the
-commit, as a durable job: notify the applicant in the app and by e-mail.
+After the commit of a status change, as a durable job: notify the applicant in the app and by e-mail.
+Its document, DVCQG sync and VNPost shipment are queued in the same transaction by the reactions of
+documents/ and integrations/ (see docs/events.md).
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 
 from sqlalchemy import select
 
-from thanglong.core import jobs
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
-from thanglong.domains.procedures import services_dvcqg
+from thanglong.domains.procedures.dossiers.states import DossierStatus
 from thanglong.domains.procedures.events import DossierStatusChanged
 from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
-from thanglong.domains.procedures.states import DossierAction, DossierStatus
 
 logger = logging.getLogger(__name__)
 
-DOCUMENTS_JOB = "procedures.documents"
 STATUS_TEMPLATE = "dossier_status_changed"
 NOTICE_ACTOR = f"{SYSTEM_ACTOR}:procedures.notices"
-# The document each action writes (services_documents draws them; Form 04 comes from its own schedule).
-DOCUMENT_OF_ACTION: dict[DossierAction, str] = {
-    DossierAction.RECEIVE: "form_01",
-    DossierAction.REQUEST_SUPPLEMENT: "form_02",
-    DossierAction.REJECT: "form_03",
-    DossierAction.REFUSE: "form_03",
-    DossierAction.STOP: "form_05",
-    DossierAction.WITHDRAW: "form_05",
-    DossierAction.APPROVE: "result",
-}
-
-
-def documents_key(dossier_id: uuid.UUID) -> str:
-    """Return the ordering key of a dossier's document jobs: made one at a time, in action order."""
-    return f"{DOCUMENTS_JOB}:{dossier_id}"
-
-
-def queue_dvcqg(uow: UnitOfWork, event: DossierStatusChanged) -> None:
-    """Queue the status change for the national portal, in the transaction that made it."""
-    row = uow.session.get(Dossier, event.dossier_id)
-    if row is not None:
-        services_dvcqg.enqueue_status(uow, row, DossierStatus(event.new_status), event.at)
-
-
-def queue_documents(uow: UnitOfWork, event: DossierStatusChanged) -> None:
-    """Queue the document the action calls for (drawn and signed after the commit, by its job)."""
-    kind = DOCUMENT_OF_ACTION.get(DossierAction(event.action))
-    if kind is None:
-        return
-    row = uow.session.get(Dossier, event.dossier_id)
-    if row is None:
-        return
-    if kind == "form_05" and row.received_at is None:
-        # Withdrawing a dossier nobody received yet stops nothing: there is no notice to write.
-        return
-    jobs.enqueue_many(
-        uow,
-        [
-            {
-                "kind": DOCUMENTS_JOB,
-                "payload": {"dossier_id": str(row.id), "step": event.step, "document": kind},
-                "idempotency_key": f"{DOCUMENTS_JOB}:{row.id}:{event.step}",
-                "ordering_key": documents_key(row.id),
-            }
-        ],
-    )
 
 
 def step_of(uow: UnitOfWork, event: DossierStatusChanged) -> DossierStep | None:

@@ -19,19 +19,11 @@ from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.text import check_text
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock
-from thanglong.domains.procedures.codes import DEFAULT_FORMAT, CodeFormat
-from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
-from thanglong.domains.procedures.models import (
-    Dossier,
-    DossierDraft,
-    DossierStep,
-    Procedure,
-    ProcedureVersion,
-)
-from thanglong.domains.procedures.services_catalogue import get_procedure
-from thanglong.domains.procedures.services_effects import EFFECTS, Step, no_effect, validate_form
-from thanglong.domains.procedures.states import (
+from thanglong.domains.procedures.catalogue.services import get_procedure
+from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
+from thanglong.domains.procedures.dossiers.effects import EFFECTS, Step, no_effect, validate_form
+from thanglong.domains.procedures.dossiers.states import (
     FINAL_STATUSES,
     DossierAction,
     DossierStatus,
@@ -39,6 +31,14 @@ from thanglong.domains.procedures.states import (
     allowed_actions,
     parse_action,
     transition,
+)
+from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
+from thanglong.domains.procedures.models import (
+    Dossier,
+    DossierDraft,
+    DossierStep,
+    Procedure,
+    ProcedureVersion,
 )
 
 logger = logging.getLogger(__name__)

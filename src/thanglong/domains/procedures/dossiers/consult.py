@@ -15,10 +15,10 @@ from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures import clock, services
+from thanglong.domains.procedures.dossiers import clock, services
+from thanglong.domains.procedures.dossiers.effects import holder_agency
+from thanglong.domains.procedures.dossiers.states import FINAL_STATUSES, OPEN_STATUSES, DossierStatus
 from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep
-from thanglong.domains.procedures.services_effects import holder_agency
-from thanglong.domains.procedures.states import FINAL_STATUSES, OPEN_STATUSES, DossierStatus
 
 OBJECT_TYPE = "procedures_consultation"
 PERM_PROCESS = "procedures.dossier.process"

@@ -1,0 +1,1 @@
+"""The catalogue of administrative procedures: the shipped list and its versions, e-forms, search."""

@@ -1,0 +1,1 @@
+"""Dossiers: filing, the statutory clock, processing along the DVCQG statuses, fees, the citizen's side."""

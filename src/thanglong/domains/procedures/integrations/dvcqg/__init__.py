@@ -1,0 +1,1 @@
+"""The National Public Service Portal (DVCQG): one durable sync job per dossier status change."""
