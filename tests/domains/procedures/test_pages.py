@@ -8,10 +8,11 @@ import uuid
 from fastapi.testclient import TestClient
 
 from tests.domains.identity.helpers import csrf_value, sign_in
-from tests.domains.procedures.helpers import VALID_FORM, World, make_world
+from tests.domains.procedures.helpers import VALID_FORM, World, _user, make_world
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import services as identity_services
+from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
 from thanglong.domains.procedures.dossiers import services
@@ -228,3 +229,22 @@ def test_payment_request_links_the_citizen_to_the_payment(client: TestClient, pl
     page = client.get(f"/my/dossiers/{dossier.id}")
     assert f'href="/payments/{payment.id}"' in page.text
     assert client.get(f"/payments/{payment.id}").status_code == 200
+
+
+def test_an_officer_without_an_agency_sees_no_queue_not_everybodys(
+    client: TestClient, platform: Platform
+) -> None:
+    world = make_world(platform)
+    dossier = _file(platform, world)
+    stray = _user(platform, OFFICER, None)
+    _login(client, platform, stray)
+    queue = client.get("/officer/queue")
+    assert queue.status_code == 200
+    assert str(dossier.id) not in queue.text and 'id="queue-no-agency"' in queue.text
+    # An administrator outside any agency sees every agency's queue, and is told so.
+    _login(client, platform, _user(platform, ADMINISTRATOR, None))
+    admin_queue = client.get("/officer/queue")
+    assert str(dossier.id) in admin_queue.text and 'id="queue-all-agencies"' in admin_queue.text
+    # The agency's own officer still sees it.
+    _login(client, platform, world.officer)
+    assert str(dossier.id) in client.get("/officer/queue").text

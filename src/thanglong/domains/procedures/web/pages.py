@@ -466,7 +466,15 @@ def _tracking_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
 
+def sees_every_agency(principal: Principal) -> bool:
+    """Only an administrator without an agency sees every agency's queue (for support)."""
+    return principal.agency_id is None and identity.ADMINISTRATOR in principal.roles
+
+
 def _queue_rows(uow: UnitOfWork, principal: Principal) -> list[tuple[DossierStatus, list[dict[str, Any]]]]:
+    if principal.agency_id is None and not sees_every_agency(principal):
+        # An officer (or an officer's API key) attached to no agency has no queue, not everybody's.
+        return []
     items = services.work_queue(uow, agency_id=principal.agency_id)
     calendar = load_calendar(uow)
     now = uow.clock()
@@ -482,7 +490,10 @@ def _queue_rows(uow: UnitOfWork, principal: Principal) -> list[tuple[DossierStat
 
 
 def _queue(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
-    return queue_context(uow, principal, _queue_rows(uow, principal))
+    context = queue_context(uow, principal, _queue_rows(uow, principal))
+    context["no_agency"] = principal.agency_id is None and not sees_every_agency(principal)
+    context["all_agencies"] = sees_every_agency(principal)
+    return context
 
 
 def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
