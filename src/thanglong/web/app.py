@@ -26,7 +26,14 @@ from thanglong.core.platform import Platform, build_platform
 from thanglong.core.uow import EVENT_LOOP_THREAD
 from thanglong.web import openapi
 from thanglong.web.context import CSRF_COOKIE, LANG_COOKIE, ShellContext
-from thanglong.web.i18n import LANGUAGES, Translator, current_language, format_number, load_translations
+from thanglong.web.i18n import (
+    LANGUAGES,
+    Translator,
+    current_language,
+    format_number,
+    load_translations,
+    reveal,
+)
 from thanglong.web.usecase import REQUEST_ID_HEADER, REQUEST_ID_SCOPE, request_id_of
 
 HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
@@ -193,6 +200,7 @@ def build_templates(platform: Platform) -> Jinja2Templates:
     env.install_gettext_callables(translator.gettext, translator.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["version"] = thanglong.__version__
     env.filters["number"] = format_number
+    env.filters["reveal"] = reveal
     return Jinja2Templates(env=env)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 from contextvars import ContextVar
 from importlib import resources
@@ -11,6 +12,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+from markupsafe import Markup, escape
 
 LANGUAGES = ("vi", "en")
 current_language: ContextVar[str] = ContextVar("current_language", default="vi")
@@ -65,3 +67,29 @@ def format_number(value: float, digits: int = 1) -> str:
     """Format a number in the page's language: Vietnamese writes 88,4 and 1.250, English 88.4 and 1,250."""
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return format_decimal(value, format=pattern, locale=current_language.get())
+
+
+# Characters that change how text reads without showing themselves: bidirectional controls (which can
+# reverse "fdp.exe" into "exe.pdf" on screen) and zero-width characters (which hide in names and codes).
+HIDDEN_CHARACTERS = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+
+
+def reveal(value: object) -> Markup:
+    """Escape text for a page and show each hidden character as a marked code point (⟨U+202E⟩).
+
+    Used on officers' pages for what citizens typed, so that a reviewer sees exactly what was sent.
+    """
+    text = "" if value is None else str(value)
+    if not any(char in HIDDEN_CHARACTERS for char in text):
+        return escape(text)
+    marked = Markup('<mark class="hidden-char" title="{}">⟨{}⟩</mark>')
+    parts: list[Markup] = []
+    for char in text:
+        if char in HIDDEN_CHARACTERS:
+            code = f"U+{ord(char):04X}"
+            parts.append(marked.format(unicodedata.name(char, code), code))
+        else:
+            parts.append(escape(char))
+    return Markup("").join(parts)

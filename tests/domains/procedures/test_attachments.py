@@ -127,3 +127,12 @@ def test_http_upload_list_download_and_refusals(client: TestClient, platform: Pl
     assert _attachment_count(platform) == 1
     client.cookies.clear()
     assert client.get(url).status_code == 401
+
+
+def test_a_long_name_keeps_its_extension() -> None:
+    long = "Giấy xác nhận " * 30 + ".pdf"
+    cleaned = clean_filename(long)
+    assert len(cleaned) <= 200 and cleaned.endswith(".pdf") and cleaned.startswith("Giấy xác nhận")
+    assert clean_filename("a" * 300).startswith("a") and len(clean_filename("a" * 300)) == 200
+    # A right-to-left override cannot disguise the type: it is replaced.
+    assert "\u202e" not in clean_filename("hoa-don\u202efdp.exe")

@@ -248,3 +248,22 @@ def test_an_officer_without_an_agency_sees_no_queue_not_everybodys(
     # The agency's own officer still sees it.
     _login(client, platform, world.officer)
     assert str(dossier.id) in client.get("/officer/queue").text
+
+
+def test_hidden_characters_in_the_form_are_shown_to_the_officer(
+    client: TestClient, platform: Platform
+) -> None:
+    world = make_world(platform)
+    with platform.uow() as uow:
+        dossier = services.submit_dossier(
+            uow,
+            principal=world.citizen,
+            procedure_code=world.procedure_code,
+            receiving_agency_id=world.agency_id,
+            form_data={**VALID_FORM, "ho_ten": "Nguyễn\u202eAn\u200b"},
+        )
+    _login(client, platform, world.officer)
+    page = client.get(f"/officer/dossiers/{dossier.id}").text
+    assert "\u202e" not in page and "\u200b" not in page
+    assert "⟨U+202E⟩</mark>" in page and 'title="RIGHT-TO-LEFT OVERRIDE"' in page
+    assert "⟨U+200B⟩</mark>" in page and "Nguyễn" in page

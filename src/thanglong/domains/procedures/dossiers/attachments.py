@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -20,6 +21,8 @@ _SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
     (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
 )
 _SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
+MAX_NAME = 200
+MAX_SUFFIX = 10
 
 
 class AttachmentTooLarge(ThangLongError):
@@ -50,8 +53,15 @@ def too_large(max_bytes: int) -> AttachmentTooLarge:
 
 def clean_filename(filename: str) -> str:
     """Keep the last path part of a name and only harmless characters (Vietnamese letters included)."""
-    base = PurePosixPath(filename.replace("\\", "/")).name.strip()
-    cleaned = _SAFE_NAME.sub("_", base)[:200].strip(". ")
+    base = unicodedata.normalize("NFC", PurePosixPath(filename.replace("\\", "/")).name.strip())
+    cleaned = _SAFE_NAME.sub("_", base).strip(". ")
+    if len(cleaned) > MAX_NAME:
+        # Shorten the stem, never the extension (which tells the reader, and the checks, the file's type).
+        stem, dot, suffix = cleaned.rpartition(".")
+        if dot and stem and len(suffix) <= MAX_SUFFIX:
+            cleaned = f"{stem[: MAX_NAME - len(suffix) - 1].rstrip('. ')}.{suffix}"
+        else:
+            cleaned = cleaned[:MAX_NAME].strip(". ")
     if not cleaned:
         raise InvalidInput(
             "attachment_no_name", "Tệp đính kèm phải có tên.", "The attachment needs a file name."
