@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import unicodedata
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 

@@ -180,10 +180,40 @@ def _on_resume(step: Step) -> Holders:
 
 
 def _on_supplement(step: Step) -> Holders:
+    """Resume after a supplement; only the applicant may change the form (an officer records papers
+    brought to the counter, he does not rewrite what the citizen declared)."""
     if step.form_data is not None:
+        principal = step.principal
+        if not (
+            principal.kind == "user" and principal.id is not None and principal.id == step.row.applicant_id
+        ):
+            raise Forbidden(
+                "supplement_by_applicant_only",
+                "Chỉ người nộp hồ sơ mới được sửa nội dung tờ khai khi bổ sung.",
+                "Only the applicant may change the form when supplementing.",
+            )
         validate_form(step.version.eform, step.form_data)
         step.row.form_data = step.form_data
     return _on_resume(step)
+
+
+def form_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Return the fields of a form that changed, by dotted path, with their old and new values."""
+
+    def flat(value: Any, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
+        if isinstance(value, dict) and value:
+            for key, child in value.items():
+                flat(child, f"{prefix}.{key}" if prefix else str(key), out)
+        else:
+            out[prefix] = value
+        return out
+
+    old, new = flat(before, "", {}), flat(after, "", {})
+    return {
+        path: {"before": old.get(path), "after": new.get(path)}
+        for path in sorted(old.keys() | new.keys())
+        if old.get(path) != new.get(path)
+    }
 
 
 def _on_payment(step: Step) -> Holders:

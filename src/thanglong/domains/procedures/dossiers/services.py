@@ -22,7 +22,13 @@ from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures.catalogue.services import get_procedure
 from thanglong.domains.procedures.dossiers import clock
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
-from thanglong.domains.procedures.dossiers.effects import EFFECTS, Step, no_effect, validate_form
+from thanglong.domains.procedures.dossiers.effects import (
+    EFFECTS,
+    Step,
+    form_changes,
+    no_effect,
+    validate_form,
+)
 from thanglong.domains.procedures.dossiers.states import (
     FINAL_STATUSES,
     DossierAction,
@@ -156,6 +162,17 @@ def _snapshot(row: Dossier) -> dict[str, Any]:
         "paid": row.paid,
         "version_id": row.version_id,
     }
+
+
+def _action_after(row: Dossier, note: str, form_before: dict[str, Any]) -> dict[str, Any]:
+    """The audit's "after" of an action: the snapshot, the note, and what changed in the form."""
+    after = _snapshot(row)
+    if note:
+        after["note"] = note
+    changes = form_changes(form_before, dict(row.form_data or {}))
+    if changes:
+        after["form_changes"] = changes
+    return after
 
 
 def dossier_not_found(ref: str) -> NotFound:
@@ -460,6 +477,7 @@ def apply_action(
     )
     new = transition(old, act_, context=context)
     before = _snapshot(row)
+    form_before = dict(row.form_data or {})
     now = uow.clock()
     session = uow.session
     version = session.get(ProcedureVersion, row.procedure_version_id)
@@ -508,7 +526,7 @@ def apply_action(
         object_type=OBJECT_TYPE,
         object_id=str(row.id),
         before=before,
-        after={**_snapshot(row), "note": note} if note else _snapshot(row),
+        after=_action_after(row, note, form_before),
         source_ip=source_ip,
     )
     # Its handlers (manifest) queue the portal sync and the document, and notify after the commit.
