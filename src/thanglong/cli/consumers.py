@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import consumer_store, mqtt
 from thanglong.core.consumers import ConsumerDeclarationError, bind_all, subscription_topic
 
@@ -12,7 +12,7 @@ app = typer.Typer(help="Bộ tiêu thụ MQTT / MQTT consumers.", no_args_is_hel
 
 
 @app.command("list")
-def list_consumers(json_out: bool = typer.Option(False, "--json")) -> None:
+def list_consumers(json_out: bool = json_option()) -> None:
     """List the consumers the enabled domains declare and what each subscribes to."""
     platform = open_platform(migrate=False)
     try:
@@ -54,7 +54,7 @@ def list_consumers(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("stats")
-def stats(json_out: bool = typer.Option(False, "--json")) -> None:
+def stats(json_out: bool = json_option()) -> None:
     """Print each consumer's counters (handled, duplicates, rejected, failed, ...) across workers."""
     platform = open_platform()
     with platform.session_factory() as session:
@@ -75,9 +75,13 @@ def stats(json_out: bool = typer.Option(False, "--json")) -> None:
 
 @app.command("rejected")
 def rejected(
-    consumer: str | None = typer.Option(None, "--consumer", help="domain.name"),
-    limit: int = typer.Option(50, "--limit", min=1, max=1000),
-    json_out: bool = typer.Option(False, "--json"),
+    consumer: str | None = typer.Option(
+        None, "--consumer", help="Chỉ bộ tiêu thụ này, dạng domain.name / only this consumer, as domain.name."
+    ),
+    limit: int = typer.Option(
+        50, "--limit", min=1, max=1000, help="Số thông điệp tối đa / maximum number of messages."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
     """Show the newest messages set aside (schema failures, handlers that kept failing)."""
     platform = open_platform()

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, load_settings, open_platform, print_json
 from thanglong.core.migration_history import MigrationError
 
 app = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
 
 
 @app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("heads")) -> None:
+def db_upgrade(
+    revision: str = typer.Argument(
+        "heads",
+        help="Phiên bản đích: heads (mọi nhánh) hoặc ví dụ procedures@head / "
+        "target revision: heads (every branch) or e.g. procedures@head.",
+    ),
+) -> None:
     """Bring every enabled branch up to its head (or up to REVISION, e.g. procedures@head)."""
     from thanglong.core import migrate  # noqa: PLC0415
 
@@ -27,7 +33,7 @@ def db_upgrade(revision: str = typer.Argument("heads")) -> None:
 
 
 @app.command("current")
-def db_current(json_out: bool = typer.Option(False, "--json")) -> None:
+def db_current(json_out: bool = json_option()) -> None:
     """Print where each enabled branch of the database stands."""
     from thanglong.core import migrate  # noqa: PLC0415
 
@@ -48,7 +54,7 @@ def db_current(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("check")
-def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
+def db_check(json_out: bool = json_option()) -> None:
     """Fail when a branch is not at its head, or the models and the migrated schema disagree."""
     from thanglong.core import migrate  # noqa: PLC0415
 
@@ -71,7 +77,7 @@ def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("heads")
-def db_heads(json_out: bool = typer.Option(False, "--json")) -> None:
+def db_heads(json_out: bool = json_option()) -> None:
     """Print the head revision(s) of each enabled branch."""
     from thanglong.core import migrate  # noqa: PLC0415
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import kpi
 from thanglong.core.clock import to_hanoi
 
 
 def kpis(
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
     live: bool = typer.Option(
         False, "--live", help="Tính lại ngay / compute now instead of the recorded values."
     ),

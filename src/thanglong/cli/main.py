@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 import thanglong
-from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, load_settings, open_platform, print_json
 from thanglong.cli.db import app as db_app
 from thanglong.core.cliutil import close_platforms
 from thanglong.core.manifest import load_manifests, resolve
@@ -42,7 +42,11 @@ def build_cli() -> typer.Typer:
     def root(
         ctx: typer.Context,
         version: bool = typer.Option(
-            False, "--version", callback=_version, is_eager=True, help="Print the version."
+            False,
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="In số phiên bản rồi thoát / print the version and exit.",
         ),
     ) -> None:
         """Thăng Long command line."""
@@ -61,7 +65,7 @@ def _demo_app() -> typer.Typer:
     demo = typer.Typer(help="Dữ liệu mẫu Hà Nội / Hanoi demo data.", no_args_is_help=True)
 
     @demo.command("load")
-    def demo_load(json_out: bool = typer.Option(False, "--json")) -> None:
+    def demo_load(json_out: bool = json_option()) -> None:
         """Load the Hanoi demo data (idempotent: running twice changes nothing)."""
         from thanglong.core.platform import load_demo_data  # noqa: PLC0415
 
@@ -80,8 +84,17 @@ def _add_runtime_commands(app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(
-        host: str | None = typer.Option(None, "--host"),
-        port: int | None = typer.Option(None, "--port"),
+        host: str | None = typer.Option(
+            None,
+            "--host",
+            help="Địa chỉ lắng nghe (mặc định: THANGLONG_HOST) / "
+            "address to listen on (default: THANGLONG_HOST).",
+        ),
+        port: int | None = typer.Option(
+            None,
+            "--port",
+            help="Cổng lắng nghe (mặc định: THANGLONG_PORT) / port to listen on (default: THANGLONG_PORT).",
+        ),
     ) -> None:
         """Run the whole platform: web app, embedded broker and jobs (embedded defaults)."""
         from thanglong.cli.serve import run  # noqa: PLC0415

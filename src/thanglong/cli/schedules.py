@@ -9,7 +9,7 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import schedules
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import ThangLongError
@@ -34,7 +34,7 @@ def _outcome(info: schedules.ScheduleInfo) -> str:
 
 
 @app.command("list")
-def list_schedules(json_out: bool = typer.Option(False, "--json")) -> None:
+def list_schedules(json_out: bool = json_option()) -> None:
     """List every schedule: expression, next slot and last run in Hanoi time, last outcome."""
     platform = open_platform()
     infos = schedules.overview(platform)
@@ -67,8 +67,12 @@ def list_schedules(json_out: bool = typer.Option(False, "--json")) -> None:
 
 @app.command("run")
 def run_schedule(
-    name: str = typer.Argument(..., metavar="NAME"),
-    json_out: bool = typer.Option(False, "--json"),
+    name: str = typer.Argument(
+        ...,
+        metavar="NAME",
+        help="Tên lịch chạy, xem schedules list / the schedule's name, see schedules list.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
     """Run schedule NAME's job now, recorded as a manual run (the next slot runs as planned)."""
     platform = open_platform()

@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.domains.identity import api as identity_api
@@ -49,14 +49,38 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 
 @app.command("send")
 def send(
-    template: str = typer.Option(..., "--template", help="Template key, e.g. announcement."),
-    to_email: str | None = typer.Option(None, "--to-email"),
-    to_phone: str | None = typer.Option(None, "--to-phone"),
-    to_user: str | None = typer.Option(None, "--to-user", help="Username (or user id)."),
-    var: list[str] = typer.Option([], "--var", help="Template variable key=value (repeatable)."),
-    channel: list[str] = typer.Option([], "--channel", help="email, sms or inapp (repeatable)."),
-    lang: str | None = typer.Option(None, "--lang", help="Language for raw addresses (vi or en)."),
-    json_out: bool = typer.Option(False, "--json"),
+    template: str = typer.Option(
+        ..., "--template", help="Mã mẫu thông báo, ví dụ announcement / template key, e.g. announcement."
+    ),
+    to_email: str | None = typer.Option(
+        None, "--to-email", help="Gửi tới địa chỉ thư điện tử này / send to this e-mail address."
+    ),
+    to_phone: str | None = typer.Option(
+        None, "--to-phone", help="Gửi tới số điện thoại này / send to this phone number."
+    ),
+    to_user: str | None = typer.Option(
+        None,
+        "--to-user",
+        help="Gửi tới tài khoản này (tên đăng nhập hoặc mã) / send to this user (username or user id).",
+    ),
+    var: list[str] = typer.Option(
+        [],
+        "--var",
+        help="Biến của mẫu, dạng khoá=giá trị, lặp lại được / template variable as key=value, repeatable.",
+    ),
+    channel: list[str] = typer.Option(
+        [],
+        "--channel",
+        help="Kênh gửi: email, sms hoặc inapp, lặp lại được; mặc định theo người nhận / "
+        "channel: email, sms or inapp, repeatable; default: the recipient's.",
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Ngôn ngữ khi gửi tới --to-email/--to-phone (vi hoặc en) / "
+        "language for --to-email/--to-phone (vi or en).",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
     """Queue a templated message; `thanglong notify deliver` (or the worker) sends it."""
     context = _parse_vars(var)
@@ -92,7 +116,7 @@ def send(
 
 
 @app.command("deliver")
-def deliver(json_out: bool = typer.Option(False, "--json")) -> None:
+def deliver(json_out: bool = json_option()) -> None:
     """Run one delivery pass over the due messages."""
     with _platform() as platform:
         if json_out:
@@ -114,7 +138,7 @@ def deliver(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("status")
-def status(json_out: bool = typer.Option(False, "--json")) -> None:
+def status(json_out: bool = json_option()) -> None:
     """Count outbox messages per status and channel."""
     with _platform() as platform, platform.uow() as uow:
         counts = services.status_counts(uow)
@@ -128,7 +152,7 @@ def status(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("templates")
-def templates(json_out: bool = typer.Option(False, "--json")) -> None:
+def templates(json_out: bool = json_option()) -> None:
     """List the message templates (the packaged defaults are installed on first run)."""
     with _platform() as platform, platform.uow() as uow:
         services.install_default_templates(uow, actor=_actor())
