@@ -1,4 +1,4 @@
-"""Every option and argument of the `thanglong` CLI has help, Vietnamese first, then " / ", then English."""
+"""Every command, option and argument of `thanglong` has help: Vietnamese, then " / ", then English."""
 
 from __future__ import annotations
 
@@ -94,3 +94,13 @@ def test_every_json_flag_shares_the_one_help(root: Command) -> None:
     assert len(flags) > 40
     differing = [path for path, param in flags if getattr(param, "help", None) != expected]
     assert not differing, f"--json with its own help: {differing}"
+
+
+def test_every_command_and_group_says_what_it_does_in_vietnamese_and_english(root: Command) -> None:
+    offending = []
+    for path, command in _walk(root, "thanglong", Context(root, info_name="thanglong")):
+        # The first paragraph is what a group's listing shows; later ones are details.
+        summary = (command.help or "").split("\n\n")[0]
+        if (problem := _problem(summary)) is not None:
+            offending.append(f"{path}: {problem}")
+    assert not offending, f"{len(offending)} without 'Vietnamese / English' help:\n" + "\n".join(offending)

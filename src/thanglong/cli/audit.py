@@ -93,7 +93,11 @@ def verify(
         "check signatures with this pinned public key (name+hash+key).",
     ),
 ) -> None:
-    """Seal what waits, walk the chain, check the last checkpoints; exit 1 naming the first problem."""
+    """Kiểm tra chuỗi kiểm toán và các mốc / verify the audit chain and its checkpoints.
+
+    Niêm phong bản ghi đang chờ, duyệt chuỗi, kiểm các mốc cuối; thoát mã 1 nêu lỗi đầu tiên /
+    seal what waits, walk the chain, check the last checkpoints; exit 1 naming the first problem.
+    """
     try:
         pinned = NoteVerifier.from_vkey(verifier_key) if verifier_key else None
     except ValueError as exc:
@@ -135,7 +139,7 @@ def seal(
         help="Số bản ghi niêm phong trong mỗi giao dịch / records sealed per transaction.",
     ),
 ) -> None:
-    """Link the committed unsealed records into the hash chain now."""
+    """Niêm phong ngay bản ghi đang chờ vào chuỗi băm / link the unsealed records into the hash chain now."""
     platform = open_platform()
     report = _guard(lambda: audit_log.seal(platform, batch=batch))
     if json_out:
@@ -149,7 +153,10 @@ def seal(
 
 @app.command("checkpoint")
 def make_checkpoint(json_out: bool = json_option()) -> None:
-    """Sign and export a checkpoint of the sealed chain now (when it grew since the last one)."""
+    """Ký và xuất ngay một mốc kiểm tra của chuỗi / sign and export a checkpoint of the sealed chain now.
+
+    Chỉ khi chuỗi đã dài thêm từ mốc trước / only when the chain grew since the last one.
+    """
     platform = open_platform()
     row = _guard(lambda: checkpoint(platform))
     if json_out:
@@ -177,7 +184,10 @@ def list_records(
         20, "--limit", min=1, max=1000, help="Số bản ghi mới nhất cần xem / how many of the latest records."
     ),
 ) -> None:
-    """Show the latest records, sealed or not (an unsealed record's hash is pending)."""
+    """Xem các bản ghi mới nhất, đã niêm phong hay chưa / show the latest records, sealed or not.
+
+    Bản ghi chưa niêm phong chưa có mã băm / an unsealed record's hash is pending.
+    """
     platform = open_platform()
     with platform.uow() as uow:
         rows = [

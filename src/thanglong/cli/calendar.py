@@ -25,7 +25,10 @@ from thanglong.core.calendar import (
 )
 from thanglong.core.errors import ThangLongError
 
-app = typer.Typer(help="Lịch làm việc / working calendar (ngày nghỉ lễ, làm bù).", no_args_is_help=True)
+app = typer.Typer(
+    help="Lịch làm việc: ngày nghỉ lễ, ngày làm bù / working calendar: holidays, make-up days.",
+    no_args_is_help=True,
+)
 
 T = TypeVar("T")
 
@@ -72,7 +75,7 @@ def is_working_day(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Tell whether public servants work on DATE, and name the day."""
+    """DATE có phải ngày làm việc không, và là ngày gì / tell whether DATE is a working day, and name it."""
     parsed = _day(day)
     info = _guard(lambda: _load_calendar().day_info(parsed))
     if json_out:
@@ -91,7 +94,11 @@ def add_working_days(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Print the N-th working day after DATE (N=0: DATE itself if working, else the next one)."""
+    """Tìm ngày làm việc thứ N sau DATE / print the N-th working day after DATE.
+
+    N=0: chính DATE nếu là ngày làm việc, không thì ngày làm việc kế tiếp /
+    N=0: DATE itself if working, else the next one.
+    """
     parsed = _day(day)
     calendar = _load_calendar()
     result = _guard(lambda: calendar.add_working_days(parsed, n))
@@ -112,7 +119,7 @@ def holidays(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """List the holidays, bridge days and make-up working days of YEAR."""
+    """Liệt kê ngày lễ, nghỉ hoán đổi và làm bù năm YEAR / list YEAR's holidays, bridge and make-up days."""
     _guard(lambda: check_year(year))
     days = _load_calendar().special_days(year)
     if json_out:
@@ -165,7 +172,10 @@ def set_day(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Set an administrator override for DATE (audited as cli:<os user>)."""
+    """Điều chỉnh ngày DATE thành ngày làm việc hoặc nghỉ / override DATE as a working day or a day off.
+
+    Ghi nhật ký kiểm toán là cli:<người dùng hệ điều hành> / audited as cli:<os user>.
+    """
     parsed = _day(day)
     if working is None:
         fail("hãy chọn --working hoặc --off / choose --working or --off", 2)
@@ -201,7 +211,10 @@ def delete_day(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Remove the administrator override of DATE (audited as cli:<os user>)."""
+    """Bỏ điều chỉnh của ngày DATE / remove the administrator override of DATE.
+
+    Ghi nhật ký kiểm toán là cli:<người dùng hệ điều hành> / audited as cli:<os user>.
+    """
     parsed = _day(day)
     platform = open_platform()
     try:

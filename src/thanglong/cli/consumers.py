@@ -13,7 +13,7 @@ app = typer.Typer(help="Bộ tiêu thụ MQTT / MQTT consumers.", no_args_is_hel
 
 @app.command("list")
 def list_consumers(json_out: bool = json_option()) -> None:
-    """List the consumers the enabled domains declare and what each subscribes to."""
+    """Liệt kê bộ tiêu thụ đã khai báo và chủ đề đăng ký / list the declared consumers and their topics."""
     platform = open_platform(migrate=False)
     try:
         consumers = bind_all(platform.manifests)
@@ -55,7 +55,10 @@ def list_consumers(json_out: bool = json_option()) -> None:
 
 @app.command("stats")
 def stats(json_out: bool = json_option()) -> None:
-    """Print each consumer's counters (handled, duplicates, rejected, failed, ...) across workers."""
+    """Xem số đếm của từng bộ tiêu thụ trên mọi worker / print each consumer's counters across workers.
+
+    Đã xử lý, trùng, bị từ chối, lỗi... / handled, duplicates, rejected, failed, ...
+    """
     platform = open_platform()
     with platform.session_factory() as session:
         rows = consumer_store.stats(session)
@@ -83,7 +86,10 @@ def rejected(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Show the newest messages set aside (schema failures, handlers that kept failing)."""
+    """Xem các thông điệp bị để riêng gần nhất / show the newest messages set aside.
+
+    Sai lược đồ, hoặc bộ xử lý lỗi mãi / schema failures, or handlers that kept failing.
+    """
     platform = open_platform()
     with platform.session_factory() as session:
         rows = consumer_store.rejected(session, consumer=consumer, limit=limit)

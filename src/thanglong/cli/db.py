@@ -7,7 +7,7 @@ import typer
 from thanglong.cli.common import console, fail, json_option, load_settings, open_platform, print_json
 from thanglong.core.migration_history import MigrationError
 
-app = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
+app = typer.Typer(help="Lược đồ cơ sở dữ liệu (Alembic) / database schema (Alembic).", no_args_is_help=True)
 
 
 @app.command("upgrade")
@@ -18,7 +18,7 @@ def db_upgrade(
         "target revision: heads (every branch) or e.g. procedures@head.",
     ),
 ) -> None:
-    """Bring every enabled branch up to its head (or up to REVISION, e.g. procedures@head)."""
+    """Nâng mọi nhánh lên bản mới nhất, hoặc lên REVISION / bring every branch up to its head, or REVISION."""
     from thanglong.core import migrate  # noqa: PLC0415
 
     platform = open_platform(migrate=False)
@@ -34,7 +34,7 @@ def db_upgrade(
 
 @app.command("current")
 def db_current(json_out: bool = json_option()) -> None:
-    """Print where each enabled branch of the database stands."""
+    """Xem mỗi nhánh đang bật của CSDL ở bản nào / print where each enabled branch stands."""
     from thanglong.core import migrate  # noqa: PLC0415
 
     platform = open_platform(migrate=False)
@@ -55,7 +55,11 @@ def db_current(json_out: bool = json_option()) -> None:
 
 @app.command("check")
 def db_check(json_out: bool = json_option()) -> None:
-    """Fail when a branch is not at its head, or the models and the migrated schema disagree."""
+    """Kiểm tra CSDL đã cập nhật và khớp mô hình / check the schema is at its heads and matches the models.
+
+    Thoát mã 1 khi có nhánh chưa ở bản mới nhất hoặc mô hình khác lược đồ /
+    exit 1 when a branch is not at its head or the models and the migrated schema disagree.
+    """
     from thanglong.core import migrate  # noqa: PLC0415
 
     platform = open_platform(migrate=False)
@@ -78,7 +82,7 @@ def db_check(json_out: bool = json_option()) -> None:
 
 @app.command("heads")
 def db_heads(json_out: bool = json_option()) -> None:
-    """Print the head revision(s) of each enabled branch."""
+    """Xem bản mới nhất của mỗi nhánh đang bật / print the head revision(s) of each enabled branch."""
     from thanglong.core import migrate  # noqa: PLC0415
 
     settings = load_settings()

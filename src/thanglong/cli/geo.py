@@ -17,7 +17,8 @@ T = TypeVar("T")
 OUTSIDE = "không thuộc xã/phường nào của Hà Nội / not inside any Hanoi commune"
 
 app = typer.Typer(
-    help="Địa giới hành chính Hà Nội: 126 xã/phường và 30 quận/huyện cũ / Hanoi administrative units.",
+    help="Địa giới hành chính Hà Nội: 126 xã/phường và 30 quận/huyện cũ / "
+    "Hanoi administrative units: 126 communes and 30 former districts.",
     no_args_is_help=True,
 )
 

@@ -59,7 +59,7 @@ def list_jobs(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """List jobs, newest first (times in Asia/Ho_Chi_Minh)."""
+    """Liệt kê công việc, mới nhất trước, giờ Hà Nội / list jobs, newest first, in Hanoi time."""
     found = _in_uow(lambda uow: jobs_admin.list_jobs(uow, status=status, kind=kind, limit=limit))
     if json_out:
         print_json({"jobs": [job.as_dict() for job in found]})
@@ -98,7 +98,10 @@ def retry(
     all_dead: bool = typer.Option(False, "--all-dead", help="Mọi công việc thất bại hẳn / every dead job."),
     json_out: bool = json_option(),
 ) -> None:
-    """Queue dead jobs again with fresh attempts (audited as cli:<os user>)."""
+    """Đưa công việc thất bại hẳn trở lại hàng đợi, đếm lại lần thử / queue dead jobs again, fresh attempts.
+
+    Ghi nhật ký kiểm toán là cli:<người dùng hệ điều hành> / audited as cli:<os user>.
+    """
     wanted = list(ids or [])
     if all_dead and wanted:
         fail("chọn ID hoặc --all-dead, không cả hai / give IDs or --all-dead, not both", 2)
@@ -127,7 +130,11 @@ def purge(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Delete finished jobs older than N days (dead ones too with --include-dead); audited."""
+    """Xoá công việc đã xong quá N ngày / delete jobs finished more than N days ago.
+
+    Có --include-dead thì xoá cả công việc thất bại hẳn; ghi nhật ký kiểm toán /
+    with --include-dead, dead jobs too; audited.
+    """
     deleted = _in_uow(
         lambda uow: jobs_admin.purge(
             uow, actor=_actor(), older_than_days=older_than_days, include_dead=include_dead
@@ -141,7 +148,7 @@ def purge(
 
 @app.command("stats")
 def stats(json_out: bool = json_option()) -> None:
-    """Print the queue's health and its counts per kind and status."""
+    """Xem tình trạng hàng đợi, số công việc theo loại và trạng thái / print queue health and counts."""
     figures = _in_uow(jobs_admin.stats)
     if json_out:
         print_json(figures.as_dict())

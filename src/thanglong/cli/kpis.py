@@ -17,7 +17,10 @@ def kpis(
     ),
     record: bool = typer.Option(False, "--record", help="Tính và ghi lại ngay / compute and record now."),
 ) -> None:
-    """Show every enabled domain's KPIs; a failing one is shown with its error (exit code 1)."""
+    """Xem chỉ số của mọi lĩnh vực đang bật / show every enabled domain's KPIs.
+
+    Chỉ số tính lỗi được hiện kèm lỗi, mã thoát 1 / a failing one is shown with its error, exit code 1.
+    """
     if live and record:
         fail("chọn --live hoặc --record / choose --live or --record", 2)
     platform = open_platform()

@@ -49,7 +49,7 @@ def build_cli() -> typer.Typer:
             help="In số phiên bản rồi thoát / print the version and exit.",
         ),
     ) -> None:
-        """Thăng Long command line."""
+        """Dòng lệnh Thăng Long / the Thăng Long command line."""
         ctx.call_on_close(close_platforms)
 
     app.add_typer(db_app, name="db")
@@ -66,7 +66,10 @@ def _demo_app() -> typer.Typer:
 
     @demo.command("load")
     def demo_load(json_out: bool = json_option()) -> None:
-        """Load the Hanoi demo data (idempotent: running twice changes nothing)."""
+        """Nạp dữ liệu mẫu Hà Nội / load the Hanoi demo data.
+
+        Chạy lại không thay đổi gì / idempotent: running twice changes nothing.
+        """
         from thanglong.core.platform import load_demo_data  # noqa: PLC0415
 
         platform = open_platform()
@@ -96,14 +99,18 @@ def _add_runtime_commands(app: typer.Typer) -> None:
             help="Cổng lắng nghe (mặc định: THANGLONG_PORT) / port to listen on (default: THANGLONG_PORT).",
         ),
     ) -> None:
-        """Run the whole platform: web app, embedded broker and jobs (embedded defaults)."""
+        """Chạy cả nền tảng: web, broker MQTT nhúng, việc nền / run the whole platform: web, broker, jobs."""
         from thanglong.cli.serve import run  # noqa: PLC0415
 
         run(load_settings(), host=host, port=port)
 
     @app.command("worker")
     def worker() -> None:
-        """Run background jobs and the outbox relay (for production, beside app processes)."""
+        """Chạy công việc nền và chuyển tiếp hộp thư đi / run background jobs and the outbox relay.
+
+        Dùng khi vận hành thật, bên cạnh các tiến trình web /
+        for production, beside the app processes.
+        """
         from thanglong.worker.main import run_worker  # noqa: PLC0415
 
         run_worker(load_settings())

@@ -15,7 +15,7 @@ from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import ThangLongError
 
 app = typer.Typer(
-    help="Lịch chạy định kỳ / wall-clock schedules (giờ Hà Nội / Hanoi time).", no_args_is_help=True
+    help="Lịch chạy định kỳ theo giờ Hà Nội / wall-clock schedules in Hanoi time.", no_args_is_help=True
 )
 
 
@@ -35,7 +35,10 @@ def _outcome(info: schedules.ScheduleInfo) -> str:
 
 @app.command("list")
 def list_schedules(json_out: bool = json_option()) -> None:
-    """List every schedule: expression, next slot and last run in Hanoi time, last outcome."""
+    """Liệt kê lịch chạy: lượt tới, lần chạy cuối, kết quả / list schedules: next slot, last run, outcome.
+
+    Giờ Hà Nội / times in Hanoi time.
+    """
     platform = open_platform()
     infos = schedules.overview(platform)
     if json_out:
@@ -74,7 +77,10 @@ def run_schedule(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Run schedule NAME's job now, recorded as a manual run (the next slot runs as planned)."""
+    """Chạy ngay công việc của lịch NAME, ghi là chạy tay / run schedule NAME's job now, as a manual run.
+
+    Lượt kế tiếp vẫn chạy như dự kiến / the next slot runs as planned.
+    """
     platform = open_platform()
     # Without logging configured, Python would print the job's traceback to stderr before the one-line
     # reason; a configured root handler (the worker's) still receives it.

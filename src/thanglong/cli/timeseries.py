@@ -37,7 +37,7 @@ def list_cmd(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """List the registered series (of one domain, if given)."""
+    """Liệt kê các chuỗi đã đăng ký / list the registered series."""
     platform = open_platform()
     with platform.uow() as uow:
         found = registry.list_series(uow.session, domains=[domain] if domain else None)
@@ -80,7 +80,10 @@ def query_cmd(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Print a series' values over [start, end), bucketed and aggregated."""
+    """Xem giá trị của một chuỗi, gộp theo khoảng / print a series' values, bucketed and aggregated.
+
+    Từ --start (tính cả) đến --end (không tính) / from --start (included) to --end (excluded).
+    """
     platform = open_platform()
 
     def run() -> list[tuple[datetime, float]]:
@@ -107,7 +110,11 @@ def query_cmd(
 
 @app.command("maintain")
 def maintain_cmd(json_out: bool = json_option()) -> None:
-    """Register declared series, make partitions ahead and apply retention now."""
+    """Bảo trì ngay: đăng ký chuỗi, tạo phân vùng, xoá số liệu hết hạn / maintain series now.
+
+    Đăng ký các chuỗi đã khai báo, tạo trước phân vùng, áp dụng thời hạn lưu /
+    register declared series, make partitions ahead and apply retention.
+    """
     platform = open_platform()
     report = maintain(platform)
     if json_out:

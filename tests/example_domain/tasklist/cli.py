@@ -19,7 +19,7 @@ def add(
     lat: float = typer.Option(..., "--lat", help="Vĩ độ (WGS84) / latitude (WGS84)."),
     json_out: bool = json_option(),
 ) -> None:
-    """Put a task on a ward's list."""
+    """Thêm một việc vào danh sách của phường / put a task on a ward's list."""
     platform = open_platform()
     try:
         with platform.uow() as uow:
@@ -37,7 +37,7 @@ def list_(
     open_only: bool = typer.Option(False, "--open", help="Chỉ việc chưa xong / only the tasks not done."),
     json_out: bool = json_option(),
 ) -> None:
-    """List the tasks, oldest first."""
+    """Liệt kê các việc, cũ nhất trước / list the tasks, oldest first."""
     platform = open_platform()
     with platform.uow() as uow:
         tasks = services.list_tasks(uow, open_only=open_only)

@@ -92,7 +92,7 @@ def create(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Create an account with one or more roles."""
+    """Tạo tài khoản với một hoặc nhiều vai trò / create an account with one or more roles."""
     platform = open_platform()
     roles = _roles(platform, role)
     if password is None and not no_password:
@@ -129,7 +129,7 @@ def list_users(
     role: str | None = typer.Option(None, "--role", help="Chỉ vai trò này / only this role."),
     json_out: bool = json_option(),
 ) -> None:
-    """List accounts."""
+    """Liệt kê tài khoản / list accounts."""
     platform = open_platform()
     only = _roles(platform, [role])[0] if role else None
     with platform.uow() as uow:
@@ -151,7 +151,7 @@ def set_password(
         help="Mật khẩu mới; bỏ trống để nhập ẩn / new password; leave out to type it unseen.",
     ),
 ) -> None:
-    """Set a new password (the account's open sessions are ended)."""
+    """Đặt mật khẩu mới, kết thúc các phiên đang mở / set a new password, ending the open sessions."""
     platform = open_platform()
     with platform.uow() as uow:
         user = services.find_user(uow, username)
@@ -177,7 +177,7 @@ def api_key_create(
     role: str = typer.Option(..., "--role", help="Vai trò cấp cho khoá / the role the key acts with."),
     json_out: bool = json_option(),
 ) -> None:
-    """Issue an API key and print it once (it cannot be shown again)."""
+    """Cấp khoá API và in ra đúng một lần / issue an API key and print it once (never shown again)."""
     platform = open_platform()
     (the_role,) = _roles(platform, [role])
     try:
@@ -202,7 +202,7 @@ def api_key_revoke(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Revoke an API key by its 8-character prefix."""
+    """Thu hồi khoá API theo 8 ký tự đầu / revoke an API key by its 8-character prefix."""
     platform = open_platform()
     try:
         with platform.uow() as uow:
@@ -217,7 +217,7 @@ def api_key_revoke(
 
 @api_key_app.command("list")
 def api_key_list(json_out: bool = json_option()) -> None:
-    """List API keys (never their secrets)."""
+    """Liệt kê khoá API, không kèm bí mật / list API keys, never their secrets."""
     platform = open_platform()
     with platform.uow() as uow:
         keys = credentials.list_api_keys(uow)

@@ -17,7 +17,9 @@ from thanglong.core.platform import Platform
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.notify import services, tasks
 
-app = typer.Typer(help="Thông báo: thư điện tử, SMS, hộp thư / notifications.", no_args_is_help=True)
+app = typer.Typer(
+    help="Thông báo: thư điện tử, SMS, hộp thư / notifications: e-mail, SMS, inbox.", no_args_is_help=True
+)
 
 
 @contextmanager
@@ -82,7 +84,10 @@ def send(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Queue a templated message; `thanglong notify deliver` (or the worker) sends it."""
+    """Xếp một thông báo theo mẫu vào hàng đợi gửi / queue a templated message.
+
+    thanglong notify deliver (hoặc worker) sẽ gửi nó / thanglong notify deliver (or the worker) sends it.
+    """
     context = _parse_vars(var)
     try:
         with _platform() as platform, platform.uow() as uow:
@@ -117,7 +122,7 @@ def send(
 
 @app.command("deliver")
 def deliver(json_out: bool = json_option()) -> None:
-    """Run one delivery pass over the due messages."""
+    """Chạy một lượt gửi các thông báo đến hạn / run one delivery pass over the due messages."""
     with _platform() as platform:
         if json_out:
             report = tasks.deliver_pending(platform)
@@ -139,7 +144,7 @@ def deliver(json_out: bool = json_option()) -> None:
 
 @app.command("status")
 def status(json_out: bool = json_option()) -> None:
-    """Count outbox messages per status and channel."""
+    """Đếm thông báo trong hộp thư đi theo trạng thái, kênh / count outbox messages per status and channel."""
     with _platform() as platform, platform.uow() as uow:
         counts = services.status_counts(uow)
     if json_out:
@@ -153,7 +158,10 @@ def status(json_out: bool = json_option()) -> None:
 
 @app.command("templates")
 def templates(json_out: bool = json_option()) -> None:
-    """List the message templates (the packaged defaults are installed on first run)."""
+    """Liệt kê mẫu thông báo / list the message templates.
+
+    Lần chạy đầu cài các mẫu có sẵn / the packaged defaults are installed on first run.
+    """
     with _platform() as platform, platform.uow() as uow:
         services.install_default_templates(uow, actor=_actor())
         uow.commit()

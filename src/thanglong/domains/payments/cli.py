@@ -12,7 +12,9 @@ from thanglong.core.cliutil import console, fail, json_option, open_platform, pr
 from thanglong.domains.payments import services
 from thanglong.domains.payments.reconcile import reconcile as reconcile_day
 
-app = typer.Typer(help="Thanh toán / payments: đối soát, tra cứu.", no_args_is_help=True)
+app = typer.Typer(
+    help="Thanh toán: đối soát, tra cứu / payments: reconciliation and look-up.", no_args_is_help=True
+)
 
 
 @app.command("reconcile")
@@ -24,7 +26,11 @@ def reconcile(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Compare the payments paid on a day with the gateway's confirmations; exit 1 when unbalanced."""
+    """Đối soát khoản đã thu trong ngày với cổng thanh toán / reconcile a day's payments with the gateway.
+
+    So với xác nhận của cổng; thoát mã 1 khi lệch /
+    compares them with the gateway's confirmations; exit 1 when unbalanced.
+    """
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -55,7 +61,7 @@ def show(
     payment_id: str = typer.Argument(..., help="Mã khoản thanh toán (UUID) / the payment's id (UUID)."),
     json_out: bool = json_option(),
 ) -> None:
-    """Show one payment and its receipt."""
+    """Xem một khoản thanh toán và biên lai / show one payment and its receipt."""
     try:
         pid = uuid.UUID(payment_id)
     except ValueError:

@@ -69,7 +69,10 @@ def due_date(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Print the due date (ISO 8601, Hanoi time) of a dossier received at RECEIVED."""
+    """Tính hạn trả kết quả của hồ sơ / print the due date of a dossier received at --received.
+
+    In theo ISO 8601, giờ Hà Nội / printed as ISO 8601, Hanoi time.
+    """
     if (working_days is None) == (hours is None):
         fail("cần đúng một trong --working-days hoặc --hours / give exactly one of --working-days or --hours")
     moment = _parse_moment(received)
@@ -112,7 +115,7 @@ def search_command(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Find procedures in the catalogue, best first."""
+    """Tìm thủ tục trong danh mục, khớp nhất trước / find procedures in the catalogue, best first."""
     if not text.strip():
         fail("cần nội dung tìm kiếm / the search text is empty")
     from thanglong.domains.procedures.search import search  # noqa: PLC0415
@@ -136,7 +139,11 @@ def search_command(
 
 @app.command("apologies")
 def apologies(json_out: bool = json_option()) -> None:
-    """Draft Form 04 for the dossiers due within one working day, once (the worker does it every 15 min)."""
+    """Lập văn bản xin lỗi (Mẫu số 04) cho hồ sơ sắp trễ hạn / draft Form 04 for dossiers about to be late.
+
+    Hồ sơ đến hạn trong một ngày làm việc; chạy một lần (worker chạy mỗi 15 phút) /
+    dossiers due within one working day; once (the worker does it every 15 min).
+    """
     from thanglong.domains.procedures import services_documents  # noqa: PLC0415
 
     try:
@@ -163,7 +170,10 @@ SYNC_OFF = (
 
 @dvcqg_app.command("push")
 def dvcqg_push(json_out: bool = json_option()) -> None:
-    """Send the due status changes to the national portal now (the worker sends them continuously)."""
+    """Gửi ngay các thay đổi trạng thái lên Cổng DVCQG / send the due status changes to the portal now.
+
+    Worker gửi liên tục / the worker sends them continuously.
+    """
     from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
 
@@ -185,7 +195,10 @@ def dvcqg_push(json_out: bool = json_option()) -> None:
 
 @dvcqg_app.command("report")
 def dvcqg_report(json_out: bool = json_option()) -> None:
-    """Show the sync's row counts and reconciliation with the portal; exit 1 when an operator is needed."""
+    """Xem số dòng đồng bộ và đối chiếu Cổng / show the sync's row counts and portal reconciliation.
+
+    Thoát mã 1 khi cần người vận hành xử lý / exit 1 when an operator is needed.
+    """
     from thanglong.domains.procedures import services_dvcqg  # noqa: PLC0415
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
 
@@ -236,7 +249,7 @@ def stats_command(
     ),
     json_out: bool = json_option(),
 ) -> None:
-    """Print the Decision 766 figures of a period (default: this month) per agency."""
+    """Xem chỉ số QĐ 766 của một kỳ theo cơ quan / print the Decision 766 figures of a period per agency."""
     from thanglong.domains.procedures import services_stats, stats  # noqa: PLC0415
 
     platform = open_platform()
