@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import select
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import audit as audit_log
 from thanglong.core.audit_checkpoint import AuditReport, CheckpointCheck, checkpoint, verify_log
 from thanglong.core.audit_keys import NoteVerifier
@@ -73,18 +73,31 @@ def _report_json(report: AuditReport, now: datetime) -> dict[str, Any]:
 
 @app.command("verify")
 def verify(
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
     no_seal: bool = typer.Option(
-        False, "--no-seal", help="Read only: do not seal the waiting records first."
+        False,
+        "--no-seal",
+        help="Chỉ đọc: không niêm phong trước các bản ghi đang chờ / "
+        "read only: do not seal the waiting records first.",
     ),
     checkpoints: list[Path] = typer.Option(
-        [], "--checkpoint", help="Also check this checkpoint file (or the latest in this folder)."
+        [],
+        "--checkpoint",
+        help="Kiểm thêm tệp mốc này (hoặc tệp mới nhất trong thư mục này), lặp lại được / "
+        "also check this checkpoint file (or the latest in this folder), repeatable.",
     ),
     verifier_key: str | None = typer.Option(
-        None, "--verifier-key", help="Check signatures with this pinned public key (name+hash+key)."
+        None,
+        "--verifier-key",
+        help="Kiểm chữ ký bằng khoá công khai đã ghim này (tên+băm+khoá) / "
+        "check signatures with this pinned public key (name+hash+key).",
     ),
 ) -> None:
-    """Seal what waits, walk the chain, check the last checkpoints; exit 1 naming the first problem."""
+    """Kiểm tra chuỗi kiểm toán và các mốc / verify the audit chain and its checkpoints.
+
+    Niêm phong bản ghi đang chờ, duyệt chuỗi, kiểm các mốc cuối; thoát mã 1 nêu lỗi đầu tiên /
+    seal what waits, walk the chain, check the last checkpoints; exit 1 naming the first problem.
+    """
     try:
         pinned = NoteVerifier.from_vkey(verifier_key) if verifier_key else None
     except ValueError as exc:
@@ -118,10 +131,15 @@ def verify(
 
 @app.command("seal")
 def seal(
-    json_out: bool = typer.Option(False, "--json"),
-    batch: int = typer.Option(audit_log.DEFAULT_SEAL_BATCH, "--batch", min=1),
+    json_out: bool = json_option(),
+    batch: int = typer.Option(
+        audit_log.DEFAULT_SEAL_BATCH,
+        "--batch",
+        min=1,
+        help="Số bản ghi niêm phong trong mỗi giao dịch / records sealed per transaction.",
+    ),
 ) -> None:
-    """Link the committed unsealed records into the hash chain now."""
+    """Niêm phong ngay bản ghi đang chờ vào chuỗi băm / link the unsealed records into the hash chain now."""
     platform = open_platform()
     report = _guard(lambda: audit_log.seal(platform, batch=batch))
     if json_out:
@@ -134,8 +152,11 @@ def seal(
 
 
 @app.command("checkpoint")
-def make_checkpoint(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Sign and export a checkpoint of the sealed chain now (when it grew since the last one)."""
+def make_checkpoint(json_out: bool = json_option()) -> None:
+    """Ký và xuất ngay một mốc kiểm tra của chuỗi / sign and export a checkpoint of the sealed chain now.
+
+    Chỉ khi chuỗi đã dài thêm từ mốc trước / only when the chain grew since the last one.
+    """
     platform = open_platform()
     row = _guard(lambda: checkpoint(platform))
     if json_out:
@@ -158,10 +179,15 @@ def make_checkpoint(json_out: bool = typer.Option(False, "--json")) -> None:
 
 @app.command("list")
 def list_records(
-    json_out: bool = typer.Option(False, "--json"),
-    limit: int = typer.Option(20, "--limit", min=1, max=1000),
+    json_out: bool = json_option(),
+    limit: int = typer.Option(
+        20, "--limit", min=1, max=1000, help="Số bản ghi mới nhất cần xem / how many of the latest records."
+    ),
 ) -> None:
-    """Show the latest records, sealed or not (an unsealed record's hash is pending)."""
+    """Xem các bản ghi mới nhất, đã niêm phong hay chưa / show the latest records, sealed or not.
+
+    Bản ghi chưa niêm phong chưa có mã băm / an unsealed record's hash is pending.
+    """
     platform = open_platform()
     with platform.uow() as uow:
         rows = [

@@ -10,10 +10,12 @@ from typing import TypeVar
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import calendar_store
 from thanglong.core.calendar import (
     KIND_LABELS,
+    MAX_DAY,
+    MIN_DAY,
     WEEKDAY_EN,
     WEEKDAY_VI,
     DayInfo,
@@ -23,7 +25,10 @@ from thanglong.core.calendar import (
 )
 from thanglong.core.errors import ThangLongError
 
-app = typer.Typer(help="Lịch làm việc / working calendar (ngày nghỉ lễ, làm bù).", no_args_is_help=True)
+app = typer.Typer(
+    help="Lịch làm việc: ngày nghỉ lễ, ngày làm bù / working calendar: holidays, make-up days.",
+    no_args_is_help=True,
+)
 
 T = TypeVar("T")
 
@@ -65,10 +70,12 @@ def _describe(info: DayInfo) -> str:
 
 @app.command("is-working-day")
 def is_working_day(
-    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
-    json_out: bool = typer.Option(False, "--json"),
+    day: str = typer.Argument(
+        ..., metavar="DATE", help="Ngày cần xem, dạng NNNN-TT-NN / the date to check, YYYY-MM-DD."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Tell whether public servants work on DATE, and name the day."""
+    """DATE có phải ngày làm việc không, và là ngày gì / tell whether DATE is a working day, and name it."""
     parsed = _day(day)
     info = _guard(lambda: _load_calendar().day_info(parsed))
     if json_out:
@@ -79,11 +86,19 @@ def is_working_day(
 
 @app.command("add-working-days")
 def add_working_days(
-    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
-    n: int = typer.Argument(..., metavar="N", help="số ngày làm việc / number of working days (>= 0)"),
-    json_out: bool = typer.Option(False, "--json"),
+    day: str = typer.Argument(
+        ..., metavar="DATE", help="Ngày bắt đầu đếm, dạng NNNN-TT-NN / the date to count from, YYYY-MM-DD."
+    ),
+    n: int = typer.Argument(
+        ..., metavar="N", help="Số ngày làm việc (>= 0) / number of working days (>= 0)."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Print the N-th working day after DATE (N=0: DATE itself if working, else the next one)."""
+    """Tìm ngày làm việc thứ N sau DATE / print the N-th working day after DATE.
+
+    N=0: chính DATE nếu là ngày làm việc, không thì ngày làm việc kế tiếp /
+    N=0: DATE itself if working, else the next one.
+    """
     parsed = _day(day)
     calendar = _load_calendar()
     result = _guard(lambda: calendar.add_working_days(parsed, n))
@@ -96,10 +111,15 @@ def add_working_days(
 
 @app.command("holidays")
 def holidays(
-    year: int = typer.Argument(..., metavar="YEAR"),
-    json_out: bool = typer.Option(False, "--json"),
+    year: int = typer.Argument(
+        ...,
+        metavar="YEAR",
+        help=f"Năm cần liệt kê ({MIN_DAY.year}–{MAX_DAY.year}) / the year to list "
+        f"({MIN_DAY.year}-{MAX_DAY.year}).",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """List the holidays, bridge days and make-up working days of YEAR."""
+    """Liệt kê ngày lễ, nghỉ hoán đổi và làm bù năm YEAR / list YEAR's holidays, bridge and make-up days."""
     _guard(lambda: check_year(year))
     days = _load_calendar().special_days(year)
     if json_out:
@@ -135,16 +155,27 @@ def _actor() -> str:
 
 @app.command("set-day")
 def set_day(
-    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
-    working: bool | None = typer.Option(
-        None, "--working/--off", help="ngày làm việc hay ngày nghỉ / working day or day off"
+    day: str = typer.Argument(
+        ..., metavar="DATE", help="Ngày cần điều chỉnh, dạng NNNN-TT-NN / the date to override, YYYY-MM-DD."
     ),
-    name_vi: str = typer.Option(..., "--name-vi", help="tên tiếng Việt / Vietnamese name"),
-    name_en: str = typer.Option(..., "--name-en", help="tên tiếng Anh / English name"),
-    basis: str | None = typer.Option(None, "--basis", help="căn cứ pháp lý / legal basis"),
-    json_out: bool = typer.Option(False, "--json"),
+    working: bool | None = typer.Option(
+        None,
+        "--working/--off",
+        help="Ngày làm việc hay ngày nghỉ (bắt buộc) / working day or day off (required).",
+    ),
+    name_vi: str = typer.Option(
+        ..., "--name-vi", help="Tên ngày bằng tiếng Việt / the day's Vietnamese name."
+    ),
+    name_en: str = typer.Option(..., "--name-en", help="Tên ngày bằng tiếng Anh / the day's English name."),
+    basis: str | None = typer.Option(
+        None, "--basis", help="Căn cứ pháp lý, ví dụ số văn bản / legal basis, e.g. the document's number."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Set an administrator override for DATE (audited as cli:<os user>)."""
+    """Điều chỉnh ngày DATE thành ngày làm việc hoặc nghỉ / override DATE as a working day or a day off.
+
+    Ghi nhật ký kiểm toán là cli:<người dùng hệ điều hành> / audited as cli:<os user>.
+    """
     parsed = _day(day)
     if working is None:
         fail("hãy chọn --working hoặc --off / choose --working or --off", 2)
@@ -173,10 +204,17 @@ def set_day(
 
 @app.command("delete-day")
 def delete_day(
-    day: str = typer.Argument(..., metavar="DATE", help="YYYY-MM-DD"),
-    json_out: bool = typer.Option(False, "--json"),
+    day: str = typer.Argument(
+        ...,
+        metavar="DATE",
+        help="Ngày cần bỏ điều chỉnh, dạng NNNN-TT-NN / the date whose override is removed, YYYY-MM-DD.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Remove the administrator override of DATE (audited as cli:<os user>)."""
+    """Bỏ điều chỉnh của ngày DATE / remove the administrator override of DATE.
+
+    Ghi nhật ký kiểm toán là cli:<người dùng hệ điều hành> / audited as cli:<os user>.
+    """
     parsed = _day(day)
     platform = open_platform()
     try:

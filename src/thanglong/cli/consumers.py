@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import consumer_store, mqtt
 from thanglong.core.consumers import ConsumerDeclarationError, bind_all, subscription_topic
 
@@ -12,8 +12,8 @@ app = typer.Typer(help="Bộ tiêu thụ MQTT / MQTT consumers.", no_args_is_hel
 
 
 @app.command("list")
-def list_consumers(json_out: bool = typer.Option(False, "--json")) -> None:
-    """List the consumers the enabled domains declare and what each subscribes to."""
+def list_consumers(json_out: bool = json_option()) -> None:
+    """Liệt kê bộ tiêu thụ đã khai báo và chủ đề đăng ký / list the declared consumers and their topics."""
     platform = open_platform(migrate=False)
     try:
         consumers = bind_all(platform.manifests)
@@ -54,8 +54,11 @@ def list_consumers(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("stats")
-def stats(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Print each consumer's counters (handled, duplicates, rejected, failed, ...) across workers."""
+def stats(json_out: bool = json_option()) -> None:
+    """Xem số đếm của từng bộ tiêu thụ trên mọi worker / print each consumer's counters across workers.
+
+    Đã xử lý, trùng, bị từ chối, lỗi... / handled, duplicates, rejected, failed, ...
+    """
     platform = open_platform()
     with platform.session_factory() as session:
         rows = consumer_store.stats(session)
@@ -75,11 +78,18 @@ def stats(json_out: bool = typer.Option(False, "--json")) -> None:
 
 @app.command("rejected")
 def rejected(
-    consumer: str | None = typer.Option(None, "--consumer", help="domain.name"),
-    limit: int = typer.Option(50, "--limit", min=1, max=1000),
-    json_out: bool = typer.Option(False, "--json"),
+    consumer: str | None = typer.Option(
+        None, "--consumer", help="Chỉ bộ tiêu thụ này, dạng domain.name / only this consumer, as domain.name."
+    ),
+    limit: int = typer.Option(
+        50, "--limit", min=1, max=1000, help="Số thông điệp tối đa / maximum number of messages."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Show the newest messages set aside (schema failures, handlers that kept failing)."""
+    """Xem các thông điệp bị để riêng gần nhất / show the newest messages set aside.
+
+    Sai lược đồ, hoặc bộ xử lý lỗi mãi / schema failures, or handlers that kept failing.
+    """
     platform = open_platform()
     with platform.session_factory() as session:
         rows = consumer_store.rejected(session, consumer=consumer, limit=limit)

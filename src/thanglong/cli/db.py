@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import typer
 
-from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, load_settings, open_platform, print_json
 from thanglong.core.migration_history import MigrationError
 
-app = typer.Typer(help="Cơ sở dữ liệu / database schema (Alembic).", no_args_is_help=True)
+app = typer.Typer(help="Lược đồ cơ sở dữ liệu (Alembic) / database schema (Alembic).", no_args_is_help=True)
 
 
 @app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("heads")) -> None:
-    """Bring every enabled branch up to its head (or up to REVISION, e.g. procedures@head)."""
+def db_upgrade(
+    revision: str = typer.Argument(
+        "heads",
+        help="Phiên bản đích: heads (mọi nhánh) hoặc ví dụ procedures@head / "
+        "target revision: heads (every branch) or e.g. procedures@head.",
+    ),
+) -> None:
+    """Nâng mọi nhánh lên bản mới nhất, hoặc lên REVISION / bring every branch up to its head, or REVISION."""
     from thanglong.core import migrate  # noqa: PLC0415
 
     platform = open_platform(migrate=False)
@@ -27,8 +33,8 @@ def db_upgrade(revision: str = typer.Argument("heads")) -> None:
 
 
 @app.command("current")
-def db_current(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Print where each enabled branch of the database stands."""
+def db_current(json_out: bool = json_option()) -> None:
+    """Xem mỗi nhánh đang bật của CSDL ở bản nào / print where each enabled branch stands."""
     from thanglong.core import migrate  # noqa: PLC0415
 
     platform = open_platform(migrate=False)
@@ -48,8 +54,12 @@ def db_current(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("check")
-def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Fail when a branch is not at its head, or the models and the migrated schema disagree."""
+def db_check(json_out: bool = json_option()) -> None:
+    """Kiểm tra CSDL đã cập nhật và khớp mô hình / check the schema is at its heads and matches the models.
+
+    Thoát mã 1 khi có nhánh chưa ở bản mới nhất hoặc mô hình khác lược đồ /
+    exit 1 when a branch is not at its head or the models and the migrated schema disagree.
+    """
     from thanglong.core import migrate  # noqa: PLC0415
 
     platform = open_platform(migrate=False)
@@ -71,8 +81,8 @@ def db_check(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("heads")
-def db_heads(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Print the head revision(s) of each enabled branch."""
+def db_heads(json_out: bool = json_option()) -> None:
+    """Xem bản mới nhất của mỗi nhánh đang bật / print the head revision(s) of each enabled branch."""
     from thanglong.core import migrate  # noqa: PLC0415
 
     settings = load_settings()

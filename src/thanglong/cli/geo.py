@@ -8,7 +8,7 @@ from typing import TypeVar
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import geo
 from thanglong.core.errors import NotFound, ThangLongError
 
@@ -17,7 +17,8 @@ T = TypeVar("T")
 OUTSIDE = "không thuộc xã/phường nào của Hà Nội / not inside any Hanoi commune"
 
 app = typer.Typer(
-    help="Địa giới hành chính Hà Nội: 126 xã/phường và 30 quận/huyện cũ / Hanoi administrative units.",
+    help="Địa giới hành chính Hà Nội: 126 xã/phường và 30 quận/huyện cũ / "
+    "Hanoi administrative units: 126 communes and 30 former districts.",
     no_args_is_help=True,
 )
 
@@ -79,7 +80,7 @@ def locate_cmd(
     lat_arg: str | None = typer.Argument(None, metavar="LAT", help="Vĩ độ / latitude (WGS84)."),
     lon_opt: str | None = typer.Option(None, "--lon", help="Kinh độ (thay cho LON) / longitude."),
     lat_opt: str | None = typer.Option(None, "--lat", help="Vĩ độ (thay cho LAT) / latitude."),
-    json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON."),
+    json_out: bool = json_option(),
 ) -> None:
     """Tìm xã/phường chứa một điểm / find the commune containing a point."""
     if (lon_arg is not None and lon_opt is not None) or (lat_arg is not None and lat_opt is not None):
@@ -100,8 +101,8 @@ def locate_cmd(
 @app.command("search")
 def search_cmd(
     text: str = typer.Argument(..., help="Tên, có hoặc không dấu / name, with or without diacritics."),
-    limit: int = typer.Option(10, "--limit", "-n", help="Số kết quả tối đa / maximum results."),
-    json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON."),
+    limit: int = typer.Option(10, "--limit", "-n", help="Số kết quả tối đa / maximum number of results."),
+    json_out: bool = json_option(),
 ) -> None:
     """Tìm xã/phường theo tên / search communes by name."""
     hits = _call(lambda: geo.search_hits(text, limit))
@@ -118,8 +119,10 @@ def search_cmd(
 
 @app.command("commune")
 def commune_cmd(
-    code: str = typer.Argument(..., help="Mã 5 chữ số / 5-digit code, e.g. 00070."),
-    json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON."),
+    code: str = typer.Argument(
+        ..., help="Mã xã/phường 5 chữ số, ví dụ 00070 / 5-digit commune code, e.g. 00070."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
     """Xem một xã/phường theo mã / show one commune by code."""
     commune = _call(lambda: geo.get(code))
@@ -132,7 +135,7 @@ def commune_cmd(
 @app.command("district")
 def district_cmd(
     name: str = typer.Argument(..., help="Tên hoặc mã quận/huyện cũ / former district name or code."),
-    json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON."),
+    json_out: bool = json_option(),
 ) -> None:
     """Các xã/phường hiện nay thuộc một quận/huyện cũ / today's communes of a former district."""
     result = _call(lambda: geo.former_district(name))
@@ -148,7 +151,7 @@ def district_cmd(
 
 
 @app.command("districts")
-def districts_cmd(json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON.")) -> None:
+def districts_cmd(json_out: bool = json_option()) -> None:
     """Danh sách 30 quận/huyện/thị xã cũ / the 30 former districts."""
     districts = geo.legacy_districts()
     if json_out:
@@ -163,7 +166,7 @@ def districts_cmd(json_out: bool = typer.Option(False, "--json", help="In JSON /
 
 
 @app.command("load")
-def load_cmd(json_out: bool = typer.Option(False, "--json", help="In JSON / print JSON.")) -> None:
+def load_cmd(json_out: bool = json_option()) -> None:
     """Nạp ranh giới xã/phường vào CSDL / load the commune boundaries into the database (idempotent)."""
     from thanglong.core import geo_store  # noqa: PLC0415 - the database layer is loaded only when asked
 

@@ -10,7 +10,7 @@ from typing import TypeVar
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import jobs_admin
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import NotFound, ThangLongError
@@ -44,12 +44,22 @@ def _time(moment: datetime | None) -> str:
 
 @app.command("list")
 def list_jobs(
-    status: str | None = typer.Option(None, "--status", help="queued | running | done | dead"),
-    kind: str | None = typer.Option(None, "--kind", help="loại công việc / job kind"),
-    limit: int = typer.Option(50, "--limit", help=f"1..{jobs_admin.MAX_LIST}"),
-    json_out: bool = typer.Option(False, "--json"),
+    status: str | None = typer.Option(
+        None,
+        "--status",
+        help="Chỉ trạng thái này: queued, running, done hoặc dead / "
+        "only this status: queued, running, done or dead.",
+    ),
+    kind: str | None = typer.Option(None, "--kind", help="Chỉ loại công việc này / only this job kind."),
+    limit: int = typer.Option(
+        50,
+        "--limit",
+        help=f"Số công việc tối đa (1..{jobs_admin.MAX_LIST}) / "
+        f"maximum number of jobs (1..{jobs_admin.MAX_LIST}).",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """List jobs, newest first (times in Asia/Ho_Chi_Minh)."""
+    """Liệt kê công việc, mới nhất trước, giờ Hà Nội / list jobs, newest first, in Hanoi time."""
     found = _in_uow(lambda uow: jobs_admin.list_jobs(uow, status=status, kind=kind, limit=limit))
     if json_out:
         print_json({"jobs": [job.as_dict() for job in found]})
@@ -82,11 +92,16 @@ def list_jobs(
 
 @app.command("retry")
 def retry(
-    ids: list[int] | None = typer.Argument(None, metavar="ID...", help="số công việc / job ids"),
-    all_dead: bool = typer.Option(False, "--all-dead", help="mọi công việc thất bại hẳn / every dead job"),
-    json_out: bool = typer.Option(False, "--json"),
+    ids: list[int] | None = typer.Argument(
+        None, metavar="ID...", help="Số hiệu các công việc cần chạy lại / ids of the jobs to retry."
+    ),
+    all_dead: bool = typer.Option(False, "--all-dead", help="Mọi công việc thất bại hẳn / every dead job."),
+    json_out: bool = json_option(),
 ) -> None:
-    """Queue dead jobs again with fresh attempts (audited as cli:<os user>)."""
+    """Đưa công việc thất bại hẳn trở lại hàng đợi, đếm lại lần thử / queue dead jobs again, fresh attempts.
+
+    Ghi nhật ký kiểm toán là cli:<người dùng hệ điều hành> / audited as cli:<os user>.
+    """
     wanted = list(ids or [])
     if all_dead and wanted:
         fail("chọn ID hoặc --all-dead, không cả hai / give IDs or --all-dead, not both", 2)
@@ -105,12 +120,21 @@ def retry(
 @app.command("purge")
 def purge(
     older_than_days: int = typer.Option(
-        DONE_RETENTION.days, "--older-than-days", help="xong trước N ngày / finished N days ago"
+        DONE_RETENTION.days,
+        "--older-than-days",
+        metavar="N",
+        help="Xoá công việc đã xong quá N ngày / delete jobs finished more than N days ago.",
     ),
-    include_dead: bool = typer.Option(False, "--include-dead", help="xoá cả công việc thất bại hẳn"),
-    json_out: bool = typer.Option(False, "--json"),
+    include_dead: bool = typer.Option(
+        False, "--include-dead", help="Xoá cả công việc thất bại hẳn / delete dead jobs too."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Delete finished jobs older than N days (dead ones too with --include-dead); audited."""
+    """Xoá công việc đã xong quá N ngày / delete jobs finished more than N days ago.
+
+    Có --include-dead thì xoá cả công việc thất bại hẳn; ghi nhật ký kiểm toán /
+    with --include-dead, dead jobs too; audited.
+    """
     deleted = _in_uow(
         lambda uow: jobs_admin.purge(
             uow, actor=_actor(), older_than_days=older_than_days, include_dead=include_dead
@@ -123,8 +147,8 @@ def purge(
 
 
 @app.command("stats")
-def stats(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Print the queue's health and its counts per kind and status."""
+def stats(json_out: bool = json_option()) -> None:
+    """Xem tình trạng hàng đợi, số công việc theo loại và trạng thái / print queue health and counts."""
     figures = _in_uow(jobs_admin.stats)
     if json_out:
         print_json(figures.as_dict())

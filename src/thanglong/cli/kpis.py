@@ -5,19 +5,22 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import kpi
 from thanglong.core.clock import to_hanoi
 
 
 def kpis(
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
     live: bool = typer.Option(
         False, "--live", help="Tính lại ngay / compute now instead of the recorded values."
     ),
     record: bool = typer.Option(False, "--record", help="Tính và ghi lại ngay / compute and record now."),
 ) -> None:
-    """Show every enabled domain's KPIs; a failing one is shown with its error (exit code 1)."""
+    """Xem chỉ số của mọi lĩnh vực đang bật / show every enabled domain's KPIs.
+
+    Chỉ số tính lỗi được hiện kèm lỗi, mã thoát 1 / a failing one is shown with its error, exit code 1.
+    """
     if live and record:
         fail("chọn --live hoặc --record / choose --live or --record", 2)
     platform = open_platform()

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 import thanglong
-from thanglong.cli.common import console, fail, load_settings, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, load_settings, open_platform, print_json
 from thanglong.cli.db import app as db_app
 from thanglong.core.cliutil import close_platforms
 from thanglong.core.manifest import load_manifests, resolve
@@ -42,10 +42,14 @@ def build_cli() -> typer.Typer:
     def root(
         ctx: typer.Context,
         version: bool = typer.Option(
-            False, "--version", callback=_version, is_eager=True, help="Print the version."
+            False,
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="In số phiên bản rồi thoát / print the version and exit.",
         ),
     ) -> None:
-        """Thăng Long command line."""
+        """Dòng lệnh Thăng Long / the Thăng Long command line."""
         ctx.call_on_close(close_platforms)
 
     app.add_typer(db_app, name="db")
@@ -61,8 +65,11 @@ def _demo_app() -> typer.Typer:
     demo = typer.Typer(help="Dữ liệu mẫu Hà Nội / Hanoi demo data.", no_args_is_help=True)
 
     @demo.command("load")
-    def demo_load(json_out: bool = typer.Option(False, "--json")) -> None:
-        """Load the Hanoi demo data (idempotent: running twice changes nothing)."""
+    def demo_load(json_out: bool = json_option()) -> None:
+        """Nạp dữ liệu mẫu Hà Nội / load the Hanoi demo data.
+
+        Chạy lại không thay đổi gì / idempotent: running twice changes nothing.
+        """
         from thanglong.core.platform import load_demo_data  # noqa: PLC0415
 
         platform = open_platform()
@@ -80,17 +87,30 @@ def _add_runtime_commands(app: typer.Typer) -> None:
 
     @app.command("serve")
     def serve(
-        host: str | None = typer.Option(None, "--host"),
-        port: int | None = typer.Option(None, "--port"),
+        host: str | None = typer.Option(
+            None,
+            "--host",
+            help="Địa chỉ lắng nghe (mặc định: THANGLONG_HOST) / "
+            "address to listen on (default: THANGLONG_HOST).",
+        ),
+        port: int | None = typer.Option(
+            None,
+            "--port",
+            help="Cổng lắng nghe (mặc định: THANGLONG_PORT) / port to listen on (default: THANGLONG_PORT).",
+        ),
     ) -> None:
-        """Run the whole platform: web app, embedded broker and jobs (embedded defaults)."""
+        """Chạy cả nền tảng: web, broker MQTT nhúng, việc nền / run the whole platform: web, broker, jobs."""
         from thanglong.cli.serve import run  # noqa: PLC0415
 
         run(load_settings(), host=host, port=port)
 
     @app.command("worker")
     def worker() -> None:
-        """Run background jobs and the outbox relay (for production, beside app processes)."""
+        """Chạy công việc nền và chuyển tiếp hộp thư đi / run background jobs and the outbox relay.
+
+        Dùng khi vận hành thật, bên cạnh các tiến trình web /
+        for production, beside the app processes.
+        """
         from thanglong.worker.main import run_worker  # noqa: PLC0415
 
         run_worker(load_settings())

@@ -9,13 +9,13 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import schedules
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import ThangLongError
 
 app = typer.Typer(
-    help="Lịch chạy định kỳ / wall-clock schedules (giờ Hà Nội / Hanoi time).", no_args_is_help=True
+    help="Lịch chạy định kỳ theo giờ Hà Nội / wall-clock schedules in Hanoi time.", no_args_is_help=True
 )
 
 
@@ -34,8 +34,11 @@ def _outcome(info: schedules.ScheduleInfo) -> str:
 
 
 @app.command("list")
-def list_schedules(json_out: bool = typer.Option(False, "--json")) -> None:
-    """List every schedule: expression, next slot and last run in Hanoi time, last outcome."""
+def list_schedules(json_out: bool = json_option()) -> None:
+    """Liệt kê lịch chạy: lượt tới, lần chạy cuối, kết quả / list schedules: next slot, last run, outcome.
+
+    Giờ Hà Nội / times in Hanoi time.
+    """
     platform = open_platform()
     infos = schedules.overview(platform)
     if json_out:
@@ -67,10 +70,17 @@ def list_schedules(json_out: bool = typer.Option(False, "--json")) -> None:
 
 @app.command("run")
 def run_schedule(
-    name: str = typer.Argument(..., metavar="NAME"),
-    json_out: bool = typer.Option(False, "--json"),
+    name: str = typer.Argument(
+        ...,
+        metavar="NAME",
+        help="Tên lịch chạy, xem schedules list / the schedule's name, see schedules list.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Run schedule NAME's job now, recorded as a manual run (the next slot runs as planned)."""
+    """Chạy ngay công việc của lịch NAME, ghi là chạy tay / run schedule NAME's job now, as a manual run.
+
+    Lượt kế tiếp vẫn chạy như dự kiến / the next slot runs as planned.
+    """
     platform = open_platform()
     # Without logging configured, Python would print the job's traceback to stderr before the one-line
     # reason; a configured root handler (the worker's) still receives it.

@@ -9,7 +9,7 @@ from typing import TypeVar
 import typer
 from rich.table import Table
 
-from thanglong.cli.common import console, fail, open_platform, print_json
+from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import ThangLongError
 from thanglong.core.timeseries import registry
@@ -32,10 +32,12 @@ def _guard(action: Callable[[], T]) -> T:
 
 @app.command("list")
 def list_cmd(
-    domain: str | None = typer.Option(None, "--domain"),
-    json_out: bool = typer.Option(False, "--json"),
+    domain: str | None = typer.Option(
+        None, "--domain", help="Chỉ chuỗi của lĩnh vực này / only this domain's series."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """List the registered series (of one domain, if given)."""
+    """Liệt kê các chuỗi đã đăng ký / list the registered series."""
     platform = open_platform()
     with platform.uow() as uow:
         found = registry.list_series(uow.session, domains=[domain] if domain else None)
@@ -50,14 +52,38 @@ def list_cmd(
 
 @app.command("query")
 def query_cmd(
-    name: str,
-    start: str = typer.Option(..., "--start", help="ISO 8601; không có múi giờ: giờ Hà Nội / Hanoi time."),
-    end: str = typer.Option(..., "--end"),
-    bucket: str = typer.Option("hour", "--bucket", help="raw, minute, hour, day, week, 15min, 6h, 7d..."),
-    agg: str = typer.Option("avg", "--agg", help="avg, sum, min, max, count"),
-    json_out: bool = typer.Option(False, "--json"),
+    name: str = typer.Argument(
+        ..., metavar="NAME", help="Tên chuỗi, xem timeseries list / the series' name, see timeseries list."
+    ),
+    start: str = typer.Option(
+        ...,
+        "--start",
+        help="Từ lúc (tính cả), ISO 8601, không ghi múi giờ là giờ Hà Nội / "
+        "from (included), ISO 8601, Hanoi time when no offset is given.",
+    ),
+    end: str = typer.Option(
+        ...,
+        "--end",
+        help="Đến lúc (không tính), ISO 8601, không ghi múi giờ là giờ Hà Nội / "
+        "until (excluded), ISO 8601, Hanoi time when no offset is given.",
+    ),
+    bucket: str = typer.Option(
+        "hour",
+        "--bucket",
+        help="Khoảng gộp: raw (không gộp), minute, hour, day, week hoặc bội số như 15min, 6h, 7d / "
+        "bucket: raw (no bucketing), minute, hour, day, week or a multiple such as 15min, 6h, 7d.",
+    ),
+    agg: str = typer.Option(
+        "avg",
+        "--agg",
+        help="Phép gộp: avg, sum, min, max hoặc count / aggregate: avg, sum, min, max or count.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Print a series' values over [start, end), bucketed and aggregated."""
+    """Xem giá trị của một chuỗi, gộp theo khoảng / print a series' values, bucketed and aggregated.
+
+    Từ --start (tính cả) đến --end (không tính) / from --start (included) to --end (excluded).
+    """
     platform = open_platform()
 
     def run() -> list[tuple[datetime, float]]:
@@ -83,8 +109,12 @@ def query_cmd(
 
 
 @app.command("maintain")
-def maintain_cmd(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Register declared series, make partitions ahead and apply retention now."""
+def maintain_cmd(json_out: bool = json_option()) -> None:
+    """Bảo trì ngay: đăng ký chuỗi, tạo phân vùng, xoá số liệu hết hạn / maintain series now.
+
+    Đăng ký các chuỗi đã khai báo, tạo trước phân vùng, áp dụng thời hạn lưu /
+    register declared series, make partitions ahead and apply retention.
+    """
     platform = open_platform()
     report = maintain(platform)
     if json_out:

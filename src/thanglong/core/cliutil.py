@@ -27,6 +27,11 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def json_option() -> Any:
+    """Return the `--json` flag every command that reports data takes, with its one help text."""
+    return typer.Option(False, "--json", help="In kết quả dạng JSON / print the result as JSON.")
+
+
 def print_json(data: Any) -> None:
     """Print data as JSON on stdout (UTF-8, Vietnamese kept readable)."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from tests.example_domain.tasklist import services
-from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 
 app = typer.Typer(help="Việc cần làm của phường / ward to-do list.", no_args_is_help=True)
@@ -13,13 +13,13 @@ app = typer.Typer(help="Việc cần làm của phường / ward to-do list.", n
 
 @app.command("add")
 def add(
-    title: str = typer.Argument(..., help="What is to be done."),
-    ward: str = typer.Option(..., "--ward", help="Ward code (5 digits)."),
-    lon: float = typer.Option(..., "--lon"),
-    lat: float = typer.Option(..., "--lat"),
-    json_out: bool = typer.Option(False, "--json"),
+    title: str = typer.Argument(..., help="Việc cần làm / what is to be done."),
+    ward: str = typer.Option(..., "--ward", help="Mã phường (5 chữ số) / ward code (5 digits)."),
+    lon: float = typer.Option(..., "--lon", help="Kinh độ (WGS84) / longitude (WGS84)."),
+    lat: float = typer.Option(..., "--lat", help="Vĩ độ (WGS84) / latitude (WGS84)."),
+    json_out: bool = json_option(),
 ) -> None:
-    """Put a task on a ward's list."""
+    """Thêm một việc vào danh sách của phường / put a task on a ward's list."""
     platform = open_platform()
     try:
         with platform.uow() as uow:
@@ -34,9 +34,10 @@ def add(
 
 @app.command("list")
 def list_(
-    open_only: bool = typer.Option(False, "--open"), json_out: bool = typer.Option(False, "--json")
+    open_only: bool = typer.Option(False, "--open", help="Chỉ việc chưa xong / only the tasks not done."),
+    json_out: bool = json_option(),
 ) -> None:
-    """List the tasks, oldest first."""
+    """Liệt kê các việc, cũ nhất trước / list the tasks, oldest first."""
     platform = open_platform()
     with platform.uow() as uow:
         tasks = services.list_tasks(uow, open_only=open_only)

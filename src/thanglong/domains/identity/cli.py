@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.core.security import RoleName
@@ -73,15 +73,26 @@ def _ask_password() -> str:
 def create(
     username: str = typer.Argument(..., help="Tên đăng nhập / username."),
     role: list[str] = typer.Option(..., "--role", help="Vai trò (lặp lại được) / role, repeatable."),
-    password: str | None = typer.Option(None, "--password", help="Mật khẩu; bỏ trống để nhập ẩn."),
-    no_password: bool = typer.Option(False, "--no-password", help="Tài khoản không đăng nhập bằng mật khẩu."),
-    email: str | None = typer.Option(None, "--email"),
-    phone: str | None = typer.Option(None, "--phone"),
-    full_name: str = typer.Option("", "--full-name"),
-    agency: str | None = typer.Option(None, "--agency", help="Mã định danh cơ quan, ví dụ 000.00.00.H26."),
-    json_out: bool = typer.Option(False, "--json"),
+    password: str | None = typer.Option(
+        None, "--password", help="Mật khẩu; bỏ trống để nhập ẩn / password; leave out to type it unseen."
+    ),
+    no_password: bool = typer.Option(
+        False,
+        "--no-password",
+        help="Tài khoản không có mật khẩu, không đăng nhập bằng mật khẩu / "
+        "no password: the account never signs in with one.",
+    ),
+    email: str | None = typer.Option(None, "--email", help="Địa chỉ thư điện tử / e-mail address."),
+    phone: str | None = typer.Option(None, "--phone", help="Số điện thoại / phone number."),
+    full_name: str = typer.Option("", "--full-name", help="Họ và tên / full name."),
+    agency: str | None = typer.Option(
+        None,
+        "--agency",
+        help="Mã định danh cơ quan, ví dụ 000.00.00.H26 / the agency's identifier code, e.g. 000.00.00.H26.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Create an account with one or more roles."""
+    """Tạo tài khoản với một hoặc nhiều vai trò / create an account with one or more roles."""
     platform = open_platform()
     roles = _roles(platform, role)
     if password is None and not no_password:
@@ -116,9 +127,9 @@ def create(
 @app.command("list")
 def list_users(
     role: str | None = typer.Option(None, "--role", help="Chỉ vai trò này / only this role."),
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
 ) -> None:
-    """List accounts."""
+    """Liệt kê tài khoản / list accounts."""
     platform = open_platform()
     only = _roles(platform, [role])[0] if role else None
     with platform.uow() as uow:
@@ -133,10 +144,14 @@ def list_users(
 
 @app.command("set-password")
 def set_password(
-    username: str = typer.Argument(...),
-    password: str | None = typer.Option(None, "--password", help="Mật khẩu mới; bỏ trống để nhập ẩn."),
+    username: str = typer.Argument(..., help="Tên đăng nhập / username."),
+    password: str | None = typer.Option(
+        None,
+        "--password",
+        help="Mật khẩu mới; bỏ trống để nhập ẩn / new password; leave out to type it unseen.",
+    ),
 ) -> None:
-    """Set a new password (the account's open sessions are ended)."""
+    """Đặt mật khẩu mới, kết thúc các phiên đang mở / set a new password, ending the open sessions."""
     platform = open_platform()
     with platform.uow() as uow:
         user = services.find_user(uow, username)
@@ -154,11 +169,15 @@ def set_password(
 
 @api_key_app.command("create")
 def api_key_create(
-    name: str = typer.Option(..., "--name"),
-    role: str = typer.Option(..., "--role"),
-    json_out: bool = typer.Option(False, "--json"),
+    name: str = typer.Option(
+        ...,
+        "--name",
+        help="Tên khoá, cho biết khoá dùng vào việc gì / the key's name, saying what it is for.",
+    ),
+    role: str = typer.Option(..., "--role", help="Vai trò cấp cho khoá / the role the key acts with."),
+    json_out: bool = json_option(),
 ) -> None:
-    """Issue an API key and print it once (it cannot be shown again)."""
+    """Cấp khoá API và in ra đúng một lần / issue an API key and print it once (never shown again)."""
     platform = open_platform()
     (the_role,) = _roles(platform, [role])
     try:
@@ -177,8 +196,13 @@ def api_key_create(
 
 
 @api_key_app.command("revoke")
-def api_key_revoke(prefix: str = typer.Argument(...), json_out: bool = typer.Option(False, "--json")) -> None:
-    """Revoke an API key by its 8-character prefix."""
+def api_key_revoke(
+    prefix: str = typer.Argument(
+        ..., help="8 ký tự đầu của khoá, xem api-key list / the key's 8-character prefix, see api-key list."
+    ),
+    json_out: bool = json_option(),
+) -> None:
+    """Thu hồi khoá API theo 8 ký tự đầu / revoke an API key by its 8-character prefix."""
     platform = open_platform()
     try:
         with platform.uow() as uow:
@@ -192,8 +216,8 @@ def api_key_revoke(prefix: str = typer.Argument(...), json_out: bool = typer.Opt
 
 
 @api_key_app.command("list")
-def api_key_list(json_out: bool = typer.Option(False, "--json")) -> None:
-    """List API keys (never their secrets)."""
+def api_key_list(json_out: bool = json_option()) -> None:
+    """Liệt kê khoá API, không kèm bí mật / list API keys, never their secrets."""
     platform = open_platform()
     with platform.uow() as uow:
         keys = credentials.list_api_keys(uow)

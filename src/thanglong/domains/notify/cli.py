@@ -11,13 +11,15 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.notify import services, tasks
 
-app = typer.Typer(help="Thông báo: thư điện tử, SMS, hộp thư / notifications.", no_args_is_help=True)
+app = typer.Typer(
+    help="Thông báo: thư điện tử, SMS, hộp thư / notifications: e-mail, SMS, inbox.", no_args_is_help=True
+)
 
 
 @contextmanager
@@ -49,16 +51,43 @@ def _parse_vars(pairs: list[str]) -> dict[str, str]:
 
 @app.command("send")
 def send(
-    template: str = typer.Option(..., "--template", help="Template key, e.g. announcement."),
-    to_email: str | None = typer.Option(None, "--to-email"),
-    to_phone: str | None = typer.Option(None, "--to-phone"),
-    to_user: str | None = typer.Option(None, "--to-user", help="Username (or user id)."),
-    var: list[str] = typer.Option([], "--var", help="Template variable key=value (repeatable)."),
-    channel: list[str] = typer.Option([], "--channel", help="email, sms or inapp (repeatable)."),
-    lang: str | None = typer.Option(None, "--lang", help="Language for raw addresses (vi or en)."),
-    json_out: bool = typer.Option(False, "--json"),
+    template: str = typer.Option(
+        ..., "--template", help="Mã mẫu thông báo, ví dụ announcement / template key, e.g. announcement."
+    ),
+    to_email: str | None = typer.Option(
+        None, "--to-email", help="Gửi tới địa chỉ thư điện tử này / send to this e-mail address."
+    ),
+    to_phone: str | None = typer.Option(
+        None, "--to-phone", help="Gửi tới số điện thoại này / send to this phone number."
+    ),
+    to_user: str | None = typer.Option(
+        None,
+        "--to-user",
+        help="Gửi tới tài khoản này (tên đăng nhập hoặc mã) / send to this user (username or user id).",
+    ),
+    var: list[str] = typer.Option(
+        [],
+        "--var",
+        help="Biến của mẫu, dạng khoá=giá trị, lặp lại được / template variable as key=value, repeatable.",
+    ),
+    channel: list[str] = typer.Option(
+        [],
+        "--channel",
+        help="Kênh gửi: email, sms hoặc inapp, lặp lại được; mặc định theo người nhận / "
+        "channel: email, sms or inapp, repeatable; default: the recipient's.",
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Ngôn ngữ khi gửi tới --to-email/--to-phone (vi hoặc en) / "
+        "language for --to-email/--to-phone (vi or en).",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Queue a templated message; `thanglong notify deliver` (or the worker) sends it."""
+    """Xếp một thông báo theo mẫu vào hàng đợi gửi / queue a templated message.
+
+    thanglong notify deliver (hoặc worker) sẽ gửi nó / thanglong notify deliver (or the worker) sends it.
+    """
     context = _parse_vars(var)
     try:
         with _platform() as platform, platform.uow() as uow:
@@ -92,8 +121,8 @@ def send(
 
 
 @app.command("deliver")
-def deliver(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Run one delivery pass over the due messages."""
+def deliver(json_out: bool = json_option()) -> None:
+    """Chạy một lượt gửi các thông báo đến hạn / run one delivery pass over the due messages."""
     with _platform() as platform:
         if json_out:
             report = tasks.deliver_pending(platform)
@@ -114,8 +143,8 @@ def deliver(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("status")
-def status(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Count outbox messages per status and channel."""
+def status(json_out: bool = json_option()) -> None:
+    """Đếm thông báo trong hộp thư đi theo trạng thái, kênh / count outbox messages per status and channel."""
     with _platform() as platform, platform.uow() as uow:
         counts = services.status_counts(uow)
     if json_out:
@@ -128,8 +157,11 @@ def status(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("templates")
-def templates(json_out: bool = typer.Option(False, "--json")) -> None:
-    """List the message templates (the packaged defaults are installed on first run)."""
+def templates(json_out: bool = json_option()) -> None:
+    """Liệt kê mẫu thông báo / list the message templates.
+
+    Lần chạy đầu cài các mẫu có sẵn / the packaged defaults are installed on first run.
+    """
     with _platform() as platform, platform.uow() as uow:
         services.install_default_templates(uow, actor=_actor())
         uow.commit()

@@ -8,19 +8,29 @@ from datetime import date
 import typer
 from rich.table import Table
 
-from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.domains.payments import services
 from thanglong.domains.payments.reconcile import reconcile as reconcile_day
 
-app = typer.Typer(help="Thanh toán / payments: đối soát, tra cứu.", no_args_is_help=True)
+app = typer.Typer(
+    help="Thanh toán: đối soát, tra cứu / payments: reconciliation and look-up.", no_args_is_help=True
+)
 
 
 @app.command("reconcile")
 def reconcile(
-    day: str = typer.Option(..., "--date", help="Ngày đối soát (giờ Hà Nội), YYYY-MM-DD."),
-    json_out: bool = typer.Option(False, "--json"),
+    day: str = typer.Option(
+        ...,
+        "--date",
+        help="Ngày đối soát theo giờ Hà Nội, dạng NNNN-TT-NN / the day to reconcile, Hanoi time, YYYY-MM-DD.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Compare the payments paid on a day with the gateway's confirmations; exit 1 when unbalanced."""
+    """Đối soát khoản đã thu trong ngày với cổng thanh toán / reconcile a day's payments with the gateway.
+
+    So với xác nhận của cổng; thoát mã 1 khi lệch /
+    compares them with the gateway's confirmations; exit 1 when unbalanced.
+    """
     try:
         parsed = date.fromisoformat(day)
     except ValueError:
@@ -47,8 +57,11 @@ def reconcile(
 
 
 @app.command("show")
-def show(payment_id: str = typer.Argument(...), json_out: bool = typer.Option(False, "--json")) -> None:
-    """Show one payment and its receipt."""
+def show(
+    payment_id: str = typer.Argument(..., help="Mã khoản thanh toán (UUID) / the payment's id (UUID)."),
+    json_out: bool = json_option(),
+) -> None:
+    """Xem một khoản thanh toán và biên lai / show one payment and its receipt."""
     try:
         pid = uuid.UUID(payment_id)
     except ValueError:

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from thanglong.core.calendar import WorkingCalendar, default_calendar
-from thanglong.core.cliutil import console, fail, open_platform, print_json
+from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.domains.procedures.dossiers import clock
 
@@ -40,16 +40,39 @@ def _calendar(builtin: bool) -> WorkingCalendar:
 
 @app.command("due-date")
 def due_date(
-    received: str = typer.Option(..., "--received", help="ISO 8601; no offset = Hanoi time."),
-    working_days: int | None = typer.Option(None, "--working-days", help="Statutory time in working days."),
-    hours: int | None = typer.Option(None, "--hours", help="Statutory time in working hours instead."),
-    extension: int = typer.Option(0, "--extension", help="Working days added by the one rescheduling."),
-    builtin_calendar: bool = typer.Option(
-        False, "--builtin-calendar", help="Ignore stored calendar overrides (no database needed)."
+    received: str = typer.Option(
+        ...,
+        "--received",
+        help="Lúc tiếp nhận hồ sơ, ISO 8601, không ghi múi giờ là giờ Hà Nội / "
+        "when the dossier was received, ISO 8601, Hanoi time when no offset is given.",
     ),
-    json_out: bool = typer.Option(False, "--json"),
+    working_days: int | None = typer.Option(
+        None,
+        "--working-days",
+        help="Thời hạn giải quyết theo quy định, tính bằng ngày làm việc / statutory time in working days.",
+    ),
+    hours: int | None = typer.Option(
+        None,
+        "--hours",
+        help="Hoặc thời hạn tính bằng giờ làm việc / statutory time in working hours instead.",
+    ),
+    extension: int = typer.Option(
+        0,
+        "--extension",
+        help="Số ngày làm việc thêm khi hẹn lại (một lần) / working days added by the one rescheduling.",
+    ),
+    builtin_calendar: bool = typer.Option(
+        False,
+        "--builtin-calendar",
+        help="Bỏ qua các điều chỉnh lịch đã lưu (không cần CSDL) / "
+        "ignore stored calendar overrides (no database needed).",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Print the due date (ISO 8601, Hanoi time) of a dossier received at RECEIVED."""
+    """Tính hạn trả kết quả của hồ sơ / print the due date of a dossier received at --received.
+
+    In theo ISO 8601, giờ Hà Nội / printed as ISO 8601, Hanoi time.
+    """
     if (working_days is None) == (hours is None):
         fail("cần đúng một trong --working-days hoặc --hours / give exactly one of --working-days or --hours")
     moment = _parse_moment(received)
@@ -81,11 +104,18 @@ def due_date(
 
 @app.command("search")
 def search_command(
-    text: str = typer.Argument(..., metavar="TEXT", help="Câu hỏi bằng tiếng Việt, có hoặc không dấu."),
-    limit: int = typer.Option(10, "--limit", min=1, max=100),
-    json_out: bool = typer.Option(False, "--json"),
+    text: str = typer.Argument(
+        ...,
+        metavar="TEXT",
+        help="Câu hỏi bằng tiếng Việt, có hoặc không dấu / "
+        "the question in Vietnamese, with or without diacritics.",
+    ),
+    limit: int = typer.Option(
+        10, "--limit", min=1, max=100, help="Số kết quả tối đa / maximum number of results."
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Find procedures in the catalogue, best first."""
+    """Tìm thủ tục trong danh mục, khớp nhất trước / find procedures in the catalogue, best first."""
     if not text.strip():
         fail("cần nội dung tìm kiếm / the search text is empty")
     from thanglong.domains.procedures.catalogue.search import search  # noqa: PLC0415
@@ -108,8 +138,12 @@ def search_command(
 
 
 @app.command("apologies")
-def apologies(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Draft Form 04 for the dossiers due within one working day, once (the worker does it every 15 min)."""
+def apologies(json_out: bool = json_option()) -> None:
+    """Lập văn bản xin lỗi (Mẫu số 04) cho hồ sơ sắp trễ hạn / draft Form 04 for dossiers about to be late.
+
+    Hồ sơ đến hạn trong một ngày làm việc; chạy một lần (worker chạy mỗi 15 phút) /
+    dossiers due within one working day; once (the worker does it every 15 min).
+    """
     from thanglong.domains.procedures.documents import services as services_documents  # noqa: PLC0415
 
     try:
@@ -135,8 +169,11 @@ SYNC_OFF = (
 
 
 @dvcqg_app.command("push")
-def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Send the due status changes to the national portal now (the worker sends them continuously)."""
+def dvcqg_push(json_out: bool = json_option()) -> None:
+    """Gửi ngay các thay đổi trạng thái lên Cổng DVCQG / send the due status changes to the portal now.
+
+    Worker gửi liên tục / the worker sends them continuously.
+    """
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
     from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg  # noqa: PLC0415
 
@@ -157,8 +194,11 @@ def dvcqg_push(json_out: bool = typer.Option(False, "--json")) -> None:
 
 
 @dvcqg_app.command("report")
-def dvcqg_report(json_out: bool = typer.Option(False, "--json")) -> None:
-    """Show the sync's row counts and reconciliation with the portal; exit 1 when an operator is needed."""
+def dvcqg_report(json_out: bool = json_option()) -> None:
+    """Xem số dòng đồng bộ và đối chiếu Cổng / show the sync's row counts and portal reconciliation.
+
+    Thoát mã 1 khi cần người vận hành xử lý / exit 1 when an operator is needed.
+    """
     from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
     from thanglong.domains.procedures.integrations.dvcqg import services as services_dvcqg  # noqa: PLC0415
 
@@ -201,10 +241,15 @@ def dvcqg_report(json_out: bool = typer.Option(False, "--json")) -> None:
 
 @app.command("stats")
 def stats_command(
-    period: str = typer.Option("", "--period", help="2026-11, 2026-Q4, 2026 or 2026-11-01..2026-11-15."),
-    json_out: bool = typer.Option(False, "--json"),
+    period: str = typer.Option(
+        "",
+        "--period",
+        help="Kỳ báo cáo: 2026-11, 2026-Q4, 2026 hoặc 2026-11-01..2026-11-15; mặc định tháng này / "
+        "period: 2026-11, 2026-Q4, 2026 or 2026-11-01..2026-11-15; default: this month.",
+    ),
+    json_out: bool = json_option(),
 ) -> None:
-    """Print the Decision 766 figures of a period (default: this month) per agency."""
+    """Xem chỉ số QĐ 766 của một kỳ theo cơ quan / print the Decision 766 figures of a period per agency."""
     from thanglong.domains.procedures.statistics import services as services_stats  # noqa: PLC0415
     from thanglong.domains.procedures.statistics import stats  # noqa: PLC0415
 
