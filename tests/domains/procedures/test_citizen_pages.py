@@ -62,6 +62,9 @@ def test_apply_with_a_pdf_files_the_dossier_and_lists_the_file(
     assert filed.status_code == 303, filed.text
     dossier_page = client.get(filed.headers["location"])
     assert dossier_page.status_code == 200
+    # The citizen sees the form he filed.
+    filed_form = re.search(r'<section class="panel" id="filed-form">.*?</section>', dossier_page.text, re.S)
+    assert filed_form is not None and "Nguyễn Thị Hoa" in filed_form.group(0)
     listed = re.search(r'<table id="upload-list">.*?</table>', dossier_page.text, re.S)
     assert listed is not None
     assert "giấy chứng sinh.pdf" in listed.group(0) and "application/pdf" in listed.group(0)
@@ -72,6 +75,14 @@ def test_apply_with_a_pdf_files_the_dossier_and_lists_the_file(
     assert download.status_code == 200 and download.content == PDF
     assert download.headers["content-disposition"].startswith("attachment;")
     assert _attachments(platform) == 1 and len(_stored_files(platform)) == 1
+    # The officer of the agency sees the same file on his page of the dossier, and can open it.
+    dossier_id = filed.headers["location"].rstrip("/").rsplit("/", 1)[-1]
+    _login(client, platform, world.officer)
+    officer_page = client.get(f"/officer/dossiers/{dossier_id}")
+    seen = re.search(r'<table id="attachment-list">.*?</table>', officer_page.text, re.S)
+    assert seen is not None and "giấy chứng sinh.pdf" in seen.group(0)
+    officer_link = re.search(r'href="(/api/v1/procedures/dossiers/[^"]+/attachments/[^"]+)"', seen.group(0))
+    assert officer_link is not None and client.get(officer_link.group(1)).content == PDF
 
 
 def test_a_disguised_executable_is_refused_and_nothing_is_filed(

@@ -383,9 +383,12 @@ def _my_dossier_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUI
         for doc in document_store.list_documents(uow, principal=principal, dossier_id=dossier.id)
         if not doc.issued
     ]
+    procedure = get_version(uow, dossier.procedure_version_id)
     return {
         "d": dossier,
-        "p": get_version(uow, dossier.procedure_version_id),
+        "p": procedure,
+        # The form as filed (or as last supplemented), read-only: the citizen sees what he declared.
+        "filed_fields": eform_html.describe(procedure.eform, dossier.form_data, {}),
         "slip": services.control_slip(uow, dossier.id),
         "payment": payment,
         "uploads": uploads,
@@ -609,6 +612,8 @@ def _officer_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) 
         "fields": eform_html.describe(procedure.eform, dossier.form_data, {}),
         "due": due,
         "documents": services_documents.documents_view(uow, dossier.id),
+        # What the citizen attached: the officer checks the papers against the form.
+        "attachments": services_attachments.list_attachments(uow, principal=principal, ref=dossier.id),
         **officer_context(uow, principal, dossier, actions),
     }
 
@@ -635,6 +640,7 @@ async def _render_officer(
             "due_labels": {s: (vi if lang == "vi" else en) for s, (vi, en) in clock.STATUS_LABELS.items()},
             "due_classes": DUE_CLASSES,
             "vnd": vnd,
+            "size": file_size,
         },
         status_code=status_code,
     )
