@@ -18,6 +18,7 @@ from thanglong.domains.procedures.catalogue.shipped import (
     get_procedure,
     load_catalogue,
     parse_catalogue,
+    shipped_text,
 )
 
 
@@ -190,3 +191,9 @@ def test_specs_are_frozen() -> None:
     spec = load_catalogue()[0]
     with pytest.raises(AttributeError):
         spec.code = "0.000000"  # type: ignore[misc]
+
+
+def test_every_shipped_e_form_is_a_valid_json_schema() -> None:
+    # load_catalogue() skips this check for speed; the suite makes it once, here.
+    specs = parse_catalogue(json.loads(shipped_text()), check_schemas=True)
+    assert len(specs) == len(load_catalogue()) > 100
