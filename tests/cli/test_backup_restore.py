@@ -82,8 +82,8 @@ class Site:
             env="development",
             data_dir=self.data_dir,
             database_url=self.database_url,
-            secret_key=TEST_SECRET,  # type: ignore[arg-type]
-            audit_signing_key=self.audit_key,  # type: ignore[arg-type]
+            secret_key=TEST_SECRET,
+            audit_signing_key=self.audit_key,
             load_demo_on_first_start=False,
             run_jobs_in_process=False,
         )
