@@ -51,6 +51,11 @@ def test_admin_signs_in_through_the_form_and_reaches_users_admin(browsing: Brows
     expect(page.locator("main")).to_contain_text(DEMO_ADMIN[0])
     browsing.shot("admin_users_vi")
 
+    page.click("nav.mainnav a[href='/admin/agencies']")
+    expect(page.locator("form#create-agency")).to_be_visible()
+    expect(page.locator("tr[data-code='000.00.61.H26']")).to_have_count(1)
+    browsing.shot("admin_agencies_vi")
+
     page.click("#logout")
     expect(page.locator(".who")).to_have_count(0)
     expect(page.locator("#login-link")).to_be_visible()

@@ -58,6 +58,12 @@ def _status(page: Page) -> str:
     return page.locator("#dossier").get_attribute("data-status") or ""
 
 
+def _shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot of another page than the citizen's (the handbook shows them)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def test_dossier_from_filing_to_signed_result(browsing: Browsing, browser: Browser, server: Server) -> None:
     citizen, base = browsing.page, browsing.base_url
     staff_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
@@ -73,7 +79,11 @@ def test_dossier_from_filing_to_signed_result(browsing: Browsing, browser: Brows
 def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: Server) -> None:
     # 1. The citizen finds the procedure, saves a draft, comes back to it and files with an attachment.
     _sign_in(citizen, base, CITIZEN)
+    citizen.goto(f"{base}/procedures?q=dang+ky+tam+tru")
+    expect(citizen.locator(f"a[href='/procedures/{PROCEDURE}']").first).to_be_visible()
+    browsing.shot("citizen_catalogue_search")
     citizen.goto(f"{base}/procedures/{PROCEDURE}")
+    browsing.shot("citizen_procedure_detail")
     citizen.click("#apply-link")
     expect(citizen).to_have_url(re.compile(rf"/procedures/{re.escape(PROCEDURE)}/apply"))
     agency = citizen.locator(f"#receiving_agency_id option[data-code='{AGENCY_CODE}']").get_attribute("value")
@@ -105,10 +115,12 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     _sign_in(staff, base, OFFICER)
     staff.goto(f"{base}/officer/queue")
     expect(staff.locator(f"a[href='/officer/dossiers/{dossier_id}']")).to_have_count(1)
+    _shot(staff, "officer_queue")
     _officer_act(staff, base, dossier_id, "receive")
     code = staff.locator("#dossier-code").inner_text().strip()
     assert code.startswith(AGENCY_CODE), code
     expect(staff.locator("#document-list tr[data-kind=form_01]")).to_have_count(1)
+    _shot(staff, "officer_dossier_received")
     _officer_act(staff, base, dossier_id, "request_supplement", "Bổ sung ý kiến đồng ý của chủ hộ")
     assert _status(staff) == "supplement_requested"
     expect(staff.locator("#document-list tr[data-kind=form_02]")).to_have_count(1)
@@ -133,6 +145,8 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     assert _status(staff) == "payment_requested"
     citizen.goto(f"{base}/my/dossiers/{dossier_id}")
     citizen.click("#pay-link")
+    expect(citizen.locator("#vietqr")).to_be_visible()
+    browsing.shot("citizen_payment")
     citizen.click("#pay-vnpay")
     expect(citizen.locator("#simulator-order")).to_be_visible()
     citizen.click("#simulator-pay")
@@ -144,6 +158,9 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     # 5. The ward chairwoman approves (signed result); the officer returns it.
     staff.click("#logout")
     _sign_in(staff, base, HEAD)
+    staff.goto(f"{base}/officer/dossiers/{dossier_id}")
+    expect(staff.locator("form.action-form[data-action=approve]")).to_be_visible()
+    _shot(staff, "head_dossier_approve")
     _officer_act(staff, base, dossier_id, "approve")
     assert _status(staff) == "processed"
     staff.click("#logout")
@@ -168,6 +185,10 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     report = validate_signature(data, trust_roots=load_certificates([root]))
     assert report.signed and report.intact and report.valid and report.trusted, report
     browsing.shot("journey_05_result")
+    citizen.goto(f"{base}/my/documents")
+    expect(citizen.locator("main")).to_contain_text(code)
+    browsing.shot("citizen_my_documents")
+    citizen.goto(f"{base}/my/dossiers/{dossier_id}")
 
     citizen.check("#rating-form input[name=score][value='5']")
     citizen.fill("#rating-comment", "Nhanh, đúng hẹn")

@@ -20,6 +20,7 @@ CORE_SUBAPPS = (
     ("audit", "thanglong.cli.audit:app"),
     ("timeseries", "thanglong.cli.timeseries:app"),
     ("jobs", "thanglong.cli.jobs:app"),
+    ("backup", "thanglong.cli.backup:app"),
 )
 
 
