@@ -18,7 +18,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from thanglong.cli.common import console, err_console, fail, load_settings, print_json
+from thanglong.cli.common import console, err_console, fail, json_option, load_settings, print_json
 from thanglong.core import backup
 from thanglong.core.errors import ThangLongError
 
@@ -87,9 +87,13 @@ def _size(n: int) -> str:
 @app.command("create")
 def create(
     to: Path = typer.Option(..., "--to", help="Thư mục mới hoặc trống / a new or empty folder."),
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
 ) -> None:
-    """Back up the database (consistent snapshot) and the data directory into a new folder; audited."""
+    """Sao lưu CSDL và thư mục dữ liệu / back up the database and the data directory.
+
+    Ảnh chụp nhất quán vào một thư mục mới, có ghi nhật ký kiểm toán /
+    a consistent snapshot into a new folder; audited.
+    """
     settings = load_settings()
     report = _guard(lambda: backup.create_backup(settings, to, actor=_actor(), progress=_Bar(not json_out)))
     if json_out:
@@ -108,9 +112,13 @@ def create(
 @app.command("verify")
 def verify(
     from_: Path = typer.Option(..., "--from", help="Thư mục sao lưu / the backup folder."),
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
 ) -> None:
-    """Check every file of a backup against the SHA-256 in its manifest; exit 1 naming the first bad one."""
+    """Kiểm tra từng tệp của bản sao lưu / check every file of a backup against its manifest.
+
+    So SHA-256 với manifest; thoát mã 1 và nêu tệp hỏng đầu tiên /
+    compares the SHA-256 in the manifest; exits 1 naming the first bad file.
+    """
     manifest = _guard(lambda: backup.verify_backup(from_, progress=_Bar(not json_out)))
     if json_out:
         print_json(
@@ -137,9 +145,12 @@ def restore(
     force: bool = typer.Option(
         False, "--force", help="Ghi đè CSDL và tệp đã có / overwrite an existing database and files."
     ),
-    json_out: bool = typer.Option(False, "--json"),
+    json_out: bool = json_option(),
 ) -> None:
-    """Restore a backup into the configured database and data directory (stop the platform first)."""
+    """Khôi phục bản sao lưu / restore a backup into the configured database and data directory.
+
+    Dừng nền tảng trước khi khôi phục / stop the platform first.
+    """
     settings = load_settings()
     report = _guard(
         lambda: backup.restore_backup(
