@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +13,7 @@ from sqlalchemy import func, select
 
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from thanglong.core import audit
-from thanglong.core.errors import InvalidInput
+from thanglong.core.errors import InvalidInput, ThangLongError
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR
@@ -19,6 +21,7 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.identity.api import CITIZEN
 from thanglong.domains.procedures.dossiers import services
+from thanglong.domains.procedures.dossiers.attachments import MAX_FILES_PER_DOSSIER
 from thanglong.domains.procedures.dossiers.files import store_for, submit_with_attachments
 from thanglong.domains.procedures.dossiers.states import DossierStatus
 from thanglong.domains.procedures.models import Attachment, Dossier
@@ -205,3 +208,46 @@ def test_the_filing_system_follows_up_on_its_own_dossiers_only(
     )
     assert done.status_code == 200, done.text
     assert done.json()["status"] == DossierStatus.PROCESSING.value
+
+
+def _stored(platform: Platform) -> list[str]:
+    root = store_for(platform).root
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+@pytest.mark.parametrize("what", ["agency", "procedure", "form"])
+def test_a_refused_filing_leaves_no_file_in_the_store(platform: Platform, what: str) -> None:
+    world = make_world(platform)
+    wrong = {
+        "agency": {"receiving_agency_id": uuid.uuid4()},
+        "procedure": {"procedure_code": "9.999999"},
+        "form": {"form_data": {**VALID_FORM, "ngay_sinh": "02/09/2025"}},
+    }[what]
+    arguments: dict[str, Any] = {
+        "principal": world.citizen,
+        "procedure_code": world.procedure_code,
+        "receiving_agency_id": world.agency_id,
+        "form_data": VALID_FORM,
+        **wrong,
+    }
+    with platform.uow() as uow, pytest.raises(ThangLongError):
+        submit_with_attachments(
+            uow, files=[("a.pdf", PDF + what.encode())], store=store_for(platform), **arguments
+        )
+    assert _stored(platform) == []
+
+
+def test_a_dossier_takes_a_bounded_number_of_files(platform: Platform) -> None:
+    world = make_world(platform)
+    many = [(f"giay-{i}.pdf", PDF + str(i).encode()) for i in range(MAX_FILES_PER_DOSSIER + 1)]
+    with platform.uow() as uow, pytest.raises(InvalidInput) as refused:
+        submit_with_attachments(
+            uow,
+            principal=world.citizen,
+            procedure_code=world.procedure_code,
+            receiving_agency_id=world.agency_id,
+            form_data=VALID_FORM,
+            files=many,
+            store=store_for(platform),
+        )
+    assert refused.value.code == "too_many_attachments" and _stored(platform) == []

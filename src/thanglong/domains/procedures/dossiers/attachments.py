@@ -13,6 +13,9 @@ from pathlib import Path, PurePosixPath
 from thanglong.core.errors import InvalidInput, ThangLongError
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+# Per dossier, all uploads together (filing, additions and supplements; generated documents included).
+MAX_FILES_PER_DOSSIER = 30
+MAX_DOSSIER_BYTES = 60 * 1024 * 1024
 
 # Accepted types are recognised by their leading bytes, never by the name or the declared type.
 _SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (

@@ -250,8 +250,8 @@ def supplement_with_files(
     dossier = services.get_dossier(uow, ref, principal=principal)
     if dossier.applicant_id != principal.id:
         raise services.dossier_not_found(str(ref))
-    for item, content in checked:
-        store.put(content, item.sha256)
+    count, size = services_attachments.stored_totals(uow, dossier.id)
+    services_attachments.check_totals([item for item, _ in checked], already=count, already_bytes=size)
     row = services.apply_action(
         uow,
         principal=principal,
@@ -262,7 +262,9 @@ def supplement_with_files(
         expected_version=expected_version,
         source_ip=source_ip,
     )
-    for item, _ in checked:
+    # The supplement was accepted (transition, form): only now are its files written.
+    for item, content in checked:
+        store.put(content, item.sha256)
         services_attachments.attach_checked(
             uow, row.id, item, principal=principal, source_ip=source_ip, kind="supplement"
         )

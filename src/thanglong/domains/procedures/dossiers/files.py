@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from thanglong.core import audit
-from thanglong.core.errors import Conflict, Forbidden, NotFound
+from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.procedures.dossiers.attachments import CheckedFile, ContentStore, check, store_at
+from thanglong.domains.procedures.dossiers.attachments import (
+    MAX_DOSSIER_BYTES,
+    MAX_FILES_PER_DOSSIER,
+    AttachmentTooLarge,
+    CheckedFile,
+    ContentStore,
+    check,
+    store_at,
+)
 from thanglong.domains.procedures.dossiers.services import (
     DossierDTO,
     actor_of,
@@ -77,12 +85,49 @@ def add_attachment(
             "The dossier takes no more attachments in its current status.",
         )
     checked = check(content, filename)
+    count, size = stored_totals(uow, dossier.id)
+    check_totals([checked], already=count, already_bytes=size)
     # The file is written before the row: a failed commit leaves at most an unreferenced, content-named
     # file, never a row that points at nothing.
     store.put(content, checked.sha256)
     dto = attach_checked(uow, dossier.id, checked, principal=principal, source_ip=source_ip)
     uow.commit()
     return dto
+
+
+def check_totals(new: Sequence[CheckedFile], *, already: int = 0, already_bytes: int = 0) -> None:
+    """Refuse more than MAX_FILES_PER_DOSSIER files or MAX_DOSSIER_BYTES in all for one dossier."""
+    count = already + len(new)
+    total = already_bytes + sum(item.size for item in new)
+    if count > MAX_FILES_PER_DOSSIER:
+        raise InvalidInput(
+            "too_many_attachments",
+            f"Một hồ sơ có tối đa {MAX_FILES_PER_DOSSIER} tệp đính kèm ({count} tệp).",
+            f"A dossier has at most {MAX_FILES_PER_DOSSIER} attachments ({count} files).",
+        )
+    if total > MAX_DOSSIER_BYTES:
+        raise too_large_total(total)
+
+
+def too_large_total(total: int) -> AttachmentTooLarge:
+    """Build the error for a dossier whose files add up to more than the limit."""
+    mib = MAX_DOSSIER_BYTES // (1024 * 1024)
+    return AttachmentTooLarge(
+        "attachments_too_large",
+        f"Tổng dung lượng tệp của hồ sơ vượt quá {mib} MB ({total // (1024 * 1024)} MB).",
+        f"The dossier's files add up to more than {mib} MB ({total // (1024 * 1024)} MB).",
+        max_bytes=MAX_DOSSIER_BYTES,
+    )
+
+
+def stored_totals(uow: UnitOfWork, dossier_id: uuid.UUID) -> tuple[int, int]:
+    """Return how many files a dossier has and their total size, in bytes."""
+    count, size = uow.session.execute(
+        select(func.count(), func.coalesce(func.sum(Attachment.size), 0)).where(
+            Attachment.dossier_id == dossier_id
+        )
+    ).one()
+    return int(count), int(size)
 
 
 def submit_with_attachments(
@@ -100,10 +145,9 @@ def submit_with_attachments(
 ) -> tuple[DossierDTO, list[AttachmentDTO]]:
     """File a dossier with its files in one transaction (commits); a bad file or form files nothing."""
     checked = [(check(content, filename), content) for filename, content in files]
-    # Files are made durable before the dossier takes the audit chain's lock, so that no fsync of a
-    # file is done while other submissions wait for that lock.
-    for item, content in checked:
-        store.put(content, item.sha256)
+    check_totals([item for item, _ in checked])
+    # Everything that can refuse the filing (procedure, agencies, form) runs before any file is written:
+    # a refused filing leaves nothing in the store.
     dossier = file_dossier(
         uow,
         principal=principal,
@@ -114,6 +158,8 @@ def submit_with_attachments(
         delivery=delivery,
         source_ip=source_ip,
     )
+    for item, content in checked:
+        store.put(content, item.sha256)
     added = [
         attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked
     ]
