@@ -11,11 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.domains.identity.helpers import PASSWORD, make_user
-from thanglong.core import migrate
-from thanglong.core.db import make_engine
 from thanglong.core.errors import TooManyRequests, Unauthenticated
-from thanglong.core.platform import Platform, build_platform
-from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+from thanglong.core.platform import Platform
+from thanglong.core.testing.plugin import committing_platform
 from thanglong.domains.identity import services
 from thanglong.domains.identity.models import LoginAttempt
 
@@ -25,13 +23,8 @@ PARALLEL = 40
 @pytest.fixture
 def real_platform(tmp_path: Path) -> Iterator[Platform]:
     """A platform on its own migrated database whose units of work really commit."""
-    url = create_database(tmp_path, "throttle")
-    engine = make_engine(url)
-    migrate.upgrade(engine, domains=["identity"])
-    platform = build_platform(make_settings(tmp_path, url, domains=["identity"]), engine=engine)
-    yield platform
-    platform.close()
-    drop_database(url)
+    with committing_platform(tmp_path, "throttle", domains=["identity"]) as platform:
+        yield platform
 
 
 def test_parallel_failures_are_counted_before_they_are_evaluated(real_platform: Platform) -> None:

@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from thanglong.core import migrate
-from thanglong.core.db import make_engine
 from thanglong.core.models import Job
-from thanglong.core.platform import Platform, build_platform
-from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+from thanglong.core.platform import Platform
+from thanglong.core.testing.plugin import committing_platform as own_database
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.notify import api, tasks
 from thanglong.domains.notify.channels import ChannelRegistry, DeliveryResult, OutgoingMessage
@@ -44,15 +42,8 @@ class SlowChannel:
 @pytest.fixture
 def committing_platform(tmp_path: Path) -> Iterator[Platform]:
     """A platform on a database of its own whose commits are real (several connections see them)."""
-    url = create_database(tmp_path, "notify_race")
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    platform = build_platform(make_settings(tmp_path, url), engine=engine)
-    try:
+    with own_database(tmp_path, "notify_race") as platform:
         yield platform
-    finally:
-        platform.close()
-        drop_database(url)
 
 
 def queue_many(platform: Platform, n: int) -> list[uuid.UUID]:

@@ -10,10 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.domains.payments.helpers import gateway_result, new_payment, start
-from thanglong.core import migrate
-from thanglong.core.db import make_engine
-from thanglong.core.platform import Platform, build_platform
-from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+from thanglong.core.platform import Platform
+from thanglong.core.testing.plugin import committing_platform
 from thanglong.domains.payments import services
 from thanglong.domains.payments.config import PaymentSettings
 from thanglong.domains.payments.models import PaymentsReceipt
@@ -22,15 +20,8 @@ from thanglong.domains.payments.models import PaymentsReceipt
 @pytest.fixture
 def real_platform(tmp_path: Path) -> Iterator[Platform]:
     """A platform on its own database with real commits (no per-test outer transaction)."""
-    url = create_database(tmp_path, "payconc")
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    platform = build_platform(
-        make_settings(tmp_path, url, domains=["identity", "notify", "payments"]), engine=engine
-    )
-    yield platform
-    platform.close()
-    drop_database(url)
+    with committing_platform(tmp_path, "payconc", domains=["identity", "notify", "payments"]) as platform:
+        yield platform
 
 
 def test_concurrent_duplicate_ipn_confirms_once(

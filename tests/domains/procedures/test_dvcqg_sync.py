@@ -27,7 +27,13 @@ from thanglong.core.db import make_engine
 from thanglong.core.jobs import JobRunner
 from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform, build_platform
-from thanglong.core.testing.plugin import create_database, drop_database, make_settings, run_jobs
+from thanglong.core.testing.plugin import (
+    committing_platform,
+    create_database,
+    drop_database,
+    make_settings,
+    run_jobs,
+)
 from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.procedures.config import ProcedureSettings
 from thanglong.domains.procedures.dossiers import services
@@ -439,13 +445,8 @@ def test_the_worker_runs_the_sync_jobs_only_where_an_endpoint_is_configured(
 @pytest.fixture
 def real_platform(tmp_path: Path) -> Iterator[Platform]:
     """A platform on its own migrated database whose units of work really commit."""
-    url = create_database(tmp_path, "dvcqg_race")
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    platform = build_platform(make_settings(tmp_path, url, domains=DOMAINS), engine=engine)
-    yield platform
-    platform.close()
-    drop_database(url)
+    with committing_platform(tmp_path, "dvcqg_race", domains=DOMAINS) as platform:
+        yield platform
 
 
 def test_two_concurrent_pushers_never_send_a_row_twice(real_platform: Platform, portal: FakePortal) -> None:

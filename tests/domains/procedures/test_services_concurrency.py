@@ -10,10 +10,8 @@ import pytest
 
 from tests.domains.procedures.conftest import DOMAINS
 from tests.domains.procedures.helpers import VALID_FORM, make_world
-from thanglong.core import migrate
-from thanglong.core.db import make_engine
-from thanglong.core.platform import Platform, build_platform
-from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+from thanglong.core.platform import Platform
+from thanglong.core.testing.plugin import committing_platform
 from thanglong.domains.procedures.dossiers import services
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
 from thanglong.domains.procedures.dossiers.states import DossierAction
@@ -22,13 +20,8 @@ from thanglong.domains.procedures.dossiers.states import DossierAction
 @pytest.fixture
 def real_platform(tmp_path: Path) -> Iterator[Platform]:
     """A platform on its own migrated database whose units of work really commit."""
-    url = create_database(tmp_path, "proc_conc")
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    platform = build_platform(make_settings(tmp_path, url, domains=DOMAINS), engine=engine)
-    yield platform
-    platform.close()
-    drop_database(url)
+    with committing_platform(tmp_path, "proc_conc", domains=DOMAINS) as platform:
+        yield platform
 
 
 def test_concurrent_receipt_never_duplicates_a_code(real_platform: Platform) -> None:

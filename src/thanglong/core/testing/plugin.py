@@ -7,6 +7,7 @@ import secrets
 import socket
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,22 @@ def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Set
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@contextmanager
+def committing_platform(tmp_dir: Path, label: str, **overrides: object) -> Iterator[Platform]:
+    """A platform on a database of its own, migrated for its domains, whose units of work really commit
+    (for tests of several connections at once); the database is dropped afterwards."""
+    url = create_database(tmp_dir, label)
+    settings = make_settings(tmp_dir, url, **overrides)
+    engine = make_engine(url)
+    migrate.upgrade(engine, domains=settings.domains)
+    platform = build_platform(settings, engine=engine)
+    try:
+        yield platform
+    finally:
+        platform.close()
+        drop_database(url)
 
 
 @pytest.fixture(scope="session")
