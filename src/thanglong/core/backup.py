@@ -36,7 +36,7 @@ import thanglong
 from thanglong.core import audit
 from thanglong.core.audit_checkpoint import CHECKPOINT_DIR
 from thanglong.core.config import Settings
-from thanglong.core.db import make_engine
+from thanglong.core.db import make_engine, sqlite_file
 from thanglong.core.errors import Conflict, ThangLongError
 from thanglong.core.mqtt import PASSWORD_FILE
 from thanglong.core.platform import build_platform
@@ -222,13 +222,14 @@ def _hidden_url(url: URL) -> str:
 
 
 def _sqlite_path(url: URL) -> Path:
-    if not url.database or url.database == ":memory:":
+    path = sqlite_file(url)
+    if path is None:
         raise _error(
             "backup.sqlite_memory",
             "cơ sở dữ liệu SQLite trong bộ nhớ không sao lưu được",
             "an in-memory SQLite database cannot be backed up",
         )
-    return Path(url.database).resolve()
+    return path
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from thanglong.core.config import Settings
+from thanglong.core.db import sqlite_file
 from thanglong.core.migration_history import MigrationError
 from thanglong.core.platform import Platform, build_platform_or_exit
 
@@ -47,13 +48,8 @@ def load_settings() -> Settings:
 
 def missing_sqlite_file(url: str) -> Path | None:
     """Return the file of a SQLite URL when it does not exist (opening it would create it), else None."""
-    from sqlalchemy.engine import make_url  # noqa: PLC0415
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    path = Path(parsed.database)
-    return None if path.exists() else path
+    path = sqlite_file(url)
+    return path if path is not None and not path.exists() else None
 
 
 def open_platform(*, migrate: bool = True, existing: bool = False) -> Platform:
