@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from tests.domains.identity.helpers import make_user, sign_in
 from thanglong.cli.main import build_cli
-from thanglong.core import kpi
+from thanglong.core import jobs_tasks, kpi
 from thanglong.core.manifest import DomainManifest, KpiProvider
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.security import RoleName
@@ -139,6 +139,4 @@ def test_no_data_is_shown_as_no_data_not_as_zero(platform: Platform) -> None:
     assert value.to_dict()["value"] is None
     # The kernel's own figure: the age of the oldest queued job is no data when nothing is queued.
     with platform.uow() as uow:
-        from thanglong.core import jobs_tasks  # noqa: PLC0415
-
         assert jobs_tasks.kpi_oldest_age(uow) is None

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
+from tests.domains.procedures.test_citizen_pages import _stored_files
 from thanglong.core import audit
 from thanglong.core.errors import InvalidInput, ThangLongError
 from thanglong.core.models import AuditRecord
@@ -210,11 +211,6 @@ def test_the_filing_system_follows_up_on_its_own_dossiers_only(
     assert done.json()["status"] == DossierStatus.PROCESSING.value
 
 
-def _stored(platform: Platform) -> list[str]:
-    root = store_for(platform).root
-    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
 @pytest.mark.parametrize("what", ["agency", "procedure", "form"])
 def test_a_refused_filing_leaves_no_file_in_the_store(platform: Platform, what: str) -> None:
     world = make_world(platform)
@@ -234,7 +230,7 @@ def test_a_refused_filing_leaves_no_file_in_the_store(platform: Platform, what: 
         submit_with_attachments(
             uow, files=[("a.pdf", PDF + what.encode())], store=store_for(platform), **arguments
         )
-    assert _stored(platform) == []
+    assert _stored_files(platform) == []
 
 
 def test_a_dossier_takes_a_bounded_number_of_files(platform: Platform) -> None:
@@ -250,4 +246,4 @@ def test_a_dossier_takes_a_bounded_number_of_files(platform: Platform) -> None:
             files=many,
             store=store_for(platform),
         )
-    assert refused.value.code == "too_many_attachments" and _stored(platform) == []
+    assert refused.value.code == "too_many_attachments" and _stored_files(platform) == []
