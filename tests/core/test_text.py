@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pydantic import BaseModel, ValidationError
 
-from thanglong.core.text import CleanText, InvalidText, JsonObject, check_text, check_tree, text_problem
+from thanglong.core.text import InvalidText, check_text, check_tree, text_problem
 
 
 @pytest.mark.parametrize(
@@ -72,16 +71,3 @@ def test_size_and_count_limits() -> None:
     with pytest.raises(InvalidText) as caught:
         check_tree({"a": object()})
     assert caught.value.code == "bad_value"
-
-
-def test_pydantic_types_report_both_languages() -> None:
-    class Body(BaseModel):
-        note: CleanText = ""
-        form: JsonObject = {}
-
-    assert Body(note="Ghi chú", form={"a": [1, 2.5, None, True]}).note == "Ghi chú"
-    with pytest.raises(ValidationError) as caught:
-        Body(note="x\x00")
-    assert "NUL" in str(caught.value) and "ký tự NUL" in str(caught.value)
-    with pytest.raises(ValidationError):
-        Body(form={"a": "\ud800"})

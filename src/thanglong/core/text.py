@@ -12,11 +12,8 @@ failing every read.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
-
-from pydantic import AfterValidator
+from typing import Any
 
 from thanglong.core.errors import InvalidInput
 
@@ -149,20 +146,3 @@ def check_tree(
             ),
         )
     return value
-
-
-def _pydantic(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Turn InvalidText into the ValueError pydantic reports as a field error, in both languages."""
-
-    def validate(value: Any) -> Any:
-        try:
-            return check(value)
-        except InvalidText as exc:
-            raise ValueError(f"{exc.problem.message_vi} / {exc.problem.message_en}") from None
-
-    return validate
-
-
-# Field types for request models: `note: CleanText = ""`, `form_data: JsonObject`.
-CleanText = Annotated[str, AfterValidator(_pydantic(check_text))]
-JsonObject = Annotated[dict[str, Any], AfterValidator(_pydantic(check_tree))]
