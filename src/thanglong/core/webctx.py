@@ -105,6 +105,9 @@ class WebContext(Protocol):
     def clear_session_cookie(self, response: Any) -> None:
         """Remove the session cookie."""
 
+    def redirect(self, url: str, *, notice_vi: str = "", notice_en: str = "", kind: str = "success") -> Any:
+        """Return a 303 redirect that shows a one-time notice (vi/en) on the next page rendered."""
+
 
 async def limit_stream(
     chunks: AsyncIterator[bytes], limit: int, too_large: Callable[[int], Exception]

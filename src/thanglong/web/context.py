@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, Signer
@@ -31,6 +32,10 @@ from thanglong.web.usecase import PRINCIPAL_SCOPE, UseCaseRunner, in_threadpool
 SESSION_COOKIE = "tl_session"
 CSRF_COOKIE = "tl_csrf"
 LANG_COOKIE = "tl_lang"
+FLASH_COOKIE = "tl_flash"
+FLASH_KINDS = frozenset({"success", "info", "warning", "error"})
+# A notice is shown on the page the redirect leads to; one left unread expires on its own.
+FLASH_MAX_AGE_SECONDS = 120
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -222,6 +227,7 @@ class ShellContext:
         self.templates = templates
         secret = platform.settings.secret_key.get_secret_value()
         self.session_signer = Signer(secret, salt="thanglong.session")
+        self.flash_signer = Signer(secret, salt="thanglong.flash")
         self._csrf_key = hashlib.sha256(b"thanglong.csrf|" + secret.encode()).digest()
         # Every guard this context creates is remembered, so the app can refuse unguarded routes
         # and the route-walk test can read what each route demands.
@@ -288,6 +294,45 @@ class ShellContext:
             samesite="lax",
             secure=self.platform.settings.cookie_secure,
         )
+
+    def redirect(self, url: str, *, notice_vi: str = "", notice_en: str = "", kind: str = "success") -> Any:
+        """Return a 303 redirect carrying a one-time notice in a signed cookie.
+
+        The cookie is signed so nobody can make the platform show a message of their choosing, and the
+        next page rendered shows it once and clears it.
+        """
+        response = RedirectResponse(url, status_code=303)
+        if notice_vi or notice_en:
+            payload = json.dumps(
+                {"k": kind if kind in FLASH_KINDS else "info", "vi": notice_vi, "en": notice_en or notice_vi},
+                ensure_ascii=True,
+                separators=(",", ":"),
+            )
+            value = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+            response.set_cookie(
+                FLASH_COOKIE,
+                self.flash_signer.sign(value).decode(),
+                max_age=FLASH_MAX_AGE_SECONDS,
+                path="/",
+                httponly=True,
+                samesite="lax",
+                secure=self.platform.settings.cookie_secure,
+            )
+        return response
+
+    def take_flash(self, request: Any, lang: str) -> list[dict[str, str]]:
+        """Return the notice the redirect before this page left (none when absent or forged)."""
+        raw = request.cookies.get(FLASH_COOKIE)
+        if not raw:
+            return []
+        try:
+            value = self.flash_signer.unsign(raw).decode()
+            data = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+            text = str(data["vi"] if lang == "vi" else data["en"])
+            kind = str(data["k"]) if data["k"] in FLASH_KINDS else "info"
+        except (BadSignature, ValueError, KeyError, TypeError):
+            return []
+        return [{"kind": kind, "text": text}] if text else []
 
     def language(self, request: Any) -> str:
         """Return the language chosen by cookie, or the default."""
@@ -470,10 +515,14 @@ class ShellContext:
             "nav": self.nav_for(principal),
             "settings": self.platform.settings,
         }
+        if request.cookies.get(FLASH_COOKIE):
+            base["flash"] = self.take_flash(request, lang)
         base.update(context)
         response: HTMLResponse = self.templates.TemplateResponse(
             request, template, base, status_code=status_code
         )
+        if request.cookies.get(FLASH_COOKIE):
+            response.delete_cookie(FLASH_COOKIE, path="/", httponly=True, samesite="lax")
         return response
 
     def nav_for(self, principal: Principal) -> list[dict[str, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 
 import httpx
@@ -298,3 +300,50 @@ def test_session_rows_never_hold_the_cookie_token(client: TestClient, platform: 
         row = uow.session.scalars(select(SessionRow).where(SessionRow.user_id == user.id)).one()
         assert row.token_hash == services.sha256_hex(raw) and raw not in row.token_hash
         assert credentials.end_session(uow, token=raw)
+
+
+def test_an_administrator_cannot_lock_their_own_account(client: TestClient, platform: Platform) -> None:
+    admin = make_user(platform, ADMINISTRATOR)
+    other = make_user(platform, ADMINISTRATOR)
+    sign_in(client, platform, admin)
+    page = client.get("/admin/users")
+    own_row = re.search(rf'<tr id="user-{admin.id}".*?</tr>', page.text, re.S)
+    other_row = re.search(rf'<tr id="user-{other.id}".*?</tr>', page.text, re.S)
+    assert own_row and other_row
+    assert "/deactivate" not in own_row.group(0), "no lock button on one's own row"
+    assert f"/admin/users/{other.id}/deactivate" in other_row.group(0)
+    # Posting anyway (an old page, a script) is refused, and the account stays active.
+    refused = client.post(f"/admin/users/{admin.id}/deactivate", data={"csrf_token": csrf_value(client)})
+    assert refused.status_code == 409 and 'data-code="cannot_lock_self"' in refused.text
+    with platform.uow() as uow:
+        assert services.get_user(uow, admin.id).is_active is True  # type: ignore[union-attr]
+        with pytest.raises(Exception, match="cannot lock your own account"):
+            services.deactivate(uow, actor=f"user:{admin.id}:{admin.username}", user_id=admin.id)
+
+
+def test_locking_and_unlocking_tell_the_administrator_what_happened(
+    client: TestClient, platform: Platform
+) -> None:
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
+    user = make_user(platform, OFFICER)
+    token = csrf_value(client)
+    locked = client.post(f"/admin/users/{user.id}/deactivate", data={"csrf_token": token})
+    assert locked.status_code == 200 and locked.url.path == "/admin/users"
+    assert (
+        f"Đã khoá tài khoản {user.username}" in locked.text and 'class="flash flash-success"' in locked.text
+    )
+    assert re.search(rf'<tr id="user-{user.id}"[^>]*data-active="false"', locked.text)
+    # The notice is shown once.
+    assert "Đã khoá tài khoản" not in client.get("/admin/users").text
+    unlocked = client.post(f"/admin/users/{user.id}/reactivate", data={"csrf_token": token})
+    assert f"Đã mở khoá tài khoản {user.username}" in unlocked.text
+    with platform.uow() as uow:
+        assert services.get_user(uow, user.id).is_active is True  # type: ignore[union-attr]
+
+
+def test_a_forged_notice_cookie_is_not_shown(client: TestClient, platform: Platform) -> None:
+    sign_in(client, platform, make_user(platform, ADMINISTRATOR))
+    forged = base64.urlsafe_b64encode(json.dumps({"k": "success", "vi": "Tin giả", "en": "Fake"}).encode())
+    client.cookies.set("tl_flash", forged.decode() + ".c2lnbmF0dXJl")
+    page = client.get("/admin/users")
+    assert page.status_code == 200 and "Tin giả" not in page.text

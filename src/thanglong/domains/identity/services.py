@@ -315,10 +315,25 @@ def set_roles(
     return dto
 
 
+def _is_self(actor: str, user: User) -> bool:
+    """Tell whether the audit actor string names this user (`user:<id>:<name>`)."""
+    return actor.startswith(f"user:{user.id}:")
+
+
 def deactivate(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID, source_ip: str | None = None) -> UserDTO:
-    """Deactivate an account and end its sessions (the row stays, for the audit trail)."""
+    """Deactivate an account and end its sessions (the row stays, for the audit trail).
+
+    An administrator cannot lock their own account: they would be signed out with nobody told why, and
+    locking is a decision about someone else.
+    """
     session = uow.session
     user = get_user_row(session, user_id)
+    if _is_self(actor, user):
+        raise Conflict(
+            "cannot_lock_self",
+            "Bạn không thể tự khoá tài khoản của mình; hãy nhờ một quản trị viên khác.",
+            "You cannot lock your own account; ask another administrator.",
+        )
     was_active = user.is_active
     if was_active:
         _keep_an_administrator(session, user)
@@ -336,6 +351,29 @@ def deactivate(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID, source_ip: st
         source_ip=source_ip,
     )
     uow.emit(events.UserDeactivated(user_id=user.id))
+    uow.commit()
+    return dto
+
+
+def reactivate(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID, source_ip: str | None = None) -> UserDTO:
+    """Unlock a deactivated account: it may sign in again with its existing password and roles."""
+    session = uow.session
+    user = get_user_row(session, user_id)
+    was_active = user.is_active
+    user.is_active = True
+    session.flush()
+    dto = to_dto(session, user)
+    if not was_active:
+        audit.record(
+            uow,
+            actor=actor,
+            action="identity.user.reactivate",
+            object_type="identity_user",
+            object_id=str(user.id),
+            before={"is_active": False},
+            after={"is_active": True},
+            source_ip=source_ip,
+        )
     uow.commit()
     return dto
 

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse
 
 from thanglong.core.errors import ThangLongError
 from thanglong.core.security import Principal
@@ -50,6 +49,7 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
                 "agency_list": agency_list,
                 "roles": ctx.platform.roles,
                 "can_write": principal.can("identity.users.write"),
+                "me_id": principal.id,
                 "error": error,
                 "form": form or FormFields(),
             },
@@ -66,7 +66,7 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
     ) -> Any:
         form = await ctx.read_form(request)
         try:
-            await ctx.run(
+            created = await ctx.run(
                 request,
                 services.create_user,
                 actor=principal.actor,
@@ -81,7 +81,11 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
             )
         except ThangLongError as exc:
             return await users_page(request, principal, error=exc, form=form)
-        return RedirectResponse("/admin/users", status_code=303)
+        return ctx.redirect(
+            f"/admin/users#user-{created.id}",
+            notice_vi=f"Đã tạo tài khoản {created.username}.",
+            notice_en=f"Account {created.username} created.",
+        )
 
     @router.post("/users/{user_id}/roles")
     async def edit_roles(
@@ -106,23 +110,54 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
                     "agencies": {a.id: a for a in agency_list},
                     "roles": ctx.platform.roles,
                     "can_write": True,
+                    "me_id": principal.id,
+                    "saved": True,
                 },
             )
-        return RedirectResponse("/admin/users", status_code=303)
+        return ctx.redirect(
+            f"/admin/users#user-{user.id}",
+            notice_vi=f"Đã lưu vai trò của {user.username}.",
+            notice_en=f"Roles of {user.username} saved.",
+        )
 
     @router.post("/users/{user_id}/deactivate")
     async def deactivate_user(
         user_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("identity.users.write")
     ) -> Any:
         await ctx.read_form(request)
-        await ctx.run(
+        try:
+            user = await ctx.run(
+                request,
+                services.deactivate,
+                actor=principal.actor,
+                user_id=user_id,
+                source_ip=ctx.client_ip(request),
+            )
+        except ThangLongError as exc:
+            return await users_page(request, principal, error=exc)
+        return ctx.redirect(
+            f"/admin/users#user-{user.id}",
+            notice_vi=f"Đã khoá tài khoản {user.username}; các phiên đăng nhập của tài khoản đã kết thúc.",
+            notice_en=f"Account {user.username} locked; its sessions have ended.",
+        )
+
+    @router.post("/users/{user_id}/reactivate")
+    async def reactivate_user(
+        user_id: uuid.UUID, request: Request, principal: Principal = ctx.requires("identity.users.write")
+    ) -> Any:
+        await ctx.read_form(request)
+        user = await ctx.run(
             request,
-            services.deactivate,
+            services.reactivate,
             actor=principal.actor,
             user_id=user_id,
             source_ip=ctx.client_ip(request),
         )
-        return RedirectResponse("/admin/users", status_code=303)
+        return ctx.redirect(
+            f"/admin/users#user-{user.id}",
+            notice_vi=f"Đã mở khoá tài khoản {user.username}.",
+            notice_en=f"Account {user.username} unlocked.",
+        )
 
     async def agencies_page(
         request: Request,
@@ -157,7 +192,7 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
     ) -> Any:
         form = await ctx.read_form(request)
         try:
-            await ctx.run(
+            agency = await ctx.run(
                 request,
                 agencies.create_agency,
                 actor=principal.actor,
@@ -170,6 +205,10 @@ def build_admin_router(ctx: WebContext) -> APIRouter:
             )
         except ThangLongError as exc:
             return await agencies_page(request, principal, error=exc, form=form)
-        return RedirectResponse("/admin/agencies", status_code=303)
+        return ctx.redirect(
+            "/admin/agencies",
+            notice_vi=f"Đã thêm cơ quan {agency.code} · {agency.name}.",
+            notice_en=f"Agency {agency.code} · {agency.name} added.",
+        )
 
     return router
