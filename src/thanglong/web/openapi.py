@@ -112,7 +112,8 @@ def _drop_implicit_json(responses: dict[str, Any]) -> None:
     """A route that declared its own media type (GeoJSON) does not also answer FastAPI's plain JSON."""
     for answer in responses.values():
         content = answer.get("content", {})
-        if len(content) > 1 and content.get("application/json", {}).get("schema", {}) == {}:
+        plain = content.get("application/json")
+        if len(content) > 1 and plain is not None and not plain.get("schema"):
             content.pop("application/json")
 
 

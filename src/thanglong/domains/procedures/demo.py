@@ -22,6 +22,7 @@ from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures.catalogue import eform
 from thanglong.domains.procedures.catalogue.services import ProcedureDTO, list_procedures, load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
+from thanglong.domains.procedures.documents.pdf import FormPdf
 from thanglong.domains.procedures.dossiers import clock
 from thanglong.domains.procedures.dossiers.attachments import ContentStore
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
@@ -151,7 +152,18 @@ HISTORY_DAYS = 182
 HISTORY_SIZE = 420
 HISTORY_SEED = 766
 # No PDF is generated: every digitised demo result points at this one short text file.
-HISTORY_RESULT_TEXT = "Kết quả minh hoạ của dữ liệu mẫu thống kê (không phải văn bản ký số).\n".encode()
+HISTORY_RESULT_NOTE = "Kết quả minh hoạ của dữ liệu mẫu thống kê (không phải văn bản ký số)."
+
+
+def history_result_pdf() -> bytes:
+    """Return the one PDF every past demo dossier's result points at (served like any attachment)."""
+    pdf = FormPdf(title="Kết quả minh hoạ")
+    pdf.multi_cell(
+        0,
+        6,
+        HISTORY_RESULT_NOTE + "\nIllustrative result of the statistics demo data (not a signed document).",
+    )
+    return pdf.render()
 
 
 def _moment(rng: random.Random, now: datetime, days_ago: int) -> datetime:
@@ -171,6 +183,7 @@ def _history_rows(
     agencies: list[tuple[uuid.UUID, str]],
     officer_id: uuid.UUID | None,
     result_sha: str,
+    result_size: int,
 ) -> dict[str, list[dict[str, Any]]]:
     """Make the rows of the history: dossiers, their control-slip steps, ratings, result files."""
     rows: dict[str, list[dict[str, Any]]] = {"dossier": [], "step": [], "rating": [], "attachment": []}
@@ -219,9 +232,9 @@ def _history_rows(
                             "id": uuid.uuid4(),
                             "dossier_id": dossier_id,
                             "sha256": result_sha,
-                            "size": len(HISTORY_RESULT_TEXT),
-                            "media_type": "text/plain",
-                            "filename": "ket-qua-minh-hoa.txt",
+                            "size": result_size,
+                            "media_type": "application/pdf",
+                            "filename": "ket-qua-minh-hoa.pdf",
                             "kind": "result",
                             "uploaded_by": SYSTEM_ACTOR,
                             "created_at": finished,
@@ -321,8 +334,9 @@ def load_history(platform: Platform) -> int:
             logger.info("procedures demo history skipped: these agencies already have past dossiers")
             return 0
         store: ContentStore = store_for(platform)
-        sha = hashlib.sha256(HISTORY_RESULT_TEXT).hexdigest()
-        store.put(HISTORY_RESULT_TEXT, sha)
+        result = history_result_pdf()
+        sha = hashlib.sha256(result).hexdigest()
+        store.put(result, sha)
         rows = _history_rows(
             random.Random(HISTORY_SEED),  # noqa: S311 - a reproducible demo, not a secret
             now,
@@ -331,6 +345,7 @@ def load_history(platform: Platform) -> int:
             [(a.id, a.code) for a in agencies],
             officer.id if officer else None,
             sha,
+            len(result),
         )
         session = uow.session
         session.execute(insert(Dossier), rows["dossier"])

@@ -23,6 +23,8 @@ _SIGNATURES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
     (b"\x89PNG\r\n\x1a\n", "image/png", (".png",)),
     (b"\xff\xd8\xff", "image/jpeg", (".jpg", ".jpeg")),
 )
+# What the platform stores and serves back: the types above, nothing else.
+ACCEPTED_MEDIA_TYPES = tuple(media_type for _, media_type, _ in _SIGNATURES)
 _SAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 MAX_NAME = 200
 MAX_SUFFIX = 10

@@ -28,6 +28,16 @@ from thanglong.domains.procedures.web.stats import build_stats
 
 # A filing with its files in one request: at most two maximum-size files' worth of body.
 MAX_FILES_BODY_BYTES = 2 * attachments.MAX_ATTACHMENT_BYTES
+# A download answers with the stored file's own type, always as an attachment (never shown inline).
+ATTACHMENT_DOWNLOAD: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Nội dung tệp, tải về / the file's content, as a download",
+        "content": {
+            media_type: {"schema": {"type": "string", "format": "binary"}}
+            for media_type in attachments.ACCEPTED_MEDIA_TYPES
+        },
+    }
+}
 
 
 def _procedure(p: ProcedureDTO, *, full: bool) -> dict[str, Any]:
@@ -188,7 +198,12 @@ def build_router(ctx: WebContext) -> APIRouter:
         found = await ctx.run(request, services_attachments.list_attachments, principal=principal, ref=ref)
         return [_attachment(a) for a in found]
 
-    @router.get("/api/v1/procedures/dossiers/{ref}/attachments/{attachment_id}", tags=["procedures"])
+    @router.get(
+        "/api/v1/procedures/dossiers/{ref}/attachments/{attachment_id}",
+        tags=["procedures"],
+        response_class=Response,
+        responses=ATTACHMENT_DOWNLOAD,
+    )
     async def api_attachment_content(
         ref: str, attachment_id: uuid.UUID, request: Request, principal: Principal = ctx.authenticated()
     ) -> Response:
