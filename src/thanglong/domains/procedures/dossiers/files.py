@@ -38,6 +38,10 @@ from thanglong.domains.procedures.models import Attachment
 OPEN_FOR_FILES = frozenset({DossierStatus.NEW, DossierStatus.SUPPLEMENT_REQUESTED})
 
 
+# The kinds of file the applicant uploads (the rest are documents the platform makes).
+APPLICANT_KINDS = frozenset({"application", "supplement"})
+
+
 @dataclass(frozen=True)
 class AttachmentDTO:
     """An attachment as other code sees it."""
@@ -49,6 +53,9 @@ class AttachmentDTO:
     size: int
     sha256: str
     created_at: datetime
+    # "application" and "supplement" come from the applicant; other kinds are made by the platform
+    # (the result, the official forms).
+    kind: str = "application"
 
 
 def store_for(platform: Platform) -> ContentStore:
@@ -58,7 +65,7 @@ def store_for(platform: Platform) -> ContentStore:
 
 def _dto(row: Attachment) -> AttachmentDTO:
     return AttachmentDTO(
-        row.id, row.dossier_id, row.filename, row.media_type, row.size, row.sha256, row.created_at
+        row.id, row.dossier_id, row.filename, row.media_type, row.size, row.sha256, row.created_at, row.kind
     )
 
 

@@ -613,7 +613,11 @@ def _officer_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) 
         "due": due,
         "documents": services_documents.documents_view(uow, dossier.id),
         # What the citizen attached: the officer checks the papers against the form.
-        "attachments": services_attachments.list_attachments(uow, principal=principal, ref=dossier.id),
+        "attachments": [
+            a
+            for a in services_attachments.list_attachments(uow, principal=principal, ref=dossier.id)
+            if a.kind in services_attachments.APPLICANT_KINDS
+        ],
         **officer_context(uow, principal, dossier, actions),
     }
 
