@@ -101,6 +101,8 @@ def test_home_page_in_english(client: TestClient, platform: Platform) -> None:
     assert ">Home<" in html and ">Map<" in html and "Sign in" in html
     for manifest in platform.manifests:
         assert manifest.title_en in html
+        # An English page is English only: no Vietnamese name beside the English one.
+        assert manifest.title_vi not in html or manifest.title_vi == manifest.title_en
     assert "Trang chủ" not in html
 
 
