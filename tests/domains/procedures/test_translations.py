@@ -26,9 +26,10 @@ PO_PATH = ROOT / "src/thanglong/domains/procedures/locale/en/LC_MESSAGES/catalog
 VIETNAMESE = re.compile(
     "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE
 )
-# What an English page may still write in Vietnamese: the platform's and the language's own names, the
-# đồng sign, and the legal documents a procedure rests on (their titles are proper names).
+# What an English page may still write in Vietnamese: the platform's and the language's own names and the
+# đồng sign; document numbers are kept as issued (Decree No. 123/2015/NĐ-CP, Form No. 04/ĐK).
 ALLOWED = re.compile(r"^(Thăng Long|Tiếng Việt|[\d.,]+ đ|.*· Thăng Long · Hanoi City)$")
+DOCUMENT_NUMBER = re.compile(r"\b\d+/(\d{4}/)?[\wĐđ-]+")
 BIRTH = "1.001193"
 BIRTH_FORM = {
     "nguoi_nop": {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": "001090012345", "dien_thoai": "0912345678"},
@@ -48,8 +49,8 @@ def _catalog() -> dict[str, str]:
 
 
 def _vietnamese_text(html: str) -> list[str]:
-    """Return the text nodes of a page's main part that hold Vietnamese letters, legal basis left out."""
-    html = re.sub(r"<script.*?</script>|<ul id=\"legal-basis\">.*?</ul>", "", html, flags=re.DOTALL)
+    """Return the text nodes of a page that hold Vietnamese letters (scripts and document numbers aside)."""
+    html = DOCUMENT_NUMBER.sub("", re.sub(r"<script.*?</script>", "", html, flags=re.DOTALL))
     nodes = (node.strip() for node in re.split(r"<[^>]+>", html))
     return [node for node in nodes if VIETNAMESE.search(node) and not ALLOWED.match(node)]
 
@@ -71,6 +72,7 @@ def test_every_catalogue_text_the_pages_show_has_english() -> None:
     assert not missing, "catalogue texts without English in catalogue.po:\n" + "\n".join(missing)
     kinds = set(texts.values())
     assert {"sector", "procedure name", "fee", "required document", "e-form title", "e-form choice"} <= kinds
+    assert "legal basis" in kinds
     assert len([t for t, k in texts.items() if k == "sector"]) == 21
     assert len([t for t, k in texts.items() if k == "procedure name"]) == 106
     # Every shipped choice has words of its own in both languages (not the slug with its _ removed).
@@ -89,8 +91,8 @@ def test_the_catalogue_po_has_one_entry_per_text_and_english_translations() -> N
     ]
     duplicates = sorted({m for m in msgids if m and msgids.count(m) > 1})
     assert not duplicates, duplicates
-    # Form numbers keep their Vietnamese letters (04/ĐK); nothing else in the English is Vietnamese.
-    vietnamese = [en for en in _catalog().values() if VIETNAMESE.search(en.replace("04/ĐK", ""))]
+    # Document numbers keep their Vietnamese letters (04/ĐK, NĐ-CP); nothing else in the English does.
+    vietnamese = [en for en in _catalog().values() if VIETNAMESE.search(DOCUMENT_NUMBER.sub("", en))]
     assert not vietnamese, vietnamese
     assert "project's own" in (PO_PATH.parents[2] / "SOURCES.md").read_text(encoding="utf-8")
 
@@ -152,7 +154,7 @@ def test_procedure_pages_in_english_show_no_catalogue_vietnamese(
     assert "Civil status" in detail and "People&#39;s Committee of the commune or ward" in detail
     assert "Birth notice or a document in its place" in detail
     assert "Fee for birth registration within the time limit" in detail
-    assert "Luật Hộ tịch số 60/2014/QH13" in detail, "legal documents keep their Vietnamese titles"
+    assert "<li>Law on Civil Status No. 60/2014/QH13</li>" in detail and "Decree No. 123/2015/NĐ-CP" in detail
     assert _vietnamese_text(detail) == []
 
     listing = client.get("/procedures", params={"sector": "Hộ tịch"}).text

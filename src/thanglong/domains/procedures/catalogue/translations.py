@@ -80,6 +80,8 @@ def catalogue_texts(specs: Iterable[ProcedureSpec]) -> dict[str, str]:
             out.setdefault(fee.name, "fee")
         for document in spec.documents:
             out.setdefault(document.name, "required document")
+        for item in spec.legal_basis:
+            out.setdefault(item, "legal basis")
         for kind, text in _eform_texts(spec.eform):
             out.setdefault(text, kind)
     return out
