@@ -13,11 +13,13 @@ from fastapi.testclient import TestClient
 
 from tests.domains.identity.helpers import csrf_value
 from thanglong.core.errors import Forbidden, InvalidInput, NotFound, TooManyRequests, Unauthenticated
+from thanglong.core.manifest import DomainManifest, TemplateFilter
 from thanglong.core.platform import Platform
 from thanglong.core.security import RoleName
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.identity.api import ADMINISTRATOR, CITIZEN
-from thanglong.web.app import create_app
+from thanglong.web.app import build_templates, create_app
+from thanglong.web.i18n import current_language
 
 PASSWORD = "Mật-khẩu-đủ-dài-2025"
 
@@ -101,6 +103,8 @@ def test_home_page_in_english(client: TestClient, platform: Platform) -> None:
     assert ">Home<" in html and ">Map<" in html and "Sign in" in html
     for manifest in platform.manifests:
         assert manifest.title_en in html
+        # An English page is English only: no Vietnamese name beside the English one.
+        assert manifest.title_vi not in html or manifest.title_vi == manifest.title_en
     assert "Trang chủ" not in html
 
 
@@ -281,3 +285,29 @@ def test_hsts_only_when_cookies_are_secure(client: TestClient, platform: Platfor
     with TestClient(create_app(platform=dataclasses.replace(platform, settings=secure))) as https:
         answer = https.get("/")
     assert answer.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+def tagged(value: object, lang: str) -> str:
+    """A domain's template filter for the test below: the value and the language it was given."""
+    return f"{value}:{lang}"
+
+
+@dataclasses.dataclass
+class _Manifests:
+    manifests: list[DomainManifest]
+
+
+def test_domain_template_filters_get_the_page_language() -> None:
+    declared = TemplateFilter("tagged", "tests.web.test_shell:tagged")
+    domain = DomainManifest("tagging", "Gắn nhãn", "Tagging", template_filters=(declared,))
+    env = build_templates(_Manifests([domain])).env  # type: ignore[arg-type]
+    for lang in ("en", "vi"):
+        token = current_language.set(lang)
+        try:
+            assert env.from_string("{{ 'Hộ tịch'|tagged }}").render() == f"Hộ tịch:{lang}"
+        finally:
+            current_language.reset(token)
+    # A name the shell (or an earlier domain) already uses stops start-up instead of replacing it.
+    clash = DomainManifest("clash", "X", "X", template_filters=(TemplateFilter("number", declared.function),))
+    with pytest.raises(RuntimeError, match="'number'"):
+        build_templates(_Manifests([clash]))  # type: ignore[arg-type]

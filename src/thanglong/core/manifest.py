@@ -132,6 +132,18 @@ class SeriesDef:
 
 
 @dataclass(frozen=True)
+class TemplateFilter:
+    """A Jinja2 filter a domain adds to every page: `function` is a "module:function" (value, lang).
+
+    The shell passes the page's language, so a domain shows its own data (names it stores in Vietnamese,
+    for instance) in the reader's language without importing the web shell.
+    """
+
+    name: str
+    function: str
+
+
+@dataclass(frozen=True)
 class DomainManifest:
     """Declarative registration of a domain.
 
@@ -168,6 +180,7 @@ class DomainManifest:
     series: tuple[SeriesDef, ...] = ()
     static: str | None = None  # package holding a static/ folder, served at /static/<name>/
     translations: str | None = None  # package holding locale/<lang>/LC_MESSAGES/messages.po
+    template_filters: tuple[TemplateFilter, ...] = ()
     # Package holding a migrations/ folder: the domain's own Alembic branch (see docs/migrations.md).
     migrations: str | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 from importlib import resources
 from pathlib import Path
@@ -201,7 +202,21 @@ def build_templates(platform: Platform) -> Jinja2Templates:
     env.globals["version"] = thanglong.__version__
     env.filters["number"] = format_number
     env.filters["reveal"] = reveal
+    for manifest in platform.manifests:
+        for declared in manifest.template_filters:
+            if declared.name in env.filters:
+                raise RuntimeError(f"domain {manifest.name!r}: template filter {declared.name!r} exists")
+            env.filters[declared.name] = _in_page_language(resolve(declared.function))
     return Jinja2Templates(env=env)
+
+
+def _in_page_language(function: Callable[[Any, str], Any]) -> Callable[[Any], Any]:
+    """Wrap a domain's (value, lang) filter so that it gets the language of the page being rendered."""
+
+    def apply(value: Any) -> Any:
+        return function(value, current_language.get())
+
+    return apply
 
 
 def _mount_static(app: FastAPI, platform: Platform) -> None:

@@ -2,34 +2,27 @@
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Sequence
 from contextvars import ContextVar
-from importlib import resources
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup, escape
+
+from thanglong.core.locale import compile_po
 
 LANGUAGES = ("vi", "en")
 current_language: ContextVar[str] = ContextVar("current_language", default="vi")
 
 
 def _compile(package: str, lang: str) -> Translations:
-    po_path = resources.files(package).joinpath("locale", lang, "LC_MESSAGES", "messages.po")
-    if not po_path.is_file():
+    try:
+        return compile_po(package, lang)
+    except FileNotFoundError:
         raise RuntimeError(
             f"{package} declares translations but has no locale/{lang}/LC_MESSAGES/messages.po"
-        )
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf)
+        ) from None
 
 
 def load_translations(packages: Sequence[str] = ()) -> dict[str, NullTranslations]:

@@ -49,10 +49,11 @@ def test_valid_data_has_no_errors() -> None:
     assert validate(SCHEMA, data) == []
 
 
-def test_required_fields_are_named_in_vietnamese() -> None:
+def test_required_fields_are_named_in_each_language() -> None:
     errors = _by_field(validate(SCHEMA, {}))
     assert errors["ho_ten"].message_vi == "Trường 'Họ và tên' là bắt buộc"
-    assert errors["ho_ten"].message_en == "Field 'Họ và tên' is required"
+    # The English message names the field in English (catalogue.po), like the English e-form.
+    assert errors["ho_ten"].message_en == "Field 'Full name' is required"
     assert "ngay_sinh" in errors
 
 

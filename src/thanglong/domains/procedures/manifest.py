@@ -15,6 +15,7 @@ from thanglong.core.manifest import (
     MapLayer,
     NavItem,
     Schedule,
+    TemplateFilter,
 )
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, OFFICER, OPERATOR
@@ -91,6 +92,12 @@ MANIFEST = DomainManifest(
     ),
     demo="thanglong.domains.procedures.demo:load_demo",
     templates="thanglong.domains.procedures",
+    # Procedure names, sectors, fees, documents and e-form fields in the reader's language
+    # (docs/procedures-catalogue.md#english).
+    template_filters=(
+        TemplateFilter("data_text", "thanglong.domains.procedures.catalogue.translations:data_text"),
+        TemplateFilter("data_fields", "thanglong.domains.procedures.catalogue.translations:localize"),
+    ),
     migrations="thanglong.domains.procedures",
     permissions=(
         Permission("procedures.dossier.file", "Nộp hồ sơ trực tuyến", "File dossiers online", CITIZENS),

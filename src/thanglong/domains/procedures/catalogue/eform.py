@@ -1,4 +1,4 @@
-"""Validate e-form data against a procedure's JSON Schema, with field-level Vietnamese messages."""
+"""Validate e-form data against a procedure's JSON Schema, with field-level messages in both languages."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
+
+from thanglong.domains.procedures.catalogue.translations import data_text
 
 _FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 _FORMAT_VI = {
@@ -89,16 +91,17 @@ def _subschema(schema: dict[str, Any], path: Sequence[str | int]) -> dict[str, A
     return node if isinstance(node, dict) else None
 
 
-def _title(schema: dict[str, Any], path: Sequence[str | int]) -> str:
+def _title(schema: dict[str, Any], path: Sequence[str | int], lang: str = "vi") -> str:
     node = _subschema(schema, path)
     if node is not None and isinstance(node.get("title"), str):
-        title = str(node["title"])
+        title = data_text(node["title"], lang)
     elif path:
         title = str(path[-1])
     else:
-        title = str(schema.get("title", "biểu mẫu"))
+        title = data_text(schema.get("title", "biểu mẫu"), lang)
     index = next((part for part in reversed(path) if isinstance(part, int)), None)
-    return f"{title} (mục {index + 1})" if index is not None else title
+    item = "mục" if lang == "vi" else "item"
+    return f"{title} ({item} {index + 1})" if index is not None else title
 
 
 def _defined(node: dict[str, Any]) -> set[str]:
@@ -125,10 +128,10 @@ def _describe(schema: dict[str, Any], error: ValidationError) -> list[FieldError
         missing = [name for name in error.validator_value if name not in instance]
         out = []
         for name in missing:
-            title = _title(schema, [*path, name])
+            title, title_en = _title(schema, [*path, name]), _title(schema, [*path, name], "en")
             out.append(
                 FieldError(
-                    _dotted([*path, name]), f"Trường '{title}' là bắt buộc", f"Field '{title}' is required"
+                    _dotted([*path, name]), f"Trường '{title}' là bắt buộc", f"Field '{title_en}' is required"
                 )
             )
         return out
@@ -144,18 +147,20 @@ def _describe(schema: dict[str, Any], error: ValidationError) -> list[FieldError
             )
             for name in extra or ["?"]
         ]
-    title = _title(schema, path)
+    title, title_en = _title(schema, path), _title(schema, path, "en")
     field = _dotted(path)
     value = error.validator_value
     if kind == "format":
         vi = _FORMAT_VI.get(str(value), f"đúng định dạng {value}")
         en = _FORMAT_EN.get(str(value), f"in {value} format")
-        return [FieldError(field, f"Trường '{title}' phải là {vi}", f"Field '{title}' must be {en}")]
+        return [FieldError(field, f"Trường '{title}' phải là {vi}", f"Field '{title_en}' must be {en}")]
     if kind == "type":
         names = value if isinstance(value, list) else [value]
         vi = " hoặc ".join(_TYPE_VI.get(str(n), str(n)) for n in names)
         en = " or ".join(str(n) for n in names)
-        return [FieldError(field, f"Trường '{title}' phải là {vi}", f"Field '{title}' must be of type {en}")]
+        return [
+            FieldError(field, f"Trường '{title}' phải là {vi}", f"Field '{title_en}' must be of type {en}")
+        ]
     messages: dict[str, tuple[str, str]] = {
         "enum": (
             f"phải là một trong các giá trị: {_listing(value)}",
@@ -174,7 +179,7 @@ def _describe(schema: dict[str, Any], error: ValidationError) -> list[FieldError
         "additionalProperties": ("có thông tin không được phép", "contains fields that are not allowed"),
     }
     vi, en = messages.get(str(kind), ("không hợp lệ", f"is invalid ({error.message})"))
-    return [FieldError(field, f"Trường '{title}' {vi}", f"Field '{title}' {en}")]
+    return [FieldError(field, f"Trường '{title}' {vi}", f"Field '{title_en}' {en}")]
 
 
 def _listing(value: object) -> str:

@@ -49,13 +49,18 @@ ENUM_LABELS = {
     "nhan_cha_con": "Nhận cha, con",
     "nhan_me_con": "Nhận mẹ, con",
     "duong_nhien": "Đương nhiên",
-    "cu": "Cũ",
+    "cu": "Cử",
     "thay_doi": "Thay đổi",
     "cai_chinh": "Cải chính",
     "bo_sung": "Bổ sung",
     "xac_dinh_lai_dan_toc": "Xác định lại dân tộc",
     "so_1": "Số 1",
     "so_2": "Số 2",
+}
+# The note under a conditionally required field; catalogue.translations fills it in other languages.
+REQUIRED_WHEN = {
+    "vi": "Bắt buộc khi “{field}” là “{value}”.",
+    "en": "Required when “{field}” is “{value}”.",
 }
 
 
@@ -78,6 +83,7 @@ class FormField:
     children: tuple[FormField, ...] = ()
     rows: tuple[tuple[FormField, ...], ...] = ()
     blank_row: tuple[FormField, ...] = field(default=())
+    condition: Condition | None = None
 
     @property
     def has_value(self) -> bool:
@@ -212,7 +218,8 @@ def _object_fields(
         extra: dict[str, Any] = {}
         if cond is not None:
             extra = {
-                "note": f"Bắt buộc khi “{cond.label}” là “{enum_label(cond.value)}”.",
+                "note": REQUIRED_WHEN["vi"].format(field=cond.label, value=enum_label(cond.value)),
+                "condition": cond,
                 "show_when": prefix + path + cond.field,
                 "show_value": _text(cond.value),
             }
