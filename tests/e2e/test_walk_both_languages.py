@@ -66,7 +66,12 @@ def page_text(page: Page) -> str:
               for (const o of document.querySelectorAll('option')) out.push(o.textContent);
               const buttons = document.querySelectorAll('input[type=submit],input[type=button]');
               for (const b of buttons) out.push(b.value);
-              return out.join('\\n');
+              // Text marked as another language on purpose (the "Tiếng Việt" switch) is not a miss.
+              const own = document.documentElement.lang;
+              const marked = [...document.querySelectorAll('body [lang]')].filter(e => e.lang !== own);
+              let text = out.join('\\n');
+              for (const e of marked) text = text.split(e.innerText).join('');
+              return text;
             }"""
         )
     )

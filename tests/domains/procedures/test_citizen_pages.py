@@ -295,6 +295,7 @@ def test_supplement_page_takes_files_and_refuses_bad_ones(client: TestClient, pl
     assert good.status_code == 303
     shown = client.get(f"/my/dossiers/{dossier.id}")
     assert "bo-sung.pdf" in shown.text and "Tệp bổ sung" in shown.text
+    assert "Đã gửi hồ sơ bổ sung" in shown.text, "the citizen is told the supplement went"
 
 
 def test_document_store_lists_own_documents_only(client: TestClient, platform: Platform) -> None:

@@ -146,6 +146,9 @@ def test_officer_receives_and_public_tracking_hides_personal_data(
     with platform.uow() as uow:
         code = services.get_dossier(uow, dossier.id).code
     assert code and code in received.text and "Được tiếp nhận" in received.text
+    # The officer is told what the action did, once.
+    assert "Đã thực hiện «Tiếp nhận». Trạng thái hồ sơ: Được tiếp nhận." in received.text
+    assert "Đã thực hiện" not in client.get(f"/officer/dossiers/{dossier.id}").text
     assert 'data-action="assign"' in received.text
 
     stale = client.post(

@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
@@ -233,7 +232,12 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
             procedure_code=code,
             source_ip=ctx.client_ip(request),
         )
-        return RedirectResponse(f"/procedures/{code}/apply", status_code=303)
+        return ctx.redirect(
+            f"/procedures/{code}/apply",
+            notice_vi="Đã xoá bản nháp. Tờ khai trống để bạn khai lại.",
+            notice_en="Draft deleted. The form is empty again.",
+            kind="info",
+        )
 
     @router.post("/my/dossiers/{dossier_id}/rating", include_in_schema=False)
     async def rate_page(
@@ -252,7 +256,11 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
             comment=form.get("comment"),
             source_ip=ctx.client_ip(request),
         )
-        return RedirectResponse(f"/my/dossiers/{dossier_id}#rating", status_code=303)
+        return ctx.redirect(
+            f"/my/dossiers/{dossier_id}#rating",
+            notice_vi="Cảm ơn bạn đã đánh giá. Ý kiến của bạn đã được gửi tới cơ quan giải quyết.",
+            notice_en="Thank you for your rating. It has been passed to the agency.",
+        )
 
     @router.get("/my/documents", include_in_schema=False)
     async def my_documents(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:

@@ -365,7 +365,11 @@ def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
             return await _render_my_dossier(
                 ctx, request, principal, dossier_id, data, errors, message, status
             )
-        return RedirectResponse(f"/my/dossiers/{dossier_id}", status_code=303)
+        return ctx.redirect(
+            f"/my/dossiers/{dossier_id}",
+            notice_vi="Đã gửi hồ sơ bổ sung. Cơ quan tiếp tục giải quyết hồ sơ của bạn.",
+            notice_en="Your supplement was sent. The agency goes on processing your dossier.",
+        )
 
 
 def _my_dossier_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) -> dict[str, Any]:
@@ -540,14 +544,21 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
         form = await ctx.read_form(request)
         try:
             # The action renders and signs PDFs in its transaction: the runner keeps that off the loop.
-            await ctx.run(request, _officer_act, principal, dossier_id, action, form, ctx.client_ip(request))
+            dossier = await ctx.run(
+                request, _officer_act, principal, dossier_id, action, form, ctx.client_ip(request)
+            )
         except (InvalidInput, Conflict) as exc:
             status = 409 if isinstance(exc, Conflict) else 422
             message = STALE_VI if exc.code == "dossier_stale" else _message(ctx, request, exc)
             if exc.code == "dossier_stale" and ctx.language(request) != "vi":
                 message = STALE_EN
             return await _render_officer(ctx, request, principal, dossier_id, message, status)
-        return RedirectResponse(f"/officer/dossiers/{dossier_id}", status_code=303)
+        label_vi, label_en = ACTION_LABELS[DossierAction(action)]
+        return ctx.redirect(
+            f"/officer/dossiers/{dossier_id}",
+            notice_vi=f"Đã thực hiện «{label_vi}». Trạng thái hồ sơ: {dossier.status.label_vi}.",
+            notice_en=f"Done: {label_en}. The dossier is now: {dossier.status.label_en}.",
+        )
 
 
 def _officer_act(
@@ -557,11 +568,11 @@ def _officer_act(
     action: str,
     form: FormFields,
     source_ip: str | None,
-) -> None:
+) -> services.DossierDTO:
     version = _int(form.get("version"))
     services.get_dossier(uow, dossier_id, principal=principal)
     if action == DossierAction.REQUEST_PAYMENT.value:
-        services_payments.request_payment(
+        dossier, _payment = services_payments.request_payment(
             uow,
             principal=principal,
             ref=dossier_id,
@@ -570,18 +581,18 @@ def _officer_act(
             expected_version=version,
             source_ip=source_ip,
         )
-    else:
-        services.act(
-            uow,
-            principal=principal,
-            ref=dossier_id,
-            action=action,
-            note=form.get("note"),
-            officer_id=_uuid(form.get("officer_id")),
-            extension_working_days=_int(form.get("extension_working_days")) or 0,
-            expected_version=version,
-            source_ip=source_ip,
-        )
+        return dossier
+    return services.act(
+        uow,
+        principal=principal,
+        ref=dossier_id,
+        action=action,
+        note=form.get("note"),
+        officer_id=_uuid(form.get("officer_id")),
+        extension_working_days=_int(form.get("extension_working_days")) or 0,
+        expected_version=version,
+        source_ip=source_ip,
+    )
 
 
 def _officer_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) -> dict[str, Any]:
