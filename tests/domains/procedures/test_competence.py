@@ -20,12 +20,14 @@ from thanglong.core.errors import InvalidInput
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.domains.identity import agencies, services
-from thanglong.domains.identity.api import CITIZEN
+from thanglong.domains.identity.api import CITIZEN, OFFICER
 from thanglong.domains.procedures.catalogue import competence
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
 from thanglong.domains.procedures.demo import sample_object
 from thanglong.domains.procedures.dossiers import services as dossiers
+from thanglong.domains.procedures.dossiers.states import DossierAction as A
+from thanglong.domains.procedures.dossiers.states import DossierStatus as S
 from thanglong.domains.procedures.models import Dossier
 
 BIRTH = "1.001193"  # Đăng ký khai sinh: Ủy ban nhân dân xã, phường
@@ -292,3 +294,40 @@ def test_the_page_shows_each_problem_beside_its_field_and_keeps_the_input(
     mother = page.text.split('id="ef-f-me-ngay_sinh"')[1].split("</div>")[0]
     assert f'value="{data["f.me.ngay_sinh"]}"' in mother and "tương lai" in mother
     assert _count(platform) == 0
+
+
+def test_a_supplement_is_checked_for_plausibility_too(platform: Platform) -> None:
+    a = _setup(platform)
+    with platform.uow() as uow:
+        user = services.create_user(
+            uow,
+            actor=SYSTEM_ACTOR,
+            username=f"canbo{uuid.uuid4().hex[:8]}",
+            password=None,
+            roles=[OFFICER],
+            agency_id=a.ward,
+        )
+    officer = principal(platform, user)
+    dossier = _file(platform, a.citizen, BIRTH, a.ward, _valid_birth(platform))
+    for action in (A.RECEIVE, A.REQUEST_SUPPLEMENT):
+        with platform.uow() as uow:
+            dossiers.act(uow, principal=officer, ref=dossier.id, action=action, note="Kiểm tra ngày sinh")
+    with platform.uow() as uow, pytest.raises(InvalidInput) as err:
+        dossiers.act(
+            uow, principal=a.citizen, ref=dossier.id, action=A.SUPPLEMENT, form_data=_future_case(platform)
+        )
+    assert {f["pointer"] for f in err.value.details["fields"]} >= {
+        "/form_data/tre/ngay_sinh",
+        "/form_data/me/ngay_sinh",
+    }
+    with platform.uow() as uow:
+        assert dossiers.get_dossier(uow, dossier.id).status is S.SUPPLEMENT_REQUESTED
+
+
+def test_the_hints_are_translated_on_the_english_page(client: TestClient, platform: Platform) -> None:
+    a = _setup(platform)
+    _login(client, platform, a.citizen)
+    client.get("/lang/en?next=/")
+    page = client.get(f"/procedures/{BIRTH}/apply")
+    assert 'placeholder="12 digits"' in page.text and 'lang="en"' in page.text
+    assert "If you fill in this part, these are required: Họ và tên, Ngày sinh." in page.text
