@@ -331,3 +331,27 @@ def test_the_hints_are_translated_on_the_english_page(client: TestClient, platfo
     page = client.get(f"/procedures/{BIRTH}/apply")
     assert 'placeholder="12 digits"' in page.text and 'lang="en"' in page.text
     assert "If you fill in this part, these are required: Họ và tên, Ngày sinh." in page.text
+
+
+def test_choosing_another_commune_reshows_the_form_as_typed(client: TestClient, platform: Platform) -> None:
+    a = _setup(platform)
+    _login(client, platform, a.citizen)
+    data = {
+        "csrf_token": _token(client),
+        "intent": "commune",
+        "commune": BA_DINH,
+        "f.tre.ho_ten": "Nguyễn Văn Bình",
+    }
+    page = client.post(
+        f"/procedures/{BIRTH}/apply", data=data, files=[("files", ("", b"", "application/octet-stream"))]
+    )
+    assert page.status_code == 200 and 'class="ef-error"' not in page.text
+    options = page.text.split('id="receiving_agency_id"')[1].split("</select>")[0]
+    assert str(a.other_ward) in options and str(a.ward) not in options
+    assert 'name="f.tre.ho_ten" value="Nguyễn Văn Bình"' in page.text
+    # A city procedure has no commune to choose.
+    city = client.get(f"/procedures/{HOME_AFFAIRS}/apply")
+    assert (
+        'id="commune"' not in city.text and str(a.city_centre) in city.text and str(a.ward) not in city.text
+    )
+    assert _count(platform) == 0
