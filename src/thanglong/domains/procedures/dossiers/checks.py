@@ -193,6 +193,9 @@ def _refusal(
         f"Competent to decide: {kinds_en}"
     )
     if found:
-        vi += f" (trên hệ thống: {competence.names(found)})"
-        en += f" (registered: {competence.names(found)})"
+        where_vi, where_en = (
+            ("Nơi nộp", "Where to file") if field == RECEIVING_FIELD else ("Cơ quan", "Agencies")
+        )
+        vi += f". {where_vi} trên hệ thống: {competence.names(found)}"
+        en += f". {where_en} on the platform: {competence.names(found)}"
     return AgencyProblem(field, vi + ".", en + ".")
