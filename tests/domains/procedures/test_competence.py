@@ -355,3 +355,17 @@ def test_choosing_another_commune_reshows_the_form_as_typed(client: TestClient, 
         'id="commune"' not in city.text and str(a.city_centre) in city.text and str(a.ward) not in city.text
     )
     assert _count(platform) == 0
+
+
+def test_the_form_starts_from_the_commune_of_the_applicants_last_dossier(
+    client: TestClient, platform: Platform
+) -> None:
+    a = _setup(platform)
+    _login(client, platform, a.citizen)
+    first = client.get(f"/procedures/{BIRTH}/apply")
+    assert f'<option value="{HOAN_KIEM}" selected>' not in first.text
+    _file(platform, a.citizen, BIRTH, a.ward, _valid_birth(platform))
+    page = client.get(f"/procedures/{BIRTH}/apply")
+    assert f'<option value="{HOAN_KIEM}" selected>' in page.text
+    options = page.text.split('id="receiving_agency_id"')[1].split("</select>")[0]
+    assert str(a.ward) in options and str(a.other_ward) not in options

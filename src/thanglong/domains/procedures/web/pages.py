@@ -272,6 +272,12 @@ def _apply_form(
             agency = identity.get_agency(uow, draft.receiving_agency_id)
             commune = agency.commune_code if agency else None
         return procedure, draft, _where(uow, procedure, commune), draft.form_data
+    if commune is None and principal.id is not None:
+        # Accounts hold no commune: the one of the agency that received the applicant's last dossier
+        # stands in for it (the applicant can choose every commune again).
+        last = services.list_for_applicant(uow, principal.id, limit=1)
+        agency = identity.get_agency(uow, last[0].receiving_agency_id) if last else None
+        commune = agency.commune_code if agency else None
     contact = identity.get_user_contact(uow, principal.id) if principal.id is not None else None
     account: dict[str, str | None] = {}
     if contact is not None:
