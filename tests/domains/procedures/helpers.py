@@ -92,7 +92,9 @@ def _agency(platform: Platform) -> tuple[uuid.UUID, str]:
         found = agencies.find_agency(uow, code)
         if found is not None:
             return found.id, found.code
-        dto = agencies.create_agency(uow, actor=SYSTEM_ACTOR, code=code, name=f"UBND {code}", short_name="")
+        dto = agencies.create_agency(
+            uow, actor=SYSTEM_ACTOR, code=code, name=f"Ủy ban nhân dân phường Thử {code}", short_name=""
+        )
     return dto.id, dto.code
 
 

@@ -69,6 +69,12 @@ def sample_value(schema: dict[str, Any]) -> Any:  # noqa: PLR0911 - one return p
     if fmt == "email":
         return "congdan@example.vn"
     pattern = schema.get("pattern", "")
+    # Plausible, not only well-typed (catalogue.plausibility): a Hanoi personal ID of a man born in 2025
+    # (like the sample dates) and a mobile number.
+    if pattern == "^[0-9]{12}$":
+        return "001225012345"
+    if pattern.startswith("^0[0-9]"):
+        return "0912345678"
     if "0-9" in pattern or "\\d" in pattern:
         return "0" * max(int(schema.get("minLength", 12)), 1)
     return "Nguyễn Văn An"[: schema.get("maxLength", 200)] or "A"

@@ -84,6 +84,14 @@ class FormField:
     rows: tuple[tuple[FormField, ...], ...] = ()
     blank_row: tuple[FormField, ...] = field(default=())
     condition: Condition | None = None
+    hint: str = ""  # a translatable message id; `%(n)s` is replaced by hint_n
+    hint_n: int = 0
+    input_type: str = ""  # the HTML input type when it differs from `kind` (tel)
+    inputmode: str = ""
+    maxlength: int = 0
+    autocomplete: str = ""
+    # A group that need not be filled, listing the fields it needs once it is: "Họ và tên, Ngày sinh".
+    required_inside: str = ""
 
     @property
     def has_value(self) -> bool:
@@ -206,9 +214,16 @@ def describe(
 
 
 def _object_fields(
-    schema: Mapping[str, Any], data: Mapping[str, Any], errors: Mapping[str, str], prefix: str, path: str
+    schema: Mapping[str, Any],
+    data: Mapping[str, Any],
+    errors: Mapping[str, str],
+    prefix: str,
+    path: str,
+    needed: bool = True,
 ) -> Iterable[FormField]:
-    required = set(schema.get("required", []))
+    # `needed`: whether the object itself must be filled; inside an optional group nothing is marked
+    # required (the group lists what it needs once it is filled instead).
+    required = set(schema.get("required", [])) if needed else set()
     conditions = _conditions(schema)
     for name, sub in schema.get("properties", {}).items():
         if not isinstance(sub, dict):
@@ -246,19 +261,23 @@ def _field(
     }
     if kind == "object":
         children = tuple(
-            _object_fields(schema, value if isinstance(value, dict) else {}, errors, prefix, path + ".")
+            _object_fields(
+                schema, value if isinstance(value, dict) else {}, errors, prefix, path + ".", required
+            )
         )
-        return FormField(kind="group", children=children, **common)
+        inside = "" if required else _required_titles(schema)
+        return FormField(kind="group", children=children, required_inside=inside, **common)
     if kind == "array":
         items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
         existing = value if isinstance(value, list) else []
         count = max(len(existing), int(schema.get("minItems", 1) or 1))
         rows = tuple(
-            _row(items, existing[i] if i < len(existing) else None, errors, prefix, f"{path}.{i}")
+            _row(items, existing[i] if i < len(existing) else None, errors, prefix, f"{path}.{i}", required)
             for i in range(count)
         )
-        blank = _row(items, None, {}, prefix, f"{path}.{ROW_PLACEHOLDER}")
-        return FormField(kind="repeat", rows=rows, blank_row=blank, **common)
+        blank = _row(items, None, {}, prefix, f"{path}.{ROW_PLACEHOLDER}", required)
+        inside = "" if required or _kind(items) != "object" else _required_titles(items)
+        return FormField(kind="repeat", rows=rows, blank_row=blank, required_inside=inside, **common)
     if "enum" in schema:
         options = tuple((_text(v), enum_label(v)) for v in schema["enum"])
         return FormField(kind="select", options=options, value=_text(value), **common)
@@ -269,16 +288,74 @@ def _field(
         return FormField(kind="number", step=step, value=_text(value), **common)
     fmt = schema.get("format")
     html_kind = {"date": "date", "email": "email"}.get(str(fmt), "text")
-    return FormField(kind=html_kind, value=_text(value), **common)
+    return FormField(kind=html_kind, value=_text(value), **common, **_hints(schema, name))
+
+
+def _required_titles(schema: Mapping[str, Any]) -> str:
+    props = schema.get("properties", {})
+    names = [str(n) for n in schema.get("required", []) if isinstance(props.get(n), dict)]
+    return ", ".join(_title(props[n], n) for n in names)
+
+
+_DIGITS = re.compile(r"^\^\[0-9\]\{(\d+)\}\$$")
+_PHONE = re.compile(r"^\^0\[0-9\]\{(\d+),(\d+)\}\$$")
+# Account and e-form fields share these names in every catalogue form.
+AUTOCOMPLETE = {"ho_ten": "name", "email": "email", "dien_thoai": "tel"}
+
+
+def _hints(schema: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """Return the input hints of a text field: what to type (as a message id), keyboard, length."""
+    pattern = str(schema.get("pattern", ""))
+    out: dict[str, Any] = {}
+    if name in AUTOCOMPLETE:
+        out["autocomplete"] = AUTOCOMPLETE[name]
+    if digits := _DIGITS.match(pattern):
+        count = int(digits.group(1))
+        out.update(hint="%(n)s chữ số", hint_n=count, inputmode="numeric", maxlength=count)
+    elif (phone := _PHONE.match(pattern)) and phone.groups() == ("9", "10"):
+        out.update(hint="Bắt đầu bằng số 0, gồm 10 hoặc 11 chữ số", input_type="tel", inputmode="tel")
+        out["maxlength"] = 11
+    elif schema.get("format") == "email":
+        out.update(hint="Ví dụ: ten@example.vn")
+    elif isinstance(schema.get("maxLength"), int):
+        out["maxlength"] = int(schema["maxLength"])
+    return out
 
 
 def _row(
-    items: Mapping[str, Any], value: Any, errors: Mapping[str, str], prefix: str, path: str
+    items: Mapping[str, Any], value: Any, errors: Mapping[str, str], prefix: str, path: str, needed: bool
 ) -> tuple[FormField, ...]:
     if _kind(items) == "object":
         data = value if isinstance(value, dict) else {}
-        return tuple(_object_fields(items, data, errors, prefix, path + "."))
-    return (_field(items, _title(items, "giá trị"), value, errors, prefix, path, True, {}),)
+        return tuple(_object_fields(items, data, errors, prefix, path + ".", needed))
+    return (_field(items, _title(items, "giá trị"), value, errors, prefix, path, needed, {}),)
+
+
+APPLICANT_GROUP = "nguoi_nop"
+
+
+def prefill(schema: Mapping[str, Any], account: Mapping[str, str | None]) -> dict[str, Any]:
+    """Return e-form data filled from the account: its values go to the applicant's fields of the same name.
+
+    The applicant's fields are those of the `nguoi_nop` group when the form has one, else the form's
+    own top-level fields. A value the field's pattern refuses is left out (the applicant types it).
+    """
+    props = schema.get("properties", {})
+    group = props.get(APPLICANT_GROUP)
+    target = group if isinstance(group, Mapping) else schema
+    fields = target.get("properties", {})
+    values: dict[str, Any] = {}
+    for name, value in account.items():
+        sub = fields.get(name)
+        if not value or not isinstance(sub, Mapping) or _kind(sub) != "string" or "enum" in sub:
+            continue
+        pattern = sub.get("pattern")
+        if isinstance(pattern, str) and not re.search(pattern, value):
+            continue
+        values[name] = value
+    if not values:
+        return {}
+    return {APPLICANT_GROUP: values} if target is group else values
 
 
 def parse_form(

@@ -17,8 +17,9 @@ from thanglong.core.security import Principal
 from thanglong.core.text import check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures.catalogue import eform
+from thanglong.domains.procedures.catalogue import eform, plausibility
 from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.checks import field_entry
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.dossiers.sequences import next_number
 from thanglong.domains.procedures.dossiers.states import DossierAction
@@ -27,20 +28,23 @@ from thanglong.domains.procedures.models import Consultation, Dossier, DossierSt
 MAX_EXTENSION_DAYS = 30
 
 
-def validate_form(schema: dict[str, Any], data: dict[str, Any]) -> None:
+def validate_form(schema: dict[str, Any], data: dict[str, Any], *, today: date | None = None) -> None:
     """Raise InvalidInput with field-level messages when form data breaks the e-form schema.
 
     The data is first checked as text and as a JSON tree (core.text: no lone surrogates or NUL, bounded
-    depth and size), so that nothing is stored that a later read could not show.
+    depth and size), so that nothing is stored that a later read could not show. With `today` (the day
+    in Hanoi) the form is also checked for plausibility (catalogue.plausibility).
     """
     check_tree(data, field="form_data")
-    errors = eform.validate(schema, data)
+    errors = (
+        eform.validate(schema, data) if today is None else plausibility.form_problems(schema, data, today)
+    )
     if errors:
         raise InvalidInput(
             "invalid_form",
             "Tờ khai chưa hợp lệ: " + "; ".join(f"{e.field}: {e.message_vi}" for e in errors[:10]),
             "The form is not valid: " + "; ".join(f"{e.field}: {e.message_en}" for e in errors[:10]),
-            fields=[{"field": e.field, "message": e.message_vi, "message_en": e.message_en} for e in errors],
+            fields=[field_entry(e) for e in errors],
         )
 
 
@@ -192,7 +196,7 @@ def _on_supplement(step: Step) -> Holders:
                 "Chỉ người nộp hồ sơ mới được sửa nội dung tờ khai khi bổ sung.",
                 "Only the applicant may change the form when supplementing.",
             )
-        validate_form(step.version.eform, step.form_data)
+        validate_form(step.version.eform, step.form_data, today=to_hanoi(step.now).date())
         step.row.form_data = step.form_data
     return _on_resume(step)
 

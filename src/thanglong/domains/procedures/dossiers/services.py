@@ -21,13 +21,13 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures.catalogue.services import get_procedure
 from thanglong.domains.procedures.dossiers import clock
+from thanglong.domains.procedures.dossiers.checks import check_filing
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
 from thanglong.domains.procedures.dossiers.effects import (
     EFFECTS,
     Step,
     form_changes,
     no_effect,
-    validate_form,
 )
 from thanglong.domains.procedures.dossiers.states import (
     FINAL_STATUSES,
@@ -399,7 +399,14 @@ def file_dossier(
                 "The receiving or competent agency does not exist.",
                 agency_id=str(agency_id),
             )
-    validate_form(procedure.eform, form_data)
+    # The e-form's types and plausibility, and the agencies' competence: one check, one 422 listing all.
+    competent_agency_id = check_filing(
+        uow,
+        procedure,
+        receiving_agency_id=receiving_agency_id,
+        competent_agency_id=competent_agency_id,
+        form_data=form_data,
+    )
     now = uow.clock()
     row = Dossier(
         procedure_version_id=procedure.version_id,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
+from thanglong.core import geo
 from thanglong.core.calendar_store import load_calendar
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, InvalidInput, NotFound, ThangLongError
@@ -16,7 +19,7 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures.catalogue import eform, eform_html
+from thanglong.domains.procedures.catalogue import competence, eform_html, plausibility
 from thanglong.domains.procedures.catalogue.search import search
 from thanglong.domains.procedures.catalogue.services import (
     ProcedureDTO,
@@ -27,12 +30,12 @@ from thanglong.domains.procedures.catalogue.services import (
 )
 from thanglong.domains.procedures.documents import services as services_documents
 from thanglong.domains.procedures.documents import store as document_store
+from thanglong.domains.procedures.dossiers import checks as filing_checks
 from thanglong.domains.procedures.dossiers import citizen as services_citizen
 from thanglong.domains.procedures.dossiers import clock, services
 from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.dossiers import payments as services_payments
 from thanglong.domains.procedures.dossiers.attachments import AttachmentTooLarge
-from thanglong.domains.procedures.dossiers.effects import validate_form
 from thanglong.domains.procedures.dossiers.states import ACTION_LABELS, DossierAction, DossierStatus
 from thanglong.domains.procedures.web.citizen import file_size, read_uploads, upload_error
 from thanglong.domains.procedures.web.consult import officer_context, queue_context
@@ -71,7 +74,15 @@ def _message(ctx: WebContext, request: Request, error: ThangLongError) -> str:
 def _field_errors(error: ThangLongError, lang: str) -> dict[str, str]:
     key = "message" if lang == "vi" else "message_en"
     fields = error.details.get("fields") or []
-    return {str(f["field"]): str(f[key]) for f in fields if isinstance(f, dict)}
+    return _by_field((str(f["field"]), str(f[key])) for f in fields if isinstance(f, dict))
+
+
+def _by_field(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Return one text per field: a field with several problems shows them all, in order."""
+    out: dict[str, str] = {}
+    for name, message in pairs:
+        out[name] = f"{out[name]} {message}" if name in out else message
+    return out
 
 
 def _uuid(value: str) -> uuid.UUID | None:
@@ -161,8 +172,38 @@ def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
         )
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where the applicant files: the commune chosen, the agencies offered for it, the communes."""
+
+    commune: str
+    agencies: list[identity.AgencyDTO]
+    communes: list[tuple[str, str]]
+    commune_level: bool
+
+
+def _commune(value: str) -> str | None:
+    """Return a Hanoi commune code from a form or query value, or None (unknown codes are ignored)."""
+    code = value.strip()
+    if not code.isdigit() or len(code) != 5:
+        return None
+    try:
+        return geo.get(code).code
+    except (InvalidInput, NotFound):
+        return None
+
+
+def _where(uow: UnitOfWork, procedure: ProcedureDTO, commune: str | None) -> _Where:
+    """Return the agencies competent to receive the procedure's dossiers for the commune."""
+    rules = filing_checks.competence_of(procedure)
+    commune_level = rules is None or any(competence.BY_VALUE[k].commune_level for k in rules.receiving)
+    communes = [(c.code, c.name) for c in geo.communes()] if commune_level else []
+    agencies = filing_checks.receiving_choices(uow, procedure, commune if commune_level else None)
+    return _Where(commune or "", agencies, communes, commune_level)
+
+
 def _apply_context(
-    agencies: list[identity.AgencyDTO],
+    where: _Where,
     procedure: ProcedureDTO,
     form: FormFields | None,
     data: dict[str, Any],
@@ -172,7 +213,10 @@ def _apply_context(
         "p": procedure,
         "fields": eform_html.describe(procedure.eform, data, errors),
         "errors": errors,
-        "agencies": agencies,
+        "agencies": where.agencies,
+        "commune": where.commune,
+        "communes": where.communes,
+        "commune_level": where.commune_level,
         "agency_id": form.get("receiving_agency_id") if form else "",
         "delivery": form.get("delivery", "online") if form else "online",
         "delivery_in_form": eform_html.delivery_of(procedure.eform, {}) is not None,
@@ -202,29 +246,61 @@ async def _save_draft(
             source_ip=ctx.client_ip(request),
         )
     except (InvalidInput, NotFound, Conflict) as exc:
-        agencies = await ctx.run(request, identity.list_agencies)
-        context = _apply_context(agencies, procedure, form, data, {})
+        where = await ctx.run(request, _where, procedure, _commune(form.get("commune")))
+        context = _apply_context(where, procedure, form, data, {})
         context["general_error"] = _message(ctx, request, exc)
         return ctx.render(request, "procedures/apply.html", context, status_code=exc.status)
     return RedirectResponse(f"/procedures/{procedure.code}/apply#draft", status_code=303)
 
 
+def _national_phone(phone: str | None) -> str | None:
+    """Return an account's phone as the e-forms write it (0912345678 for +84912345678)."""
+    if not phone:
+        return None
+    digits = "".join(ch for ch in phone if ch.isdigit() or ch == "+")
+    return "0" + digits[3:] if digits.startswith("+84") else digits
+
+
 def _apply_form(
-    uow: UnitOfWork, code: str, principal: Principal
-) -> tuple[ProcedureDTO, services_citizen.DraftDTO | None, list[identity.AgencyDTO]]:
+    uow: UnitOfWork, code: str, principal: Principal, commune: str | None
+) -> tuple[ProcedureDTO, services_citizen.DraftDTO | None, _Where, dict[str, Any]]:
+    """Return the procedure, the draft, where to file, and the e-form data to show (draft or account)."""
     procedure = get_procedure(uow, code)
     draft = services_citizen.get_draft(uow, principal=principal, procedure_code=procedure.code)
-    return procedure, draft, identity.list_agencies(uow)
+    if draft is not None:
+        if commune is None and draft.receiving_agency_id is not None:
+            agency = identity.get_agency(uow, draft.receiving_agency_id)
+            commune = agency.commune_code if agency else None
+        return procedure, draft, _where(uow, procedure, commune), draft.form_data
+    if commune is None and principal.id is not None:
+        # Accounts hold no commune: the one of the agency that received the applicant's last dossier
+        # stands in for it (the applicant can choose every commune again).
+        last = services.list_for_applicant(uow, principal.id, limit=1)
+        agency = identity.get_agency(uow, last[0].receiving_agency_id) if last else None
+        commune = agency.commune_code if agency else None
+    contact = identity.get_user_contact(uow, principal.id) if principal.id is not None else None
+    account: dict[str, str | None] = {}
+    if contact is not None:
+        account = {
+            "ho_ten": contact.full_name,
+            "email": contact.email,
+            "dien_thoai": _national_phone(contact.phone),
+        }
+    return procedure, None, _where(uow, procedure, commune), eform_html.prefill(procedure.eform, account)
 
 
 def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
     platform = ctx.platform
 
     @router.get("/procedures/{code}/apply")
-    async def apply_page(request: Request, code: str, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
-        """Show the procedure's e-form, filled in from the citizen's draft when there is one."""
-        procedure, draft, agencies = await ctx.run(request, _apply_form, code, principal)
-        context = _apply_context(agencies, procedure, None, draft.form_data if draft else {}, {})
+    async def apply_page(
+        request: Request, code: str, commune: str = "", principal: Principal = ctx.requires(PERM_FILE)
+    ) -> Any:
+        """Show the e-form, filled in from the draft (or the account), with the agencies of the commune."""
+        procedure, draft, where, data = await ctx.run(
+            request, _apply_form, code, principal, _commune(commune)
+        )
+        context = _apply_context(where, procedure, None, data, {})
         if draft is not None:
             context.update(
                 draft_saved_at=hanoi_time(draft.updated_at),
@@ -242,18 +318,26 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
         procedure = await ctx.run(request, get_procedure, code)
         data = eform_html.parse_form(procedure.eform, form.items())
         agency_id = _uuid(form.get("receiving_agency_id"))
+        commune = _commune(form.get("commune"))
         if form.get("intent") == "draft":
             return await _save_draft(ctx, request, principal, procedure, form, data, agency_id)
+        if form.get("intent") == "commune":
+            # The applicant chose another commune: show the form as typed with that commune's agencies.
+            where = await ctx.run(request, _where, procedure, commune)
+            return ctx.render(
+                request, "procedures/apply.html", _apply_context(where, procedure, form, data, {})
+            )
         files = await read_uploads(request)
         lang = ctx.language(request)
         errors: dict[str, str] = {}
         general = upload_error(files, lang)
         if agency_id is None or general:
             # Show the e-form's own problems too, so one round trip reveals everything to fix.
-            errors = {
-                e.field: e.message_vi if lang == "vi" else e.message_en
-                for e in eform.validate(procedure.eform, data)
-            }
+            today = to_hanoi(platform.clock()).date()
+            errors = _by_field(
+                (e.field, e.message_vi if lang == "vi" else e.message_en)
+                for e in plausibility.form_problems(procedure.eform, data, today)
+            )
             if general:
                 errors["files"] = general
             if agency_id is None:
@@ -264,8 +348,7 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
             delivery = eform_html.delivery_of(procedure.eform, data) or form.get("delivery", "online")
 
             def submit(uow: UnitOfWork, receiving: uuid.UUID) -> services.DossierDTO:
-                # A form that will be refused must not leave its files in the store.
-                validate_form(procedure.eform, data)
+                # The filing checks the form and the agencies before any file is written to the store.
                 dossier, _ = services_attachments.submit_with_attachments(
                     uow,
                     principal=principal,
@@ -287,9 +370,12 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
                 general = _message(ctx, request, exc)
                 if exc.code.startswith("attachment_"):
                     errors["files"] = general
+                if exc.code == "agency_not_competent":
+                    # Each problem stands beside its field; the box above says to look for them.
+                    general = ""
 
-        agencies = await ctx.run(request, identity.list_agencies)
-        context = _apply_context(agencies, procedure, form, data, errors)
+        where = await ctx.run(request, _where, procedure, commune)
+        context = _apply_context(where, procedure, form, data, errors)
         context["general_error"] = general
         return ctx.render(request, "procedures/apply.html", context, status_code=422)
 
