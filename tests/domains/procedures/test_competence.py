@@ -330,7 +330,7 @@ def test_the_hints_are_translated_on_the_english_page(client: TestClient, platfo
     client.get("/lang/en?next=/")
     page = client.get(f"/procedures/{BIRTH}/apply")
     assert 'placeholder="12 digits"' in page.text and 'lang="en"' in page.text
-    assert "If you fill in this part, these are required: Họ và tên, Ngày sinh." in page.text
+    assert "If you fill in this part, these are required: Full name, Date of birth." in page.text
 
 
 def test_choosing_another_commune_reshows_the_form_as_typed(client: TestClient, platform: Platform) -> None:

@@ -101,7 +101,9 @@ def test_apply_shows_field_errors_then_files(client: TestClient, platform: Platf
     _login(client, platform, world.citizen)
     form = client.get(f"/procedures/{world.procedure_code}/apply")
     assert form.status_code == 200
-    assert 'name="f.ho_ten"' in form.text and 'type="date"' in form.text and 'name="csrf_token"' in form.text
+    assert 'name="f.ho_ten"' in form.text and 'name="csrf_token"' in form.text
+    # Dates are typed in the Vietnamese order whatever the browser's language (no native date control).
+    assert 'type="date"' not in form.text and 'placeholder="ngày/tháng/năm, ví dụ 02/09/2025"' in form.text
     base = {"csrf_token": _token(client), "receiving_agency_id": str(world.agency_id), "delivery": "online"}
     bad = client.post(
         f"/procedures/{world.procedure_code}/apply", data={**base, "f.ho_ten": "Nguyễn Thị Hoa"}

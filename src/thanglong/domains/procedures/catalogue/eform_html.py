@@ -90,8 +90,8 @@ class FormField:
     inputmode: str = ""
     maxlength: int = 0
     autocomplete: str = ""
-    # A group that need not be filled, listing the fields it needs once it is: "Họ và tên, Ngày sinh".
-    required_inside: str = ""
+    # A group that need not be filled lists the fields it needs once it is: ("Họ và tên", "Ngày sinh").
+    required_inside: tuple[str, ...] = ()
 
     @property
     def has_value(self) -> bool:
@@ -265,7 +265,7 @@ def _field(
                 schema, value if isinstance(value, dict) else {}, errors, prefix, path + ".", required
             )
         )
-        inside = "" if required else _required_titles(schema)
+        inside = () if required else _required_titles(schema)
         return FormField(kind="group", children=children, required_inside=inside, **common)
     if kind == "array":
         items = schema.get("items", {}) if isinstance(schema.get("items"), dict) else {}
@@ -276,7 +276,7 @@ def _field(
             for i in range(count)
         )
         blank = _row(items, None, {}, prefix, f"{path}.{ROW_PLACEHOLDER}", required)
-        inside = "" if required or _kind(items) != "object" else _required_titles(items)
+        inside = () if required or _kind(items) != "object" else _required_titles(items)
         return FormField(kind="repeat", rows=rows, blank_row=blank, required_inside=inside, **common)
     if "enum" in schema:
         options = tuple((_text(v), enum_label(v)) for v in schema["enum"])
@@ -288,13 +288,35 @@ def _field(
         return FormField(kind="number", step=step, value=_text(value), **common)
     fmt = schema.get("format")
     html_kind = {"date": "date", "email": "email"}.get(str(fmt), "text")
-    return FormField(kind=html_kind, value=_text(value), **common, **_hints(schema, name))
+    shown = date_text(value) if html_kind == "date" else _text(value)
+    return FormField(kind=html_kind, value=shown, **common, **_hints(schema, name))
 
 
-def _required_titles(schema: Mapping[str, Any]) -> str:
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def date_text(value: Any) -> str:
+    """Return a stored date (YYYY-MM-DD) as the form shows it, dd/mm/yyyy; anything else as typed."""
+    text = _text(value)
+    found = _ISO_DAY.match(text)
+    return f"{found.group(3)}/{found.group(2)}/{found.group(1)}" if found else text
+
+
+def date_value(raw: str) -> str:
+    """Return a typed date (dd/mm/yyyy, d/m/yyyy, or YYYY-MM-DD) as YYYY-MM-DD; other text unchanged,
+    so the e-form's validation names it as not a date."""
+    found = _DMY.match(raw)
+    if found is None:
+        return raw
+    day, month, year = (int(g) for g in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _required_titles(schema: Mapping[str, Any]) -> tuple[str, ...]:
     props = schema.get("properties", {})
     names = [str(n) for n in schema.get("required", []) if isinstance(props.get(n), dict)]
-    return ", ".join(_title(props[n], n) for n in names)
+    return tuple(_title(props[n], n) for n in names)
 
 
 _DIGITS = re.compile(r"^\^\[0-9\]\{(\d+)\}\$$")
@@ -317,6 +339,11 @@ def _hints(schema: Mapping[str, Any], name: str) -> dict[str, Any]:
         out["maxlength"] = 11
     elif schema.get("format") == "email":
         out.update(hint="Ví dụ: ten@example.vn")
+    elif schema.get("format") == "date":
+        # A text box in the Vietnamese order, not the browser's date control: Chromium lays that out
+        # in the browser's own language (mm/dd/yyyy in an English browser), whatever the page's `lang`.
+        out.update(hint="ngày/tháng/năm, ví dụ 02/09/2025", input_type="text", inputmode="numeric")
+        out["maxlength"] = 10
     elif isinstance(schema.get("maxLength"), int):
         out["maxlength"] = int(schema["maxLength"])
     return out
@@ -417,6 +444,8 @@ def _coerce(raw: str, schema: Mapping[str, Any], kind: str) -> Any:
     if isinstance(enum, list):
         # Choose the enum member whose text the select sent, keeping its JSON type.
         return next((v for v in enum if _text(v) == raw), raw)
+    if schema.get("format") == "date":
+        return date_value(raw)
     try:
         if kind == "integer":
             return int(raw)

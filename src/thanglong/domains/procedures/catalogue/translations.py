@@ -62,6 +62,7 @@ def _localize(f: FormField, lang: str) -> FormField:
         label=data_text(f.label, lang),
         options=tuple((value, data_text(label, lang)) for value, label in f.options),
         note=note,
+        required_inside=tuple(data_text(label, lang) for label in f.required_inside),
         children=tuple(_localize(c, lang) for c in f.children),
         rows=tuple(tuple(_localize(c, lang) for c in row) for row in f.rows),
         blank_row=tuple(_localize(c, lang) for c in f.blank_row),
