@@ -96,7 +96,10 @@ def _agency(platform: Platform) -> tuple[uuid.UUID, str]:
     return dto.id, dto.code
 
 
-def _user(platform: Platform, role: RoleName, agency_id: uuid.UUID | None) -> Principal:
+def make_user(
+    platform: Platform, role: RoleName, agency_id: uuid.UUID | None, *, full_name: str = "Người Thử"
+) -> Principal:
+    """Create an account with one role (in an agency) and return its principal."""
     with platform.uow() as uow:
         user = services.create_user(
             uow,
@@ -104,7 +107,7 @@ def _user(platform: Platform, role: RoleName, agency_id: uuid.UUID | None) -> Pr
             username=unique(role),
             password=None,
             roles=[role],
-            full_name="Người Thử",
+            full_name=full_name,
             agency_id=agency_id,
         )
     return principal(platform, user)
@@ -121,11 +124,11 @@ def make_world(platform: Platform, *, fee: int = 0, policy: str = "continue") ->
         agency_id=agency_id,
         agency_code=agency_code,
         other_agency_id=other_id,
-        citizen=_user(platform, CITIZEN, None),
-        officer=_user(platform, OFFICER, agency_id),
-        officer2=_user(platform, OFFICER, agency_id),
-        head=_user(platform, AGENCY_HEAD, agency_id),
-        outsider=_user(platform, OFFICER, other_id),
+        citizen=make_user(platform, CITIZEN, None),
+        officer=make_user(platform, OFFICER, agency_id),
+        officer2=make_user(platform, OFFICER, agency_id),
+        head=make_user(platform, AGENCY_HEAD, agency_id),
+        outsider=make_user(platform, OFFICER, other_id),
         procedure_code=procedure.code,
     )
 
