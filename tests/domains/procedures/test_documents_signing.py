@@ -157,7 +157,7 @@ def test_signing_and_validation_work_inside_a_running_event_loop(signer: PdfSign
 
 
 def test_the_signature_box_names_the_signer_in_vietnamese_at_hanoi_time(signed: bytes, ca_dir: Path) -> None:
-    [(page, widget)] = signature_widgets(signed)
+    [(_, widget)] = signature_widgets(signed)
     text = appearance_text(signed, widget)
     assert "Ký bởi: Phạm Quang Huy" in text
     assert "Cơ quan: Ủy ban nhân dân phường Hoàn Kiếm" in text

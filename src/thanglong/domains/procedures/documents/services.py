@@ -156,6 +156,7 @@ class _Facts:
     code: str
     status: DossierStatus
     due_at: datetime | None
+    public_base_url: str
 
 
 def _head_title(agency: str) -> str:
@@ -195,7 +196,13 @@ def _officer_name(uow: UnitOfWork, principal: Principal) -> str:
 
 
 def _facts(
-    uow: UnitOfWork, row: Dossier, now: datetime, *, agency_id: uuid.UUID, step: DossierStep | None = None
+    uow: UnitOfWork,
+    row: Dossier,
+    now: datetime,
+    *,
+    agency_id: uuid.UUID,
+    step: DossierStep | None = None,
+    public_base_url: str | None = None,
 ) -> _Facts:
     """Gather the facts; with a control-slip line, its status and due date (as they were at the action)."""
     version = uow.session.get(ProcedureVersion, row.procedure_version_id)
@@ -213,6 +220,7 @@ def _facts(
         code=row.code or NOT_RECEIVED_CODE,
         status=DossierStatus(step.status if step else row.status),
         due_at=step.due_at if step else row.due_at,
+        public_base_url=(public_base_url or _setup(uow).public_base_url).rstrip("/"),
     )
 
 
@@ -287,7 +295,6 @@ def _stop(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, no
 
 
 def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
-    setup = _setup(uow)
     now = row.finished_at or uow.clock()
     fields = [
         {"label": "Mã hồ sơ", "value": facts.code},
@@ -312,7 +319,7 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
         "title": FORM_TITLES["result"],
         "subtitle": facts.procedure,
         "dossier_code": facts.code,
-        "tracking_url": tracking_url(setup.public_base_url, facts.code),
+        "tracking_url": tracking_url(facts.public_base_url, facts.code),
         "fields": fields,
         "body": body,
         "signer_title": _head_title(facts.agency),
@@ -438,7 +445,15 @@ def generate(ctx: jobs.JobContext) -> None:
         return
     principal = author(step.actor)
     agency_id = row.competent_agency_id if kind in _DECIDING_KINDS else row.receiving_agency_id
-    facts = _facts(uow, row, step.started_at, agency_id=agency_id, step=step)
+    base_url = ctx.job.payload.get("public_base_url")
+    facts = _facts(
+        uow,
+        row,
+        step.started_at,
+        agency_id=agency_id,
+        step=step,
+        public_base_url=base_url if isinstance(base_url, str) and base_url else None,
+    )
     data = {**facts.common, **facts.applicant, **_BUILDERS[kind](uow, row, facts, principal, step.note)}
     _store(uow, row, kind, data, principal=principal)
 
@@ -584,7 +599,7 @@ def _send_apology(uow: UnitOfWork, row: Dossier, facts: _Facts, new_due: datetim
         "agency": facts.agency,
         "due_at": vn_datetime(row.due_at),
         "new_due_at": vn_datetime(new_due),
-        "tracking_url": tracking_url(_setup(uow).public_base_url, row.code),
+        "tracking_url": tracking_url(facts.public_base_url, row.code),
     }
     sent: list[str] = []
     for channel in ("sms", "email", "inapp"):

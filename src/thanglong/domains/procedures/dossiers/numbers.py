@@ -6,10 +6,9 @@ import unicodedata
 
 # "KQ" (kết quả): the result of an administrative procedure, whatever paper the procedure issues.
 RESULT_SYMBOL = "KQ"
-# Words that start the place part of an agency's name ("Ủy ban nhân dân | phường Hoàn Kiếm").
-_PLACE_WORDS = frozenset(
-    {"phường", "xã", "thị", "quận", "huyện", "thành", "tỉnh", "đặc", "thủ", "hà", "tp", "tp."}
-)
+# Words that start the place (or the rank) part of an agency's name: "Ủy ban nhân dân | phường Hoàn Kiếm".
+_PLACE_WORDS = frozenset({"phường", "xã", "quận", "huyện", "tỉnh", "tp", "tp.", "số"})
+_PLACE_PAIRS = frozenset({"thị xã", "thị trấn", "thành phố", "đặc khu", "thủ đô"})
 MAX_SYMBOL = 12
 
 
@@ -29,8 +28,10 @@ def agency_symbol(name: str) -> str:
     "UBND") is kept whole, and a word with digits ends the name.
     """
     parts: list[str] = []
-    for word in name.split():
-        if word.lower() in _PLACE_WORDS or any(ch.isdigit() for ch in word):
+    words = name.split()
+    for index, word in enumerate(words):
+        pair = " ".join(words[index : index + 2]).lower()
+        if word.lower() in _PLACE_WORDS or pair in _PLACE_PAIRS or any(ch.isdigit() for ch in word):
             break
         if len(word) > 1 and word.isupper() and word.isalpha():
             parts.append(unicodedata.normalize("NFC", word))
