@@ -212,6 +212,19 @@ def test_with_an_installed_key_only_its_holder_approves_and_no_number_is_lost(
     assert report.ok and report.signer_name == "Phạm Quang Huy"
 
 
+def test_an_unreadable_installed_key_refuses_the_approval_not_the_job_later(
+    platform: Platform, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world(platform)
+    dossier_id = _processing(platform, world)
+    monkeypatch.setenv("THANGLONG_PROCEDURES_SIGNING_P12", str(tmp_path / "missing.p12"))
+    with platform.uow() as uow, pytest.raises(signing_key.SigningKeyError) as refused:
+        services.act(uow, principal=world.head, ref=dossier_id, action=A.APPROVE)
+    assert refused.value.status == 503 and refused.value.code == "procedures.signing_key_unreadable"
+    with platform.uow() as uow:
+        assert services.get_dossier(uow, dossier_id).status.value == "processing"
+
+
 def test_number_and_signer_rules() -> None:
     assert agency_symbol("Ủy ban nhân dân phường Hoàn Kiếm") == "UBND"
     assert agency_symbol("UBND 123.45.67.H26") == "UBND"

@@ -50,7 +50,7 @@ def queue_documents(uow: UnitOfWork, event: DossierStatusChanged) -> None:
     if kind == "result":
         _check_approver(uow, row, event.step)
     payload = {"dossier_id": str(row.id), "step": event.step, "document": kind}
-    if uow.settings is not None:
+    if kind == "result" and uow.settings is not None:
         # The address links and QR codes print is the one of the process the officer acted in (`serve
         # --port` sets it when none is configured), not that of a worker process started on its own.
         payload["public_base_url"] = uow.settings.public_base_url
