@@ -96,7 +96,7 @@ def _agency(platform: Platform) -> tuple[uuid.UUID, str]:
     return dto.id, dto.code
 
 
-def make_user(
+def _user(
     platform: Platform, role: RoleName, agency_id: uuid.UUID | None, *, full_name: str = "Người Thử"
 ) -> Principal:
     """Create an account with one role (in an agency) and return its principal."""
@@ -124,11 +124,11 @@ def make_world(platform: Platform, *, fee: int = 0, policy: str = "continue") ->
         agency_id=agency_id,
         agency_code=agency_code,
         other_agency_id=other_id,
-        citizen=make_user(platform, CITIZEN, None),
-        officer=make_user(platform, OFFICER, agency_id),
-        officer2=make_user(platform, OFFICER, agency_id),
-        head=make_user(platform, AGENCY_HEAD, agency_id),
-        outsider=make_user(platform, OFFICER, other_id),
+        citizen=_user(platform, CITIZEN, None),
+        officer=_user(platform, OFFICER, agency_id),
+        officer2=_user(platform, OFFICER, agency_id),
+        head=_user(platform, AGENCY_HEAD, agency_id),
+        outsider=_user(platform, OFFICER, other_id),
         procedure_code=procedure.code,
     )
 

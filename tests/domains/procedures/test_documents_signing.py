@@ -6,10 +6,11 @@ import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
 from pypdf import PageObject, PdfReader
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 
 from tests.domains.procedures.documents_samples import APPLICANT, sample
 from thanglong.core.errors import InvalidInput
@@ -59,12 +60,19 @@ def signature_widgets(pdf: bytes) -> list[tuple[int, DictionaryObject]]:
 def appearance_text(pdf: bytes, annot: DictionaryObject) -> str:
     """Extract the text a viewer shows in a widget: its normal appearance stream, read as a page."""
     reader = PdfReader(io.BytesIO(pdf))
-    stream = annot["/AP"]["/N"].get_object()
+    appearances = cast(DictionaryObject, annot["/AP"])
+    stream = cast(DictionaryObject, appearances["/N"].get_object())
     page = PageObject(reader)
     page[NameObject("/Resources")] = stream["/Resources"]
-    page[NameObject("/Contents")] = stream.indirect_reference
+    page[NameObject("/Contents")] = cast(IndirectObject, stream.indirect_reference)
     page[NameObject("/MediaBox")] = stream["/BBox"]
     return " ".join(page.extract_text().split())
+
+
+def signing_time_written(annot: DictionaryObject) -> str:
+    """Return the /M entry of a signature widget's signature dictionary."""
+    value = cast(DictionaryObject, annot["/V"].get_object())
+    return str(value["/M"])
 
 
 def test_signed_result_is_intact_valid_and_trusted(signed: bytes, ca_dir: Path) -> None:
@@ -164,8 +172,7 @@ def test_the_signature_box_names_the_signer_in_vietnamese_at_hanoi_time(signed: 
     assert "Thời gian ký: 09:30:15, ngày 03 tháng 12 năm 2026" in text
     assert "Giờ Hà Nội (GMT+07:00)" in text
     # The signature dictionary carries the same instant, written with the Hanoi offset.
-    value = widget["/V"].get_object()
-    assert str(value["/M"]) == "D:20261203093015+07'00'"
+    assert signing_time_written(widget) == "D:20261203093015+07'00'"
     report = validate_signature(signed, [ca_dir / ROOT_CERT_FILE])
     assert report.ok and report.signing_time == SIGNED_AT
     assert report.signing_time is not None and report.signing_time.utcoffset() == timedelta(hours=7)

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from tests.domains.procedures.helpers import VALID_FORM, World, make_user, make_world
+from tests.domains.procedures.helpers import VALID_FORM, World, _user, make_world
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.testing.plugin import run_jobs
@@ -102,7 +102,7 @@ def _scenario(platform: Platform, world: World, period: stats.Period) -> dict[st
     _resolve(platform, world, ids["b"], returned=False)
     _resolve(platform, world, ids["e"], returned=True)
     # A person approves (and signs the result): the head of the other agency.
-    other_head = make_user(platform, AGENCY_HEAD, world.other_agency_id)
+    other_head = _user(platform, AGENCY_HEAD, world.other_agency_id)
     with platform.uow() as uow:
         services.act(uow, principal=other_head, ref=ids["d"], action=A.APPROVE)
     _rate(platform, world, ids["a"], 5, p0 + 4 * day)
