@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tests.domains.identity.helpers import FrozenClock, sign_in
 from tests.domains.procedures.conftest import DOMAINS
@@ -165,6 +166,19 @@ def test_each_approval_takes_the_next_number_of_its_agency_and_year(platform: Pl
     with platform.uow() as uow:
         years = set(uow.session.scalars(select(Dossier.result_year).where(Dossier.id.in_([first, second]))))
     assert years == {2026}
+
+
+def test_the_database_refuses_a_number_twice_in_an_agency_year(platform: Platform) -> None:
+    world = make_world(platform)
+    first, second = _processing(platform, world), _processing(platform, world)
+    _approve(platform, world.head, first)
+    with platform.uow() as uow, pytest.raises(IntegrityError):
+        row = uow.session.get(Dossier, second)
+        assert row is not None
+        row.result_year, row.result_seq = uow.session.execute(
+            select(Dossier.result_year, Dossier.result_seq).where(Dossier.id == first)
+        ).one()
+        uow.session.flush()
 
 
 def test_a_platform_job_cannot_approve_a_result(platform: Platform) -> None:

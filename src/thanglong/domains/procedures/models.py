@@ -61,8 +61,13 @@ class Dossier(UUIDPrimaryKey, Base):
         Index("ix_procedures_dossier_queue", "receiving_agency_id", "status"),
         Index("ix_procedures_dossier_competent", "competent_agency_id", "status"),
         # A result's number is unique in its issuing agency's register of the year (Decree 30/2020, art. 15).
-        UniqueConstraint(
-            "competent_agency_id", "result_year", "result_seq", name="uq_procedures_dossier_result_number"
+        # A unique index rather than a constraint: SQLite adds it without copying the table.
+        Index(
+            "ix_procedures_dossier_result_number",
+            "competent_agency_id",
+            "result_year",
+            "result_seq",
+            unique=True,
         ),
     )
 
