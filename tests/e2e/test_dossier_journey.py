@@ -184,6 +184,9 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     root = server.data_dir / "procedures" / "signing" / ROOT_CERT_FILE
     report = validate_signature(data, trust_roots=load_certificates([root]))
     assert report.signed and report.intact and report.valid and report.trusted, report
+    # The chairwoman who approved is the signer, and the result carries its number in her ward's register.
+    assert report.signer_name == "Vũ Thị Giang" and "Vũ Thị Giang" in text
+    assert re.search(r"Số: \d{2,}/KQ-UBND", text)
     browsing.shot("journey_05_result")
     citizen.goto(f"{base}/my/documents")
     expect(citizen.locator("main")).to_contain_text(code)

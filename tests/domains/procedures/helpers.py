@@ -98,7 +98,10 @@ def _agency(platform: Platform) -> tuple[uuid.UUID, str]:
     return dto.id, dto.code
 
 
-def _user(platform: Platform, role: RoleName, agency_id: uuid.UUID | None) -> Principal:
+def _user(
+    platform: Platform, role: RoleName, agency_id: uuid.UUID | None, *, full_name: str = "Người Thử"
+) -> Principal:
+    """Create an account with one role (in an agency) and return its principal."""
     with platform.uow() as uow:
         user = services.create_user(
             uow,
@@ -106,7 +109,7 @@ def _user(platform: Platform, role: RoleName, agency_id: uuid.UUID | None) -> Pr
             username=unique(role),
             password=None,
             roles=[role],
-            full_name="Người Thử",
+            full_name=full_name,
             agency_id=agency_id,
         )
     return principal(platform, user)

@@ -6,13 +6,15 @@ import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 
 from tests.domains.procedures.documents_samples import APPLICANT, sample
 from thanglong.core.errors import InvalidInput
-from thanglong.domains.procedures.documents.forms import render_form
+from thanglong.domains.procedures.documents.forms import render_document, render_form
 from thanglong.domains.procedures.documents.signing import (
     ROOT_CERT_FILE,
     PdfSigner,
@@ -34,20 +36,52 @@ def signer(ca_dir: Path) -> PdfSigner:
     return make_test_ca(ca_dir)
 
 
+SIGNED_AT = datetime(2026, 12, 3, 2, 30, 15, tzinfo=UTC)  # 09:30:15 in Hanoi
+
+
 @pytest.fixture(scope="module")
 def signed(signer: PdfSigner) -> bytes:
-    return sign_pdf(render_form("result", sample("result")), signer, visible=True)
+    rendered = render_document("result", sample("result"))
+    return sign_pdf(rendered.pdf, signer, box=rendered.signature_box, signed_at=SIGNED_AT)
+
+
+def signature_widgets(pdf: bytes) -> list[tuple[int, DictionaryObject]]:
+    """Return the signature widgets of a PDF with the index of the page each one is on."""
+    reader = PdfReader(io.BytesIO(pdf))
+    found = []
+    for index, page in enumerate(reader.pages):
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            if annot.get("/FT") == "/Sig" or (annot.get("/Parent") or {}).get("/FT") == "/Sig":
+                found.append((index, annot))
+    return found
+
+
+def appearance_text(pdf: bytes, annot: DictionaryObject) -> str:
+    """Extract the text a viewer shows in a widget: its normal appearance stream, read as a page."""
+    reader = PdfReader(io.BytesIO(pdf))
+    appearances = cast(DictionaryObject, annot["/AP"])
+    stream = cast(DictionaryObject, appearances["/N"].get_object())
+    page = PageObject(reader)
+    page[NameObject("/Resources")] = stream["/Resources"]
+    page[NameObject("/Contents")] = cast(IndirectObject, stream.indirect_reference)
+    page[NameObject("/MediaBox")] = stream["/BBox"]
+    return " ".join(page.extract_text().split())
+
+
+def signing_time_written(annot: DictionaryObject) -> str:
+    """Return the /M entry of a signature widget's signature dictionary."""
+    value = cast(DictionaryObject, annot["/V"].get_object())
+    return str(value["/M"])
 
 
 def test_signed_result_is_intact_valid_and_trusted(signed: bytes, ca_dir: Path) -> None:
-    before = datetime.now(UTC) - timedelta(minutes=5)
     report = validate_signature(signed, [ca_dir / ROOT_CERT_FILE])
     assert report.ok, report
     assert report.intact and report.valid and report.trusted and report.covers_whole_file
     assert report.signer_name == "Phạm Quang Huy"
     assert report.field_name == "Sig_Pham_Quang_Huy"
-    assert report.signing_time is not None
-    assert before <= report.signing_time <= datetime.now(UTC) + timedelta(minutes=1)
+    assert report.signing_time == SIGNED_AT
 
 
 def test_signature_is_pades_baseline(signed: bytes) -> None:
@@ -128,3 +162,41 @@ def test_signing_and_validation_work_inside_a_running_event_loop(signer: PdfSign
         return validate_signature(pdf, [ca_dir / ROOT_CERT_FILE]).ok
 
     assert asyncio.run(in_a_route())
+
+
+def test_the_signature_box_names_the_signer_in_vietnamese_at_hanoi_time(signed: bytes, ca_dir: Path) -> None:
+    [(_, widget)] = signature_widgets(signed)
+    text = appearance_text(signed, widget)
+    assert "Ký bởi: Phạm Quang Huy" in text
+    assert "Cơ quan: Ủy ban nhân dân phường Hoàn Kiếm" in text
+    assert "Thời gian ký: 09:30:15, ngày 03 tháng 12 năm 2026" in text
+    assert "Giờ Hà Nội (GMT+07:00)" in text
+    # The signature dictionary carries the same instant, written with the Hanoi offset.
+    assert signing_time_written(widget) == "D:20261203093015+07'00'"
+    report = validate_signature(signed, [ca_dir / ROOT_CERT_FILE])
+    assert report.ok and report.signing_time == SIGNED_AT
+    assert report.signing_time is not None and report.signing_time.utcoffset() == timedelta(hours=7)
+
+
+@pytest.mark.parametrize("with_body", [True, False])
+@pytest.mark.parametrize("rows", [3, 9, 14, 18, 22, 26, 30, 40, 52, 70])
+def test_signature_and_qr_stay_on_the_page_of_the_content(
+    signer: PdfSigner, rows: int, with_body: bool
+) -> None:
+    data = sample("result")
+    data["fields"] = [{"label": f"Mục {i:02d}", "value": "Nguyễn Thị Hồng Nhung"} for i in range(rows)]
+    if not with_body:
+        del data["body"]
+    rendered = render_document("result", data)
+    pdf = sign_pdf(rendered.pdf, signer, box=rendered.signature_box, signed_at=SIGNED_AT)
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = len(reader.pages)
+    assert pages == rendered.pages
+    [(sig_page, _)] = signature_widgets(pdf)
+    qr_pages = [i for i, page in enumerate(reader.pages) if page.images]
+    assert qr_pages == [sig_page] == [pages - 1]
+    # The closing page carries content, not the QR code and the signature alone.
+    closing = reader.pages[sig_page].extract_text()
+    last = "Kết quả giải quyết thủ tục Đăng ký khai sinh" if with_body else f"Mục {rows - 1:02d}"
+    assert last in closing
+    assert "Phạm Quang Huy" in closing

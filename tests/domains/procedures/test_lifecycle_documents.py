@@ -181,7 +181,7 @@ def test_approval_writes_a_signed_result_with_the_tracking_qr(
     pdf = _content(platform, result.id)
     report = validate_signature(pdf, [signing_keys])
     assert report.ok, report
-    assert report.signer_name == "Phạm Quang Huy"
+    assert report.signer_name == "Người Thử"  # the approving head, with a certificate of their own
     url = f"{tl_settings.public_base_url.rstrip('/')}/track/{code}"
     text = _text(pdf)
     # The printed address may wrap inside its narrow column.

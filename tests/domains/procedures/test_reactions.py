@@ -142,10 +142,11 @@ def test_the_page_shows_documents_on_their_way_and_one_that_failed(
     with platform.uow() as uow:
         assert [d.kind for d in services_documents.list_documents(uow, dossier.id)] == ["form_01", "form_02"]
 
-    # The signing key is unreadable: the result's job fails, and once it gives up the page says so.
-    monkeypatch.setenv("THANGLONG_PROCEDURES_SIGNING_P12", str(tmp_path / "missing.p12"))
+    # The signing key becomes unreadable after the approval (an unreadable key at approval refuses it):
+    # the result's job fails, and once it gives up the page says so.
     _act(platform, world.citizen, dossier.id, A.SUPPLEMENT, form_data=dict(VALID_FORM))
     _act(platform, world.head, dossier.id, A.APPROVE)
+    monkeypatch.setenv("THANGLONG_PROCEDURES_SIGNING_P12", str(tmp_path / "missing.p12"))
     [result_job] = [j for j in _jobs(platform, reactions.DOCUMENTS_JOB) if j.payload["document"] == "result"]
     with platform.uow() as uow:
         uow.session.execute(update(Job).where(Job.id == result_job.id).values(max_attempts=1))

@@ -9,12 +9,13 @@ from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
-from tests.domains.procedures.helpers import VALID_FORM, World, make_world
+from tests.domains.procedures.helpers import VALID_FORM, World, _user, make_world
 from thanglong.core.platform import Platform
 from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.testing.plugin import run_jobs
 from thanglong.domains.identity import agencies
 from thanglong.domains.identity import demo as identity_demo
+from thanglong.domains.identity.api import AGENCY_HEAD
 from thanglong.domains.payments.events import PaymentSucceeded
 from thanglong.domains.procedures import demo as services_demo
 from thanglong.domains.procedures.catalogue.services import load_specs
@@ -100,9 +101,10 @@ def _scenario(platform: Platform, world: World, period: stats.Period) -> dict[st
     _resolve(platform, world, ids["a"], returned=True)
     _resolve(platform, world, ids["b"], returned=False)
     _resolve(platform, world, ids["e"], returned=True)
+    # A person approves (and signs the result): the head of the other agency.
+    other_head = _user(platform, AGENCY_HEAD, world.other_agency_id)
     with platform.uow() as uow:
-        # The head of the other agency does not exist in the world: approve as the platform.
-        services.act(uow, principal=services.SYSTEM, ref=ids["d"], action=A.APPROVE)
+        services.act(uow, principal=other_head, ref=ids["d"], action=A.APPROVE)
     _rate(platform, world, ids["a"], 5, p0 + 4 * day)
     _rate(platform, world, ids["e"], 2, p0 + 2 * day)
     _place(platform, ids["a"], received_at=p0 + day, due_at=p0 + 5 * day, finished_at=p0 + 3 * day)

@@ -60,6 +60,15 @@ class Dossier(UUIDPrimaryKey, Base):
     __table_args__ = (
         Index("ix_procedures_dossier_queue", "receiving_agency_id", "status"),
         Index("ix_procedures_dossier_competent", "competent_agency_id", "status"),
+        # A result's number is unique in its issuing agency's register of the year (Decree 30/2020, art. 15).
+        # A unique index rather than a constraint: SQLite adds it without copying the table.
+        Index(
+            "ix_procedures_dossier_result_number",
+            "competent_agency_id",
+            "result_year",
+            "result_seq",
+            unique=True,
+        ),
     )
 
     # Filled at receipt; a dossier filed online has no code until an officer receives it.
@@ -91,6 +100,11 @@ class Dossier(UUIDPrimaryKey, Base):
     paid: Mapped[bool] = mapped_column(default=False)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The result's document number ("07/KQ-UBND"), given at approval from the competent agency's register
+    # of the year (Hanoi calendar): the year and the number in it are kept apart for the unique constraint.
+    result_number: Mapped[str | None] = mapped_column(String(60), default=None)
+    result_year: Mapped[int | None] = mapped_column(Integer, default=None)
+    result_seq: Mapped[int | None] = mapped_column(Integer, default=None)
     updated_at: Mapped[datetime]
     version_id: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -125,6 +139,16 @@ class DossierSequence(Base):
 
     agency_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DocumentSequence(Base):
+    """The last result number an agency gave in a year (locked row: numbers never repeat, never skip)."""
+
+    __tablename__ = "procedures_document_sequence"
+
+    agency_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 

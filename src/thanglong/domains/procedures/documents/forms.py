@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from fpdf.enums import Align
@@ -14,6 +15,7 @@ from thanglong.domains.procedures.documents.pdf import (
     DOTS,
     FONT_FAMILY,
     FormPdf,
+    SignatureBox,
     short_date,
     short_datetime,
     vn_datetime,
@@ -31,15 +33,27 @@ FORM_TITLES: dict[str, str] = {
 }
 OUTCOMES = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
 MM_TO_PT = 72 / 25.4
-# The result page keeps its signer block at a fixed place so a visible signature can be stamped there.
-RESULT_BLOCK_TOP_MM = 200.0
-RESULT_SIG_BOX_MM = (120.0, 212.0, 180.0, 236.0)
+# The result's closing block (QR code on the left, signer block on the right) follows the content on
+# its page; these are its measures in millimetres.
+RESULT_QR_MM = 34.0
+RESULT_SIG_WIDTH_MM = 60.0
+RESULT_SIG_HEIGHT_MM = 24.0
+RESULT_FOOTER_GAP_MM = 4.0
+RESULT_FOOTER_MM = 50.0
 
 
-def result_signature_box() -> tuple[int, int, int, int]:
-    """Return the signature rectangle of a result page in PDF points (x1, y1, x2, y2 from bottom-left)."""
-    x1, top, x2, bottom = RESULT_SIG_BOX_MM
-    page_h = 297.0
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A drawn document and, for a result, the box its signature is to fill."""
+
+    pdf: bytes
+    signature_box: SignatureBox | None = None
+    pages: int = 1
+
+
+def _points(pdf: FormPdf, x1: float, top: float, x2: float, bottom: float) -> tuple[int, int, int, int]:
+    """Convert a rectangle in millimetres from the top-left to PDF points from the bottom-left."""
+    page_h = float(pdf.h)
     return (
         round(x1 * MM_TO_PT),
         round((page_h - bottom) * MM_TO_PT),
@@ -346,6 +360,21 @@ def _party(step: Mapping[str, Any], side: str) -> str:
     return f"{unit}\n{person}" if person else unit
 
 
+@dataclass
+class _ResultLayout:
+    """What the result's pages are drawn from, checked once."""
+
+    form: FormData
+    title: str
+    code: str
+    url: str
+    signer_title: str
+    signer_name: str
+    rows: list[Mapping[str, Any]]
+    body: str | None
+    box: SignatureBox | None = None
+
+
 def _result(form: FormData) -> FormPdf:
     title = form.text("title")
     code = form.text("dossier_code")
@@ -359,38 +388,69 @@ def _result(form: FormData) -> FormPdf:
         if not (row.get("label") and row.get("value") is not None):
             form.missing.append(f"fields.{index}.label/value")
     form.check()
-    pdf = _start(form, page_format="A4")
-    pdf.title_block(title, form.opt_text("subtitle"))
-    for row in rows:
-        pdf.labelled(str(row["label"]), str(row["value"]))
-        pdf.ln(0.8)
-    body = form.opt_text("body")
-    if body:
-        pdf.ln(2)
-        pdf.para(body)
-    if pdf.get_y() > RESULT_BLOCK_TOP_MM - 4:
+    layout = _ResultLayout(form, title, code, url, signer_title, signer_name, rows, form.opt_text("body"))
+    blocks = len(rows) + (1 if layout.body else 0)
+    # The QR code and the signature stay on the page of the content they close: when they do not fit
+    # under it, the last blocks of the content go over to the next page with them (never the title).
+    for break_before in (None, *range(blocks - 1, 0, -1)):
+        pdf = _draw_result(layout, break_before)
+        if pdf.get_y() + RESULT_FOOTER_GAP_MM + RESULT_FOOTER_MM <= pdf.page_break_trigger:
+            break
+        pdf.close()
+    else:
+        pdf = _draw_result(layout, None)
         pdf.add_page()
-    _result_footer(pdf, title=signer_title, name=signer_name, url=url, code=code)
+    layout.box = _result_footer(pdf, layout)
+    pdf.signature_box = layout.box
     return pdf
 
 
-def _result_footer(pdf: FormPdf, *, title: str, name: str, url: str, code: str) -> None:
-    """Place the QR code on the left and the signer block on the right at their fixed positions."""
-    top = RESULT_BLOCK_TOP_MM
-    size = 34.0
-    pdf.image(qr_png(url), x=pdf.l_margin, y=top, w=size, h=size, alt_text=f"Mã QR tra cứu hồ sơ {code}")
+def _draw_result(layout: _ResultLayout, break_before: int | None) -> FormPdf:
+    """Draw the header, title and content blocks, starting a page before block `break_before`."""
+    pdf = _start(layout.form, page_format="A4")
+    pdf.title_block(layout.title, layout.form.opt_text("subtitle"))
+    for index, row in enumerate(layout.rows):
+        if index == break_before:
+            pdf.add_page()
+        pdf.labelled(str(row["label"]), str(row["value"]))
+        pdf.ln(0.8)
+    if layout.body:
+        if break_before == len(layout.rows):
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.para(layout.body)
+    return pdf
+
+
+def _result_footer(pdf: FormPdf, layout: _ResultLayout) -> SignatureBox:
+    """Place the QR code on the left and the signer block on the right, under the content."""
+    top = pdf.get_y() + RESULT_FOOTER_GAP_MM
+    size = RESULT_QR_MM
+    pdf.image(
+        qr_png(layout.url),
+        x=pdf.l_margin,
+        y=top,
+        w=size,
+        h=size,
+        alt_text=f"Mã QR tra cứu hồ sơ {layout.code}",
+    )
     pdf.set_xy(pdf.l_margin, top + size + 1)
     pdf.set_font(FONT_FAMILY, "", pdf.base_size - 3)
-    pdf.multi_cell(70, 3.6, f"Mã hồ sơ: {code}\nTra cứu: {url}", align=Align.L)
-    x1 = RESULT_SIG_BOX_MM[0]
-    width = pdf.w - pdf.r_margin - (x1 - 15)
-    x = x1 - 15
+    pdf.multi_cell(70, 3.6, f"Mã hồ sơ: {layout.code}\nTra cứu: {layout.url}", align=Align.L)
+    right = pdf.w - pdf.r_margin
+    width = RESULT_SIG_WIDTH_MM + 20
+    x = right - width
     pdf.set_y(top)
-    for line in title.split("\n"):
+    for line in layout.signer_title.split("\n"):
         pdf.centered(x, width, line, "B", pdf.base_size)
-    pdf.set_y(RESULT_SIG_BOX_MM[3] + 2)
-    pdf.centered(x, width, name, "B", pdf.base_size)
+    box_top = pdf.get_y() + 1
+    box_x1 = x + (width - RESULT_SIG_WIDTH_MM) / 2
+    box_bottom = box_top + RESULT_SIG_HEIGHT_MM
+    pdf.set_y(box_bottom + 2)
+    pdf.centered(x, width, layout.signer_name, "B", pdf.base_size)
     pdf.set_font(FONT_FAMILY, "", pdf.base_size)
+    rect = _points(pdf, box_x1, box_top, box_x1 + RESULT_SIG_WIDTH_MM, box_bottom)
+    return SignatureBox(page=pdf.page - 1, rect=rect)
 
 
 _RENDERERS: dict[str, Callable[[FormData], FormPdf]] = {
@@ -406,6 +466,11 @@ _RENDERERS: dict[str, Callable[[FormData], FormPdf]] = {
 
 def render_form(kind: str, data: Mapping[str, Any]) -> bytes:
     """Render one form or result document to PDF bytes with the Vietnamese font embedded."""
+    return render_document(kind, data).pdf
+
+
+def render_document(kind: str, data: Mapping[str, Any]) -> RenderedDocument:
+    """Render one form or result document, with where a result's visible signature goes."""
     renderer = _RENDERERS.get(kind)
     if renderer is None:
         raise InvalidInput(
@@ -418,4 +483,6 @@ def render_form(kind: str, data: Mapping[str, Any]) -> bytes:
     # Read the header fields first so one error lists everything that is missing.
     form.text("agency")
     form.day("issued_on")
-    return renderer(form).render()
+    pdf = renderer(form)
+    box, pages = pdf.signature_box, pdf.pages_count
+    return RenderedDocument(pdf.render(), box, pages)

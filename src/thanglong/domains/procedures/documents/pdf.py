@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -44,6 +45,18 @@ def vn_datetime(when: datetime) -> str:
     return f"{local.hour:02d} giờ {local.minute:02d} phút, {vn_date(local.date())}"
 
 
+def utc_offset(when: datetime) -> str:
+    """Return the Hanoi offset of an aware instant as "GMT+07:00"."""
+    raw = when.astimezone(HANOI).strftime("%z")
+    return f"GMT{raw[:3]}:{raw[3:]}"
+
+
+def vn_signing_time(when: datetime) -> str:
+    """Return an aware instant in Hanoi time to the second: "09:30:15, ngày 03 tháng 12 năm 2026"."""
+    local = when.astimezone(HANOI)
+    return f"{local:%H:%M:%S}, {vn_date(local.date())}"
+
+
 def short_date(when: datetime) -> str:
     """Return the Hanoi calendar day of an aware instant as "05/01/2026"."""
     return when.astimezone(HANOI).strftime("%d/%m/%Y")
@@ -52,6 +65,14 @@ def short_date(when: datetime) -> str:
 def short_datetime(when: datetime) -> str:
     """Return an aware instant in Hanoi time as "08:30 05/01/2026"."""
     return when.astimezone(HANOI).strftime("%H:%M %d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where a visible signature goes: a page (from 0) and a rectangle in PDF points from bottom-left."""
+
+    page: int
+    rect: tuple[int, int, int, int]
 
 
 @contextmanager
@@ -68,12 +89,20 @@ def _font_paths() -> Iterator[dict[str, str]]:
 class FormPdf(FPDF):
     """An FPDF page set up with the embedded Vietnamese font and the official header blocks."""
 
-    def __init__(self, *, page_format: str = "A5", title: str = "") -> None:
-        super().__init__(orientation="portrait", unit="mm", format=PAGE_SIZES[page_format])
-        self.set_margins(
-            left=15 if page_format == "A5" else 25, top=12, right=10 if page_format == "A5" else 15
-        )
-        self.set_auto_page_break(auto=True, margin=12)
+    def __init__(self, *, page_format: str | tuple[float, float] = "A5", title: str = "") -> None:
+        size = PAGE_SIZES[page_format] if isinstance(page_format, str) else page_format
+        super().__init__(orientation="portrait", unit="mm", format=size)
+        # Set by a layout that leaves room for a visible signature (the result page).
+        self.signature_box: SignatureBox | None = None
+        if isinstance(page_format, str):
+            self.set_margins(
+                left=15 if page_format == "A5" else 25, top=12, right=10 if page_format == "A5" else 15
+            )
+            self.set_auto_page_break(auto=True, margin=12)
+        else:
+            # A free size is a stamp or a label: a thin margin, and everything on its one page.
+            self.set_margins(left=1.5, top=1.5, right=1.5)
+            self.set_auto_page_break(auto=False)
         with _font_paths() as paths:
             for style, path in paths.items():
                 self.add_font(FONT_FAMILY, style, path)
@@ -88,10 +117,14 @@ class FormPdf(FPDF):
         try:
             return bytes(self.output())
         finally:
-            for font in self.fonts.values():
-                ttfont = getattr(font, "ttfont", None)
-                if ttfont is not None:
-                    ttfont.close()
+            self.close()
+
+    def close(self) -> None:
+        """Release the font files fpdf2 keeps open (a layout tried and dropped is never rendered)."""
+        for font in self.fonts.values():
+            ttfont = getattr(font, "ttfont", None)
+            if ttfont is not None:
+                ttfont.close()
 
     @property
     def base_size(self) -> float:
@@ -103,7 +136,7 @@ class FormPdf(FPDF):
         """Return the width between the margins."""
         return float(self.w - self.l_margin - self.r_margin)
 
-    def _fit_size(self, text: str, style: str, width: float, size: float) -> float:
+    def fit_size(self, text: str, style: str, width: float, size: float) -> float:
         """Shrink a font size until the text fits one line of the given width."""
         while size > 6:
             self.set_font(FONT_FAMILY, style, size)
@@ -114,7 +147,7 @@ class FormPdf(FPDF):
 
     def centered(self, x: float, width: float, text: str, style: str, size: float) -> None:
         """Write one centred line inside a column, shrinking the font if the column is narrow."""
-        self._fit_size(text, style, width, size)
+        self.fit_size(text, style, width, size)
         self.set_x(x)
         self.cell(width, size * 0.5, text, align=Align.C, new_x=XPos.LEFT, new_y=YPos.NEXT)
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import select
+
 from thanglong.core import jobs
+from thanglong.core.errors import Forbidden
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.procedures.documents.approvers import approver_of, author, check_result_signer
 from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.events import DossierStatusChanged
-from thanglong.domains.procedures.models import Dossier
+from thanglong.domains.procedures.models import Dossier, DossierStep
 
 DOCUMENTS_JOB = "procedures.documents"
 # The document each action writes (services.py beside this draws them; Form 04 comes from its own schedule).
@@ -43,14 +47,36 @@ def queue_documents(uow: UnitOfWork, event: DossierStatusChanged) -> None:
     if kind == "form_05" and row.received_at is None:
         # Withdrawing a dossier nobody received yet stops nothing: there is no notice to write.
         return
+    if kind == "result":
+        _check_approver(uow, row, event.step)
+    payload = {"dossier_id": str(row.id), "step": event.step, "document": kind}
+    if kind == "result" and uow.settings is not None:
+        # The address links and QR codes print is the one of the process the officer acted in (`serve
+        # --port` sets it when none is configured), not that of a worker process started on its own.
+        payload["public_base_url"] = uow.settings.public_base_url
     jobs.enqueue_many(
         uow,
         [
             {
                 "kind": DOCUMENTS_JOB,
-                "payload": {"dossier_id": str(row.id), "step": event.step, "document": kind},
+                "payload": payload,
                 "idempotency_key": f"{DOCUMENTS_JOB}:{row.id}:{event.step}",
                 "ordering_key": documents_key(row.id),
             }
         ],
     )
+
+
+def _check_approver(uow: UnitOfWork, row: Dossier, seq: int) -> None:
+    """Refuse the approval now if its approver could not sign the result the job will draw."""
+    actor = uow.session.scalar(
+        select(DossierStep.actor).where(DossierStep.dossier_id == row.id, DossierStep.seq == seq)
+    )
+    approver = approver_of(uow, author(actor or ""), row.competent_agency_id)
+    if approver is None:
+        raise Forbidden(
+            "procedures.approver_not_person",
+            "Kết quả phải do người có thẩm quyền phê duyệt và ký số.",
+            "A result is approved and signed by a person with authority.",
+        )
+    check_result_signer(uow, approver)

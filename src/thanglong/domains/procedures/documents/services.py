@@ -23,8 +23,9 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
 from thanglong.domains.notify import api as notify
 from thanglong.domains.procedures.catalogue.eform_html import form_rows
-from thanglong.domains.procedures.documents.forms import FORM_TITLES, render_form
-from thanglong.domains.procedures.documents.pdf import vn_datetime
+from thanglong.domains.procedures.documents.approvers import approver_of, author, result_signer
+from thanglong.domains.procedures.documents.forms import FORM_TITLES, render_document
+from thanglong.domains.procedures.documents.pdf import vn_date, vn_datetime
 from thanglong.domains.procedures.documents.reactions import DOCUMENTS_JOB, documents_key
 from thanglong.domains.procedures.documents.signing import PdfSigner, sign_pdf
 from thanglong.domains.procedures.documents.signing_key import SigningKeyError, agency_signer
@@ -155,6 +156,7 @@ class _Facts:
     code: str
     status: DossierStatus
     due_at: datetime | None
+    public_base_url: str
 
 
 def _head_title(agency: str) -> str:
@@ -194,7 +196,13 @@ def _officer_name(uow: UnitOfWork, principal: Principal) -> str:
 
 
 def _facts(
-    uow: UnitOfWork, row: Dossier, now: datetime, *, agency_id: uuid.UUID, step: DossierStep | None = None
+    uow: UnitOfWork,
+    row: Dossier,
+    now: datetime,
+    *,
+    agency_id: uuid.UUID,
+    step: DossierStep | None = None,
+    public_base_url: str | None = None,
 ) -> _Facts:
     """Gather the facts; with a control-slip line, its status and due date (as they were at the action)."""
     version = uow.session.get(ProcedureVersion, row.procedure_version_id)
@@ -212,6 +220,7 @@ def _facts(
         code=row.code or NOT_RECEIVED_CODE,
         status=DossierStatus(step.status if step else row.status),
         due_at=step.due_at if step else row.due_at,
+        public_base_url=(public_base_url or _setup(uow).public_base_url).rstrip("/"),
     )
 
 
@@ -286,8 +295,6 @@ def _stop(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, no
 
 
 def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, note: str) -> dict[str, Any]:
-    del principal
-    setup = _setup(uow)
     now = row.finished_at or uow.clock()
     fields = [
         {"label": "Mã hồ sơ", "value": facts.code},
@@ -299,7 +306,9 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
     if row.due_at is not None:
         fields.append({"label": "Thời hạn trả kết quả", "value": vn_datetime(row.due_at)})
     fields.append({"label": "Thời gian giải quyết xong", "value": vn_datetime(now)})
-    fields.extend(form_rows(facts.version.eform, row.form_data or {})[:20])
+    fields.extend(
+        form_rows(facts.version.eform, vn_form_dates(facts.version.eform, row.form_data or {}))[:20]
+    )
     body = (
         f"Kết quả giải quyết thủ tục {facts.procedure}, được cấp trên môi trường điện tử và ký số "
         f"bởi {facts.agency}. Tra cứu tính xác thực bằng mã QR hoặc mã hồ sơ."
@@ -310,12 +319,47 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
         "title": FORM_TITLES["result"],
         "subtitle": facts.procedure,
         "dossier_code": facts.code,
-        "tracking_url": tracking_url(setup.public_base_url, facts.code),
+        "tracking_url": tracking_url(facts.public_base_url, facts.code),
         "fields": fields,
         "body": body,
         "signer_title": _head_title(facts.agency),
-        "signer_name": _signer_for(uow).name,
+        # The approver signs: the name printed is the one in the certificate that signs (signer_of).
+        "signer_name": _signer_of(uow, row, "result", principal).name,
+        "number": row.result_number,
     }
+
+
+def _signer_of(uow: UnitOfWork, row: Dossier, kind: str, principal: Principal) -> PdfSigner:
+    """Return who signs a document: the approver for a result, the agency head's key for letters."""
+    if kind != "result":
+        return _signer_for(uow)
+    approver = approver_of(uow, principal, row.competent_agency_id)
+    if approver is None:
+        # Approvals are by persons only (dossiers.effects); an older one by the platform cannot be signed.
+        raise jobs.PermanentJobError(f"dossier {row.id}: the result was not approved by a person")
+    return result_signer(uow, approver)
+
+
+def vn_form_dates(schema: Mapping[str, Any], data: Any) -> Any:
+    """Return the form data with its date fields (schema format "date") written "ngày 02 tháng 9 năm 2025".
+
+    A value that is not an ISO date is left as typed; nested objects and lists follow their schema.
+    """
+    if isinstance(data, Mapping):
+        props = schema.get("properties", {}) if isinstance(schema, Mapping) else {}
+        return {
+            key: vn_form_dates(props.get(key, {}) if isinstance(props, Mapping) else {}, value)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        items = schema.get("items", {}) if isinstance(schema, Mapping) else {}
+        return [vn_form_dates(items, item) for item in data]
+    if isinstance(data, str) and isinstance(schema, Mapping) and schema.get("format") == "date":
+        try:
+            return vn_date(date.fromisoformat(data))
+        except ValueError:
+            return data
+    return data
 
 
 _Builder = Callable[[UnitOfWork, Dossier, _Facts, Principal, str], dict[str, Any]]
@@ -341,9 +385,12 @@ def _store(
 ) -> uuid.UUID:
     """Render, sign when the kind asks for it, store as an attachment and audit; return its id."""
     form_kind, signed, _, _ = DOCUMENT_KINDS[kind]
-    pdf = render_form(form_kind, data)
+    rendered = render_document(form_kind, data)
+    pdf = rendered.pdf
     if signed:
-        pdf = sign_pdf(pdf, _signer_for(uow), visible=kind == "result")
+        signer = _signer_of(uow, row, kind, principal)
+        box = rendered.signature_box if kind == "result" else None
+        pdf = sign_pdf(pdf, signer, box=box, signed_at=uow.clock())
     code = row.code or row.id.hex[:8]
     added = services_attachments.attach_generated(
         uow,
@@ -371,18 +418,6 @@ def _store(
     return added.id
 
 
-def _author(actor: str) -> Principal:
-    """Return who took an action from the actor string of its control-slip line."""
-    kind, _, rest = actor.partition(":")
-    ident, _, name = rest.partition(":")
-    if kind not in ("user", "api_key"):
-        return SYSTEM
-    try:
-        return Principal(kind=kind, id=uuid.UUID(ident), name=name)
-    except ValueError:
-        return SYSTEM
-
-
 def _job_target(job: jobs.Job) -> tuple[uuid.UUID, int, str]:
     payload, kind = job.payload, str(job.payload.get("document"))
     try:
@@ -408,9 +443,17 @@ def generate(ctx: jobs.JobContext) -> None:
     )
     if row is None or step is None:
         return
-    principal = _author(step.actor)
+    principal = author(step.actor)
     agency_id = row.competent_agency_id if kind in _DECIDING_KINDS else row.receiving_agency_id
-    facts = _facts(uow, row, step.started_at, agency_id=agency_id, step=step)
+    base_url = ctx.job.payload.get("public_base_url")
+    facts = _facts(
+        uow,
+        row,
+        step.started_at,
+        agency_id=agency_id,
+        step=step,
+        public_base_url=base_url if isinstance(base_url, str) and base_url else None,
+    )
     data = {**facts.common, **facts.applicant, **_BUILDERS[kind](uow, row, facts, principal, step.note)}
     _store(uow, row, kind, data, principal=principal)
 
@@ -556,7 +599,7 @@ def _send_apology(uow: UnitOfWork, row: Dossier, facts: _Facts, new_due: datetim
         "agency": facts.agency,
         "due_at": vn_datetime(row.due_at),
         "new_due_at": vn_datetime(new_due),
-        "tracking_url": tracking_url(_setup(uow).public_base_url, row.code),
+        "tracking_url": tracking_url(facts.public_base_url, row.code),
     }
     sent: list[str] = []
     for channel in ("sms", "email", "inapp"):

@@ -20,16 +20,21 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from pyhanko.pdf_utils import content
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko.stamp import TextStampStyle
+from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from thanglong.core.errors import InvalidInput
-from thanglong.domains.procedures.documents.forms import result_signature_box
+from thanglong.domains.procedures.documents.pdf import HANOI, SignatureBox
+from thanglong.domains.procedures.documents.stamp import signature_stamp
 
 T = TypeVar("T")
 ROOT_CERT_FILE = "root-ca.pem"
@@ -46,6 +51,7 @@ class PdfSigner:
 
     signer: signers.Signer
     name: str
+    organisation: str = ""
     reason: str = "Ký kết quả giải quyết thủ tục hành chính"
     location: str = "Hà Nội"
 
@@ -84,17 +90,47 @@ def signature_field_name(name: str) -> str:
     return f"Sig_{slug or 'signer'}"
 
 
-def _ascii(text: str) -> str:
-    """Fold Vietnamese to ASCII for the signature stamp, whose built-in font has no Vietnamese glyphs."""
-    folded = unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d"))
-    return folded.encode("ascii", "ignore").decode()
+class _ImportedStamp(content.PdfContent):
+    """A one-page PDF, given as bytes, drawn as the signature field's appearance."""
+
+    def __init__(self, pdf: bytes) -> None:
+        super().__init__()
+        self.pdf = pdf
+
+    def render(self) -> bytes:
+        writer: BasePdfFileWriter = self._ensure_writer
+        xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(self.pdf)), page_ix=0)
+        name = "/Stamp"
+        self.resources.xobject[name] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return name.encode("ascii") + b" Do"
 
 
-def sign_pdf(pdf: bytes, signer: PdfSigner, *, visible: bool = False) -> bytes:
+class _TimedPdfSigner(signers.PdfSigner):
+    """pyHanko's signer with the signing time chosen by the caller (pyHanko takes the machine's zone)."""
+
+    def __init__(self, *args: Any, signing_time: datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signing_time = signing_time
+
+    def init_signing_session(
+        self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
+    ) -> PdfSigningSession:
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        # The time in /M and in the stamp: the same instant, written with the Hanoi offset (+07'00').
+        session.system_time = self.signing_time
+        return session
+
+
+def sign_pdf(
+    pdf: bytes, signer: PdfSigner, *, box: SignatureBox | None = None, signed_at: datetime | None = None
+) -> bytes:
     """Sign a PDF as PAdES B-B (ETSI.CAdES.detached, SHA-256) in a new field named after the signer.
 
-    With `visible`, the signature appearance is stamped in the signer box of a result page
-    (the last page, see `result_signature_box`); otherwise the field is invisible.
+    With a `box` (a result page's signer box, see `forms.render_document`), the signature is visible
+    there: the signer's name, organisation and signing time in Hanoi time, in Vietnamese. Otherwise the
+    field is invisible. `signed_at` (an aware instant, now by default) is written in Hanoi time.
     """
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
@@ -102,6 +138,7 @@ def sign_pdf(pdf: bytes, signer: PdfSigner, *, visible: bool = False) -> bytes:
         raise InvalidInput(
             "procedures.document_not_pdf", "Tệp không phải PDF hợp lệ.", "The file is not a valid PDF."
         ) from exc
+    when = (signed_at or datetime.now(UTC)).astimezone(HANOI)
     meta = signers.PdfSignatureMetadata(
         field_name=signer.field_name,
         md_algorithm="sha256",
@@ -112,15 +149,23 @@ def sign_pdf(pdf: bytes, signer: PdfSigner, *, visible: bool = False) -> bytes:
     )
     spec = fields.SigFieldSpec(
         sig_field_name=signer.field_name,
-        on_page=-1,
-        box=result_signature_box() if visible else None,
+        on_page=box.page if box else -1,
+        box=box.rect if box else None,
     )
-    stamp = TextStampStyle(
-        stamp_text=f"Ky so boi: {_ascii(signer.name)}\nThoi gian: %(ts)s",
-        timestamp_format="%d/%m/%Y %H:%M:%S %z",
-        border_width=1,
+    stamp = None
+    if box is not None:
+        x1, y1, x2, y2 = box.rect
+        appearance = signature_stamp(
+            signer_name=signer.name,
+            organisation=signer.organisation,
+            signed_at=when,
+            width_pt=x2 - x1,
+            height_pt=y2 - y1,
+        )
+        stamp = StaticStampStyle(background=_ImportedStamp(appearance), border_width=1)
+    pdf_signer = _TimedPdfSigner(
+        meta, signer.signer, stamp_style=stamp, new_field_spec=spec, signing_time=when
     )
-    pdf_signer = signers.PdfSigner(meta, signer.signer, stamp_style=stamp, new_field_spec=spec)
     out = io.BytesIO()
     _outside_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out))
     return out.getvalue()
@@ -205,7 +250,24 @@ def signer_from_files(
             "Không đọc được khóa hoặc chứng thư số của người ký.",
             "Cannot read the signer's key or certificate.",
         )
-    return PdfSigner(signer=simple, name=str(simple.signing_cert.subject.native["common_name"]))
+    return named_signer(simple)
+
+
+def named_signer(simple: signers.SimpleSigner) -> PdfSigner:
+    """Return the signer labelled with its certificate's common name and organisation."""
+    cert = simple.signing_cert
+    if cert is None:
+        raise InvalidInput(
+            "procedures.signer_unreadable",
+            "Khóa ký số không kèm chứng thư số.",
+            "The signing key comes without its certificate.",
+        )
+    subject: dict[str, Any] = cert.subject.native
+    return PdfSigner(
+        signer=simple,
+        name=str(subject["common_name"]),
+        organisation=str(subject.get("organization_name") or ""),
+    )
 
 
 def _name(common_name: str, organisation: str) -> x509.Name:
@@ -250,6 +312,40 @@ def make_test_ca(
     return signer_from_files(folder / SIGNER_KEY_FILE, folder / SIGNER_CERT_FILE, [folder / ROOT_CERT_FILE])
 
 
+def issue_test_signer(
+    ca_dir: str | Path,
+    directory: str | Path,
+    *,
+    signer_name: str,
+    agency: str,
+    now: datetime | None = None,
+) -> PdfSigner:
+    """Issue a development signing certificate for one person under the test CA of `ca_dir`.
+
+    For development and tests only. The certificate and its key go to `directory` as `signer.pem` and
+    `signer.key.pem`, with the root as `root-ca.pem` beside them; an existing certificate for the same
+    name is reused.
+    """
+    ca, folder = Path(ca_dir), Path(directory)
+    if not all((folder / name).exists() for name in (SIGNER_CERT_FILE, SIGNER_KEY_FILE, ROOT_CERT_FILE)):
+        root_cert = x509.load_pem_x509_certificate((ca / ROOT_CERT_FILE).read_bytes())
+        root_key = serialization.load_pem_private_key((ca / ROOT_KEY_FILE).read_bytes(), password=None)
+        if not isinstance(root_key, rsa.RSAPrivateKey):
+            raise InvalidInput(
+                "procedures.signer_unreadable",
+                "Khóa của CA thử nghiệm không phải RSA.",
+                "The test CA's key is not an RSA key.",
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        key, cert = _signer_certificate(
+            root_key, root_cert.subject, signer_name, agency, now or datetime.now(UTC)
+        )
+        (folder / ROOT_CERT_FILE).write_bytes(root_cert.public_bytes(serialization.Encoding.PEM))
+        _write_private(folder / SIGNER_KEY_FILE, _key_pem(key))
+        (folder / SIGNER_CERT_FILE).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return signer_from_files(folder / SIGNER_KEY_FILE, folder / SIGNER_CERT_FILE, [folder / ROOT_CERT_FILE])
+
+
 def _issue_test_ca(folder: Path, *, signer_name: str, agency: str, now: datetime) -> None:
     """Generate the root and signer keys and certificates and write them as PEM files."""
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -280,6 +376,17 @@ def _issue_test_ca(folder: Path, *, signer_name: str, agency: str, now: datetime
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())
     )
+    signer_key, signer_cert = _signer_certificate(root_key, root_name, signer_name, agency, now)
+    (folder / ROOT_CERT_FILE).write_bytes(root_cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(folder / ROOT_KEY_FILE, _key_pem(root_key))
+    (folder / SIGNER_CERT_FILE).write_bytes(signer_cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(folder / SIGNER_KEY_FILE, _key_pem(signer_key))
+
+
+def _signer_certificate(
+    root_key: rsa.RSAPrivateKey, root_name: x509.Name, signer_name: str, agency: str, now: datetime
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """Issue a person's signing certificate (digitalSignature + nonRepudiation) under the root."""
     signer_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     signer_cert = (
         x509.CertificateBuilder()
@@ -309,7 +416,4 @@ def _issue_test_ca(folder: Path, *, signer_name: str, agency: str, now: datetime
         )
         .sign(root_key, hashes.SHA256())
     )
-    (folder / ROOT_CERT_FILE).write_bytes(root_cert.public_bytes(serialization.Encoding.PEM))
-    _write_private(folder / ROOT_KEY_FILE, _key_pem(root_key))
-    (folder / SIGNER_CERT_FILE).write_bytes(signer_cert.public_bytes(serialization.Encoding.PEM))
-    _write_private(folder / SIGNER_KEY_FILE, _key_pem(signer_key))
+    return signer_key, signer_cert

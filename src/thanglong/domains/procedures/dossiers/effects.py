@@ -21,7 +21,8 @@ from thanglong.domains.procedures.catalogue import eform, plausibility
 from thanglong.domains.procedures.dossiers import clock
 from thanglong.domains.procedures.dossiers.checks import field_entry
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
-from thanglong.domains.procedures.dossiers.sequences import next_number
+from thanglong.domains.procedures.dossiers.numbers import result_number
+from thanglong.domains.procedures.dossiers.sequences import next_document_number, next_number
 from thanglong.domains.procedures.dossiers.states import DossierAction
 from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep, ProcedureVersion
 
@@ -241,7 +242,28 @@ def _on_reschedule(step: Step) -> Holders:
     return row.assigned_officer_id, row.competent_agency_id
 
 
+def _number_result(uow: UnitOfWork, row: Dossier, now: datetime) -> None:
+    """Give the result its number in the competent agency's register of the (Hanoi) year."""
+    agency = identity.get_agency(uow, row.competent_agency_id)
+    if agency is None:
+        raise NotFound(
+            "agency_not_found", "Không tìm thấy cơ quan giải quyết.", "Competent agency not found."
+        )
+    year = to_hanoi(now).year
+    seq = next_document_number(uow.session, row.competent_agency_id, year)
+    row.result_year, row.result_seq = year, seq
+    row.result_number = result_number(seq, agency.name)
+
+
 def _on_approve(step: Step) -> Holders:
+    principal = step.principal
+    if principal.kind != "user" or principal.id is None:
+        # The approver signs the result with their own certificate: a platform job or a city system cannot.
+        raise Forbidden(
+            "approver_not_person",
+            "Kết quả phải do người có thẩm quyền phê duyệt và ký số; hệ thống không phê duyệt thay được.",
+            "A result is approved and signed by a person with authority; a system cannot approve it.",
+        )
     waiting = step.uow.session.scalar(
         select(func.count())
         .select_from(Consultation)
@@ -257,6 +279,8 @@ def _on_approve(step: Step) -> Holders:
         )
     # "Đã xử lý xong" is the moment the national indicators compare with the due date.
     step.row.finished_at = step.now
+    # Numbered in this transaction: a refused or rolled-back approval gives its number back.
+    _number_result(step.uow, step.row, step.now)
     return None, step.row.receiving_agency_id
 
 

@@ -83,6 +83,8 @@ class DossierDTO:
     version_id: int
     channel: str = "online"
     filed_by: str = ""
+    # The result's document number ("07/KQ-UBND"), given at approval.
+    result_number: str | None = None
 
     def public_view(self) -> dict[str, Any]:
         """Return what anyone holding the code may see: no names, no form data."""
@@ -148,6 +150,7 @@ def to_dto(session: Any, row: Dossier, *, procedure: tuple[str, str] | None = No
         version_id=row.version_id,
         channel=row.channel,
         filed_by=row.filed_by,
+        result_number=row.result_number,
     )
 
 
@@ -161,6 +164,7 @@ def _snapshot(row: Dossier) -> dict[str, Any]:
         "reschedule_count": row.reschedule_count,
         "paid": row.paid,
         "version_id": row.version_id,
+        "result_number": row.result_number,
     }
 
 
