@@ -178,7 +178,7 @@ class _Where:
 
     commune: str
     agencies: list[identity.AgencyDTO]
-    communes: list[tuple[str, str]]
+    communes: list[tuple[str, str, str]]  # code, Vietnamese name, English name
     commune_level: bool
 
 
@@ -197,7 +197,7 @@ def _where(uow: UnitOfWork, procedure: ProcedureDTO, commune: str | None) -> _Wh
     """Return the agencies competent to receive the procedure's dossiers for the commune."""
     rules = filing_checks.competence_of(procedure)
     commune_level = rules is None or any(competence.BY_VALUE[k].commune_level for k in rules.receiving)
-    communes = [(c.code, c.name) for c in geo.communes()] if commune_level else []
+    communes = [(c.code, c.name, c.name_en) for c in geo.communes()] if commune_level else []
     agencies = filing_checks.receiving_choices(uow, procedure, commune if commune_level else None)
     return _Where(commune or "", agencies, communes, commune_level)
 
