@@ -28,6 +28,7 @@ from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
 from thanglong.domains.procedures.dossiers.files import store_for
 from thanglong.domains.procedures.dossiers.services import act, list_for_applicant, submit_dossier
 from thanglong.domains.procedures.dossiers.states import DossierAction
+from thanglong.domains.procedures.dossiers.tracking_secret import new_secret
 from thanglong.domains.procedures.models import (
     Attachment,
     Dossier,
@@ -263,6 +264,7 @@ def _history_rows(
             {
                 "id": dossier_id,
                 "code": DEFAULT_FORMAT.format(agency_code, day, seq),
+                "tracking_secret": new_secret(),
                 "procedure_version_id": proc.version_id,
                 "applicant_id": None,
                 "receiving_agency_id": agency_id,

@@ -113,6 +113,7 @@ MANIFEST = DomainManifest(
     ),
     nav=(
         NavItem("/procedures", "Thủ tục hành chính", "Procedures"),
+        NavItem("/track", "Tra cứu hồ sơ", "Track a dossier"),
         NavItem("/my/dossiers", "Hồ sơ của tôi", "My dossiers", "procedures.dossier.file"),
         NavItem("/my/documents", "Kho dữ liệu của công dân", "My documents", "procedures.dossier.file"),
         NavItem("/officer/queue", "Hồ sơ cần xử lý", "Work queue", "procedures.dossier.process"),

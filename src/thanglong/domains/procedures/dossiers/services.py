@@ -38,6 +38,7 @@ from thanglong.domains.procedures.dossiers.states import (
     parse_action,
     transition,
 )
+from thanglong.domains.procedures.dossiers.tracking_secret import new_secret
 from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
 from thanglong.domains.procedures.models import (
     Dossier,
@@ -83,6 +84,8 @@ class DossierDTO:
     version_id: int
     channel: str = "online"
     filed_by: str = ""
+    # Printed on the receipt; never in public_view (the public page asks for it).
+    tracking_secret: str = ""
 
     def public_view(self) -> dict[str, Any]:
         """Return what anyone holding the code may see: no names, no form data."""
@@ -148,6 +151,7 @@ def to_dto(session: Any, row: Dossier, *, procedure: tuple[str, str] | None = No
         version_id=row.version_id,
         channel=row.channel,
         filed_by=row.filed_by,
+        tracking_secret=row.tracking_secret,
     )
 
 
@@ -411,6 +415,7 @@ def file_dossier(
         delivery=delivery,
         channel=_channel_of(principal),
         filed_by=actor_of(principal),
+        tracking_secret=new_secret(),
         submitted_at=now,
         updated_at=now,
         pauses=[],
