@@ -126,6 +126,17 @@ MANIFEST = DomainManifest(
             job="thanglong.domains.procedures.tasks:draft_apologies",
             every_seconds=900,
         ),
+        # Files stored for a filing whose commit failed; one pass removes every orphan past the grace.
+        Schedule(
+            name="procedures.files_sweep",
+            job="thanglong.domains.procedures.tasks:sweep_orphaned_files",
+            cron="40 3 * * *",
+        ),
+        Schedule(
+            name="procedures.tracking_purge",
+            job="thanglong.domains.procedures.tasks:purge_tracking_failures",
+            every_seconds=3600,
+        ),
     ),
     jobs=(
         # One job per status change for the national portal; a dossier's changes share an ordering key.

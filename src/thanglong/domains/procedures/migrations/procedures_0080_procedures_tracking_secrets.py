@@ -47,9 +47,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     dossier = sa.table("procedures_dossier", sa.column("id", sa.Uuid()), sa.column("tracking_secret"))
     while True:
-        ids = bind.execute(
-            sa.select(dossier.c.id).where(dossier.c.tracking_secret.is_(None)).limit(BATCH)
-        ).scalars().all()
+        ids = (
+            bind.execute(sa.select(dossier.c.id).where(dossier.c.tracking_secret.is_(None)).limit(BATCH))
+            .scalars()
+            .all()
+        )
         if not ids:
             break
         bind.execute(
