@@ -169,8 +169,12 @@ def test_tracking_api_and_page(client: TestClient, platform: Platform) -> None:
     assert "tracking_secret" not in found.json()
 
     page = client.get(f"/track/{code}", params={"secret": "WRONG23456"})
-    assert page.status_code == 404 and 'id="track-error"' in page.text and 'id="tracked-code"' not in page.text
-    link = client.get("/track", params={"code": code.lower(), "secret": secret.lower()}, follow_redirects=False)
+    assert (
+        page.status_code == 404 and 'id="track-error"' in page.text and 'id="tracked-code"' not in page.text
+    )
+    link = client.get(
+        "/track", params={"code": code.lower(), "secret": secret.lower()}, follow_redirects=False
+    )
     assert link.status_code == 303 and link.headers["location"] == tracking_url(code, secret)
     shown = client.get(link.headers["location"])
     assert shown.status_code == 200 and f'<code id="tracked-code">{code}</code>' in shown.text
@@ -194,6 +198,8 @@ def _pdf_text(pdf: bytes) -> str:
 def test_the_receipt_prints_the_secret_and_link() -> None:
     data = sample("01_receipt")
     url = tracking_url(data["dossier_code"], "ABCDE23456", base_url="https://dvc.hanoi.vn")
-    text = _pdf_text(render_form("01_receipt", {**data, "tracking_secret": "ABCDE23456", "tracking_url": url}))
+    text = _pdf_text(
+        render_form("01_receipt", {**data, "tracking_secret": "ABCDE23456", "tracking_url": url})
+    )
     assert "Mã tra cứu hồ sơ: ABCDE23456" in text and "secret=ABCDE23456" in text.replace(" ", "")
     assert "ABCDE23456" not in _pdf_text(render_form("01_receipt", data))

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests.domains.procedures.conftest import DOMAINS
-from tests.domains.procedures.test_tracking import _received
 from tests.domains.procedures.helpers import make_world
+from tests.domains.procedures.test_tracking import _received
 from thanglong.core import migrate
 from thanglong.core.testing.plugin import committing_platform
 from thanglong.domains.procedures.dossiers.tracking_secret import SECRET_PATTERN
@@ -24,7 +24,10 @@ def test_existing_dossiers_get_a_secret_each(tmp_path: Path) -> None:
         assert migrate.state(platform.engine).branches[-1].current == ("procedures_0005",)
         migrate.upgrade(platform.engine)
         with platform.session_factory() as session:
-            secrets = {row.id: row.tracking_secret for row in session.execute(select(Dossier.id, Dossier.tracking_secret))}
+            secrets = {
+                row.id: row.tracking_secret
+                for row in session.execute(select(Dossier.id, Dossier.tracking_secret))
+            }
         assert set(secrets) == {d.id for d in made}
         assert all(re.fullmatch(SECRET_PATTERN, s) for s in secrets.values())
         assert len(set(secrets.values())) == 3
