@@ -195,9 +195,11 @@ def _journey(browsing: Browsing, citizen: Page, staff: Page, base: str, server: 
     citizen.click("#rating-submit")
     expect(citizen.locator("#rating-given")).to_have_attribute("data-score", "5")
 
-    # 7. Anyone can follow the dossier by its code on the public tracking page.
-    citizen.goto(f"{base}/track/{code}")
-    expect(citizen.locator("main")).to_contain_text(code)
+    # 7. Anyone with the code and the tracking secret (the receipt's link) can follow the dossier.
+    link = citizen.locator("#tracking-link").get_attribute("href")
+    assert link and link.startswith(f"{base}/track/{code}?secret=")
+    citizen.goto(link)
+    expect(citizen.locator("#tracked-code")).to_have_text(code)
     browsing.shot("journey_06_tracking")
 
 
