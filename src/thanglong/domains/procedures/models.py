@@ -66,7 +66,7 @@ class Dossier(UUIDPrimaryKey, Base):
     code: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
     # Given at filing, printed on the receipt: the public tracking page needs it beside the code
     # (dossiers/tracking_secret.py; kept in clear, see docs/procedures-tracking.md).
-    tracking_secret: Mapped[str] = mapped_column(String(16))
+    tracking_secret: Mapped[str] = mapped_column(String(16), server_default="")
     procedure_version_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("procedures_procedure_version.id", ondelete="RESTRICT"), index=True
     )

@@ -42,13 +42,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_procedures_tracking_failure_at"), ["at"], unique=False)
         batch_op.create_index("ix_procedures_tracking_failure_ip_at", ["ip", "at"], unique=False)
 
+    # Added NOT NULL with an empty default, then filled: on SQLite that is a plain ALTER TABLE. Making a
+    # nullable column NOT NULL afterwards would make batch mode copy and drop procedures_dossier, and with
+    # foreign keys on, dropping it deletes every step, attachment and sync row of every dossier (cascade).
     with op.batch_alter_table("procedures_dossier", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("tracking_secret", sa.String(length=16), nullable=True))
+        batch_op.add_column(
+            sa.Column("tracking_secret", sa.String(length=16), server_default="", nullable=False)
+        )
     bind = op.get_bind()
     dossier = sa.table("procedures_dossier", sa.column("id", sa.Uuid()), sa.column("tracking_secret"))
     while True:
         ids = (
-            bind.execute(sa.select(dossier.c.id).where(dossier.c.tracking_secret.is_(None)).limit(BATCH))
+            bind.execute(sa.select(dossier.c.id).where(dossier.c.tracking_secret == "").limit(BATCH))
             .scalars()
             .all()
         )
@@ -60,14 +65,15 @@ def upgrade() -> None:
             .values(tracking_secret=sa.bindparam("b_secret")),
             [{"b_id": dossier_id, "b_secret": _secret()} for dossier_id in ids],
         )
-    with op.batch_alter_table("procedures_dossier", schema=None) as batch_op:
-        batch_op.alter_column("tracking_secret", existing_type=sa.String(length=16), nullable=False)
 
 
 def downgrade() -> None:
     """Revert the change."""
-    with op.batch_alter_table("procedures_dossier", schema=None) as batch_op:
-        batch_op.drop_column("tracking_secret")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite (3.35+) drops the column in place; batch mode would copy and drop the table (see upgrade).
+        op.execute("ALTER TABLE procedures_dossier DROP COLUMN tracking_secret")
+    else:
+        op.drop_column("procedures_dossier", "tracking_secret")
     with op.batch_alter_table("procedures_tracking_failure", schema=None) as batch_op:
         batch_op.drop_index("ix_procedures_tracking_failure_ip_at")
         batch_op.drop_index(batch_op.f("ix_procedures_tracking_failure_at"))
