@@ -115,6 +115,9 @@ def test_receipt_writes_form_01_with_code_and_due_date(platform: Platform) -> No
     text = _text(_content(platform, doc.id))
     assert f"Mã hồ sơ: {received.code}" in text
     assert f"Thời gian trả kết quả giải quyết hồ sơ: {vn_datetime(received.due_at)}" in text
+    # The receipt carries the tracking secret and the tracking link (printed and as a QR code).
+    assert f"Mã tra cứu hồ sơ: {dossier.tracking_secret}" in text
+    assert f"/track/{received.code}?secret={dossier.tracking_secret}" in "".join(text.split())
     assert "Người Thử" in text
     with platform.uow() as uow:
         kinds = [
@@ -182,7 +185,8 @@ def test_approval_writes_a_signed_result_with_the_tracking_qr(
     report = validate_signature(pdf, [signing_keys])
     assert report.ok, report
     assert report.signer_name == "Người Thử"  # the approving head, with a certificate of their own
-    url = f"{tl_settings.public_base_url.rstrip('/')}/track/{code}"
+    # The QR code leads to the public tracking page with the dossier's secret: it works when scanned.
+    url = f"{tl_settings.public_base_url.rstrip('/')}/track/{code}?secret={dossier.tracking_secret}"
     text = _text(pdf)
     # The printed address may wrap inside its narrow column.
     assert url in "".join(text.split())

@@ -164,10 +164,11 @@ def test_officer_receives_and_public_tracking_hides_personal_data(
     assert stale.status_code == 409 and "Hồ sơ đã được người khác cập nhật" in stale.text
 
     client.cookies.clear()
-    tracked = client.get(f"/track/{code}")
+    tracked = client.get(f"/track/{code}", params={"secret": dossier.tracking_secret})
     assert tracked.status_code == 200 and "Được tiếp nhận" in tracked.text
     assert VALID_FORM["ho_ten"] not in tracked.text and "Người Thử" not in tracked.text
     assert client.get("/track", params={"code": code}, follow_redirects=False).status_code == 303
+    assert client.get(f"/track/{code}").status_code == 404
     assert client.get("/track").status_code == 200
     missing = client.get(f"/track/{world.agency_code}-260302-9999")
     assert missing.status_code == 404 and "Không tìm thấy hồ sơ" in missing.text

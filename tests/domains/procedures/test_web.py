@@ -47,12 +47,15 @@ def test_file_receive_and_track(client: TestClient, platform: Platform) -> None:
     again = client.post(f"/api/v1/procedures/dossiers/{code}/actions/receive", json={}, headers=csrf(client))
     assert again.status_code == 409 and again.json()["code"] == "transition_not_allowed"
 
+    secret = made.json()["tracking_secret"]
+    assert received.json()["tracking_url"].endswith(f"/track/{code}?secret={secret}")
     client.cookies.clear()
-    tracked = client.get(f"/api/v1/procedures/track/{code}")
+    tracked = client.get(f"/api/v1/procedures/track/{code}", params={"secret": secret})
     assert tracked.status_code == 200
     assert tracked.json()["status"] == "received" and tracked.json()["status_label"] == "Được tiếp nhận"
     assert "form_data" not in tracked.json() and "applicant_id" not in tracked.json()
-    missing = client.get("/api/v1/procedures/track/000.00.61.H26-260302-9999")
+    assert "tracking_secret" not in tracked.json()
+    missing = client.get("/api/v1/procedures/track/000.00.61.H26-260302-9999", params={"secret": secret})
     assert missing.status_code == 404
     assert missing.json()["message"] and missing.json()["message_en"]
 

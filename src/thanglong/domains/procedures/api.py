@@ -1,4 +1,4 @@
-"""What other domains may use of procedures: dossier status by code and counts for statistics."""
+"""What other domains may use of procedures: dossier status by code, counts, the tracking link."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.procedures.dossiers import services
 from thanglong.domains.procedures.dossiers.services import DossierDTO
 from thanglong.domains.procedures.dossiers.states import DossierStatus
+from thanglong.domains.procedures.dossiers.tracking_secret import tracking_url
 
-__all__ = ["DossierDTO", "DossierStatus", "count_by_status", "dossier_status"]
+__all__ = ["DossierDTO", "DossierStatus", "count_by_status", "dossier_status", "tracking_url"]
 
 
 def dossier_status(uow: UnitOfWork, code: str) -> DossierStatus | None:

@@ -239,6 +239,49 @@ def dvcqg_report(json_out: bool = json_option()) -> None:
         raise typer.Exit(1)
 
 
+files_app = typer.Typer(help="Tệp đính kèm / attachment files.", no_args_is_help=True)
+app.add_typer(files_app, name="files")
+
+
+@files_app.command("sweep")
+def files_sweep(
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Chỉ liệt kê, không xoá / list what would be removed, remove nothing."
+    ),
+    grace_minutes: int | None = typer.Option(
+        None,
+        "--grace-minutes",
+        min=1,
+        help="Giữ tệp mới hơn số phút này (mặc định THANGLONG_PROCEDURES_FILES_SWEEP_GRACE_MINUTES, 60) / "
+        "keep files younger than this many minutes (default from the settings, 60).",
+    ),
+    json_out: bool = json_option(),
+) -> None:
+    """Xoá tệp đính kèm không còn hồ sơ nào tham chiếu / remove stored files no attachment references.
+
+    Tệp mới hơn thời gian chờ được giữ lại (có thể đang nộp) / files younger than the grace are kept
+    (a filing may be in flight). Worker chạy hằng ngày lúc 03:40 / the worker runs it daily at 03:40.
+    """
+    from thanglong.domains.procedures.config import ProcedureSettings  # noqa: PLC0415
+    from thanglong.domains.procedures.dossiers import sweep  # noqa: PLC0415
+    from thanglong.domains.procedures.dossiers.files import store_for  # noqa: PLC0415
+
+    platform = open_platform()
+    grace = grace_minutes or platform.config(ProcedureSettings).files_sweep_grace_minutes
+    with platform.uow() as uow:
+        report = sweep.sweep_orphans(uow, store_for(platform), grace_minutes=grace, dry_run=dry_run)
+    if json_out:
+        print_json(report.as_dict())
+        return
+    for name in report.removed:
+        typer.echo(f"{'sẽ xoá / would remove' if dry_run else 'đã xoá / removed'}: {name}")
+    typer.echo(
+        f"đã quét / scanned {report.scanned}, còn dùng / referenced {report.referenced}, "
+        f"mới / young {report.young}, {'sẽ xoá / would remove' if dry_run else 'đã xoá / removed'} "
+        f"{len(report.removed)} ({report.removed_bytes} B)"
+    )
+
+
 @app.command("stats")
 def stats_command(
     period: str = typer.Option(

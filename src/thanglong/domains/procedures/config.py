@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from thanglong.core.domain_settings import DomainSettings, SettingProblem
@@ -39,6 +39,13 @@ class ProcedureSettings(DomainSettings):
     # VNPost's public-administration (BCCI) order endpoint; None means results by post are refused.
     vnpost_url: str | None = None
     vnpost_token: SecretStr | None = None
+
+    # Public tracking: an address with this many misses (wrong code or secret) in the window gets 429.
+    tracking_max_failures: int = Field(default=20, ge=1)
+    tracking_window_seconds: int = Field(default=600, ge=1)
+
+    # The sweep of unreferenced attachment files leaves files younger than this (a filing in flight).
+    files_sweep_grace_minutes: int = Field(default=60, ge=1)
 
     def production_problems(self) -> list[SettingProblem]:
         """Refuse the local test CA in production: results must carry the agency head's real signature."""

@@ -1,11 +1,13 @@
-"""Idempotent demo data: the shipped catalogue, a few dossiers of the demo citizen, six months of history."""
+"""Idempotent demo data: the catalogue, six months of history, the demo citizens' dossiers in every state."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
 import random
+import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,21 +16,25 @@ from sqlalchemy import insert, select
 from thanglong.core import audit
 from thanglong.core.calendar import WorkingCalendar
 from thanglong.core.calendar_store import load_calendar
-from thanglong.core.clock import HANOI
+from thanglong.core.clock import HANOI, Clock
 from thanglong.core.errors import ThangLongError
+from thanglong.core.jobs import JobRunner
 from thanglong.core.platform import Platform
-from thanglong.core.security import SYSTEM_ACTOR, Principal
+from thanglong.core.security import SYSTEM_ACTOR, Principal, permissions_for
+from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures.catalogue import eform
 from thanglong.domains.procedures.catalogue.services import ProcedureDTO, list_procedures, load_specs
 from thanglong.domains.procedures.catalogue.shipped import load_catalogue
 from thanglong.domains.procedures.documents.pdf import FormPdf
+from thanglong.domains.procedures.documents.reactions import DOCUMENTS_JOB
 from thanglong.domains.procedures.dossiers import clock
 from thanglong.domains.procedures.dossiers.attachments import ContentStore
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT
 from thanglong.domains.procedures.dossiers.files import store_for
-from thanglong.domains.procedures.dossiers.services import act, list_for_applicant, submit_dossier
+from thanglong.domains.procedures.dossiers.payments import request_payment
+from thanglong.domains.procedures.dossiers.services import DossierDTO, act, list_for_applicant, submit_dossier
 from thanglong.domains.procedures.dossiers.states import DossierAction
+from thanglong.domains.procedures.dossiers.tracking_secret import new_secret
 from thanglong.domains.procedures.models import (
     Attachment,
     Dossier,
@@ -40,10 +46,36 @@ from thanglong.domains.procedures.models import (
 logger = logging.getLogger(__name__)
 
 DEMO_AGENCY = "000.00.61.H26"
-DEMO_CITIZEN = "congdan"
+DEMO_CITIZENS = ("congdan",)
 DEMO_OFFICER = "canbo"
-DEMO_PERMISSIONS_CITIZEN = frozenset({"procedures.dossier.file"})
-DEMO_PERMISSIONS_OFFICER = frozenset({"procedures.dossier.process"})
+DEMO_HEAD = "chutich"
+DOCUMENT_ROUNDS = 10
+
+
+# Values tried, in order, for a text field with a pattern: phone numbers, personal and tax numbers, codes.
+# Plausible, not only well-typed (catalogue.plausibility): a mobile number, then the personal ID of a
+# Hanoi man born in 2025 like the sample dates.
+PATTERN_SAMPLES = (
+    "0912345678",
+    "001225012345",
+    "001090012345",
+    "0101234567",
+    "001090012",
+    "29A12345",
+    "01",
+    "1",
+    *("0" * n for n in range(2, 21)),
+)
+
+
+def _text_sample(schema: dict[str, Any]) -> str:
+    pattern = schema.get("pattern")
+    if pattern:
+        for candidate in PATTERN_SAMPLES:
+            if re.search(pattern, candidate):
+                return candidate
+    text = "Nguyễn Văn An, số 12 phố Hàng Bạc"[: schema.get("maxLength", 200)]
+    return text.ljust(int(schema.get("minLength", 1)), ".") or "A"
 
 
 def sample_value(schema: dict[str, Any]) -> Any:  # noqa: PLR0911 - one return per schema type reads best
@@ -68,85 +100,179 @@ def sample_value(schema: dict[str, Any]) -> Any:  # noqa: PLR0911 - one return p
         return "2025-09-02"
     if fmt == "email":
         return "congdan@example.vn"
-    pattern = schema.get("pattern", "")
-    # Plausible, not only well-typed (catalogue.plausibility): a Hanoi personal ID of a man born in 2025
-    # (like the sample dates) and a mobile number.
-    if pattern == "^[0-9]{12}$":
-        return "001225012345"
-    if pattern.startswith("^0[0-9]"):
-        return "0912345678"
-    if "0-9" in pattern or "\\d" in pattern:
-        return "0" * max(int(schema.get("minLength", 12)), 1)
-    return "Nguyễn Văn An"[: schema.get("maxLength", 200)] or "A"
+    return _text_sample(schema)
 
 
 def sample_object(schema: dict[str, Any]) -> dict[str, Any]:
-    """Fill the required properties of an object schema."""
+    """Fill every property of an object schema (the optional ones too: conditions may require them)."""
     props = schema.get("properties", {})
-    return {name: sample_value(props.get(name, {})) for name in schema.get("required", [])}
+    names = [*props, *(n for n in schema.get("required", []) if n not in props)]
+    return {name: sample_value(props.get(name, {})) for name in names}
 
 
-def _principal(user: identity.UserDTO, perms: frozenset[str]) -> Principal:
+def _principal(platform: Platform, user: identity.UserDTO) -> Principal:
     return Principal(
         kind="user",
         id=user.id,
         name=user.username,
         roles=frozenset(user.roles),
         agency_id=user.agency_id,
-        permissions=perms,
+        permissions=permissions_for(frozenset(user.roles), platform.permissions),
     )
 
 
 def load_demo(platform: Platform) -> None:
-    """Load the catalogue, three demo dossiers and six months of history (running twice changes nothing)."""
+    """Load the catalogue, the history and the demo citizens' dossiers (running twice changes nothing)."""
     with platform.uow() as uow:
         load_specs(uow, load_catalogue(), actor=SYSTEM_ACTOR)
-    _file_demo_dossiers(platform)
+    # History first: it fills past days' sequences only where none exist, and the overdue demo dossier
+    # is received on a past day.
     load_history(platform)
+    for username in DEMO_CITIZENS:
+        file_demo_dossiers(platform, username)
 
 
-def _file_demo_dossiers(platform: Platform) -> None:
-    """File three dossiers of the demo citizen once, through the real use cases."""
+@dataclass(frozen=True)
+class Scenario:
+    """One demo dossier: its procedure, the actions taken on it in order, and how long ago it was filed."""
+
+    key: str
+    procedure_code: str
+    actions: tuple[DossierAction, ...]
+    days_ago: int = 0
+    note: str = ""
+    # Another ward decides it: filed at the citizen's nearest office (Decree 118/2025), to be transferred.
+    competent_agency: str | None = None
+
+
+_A = DossierAction
+# Each demo citizen gets one dossier per scenario, in a distinct state, through the real use cases, so every
+# path of the README can be tried at once (docs/handbook/citizen.md). A scenario is present when the
+# citizen has a dossier of its procedure; only missing ones are filed, so a second load adds nothing.
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("new", "1.001193", ()),
+    Scenario("received", "1.000894", (_A.RECEIVE,), competent_agency="000.00.62.H26"),
+    Scenario("processing", "1.004194", (_A.RECEIVE, _A.ASSIGN)),
+    Scenario(
+        "supplement",
+        "1.004884",
+        (_A.RECEIVE, _A.REQUEST_SUPPLEMENT),
+        note="Bổ sung bản sao Giấy chứng sinh (bản chụp rõ nét).",
+    ),
+    Scenario("payment", "1.004222", (_A.RECEIVE, _A.ASSIGN, _A.REQUEST_PAYMENT)),
+    Scenario("returned", "1.010041", (_A.RECEIVE, _A.ASSIGN, _A.APPROVE, _A.RETURN_RESULT)),
+    Scenario(
+        "refused",
+        "1.003677",
+        (_A.RECEIVE, _A.ASSIGN, _A.REFUSE),
+        note="Người khai báo không thuộc trường hợp phải khai báo tạm vắng.",
+    ),
+    # Filed and received five weeks ago, on a procedure of five working days: past its due date.
+    Scenario("overdue", "1.004746", (_A.RECEIVE, _A.ASSIGN), days_ago=35),
+)
+# The signed and the head's actions; every other action is the ward officer's.
+HEAD_ACTIONS = frozenset({_A.APPROVE, _A.REFUSE, _A.RESCHEDULE})
+
+
+def _past_clock(platform: Platform, days_ago: int) -> Clock:
+    """Return a clock standing at 09:00 Hanoi on a weekday `days_ago` days back (for a past filing)."""
+    local = (platform.clock() - timedelta(days=days_ago)).astimezone(HANOI)
+    while local.weekday() >= 5:
+        local -= timedelta(days=1)
+    moment = local.replace(hour=9, minute=0, second=0, microsecond=0)
+    return lambda: moment
+
+
+def _uow_at(platform: Platform, clock: Clock | None) -> UnitOfWork:
+    if clock is None:
+        return platform.uow()
+    return UnitOfWork(platform.session_factory, platform.bus, clock, platform.settings, roles=platform.roles)
+
+
+def _run_scenario(
+    platform: Platform,
+    scenario: Scenario,
+    *,
+    citizen: Principal,
+    officer: Principal,
+    head: Principal | None,
+    agency_id: uuid.UUID,
+) -> DossierDTO | None:
+    clock = _past_clock(platform, scenario.days_ago) if scenario.days_ago else None
+    with _uow_at(platform, clock) as uow:
+        procedure = next(iter(list_procedures(uow, codes=[scenario.procedure_code])), None)
+        if procedure is None:
+            logger.info(
+                "procedures demo scenario %s skipped: no procedure %s", scenario.key, scenario.procedure_code
+            )
+            return None
+        competent = (
+            identity.find_agency(uow, scenario.competent_agency) if scenario.competent_agency else None
+        )
+        dossier = submit_dossier(
+            uow,
+            principal=citizen,
+            procedure_code=procedure.code,
+            receiving_agency_id=agency_id,
+            form_data=sample_object(procedure.eform),
+            competent_agency_id=competent.id if competent is not None else None,
+        )
+    for action in scenario.actions:
+        actor = head if action in HEAD_ACTIONS else officer
+        if actor is None:
+            logger.info("procedures demo scenario %s stopped: no agency head", scenario.key)
+            break
+        with _uow_at(platform, clock) as uow:
+            if action is _A.REQUEST_PAYMENT:
+                dossier, _ = request_payment(uow, principal=actor, ref=dossier.id, note=scenario.note)
+            else:
+                dossier = act(
+                    uow,
+                    principal=actor,
+                    ref=dossier.id,
+                    action=action,
+                    officer_id=officer.id if action is _A.ASSIGN else None,
+                    note=scenario.note if action in (_A.REQUEST_SUPPLEMENT, _A.REFUSE) else "",
+                )
+    return dossier
+
+
+def file_demo_dossiers(platform: Platform, username: str) -> list[DossierDTO]:
+    """File the scenarios a demo citizen does not have yet, through the real use cases; return them."""
     with platform.uow() as uow:
-        citizen = identity.find_user(uow, DEMO_CITIZEN)
+        citizen = identity.find_user(uow, username)
         officer = identity.find_user(uow, DEMO_OFFICER)
+        head = identity.find_user(uow, DEMO_HEAD)
         agency = identity.find_agency(uow, DEMO_AGENCY)
         if citizen is None or officer is None or agency is None or identity.CITIZEN not in citizen.roles:
             logger.info("procedures demo dossiers skipped: identity demo data missing")
-            return
-        if list_for_applicant(uow, citizen.id, limit=1):
-            return
-        candidates = [p for p in list_procedures(uow, limit=50) if p.level == "xa"] or list_procedures(
-            uow, limit=50
-        )
-    citizen_p = _principal(citizen, DEMO_PERMISSIONS_CITIZEN)
-    officer_p = _principal(officer, DEMO_PERMISSIONS_OFFICER)
+            return []
+        have = {d.procedure_code for d in list_for_applicant(uow, citizen.id, limit=500)}
     filed = []
-    for procedure in candidates:
-        data = sample_object(procedure.eform)
-        if eform.validate(procedure.eform, data):
+    for scenario in SCENARIOS:
+        if scenario.procedure_code in have:
             continue
-        with platform.uow() as uow:
-            try:
-                filed.append(
-                    submit_dossier(
-                        uow,
-                        principal=citizen_p,
-                        procedure_code=procedure.code,
-                        receiving_agency_id=agency.id,
-                        form_data=data,
-                    )
-                )
-            except ThangLongError:
-                continue
-        if len(filed) == 3:
-            break
-    for dossier, steps in zip(
-        filed, ([], [DossierAction.RECEIVE], [DossierAction.RECEIVE, DossierAction.ASSIGN]), strict=False
-    ):
-        for action in steps:
-            with platform.uow() as uow:
-                act(uow, principal=officer_p, ref=dossier.id, action=action, officer_id=officer.id)
+        try:
+            dossier = _run_scenario(
+                platform,
+                scenario,
+                citizen=_principal(platform, citizen),
+                officer=_principal(platform, officer),
+                head=_principal(platform, head) if head is not None else None,
+                agency_id=agency.id,
+            )
+        except ThangLongError as exc:
+            logger.warning("procedures demo scenario %s not completed: %s", scenario.key, exc.code)
+            continue
+        if dossier is not None:
+            filed.append(dossier)
+    if filed and DOCUMENTS_JOB in platform.job_kinds:
+        # Draw and sign the forms and the result now, so the demo citizen can download them at once.
+        runner = JobRunner(platform, platform.job_kinds)
+        for _ in range(DOCUMENT_ROUNDS):
+            if runner.run_once(kinds=[DOCUMENTS_JOB]).claimed == 0:
+                break
+    return filed
 
 
 # Six months of past dossiers for the statistics page. They are inserted in bulk, not through the
@@ -282,6 +408,7 @@ def _history_rows(
             {
                 "id": dossier_id,
                 "code": DEFAULT_FORMAT.format(agency_code, day, seq),
+                "tracking_secret": new_secret(),
                 "procedure_version_id": proc.version_id,
                 "applicant_id": None,
                 "receiving_agency_id": agency_id,

@@ -120,6 +120,7 @@ MANIFEST = DomainManifest(
     ),
     nav=(
         NavItem("/procedures", "Thủ tục hành chính", "Procedures"),
+        NavItem("/track", "Tra cứu hồ sơ", "Track a dossier"),
         NavItem("/my/dossiers", "Hồ sơ của tôi", "My dossiers", "procedures.dossier.file"),
         NavItem("/my/documents", "Kho dữ liệu của công dân", "My documents", "procedures.dossier.file"),
         NavItem("/officer/queue", "Hồ sơ cần xử lý", "Work queue", "procedures.dossier.process"),
@@ -131,6 +132,17 @@ MANIFEST = DomainManifest(
             name="procedures.apology",
             job="thanglong.domains.procedures.tasks:draft_apologies",
             every_seconds=900,
+        ),
+        # Files stored for a filing whose commit failed; one pass removes every orphan past the grace.
+        Schedule(
+            name="procedures.files_sweep",
+            job="thanglong.domains.procedures.tasks:sweep_orphaned_files",
+            cron="40 3 * * *",
+        ),
+        Schedule(
+            name="procedures.tracking_purge",
+            job="thanglong.domains.procedures.tasks:purge_tracking_failures",
+            every_seconds=3600,
         ),
     ),
     jobs=(

@@ -73,6 +73,9 @@ class Dossier(UUIDPrimaryKey, Base):
 
     # Filled at receipt; a dossier filed online has no code until an officer receives it.
     code: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)
+    # Given at filing, printed on the receipt: the public tracking page needs it beside the code
+    # (dossiers/tracking_secret.py; kept in clear, see docs/procedures-tracking.md).
+    tracking_secret: Mapped[str] = mapped_column(String(16), server_default="")
     procedure_version_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("procedures_procedure_version.id", ondelete="RESTRICT"), index=True
     )
@@ -265,3 +268,13 @@ class Consultation(UUIDPrimaryKey, Base):
     requested_at: Mapped[datetime]
     due_at: Mapped[datetime | None] = mapped_column(default=None)
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TrackingFailure(UUIDPrimaryKey, Base):
+    """A public tracking lookup that matched no dossier (wrong code or secret), kept for throttling."""
+
+    __tablename__ = "procedures_tracking_failure"
+    __table_args__ = (Index("ix_procedures_tracking_failure_ip_at", "ip", "at"),)
+
+    ip: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(index=True)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fpdf.enums import Align
+from fpdf.enums import Align, XPos
 from fpdf.fonts import FontFace
 
 from thanglong.core.errors import InvalidInput
@@ -97,6 +97,10 @@ def _receipt(form: FormData) -> FormPdf:
     due = form.instant("due_at")
     officer = form.text("officer_name")
     documents = form.records("documents", ("name",), required=False)
+    secret = form.opt_text("tracking_secret")
+    url = form.opt_text("tracking_url")
+    if url and not url.startswith(("https://", "http://")):
+        form.invalid.append("tracking_url")
     form.check()
     pdf = _start(form)
     unit = form.opt_text("receiving_unit") or form.text("agency")
@@ -132,6 +136,8 @@ def _receipt(form: FormData) -> FormPdf:
     book = form.opt_text("register_book") or DOTS
     entry = form.opt_text("register_no") or DOTS
     pdf.para(f"Vào Sổ theo dõi hồ sơ, Quyển số: {book}, Số thứ tự: {entry}", style="I")
+    if secret:
+        _receipt_tracking(pdf, code, secret, url)
     pdf.signature_blocks(
         [
             ("NGƯỜI NỘP HỒ SƠ", "(Ký và ghi rõ họ tên)", name),
@@ -139,6 +145,25 @@ def _receipt(form: FormData) -> FormPdf:
         ]
     )
     return pdf
+
+
+def _receipt_tracking(pdf: FormPdf, code: str, secret: str, url: str | None) -> None:
+    """Print the tracking secret and link under the receipt, with the link's QR code on the left."""
+    size = 20.0 if url else 0.0
+    if pdf.will_page_break(size + 4):
+        pdf.add_page()
+    top = pdf.get_y() + 1
+    if url:
+        pdf.image(qr_png(url), x=pdf.l_margin, y=top, w=size, h=size, alt_text=f"Mã QR tra cứu hồ sơ {code}")
+    indent = size + 3 if url else 0.0
+    pdf.set_xy(pdf.l_margin + indent, top)
+    pdf.set_font(FONT_FAMILY, "", pdf.base_size - 1)
+    text = f"Mã tra cứu hồ sơ: {secret}"
+    if url:
+        text += f"\nTra cứu tiến độ (cần mã hồ sơ và mã tra cứu): {url}"
+    pdf.multi_cell(pdf.content_width - indent, 4.2, text, align=Align.L, new_x=XPos.LMARGIN)
+    pdf.set_y(max(pdf.get_y(), top + size) + 1)
+    pdf.set_font(FONT_FAMILY, "", pdf.base_size)
 
 
 def _supplement(form: FormData) -> FormPdf:

@@ -33,6 +33,7 @@ from thanglong.domains.procedures.dossiers import clock
 from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.dossiers.attachments import ContentStore, store_at
 from thanglong.domains.procedures.dossiers.states import OPEN_STATUSES, DossierStatus
+from thanglong.domains.procedures.dossiers.tracking_secret import tracking_url
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierStep, Procedure, ProcedureVersion
 
 if TYPE_CHECKING:
@@ -134,9 +135,10 @@ def _setup(uow: UnitOfWork) -> _Setup:
     )
 
 
-def tracking_url(base_url: str, code: str) -> str:
-    """Return the public tracking page of a dossier code."""
-    return f"{base_url.rstrip('/')}/track/{code}"
+def _tracking_url(row: Dossier, public_base_url: str) -> str:
+    """Return the dossier's public tracking link with its secret (printed and encoded as a QR code), on
+    the public address of the process where the officer acted."""
+    return tracking_url(row.code or "", row.tracking_secret, base_url=public_base_url)
 
 
 def _signer_for(uow: UnitOfWork) -> PdfSigner:
@@ -254,6 +256,8 @@ def _receipt(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal,
         "officer_name": _officer_name(uow, principal),
         "documents": documents,
         "delivery": DELIVERY_LABELS.get(row.delivery, row.delivery),
+        "tracking_secret": row.tracking_secret,
+        "tracking_url": _tracking_url(row, facts.public_base_url) if row.code else None,
     }
 
 
@@ -319,7 +323,7 @@ def _result(uow: UnitOfWork, row: Dossier, facts: _Facts, principal: Principal, 
         "title": FORM_TITLES["result"],
         "subtitle": facts.procedure,
         "dossier_code": facts.code,
-        "tracking_url": tracking_url(facts.public_base_url, facts.code),
+        "tracking_url": _tracking_url(row, facts.public_base_url),
         "fields": fields,
         "body": body,
         "signer_title": _head_title(facts.agency),
@@ -599,7 +603,7 @@ def _send_apology(uow: UnitOfWork, row: Dossier, facts: _Facts, new_due: datetim
         "agency": facts.agency,
         "due_at": vn_datetime(row.due_at),
         "new_due_at": vn_datetime(new_due),
-        "tracking_url": tracking_url(facts.public_base_url, row.code),
+        "tracking_url": _tracking_url(row, facts.public_base_url),
     }
     sent: list[str] = []
     for channel in ("sms", "email", "inapp"):

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -98,6 +99,17 @@ def check(content: bytes, filename: str, *, max_bytes: int = MAX_ATTACHMENT_BYTE
     )
 
 
+INCOMING_PREFIX = ".incoming-"
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    """A file of the content store: its path and hash (None for a leftover of an interrupted write)."""
+
+    path: Path
+    sha256: str | None
+
+
 class ContentStore:
     """Files stored once under the SHA-256 of their content, written atomically, never executable."""
 
@@ -114,9 +126,16 @@ class ContentStore:
         """Store content (idempotent); the file is durable when this returns."""
         target = self.path_for(sha256)
         if target.exists():
-            return target
+            # Refresh its time: a file left unreferenced long ago is young again while this filing runs,
+            # so the sweep of orphans (dossiers/sweep.py) leaves it alone until the row is committed.
+            try:
+                os.utime(target)
+            except FileNotFoundError:
+                pass
+            else:
+                return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=INCOMING_PREFIX)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(content)
@@ -128,6 +147,19 @@ class ContentStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return target
+
+    def entries(self) -> Iterator[StoredEntry]:
+        """List the store's files: content files by their hash, and leftovers of interrupted writes."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(self.root.iterdir()):
+            if not (folder.is_dir() and re.fullmatch(r"[0-9a-f]{2}", folder.name)):
+                continue
+            for path in folder.iterdir():
+                if re.fullmatch(r"[0-9a-f]{64}", path.name) and path.name[:2] == folder.name:
+                    yield StoredEntry(path, path.name)
+                elif path.name.startswith(INCOMING_PREFIX):
+                    yield StoredEntry(path, None)
 
     def get(self, sha256: str) -> bytes:
         """Return stored content, checking that it still matches its hash."""

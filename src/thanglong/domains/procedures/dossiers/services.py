@@ -38,6 +38,7 @@ from thanglong.domains.procedures.dossiers.states import (
     parse_action,
     transition,
 )
+from thanglong.domains.procedures.dossiers.tracking_secret import new_secret
 from thanglong.domains.procedures.events import DossierStatusChanged, DossierSubmitted
 from thanglong.domains.procedures.models import (
     Dossier,
@@ -85,6 +86,8 @@ class DossierDTO:
     filed_by: str = ""
     # The result's document number ("07/KQ-UBND"), given at approval.
     result_number: str | None = None
+    # Printed on the receipt; never in public_view (the public page asks for it).
+    tracking_secret: str = ""
 
     def public_view(self) -> dict[str, Any]:
         """Return what anyone holding the code may see: no names, no form data."""
@@ -151,6 +154,7 @@ def to_dto(session: Any, row: Dossier, *, procedure: tuple[str, str] | None = No
         channel=row.channel,
         filed_by=row.filed_by,
         result_number=row.result_number,
+        tracking_secret=row.tracking_secret,
     )
 
 
@@ -422,6 +426,7 @@ def file_dossier(
         delivery=delivery,
         channel=_channel_of(principal),
         filed_by=actor_of(principal),
+        tracking_secret=new_secret(),
         submitted_at=now,
         updated_at=now,
         pauses=[],

@@ -1,4 +1,4 @@
-"""Procedures HTML pages: catalogue, detail, filing, my dossiers, tracking, the officer queue."""
+"""Procedures HTML pages: catalogue, detail, filing, my dossiers, the officer queue."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ from thanglong.domains.procedures.dossiers.attachments import AttachmentTooLarge
 from thanglong.domains.procedures.dossiers.states import ACTION_LABELS, DossierAction, DossierStatus
 from thanglong.domains.procedures.web.citizen import file_size, read_uploads, upload_error
 from thanglong.domains.procedures.web.consult import officer_context, queue_context
+from thanglong.domains.procedures.web.tracking import tracking_box
 
 PERM_FILE = "procedures.dossier.file"
 PERM_PROCESS = "procedures.dossier.process"
@@ -113,7 +114,6 @@ def build_pages(ctx: WebContext) -> APIRouter:
     _catalogue_pages(router, ctx)
     _citizen_pages(router, ctx)
     _my_dossier_pages(router, ctx)
-    _tracking_pages(router, ctx)
     _officer_pages(router, ctx)
     return router
 
@@ -523,40 +523,10 @@ async def _render_my_dossier(
             "payment_amount": payment.amount_vnd if payment else procedure.fee_for(dossier.channel),
             "size": file_size,
             "can_rate": services_citizen.can_rate(principal, dossier, view["rating"]),
+            "tracking": tracking_box(dossier, ctx.platform.settings.public_base_url),
         },
         status_code=status_code,
     )
-
-
-def _tracking_pages(router: APIRouter, ctx: WebContext) -> None:
-    @router.get("/track")
-    def track_form(request: Request, code: str = "", principal: Principal = ctx.public()) -> Any:
-        """Ask for a dossier code; with one, go to its tracking page."""
-        wanted = code.strip().upper()[:64]
-        if wanted:
-            return RedirectResponse(f"/track/{wanted}", status_code=303)
-        return ctx.render(request, "procedures/track.html", {"view": None, "code": ""})
-
-    @router.get("/track/{code}")
-    async def track_page(request: Request, code: str, principal: Principal = ctx.public()) -> Any:
-        """Show the non-personal progress of a received dossier."""
-        wanted = code.strip().upper()
-        dossier = await ctx.run(request, services.get_dossier, wanted)
-        if dossier.code is None or dossier.code != wanted:
-            raise services.dossier_not_found(code)
-        lang = ctx.language(request)
-        return ctx.render(
-            request,
-            "procedures/track.html",
-            {
-                "view": dossier.public_view(),
-                "code": dossier.code,
-                "status_label": _status_labels(lang)[dossier.status.value],
-                "received": hanoi_time(dossier.received_at),
-                "due": hanoi_time(dossier.due_at),
-                "finished": hanoi_time(dossier.finished_at),
-            },
-        )
 
 
 def sees_every_agency(principal: Principal) -> bool:

@@ -1,4 +1,4 @@
-"""Procedures JSON API: catalogue, filing, officer actions and public tracking by code."""
+"""Procedures JSON API: catalogue, filing, officer actions, attachments; mounts the other routers."""
 
 from __future__ import annotations
 
@@ -20,11 +20,13 @@ from thanglong.core.webctx import WebContext, limit_stream, read_limited
 from thanglong.domains.procedures.catalogue.services import ProcedureDTO, get_procedure, list_procedures
 from thanglong.domains.procedures.dossiers import attachments, services
 from thanglong.domains.procedures.dossiers import files as services_attachments
+from thanglong.domains.procedures.dossiers.tracking_secret import tracking_url
 from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
 from thanglong.domains.procedures.web.citizen import build_citizen
 from thanglong.domains.procedures.web.consult import build_routing
 from thanglong.domains.procedures.web.pages import build_pages
 from thanglong.domains.procedures.web.stats import build_stats
+from thanglong.domains.procedures.web.tracking import build_tracking
 
 # A filing with its files in one request: at most two maximum-size files' worth of body.
 MAX_FILES_BODY_BYTES = 2 * attachments.MAX_ATTACHMENT_BYTES
@@ -64,8 +66,10 @@ def _procedure(p: ProcedureDTO, *, full: bool) -> dict[str, Any]:
     return data
 
 
-def _dossier(d: services.DossierDTO, principal: Principal) -> dict[str, Any]:
+def _dossier(d: services.DossierDTO, principal: Principal, base_url: str = "") -> dict[str, Any]:
     data = asdict(d)
+    # The receipt's tracking link; a dossier filed online gets its code (and so a link) at receipt.
+    data["tracking_url"] = tracking_url(d.code, d.tracking_secret, base_url=base_url) if d.code else None
     data["status"] = d.status.value
     data["status_label"] = d.status.label_vi
     data["status_label_en"] = d.status.label_en
@@ -78,6 +82,7 @@ def build_router(ctx: WebContext) -> APIRouter:
     """Build the procedures router."""
     router = APIRouter()
     platform = ctx.platform
+    base_url = platform.settings.public_base_url
 
     @router.get("/api/v1/procedures/catalogue", tags=["procedures"])
     async def api_catalogue(
@@ -110,7 +115,7 @@ def build_router(ctx: WebContext) -> APIRouter:
             delivery=body.delivery,
             source_ip=ctx.client_ip(request),
         )
-        return _dossier(dossier, principal)
+        return _dossier(dossier, principal, base_url)
 
     @router.post("/api/v1/procedures/dossiers/with-files", tags=["procedures"], status_code=201)
     async def api_submit_with_files(
@@ -131,14 +136,15 @@ def build_router(ctx: WebContext) -> APIRouter:
             store=services_attachments.store_for(platform),
             source_ip=ctx.client_ip(request),
         )
-        return {**_dossier(dossier, principal), "attachments": [_attachment(a) for a in added]}
+        return {**_dossier(dossier, principal, base_url), "attachments": [_attachment(a) for a in added]}
 
     @router.get("/api/v1/procedures/dossiers/{ref}", tags=["procedures"])
     async def api_dossier(
         ref: str, request: Request, principal: Principal = ctx.authenticated()
     ) -> dict[str, Any]:
         """Return a dossier by code or id to its applicant or to its agencies' officers."""
-        return _dossier(await ctx.run(request, services.get_dossier, ref, principal=principal), principal)
+        dossier = await ctx.run(request, services.get_dossier, ref, principal=principal)
+        return _dossier(dossier, principal, base_url)
 
     @router.post("/api/v1/procedures/dossiers/{ref}/actions/{action}", tags=["procedures"])
     async def api_action(
@@ -165,7 +171,7 @@ def build_router(ctx: WebContext) -> APIRouter:
                 source_ip=ctx.client_ip(request),
             )
 
-        return _dossier(await ctx.run(request, act), principal)
+        return _dossier(await ctx.run(request, act), principal, base_url)
 
     @router.post("/api/v1/procedures/dossiers/{ref}/attachments", tags=["procedures"], status_code=201)
     async def api_add_attachment(
@@ -225,15 +231,7 @@ def build_router(ctx: WebContext) -> APIRouter:
             headers={"content-disposition": f"attachment; filename*=UTF-8''{quoted}"},
         )
 
-    @router.get("/api/v1/procedures/track/{code}", tags=["procedures"])
-    async def api_track(code: str, request: Request, principal: Principal = ctx.public()) -> dict[str, Any]:
-        """Return the non-personal progress of a received dossier by its code."""
-        dossier = await ctx.run(request, services.get_dossier, code)
-        if dossier.code is None or dossier.code != code.strip().upper():
-            raise services.dossier_not_found(code)
-        return dossier.public_view()
-
-    for sub in (build_pages(ctx), build_citizen(ctx), build_routing(ctx)):
+    for sub in (build_pages(ctx), build_citizen(ctx), build_routing(ctx), build_tracking(ctx)):
         router.include_router(sub)
     router.include_router(build_stats(ctx))
     return router
