@@ -113,7 +113,7 @@ def test_a_valid_file_with_an_invalid_form_stores_nothing(client: TestClient, pl
     _login(client, platform, world.citizen)
     response = client.post(
         f"/procedures/{world.procedure_code}/apply",
-        data=_form(client, world, **{"f.ngay_sinh": "02/09/2025"}),
+        data=_form(client, world, **{"f.ngay_sinh": "31/02/2025"}),  # no such day
         files=[("files", ("to-khai.pdf", PDF, "application/pdf"))],
     )
     assert response.status_code == 422

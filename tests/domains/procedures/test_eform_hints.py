@@ -44,7 +44,8 @@ def test_format_hints_follow_the_schema() -> None:
     assert phone.input_type == "tel" and phone.maxlength == 11 and "10 hoặc 11" in phone.hint
     assert phone.autocomplete == "tel" and fields["f.nguoi_nop.ho_ten"].autocomplete == "name"
     assert fields["f.nguoi_nop.email"].hint.startswith("Ví dụ")
-    assert fields["f.nguoi_nop.ho_ten"].maxlength == 100 and not fields["f.tre.ngay_sinh"].hint
+    assert fields["f.nguoi_nop.ho_ten"].maxlength == 100
+    assert fields["f.tre.ngay_sinh"].hint == "ngày/tháng/năm, ví dụ 02/09/2025"
 
 
 def test_prefill_puts_the_account_into_the_applicants_fields() -> None:

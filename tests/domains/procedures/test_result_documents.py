@@ -285,11 +285,12 @@ def test_the_qr_code_points_where_serve_listens_even_when_a_separate_worker_draw
     served.session_factory = platform.session_factory
     world = make_world(served)
     dossier_id = _processing(served, world)
-    code = _approve(served, world.head, dossier_id).code
+    approved = _approve(served, world.head, dossier_id)
+    code = approved.code
     assert (
         make_documents(platform) == 2
     )  # Form 01 and the result, by the worker's platform, public address http://127.0.0.1:8000
-    url = f"http://127.0.0.1:8080/track/{code}"
+    url = f"http://127.0.0.1:8080/track/{code}?secret={approved.tracking_secret}"
     pdf = _result_pdf(platform, dossier_id)
     assert url in "".join(_text(pdf).split())
     images = PdfReader(io.BytesIO(pdf)).pages[-1].images

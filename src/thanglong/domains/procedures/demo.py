@@ -53,11 +53,10 @@ DOCUMENT_ROUNDS = 10
 
 
 # Values tried, in order, for a text field with a pattern: phone numbers, personal and tax numbers, codes.
-# Plausible, not only well-typed (catalogue.plausibility): a mobile number, then the personal ID of a
-# Hanoi man born in 2025 like the sample dates.
+# Plausible, not only well-typed (catalogue.plausibility): a mobile number first; personal IDs are made
+# to match the birth date of their group (sample_object).
 PATTERN_SAMPLES = (
     "0912345678",
-    "001225012345",
     "001090012345",
     "0101234567",
     "001090012",
@@ -66,6 +65,34 @@ PATTERN_SAMPLES = (
     "1",
     *("0" * n for n in range(2, 21)),
 )
+PERSONAL_ID = "^[0-9]{12}$"
+# Sample dates that pass the e-forms' rules: adults born in 1990, children in 2025 (at least 12 years
+# after their parents), a death after the birth, periods that end after they start, expiries ahead.
+ADULT_BIRTH = "1990-05-12"
+CHILD_GROUPS = frozenset({"tre"})
+SCHOOL_GROUPS = frozenset({"hoc_sinh"})
+DATE_SAMPLES = {
+    "ngay_chet": "2025-08-20",
+    "den_ngay": "2026-09-01",
+    "ngay_het_han": "2030-12-31",
+}
+DEFAULT_DATE = "2025-09-02"
+
+
+def _date_sample(path: tuple[str, ...]) -> str:
+    name = path[-1] if path else ""
+    group = next((p for p in reversed(path[:-1]) if p != "[]"), "")
+    if name == "ngay_sinh":
+        if group in CHILD_GROUPS:
+            return DEFAULT_DATE
+        return "2015-09-05" if group in SCHOOL_GROUPS else ADULT_BIRTH
+    return DATE_SAMPLES.get(name, DEFAULT_DATE)
+
+
+def _personal_id(birth: str) -> str:
+    """Return a Hanoi (001) personal ID of a man born on `birth` (century and sex digit, then the year)."""
+    century_digit = {19: "0", 20: "2"}[int(birth[:2])]
+    return f"001{century_digit}{birth[2:4]}012345"
 
 
 def _text_sample(schema: dict[str, Any]) -> str:
@@ -78,8 +105,10 @@ def _text_sample(schema: dict[str, Any]) -> str:
     return text.ljust(int(schema.get("minLength", 1)), ".") or "A"
 
 
-def sample_value(schema: dict[str, Any]) -> Any:  # noqa: PLR0911 - one return per schema type reads best
-    """Return a plausible value for a JSON Schema node (first enum, a date, a number, text)."""
+def sample_value(  # noqa: PLR0911 - one return per schema type reads best
+    schema: dict[str, Any], path: tuple[str, ...] = ()
+) -> Any:
+    """Return a plausible value for a JSON Schema node (first enum, a date, a number, text) at `path`."""
     if "const" in schema:
         return schema["const"]
     if schema.get("enum"):
@@ -88,26 +117,31 @@ def sample_value(schema: dict[str, Any]) -> Any:  # noqa: PLR0911 - one return p
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "string")
     if kind == "object":
-        return sample_object(schema)
+        return sample_object(schema, path)
     if kind == "array":
-        return [sample_value(schema.get("items", {}))] * max(1, int(schema.get("minItems", 1)))
+        return [sample_value(schema.get("items", {}), (*path, "[]"))] * max(1, int(schema.get("minItems", 1)))
     if kind in ("integer", "number"):
         return max(1, int(schema.get("minimum", 1)))
     if kind == "boolean":
         return True
     fmt = schema.get("format")
     if fmt == "date":
-        return "2025-09-02"
+        return _date_sample(path)
     if fmt == "email":
         return "congdan@example.vn"
     return _text_sample(schema)
 
 
-def sample_object(schema: dict[str, Any]) -> dict[str, Any]:
+def sample_object(schema: dict[str, Any], path: tuple[str, ...] = ()) -> dict[str, Any]:
     """Fill every property of an object schema (the optional ones too: conditions may require them)."""
     props = schema.get("properties", {})
     names = [*props, *(n for n in schema.get("required", []) if n not in props)]
-    return {name: sample_value(props.get(name, {})) for name in names}
+    out = {name: sample_value(props.get(name, {}), (*path, name)) for name in names}
+    birth = out.get("ngay_sinh")
+    for name in names:
+        if props.get(name, {}).get("pattern") == PERSONAL_ID and isinstance(birth, str):
+            out[name] = _personal_id(birth)
+    return out
 
 
 def _principal(platform: Platform, user: identity.UserDTO) -> Principal:

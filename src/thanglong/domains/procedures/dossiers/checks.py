@@ -151,14 +151,6 @@ def _named_problem(
     receiving: identity.AgencyDTO,
     named: identity.AgencyDTO,
 ) -> AgencyProblem | None:
-    if not competence.same_commune(receiving, named):
-        return AgencyProblem(
-            COMPETENT_FIELD,
-            f"Cơ quan giải quyết '{named.name}' thuộc xã, phường khác với cơ quan tiếp nhận "
-            f"'{receiving.name}'.",
-            f"The deciding agency '{named.name}' belongs to another commune than the receiving "
-            f"agency '{receiving.name}'.",
-        )
     if competence.may_decide(rules, named):
         return None
     found = competence.deciders(rules, identity.list_agencies(uow), receiving)
