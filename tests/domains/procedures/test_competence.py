@@ -199,7 +199,7 @@ def test_a_deciding_agency_of_another_kind_is_refused_another_commune_is_not(pla
     with pytest.raises(InvalidInput) as err:
         _file(platform, a.citizen, BIRTH, a.ward, _valid_birth(platform), competent_agency_id=a.ward_police)
     assert "Công an phường Hoàn Kiếm" in err.value.message_vi
-    assert _count(platform) == 0
+    assert _count(platform) == 1, "only the first filing is stored"
 
 
 def test_a_city_procedure_received_by_the_city_centre_goes_to_its_department(platform: Platform) -> None:
