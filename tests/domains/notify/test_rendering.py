@@ -91,6 +91,35 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
             "tracking_url": "http://x/track/HN-1",
         },
     }
+    citizen = {
+        "dossier_code": "HN-1",
+        "procedure_name": "Cấp phép",
+        "dossier_url": "http://x/my/dossiers/1",
+        "due_at": "",
+        "note": "",
+        "account": True,
+    }
+    variables |= {
+        "procedures.dossier_received": citizen,
+        "procedures.supplement_requested": citizen,
+        "procedures.payment_requested": {**citizen, "amount": "50.000", "pay_url": ""},
+        "procedures.result_ready": {**citizen, "result_url": "http://x/r", "delivery": "post"},
+        "procedures.dossier_refused": {**citizen, "at_reception": True},
+        "procedures.new_dossier": {
+            "procedure_name": "Cấp phép",
+            "procedure_code": "1.000001",
+            "submitted_at": "08:00 03/12/2026",
+            "dossier_url": "http://x/officer/dossiers/1",
+        },
+        "procedures.consultation_requested": {
+            "dossier_code": "HN-1",
+            "procedure_name": "Cấp phép",
+            "from_agency": "UBND phường",
+            "question": "?",
+            "due_at": "08:00 10/12/2026",
+            "inbox_url": "http://x/officer/queue",
+        },
+    }
     for template in defaults:
         assert template.language in {"vi", "en"}
         out = render(template, variables[template.key])

@@ -16,6 +16,8 @@ from thanglong.core.errors import InvalidInput
 
 DEFAULT_LANGUAGE = "vi"
 LANGUAGES = ("vi", "en")
+# For raw addresses whose owner's language is unknown: Vietnamese first, the English text below it.
+BILINGUAL = "vi+en"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,14 @@ def render(source: TemplateSource, context: Mapping[str, Any]) -> Rendered:
         ) from exc
     # A subject is one header line: newlines would break the e-mail header.
     return Rendered(subject=" ".join(subject.split()), body=body.strip() + "\n" if body.strip() else "")
+
+
+def combine(vi: Rendered, en: Rendered, *, channel: str) -> Rendered:
+    """Join a Vietnamese and an English rendering, Vietnamese first (a rule or, in an SMS, a slash between)."""
+    subject = f"{vi.subject} / {en.subject}" if vi.subject and en.subject else vi.subject or en.subject
+    separator = " / " if channel == "sms" else "\n---\n"
+    body = f"{vi.body.strip()}{separator}{en.body.strip()}\n"
+    return Rendered(subject=subject, body=body)
 
 
 def choose_language(available: Iterable[str], preferred: str | None) -> str | None:
