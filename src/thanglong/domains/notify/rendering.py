@@ -92,7 +92,7 @@ def render(source: TemplateSource, context: Mapping[str, Any]) -> Rendered:
 
 
 def combine(vi: Rendered, en: Rendered, *, channel: str) -> Rendered:
-    """Join a Vietnamese and an English rendering, Vietnamese first (a rule or, in an SMS, a slash between)."""
+    """Join a Vietnamese and an English rendering, Vietnamese first, with a rule (a slash in an SMS)."""
     subject = f"{vi.subject} / {en.subject}" if vi.subject and en.subject else vi.subject or en.subject
     separator = " / " if channel == "sms" else "\n---\n"
     body = f"{vi.body.strip()}{separator}{en.body.strip()}\n"
