@@ -271,6 +271,9 @@ def test_the_officers_of_the_receiving_agency_hear_of_a_new_dossier_and_no_one_e
     world = make_world(platform)
     with_mail = _staff(platform, OFFICER, world.agency_id)
     head = _staff(platform, AGENCY_HEAD, world.agency_id, email=False)
+    gone = _staff(platform, OFFICER, world.agency_id)
+    with platform.uow() as uow:
+        identity_services.deactivate(uow, actor=SYSTEM_ACTOR, user_id=gone.id)  # type: ignore[arg-type]
     citizen = _citizen(platform)
     dossier = _submit(platform, world, citizen)
     # A dossier typed in at the counter was filed by the agency itself: nobody is told.
@@ -280,7 +283,7 @@ def test_the_officers_of_the_receiving_agency_hear_of_a_new_dossier_and_no_one_e
     told = _messages(platform, template_key="procedures.new_dossier")
     staff = {world.officer.id, world.officer2.id, world.head.id, with_mail.id, head.id}
     assert {m.user_id for m in told} == staff
-    assert world.outsider.id not in {m.user_id for m in told}
+    assert world.outsider.id not in {m.user_id for m in told} and gone.id not in {m.user_id for m in told}
     assert sorted((m.user_id == with_mail.id, m.channel) for m in told) == [
         (False, "inapp"),
         (False, "inapp"),
