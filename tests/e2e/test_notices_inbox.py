@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.e2e.conftest import ARTIFACTS, Browsing
 from tests.e2e.test_dossier_journey import AGENCY_CODE, CITIZEN, OFFICER, PROCEDURE, _officer_act, _sign_in
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _file(page: Page, base: str) -> str:

@@ -174,6 +174,7 @@ def test_each_of_the_five_moments_reaches_the_citizen_once_on_every_channel(plat
     inapp = {m.template_key: m for m in mine if m.channel == "inapp"}
     email = {m.template_key: m for m in mine if m.channel == "email"}
     # Each names its dossier, in the app with a link to it.
+    assert code is not None
     for key in ("procedures.dossier_received", "procedures.result_ready", "procedures.supplement_requested"):
         assert code in inapp[key].subject and code in sms[key].body and code in email[key].subject
         assert inapp[key].link == f"/my/dossiers/{dossier}"
@@ -321,7 +322,7 @@ def test_the_consulted_agencys_officers_hear_of_the_question_and_the_askers_do_n
         (consulted.id, "email"),
     }
     inapp = next(m for m in told if m.channel == "inapp")
-    assert code in inapp.subject and "Thửa đất có tranh chấp không?" in inapp.body
+    assert code is not None and code in inapp.subject and "Thửa đất có tranh chấp không?" in inapp.body
     assert inapp.link == "/officer/queue#consult-inbox"
     assert asked.dossier_code == code
 
