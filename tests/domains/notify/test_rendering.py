@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from thanglong.core.errors import InvalidInput
@@ -132,3 +134,15 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
 def test_parse_defaults_refuses_unknown_languages() -> None:
     with pytest.raises(ValueError, match="language"):
         rendering.parse_defaults("x", '[email.fr]\nbody = "Bonjour"\n')
+
+
+def test_a_template_is_compiled_once_and_anew_when_its_text_changes() -> None:
+    source = TemplateSource("k", "email", "vi", "", "Xin chào {{ name }} " + uuid.uuid4().hex)
+    before = rendering._compiled.cache_info()
+    assert render(source, {"name": "An"}).body.startswith("Xin chào An")
+    assert render(source, {"name": "Bình"}).body.startswith("Xin chào Bình")
+    after = rendering._compiled.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+    edited = TemplateSource("k", "email", "vi", "", source.body + " (sửa)")
+    assert render(edited, {"name": "An"}).body.endswith("(sửa)\n")
+    assert rendering._compiled.cache_info().misses == after.misses + 1
