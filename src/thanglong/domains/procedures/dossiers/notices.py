@@ -47,7 +47,6 @@ CITIZEN_TEMPLATES: Mapping[DossierAction, str] = {
     DossierAction.REJECT: "procedures.dossier_refused",
     DossierAction.REFUSE: "procedures.dossier_refused",
 }
-CITIZEN_CHANNELS = ("inapp", "email", "sms")
 NEW_DOSSIER_TEMPLATE = "procedures.new_dossier"
 CONSULTATION_TEMPLATE = "procedures.consultation_requested"
 # Who in an agency is told of its new dossiers and of the consultations it must answer.
