@@ -113,6 +113,13 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
             "submitted_at": "08:00 03/12/2026",
             "dossier_url": "http://x/officer/dossiers/1",
         },
+        "procedures.dossier_transferred": {
+            "dossier_code": "HN-1",
+            "procedure_name": "Cấp phép",
+            "from_agency": "UBND phường",
+            "note": "",
+            "dossier_url": "http://x/officer/dossiers/1",
+        },
         "procedures.consultation_requested": {
             "dossier_code": "HN-1",
             "procedure_name": "Cấp phép",

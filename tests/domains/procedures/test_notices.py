@@ -50,6 +50,7 @@ HANDLERS = "event:thanglong.domains.procedures.dossiers.reactions"
 APPLICANT_JOB = f"{HANDLERS}:notify_applicant"
 NEW_DOSSIER_JOB = f"{HANDLERS}:notify_agency_of_new_dossier"
 CONSULTATION_JOB = f"{HANDLERS}:notify_consulted_agency"
+TRANSFER_JOB = f"{HANDLERS}:notify_agency_of_transfer"
 PUBLIC = "https://dichvucong.example.vn"
 CONTACT_FORM: dict[str, Any] = {
     **EFORM,
@@ -381,3 +382,34 @@ def test_the_inbox_links_each_notice_to_its_dossier_and_the_result_link_download
     sign_in(client, platform, other_user)
     stranger = client.get(f"/my/dossiers/{dossier}/result", follow_redirects=False)
     assert "/attachments/" not in stranger.headers.get("location", "")
+
+
+def test_the_competent_agency_hears_of_a_dossier_transferred_to_it(platform: Platform) -> None:
+    world = make_world(platform)
+    competent = _staff(platform, OFFICER, world.other_agency_id)
+    with platform.uow() as uow:
+        dossier = services.submit_dossier(
+            uow,
+            principal=world.citizen,
+            procedure_code=world.procedure_code,
+            receiving_agency_id=world.agency_id,
+            competent_agency_id=world.other_agency_id,
+            form_data=dict(VALID_FORM),
+        ).id
+    code = _act(platform, world.officer, dossier, A.RECEIVE).code
+    _act(platform, world.officer, dossier, A.TRANSFER, note="Hồ sơ đất đai, chuyển phòng chuyên môn")
+    assert run_jobs(platform, kinds=[TRANSFER_JOB]) == 2  # the receipt's job finds nothing to say
+    told = _messages(platform, template_key="procedures.dossier_transferred")
+    assert {(m.user_id, m.channel) for m in told} == {
+        (world.outsider.id, "inapp"),
+        (competent.id, "inapp"),
+        (competent.id, "email"),
+    }, "the competent agency's staff only, not the one-stop office's"
+    inapp = next(m for m in told if m.channel == "inapp")
+    assert code is not None and code in inapp.subject and "chuyển phòng chuyên môn" in inapp.body
+    assert inapp.link == f"/officer/dossiers/{dossier}"
+    with platform.uow() as uow:
+        uow.session.execute(update(Job).where(Job.kind == TRANSFER_JOB).values(status=jobs.QUEUED))
+        uow.commit()
+    assert run_jobs(platform, kinds=[TRANSFER_JOB]) == 2
+    assert len(_messages(platform, template_key="procedures.dossier_transferred")) == 3

@@ -75,6 +75,7 @@ def test_the_revision_renames_exactly_the_manifests_after_commit_handlers() -> N
     # Declared after the revision, in the module the notices moved to: nothing of theirs was queued before.
     added_since = {
         "thanglong.domains.procedures.dossiers.reactions:notify_agency_of_new_dossier",
+        "thanglong.domains.procedures.dossiers.reactions:notify_agency_of_transfer",
         "thanglong.domains.procedures.dossiers.reactions:notify_consulted_agency",
     }
     assert set(moved.values()) == after_commit - added_since

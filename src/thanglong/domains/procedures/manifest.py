@@ -90,8 +90,10 @@ MANIFEST = DomainManifest(
         EventHandler(STATUS_CHANGED, f"{DOCUMENTS_REACTIONS}:queue_documents", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{VNPOST_REACTIONS}:queue_shipment", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
-        # The officers hear of a dossier filed online and of a question from another agency (docs/notify.md).
+        # The officers hear of a dossier filed online or transferred to them, and of a question from another
+        # agency (docs/notify.md).
         EventHandler(SUBMITTED, f"{REACTIONS}:notify_agency_of_new_dossier"),
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_agency_of_transfer"),
         EventHandler(CONSULTATION_REQUESTED, f"{REACTIONS}:notify_consulted_agency"),
     ),
     demo="thanglong.domains.procedures.demo:load_demo",

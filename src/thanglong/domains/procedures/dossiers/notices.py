@@ -48,6 +48,7 @@ CITIZEN_TEMPLATES: Mapping[DossierAction, str] = {
     DossierAction.REFUSE: "procedures.dossier_refused",
 }
 NEW_DOSSIER_TEMPLATE = "procedures.new_dossier"
+TRANSFER_TEMPLATE = "procedures.dossier_transferred"
 CONSULTATION_TEMPLATE = "procedures.consultation_requested"
 # Who in an agency is told of its new dossiers and of the consultations it must answer.
 AGENCY_STAFF = (identity.OFFICER, identity.AGENCY_HEAD)
@@ -293,6 +294,34 @@ def tell_agency_of_new_dossier(uow: UnitOfWork, event: DossierSubmitted) -> None
         template=NEW_DOSSIER_TEMPLATE,
         context=context,
         key=f"procedures.new_dossier:{row.id}",
+        link=link,
+    )
+
+
+def tell_agency_of_transfer(uow: UnitOfWork, event: DossierStatusChanged) -> None:
+    """Tell the competent agency's officers that the one-stop office handed them a dossier."""
+    if event.action != DossierAction.TRANSFER.value or event.competent_agency_id is None:
+        return
+    row = uow.session.get(Dossier, event.dossier_id)
+    if row is None:
+        return
+    name, _ = _procedure(uow, row)
+    step = step_of(uow, event)
+    sender = identity.get_agency(uow, event.receiving_agency_id) if event.receiving_agency_id else None
+    link = f"/officer/dossiers/{row.id}"
+    context = {
+        "dossier_code": event.code or "—",
+        "procedure_name": name,
+        "from_agency": sender.name if sender else "",
+        "note": step.note if step else "",
+        "dossier_url": f"{_base(uow)}{link}",
+    }
+    _tell_staff(
+        uow,
+        event.competent_agency_id,
+        template=TRANSFER_TEMPLATE,
+        context=context,
+        key=_notice_key(event).replace("procedures.notice:", "procedures.transfer:", 1),
         link=link,
     )
 

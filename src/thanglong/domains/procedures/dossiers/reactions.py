@@ -1,7 +1,8 @@
 """Reactions of the dossiers to the domain's events, declared as handlers in the manifest.
 
 After the commit, as durable jobs: tell the applicant of a status change (notices.tell_applicant), the
-receiving agency's officers of a dossier filed online, the consulted agency's officers of a question.
+receiving agency's officers of a dossier filed online, the competent agency's of a dossier transferred to
+it, the consulted agency's officers of a question.
 A status change's document, DVCQG sync and VNPost shipment are queued in the same transaction by the
 reactions of documents/ and integrations/ (see docs/events.md).
 """
@@ -16,6 +17,7 @@ from thanglong.domains.procedures.events import ConsultationRequested, DossierSt
 # step_of is read here by the VNPost reaction as well.
 __all__ = [
     "notify_agency_of_new_dossier",
+    "notify_agency_of_transfer",
     "notify_applicant",
     "notify_consulted_agency",
     "step_of",
@@ -35,6 +37,11 @@ def notify_applicant(uow: UnitOfWork, event: DossierStatusChanged) -> None:
 def notify_agency_of_new_dossier(uow: UnitOfWork, event: DossierSubmitted) -> None:
     """Tell the receiving agency's officers of a dossier filed online (after commit)."""
     notices.tell_agency_of_new_dossier(uow, event)
+
+
+def notify_agency_of_transfer(uow: UnitOfWork, event: DossierStatusChanged) -> None:
+    """Tell the competent agency's officers of a dossier transferred to them (after commit)."""
+    notices.tell_agency_of_transfer(uow, event)
 
 
 def notify_consulted_agency(uow: UnitOfWork, event: ConsultationRequested) -> None:
