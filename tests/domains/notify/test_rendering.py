@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from thanglong.core.errors import InvalidInput
@@ -91,6 +93,42 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
             "tracking_url": "http://x/track/HN-1",
         },
     }
+    citizen = {
+        "dossier_code": "HN-1",
+        "procedure_name": "Cấp phép",
+        "dossier_url": "http://x/my/dossiers/1",
+        "due_at": "",
+        "note": "",
+        "account": True,
+    }
+    variables |= {
+        "procedures.dossier_received": citizen,
+        "procedures.supplement_requested": citizen,
+        "procedures.payment_requested": {**citizen, "amount": "50.000", "pay_url": ""},
+        "procedures.result_ready": {**citizen, "result_url": "http://x/r", "delivery": "post"},
+        "procedures.dossier_refused": {**citizen, "at_reception": True},
+        "procedures.new_dossier": {
+            "procedure_name": "Cấp phép",
+            "procedure_code": "1.000001",
+            "submitted_at": "08:00 03/12/2026",
+            "dossier_url": "http://x/officer/dossiers/1",
+        },
+        "procedures.dossier_transferred": {
+            "dossier_code": "HN-1",
+            "procedure_name": "Cấp phép",
+            "from_agency": "UBND phường",
+            "note": "",
+            "dossier_url": "http://x/officer/dossiers/1",
+        },
+        "procedures.consultation_requested": {
+            "dossier_code": "HN-1",
+            "procedure_name": "Cấp phép",
+            "from_agency": "UBND phường",
+            "question": "?",
+            "due_at": "08:00 10/12/2026",
+            "inbox_url": "http://x/officer/queue",
+        },
+    }
     for template in defaults:
         assert template.language in {"vi", "en"}
         out = render(template, variables[template.key])
@@ -103,3 +141,15 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
 def test_parse_defaults_refuses_unknown_languages() -> None:
     with pytest.raises(ValueError, match="language"):
         rendering.parse_defaults("x", '[email.fr]\nbody = "Bonjour"\n')
+
+
+def test_a_template_is_compiled_once_and_anew_when_its_text_changes() -> None:
+    source = TemplateSource("k", "email", "vi", "", "Xin chào {{ name }} " + uuid.uuid4().hex)
+    before = rendering._compiled.cache_info()
+    assert render(source, {"name": "An"}).body.startswith("Xin chào An")
+    assert render(source, {"name": "Bình"}).body.startswith("Xin chào Bình")
+    after = rendering._compiled.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (1, 1)
+    edited = TemplateSource("k", "email", "vi", "", source.body + " (sửa)")
+    assert render(edited, {"name": "An"}).body.endswith("(sửa)\n")
+    assert rendering._compiled.cache_info().misses == after.misses + 1

@@ -189,3 +189,81 @@ def test_status_counts_group_by_status_and_channel(platform: Platform) -> None:
         assert counts[("queued", "sms")] >= 1
         total = uow.session.scalar(select(func.count()).select_from(NotifyMessage))
         assert sum(counts.values()) == total
+
+
+def test_an_idempotency_key_queues_each_channel_once(platform: Platform) -> None:
+    key = f"test:{uuid.uuid4()}"
+    with platform.uow() as uow:
+        before = count_messages(uow)
+        first = api.send(
+            uow,
+            actor="test",
+            template_key="announcement",
+            context=ANNOUNCE,
+            to_email="dan@example.vn",
+            to_phone="0912345678",
+            idempotency_key=key,
+        )
+        assert len(first) == 2
+        # The same call again (a retried job), then with one channel already queued and one new.
+        again = api.send(
+            uow,
+            actor="test",
+            template_key="announcement",
+            context=ANNOUNCE,
+            to_email="dan@example.vn",
+            to_phone="0912345678",
+            idempotency_key=key,
+        )
+        assert again == first and count_messages(uow) == before + 2
+        sms = api.send(
+            uow,
+            actor="test",
+            template_key="announcement",
+            context=ANNOUNCE,
+            to_phone="0912345678",
+            idempotency_key=key,
+        )
+        assert sms == first[1:] and count_messages(uow) == before + 2
+        other = api.send(
+            uow, actor="test", template_key="announcement", context=ANNOUNCE, to_email="dan@example.vn"
+        )
+        assert count_messages(uow) == before + 3 and other[0] not in first
+        keys = uow.session.scalars(select(NotifyMessage.idempotency_key).where(NotifyMessage.id.in_(first)))
+        assert sorted(str(k) for k in keys) == [f"{key}:email", f"{key}:sms"]
+        uow.commit()
+
+
+def test_raw_addresses_may_get_both_languages_vietnamese_first(platform: Platform) -> None:
+    with platform.uow() as uow:
+        [mail_id, sms_id] = api.send(
+            uow,
+            actor="test",
+            template_key="dossier_status_changed",
+            context={"dossier_code": "HN-1", "procedure_name": "Cấp phép", "status_label": "Xong"},
+            to_email="dan@example.vn",
+            to_phone="0912345678",
+            language=api.BILINGUAL,
+        )
+        mail, sms = api.get_message(uow, mail_id), api.get_message(uow, sms_id)
+    assert mail.language == sms.language == "vi+en"
+    assert mail.subject == "Hồ sơ HN-1: Xong / Dossier HN-1: Xong"
+    vietnamese, english = mail.body.split("\n---\n")
+    assert vietnamese.startswith("Hồ sơ HN-1 (Cấp phép)") and english.startswith("Dossier HN-1 (Cấp phép)")
+    assert sms.body.index("Thăng Long: hồ sơ") < sms.body.index(" / Thăng Long: dossier")
+
+
+@pytest.mark.parametrize(
+    "link", ["https://evil.example/x", "//evil.example/x", "javascript:alert(1)", "/a\\b"]
+)
+def test_an_inbox_link_must_stay_inside_the_app(platform: Platform, link: str) -> None:
+    with platform.uow() as uow, pytest.raises(InvalidInput) as err:
+        api.send(
+            uow,
+            actor="test",
+            template_key="announcement",
+            context=ANNOUNCE,
+            to_email="a@example.vn",
+            link=link,
+        )
+    assert err.value.code == "invalid_link"

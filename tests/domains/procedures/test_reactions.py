@@ -170,14 +170,14 @@ def test_the_page_shows_documents_on_their_way_and_one_that_failed(
     assert 'data-kind="result"' in done and 'class="pending"' not in done
 
 
-def _notices(platform: Platform, user_id: uuid.UUID | None) -> list[NotifyMessage]:
+def _notices(
+    platform: Platform, user_id: uuid.UUID | None, template: str = "dossier_status_changed"
+) -> list[NotifyMessage]:
     with platform.uow() as uow:
         found = list(
             uow.session.scalars(
                 select(NotifyMessage)
-                .where(
-                    NotifyMessage.user_id == user_id, NotifyMessage.template_key == "dossier_status_changed"
-                )
+                .where(NotifyMessage.user_id == user_id, NotifyMessage.template_key == template)
                 .order_by(NotifyMessage.created_at, NotifyMessage.channel)
             )
         )
@@ -199,18 +199,21 @@ def test_the_applicant_is_told_of_every_status_change_in_the_app_and_by_email(pl
     assert _notices(platform, applicant.id) == [], "nothing is sent before the handlers' jobs run"
 
     assert run_jobs(platform, kinds=[NOTICE_JOB]) == 7
+    # Receipt, supplement request and result have notices of their own (tests/.../test_notices.py); the
+    # other changes of status keep the plain one.
     notices = _notices(platform, applicant.id)
-    statuses = [S.RECEIVED, S.PROCESSING, S.SUPPLEMENT_REQUESTED, S.PROCESSING, S.PROCESSED, S.RETURNED]
+    statuses = [S.PROCESSING, S.PROCESSING, S.RETURNED]
     assert [(n.channel, n.subject) for n in notices] == [
         (channel, f"Hồ sơ {returned.code}: {status.label_vi}")
         for status in statuses
         for channel in ("email", "inapp")
     ]
-    supplement = [n for n in notices if n.channel == "inapp"][2]
-    assert "Ghi chú: Bổ sung bản sao Giấy chứng sinh" in supplement.body
     email = notices[0]
     assert email.address and email.address.endswith("@example.vn")
     assert f"/my/dossiers/{dossier.id}" in email.body
+    own = {n.channel: n for n in _notices(platform, applicant.id, "procedures.supplement_requested")}
+    assert sorted(own) == ["email", "inapp"], "no phone on the account: no SMS"
+    assert "Bổ sung bản sao Giấy chứng sinh" in own["inapp"].body
     assert run_jobs(platform, kinds=[NOTICE_JOB]) == 0
 
 
@@ -220,12 +223,14 @@ def test_the_notice_speaks_the_applicants_language_and_skips_dossiers_without_ac
     world = make_world(platform)
     english = _applicant(platform, language="en")
     dossier = _submit(platform, world, english)
-    received = _act(platform, world.officer, dossier.id, A.RECEIVE)
+    _act(platform, world.officer, dossier.id, A.RECEIVE)
+    assigned = _act(platform, world.officer, dossier.id, A.ASSIGN, officer_id=world.officer2.id)
     api_filed = _submit(platform, world, Principal(kind="api_key", id=uuid.uuid4(), name="city-app"))
     _act(platform, world.officer, api_filed.id, A.RECEIVE)
-    assert run_jobs(platform, kinds=[NOTICE_JOB]) == 2
+    _act(platform, world.officer, api_filed.id, A.ASSIGN, officer_id=world.officer2.id)
+    assert run_jobs(platform, kinds=[NOTICE_JOB]) == 4
     assert [(n.channel, n.language, n.subject) for n in _notices(platform, english.id)] == [
-        ("email", "en", f"Dossier {received.code}: Received"),
-        ("inapp", "en", f"Dossier {received.code}: Received"),
+        ("email", "en", f"Dossier {assigned.code}: Being processed"),
+        ("inapp", "en", f"Dossier {assigned.code}: Being processed"),
     ]
     assert _notices(platform, None) == []

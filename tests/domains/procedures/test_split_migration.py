@@ -72,7 +72,13 @@ def _handler_paths_of(found: list[Job]) -> list[tuple[str, str, str, str]]:
 def test_the_revision_renames_exactly_the_manifests_after_commit_handlers() -> None:
     moved = _revision().MOVED
     after_commit = {h.handler for h in MANIFEST.event_handlers if h.after_commit}
-    assert set(moved.values()) == after_commit
+    # Declared after the revision, in the module the notices moved to: nothing of theirs was queued before.
+    added_since = {
+        "thanglong.domains.procedures.dossiers.reactions:notify_agency_of_new_dossier",
+        "thanglong.domains.procedures.dossiers.reactions:notify_agency_of_transfer",
+        "thanglong.domains.procedures.dossiers.reactions:notify_consulted_agency",
+    }
+    assert set(moved.values()) == after_commit - added_since
     assert OLD.removeprefix("event:") in moved
 
 
@@ -81,7 +87,7 @@ def test_notices_still_to_run_take_the_new_path_and_run(committing: Platform) ->
     world = make_world(platform)
     applicant = _applicant(platform)
     dossier = _submit(platform, world, applicant)
-    _act(platform, world.officer, dossier.id, A.RECEIVE)
+    code = _act(platform, world.officer, dossier.id, A.RECEIVE).code
     assert run_jobs(platform, kinds=[NEW]) == 1
     _act(platform, world.officer, dossier.id, A.ASSIGN, officer_id=world.officer2.id)
     _act(platform, world.head, dossier.id, A.APPROVE)
@@ -110,5 +116,11 @@ def test_notices_still_to_run_take_the_new_path_and_run(committing: Platform) ->
         assert jobs.retry(uow.session, now=uow.clock(), ids=[found[-1].id]) == 1
         uow.commit()
     assert run_jobs(platform, kinds=[NEW]) == 2
-    told = [n.subject.rpartition(": ")[2] for n in _notices(platform, applicant.id) if n.channel == "inapp"]
-    assert told == [S.RECEIVED.label_vi, S.PROCESSING.label_vi, S.PROCESSED.label_vi]
+    templates = ("procedures.dossier_received", "dossier_status_changed", "procedures.result_ready")
+    told = [
+        n.subject.removeprefix(f"Hồ sơ {code}").strip(" :")
+        for key in templates
+        for n in _notices(platform, applicant.id, key)
+        if n.channel == "inapp"
+    ]
+    assert told == ["đã được tiếp nhận", S.PROCESSING.label_vi, "đã có kết quả"]

@@ -113,10 +113,10 @@ def test_the_notice_of_a_committed_change_arrives_after_the_writer_is_killed(
             assert uow.session.get(Job, notice_id).status == "done"  # type: ignore[union-attr]
     finally:
         worker.close()
-    assert item.subject == f"Hồ sơ {code}: Được tiếp nhận"
+    assert item.subject == f"Hồ sơ {code} đã được tiếp nhận"
     assert statuses == {("inapp", "sent"), ("email", "sent")}
     assert smtp_server.inbox.received.wait(10)
     [(envelope, mail)] = smtp_server.inbox.messages
     assert envelope.rcpt_tos == ["tran.mai@example.vn"]
-    assert mail["Subject"] == f"Hồ sơ {code}: Được tiếp nhận"
+    assert mail["Subject"] == f"Hồ sơ {code} đã được tiếp nhận"
     assert code in mail.get_content()

@@ -22,6 +22,7 @@ from thanglong.domains.identity.roles import (
 from thanglong.domains.identity.services import (
     UserContact,
     UserDTO,
+    agency_members,
     find_user,
     get_user,
     list_users,
@@ -38,6 +39,7 @@ __all__ = [
     "ApiKeyDTO",
     "UserContact",
     "UserDTO",
+    "agency_members",
     "create_api_key",
     "create_user",
     "find_agency",

@@ -400,6 +400,20 @@ def list_users(
     return [to_dto(uow.session, u) for u in uow.session.scalars(query)]
 
 
+def agency_members(uow: UnitOfWork, agency_id: uuid.UUID, roles: Iterable[RoleName]) -> list[uuid.UUID]:
+    """Return the active users of an agency holding any of the roles, by username (one query)."""
+    query = (
+        select(User.id)
+        .where(
+            User.agency_id == agency_id,
+            User.is_active.is_(True),
+            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles)))),
+        )
+        .order_by(User.username_key)
+    )
+    return list(uow.session.scalars(query))
+
+
 def get_user_contact(uow: UnitOfWork, user_id: uuid.UUID) -> UserContact | None:
     """Return how to reach a user, or None."""
     user = uow.session.get(User, user_id)

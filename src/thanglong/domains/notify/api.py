@@ -20,6 +20,7 @@ from thanglong.domains.notify.channels import (
 from thanglong.domains.notify.dto import InboxItemDTO, MessageDTO, StatusCount, TemplateDTO
 from thanglong.domains.notify.events import MessageDead, MessageDelivered, MessageFailed, MessageQueued
 from thanglong.domains.notify.models import Channel, MessageStatus
+from thanglong.domains.notify.rendering import BILINGUAL
 from thanglong.domains.notify.services import (
     get_message,
     install_default_templates,
@@ -29,6 +30,7 @@ from thanglong.domains.notify.services import (
 )
 
 __all__ = [
+    "BILINGUAL",
     "Channel",
     "ChannelAdapter",
     "ChannelRegistry",

@@ -77,6 +77,7 @@ class OutgoingMessage:
     subject: str
     body: str
     language: str
+    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,7 @@ class InAppChannel:
             subject=message.subject,
             body=message.body,
             created_at=uow.clock(),
+            link=message.link,
         )
         uow.session.add(item)
         uow.session.flush()

@@ -28,6 +28,8 @@ class MessageDTO:
     provider_message_id: str | None
     created_at: datetime
     sent_at: datetime | None
+    idempotency_key: str | None = None
+    link: str | None = None
 
     @classmethod
     def of(cls, row: NotifyMessage) -> MessageDTO:
@@ -48,6 +50,8 @@ class MessageDTO:
             provider_message_id=row.provider_message_id,
             created_at=row.created_at,
             sent_at=row.sent_at,
+            idempotency_key=row.idempotency_key,
+            link=row.link,
         )
 
 
@@ -62,6 +66,7 @@ class InboxItemDTO:
     body: str
     created_at: datetime
     read_at: datetime | None
+    link: str | None = None
 
     @classmethod
     def of(cls, row: NotifyInboxItem) -> InboxItemDTO:
@@ -74,6 +79,7 @@ class InboxItemDTO:
             body=row.body,
             created_at=row.created_at,
             read_at=row.read_at,
+            link=row.link,
         )
 
 

@@ -50,7 +50,10 @@ class NotifyMessage(UUIDPrimaryKey, Base):
     """One rendered message waiting for, going through or done with delivery."""
 
     __tablename__ = "notify_message"
-    __table_args__ = (Index("ix_notify_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_notify_message_due", "status", "next_attempt_at"),
+        UniqueConstraint("idempotency_key", name="uq_notify_message_idempotency_key"),
+    )
 
     # A plain column, not a foreign key: users belong to the identity domain.
     user_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
@@ -68,6 +71,10 @@ class NotifyMessage(UUIDPrimaryKey, Base):
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    # "<caller's key>:<channel>": a second send with the same key queues nothing (a retried job).
+    idempotency_key: Mapped[str | None] = mapped_column(String(240), default=None)
+    # A path inside the app ("/my/dossiers/<id>") the in-app item links to; never an outside address.
+    link: Mapped[str | None] = mapped_column(String(300), default=None)
 
 
 class NotifyInboxItem(UUIDPrimaryKey, Base):
@@ -81,3 +88,4 @@ class NotifyInboxItem(UUIDPrimaryKey, Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None] = mapped_column(default=None)
+    link: Mapped[str | None] = mapped_column(String(300), default=None)

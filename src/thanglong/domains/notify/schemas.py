@@ -59,3 +59,4 @@ class InboxItemOut(BaseModel):
     body: str
     created_at: datetime
     read_at: datetime | None
+    link: str | None = None

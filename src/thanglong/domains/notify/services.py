@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from thanglong.core import audit
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import SYSTEM_ACTOR
-from thanglong.core.text import check_tree
+from thanglong.core.text import check_text, check_tree
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.notify import rendering, tasks
@@ -241,7 +241,8 @@ def _recipient(
         return _user_recipient(uow, to_user)
     if not to_email and not to_phone:
         raise InvalidInput("no_recipient", "Chưa có người nhận.", "No recipient given.")
-    lang = language if language in rendering.LANGUAGES else rendering.DEFAULT_LANGUAGE
+    known = (*rendering.LANGUAGES, rendering.BILINGUAL)
+    lang = language if language in known else rendering.DEFAULT_LANGUAGE
     return _Recipient(
         None,
         normalize_email(to_email) if to_email else None,
@@ -251,10 +252,51 @@ def _recipient(
     )
 
 
-def _pick_template(rows: list[NotifyTemplate], channel: str, language: str) -> NotifyTemplate | None:
+def _pick_templates(rows: list[NotifyTemplate], channel: str, language: str) -> list[NotifyTemplate]:
+    """Return the template of the recipient's language, or both (Vietnamese first) for a bilingual one."""
     by_lang = {row.language: row for row in rows if row.channel == channel}
+    if language == rendering.BILINGUAL and all(lang in by_lang for lang in rendering.LANGUAGES):
+        return [by_lang[lang] for lang in rendering.LANGUAGES]
     chosen = rendering.choose_language(by_lang, language)
-    return by_lang[chosen] if chosen else None
+    return [by_lang[chosen]] if chosen else []
+
+
+def _render(templates: list[NotifyTemplate], context: Mapping[str, Any]) -> tuple[str, rendering.Rendered]:
+    """Render the chosen templates; two are joined, Vietnamese first. Return the language and the text."""
+    out = [
+        rendering.render(rendering.TemplateSource(t.key, t.channel, t.language, t.subject, t.body), context)
+        for t in templates
+    ]
+    if len(out) == 2:
+        return rendering.BILINGUAL, rendering.combine(out[0], out[1], channel=templates[0].channel)
+    return templates[0].language, out[0]
+
+
+def _check_link(link: str | None) -> str | None:
+    """Accept only a path inside the app: an inbox link must never lead elsewhere."""
+    if link is None:
+        return None
+    if not link.startswith("/") or link.startswith("//") or "\\" in link or len(link) > 300:
+        raise InvalidInput(
+            "invalid_link",
+            "Liên kết của thông báo phải là một đường dẫn trong ứng dụng (bắt đầu bằng /).",
+            "A notice's link must be a path inside the app (starting with /).",
+        )
+    check_text(link, field="link")
+    return link
+
+
+def _already_queued(uow: UnitOfWork, keys: Mapping[str, str]) -> dict[str, uuid.UUID]:
+    """Return the messages already queued under the idempotency keys, by channel."""
+    if not keys:
+        return {}
+    by_key = {key: channel for channel, key in keys.items()}
+    rows = uow.session.execute(
+        select(NotifyMessage.idempotency_key, NotifyMessage.id).where(
+            NotifyMessage.idempotency_key.in_(list(by_key))
+        )
+    )
+    return {by_key[key]: message_id for key, message_id in rows if key is not None}
 
 
 def _template_missing(key: str, channel: str) -> InvalidInput:
@@ -279,12 +321,17 @@ def send(
     channels: Iterable[str] | None = None,
     language: str | None = None,
     source_ip: str | None = None,
+    idempotency_key: str | None = None,
+    link: str | None = None,
 ) -> list[uuid.UUID]:
     """Render and queue a message per channel in the caller's transaction; never commits.
 
     Every template is rendered before anything is written, so a bad template or a missing
     variable raises InvalidInput with nothing queued. Delivery happens later, in
-    notify.deliver jobs, after the caller commits.
+    notify.deliver jobs, after the caller commits. With an idempotency key, a channel that already
+    has a message under `<key>:<channel>` queues nothing and its existing message id is returned.
+    `language` applies to raw addresses ("vi", "en", or "vi+en": both texts, Vietnamese first);
+    a user's own language comes from their account. `link` is a path in the app the inbox item shows.
     """
     # A context that a page or a mail server could not carry (NUL, lone surrogates, deep nesting) is
     # refused before anything is rendered or queued.
@@ -299,23 +346,28 @@ def send(
             raise InvalidInput(
                 "unknown_channel", f"Kênh không hợp lệ: {channel}.", f"Unknown channel: {channel}."
             )
+    link = _check_link(link)
+    keys = {c: f"{idempotency_key}:{c}"[:240] for c in wanted} if idempotency_key else {}
+    done = _already_queued(uow, keys)
+    if done and all(c in done for c in wanted):
+        return [done[c] for c in wanted]
     rows = _templates_for(uow, template_key)
     plans: list[tuple[str, str | None, str, rendering.Rendered]] = []
     for channel in wanted:
-        template = _pick_template(rows, channel, recipient.language)
-        if template is None:
+        templates = _pick_templates(rows, channel, recipient.language)
+        if not templates:
             if explicit:
                 raise _template_missing(template_key, channel)
             continue
         address = recipient.address_for(channel)
-        source = rendering.TemplateSource(
-            template.key, template.channel, template.language, template.subject, template.body
-        )
-        plans.append((channel, address, template.language, rendering.render(source, context)))
-    if not plans:
+        if channel in done:
+            continue
+        lang, rendered = _render(templates, context)
+        plans.append((channel, address, lang, rendered))
+    if not plans and not done:
         raise _template_missing(template_key, ", ".join(wanted) or "-")
     now = uow.clock()
-    ids: list[uuid.UUID] = []
+    ids: dict[str, uuid.UUID] = dict(done)
     for channel, address, lang, rendered in plans:
         row = NotifyMessage(
             user_id=recipient.user_id,
@@ -330,6 +382,8 @@ def send(
             next_attempt_at=now,
             created_by=actor[:200],
             created_at=now,
+            idempotency_key=keys.get(channel),
+            link=link if channel == Channel.INAPP else None,
         )
         uow.session.add(row)
         uow.session.flush()
@@ -350,8 +404,8 @@ def send(
         )
         tasks.enqueue_delivery(uow, row.id)
         uow.emit(MessageQueued(row.id, channel, template_key, recipient.user_id))
-        ids.append(row.id)
-    return ids
+        ids[channel] = row.id
+    return [ids[c] for c in wanted if c in ids]
 
 
 def send_now(
@@ -366,6 +420,8 @@ def send_now(
     channels: Iterable[str] | None = None,
     language: str | None = None,
     source_ip: str | None = None,
+    idempotency_key: str | None = None,
+    link: str | None = None,
 ) -> list[uuid.UUID]:
     """Queue a message as its own use case and commit (the worker delivers it)."""
     ids = send(
@@ -379,6 +435,8 @@ def send_now(
         channels=channels,
         language=language,
         source_ip=source_ip,
+        idempotency_key=idempotency_key,
+        link=link,
     )
     uow.commit()
     return ids

@@ -80,6 +80,7 @@ def _snapshot(row: NotifyMessage) -> OutgoingMessage:
         subject=row.subject,
         body=row.body,
         language=row.language,
+        link=row.link,
     )
 
 

@@ -55,3 +55,13 @@ class DossierStatusChanged(Event):
     competent_agency_id: uuid.UUID | None = None
     # The line of the control slip the change opened (its actor and note); 0 when unknown.
     step: int = 0
+
+
+@dataclass(frozen=True)
+class ConsultationRequested(Event):
+    """An agency asked another for its opinion on a dossier; the consulted agency's officers are told."""
+
+    consultation_id: uuid.UUID
+    dossier_id: uuid.UUID
+    from_agency_id: uuid.UUID
+    to_agency_id: uuid.UUID

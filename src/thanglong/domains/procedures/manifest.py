@@ -62,6 +62,8 @@ DOSSIERS_BY_COMMUNE = MapLayer(
     visible_by_default=False,
 )
 STATUS_CHANGED = "thanglong.domains.procedures.events:DossierStatusChanged"
+SUBMITTED = "thanglong.domains.procedures.events:DossierSubmitted"
+CONSULTATION_REQUESTED = "thanglong.domains.procedures.events:ConsultationRequested"
 REACTIONS = "thanglong.domains.procedures.dossiers.reactions"
 DOCUMENTS_REACTIONS = "thanglong.domains.procedures.documents.reactions"
 DVCQG_REACTIONS = "thanglong.domains.procedures.integrations.dvcqg.reactions"
@@ -89,6 +91,11 @@ MANIFEST = DomainManifest(
         EventHandler(STATUS_CHANGED, f"{DOCUMENTS_REACTIONS}:queue_documents", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{VNPOST_REACTIONS}:queue_shipment", after_commit=False),
         EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_applicant"),
+        # The officers hear of a dossier filed online or transferred to them, and of a question from another
+        # agency (docs/notify.md).
+        EventHandler(SUBMITTED, f"{REACTIONS}:notify_agency_of_new_dossier"),
+        EventHandler(STATUS_CHANGED, f"{REACTIONS}:notify_agency_of_transfer"),
+        EventHandler(CONSULTATION_REQUESTED, f"{REACTIONS}:notify_consulted_agency"),
     ),
     demo="thanglong.domains.procedures.demo:load_demo",
     templates="thanglong.domains.procedures",

@@ -18,6 +18,7 @@ from thanglong.domains.identity import api as identity
 from thanglong.domains.procedures.dossiers import clock, services
 from thanglong.domains.procedures.dossiers.effects import holder_agency
 from thanglong.domains.procedures.dossiers.states import FINAL_STATUSES, OPEN_STATUSES, DossierStatus
+from thanglong.domains.procedures.events import ConsultationRequested
 from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep
 
 OBJECT_TYPE = "procedures_consultation"
@@ -216,6 +217,8 @@ def request_consultation(
         after={**_snapshot(consultation), "working_days": working_days},
         source_ip=source_ip,
     )
+    # Its after-commit handler (manifest) tells the consulted agency's officers.
+    uow.emit(ConsultationRequested(consultation.id, row.id, from_agency, to_agency_id))
     dto = _dto(consultation, row)
     uow.commit()
     return dto

@@ -262,6 +262,24 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
             notice_en="Thank you for your rating. It has been passed to the agency.",
         )
 
+    @router.get("/my/dossiers/{dossier_id}/result", include_in_schema=False)
+    async def my_result(
+        request: Request, dossier_id: uuid.UUID, principal: Principal = ctx.requires(PERM_FILE)
+    ) -> Any:
+        """Send the citizen to the download of the dossier's signed result (the link of the notices).
+
+        A result still being signed, or a dossier without one, leads to the dossier's documents instead.
+        """
+        documents = await ctx.run(
+            request, document_store.list_documents, principal=principal, dossier_id=dossier_id
+        )
+        result = next((doc for doc in documents if doc.kind == "result"), None)
+        if result is None:
+            return RedirectResponse(f"/my/dossiers/{dossier_id}#documents", status_code=303)
+        return RedirectResponse(
+            f"/api/v1/procedures/dossiers/{dossier_id}/attachments/{result.id}", status_code=303
+        )
+
     @router.get("/my/documents", include_in_schema=False)
     async def my_documents(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
         """List every document of the citizen's dossiers, grouped by dossier, newest first."""
