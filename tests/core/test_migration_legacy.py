@@ -52,7 +52,7 @@ HEADS = {
     "identity": ["identity_0001"],
     "notify": ["notify_0001"],
     "payments": ["payments_0001"],
-    "procedures": ["procedures_0005"],
+    "procedures": ["procedures_0006"],
 }
 
 
