@@ -679,3 +679,49 @@ def apply_upload(uow: UnitOfWork, upload_id: uuid.UUID, *, actor: str) -> change
     row.applied_at = uow.clock()
     row.applied_by = actor
     return apply_import(uow, specs, actor=actor, sha256=row.sha256, via="web")
+
+
+SEARCH_MAX_LIMIT = 50
+SEARCH_MAX_TEXT = 200
+
+
+@dataclass(frozen=True)
+class FoundProcedure:
+    """A procedure in force found by search, with its relevance."""
+
+    procedure: ProcedureDTO
+    score: float
+
+
+def search_catalogue(uow: UnitOfWork, text: str, *, limit: int = 10) -> list[FoundProcedure]:
+    """Find procedures in force and not withdrawn for an everyday question, best first.
+
+    Ranked by the offline search index (catalogue.search) when a word of the question occurs in the
+    catalogue; a question with no such word finds nothing (ranked by meaning alone, gibberish still
+    gets answers). A procedure whose name holds the question as typed (or whose code it is) scores 1,
+    the score of the best ranked hit: that is how procedures imported after the index was built are found.
+    """
+    from thanglong.domains.procedures.catalogue import search  # noqa: PLC0415 - numpy and the model
+
+    query = " ".join(text.split())
+    if not query or len(query) > SEARCH_MAX_TEXT:
+        raise InvalidInput(
+            "search_text_invalid",
+            f"Nội dung tìm kiếm phải có từ 1 đến {SEARCH_MAX_TEXT} ký tự.",
+            f"The search text must have 1 to {SEARCH_MAX_TEXT} characters.",
+        )
+    if not 1 <= limit <= SEARCH_MAX_LIMIT:
+        raise InvalidInput(
+            "search_limit_invalid",
+            f"Số kết quả phải từ 1 đến {SEARCH_MAX_LIMIT}.",
+            f"The limit must be from 1 to {SEARCH_MAX_LIMIT}.",
+        )
+    scores: dict[str, float] = {}
+    if search.has_words(query):
+        # Ask the index for more than needed: some of its hits may be withdrawn or not loaded here.
+        scores = {hit.code: hit.score for hit in search.search(query, limit=limit + 20)}
+    for proc in list_procedures(uow, text=query, limit=limit):
+        scores[proc.code] = 1.0
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    found = list_procedures(uow, codes=[code for code, _ in ranked], limit=len(ranked))
+    return [FoundProcedure(p, scores[p.code]) for p in found][:limit]
