@@ -53,7 +53,8 @@ def _as_command(name: str, target: Any) -> _click.Command:
     else:
         holder.command(name)(target)
     group = typer.main.get_command(holder)
-    assert isinstance(group, TyperGroup)
+    if not isinstance(group, TyperGroup):  # pragma: no cover - a callback always makes a group
+        raise TypeError(f"cannot mount {name!r}")
     return group.commands[name]
 
 

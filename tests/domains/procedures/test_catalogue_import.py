@@ -98,7 +98,8 @@ def test_a_changed_version_without_dossiers_is_corrected_in_place(uow: UnitOfWor
     assert (procedure.time_amount, procedure.name) == (9, "Tên mới của thủ tục")
     corrected = uow.session.scalar(
         select(AuditRecord).where(
-            AuditRecord.object_id == "9.100011", AuditRecord.action == "procedures.catalogue.version_corrected"
+            AuditRecord.object_id == "9.100011",
+            AuditRecord.action == "procedures.catalogue.version_corrected",
         )
     )
     assert corrected is not None
@@ -165,7 +166,10 @@ def test_rules_of_a_version_filed_today_need_a_later_date(platform: Platform) ->
     ("mutate", "expected"),
     [
         (lambda e: e.update(time_amount=0), r"procedures\[1\] 9\.100022: 'time_amount'"),
-        (lambda e: e["fees"].append({"name": "x", "amount_vnd": -5}), r"procedures\[1\] 9\.100022: 'fees\[1\]"),
+        (
+            lambda e: e["fees"].append({"name": "x", "amount_vnd": -5}),
+            r"procedures\[1\] 9\.100022: 'fees\[1\]",
+        ),
         (lambda e: e.update(service_level="muc_4"), r"'service_level': unknown service level"),
         (lambda e: e.update(name="x" * 501), r"'name' is longer than 500"),
         (lambda e: e.update(keywords=[1]), r"'keywords' must be a list"),

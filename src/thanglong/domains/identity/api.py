@@ -100,6 +100,7 @@ def create_user(
 ) -> UserDTO:
     """Create an account with its roles and commit."""
     from thanglong.domains.identity import services  # noqa: PLC0415
+
     return services.create_user(
         uow,
         actor=actor,
@@ -117,18 +118,21 @@ def create_user(
 def get_user_contact(uow: UnitOfWork, user_id: uuid.UUID) -> UserContact | None:
     """Return how to reach a user (name, e-mail, phone, language), or None."""
     from thanglong.domains.identity import services  # noqa: PLC0415
+
     return services.get_user_contact(uow, user_id)
 
 
 def user_ids_with_role(uow: UnitOfWork, role: RoleName) -> list[uuid.UUID]:
     """Return the ids of the active users holding a role."""
     from thanglong.domains.identity import services  # noqa: PLC0415
+
     return [u.id for u in services.list_users(uow, role=role, limit=100_000) if u.is_active]
 
 
 def resolve_session(platform: Platform, token: str) -> Principal | None:
     """Return the principal of a raw session token, or None when unknown, ended or expired."""
     from thanglong.domains.identity import credentials  # noqa: PLC0415
+
     with platform.uow() as uow:
         return credentials.resolve_session(
             uow,
@@ -141,6 +145,7 @@ def resolve_session(platform: Platform, token: str) -> Principal | None:
 def resolve_api_key(platform: Platform, key: str) -> Principal | None:
     """Return the principal of an API key, or None when unknown or revoked."""
     from thanglong.domains.identity import credentials  # noqa: PLC0415
+
     with platform.uow() as uow:
         return credentials.resolve_api_key(uow, key, catalogue=platform.permissions)
 
@@ -148,4 +153,5 @@ def resolve_api_key(platform: Platform, key: str) -> Principal | None:
 def create_api_key(uow: UnitOfWork, *, actor: str, name: str, role: RoleName) -> tuple[ApiKeyDTO, str]:
     """Issue an API key; the plain key is returned once and never stored."""
     from thanglong.domains.identity import credentials  # noqa: PLC0415
+
     return credentials.create_api_key(uow, actor=actor, name=name, role=role)

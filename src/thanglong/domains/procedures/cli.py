@@ -339,8 +339,10 @@ def catalogue_import(
         head = "sẽ thay đổi / would change" if dry_run else "đã thay đổi / changed"
         typer.echo(f"{head}: {counts or 0}; không đổi / unchanged: {plan.unchanged}")
         if plan.not_in_file:
-            typer.echo(f"có trong CSDL, không có trong tệp (giữ nguyên) / stored, not in the file (kept): "
-                       f"{len(plan.not_in_file)}")
+            typer.echo(
+                f"có trong CSDL, không có trong tệp (giữ nguyên) / stored, not in the file (kept): "
+                f"{len(plan.not_in_file)}"
+            )
     if plan.problems:
         raise typer.Exit(1)
 

@@ -177,7 +177,9 @@ class Plan:
                     "kind": c.kind,
                     "effective_from": c.effective_from.isoformat() if c.effective_from else None,
                     "replaces": c.replaces.isoformat() if c.replaces else None,
-                    "fields": {f.field: {"before": f.shown(f.before), "after": f.shown(f.after)} for f in c.fields},
+                    "fields": {
+                        f.field: {"before": f.shown(f.before), "after": f.shown(f.after)} for f in c.fields
+                    },
                 }
                 for c in self.changes
             ],
@@ -188,13 +190,51 @@ class Plan:
         }
 
 
-def _diff(before: Mapping[str, Any], after: Mapping[str, Any], names: Sequence[str]) -> tuple[FieldChange, ...]:
+def _diff(
+    before: Mapping[str, Any], after: Mapping[str, Any], names: Sequence[str]
+) -> tuple[FieldChange, ...]:
     return tuple(FieldChange(n, before.get(n), after[n]) for n in names if before.get(n) != after[n])
 
 
 def _in_force(versions: Mapping[date, StoredVersion], day: date) -> StoredVersion | None:
     started = [v for d, v in versions.items() if d <= day]
     return max(started, key=lambda v: v.effective_from) if started else None
+
+
+def _plan_version(
+    code: str, spec: ProcedureSpec, versions: dict[date, StoredVersion], today: date
+) -> Change | str | None:
+    """Return the change one entry makes to a procedure's versions, a refusal, or None; updates `versions`."""
+    rules = version_fields(spec)
+    day = spec.effective_from
+    existing = versions.get(day)
+    if existing is None:
+        previous = _in_force(versions, day)
+        versions[day] = StoredVersion(day, rules)
+        return Change(
+            code, VERSION_ADDED, day, _diff(previous.fields if previous else {}, rules, VERSION_FIELDS), rules
+        )
+    if existing.fields == rules:
+        return None
+    if existing.dossiers == 0:
+        versions[day] = StoredVersion(day, rules)
+        return Change(code, VERSION_CORRECTED, day, _diff(existing.fields, rules, VERSION_FIELDS), rules)
+    later = [v for d, v in versions.items() if d > day]
+    newest = max(later, key=lambda v: v.effective_from) if later else None
+    if newest is not None and newest.fields == rules:
+        return None  # carried forward by an earlier import
+    if newest is not None or day >= today:
+        after = (newest.effective_from if newest else today) + timedelta(days=1)
+        return (
+            f"{code}: phiên bản hiệu lực {day.isoformat()} đã có {existing.dossiers} hồ sơ, "
+            f"hãy ghi quy định mới với effective_from từ {after.isoformat()} / "
+            f"the version effective {day.isoformat()} has {existing.dossiers} dossiers: "
+            f"give the changed rules an effective_from of {after.isoformat()} or later"
+        )
+    versions[today] = StoredVersion(today, rules)
+    return Change(
+        code, VERSION_CARRIED, today, _diff(existing.fields, rules, VERSION_FIELDS), rules, replaces=day
+    )
 
 
 def plan(stored: Mapping[str, StoredProcedure], specs: Sequence[ProcedureSpec], *, today: date) -> Plan:
@@ -210,52 +250,19 @@ def plan(stored: Mapping[str, StoredProcedure], specs: Sequence[ProcedureSpec], 
         # The newest entry of a code describes the procedure; each entry is one version of its rules.
         wanted = procedure_fields(group[-1])
         current = stored.get(code)
-        touched = False
+        before = len(changes)
         if current is None:
             changes.append(Change(code, PROCEDURE_ADDED, None, _diff({}, wanted, PROCEDURE_FIELDS), wanted))
-            touched = True
-        else:
-            diff = _diff(current.fields, wanted, PROCEDURE_FIELDS)
-            if diff:
-                changes.append(Change(code, PROCEDURE_CHANGED, None, diff, wanted))
-                touched = True
+        elif diff := _diff(current.fields, wanted, PROCEDURE_FIELDS):
+            changes.append(Change(code, PROCEDURE_CHANGED, None, diff, wanted))
         versions = {v.effective_from: v for v in (current.versions if current else ())}
         for spec in group:
-            rules = version_fields(spec)
-            day = spec.effective_from
-            existing = versions.get(day)
-            if existing is None:
-                previous = _in_force(versions, day)
-                fields = _diff(previous.fields if previous else {}, rules, VERSION_FIELDS)
-                changes.append(Change(code, VERSION_ADDED, day, fields, rules))
-                versions[day] = StoredVersion(day, rules)
-                touched = True
-            elif existing.fields == rules:
-                continue
-            elif existing.dossiers == 0:
-                changes.append(Change(code, VERSION_CORRECTED, day, _diff(existing.fields, rules, VERSION_FIELDS), rules))
-                versions[day] = StoredVersion(day, rules)
-                touched = True
-            else:
-                later = [v for d, v in versions.items() if d > day]
-                newest = max(later, key=lambda v: v.effective_from) if later else None
-                if newest is not None and newest.fields == rules:
-                    continue  # carried forward by an earlier import
-                if newest is not None or day >= today:
-                    after = (newest.effective_from if newest else today) + timedelta(days=1)
-                    problems.append(
-                        f"{code}: phiên bản hiệu lực {day.isoformat()} đã có {existing.dossiers} hồ sơ, "
-                        f"hãy ghi quy định mới với effective_from từ {after.isoformat()} / "
-                        f"the version effective {day.isoformat()} has {existing.dossiers} dossiers: "
-                        f"give the changed rules an effective_from of {after.isoformat()} or later"
-                    )
-                    continue
-                fields = _diff(existing.fields, rules, VERSION_FIELDS)
-                changes.append(Change(code, VERSION_CARRIED, today, fields, rules, replaces=day))
-                versions[today] = StoredVersion(today, rules)
-                touched = True
-        if not touched:
+            outcome = _plan_version(code, spec, versions, today)
+            if isinstance(outcome, str):
+                problems.append(outcome)
+            elif outcome is not None:
+                changes.append(outcome)
+        if len(changes) == before:
             unchanged += 1
     missing = tuple(sorted(code for code in stored if code not in groups))
     return Plan(tuple(changes), unchanged, missing, tuple(problems))
-

@@ -374,10 +374,14 @@ def _write(uow: UnitOfWork, plan: changes.Plan, *, actor: str) -> None:
             for key, value in change.values.items():
                 setattr(version, key, value)
         else:
-            assert change.effective_from is not None
+            if change.effective_from is None:  # pragma: no cover - every version change has its day
+                raise RuntimeError(f"no effective date for {change.code}")
             session.add(
                 ProcedureVersion(
-                    procedure_id=proc.id, effective_from=change.effective_from, created_at=now, **change.values
+                    procedure_id=proc.id,
+                    effective_from=change.effective_from,
+                    created_at=now,
+                    **change.values,
                 )
             )
         proc.updated_at = now
@@ -546,7 +550,9 @@ def _check_edit(code: str, edit: ProcedureEdit, today: date) -> None:
     )
     for field, value, vi, en, limit in texts:
         if not value.strip() or len(value) > limit:
-            raise bad(field, f"{vi} phải có từ 1 đến {limit} ký tự.", f"{en} must have 1 to {limit} characters.")
+            raise bad(
+                field, f"{vi} phải có từ 1 đến {limit} ký tự.", f"{en} must have 1 to {limit} characters."
+            )
     if edit.service_level not in SERVICE_LEVELS:
         raise bad("service_level", "Mức độ trực tuyến không hợp lệ.", "Unknown online service level.")
     if not 1 <= edit.time_amount <= 3650:

@@ -213,7 +213,9 @@ def parse_entry(raw: dict[str, Any], *, check_schemas: bool = True) -> Procedure
     level = _text(raw, "level", code)
     _require(level in LEVELS, code, f"'level': unknown level {level!r}")
     service_level = _text(raw, "service_level", code)
-    _require(service_level in SERVICE_LEVELS, code, f"'service_level': unknown service level {service_level!r}")
+    _require(
+        service_level in SERVICE_LEVELS, code, f"'service_level': unknown service level {service_level!r}"
+    )
     time_unit = _text(raw, "time_unit", code)
     _require(time_unit in TIME_UNITS, code, f"'time_unit': unknown time unit {time_unit!r}")
     amount = _integer(raw.get("time_amount"), code, 1, "'time_amount' must be a positive integer")
@@ -236,9 +238,7 @@ def parse_entry(raw: dict[str, Any], *, check_schemas: bool = True) -> Procedure
             raise CatalogueError(
                 f"{code}: 'eform' is not a valid JSON Schema (at '{at}'): {exc.message}"
             ) from exc
-    _require(
-        eform.get("type") == "object" and "properties" in eform, code, "'eform' must describe an object"
-    )
+    _require(eform.get("type") == "object" and "properties" in eform, code, "'eform' must describe an object")
     legal = _strings(raw, "legal_basis", code, non_empty=True)
     keywords = _strings(raw, "keywords", code, non_empty=False)
     active = raw.get("active", True)

@@ -28,6 +28,7 @@ from thanglong.domains.procedures.catalogue.services import (
 from thanglong.domains.procedures.dossiers import attachments, services
 from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.schemas import ActionIn, SearchHitOut, SearchOut, SubmitIn
+from thanglong.domains.procedures.web.admin import build_admin
 from thanglong.domains.procedures.web.citizen import build_citizen
 from thanglong.domains.procedures.web.consult import build_routing
 from thanglong.domains.procedures.web.pages import build_pages
@@ -90,7 +91,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         q: str = Query(
             min_length=1,
             max_length=SEARCH_MAX_TEXT,
-            description="Câu hỏi bằng tiếng Việt, có hoặc không dấu / the question, with or without diacritics",
+            description="Câu hỏi, có hoặc không dấu / the question, with or without diacritics",
             examples=["làm giấy khai sinh cho con"],
         ),
         limit: int = Query(
@@ -258,7 +259,7 @@ def build_router(ctx: WebContext) -> APIRouter:
             raise services.dossier_not_found(code)
         return dossier.public_view()
 
-    for sub in (build_pages(ctx), build_citizen(ctx), build_routing(ctx)):
+    for sub in (build_pages(ctx), build_citizen(ctx), build_routing(ctx), build_admin(ctx)):
         router.include_router(sub)
     router.include_router(build_stats(ctx))
     return router
