@@ -27,7 +27,7 @@ def _form(client: TestClient, **fields: object) -> dict[str, object]:
     return {"csrf_token": csrf_value(client), **fields}
 
 
-def test_only_holders_of_the_catalogue_permission_see_the_pages(client: TestClient, platform: Platform) -> None:
+def test_only_catalogue_writers_see_the_pages(client: TestClient, platform: Platform) -> None:
     anonymous = client.get("/admin/procedures", follow_redirects=False)
     assert anonymous.status_code in (302, 303, 307, 401)
     sign_in(client, platform, make_user(platform, OFFICER))
@@ -45,7 +45,7 @@ def test_only_holders_of_the_catalogue_permission_see_the_pages(client: TestClie
     assert "Catalogue administration" in english.text
 
 
-def test_editing_the_fee_and_time_makes_a_version_and_is_audited(client: TestClient, platform: Platform) -> None:
+def test_editing_fee_and_time_makes_an_audited_version(client: TestClient, platform: Platform) -> None:
     world = make_world(platform, fee=10_000)
     code = world.procedure_code
     _admin(client, platform)
