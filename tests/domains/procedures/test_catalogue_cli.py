@@ -94,3 +94,13 @@ def test_a_bad_file_exits_2_with_one_line_naming_entry_and_field(cli: typer.Type
     assert len(bad.stderr.strip().splitlines()) == 1
     missing = runner.invoke(cli, ["procedures", "catalogue", "import", str(tmp_path / "khong-co.json")])
     assert missing.exit_code == 2 and "cannot read the file" in missing.stderr
+
+
+def test_the_shipped_catalogue_is_imported_without_the_demo_data(cli: typer.Typer) -> None:
+    done = runner.invoke(cli, ["procedures", "catalogue", "import", "--shipped", "--json"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout)["counts"]["procedure_added"] == 106
+    users = runner.invoke(cli, ["users", "list", "--json"])
+    assert json.loads(users.stdout) == []  # no demo account came with it
+    neither = runner.invoke(cli, ["procedures", "catalogue", "import"])
+    assert neither.exit_code == 2 and "exactly one of FILE or --shipped" in neither.stderr

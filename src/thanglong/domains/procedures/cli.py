@@ -293,10 +293,16 @@ def _actor() -> str:
 
 @catalogue_app.command("import")
 def catalogue_import(
-    path: Path = typer.Argument(
-        ...,
+    path: Path | None = typer.Argument(
+        None,
         metavar="FILE",
         help="Tệp JSON cùng định dạng catalogue.json / a JSON file in the format of catalogue.json.",
+    ),
+    shipped: bool = typer.Option(
+        False,
+        "--shipped",
+        help="Nhập danh mục phát hành kèm phần mềm thay cho FILE / import the catalogue shipped with the "
+        "software instead of FILE.",
     ),
     dry_run: bool = typer.Option(
         False,
@@ -312,11 +318,17 @@ def catalogue_import(
     dossiers were received under are kept and a new version is added.
     """
     from thanglong.domains.procedures.catalogue import services as catalogue  # noqa: PLC0415
+    from thanglong.domains.procedures.catalogue.shipped import shipped_text  # noqa: PLC0415
 
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        fail(f"không đọc được tệp / cannot read the file {path}: {exc.strerror or exc}")
+    if (path is None) == (not shipped):
+        fail("cần đúng một trong FILE hoặc --shipped / give exactly one of FILE or --shipped")
+    if path is None:
+        content = shipped_text().encode("utf-8")
+    else:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            fail(f"không đọc được tệp / cannot read the file {path}: {exc.strerror or exc}")
     try:
         specs = catalogue.read_catalogue_file(content)
         platform = open_platform()
