@@ -8,6 +8,7 @@ import json
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -16,6 +17,9 @@ from thanglong.core.calendar import WorkingCalendar, default_calendar
 from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.domains.procedures.dossiers import clock
+
+if TYPE_CHECKING:
+    from thanglong.domains.procedures.catalogue.changes import Plan
 
 app = typer.Typer(help="Thủ tục hành chính / administrative procedures.", no_args_is_help=True)
 
@@ -291,6 +295,36 @@ def _actor() -> str:
     return f"cli:{who}"
 
 
+def _catalogue_source(path: Path | None, *, shipped: bool) -> bytes:
+    """Return the bytes of the file to import, or of the shipped catalogue; exit 2 with a reason."""
+    from thanglong.domains.procedures.catalogue.shipped import shipped_text  # noqa: PLC0415
+
+    if (path is None) == (not shipped):
+        fail("cần đúng một trong FILE hoặc --shipped / give exactly one of FILE or --shipped")
+    if path is None:
+        return shipped_text().encode("utf-8")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"không đọc được tệp / cannot read the file {path}: {exc.strerror or exc}")
+
+
+def _print_plan(plan: Plan, *, dry_run: bool) -> None:
+    """Print an import's changes one a line, its refusals, then the counts."""
+    for change in plan.changes:
+        typer.echo(change.describe())
+    for problem in plan.problems:
+        typer.echo(f"không nhập được / refused: {problem}")
+    counts = ", ".join(f"{kind} {n}" for kind, n in plan.counts().items() if n)
+    head = "sẽ thay đổi / would change" if dry_run else "đã thay đổi / changed"
+    typer.echo(f"{head}: {counts or 0}; không đổi / unchanged: {plan.unchanged}")
+    if plan.not_in_file:
+        typer.echo(
+            "có trong CSDL, không có trong tệp (giữ nguyên) / stored, not in the file (kept): "
+            f"{len(plan.not_in_file)}"
+        )
+
+
 @catalogue_app.command("import")
 def catalogue_import(
     path: Path | None = typer.Argument(
@@ -318,17 +352,8 @@ def catalogue_import(
     dossiers were received under are kept and a new version is added.
     """
     from thanglong.domains.procedures.catalogue import services as catalogue  # noqa: PLC0415
-    from thanglong.domains.procedures.catalogue.shipped import shipped_text  # noqa: PLC0415
 
-    if (path is None) == (not shipped):
-        fail("cần đúng một trong FILE hoặc --shipped / give exactly one of FILE or --shipped")
-    if path is None:
-        content = shipped_text().encode("utf-8")
-    else:
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            fail(f"không đọc được tệp / cannot read the file {path}: {exc.strerror or exc}")
+    content = _catalogue_source(path, shipped=shipped)
     try:
         specs = catalogue.read_catalogue_file(content)
         platform = open_platform()
@@ -343,18 +368,7 @@ def catalogue_import(
     if json_out:
         print_json({"dry_run": dry_run, **plan.as_dict()})
     else:
-        for change in plan.changes:
-            typer.echo(change.describe())
-        for problem in plan.problems:
-            typer.echo(f"không nhập được / refused: {problem}")
-        counts = ", ".join(f"{kind} {n}" for kind, n in plan.counts().items() if n)
-        head = "sẽ thay đổi / would change" if dry_run else "đã thay đổi / changed"
-        typer.echo(f"{head}: {counts or 0}; không đổi / unchanged: {plan.unchanged}")
-        if plan.not_in_file:
-            typer.echo(
-                f"có trong CSDL, không có trong tệp (giữ nguyên) / stored, not in the file (kept): "
-                f"{len(plan.not_in_file)}"
-            )
+        _print_plan(plan, dry_run=dry_run)
     if plan.problems:
         raise typer.Exit(1)
 
