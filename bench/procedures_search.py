@@ -1,17 +1,25 @@
 """Benchmark catalogue search() against a plain substring scan over the same catalogue, same queries.
 
-Run: .venv/bin/python bench/procedures_search.py [--queries 100] [--repeats 5] [--seed 2026]
+Run: .venv/bin/python bench/procedures_search.py [--queries 100] [--repeats 5] [--seed 2026] [--cold-runs 7]
 
 Queries are everyday phrasings from the catalogue's keywords, half of them with diacritics removed.
 The query-embedding cache is cleared before every run, so "cold" figures include one e5 inference per
 query; "warm" repeats the same queries with the cache filled, as a busy portal would see them.
+
+Cold start: `thanglong procedures search "khai sinh"` in a new process (median wall and CPU time of
+--cold-runs), beside the interpreter alone and `thanglong --help`, which loads every command's module
+as every command did before the CLI loaded them lazily.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 
@@ -52,13 +60,42 @@ def median_qps(fn: Callable[[str], object], queries: Sequence[str], repeats: int
     return statistics.median(rates)
 
 
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_start(command: Sequence[str], runs: int) -> tuple[float, float]:
+    """Return the median (wall, CPU) seconds of running a command in a new process, after one warm-up."""
+    env = {k: v for k, v in os.environ.items() if k != "THANGLONG_DOMAINS"}
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu, start = _child_cpu(), time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True, check=True)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_child_cpu() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def main() -> None:
     """Print queries per second of search() (cold, warm, lexical only) beside the substring baseline."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cold-runs", type=int, default=7)
     args = parser.parse_args()
+
+    cli = [sys.executable, "-m", "thanglong.cli"]
+    print(f"cold start, new process, median of {args.cold_runs} (load {os.getloadavg()[0]:.1f}):")
+    for label, command in (
+        ("python -c pass (interpreter floor)", [sys.executable, "-c", "pass"]),
+        ("thanglong --help (loads every command)", [*cli, "--help"]),
+        ("thanglong procedures search", [*cli, "procedures", "search", "khai sinh", "--json"]),
+    ):
+        wall, cpu = cold_start(command, args.cold_runs)
+        print(f"  {label:<40} wall {wall:6.3f} s   CPU {cpu:6.3f} s")
 
     specs = load_catalogue()
     queries = make_queries(specs, args.queries, args.seed)

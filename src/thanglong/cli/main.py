@@ -1,17 +1,30 @@
-"""The `thanglong` command: core commands plus each domain's sub-app from its manifest."""
+"""The `thanglong` command: core commands plus each domain's sub-app from its manifest.
+
+Sub-apps load lazily: `thanglong procedures search` imports the procedures CLI and nothing of the
+other commands (no SQLAlchemy, no FastAPI, no Settings unless the command asks for them); listing the
+commands (`thanglong --help`) loads them all.
+"""
 
 from __future__ import annotations
 
+from difflib import get_close_matches
 from typing import Any
 
 import typer
+from typer import _click
+from typer.core import TyperGroup
 
 import thanglong
 from thanglong.cli.common import console, fail, json_option, load_settings, open_platform, print_json
-from thanglong.cli.db import app as db_app
 from thanglong.core.cliutil import close_platforms
+from thanglong.core.domain_list import domains_from_environment
 from thanglong.core.manifest import load_manifests, resolve
 
+# Core commands named by "module:attribute" (a Typer app or a command function), loaded when run.
+CORE_COMMANDS = (
+    ("db", "thanglong.cli.db:app"),
+    ("kpis", "thanglong.cli.kpis:kpis"),
+)
 CORE_SUBAPPS = (
     ("geo", "thanglong.cli.geo:app"),
     ("calendar", "thanglong.cli.calendar:app"),
@@ -30,10 +43,90 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _as_command(name: str, target: Any) -> _click.Command:
+    """Return the click command Typer would mount for a sub-app or a command function under `name`."""
+    holder = typer.Typer()
+    # A callback makes the holder a group, so the target is converted exactly as `add_typer` would.
+    holder.callback()(lambda: None)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    group = typer.main.get_command(holder)
+    if not isinstance(group, TyperGroup):  # pragma: no cover - a callback always makes a group
+        raise TypeError(f"cannot mount {name!r}")
+    return group.commands[name]
+
+
+def _domain_commands() -> dict[str, str]:
+    """Return {command name: "module:attribute"} of the enabled domains' CLIs, in the configured order."""
+    entries = domains_from_environment()
+    if entries is None:
+        entries = load_settings().domains
+    try:
+        manifests = load_manifests(entries)
+    except RuntimeError as exc:
+        fail(str(exc))
+    return {(m.cli_name or m.name): m.cli for m in manifests if m.cli}
+
+
+class LazyGroup(TyperGroup):
+    """The root group: the commands defined here, then core and domain sub-apps loaded on first use."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self._domains: dict[str, str] | None = None
+
+    def _domain_refs(self) -> dict[str, str]:
+        if self._domains is None:
+            self._domains = _domain_commands()
+        return self._domains
+
+    def _ref(self, name: str) -> str | None:
+        core = dict(CORE_COMMANDS + CORE_SUBAPPS)
+        return core.get(name) or self._domain_refs().get(name)
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        """Return every command name: this group's own, the core ones, then the domains'."""
+        names = list(self.commands)
+        lazy = [name for name, _ in CORE_COMMANDS + CORE_SUBAPPS] + list(self._domain_refs())
+        return names + [name for name in lazy if name not in names]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        """Return a command, importing its module the first time it is asked for."""
+        command = self.commands.get(cmd_name)
+        if command is not None:
+            return command
+        ref = self._ref(cmd_name)
+        if ref is None:
+            return None
+        try:
+            target = resolve(ref)
+        except ModuleNotFoundError:
+            # A core command whose optional module is absent is left out, as before.
+            return None
+        command = _as_command(cmd_name, target)
+        self.commands[cmd_name] = command
+        return command
+
+    def resolve_command(
+        self, ctx: _click.Context, args: list[str]
+    ) -> tuple[str | None, _click.Command | None, list[str]]:
+        """Resolve as click does, suggesting close names among the lazy commands too."""
+        try:
+            return self._click_resolve_command(ctx, args)
+        except _click.exceptions.UsageError as exc:
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches:
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {', '.join(map(repr, matches))}?"
+            raise
+
+
 def build_cli() -> typer.Typer:
     """Assemble the CLI (called at run time, never at import)."""
     app = typer.Typer(
         name="thanglong",
+        cls=LazyGroup,
         help="Thăng Long — nền tảng chính quyền số Hà Nội / Hanoi digital-government platform.",
         no_args_is_help=True,
         pretty_exceptions_enable=False,
@@ -53,11 +146,8 @@ def build_cli() -> typer.Typer:
         """Dòng lệnh Thăng Long / the Thăng Long command line."""
         ctx.call_on_close(close_platforms)
 
-    app.add_typer(db_app, name="db")
     app.add_typer(_demo_app(), name="demo")
-    app.command("kpis")(resolve("thanglong.cli.kpis:kpis"))
     _add_runtime_commands(app)
-    _add_subapps(app)
     return app
 
 
@@ -115,24 +205,6 @@ def _add_runtime_commands(app: typer.Typer) -> None:
         from thanglong.worker.main import run_worker  # noqa: PLC0415
 
         run_worker(load_settings())
-
-
-def _add_subapps(app: typer.Typer) -> None:
-    """Mount the core sub-apps and each enabled domain's CLI."""
-    for name, ref in CORE_SUBAPPS:
-        try:
-            sub: Any = resolve(ref)
-        except ModuleNotFoundError:
-            continue
-        app.add_typer(sub, name=name)
-    settings = load_settings()
-    try:
-        manifests = load_manifests(settings.domains)
-    except RuntimeError as exc:
-        fail(str(exc))
-    for manifest in manifests:
-        if manifest.cli:
-            app.add_typer(resolve(manifest.cli), name=manifest.cli_name or manifest.name)
 
 
 def main() -> None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from thanglong.core.config import Settings
-from thanglong.core.db import sqlite_file
-from thanglong.core.migration_history import MigrationError
-from thanglong.core.platform import Platform, build_platform_or_exit
+if TYPE_CHECKING:
+    from thanglong.core.config import Settings
+    from thanglong.core.platform import Platform
+
+# Settings, the database and the platform are imported by the helpers that need them: a command that
+# never touches them (`thanglong procedures search`) must not pay for pydantic and SQLAlchemy.
 
 console = Console()
 err_console = Console(stderr=True)
@@ -40,6 +42,8 @@ def print_json(data: Any) -> None:
 
 def load_settings() -> Settings:
     """Read settings from the environment, exiting cleanly on invalid values."""
+    from thanglong.core.config import Settings  # noqa: PLC0415
+
     try:
         return Settings()
     except Exception as exc:  # pydantic's ValidationError and friends become a one-line reason
@@ -48,6 +52,8 @@ def load_settings() -> Settings:
 
 def missing_sqlite_file(url: str) -> Path | None:
     """Return the file of a SQLite URL when it does not exist (opening it would create it), else None."""
+    from thanglong.core.db import sqlite_file  # noqa: PLC0415
+
     path = sqlite_file(url)
     return path if path is not None and not path.exists() else None
 
@@ -59,6 +65,8 @@ def open_platform(*, migrate: bool = True, existing: bool = False) -> Platform:
     not exist yet instead of creating an empty one and reporting on it.
     """
     from thanglong.core import migrate as migrations  # noqa: PLC0415
+    from thanglong.core.migration_history import MigrationError  # noqa: PLC0415
+    from thanglong.core.platform import build_platform_or_exit  # noqa: PLC0415
 
     settings = load_settings()
     if existing:

@@ -9,9 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "dev-secret-change-me"  # noqa: S105 - the placeholder that production refuses
+from thanglong.core.domain_list import DEFAULT_DOMAINS
 
-DEFAULT_DOMAINS = ("identity", "notify", "payments", "procedures")
+PLACEHOLDER_SECRET = "dev-secret-change-me"  # noqa: S105 - the placeholder that production refuses
 
 
 def default_data_dir() -> Path:

@@ -15,7 +15,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection, Engine
 
-from thanglong.core.config import DEFAULT_DOMAINS
+from thanglong.core.domain_list import DEFAULT_DOMAINS
 from thanglong.core.manifest import load_manifests
 from thanglong.core.migration_history import History, MigrationError, branches_for, load_history
 from thanglong.core.migration_legacy import translate

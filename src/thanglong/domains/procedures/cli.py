@@ -1,8 +1,14 @@
-"""`thanglong procedures`: statutory due dates and catalogue search from the command line."""
+"""`thanglong procedures`: statutory due dates, catalogue search, import and export."""
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import json
+import sys
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -11,6 +17,9 @@ from thanglong.core.calendar import WorkingCalendar, default_calendar
 from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.domains.procedures.dossiers import clock
+
+if TYPE_CHECKING:
+    from thanglong.domains.procedures.catalogue.changes import Plan
 
 app = typer.Typer(help="Thủ tục hành chính / administrative procedures.", no_args_is_help=True)
 
@@ -313,3 +322,124 @@ def stats_command(
         table.add_row(row.name, str(row.counts.received), *shown)
     console.print(f"kỳ / period {report.period.key}")
     console.print(table)
+
+
+catalogue_app = typer.Typer(
+    help="Danh mục thủ tục: nhập, xuất / the procedure catalogue: import and export.", no_args_is_help=True
+)
+app.add_typer(catalogue_app, name="catalogue")
+
+
+def _actor() -> str:
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"cli:{who}"
+
+
+def _catalogue_source(path: Path | None, *, shipped: bool) -> bytes:
+    """Return the bytes of the file to import, or of the shipped catalogue; exit 2 with a reason."""
+    from thanglong.domains.procedures.catalogue.shipped import shipped_text  # noqa: PLC0415
+
+    if (path is None) == (not shipped):
+        fail("cần đúng một trong FILE hoặc --shipped / give exactly one of FILE or --shipped")
+    if path is None:
+        return shipped_text().encode("utf-8")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        fail(f"không đọc được tệp / cannot read the file {path}: {exc.strerror or exc}")
+
+
+def _print_plan(plan: Plan, *, dry_run: bool) -> None:
+    """Print an import's changes one a line, its refusals, then the counts."""
+    for change in plan.changes:
+        typer.echo(change.describe())
+    for problem in plan.problems:
+        typer.echo(f"không nhập được / refused: {problem}")
+    counts = ", ".join(f"{kind} {n}" for kind, n in plan.counts().items() if n)
+    head = "sẽ thay đổi / would change" if dry_run else "đã thay đổi / changed"
+    typer.echo(f"{head}: {counts or 0}; không đổi / unchanged: {plan.unchanged}")
+    if plan.not_in_file:
+        typer.echo(
+            "có trong CSDL, không có trong tệp (giữ nguyên) / stored, not in the file (kept): "
+            f"{len(plan.not_in_file)}"
+        )
+
+
+@catalogue_app.command("import")
+def catalogue_import(
+    path: Path | None = typer.Argument(
+        None,
+        metavar="FILE",
+        help="Tệp JSON cùng định dạng catalogue.json / a JSON file in the format of catalogue.json.",
+    ),
+    shipped: bool = typer.Option(
+        False,
+        "--shipped",
+        help="Nhập danh mục phát hành kèm phần mềm thay cho FILE / import the catalogue shipped with the "
+        "software instead of FILE.",
+    ),
+    dry_run: bool = typer.Option(
+        False,
+        "--dry-run",
+        help="Chỉ in những gì sẽ thay đổi, không ghi / print what would change, write nothing.",
+    ),
+    json_out: bool = json_option(),
+) -> None:
+    """Nhập danh mục thủ tục từ tệp / import the procedure catalogue from a file.
+
+    Kiểm tra toàn bộ tệp trước; chạy lại không thay đổi gì; quy định đã có hồ sơ được giữ nguyên và
+    thêm phiên bản mới / the whole file is checked first; running it twice changes nothing; rules that
+    dossiers were received under are kept and a new version is added.
+    """
+    from thanglong.domains.procedures.catalogue import services as catalogue  # noqa: PLC0415
+
+    content = _catalogue_source(path, shipped=shipped)
+    try:
+        specs = catalogue.read_catalogue_file(content)
+        platform = open_platform()
+        with platform.uow() as uow:
+            if dry_run:
+                plan = catalogue.plan_import(uow, specs)
+            else:
+                digest = hashlib.sha256(content).hexdigest()
+                plan = catalogue.apply_import(uow, specs, actor=_actor(), sha256=digest, via="cli")
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}")
+    if json_out:
+        print_json({"dry_run": dry_run, **plan.as_dict()})
+    else:
+        _print_plan(plan, dry_run=dry_run)
+    if plan.problems:
+        raise typer.Exit(1)
+
+
+@catalogue_app.command("export")
+def catalogue_export(
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Ghi ra tệp thay vì màn hình / write to this file instead of stdout.",
+    ),
+) -> None:
+    """Xuất danh mục đang lưu ra JSON (định dạng của lệnh import) / export the stored catalogue as JSON.
+
+    Mọi phiên bản của mọi thủ tục / every version of every procedure, in the format import reads.
+    """
+    from thanglong.domains.procedures.catalogue import services as catalogue  # noqa: PLC0415
+
+    platform = open_platform()
+    with platform.uow() as uow:
+        document = catalogue.export_catalogue(uow)
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"không ghi được tệp / cannot write the file {output}: {exc.strerror or exc}")
+    typer.echo(f"đã xuất / exported {len(document['procedures'])} → {output}")

@@ -132,6 +132,9 @@ MANIFEST = DomainManifest(
         NavItem("/my/documents", "Kho dữ liệu của công dân", "My documents", "procedures.dossier.file"),
         NavItem("/officer/queue", "Hồ sơ cần xử lý", "Work queue", "procedures.dossier.process"),
         NavItem("/officer/stats", "Thống kê (QĐ 766)", "Statistics (766)", "procedures.stats.read"),
+        NavItem(
+            "/admin/procedures", "Quản trị danh mục thủ tục", "Catalogue admin", "procedures.catalogue.write"
+        ),
     ),
     schedules=(
         # Each pass drafts everything due, so one run makes up for any missed slots.

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base, UUIDPrimaryKey
@@ -26,7 +26,23 @@ class Procedure(UUIDPrimaryKey, Base):
     receiving_agency: Mapped[str] = mapped_column(String(300))
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(Text, default="")
+    # A withdrawn procedure stays with its versions (dossiers point at them) but is neither listed nor filed.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
     updated_at: Mapped[datetime]
+
+
+class CatalogueUpload(UUIDPrimaryKey, Base):
+    """A catalogue file an administrator uploaded: its changes are shown first, applied on confirmation."""
+
+    __tablename__ = "procedures_catalogue_upload"
+
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    uploaded_by: Mapped[str] = mapped_column(String(200))
+    uploaded_at: Mapped[datetime]
+    applied_at: Mapped[datetime | None] = mapped_column(default=None)
+    applied_by: Mapped[str | None] = mapped_column(String(200), default=None)
 
 
 class ProcedureVersion(UUIDPrimaryKey, Base):

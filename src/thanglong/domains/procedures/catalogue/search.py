@@ -293,3 +293,9 @@ def get_index() -> SearchIndex:
 def search(text: str, limit: int = 10) -> list[SearchHit]:
     """Find catalogue procedures for an everyday Vietnamese question, best first."""
     return get_index().search(text, limit)
+
+
+def has_words(text: str) -> bool:
+    """Return whether a word of text occurs in the catalogue (if not, search ranks by meaning alone)."""
+    scores = get_index().lexical_scores(text)
+    return bool(len(scores)) and float(scores.max()) > 0

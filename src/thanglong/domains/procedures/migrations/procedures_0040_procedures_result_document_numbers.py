@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "procedures_0040"
-down_revision: str | None = "procedures_0005"
+down_revision: str | None = "procedures_0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
@@ -17,11 +17,19 @@ from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext, limit_stream, read_limited
-from thanglong.domains.procedures.catalogue.services import ProcedureDTO, get_procedure, list_procedures
+from thanglong.domains.procedures.catalogue.services import (
+    SEARCH_MAX_LIMIT,
+    SEARCH_MAX_TEXT,
+    ProcedureDTO,
+    get_procedure,
+    list_procedures,
+    search_catalogue,
+)
 from thanglong.domains.procedures.dossiers import attachments, services
 from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.dossiers.tracking_secret import tracking_url
-from thanglong.domains.procedures.schemas import ActionIn, SubmitIn
+from thanglong.domains.procedures.schemas import ActionIn, SearchHitOut, SearchOut, SubmitIn
+from thanglong.domains.procedures.web.admin import build_admin
 from thanglong.domains.procedures.web.citizen import build_citizen
 from thanglong.domains.procedures.web.consult import build_routing
 from thanglong.domains.procedures.web.pages import build_pages
@@ -91,6 +99,39 @@ def build_router(ctx: WebContext) -> APIRouter:
         """List the procedures in force, filtered by a name fragment or a sector."""
         items = await ctx.run(request, list_procedures, text=q, sector=sector)
         return [_procedure(p, full=False) for p in items]
+
+    @router.get("/api/v1/procedures/search", tags=["procedures"], response_model=SearchOut)
+    async def api_search(
+        request: Request,
+        q: str = Query(
+            min_length=1,
+            max_length=SEARCH_MAX_TEXT,
+            description="Câu hỏi, có hoặc không dấu / the question, with or without diacritics",
+            examples=["làm giấy khai sinh cho con"],
+        ),
+        limit: int = Query(
+            10, ge=1, le=SEARCH_MAX_LIMIT, description="Số kết quả tối đa / maximum number of results"
+        ),
+        principal: Principal = ctx.public(),
+    ) -> SearchOut:
+        """Find procedures in force for an everyday question, best first (an empty list when none match)."""
+        found = await ctx.run(request, search_catalogue, q, limit=limit)
+        results = [
+            SearchHitOut(
+                code=f.procedure.code,
+                name=f.procedure.name,
+                sector=f.procedure.sector,
+                level=f.procedure.level,
+                service_level=f.procedure.service_level,
+                time_amount=f.procedure.time_amount,
+                time_unit=f.procedure.time_unit,
+                fee_vnd=f.procedure.total_fee_vnd,
+                score=round(f.score, 4),
+                url=f"/procedures/{quote(f.procedure.code)}",
+            )
+            for f in found
+        ]
+        return SearchOut(query=q, limit=limit, count=len(results), results=results)
 
     @router.get("/api/v1/procedures/catalogue/{code}", tags=["procedures"])
     async def api_procedure(
@@ -231,7 +272,13 @@ def build_router(ctx: WebContext) -> APIRouter:
             headers={"content-disposition": f"attachment; filename*=UTF-8''{quoted}"},
         )
 
-    for sub in (build_pages(ctx), build_citizen(ctx), build_routing(ctx), build_tracking(ctx)):
+    for sub in (
+        build_pages(ctx),
+        build_citizen(ctx),
+        build_routing(ctx),
+        build_tracking(ctx),
+        build_admin(ctx),
+    ):
         router.include_router(sub)
     router.include_router(build_stats(ctx))
     return router
