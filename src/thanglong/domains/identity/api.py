@@ -9,7 +9,13 @@ from thanglong.core.platform import Platform
 from thanglong.core.security import Principal, RoleName
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import credentials, services
-from thanglong.domains.identity.agencies import AgencyDTO, find_agency, get_agency, list_agencies
+from thanglong.domains.identity.agencies import (
+    AgencyDTO,
+    agency_exists,
+    find_agency,
+    get_agency,
+    list_agencies,
+)
 from thanglong.domains.identity.credentials import ApiKeyDTO
 from thanglong.domains.identity.roles import (
     ADMINISTRATOR,
@@ -38,6 +44,8 @@ __all__ = [
     "ApiKeyDTO",
     "UserContact",
     "UserDTO",
+    "agency_exists",
+    "cached_api_key",
     "create_api_key",
     "create_user",
     "find_agency",
@@ -106,6 +114,11 @@ def resolve_api_key(platform: Platform, key: str) -> Principal | None:
     """Return the principal of an API key, or None when unknown or revoked."""
     with platform.uow() as uow:
         return credentials.resolve_api_key(uow, key, catalogue=platform.permissions)
+
+
+def cached_api_key(key: str) -> Principal | None:
+    """Return the principal of an API key resolved moments ago in this process (no I/O), else None."""
+    return credentials.cached_api_key(key)
 
 
 def create_api_key(uow: UnitOfWork, *, actor: str, name: str, role: RoleName) -> tuple[ApiKeyDTO, str]:

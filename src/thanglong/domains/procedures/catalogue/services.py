@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -12,10 +12,17 @@ from sqlalchemy import func, or_, select
 from thanglong.core import audit
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import NotFound
+from thanglong.core.ttlcache import TtlCache
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.procedures.catalogue.shipped import default_fee_vnd
 from thanglong.domains.procedures.events import CatalogueLoaded
 from thanglong.domains.procedures.models import Procedure, ProcedureVersion
+
+# Every version of a procedure as filings read it, per process, keyed by the procedure's id and its
+# `updated_at`, which load_specs moves forward on every change to the procedure or any of its versions:
+# a filing reads that stamp in its own transaction and so never files against a stale version. The
+# lifetime only bounds the memory held for procedures nobody files against.
+_FILING_VERSIONS: TtlCache[tuple[uuid.UUID, datetime], list[ProcedureDTO]] = TtlCache(3600, size=512)
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,8 @@ def load_specs(uow: UnitOfWork, specs: tuple[Any, ...] | list[Any], *, actor: st
         if is_new:
             created += 1
         elif changed:
-            proc.updated_at = now
+            # Strictly later, even under a frozen clock: the stamp is what cached versions are keyed by.
+            proc.updated_at = max(now, proc.updated_at + timedelta(microseconds=1))
             updated += 1
     session.flush()
     if created or updated:
@@ -195,6 +203,41 @@ def get_procedure(uow: UnitOfWork, code: str, *, on: date | None = None) -> Proc
             procedure_code=code,
         )
     return _dto(proc, version)
+
+
+def procedure_for_filing(uow: UnitOfWork, code: str, *, on: date | None = None) -> ProcedureDTO:
+    """Return what get_procedure returns, reading only the procedure's stamp when this process has it.
+
+    The DTO is shared with other filings of the process: read it, never change it.
+    """
+    stamp = uow.session.execute(
+        select(Procedure.id, Procedure.updated_at).where(Procedure.code == code.strip())
+    ).first()
+    if stamp is None:
+        raise _not_found(code)
+    key = (stamp.id, stamp.updated_at)
+    versions = _FILING_VERSIONS.get(key)
+    if versions is None:
+        proc = uow.session.get(Procedure, stamp.id)
+        if proc is None:
+            raise _not_found(code)
+        rows = uow.session.scalars(
+            select(ProcedureVersion)
+            .where(ProcedureVersion.procedure_id == proc.id)
+            .order_by(ProcedureVersion.effective_from.desc())
+        )
+        versions = [_dto(proc, version) for version in rows]
+        _FILING_VERSIONS.put(key, versions)
+    day = on or to_hanoi(uow.clock()).date()
+    for version in versions:
+        if version.effective_from <= day:
+            return version
+    raise NotFound(
+        "procedure_not_in_force",
+        f"Thủ tục {code} chưa có hiệu lực vào ngày {day:%d/%m/%Y}.",
+        f"Procedure {code} is not in force on {day.isoformat()}.",
+        procedure_code=code,
+    )
 
 
 def get_version(uow: UnitOfWork, version_id: uuid.UUID) -> ProcedureDTO:

@@ -21,7 +21,9 @@ from thanglong.domains.procedures.dossiers.attachments import (
     AttachmentTooLarge,
     CheckedFile,
     ContentStore,
+    StagedFile,
     check,
+    check_staged,
     store_at,
 )
 from thanglong.domains.procedures.dossiers.services import (
@@ -137,14 +139,22 @@ def submit_with_attachments(
     procedure_code: str,
     receiving_agency_id: uuid.UUID,
     form_data: dict[str, Any],
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[tuple[str, bytes] | StagedFile],
     store: ContentStore,
     competent_agency_id: uuid.UUID | None = None,
     delivery: str = "online",
     source_ip: str | None = None,
 ) -> tuple[DossierDTO, list[AttachmentDTO]]:
-    """File a dossier with its files in one transaction (commits); a bad file or form files nothing."""
-    checked = [(check(content, filename), content) for filename, content in files]
+    """File a dossier with its files in one transaction (commits); a bad file or form files nothing.
+
+    Files come as (name, content) or as StagedFile, received into the store while the request streamed
+    in; a staged file is kept only here, once the filing passed its checks, and the caller discards
+    what this did not keep.
+    """
+    checked = [
+        (check_staged(item), item) if isinstance(item, StagedFile) else (check(item[1], item[0]), item[1])
+        for item in files
+    ]
     check_totals([item for item, _ in checked])
     # Everything that can refuse the filing (procedure, agencies, form) runs before any file is written:
     # a refused filing leaves nothing in the store.
@@ -158,8 +168,11 @@ def submit_with_attachments(
         delivery=delivery,
         source_ip=source_ip,
     )
-    for item, content in checked:
-        store.put(content, item.sha256)
+    for item, source in checked:
+        if isinstance(source, StagedFile):
+            source.keep()
+        else:
+            store.put(source, item.sha256)
     added = [
         attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked
     ]
