@@ -21,7 +21,6 @@ import os
 import pstats
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -30,8 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import event
-
 from bench.procedures_submit import (
     BOUNDARY,
     FORM,
@@ -44,6 +41,8 @@ from bench.procedures_submit import (
     make_pdf,
     request_parts,
 )
+from sqlalchemy import event
+
 from thanglong.core.config import Settings
 from thanglong.core.platform import build_platform
 from thanglong.core.requestctx import CURRENT_REQUEST, RequestContext
@@ -137,7 +136,8 @@ def profile(platform: Any, args: argparse.Namespace, agency_id: str, key: str) -
     counter.attach(platform.engine)
     store = filing.store_for(platform)
     principal = identity.resolve_api_key(platform, key)
-    assert principal is not None
+    if principal is None:
+        raise SystemExit("the bench's API key does not resolve")
     context = RequestContext.of(principal, source_ip="127.0.0.1", request_id="p", language="vi")
 
     def use_case(i: int) -> None:
@@ -157,11 +157,13 @@ def profile(platform: Any, args: argparse.Namespace, agency_id: str, key: str) -
             CURRENT_REQUEST.reset(token)
 
     figures: dict[str, float] = {}
-    figures["API-key check (resolve_api_key)"] = median_ms(lambda i: identity.resolve_api_key(platform, key), args.n)
+    figures["API-key check (resolve_api_key)"] = median_ms(
+        lambda i: identity.resolve_api_key(platform, key), args.n
+    )
     figures["use case (check, store, database, commit)"] = median_ms(use_case, args.n)
 
     app = create_app(platform=platform)
-    head, before, after, _ = request_parts(Target(0, key, agency_id, pdf))
+    _, before, after, _ = request_parts(Target((0,), key, agency_id, pdf))
     headers = {
         "authorization": f"Bearer {key}",
         "content-type": f"multipart/form-data; boundary={BOUNDARY}",
@@ -174,14 +176,18 @@ def profile(platform: Any, args: argparse.Namespace, agency_id: str, key: str) -
             for i in range(n):
                 body = before + unique_pdf(pdf, offset + i) + after
                 start = time.perf_counter()
-                response = await client.post("/api/v1/procedures/dossiers/with-files", content=body, headers=headers)
+                response = await client.post(
+                    "/api/v1/procedures/dossiers/with-files", content=body, headers=headers
+                )
                 times.append(time.perf_counter() - start)
                 if response.status_code != 201:
                     raise SystemExit(f"{response.status_code} {response.text[:300]}")
         return times
 
     asyncio.run(whole(20, 20_000_000))
-    figures["whole request through the ASGI app"] = statistics.median(asyncio.run(whole(args.n, 30_000_000))) * 1000
+    figures["whole request through the ASGI app"] = (
+        statistics.median(asyncio.run(whole(args.n, 30_000_000))) * 1000
+    )
     counter.statements, counter.names = 0, []
     asyncio.run(whole(1, 40_000_000))
     for label, value in figures.items():
@@ -198,7 +204,6 @@ def profile(platform: Any, args: argparse.Namespace, agency_id: str, key: str) -
         out = io.StringIO()
         pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(30)
         print(out.getvalue())
-    _ = FORM, sys
 
 
 if __name__ == "__main__":

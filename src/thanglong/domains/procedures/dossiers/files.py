@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from thanglong.core import audit
+from thanglong.core.db import pipelined
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
@@ -157,25 +158,30 @@ def submit_with_attachments(
     ]
     check_totals([item for item, _ in checked])
     # Everything that can refuse the filing (procedure, agencies, form) runs before any file is written:
-    # a refused filing leaves nothing in the store.
-    dossier = file_dossier(
-        uow,
-        principal=principal,
-        procedure_code=procedure_code,
-        receiving_agency_id=receiving_agency_id,
-        form_data=form_data,
-        competent_agency_id=competent_agency_id,
-        delivery=delivery,
-        source_ip=source_ip,
-    )
-    for item, source in checked:
-        if isinstance(source, StagedFile):
-            source.keep()
-        else:
-            store.put(source, item.sha256)
-    added = [
-        attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked
-    ]
+    # a refused filing leaves nothing in the store. The inserts go out together (pipeline mode): only
+    # the reads wait for the database, then the end of the block for all the inserts at once.
+    with pipelined(uow.session):
+        dossier = file_dossier(
+            uow,
+            principal=principal,
+            procedure_code=procedure_code,
+            receiving_agency_id=receiving_agency_id,
+            form_data=form_data,
+            competent_agency_id=competent_agency_id,
+            delivery=delivery,
+            source_ip=source_ip,
+        )
+        for item, source in checked:
+            if isinstance(source, StagedFile):
+                source.keep()
+            else:
+                store.put(source, item.sha256)
+        added = [
+            attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip)
+            for item, _ in checked
+        ]
+        # Sent while the block is still open: the slip line and the attachment wait in the session.
+        uow.session.flush()
     uow.commit()
     return dossier, added
 
