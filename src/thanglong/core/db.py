@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, Uuid, create_engine, event
 from sqlalchemy.engine import URL, Dialect, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.orm import Session as OrmSession
 
@@ -147,11 +148,16 @@ def pipelined(session: OrmSession) -> Iterator[None]:
         yield
         return
     info = connection.info
+    dbapi_error = connection.dialect.loaded_dbapi.Error
     # The block must end before the commit: committing hands the connection back to the pool, and the
     # next user must not find it in pipeline mode.
-    with driver.pipeline() as pipeline:  # type: ignore[attr-defined]
-        info[_PIPELINE] = pipeline
-        try:
-            yield
-        finally:
-            info.pop(_PIPELINE, None)
+    try:
+        with driver.pipeline() as pipeline:
+            info[_PIPELINE] = pipeline
+            try:
+                yield
+            finally:
+                info.pop(_PIPELINE, None)
+    except dbapi_error as exc:
+        # An insert refused when the block ended: raise it as SQLAlchemy raises what it sends itself.
+        raise DBAPIError.instance(None, None, exc, dbapi_error) from exc

@@ -19,7 +19,9 @@ class TtlCache(Generic[K, V]):
     process should also call `discard` (or `clear`) so that it is seen at once.
     """
 
-    def __init__(self, seconds: float, size: int = 1024, *, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, seconds: float, size: int = 1024, *, now: Callable[[], float] = time.monotonic
+    ) -> None:
         if seconds <= 0 or size < 1:
             raise ValueError("a cache needs a positive lifetime and size")
         self.seconds = seconds

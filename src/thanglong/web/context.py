@@ -406,7 +406,9 @@ class ShellContext:
         async def guard(request: Request) -> Principal:
             # Resolving credentials reads the database; keep that off the event loop. A key resolved
             # moments ago is in the process's cache: no thread hop then, only the use case's.
-            principal = self.cached_principal(request) or await in_threadpool(self.principal, request)
+            principal = self.cached_principal(request)
+            if principal is None:
+                principal = await in_threadpool(self.principal, request)
             # Who may call comes first, so an anonymous caller learns "sign in", not "bad token".
             check(principal)
             await self.check_csrf(request)

@@ -78,12 +78,14 @@ def clean_filename(filename: str) -> str:
 
 def check(content: bytes, filename: str, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> CheckedFile:
     """Accept a PDF, PNG or JPEG whose content matches its extension; refuse anything else."""
-    return _check(content[:HEAD_BYTES], len(content), filename, lambda: hashlib.sha256(content).hexdigest(), max_bytes)
+    return _check(
+        content[:HEAD_BYTES], len(content), filename, lambda: hashlib.sha256(content).hexdigest(), max_bytes
+    )
 
 
-def check_staged(staged: StagedFile, *, max_bytes: int = MAX_ATTACHMENT_BYTES) -> CheckedFile:
+def check_staged(staged: StagedFile) -> CheckedFile:
     """Check a file received into the store as check() checks content (its hash was taken as it came)."""
-    return _check(staged.head, staged.size, staged.filename, lambda: staged.sha256, max_bytes)
+    return _check(staged.head, staged.size, staged.filename, lambda: staged.sha256, staged.max_bytes)
 
 
 def _check(head: bytes, size: int, filename: str, digest: Callable[[], str], max_bytes: int) -> CheckedFile:
@@ -165,7 +167,7 @@ class StagedFile:
         self.filename = filename
         self.size = 0
         self.head = b""
-        self._max_bytes = max_bytes
+        self.max_bytes = max_bytes
         self._hash = hashlib.sha256()
         store.root.mkdir(parents=True, exist_ok=True)
         self._fd: int | None
@@ -175,7 +177,7 @@ class StagedFile:
     def write(self, chunk: bytes | memoryview) -> None:
         """Hash and write the next bytes (past the size limit they are only counted: check refuses them)."""
         self.size += len(chunk)
-        if self.size > self._max_bytes or self._fd is None:
+        if self.size > self.max_bytes or self._fd is None:
             return
         if len(self.head) < HEAD_BYTES:
             self.head = (self.head + chunk[:HEAD_BYTES])[:HEAD_BYTES]
