@@ -184,7 +184,8 @@ class StagedFile:
         self._hash.update(chunk)
         view = memoryview(chunk)
         while view:
-            view = view[os.write(self._fd, view) :]
+            # At most WRITE_CHUNK at a time: see ContentStore.put.
+            view = view[os.write(self._fd, view[:WRITE_CHUNK]) :]
 
     @property
     def sha256(self) -> str:
