@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, Uuid, create_engine, event
 from sqlalchemy.engine import URL, Dialect, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 from sqlalchemy.orm import Session as OrmSession
 
@@ -88,7 +91,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "after_cursor_execute", _sync_reads)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[OrmSession]:
@@ -108,3 +113,51 @@ def sqlite_file(url: str | URL) -> Path | None:
 def is_sqlite(engine: Engine) -> bool:
     """Tell whether the engine talks to SQLite."""
     return engine.dialect.name == "sqlite"
+
+
+# Where `pipelined` keeps the open psycopg pipeline of a connection (SQLAlchemy's per-connection info).
+_PIPELINE = "thanglong.pipeline"
+
+
+def _queued(statement: str) -> bool:
+    """Tell whether a statement may stay queued in a pipeline: an INSERT whose answer nobody reads."""
+    head = statement.lstrip()[:6].upper()
+    return head == "INSERT" and "RETURNING" not in statement.upper()
+
+
+def _sync_reads(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+    # A statement whose rows or row count SQLAlchemy reads right after sending it must have its answer:
+    # sync the pipeline, so that the cursor holds its result before SQLAlchemy looks at it.
+    pipeline = conn.info.get(_PIPELINE)
+    if pipeline is not None and not _queued(statement):
+        pipeline.sync()
+
+
+@contextmanager
+def pipelined(session: OrmSession) -> Iterator[None]:
+    """Send the block's INSERTs without waiting for each one's answer (PostgreSQL pipeline mode).
+
+    Any other statement (a read, an UPDATE, an INSERT ... RETURNING) still waits for its answer. An
+    INSERT that fails makes the next statement that waits, or the commit, fail, and with it the whole
+    transaction: nothing is committed that would not have been. Do not commit inside the block.
+    Elsewhere (SQLite) the block runs as it is.
+    """
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    if connection.dialect.name != "postgresql" or driver is None or _PIPELINE in connection.info:
+        yield
+        return
+    info = connection.info
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    # The block must end before the commit: committing hands the connection back to the pool, and the
+    # next user must not find it in pipeline mode.
+    try:
+        with driver.pipeline() as pipeline:
+            info[_PIPELINE] = pipeline
+            try:
+                yield
+            finally:
+                info.pop(_PIPELINE, None)
+    except dbapi_error as exc:
+        # An insert refused when the block ended: raise it as SQLAlchemy raises what it sends itself.
+        raise DBAPIError.instance(None, None, exc, dbapi_error) from exc

@@ -343,6 +343,19 @@ class ShellContext:
         """Return the client address (the proxy in front sets it via --forwarded-allow-ips)."""
         return request.client.host if request.client else None
 
+    def cached_principal(self, request: Request) -> Principal | None:
+        """Return the request's principal when it is known without I/O (resolved already, or a cached key)."""
+        cached = request.scope.get(PRINCIPAL_SCOPE)
+        if isinstance(cached, Principal):
+            return cached
+        scheme, _, key = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        found = identity_api.cached_api_key(key.strip())
+        if found is not None:
+            request.scope[PRINCIPAL_SCOPE] = found
+        return found
+
     def principal(self, request: Request) -> Principal:
         """Resolve the credentials of a request (bearer key first, then session cookie)."""
         cached = request.scope.get(PRINCIPAL_SCOPE)
@@ -436,8 +449,11 @@ class ShellContext:
 
     def _guard(self, requirement: str, check: Callable[[Principal], None]) -> Any:
         async def guard(request: Request) -> Principal:
-            # Resolving credentials reads the database; keep that off the event loop.
-            principal = await in_threadpool(self.principal, request)
+            # Resolving credentials reads the database; keep that off the event loop. A key resolved
+            # moments ago is in the process's cache: no thread hop then, only the use case's.
+            principal = self.cached_principal(request)
+            if principal is None:
+                principal = await in_threadpool(self.principal, request)
             # Who may call comes first, so an anonymous caller learns "sign in", not "bad token".
             check(principal)
             await self.check_csrf(request)

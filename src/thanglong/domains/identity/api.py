@@ -25,7 +25,13 @@ if TYPE_CHECKING:
     from thanglong.core.platform import Platform
     from thanglong.core.security import Principal, RoleName
     from thanglong.core.uow import UnitOfWork
-    from thanglong.domains.identity.agencies import AgencyDTO, find_agency, get_agency, list_agencies
+    from thanglong.domains.identity.agencies import (
+        AgencyDTO,
+        agency_exists,
+        find_agency,
+        get_agency,
+        list_agencies,
+    )
     from thanglong.domains.identity.credentials import ApiKeyDTO
     from thanglong.domains.identity.services import (
         UserContact,
@@ -39,6 +45,7 @@ if TYPE_CHECKING:
 # Names re-exported from the modules that hold them, imported when first asked for (PEP 562).
 _LAZY = {
     "AgencyDTO": "agencies",
+    "agency_exists": "agencies",
     "find_agency": "agencies",
     "get_agency": "agencies",
     "list_agencies": "agencies",
@@ -72,7 +79,9 @@ __all__ = [
     "ApiKeyDTO",
     "UserContact",
     "UserDTO",
+    "agency_exists",
     "agency_members",
+    "cached_api_key",
     "create_api_key",
     "create_user",
     "find_agency",
@@ -151,6 +160,13 @@ def resolve_api_key(platform: Platform, key: str) -> Principal | None:
 
     with platform.uow() as uow:
         return credentials.resolve_api_key(uow, key, catalogue=platform.permissions)
+
+
+def cached_api_key(key: str) -> Principal | None:
+    """Return the principal of an API key resolved moments ago in this process (no I/O), else None."""
+    from thanglong.domains.identity import credentials  # noqa: PLC0415
+
+    return credentials.cached_api_key(key)
 
 
 def create_api_key(uow: UnitOfWork, *, actor: str, name: str, role: RoleName) -> tuple[ApiKeyDTO, str]:

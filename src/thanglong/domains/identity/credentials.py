@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 from thanglong.core import audit
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.security import Permission, Principal, RoleName, permissions_for
+from thanglong.core.ttlcache import TtlCache
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import events
 from thanglong.domains.identity.models import ApiKey, User
@@ -29,6 +30,11 @@ PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 TOUCH_INTERVAL = timedelta(seconds=60)
 # A sliding session never outlives this many times the idle limit, however active it is.
 ABSOLUTE_SESSION_FACTOR = 3
+# A key that resolved is trusted by the process that resolved it for this long without reading the
+# database again: a revocation made in another process takes effect within this bound, one made in this
+# process at once (docs/identity.md). Keyed by the key's SHA-256, as stored; never the key itself.
+API_KEY_CACHE_SECONDS = 5.0
+API_KEYS: TtlCache[str, Principal] = TtlCache(API_KEY_CACHE_SECONDS, size=4096)
 
 
 @dataclass(frozen=True)
@@ -201,15 +207,23 @@ def create_api_key(
     return _key_dto(row), key
 
 
+def cached_api_key(key: str) -> Principal | None:
+    """Return the principal of a key this process resolved less than API_KEY_CACHE_SECONDS ago, else None."""
+    if API_KEY_RE.fullmatch(key) is None:
+        return None
+    return API_KEYS.get(sha256_hex(key))
+
+
 def resolve_api_key(uow: UnitOfWork, key: str, *, catalogue: Mapping[str, Permission]) -> Principal | None:
-    """Return the principal of a valid, unrevoked API key, or None."""
+    """Return the principal of a valid, unrevoked API key, or None (read from the database, then cached)."""
     match = API_KEY_RE.fullmatch(key)
     if match is None:
         return None
     row = uow.session.scalar(select(ApiKey).where(ApiKey.prefix == match.group(1)))
     if row is None or row.revoked_at is not None:
         return None
-    if not hmac.compare_digest(row.key_hash, sha256_hex(key)):
+    digest = sha256_hex(key)
+    if not hmac.compare_digest(row.key_hash, digest):
         return None
     now = uow.clock()
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_INTERVAL:
@@ -217,13 +231,15 @@ def resolve_api_key(uow: UnitOfWork, key: str, *, catalogue: Mapping[str, Permis
         row.last_used_at = now
         uow.commit()
     roles = frozenset({row.role})
-    return Principal(
+    principal = Principal(
         kind="api_key",
         id=row.id,
         name=row.name,
         roles=roles,
         permissions=permissions_for(roles, catalogue),
     )
+    API_KEYS.put(digest, principal)
+    return principal
 
 
 def revoke_api_key(uow: UnitOfWork, *, actor: str, prefix: str, source_ip: str | None = None) -> ApiKeyDTO:
@@ -244,6 +260,8 @@ def revoke_api_key(uow: UnitOfWork, *, actor: str, prefix: str, source_ip: str |
         )
         uow.emit(events.ApiKeyRevoked(key_id=row.id, prefix=row.prefix))
         uow.commit()
+        # This process stops trusting the key at once; the others within API_KEY_CACHE_SECONDS.
+        API_KEYS.discard(row.key_hash)
     return _key_dto(row)
 
 

@@ -7,7 +7,7 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from thanglong.core import audit
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, InvalidInput, NotFound
+from thanglong.core.ttlcache import TtlCache
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.procedures.catalogue import changes
 from thanglong.domains.procedures.catalogue.shipped import (
@@ -28,6 +29,12 @@ from thanglong.domains.procedures.catalogue.shipped import (
 )
 from thanglong.domains.procedures.events import CatalogueLoaded
 from thanglong.domains.procedures.models import CatalogueUpload, Dossier, Procedure, ProcedureVersion
+
+# Every version of a procedure as filings read it, per process, keyed by the procedure's id and its
+# `updated_at`, which load_specs moves forward on every change to the procedure or any of its versions:
+# a filing reads that stamp in its own transaction and so never files against a stale version. The
+# lifetime only bounds the memory held for procedures nobody files against.
+_FILING_VERSIONS: TtlCache[tuple[uuid.UUID, datetime], list[ProcedureDTO]] = TtlCache(3600, size=512)
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,8 @@ def load_specs(uow: UnitOfWork, specs: tuple[Any, ...] | list[Any], *, actor: st
         if is_new:
             created += 1
         elif changed:
-            proc.updated_at = now
+            # Strictly later, even under a frozen clock: the stamp is what cached versions are keyed by.
+            proc.updated_at = max(now, proc.updated_at + timedelta(microseconds=1))
             updated += 1
     session.flush()
     if created or updated:
@@ -220,6 +228,41 @@ def require_active(procedure: ProcedureDTO) -> None:
             f"Procedure {procedure.code} no longer accepts dossiers.",
             procedure_code=procedure.code,
         )
+
+
+def procedure_for_filing(uow: UnitOfWork, code: str, *, on: date | None = None) -> ProcedureDTO:
+    """Return what get_procedure returns, reading only the procedure's stamp when this process has it.
+
+    The DTO is shared with other filings of the process: read it, never change it.
+    """
+    stamp = uow.session.execute(
+        select(Procedure.id, Procedure.updated_at).where(Procedure.code == code.strip())
+    ).first()
+    if stamp is None:
+        raise _not_found(code)
+    key = (stamp.id, stamp.updated_at)
+    versions = _FILING_VERSIONS.get(key)
+    if versions is None:
+        proc = uow.session.get(Procedure, stamp.id)
+        if proc is None:
+            raise _not_found(code)
+        rows = uow.session.scalars(
+            select(ProcedureVersion)
+            .where(ProcedureVersion.procedure_id == proc.id)
+            .order_by(ProcedureVersion.effective_from.desc())
+        )
+        versions = [_dto(proc, version) for version in rows]
+        _FILING_VERSIONS.put(key, versions)
+    day = on or to_hanoi(uow.clock()).date()
+    for version in versions:
+        if version.effective_from <= day:
+            return version
+    raise NotFound(
+        "procedure_not_in_force",
+        f"Thủ tục {code} chưa có hiệu lực vào ngày {day:%d/%m/%Y}.",
+        f"Procedure {code} is not in force on {day.isoformat()}.",
+        procedure_code=code,
+    )
 
 
 def get_version(uow: UnitOfWork, version_id: uuid.UUID) -> ProcedureDTO:
@@ -384,7 +427,8 @@ def _write(uow: UnitOfWork, plan: changes.Plan, *, actor: str) -> None:
                     **change.values,
                 )
             )
-        proc.updated_at = now
+        # Strictly forward, even on a frozen clock: filings cache versions by this stamp.
+        proc.updated_at = max(now, proc.updated_at + timedelta(microseconds=1))
         before, after = change.audit_values()
         after["effective_from"] = change.effective_from.isoformat() if change.effective_from else None
         if change.replaces is not None:

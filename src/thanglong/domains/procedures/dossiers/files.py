@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from thanglong.core import audit
+from thanglong.core.db import pipelined
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
@@ -21,7 +22,9 @@ from thanglong.domains.procedures.dossiers.attachments import (
     AttachmentTooLarge,
     CheckedFile,
     ContentStore,
+    StagedFile,
     check,
+    check_staged,
     store_at,
 )
 from thanglong.domains.procedures.dossiers.services import (
@@ -144,32 +147,48 @@ def submit_with_attachments(
     procedure_code: str,
     receiving_agency_id: uuid.UUID,
     form_data: dict[str, Any],
-    files: Sequence[tuple[str, bytes]],
+    files: Sequence[tuple[str, bytes] | StagedFile],
     store: ContentStore,
     competent_agency_id: uuid.UUID | None = None,
     delivery: str = "online",
     source_ip: str | None = None,
 ) -> tuple[DossierDTO, list[AttachmentDTO]]:
-    """File a dossier with its files in one transaction (commits); a bad file or form files nothing."""
-    checked = [(check(content, filename), content) for filename, content in files]
+    """File a dossier with its files in one transaction (commits); a bad file or form files nothing.
+
+    Files come as (name, content) or as StagedFile, received into the store while the request streamed
+    in; a staged file is kept only here, once the filing passed its checks, and the caller discards
+    what this did not keep.
+    """
+    checked = [
+        (check_staged(item), item) if isinstance(item, StagedFile) else (check(item[1], item[0]), item[1])
+        for item in files
+    ]
     check_totals([item for item, _ in checked])
     # Everything that can refuse the filing (procedure, agencies, form) runs before any file is written:
-    # a refused filing leaves nothing in the store.
-    dossier = file_dossier(
-        uow,
-        principal=principal,
-        procedure_code=procedure_code,
-        receiving_agency_id=receiving_agency_id,
-        form_data=form_data,
-        competent_agency_id=competent_agency_id,
-        delivery=delivery,
-        source_ip=source_ip,
-    )
-    for item, content in checked:
-        store.put(content, item.sha256)
-    added = [
-        attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip) for item, _ in checked
-    ]
+    # a refused filing leaves nothing in the store. The inserts go out together (pipeline mode): only
+    # the reads wait for the database, then the end of the block for all the inserts at once.
+    with pipelined(uow.session):
+        dossier = file_dossier(
+            uow,
+            principal=principal,
+            procedure_code=procedure_code,
+            receiving_agency_id=receiving_agency_id,
+            form_data=form_data,
+            competent_agency_id=competent_agency_id,
+            delivery=delivery,
+            source_ip=source_ip,
+        )
+        for item, source in checked:
+            if isinstance(source, StagedFile):
+                source.keep()
+            else:
+                store.put(source, item.sha256)
+        added = [
+            attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip)
+            for item, _ in checked
+        ]
+        # Sent while the block is still open: the slip line and the attachment wait in the session.
+        uow.session.flush()
     uow.commit()
     return dossier, added
 

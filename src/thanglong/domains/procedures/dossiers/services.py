@@ -19,7 +19,10 @@ from thanglong.core.security import SYSTEM_ACTOR, Principal
 from thanglong.core.text import check_text
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures.catalogue.services import get_procedure, require_active
+from thanglong.domains.procedures.catalogue.services import (
+    procedure_for_filing,
+    require_active,
+)
 from thanglong.domains.procedures.dossiers import clock
 from thanglong.domains.procedures.dossiers.checks import check_filing
 from thanglong.domains.procedures.dossiers.codes import DEFAULT_FORMAT, CodeFormat
@@ -398,10 +401,10 @@ def file_dossier(
         raise InvalidInput(
             "invalid_form", "Tờ khai phải là một đối tượng JSON.", "The form must be a JSON object."
         )
-    procedure = get_procedure(uow, procedure_code)
+    procedure = procedure_for_filing(uow, procedure_code)
     require_active(procedure)
     for agency_id in {receiving_agency_id, competent_agency_id or receiving_agency_id}:
-        if identity.get_agency(uow, agency_id) is None:
+        if not identity.agency_exists(uow, agency_id):
             raise NotFound(
                 "agency_not_found",
                 "Không tìm thấy cơ quan tiếp nhận/giải quyết.",

@@ -10,8 +10,6 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException, MultiPartParser
 
 from thanglong.core.errors import InvalidInput
 from thanglong.core.security import Principal
@@ -32,6 +30,7 @@ from thanglong.domains.procedures.schemas import ActionIn, SearchHitOut, SearchO
 from thanglong.domains.procedures.web.admin import build_admin
 from thanglong.domains.procedures.web.citizen import build_citizen
 from thanglong.domains.procedures.web.consult import build_routing
+from thanglong.domains.procedures.web.filing_parts import FilingParts
 from thanglong.domains.procedures.web.pages import build_pages
 from thanglong.domains.procedures.web.stats import build_stats
 from thanglong.domains.procedures.web.tracking import build_tracking
@@ -163,20 +162,26 @@ def build_router(ctx: WebContext) -> APIRouter:
         request: Request, principal: Principal = ctx.requires("procedures.dossier.file")
     ) -> dict[str, Any]:
         """File a dossier and its files at once (multipart: a `dossier` JSON field, `file` parts)."""
-        body, files = await _read_dossier_parts(request)
-        dossier, added = await ctx.run(
-            request,
-            services_attachments.submit_with_attachments,
-            principal=principal,
-            procedure_code=body.procedure_code,
-            receiving_agency_id=body.receiving_agency_id,
-            competent_agency_id=body.competent_agency_id,
-            form_data=body.form_data,
-            delivery=body.delivery,
-            files=files,
-            store=services_attachments.store_for(platform),
-            source_ip=ctx.client_ip(request),
-        )
+        store = services_attachments.store_for(platform)
+        # The files go into the store as they arrive, hashed on the way; the use case keeps them (fsync,
+        # rename) once the filing passed its checks, and what it did not keep is removed here.
+        body, parts = await _read_dossier_parts(request, store)
+        try:
+            dossier, added = await ctx.run(
+                request,
+                services_attachments.submit_with_attachments,
+                principal=principal,
+                procedure_code=body.procedure_code,
+                receiving_agency_id=body.receiving_agency_id,
+                competent_agency_id=body.competent_agency_id,
+                form_data=body.form_data,
+                delivery=body.delivery,
+                files=parts.files,
+                store=store,
+                source_ip=ctx.client_ip(request),
+            )
+        finally:
+            parts.discard()
         return {**_dossier(dossier, principal, base_url), "attachments": [_attachment(a) for a in added]}
 
     @router.get("/api/v1/procedures/dossiers/{ref}", tags=["procedures"])
@@ -284,22 +289,16 @@ def build_router(ctx: WebContext) -> APIRouter:
     return router
 
 
-class _InMemoryParts(MultiPartParser):
-    # The body is size-limited while it streams in, so its files stay in memory, not in a temp file.
-    spool_max_size = MAX_FILES_BODY_BYTES
-
-
-async def _read_dossier_parts(request: Request) -> tuple[SubmitIn, list[tuple[str, bytes]]]:
+async def _read_dossier_parts(
+    request: Request, store: attachments.ContentStore
+) -> tuple[SubmitIn, FilingParts]:
     """Read a size-limited multipart filing: the `dossier` JSON field and up to 10 `file` parts."""
-
     stream = limit_stream(request.stream(), MAX_FILES_BODY_BYTES, attachments.too_large)
+    parts = FilingParts(store, max_files=10, max_fields=1)
+    await parts.read(request.headers.get("content-type", ""), stream)
     try:
-        form = await _InMemoryParts(request.headers, stream, max_files=10, max_fields=1).parse()
-    except (MultiPartException, KeyError) as exc:
-        raise InvalidInput("bad_multipart", "Biểu mẫu không hợp lệ.", "Malformed multipart form.") from exc
-    try:
-        dossier = form.get("dossier")
-        if not isinstance(dossier, str):
+        dossier = parts.fields.get("dossier")
+        if dossier is None:
             raise InvalidInput(
                 "dossier_missing", "Thiếu trường 'dossier' (JSON).", "The 'dossier' JSON field is missing."
             )
@@ -307,14 +306,10 @@ async def _read_dossier_parts(request: Request) -> tuple[SubmitIn, list[tuple[st
             body = SubmitIn.model_validate_json(dossier)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from None
-        files = [
-            (part.filename or "", await part.read())
-            for part in form.getlist("file")
-            if isinstance(part, UploadFile)
-        ]
-    finally:
-        await form.close()
-    return body, files
+    except BaseException:
+        parts.discard()
+        raise
+    return body, parts
 
 
 def _attachment(dto: services_attachments.AttachmentDTO) -> dict[str, Any]:
