@@ -35,6 +35,17 @@ EXCLUDED = [checks.positive_data_acceptance]
 # /healthz answers 503 by design when the broker or the database does not answer (documented); the
 # test platform runs no broker, so its 503 is the expected answer, checked against its schema.
 DESIGNED_5XX = {"GET /healthz"}
+# The same bounded, reproducible budget for every fuzz run (empty and seeded databases).
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+    verbosity=Verbosity.quiet,
+    print_blob=False,
+)
 ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "openapi-fuzz.txt"
 
 
@@ -59,16 +70,7 @@ def test_every_operation_as_every_role(fuzz_app: tuple[FastAPI, dict[str, dict[s
     def fuzz(operation: Any) -> None:
         label = operation.label
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            print_blob=False,
-        )
+        @FUZZ_SETTINGS
         @given(case=operation.as_strategy())
         def run(case: schemathesis.Case) -> None:
             for name, headers in callers.items():

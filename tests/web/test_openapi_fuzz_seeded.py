@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import given
 from sqlalchemy import text
 
-from tests.web.test_openapi_fuzz import DESIGNED_5XX, EXAMPLES, EXCLUDED, ROLES
+from tests.web.test_openapi_fuzz import DESIGNED_5XX, EXCLUDED, FUZZ_SETTINGS, ROLES
 from thanglong.core import audit, geo
 from thanglong.core.platform import Platform, load_demo_data
 from thanglong.core.security import SYSTEM_ACTOR
@@ -123,16 +123,7 @@ def test_every_operation_on_the_demo_data(seeded_app: Seeded) -> None:
         label = operation.label
         pick = random.Random(label)
 
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            verbosity=Verbosity.quiet,
-            print_blob=False,
-        )
+        @FUZZ_SETTINGS
         @given(case=operation.as_strategy())
         def run(case: schemathesis.Case) -> None:
             generated = dict(case.path_parameters or {})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -20,6 +19,7 @@ from rich.progress import (
 
 from thanglong.cli.common import console, err_console, fail, json_option, load_settings, print_json
 from thanglong.core import backup
+from thanglong.core.cliutil import cli_actor
 from thanglong.core.errors import ThangLongError
 
 app = typer.Typer(help="Sao lưu và khôi phục / backup and restore.", no_args_is_help=True)
@@ -76,10 +76,6 @@ def _guard(action: Callable[[], T]) -> T:
         fail(f"lỗi tệp / file error: {exc}", EXIT_CANNOT_RUN)
 
 
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
 def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
@@ -95,7 +91,9 @@ def create(
     a consistent snapshot into a new folder; audited.
     """
     settings = load_settings()
-    report = _guard(lambda: backup.create_backup(settings, to, actor=_actor(), progress=_Bar(not json_out)))
+    report = _guard(
+        lambda: backup.create_backup(settings, to, actor=cli_actor(), progress=_Bar(not json_out))
+    )
     if json_out:
         print_json(report.as_dict())
         return
@@ -154,7 +152,7 @@ def restore(
     settings = load_settings()
     report = _guard(
         lambda: backup.restore_backup(
-            settings, from_, actor=_actor(), force=force, progress=_Bar(not json_out)
+            settings, from_, actor=cli_actor(), force=force, progress=_Bar(not json_out)
         )
     )
     if json_out:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -23,6 +22,7 @@ from thanglong.core.calendar import (
     check_year,
     parse_day,
 )
+from thanglong.core.cliutil import cli_actor
 from thanglong.core.errors import ThangLongError
 
 app = typer.Typer(
@@ -149,10 +149,6 @@ def holidays(
     console.print(table)
 
 
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
-
-
 @app.command("set-day")
 def set_day(
     day: str = typer.Argument(
@@ -186,7 +182,7 @@ def set_day(
             info = _guard(
                 lambda: calendar_store.set_day(
                     uow,
-                    actor=_actor(),
+                    actor=cli_actor(),
                     day=parsed,
                     is_working=is_working,
                     name_vi=name_vi,
@@ -219,7 +215,7 @@ def delete_day(
     platform = open_platform()
     try:
         with platform.uow() as uow:
-            _guard(lambda: calendar_store.delete_day(uow, actor=_actor(), day=parsed))
+            _guard(lambda: calendar_store.delete_day(uow, actor=cli_actor(), day=parsed))
     finally:
         platform.close()
     if json_out:

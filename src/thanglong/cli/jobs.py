@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from thanglong.cli.common import console, fail, json_option, open_platform, print_json
 from thanglong.core import jobs_admin
+from thanglong.core.cliutil import cli_actor
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import NotFound, ThangLongError
 from thanglong.core.jobs_tasks import DONE_RETENTION
@@ -32,10 +32,6 @@ def _in_uow(action: Callable[[UnitOfWork], T]) -> T:
         fail(f"{exc.message_vi} / {exc.message_en}", 1 if isinstance(exc, NotFound) else 2)
     finally:
         platform.close()
-
-
-def _actor() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _time(moment: datetime | None) -> str:
@@ -107,7 +103,7 @@ def retry(
         fail("chọn ID hoặc --all-dead, không cả hai / give IDs or --all-dead, not both", 2)
     if not all_dead and not wanted:
         fail("hãy nêu ID hoặc --all-dead / give IDs or --all-dead", 2)
-    result = _in_uow(lambda uow: jobs_admin.retry(uow, actor=_actor(), ids=wanted, all_dead=all_dead))
+    result = _in_uow(lambda uow: jobs_admin.retry(uow, actor=cli_actor(), ids=wanted, all_dead=all_dead))
     if json_out:
         print_json(result.as_dict())
         return
@@ -137,7 +133,7 @@ def purge(
     """
     deleted = _in_uow(
         lambda uow: jobs_admin.purge(
-            uow, actor=_actor(), older_than_days=older_than_days, include_dead=include_dead
+            uow, actor=cli_actor(), older_than_days=older_than_days, include_dead=include_dead
         )
     )
     if json_out:

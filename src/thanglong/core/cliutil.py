@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -22,6 +23,15 @@ err_console = Console(stderr=True)
 # Platforms opened by the running command; the root command closes them when it ends, which matters
 # when commands run inside a longer-lived process (tests, the CliRunner).
 _opened: list[Platform] = []
+
+
+def cli_actor() -> str:
+    """Return the audit actor of a command: `cli:<login name>` (`cli:unknown` when the system has none)."""
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"cli:{who}"
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import getpass
 from typing import Any
 
 import typer
 
-from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
+from thanglong.core.cliutil import cli_actor, console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.core.security import RoleName
@@ -20,14 +19,6 @@ app = typer.Typer(
 )
 api_key_app = typer.Typer(help="Khoá API / API keys.", no_args_is_help=True)
 app.add_typer(api_key_app, name="api-key")
-
-
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"cli:{who}"
 
 
 def _roles(platform: Platform, values: list[str]) -> list[RoleName]:
@@ -107,7 +98,7 @@ def create(
                 agency_id = found.id
             user = services.create_user(
                 uow,
-                actor=_actor(),
+                actor=cli_actor(),
                 username=username,
                 password=password,
                 roles=roles,
@@ -161,7 +152,7 @@ def set_password(
         password = _ask_password()
     try:
         with platform.uow() as uow:
-            services.set_password(uow, actor=_actor(), user_id=user.id, password=password)
+            services.set_password(uow, actor=cli_actor(), user_id=user.id, password=password)
     except ThangLongError as exc:
         fail(f"{exc.code}: {exc.message_en}", 1)
     console.print(f"password set for {user.username}")
@@ -182,7 +173,7 @@ def api_key_create(
     (the_role,) = _roles(platform, [role])
     try:
         with platform.uow() as uow:
-            dto, key = credentials.create_api_key(uow, actor=_actor(), name=name, role=the_role)
+            dto, key = credentials.create_api_key(uow, actor=cli_actor(), name=name, role=the_role)
     except ThangLongError as exc:
         fail(f"{exc.code}: {exc.message_en}", 1)
     if json_out:
@@ -206,7 +197,7 @@ def api_key_revoke(
     platform = open_platform()
     try:
         with platform.uow() as uow:
-            dto = credentials.revoke_api_key(uow, actor=_actor(), prefix=prefix)
+            dto = credentials.revoke_api_key(uow, actor=cli_actor(), prefix=prefix)
     except ThangLongError as exc:
         fail(f"{exc.code}: {exc.message_en}", 1)
     if json_out:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
+from thanglong.core.cliutil import cli_actor, console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.core.platform import Platform
 from thanglong.domains.identity import api as identity_api
@@ -30,13 +29,6 @@ def _platform() -> Iterator[Platform]:
     finally:
         # Release the connections when the command ends: the process may live on (tests, shells).
         platform.close()
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _parse_vars(pairs: list[str]) -> dict[str, str]:
@@ -102,7 +94,7 @@ def send(
                     user_id = found.id
             ids = services.send_now(
                 uow,
-                actor=_actor(),
+                actor=cli_actor(),
                 template_key=template,
                 context=context,
                 to_user=user_id,
@@ -163,7 +155,7 @@ def templates(json_out: bool = json_option()) -> None:
     Lần chạy đầu cài các mẫu có sẵn / the packaged defaults are installed on first run.
     """
     with _platform() as platform, platform.uow() as uow:
-        services.install_default_templates(uow, actor=_actor())
+        services.install_default_templates(uow, actor=cli_actor())
         uow.commit()
         rows = services.list_templates(uow)
     if json_out:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import sys
@@ -14,7 +13,7 @@ import typer
 from rich.table import Table
 
 from thanglong.core.calendar import WorkingCalendar, default_calendar
-from thanglong.core.cliutil import console, fail, json_option, open_platform, print_json
+from thanglong.core.cliutil import cli_actor, console, fail, json_option, open_platform, print_json
 from thanglong.core.errors import ThangLongError
 from thanglong.domains.procedures.dossiers import clock
 
@@ -330,14 +329,6 @@ catalogue_app = typer.Typer(
 app.add_typer(catalogue_app, name="catalogue")
 
 
-def _actor() -> str:
-    try:
-        who = getpass.getuser()
-    except (KeyError, OSError):
-        who = "unknown"
-    return f"cli:{who}"
-
-
 def _catalogue_source(path: Path | None, *, shipped: bool) -> bytes:
     """Return the bytes of the file to import, or of the shipped catalogue; exit 2 with a reason."""
     from thanglong.domains.procedures.catalogue.shipped import shipped_text  # noqa: PLC0415
@@ -405,7 +396,7 @@ def catalogue_import(
                 plan = catalogue.plan_import(uow, specs)
             else:
                 digest = hashlib.sha256(content).hexdigest()
-                plan = catalogue.apply_import(uow, specs, actor=_actor(), sha256=digest, via="cli")
+                plan = catalogue.apply_import(uow, specs, actor=cli_actor(), sha256=digest, via="cli")
     except ThangLongError as exc:
         fail(f"{exc.message_vi} / {exc.message_en}")
     if json_out:

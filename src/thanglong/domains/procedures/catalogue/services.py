@@ -94,30 +94,8 @@ def _dto(proc: Procedure, version: ProcedureVersion) -> ProcedureDTO:
 
 
 def _spec_procedure_fields(spec: Any) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "sector": spec.sector,
-        "level": spec.level,
-        "service_level": spec.service_level,
-        "competent_agency": spec.competent_agency,
-        "receiving_agency": spec.receiving_agency,
-        "keywords": list(spec.keywords),
-        "source": spec.source,
-    }
-
-
-def _spec_version_fields(spec: Any) -> dict[str, Any]:
-    return {
-        "time_unit": spec.time_unit,
-        "time_amount": int(spec.time_amount),
-        "fees": [f.as_dict() for f in spec.fees],
-        "documents": [
-            {"name": d.name, "copies": int(d.copies), "required": bool(d.required)} for d in spec.documents
-        ],
-        "eform": dict(spec.eform),
-        "legal_basis": list(spec.legal_basis),
-        "clock_policy": spec.clock_policy,
-    }
+    # `active` is the administrators' choice: loading the shipped catalogue again must not undo it.
+    return {k: v for k, v in changes.procedure_fields(spec).items() if k != "active"}
 
 
 def load_specs(uow: UnitOfWork, specs: tuple[Any, ...] | list[Any], *, actor: str) -> tuple[int, int]:
@@ -144,7 +122,7 @@ def load_specs(uow: UnitOfWork, specs: tuple[Any, ...] | list[Any], *, actor: st
             for key, value in fields.items():
                 setattr(proc, key, value)
             changed = True
-        vfields = _spec_version_fields(spec)
+        vfields = changes.version_fields(spec)
         version = session.scalar(
             select(ProcedureVersion).where(
                 ProcedureVersion.procedure_id == proc.id,
