@@ -159,6 +159,10 @@ def test_inbox_page_in_english(client: TestClient, platform: Platform) -> None:
     page = client.get("/inbox")
     assert '<html lang="en">' in page.text
     assert "Mark as read" in page.text and "Unread" in page.text
+    # The notice was written in the account's language (Vietnamese): it says so, for readers and
+    # screen readers, on a page shown in English.
+    assert re.search(r'class="inbox-subject" lang="vi"', page.text)
+    assert re.search(r'class="inbox-body" lang="vi"', page.text)
 
 
 def test_a_context_with_nul_or_a_lone_surrogate_is_refused(client: TestClient, platform: Platform) -> None:

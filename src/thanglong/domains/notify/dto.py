@@ -67,9 +67,12 @@ class InboxItemDTO:
     created_at: datetime
     read_at: datetime | None
     link: str | None = None
+    # The language the notice was written in (the account's, when it was sent): pages mark it with
+    # `lang`, so a notice written in Vietnamese stays legible as such on a page shown in English.
+    language: str = "vi"
 
     @classmethod
-    def of(cls, row: NotifyInboxItem) -> InboxItemDTO:
+    def of(cls, row: NotifyInboxItem, language: str = "vi") -> InboxItemDTO:
         """Copy a row."""
         return cls(
             id=row.id,
@@ -80,6 +83,7 @@ class InboxItemDTO:
             created_at=row.created_at,
             read_at=row.read_at,
             link=row.link,
+            language=language,
         )
 
 

@@ -464,11 +464,15 @@ def list_inbox(
     uow: UnitOfWork, user_id: uuid.UUID, *, unread_only: bool = False, limit: int = 100
 ) -> list[InboxItemDTO]:
     """Return a user's inbox, newest first."""
-    stmt = select(NotifyInboxItem).where(NotifyInboxItem.user_id == user_id)
+    stmt = (
+        select(NotifyInboxItem, NotifyMessage.language)
+        .join(NotifyMessage, NotifyMessage.id == NotifyInboxItem.message_id)
+        .where(NotifyInboxItem.user_id == user_id)
+    )
     if unread_only:
         stmt = stmt.where(NotifyInboxItem.read_at.is_(None))
     stmt = stmt.order_by(NotifyInboxItem.created_at.desc(), NotifyInboxItem.id).limit(limit)
-    return [InboxItemDTO.of(row) for row in uow.session.scalars(stmt)]
+    return [InboxItemDTO.of(row, language) for row, language in uow.session.execute(stmt)]
 
 
 def mark_read(
@@ -479,8 +483,10 @@ def mark_read(
     # Someone else's item answers like a missing one, so ids cannot be probed.
     if row is None or row.user_id != user_id:
         raise NotFound("inbox_item_not_found", "Không tìm thấy thông báo.", "Inbox item not found.")
+    message = uow.session.get(NotifyMessage, row.message_id)
+    language = message.language if message is not None else "vi"
     if row.read_at is not None:
-        return InboxItemDTO.of(row)
+        return InboxItemDTO.of(row, language)
     row.read_at = uow.clock()
     audit.record(
         uow,
@@ -494,4 +500,4 @@ def mark_read(
     )
     uow.emit(InboxItemRead(row.id, user_id))
     uow.commit()
-    return InboxItemDTO.of(row)
+    return InboxItemDTO.of(row, language)
