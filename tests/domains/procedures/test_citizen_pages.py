@@ -62,6 +62,7 @@ def test_apply_with_a_pdf_files_the_dossier_and_lists_the_file(
     assert filed.status_code == 303, filed.text
     dossier_page = client.get(filed.headers["location"])
     assert dossier_page.status_code == 200
+    assert "Đã nộp hồ sơ." in dossier_page.text, "the citizen is told the filing went through"
     # The citizen sees the form he filed.
     filed_form = re.search(r'<section class="panel" id="filed-form">.*?</section>', dossier_page.text, re.S)
     assert filed_form is not None and "Nguyễn Thị Hoa" in filed_form.group(0)

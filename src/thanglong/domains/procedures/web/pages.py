@@ -364,7 +364,13 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
 
             try:
                 dossier = await ctx.run(request, submit, agency_id)
-                return RedirectResponse(f"/my/dossiers/{dossier.id}", status_code=303)
+                return ctx.redirect(
+                    f"/my/dossiers/{dossier.id}",
+                    notice_vi="Đã nộp hồ sơ. Cơ quan sẽ tiếp nhận và báo cho bạn qua hộp thư, thư điện tử "
+                    "và tin nhắn. Hãy giữ mã tra cứu bên dưới.",
+                    notice_en="Your dossier was filed. The agency will receive it and tell you by inbox, "
+                    "e-mail and text message. Keep the tracking secret below.",
+                )
             except (InvalidInput, NotFound, AttachmentTooLarge) as exc:
                 errors = _field_errors(exc, lang)
                 general = _message(ctx, request, exc)
