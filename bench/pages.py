@@ -28,6 +28,7 @@ import contextlib
 import dataclasses
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -42,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, make_url, select, text
 
 from thanglong.core import migrate
@@ -50,13 +53,17 @@ from thanglong.core.db import make_engine
 from thanglong.core.platform import Platform, build_platform
 from thanglong.core.security import SYSTEM_ACTOR
 from thanglong.domains.identity import agencies, credentials
+from thanglong.domains.identity import api as identity_api
 from thanglong.domains.identity import services as identity_services
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, OFFICER
 from thanglong.domains.procedures.catalogue.services import load_specs
 from thanglong.domains.procedures.catalogue.shipped import Fee, ProcedureSpec, load_catalogue
 from thanglong.domains.procedures.models import Dossier, DossierStep, Procedure, ProcedureVersion
+from thanglong.web.app import build_templates, create_app
+from thanglong.web.context import SESSION_COOKIE, ShellContext
+from thanglong.web.usecase import UseCaseRunner
 
-SECRET = "bench-pages-secret-0123456789-abcdefghijklmnop"
+SECRET = "bench-pages-secret-0123456789-abcdefghijklmnop"  # noqa: S105 - a throwaway database's key
 LEVELS = ("xa", "tinh", "lien_thong")
 SERVICE_LEVELS = ("toan_trinh", "mot_phan")
 OPEN_STATUSES = ("new", "received", "processing", "supplement_requested", "payment_requested")
@@ -286,11 +293,6 @@ def pages(seeded: Seeded) -> list[Page]:
 
 def count_statements(platform: Platform, seeded: Seeded, page_list: list[Page]) -> dict[str, int]:
     """Return the SQL statements one request of each page runs (after one warm-up request)."""
-    from fastapi.testclient import TestClient
-
-    from thanglong.web.app import create_app
-    from thanglong.web.context import SESSION_COOKIE
-
     counter = {"n": 0}
 
     def count(*_: Any) -> None:
@@ -317,8 +319,6 @@ def count_statements(platform: Platform, seeded: Seeded, page_list: list[Page]) 
 
 def serve(mode: str, port: int) -> None:
     """Run one bench server (app, nodb or bare) on a port until terminated."""
-    import uvicorn
-
     if mode == "bare":
 
         async def bare(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -336,8 +336,6 @@ def serve(mode: str, port: int) -> None:
 
         uvicorn.run(bare, host="127.0.0.1", port=port, log_level="warning", access_log=False)
         return
-    from thanglong.web.app import create_app
-
     settings = Settings()
     if mode == "nodb":
         remove_database_work()
@@ -349,9 +347,6 @@ def serve(mode: str, port: int) -> None:
 
 def remove_database_work() -> None:
     """Answer every use case and session lookup from its first answer: the route without its database."""
-    from thanglong.domains.identity import api as identity_api
-    from thanglong.web.usecase import UseCaseRunner
-
     answers: dict[str, Any] = {}
     run_once = UseCaseRunner._in_unit_of_work
     resolve_once = identity_api.resolve_session
@@ -422,7 +417,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def timed(client: httpx.Client, page: Page, cookie: str | None, requests: int) -> list[float]:
     """Ask a page `requests` times in a row; return each latency in milliseconds."""
-    headers = {"cookie": f"tl_session={cookie}"} if cookie else {}
+    headers = {"cookie": f"{SESSION_COOKIE}={cookie}"} if cookie else {}
     out = []
     for _ in range(requests):
         start = time.perf_counter()
@@ -443,9 +438,6 @@ def measure(args: argparse.Namespace, url: str, data_dir: Path) -> None:
     settings = settings_for(url, data_dir)
     platform = build_platform(settings)
     try:
-        from thanglong.web.app import build_templates
-        from thanglong.web.context import SESSION_COOKIE, ShellContext
-
         shell = ShellContext(platform, build_templates(platform))
         seeded = seed(platform, shell.sign_session, args)
         page_list = pages(seeded)
@@ -453,7 +445,6 @@ def measure(args: argparse.Namespace, url: str, data_dir: Path) -> None:
         statements = count_statements(platform, seeded, page_list)
     finally:
         platform.close()
-    assert SESSION_COOKIE == "tl_session"
     env = {
         "THANGLONG_ENV": "test",
         "THANGLONG_DATABASE_URL": url,
@@ -539,8 +530,6 @@ def main() -> None:
         with fresh_database(args.database_url or None, data_dir) as url:
             measure(args, url, data_dir)
     finally:
-        import shutil
-
         if not os.environ.get("THANGLONG_BENCH_KEEP"):
             shutil.rmtree(data_dir, ignore_errors=True)
 
