@@ -76,6 +76,7 @@ def test_statements_per_page_do_not_grow_with_rows(client: TestClient, platform:
     pages: list[tuple[Principal | None, str]] = [
         (None, "/procedures"),
         (None, "/procedures?sector=H%E1%BB%99+t%E1%BB%8Bch&level=xa"),
+        (None, "/procedures?fee=free&page=2"),
         (world.citizen, "/my/dossiers"),
         (world.citizen, f"/my/dossiers/{one.id}"),
         (world.officer, "/officer/queue"),

@@ -1,9 +1,10 @@
 """The citizen's catalogue page: procedures in force, filtered, searched, grouped by field, paged.
 
-Two queries whatever the size of the catalogue: the filter choices (fields and agencies), and the
-light columns of every matching procedure joined to its version in force (no e-form, no documents).
-The fee filter and the paging run over those rows in Python: a procedure's fee is a rule over its JSON
-fee schedule (shipped.default_fee_vnd), the same one the detail page and the filing use.
+Three queries whatever the size of the catalogue: the filter choices (fields and agencies), the count
+per field, and one page of light columns of the matching procedures joined to their version in force
+(no e-form, no documents). The fee filter is the exception: a procedure's fee is a rule over its JSON
+fee schedule (shipped.default_fee_vnd, the rule the detail page and the filing use), so with it (and
+for a search's at most 20 hits) every matching row is read and filtered and paged in Python.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select, true
 
@@ -147,36 +149,67 @@ def browse(uow: UnitOfWork, filters: Filters, *, page: int = 1, page_size: int =
     where = _where(filters)
     if scores:
         where = where & Procedure.code.in_(list(scores))
-    query = (
-        select(
-            Procedure.code,
-            Procedure.name,
-            Procedure.sector,
-            Procedure.level,
-            Procedure.service_level,
-            Procedure.competent_agency,
-            ProcedureVersion.fees,
-            ProcedureVersion.time_unit,
-            ProcedureVersion.time_amount,
+    columns = (
+        Procedure.code,
+        Procedure.name,
+        Procedure.sector,
+        Procedure.level,
+        Procedure.service_level,
+        Procedure.competent_agency,
+        ProcedureVersion.fees,
+        ProcedureVersion.time_unit,
+        ProcedureVersion.time_amount,
+    )
+    in_force = _in_force(day)
+    if not scores and not filters.fee:
+        # Browsing without a fee filter: the database counts and pages, only one page of rows is read.
+        totals = {
+            sector: int(n)
+            for sector, n in uow.session.execute(
+                select(Procedure.sector, func.count())
+                .join(ProcedureVersion, in_force)
+                .where(where)
+                .group_by(Procedure.sector)
+            )
+        }
+        total = sum(totals.values())
+        pages = max(1, math.ceil(total / page_size))
+        page = min(max(1, page), pages)
+        query = (
+            select(*columns)
+            .join(ProcedureVersion, in_force)
+            .where(where)
+            .order_by(Procedure.sector, Procedure.code)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
         )
-        .join(ProcedureVersion, _in_force(day))
+        shown = [_row(values, None) for values in uow.session.execute(query)]
+        return CataloguePage(filters, shown, total, page, pages, page_size, sectors, agencies, totals)
+    # A search (at most SEARCH_LIMIT codes) or a fee filter: the fee is a rule over the JSON schedule.
+    query = (
+        select(*columns)
+        .join(ProcedureVersion, in_force)
         .where(where)
         .order_by(Procedure.sector, Procedure.code)
     )
     rows = []
-    for code, name, sector, level, service, agency, fees, unit, amount in uow.session.execute(query):
-        fee = default_fee_vnd(fees or [], "online")
-        if (filters.fee == "free" and fee) or (filters.fee == "paid" and not fee):
+    for values in uow.session.execute(query):
+        row = _row(values, scores.get(values[0]))
+        if (filters.fee == "free" and row.fee_vnd) or (filters.fee == "paid" and not row.fee_vnd):
             continue
-        rows.append(
-            ProcedureRow(code, name, sector, level, service, agency, fee, unit, amount, scores.get(code))
-        )
+        rows.append(row)
     if scores:
         rows.sort(key=lambda r: -(r.score or 0.0))
-    totals: dict[str, int] = {}
+    totals = {}
     for row in rows:
         totals[row.sector] = totals.get(row.sector, 0) + 1
     pages = max(1, math.ceil(len(rows) / page_size))
     page = min(max(1, page), pages)
     shown = rows[(page - 1) * page_size : page * page_size]
     return CataloguePage(filters, shown, len(rows), page, pages, page_size, sectors, agencies, totals)
+
+
+def _row(values: Any, score: float | None) -> ProcedureRow:
+    code, name, sector, level, service, agency, fees, unit, amount = values
+    fee = default_fee_vnd(fees or [], "online")
+    return ProcedureRow(code, name, sector, level, service, agency, fee, unit, amount, score)
