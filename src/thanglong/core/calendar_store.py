@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -169,9 +170,25 @@ def list_days(uow: UnitOfWork, year: int) -> list[StoredOverride]:
 
 
 def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
-    """Build the working calendar with every stored override applied."""
-    overrides = {
-        row.day: DayOverride(row.is_working, row.name_vi, row.name_en, row.legal_basis)
-        for row in uow.session.scalars(select(CalendarDay))
-    }
-    return WorkingCalendar(overrides)
+    """Return the working calendar with every stored override applied (built once per set of overrides).
+
+    The overrides are read on every call (one small query), so a change made by another process is
+    seen at once; the calendar itself (a sorted list of every working day of 1900-2100, a few ms to
+    build) is rebuilt only when they differ from a set already seen by this process.
+    """
+    rows = uow.session.execute(
+        select(
+            CalendarDay.day,
+            CalendarDay.is_working,
+            CalendarDay.name_vi,
+            CalendarDay.name_en,
+            CalendarDay.legal_basis,
+        ).order_by(CalendarDay.day)
+    )
+    key = tuple((day, DayOverride(working, vi, en, basis)) for day, working, vi, en, basis in rows)
+    return _calendar_with(key)
+
+
+@lru_cache(maxsize=8)
+def _calendar_with(overrides: tuple[tuple[date, DayOverride], ...]) -> WorkingCalendar:
+    return WorkingCalendar(dict(overrides))

@@ -131,8 +131,8 @@ def roles_of(session: OrmSession, user_id: uuid.UUID) -> tuple[RoleName, ...]:
     return tuple(rows)
 
 
-def to_dto(session: OrmSession, user: User) -> UserDTO:
-    """Build the DTO of a user row."""
+def to_dto(session: OrmSession, user: User, roles: tuple[RoleName, ...] | None = None) -> UserDTO:
+    """Build the DTO of a user row (given its roles, without reading them)."""
     return UserDTO(
         id=user.id,
         username=user.username,
@@ -142,7 +142,7 @@ def to_dto(session: OrmSession, user: User) -> UserDTO:
         language=user.language,
         is_active=user.is_active,
         agency_id=user.agency_id,
-        roles=roles_of(session, user.id),
+        roles=roles_of(session, user.id) if roles is None else roles,
         created_at=user.created_at,
         has_password=user.password_hash is not None,
     )
@@ -397,7 +397,19 @@ def list_users(
     query = select(User).order_by(User.username_key).limit(limit).offset(offset)
     if role is not None:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    return [to_dto(uow.session, u) for u in uow.session.scalars(query)]
+    users = list(uow.session.scalars(query))
+    # The roles of the whole page in one query, not one per user.
+    roles: dict[uuid.UUID, list[RoleName]] = {u.id: [] for u in users}
+    if users:
+        page = query.with_only_columns(User.id).subquery()
+        for user_id, name in uow.session.execute(
+            select(UserRole.user_id, UserRole.role)
+            .where(UserRole.user_id.in_(select(page.c.id)))
+            .order_by(UserRole.role)
+        ):
+            if user_id in roles:
+                roles[user_id].append(name)
+    return [to_dto(uow.session, u, tuple(roles[u.id])) for u in users]
 
 
 def agency_members(uow: UnitOfWork, agency_id: uuid.UUID, roles: Iterable[RoleName]) -> list[uuid.UUID]:

@@ -19,7 +19,13 @@ from thanglong.domains.procedures.dossiers import clock, services
 from thanglong.domains.procedures.dossiers.effects import holder_agency
 from thanglong.domains.procedures.dossiers.states import FINAL_STATUSES, OPEN_STATUSES, DossierStatus
 from thanglong.domains.procedures.events import ConsultationRequested
-from thanglong.domains.procedures.models import Consultation, Dossier, DossierStep
+from thanglong.domains.procedures.models import (
+    Consultation,
+    Dossier,
+    DossierStep,
+    Procedure,
+    ProcedureVersion,
+)
 
 OBJECT_TYPE = "procedures_consultation"
 PERM_PROCESS = "procedures.dossier.process"
@@ -324,8 +330,10 @@ def inbox(uow: UnitOfWork, *, agency_id: uuid.UUID | None, limit: int = 200) -> 
         return []
     finals = [s.value for s in FINAL_STATUSES]
     rows = uow.session.execute(
-        select(Consultation, Dossier)
+        select(Consultation, Dossier, Procedure.name)
         .join(Dossier, Dossier.id == Consultation.dossier_id)
+        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
         .where(
             Consultation.to_agency_id == agency_id,
             Consultation.status == OPEN,
@@ -334,10 +342,7 @@ def inbox(uow: UnitOfWork, *, agency_id: uuid.UUID | None, limit: int = 200) -> 
         .order_by(Consultation.due_at, Consultation.requested_at)
         .limit(limit)
     ).all()
-    out = []
-    for consultation, dossier in rows:
-        out.append(_dto(consultation, dossier, services.to_dto(uow.session, dossier).procedure_name))
-    return out
+    return [_dto(consultation, dossier, name) for consultation, dossier, name in rows]
 
 
 def holder_agencies(uow: UnitOfWork, dossier_ids: list[uuid.UUID]) -> dict[uuid.UUID, uuid.UUID | None]:

@@ -636,18 +636,28 @@ def work_queue(
         query = query.where(
             (Dossier.receiving_agency_id == agency_id) | (Dossier.competent_agency_id == agency_id)
         )
-    return [to_dto(uow.session, r) for r in uow.session.scalars(query)]
+    return _with_procedures(uow, query)
+
+
+def _with_procedures(uow: UnitOfWork, query: Any) -> list[DossierDTO]:
+    """Run a select of dossiers with their procedures' codes and names joined in (no query per row)."""
+    joined = (
+        query.add_columns(Procedure.code, Procedure.name)
+        .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+    )
+    return [to_dto(uow.session, r, procedure=(code, name)) for r, code, name in uow.session.execute(joined)]
 
 
 def list_for_applicant(uow: UnitOfWork, applicant_id: uuid.UUID, limit: int = 200) -> list[DossierDTO]:
     """Return an applicant's dossiers, newest first."""
-    rows = uow.session.scalars(
+    query = (
         select(Dossier)
         .where(Dossier.applicant_id == applicant_id)
         .order_by(Dossier.submitted_at.desc())
         .limit(limit)
     )
-    return [to_dto(uow.session, r) for r in rows]
+    return _with_procedures(uow, query)
 
 
 def count_by_status(uow: UnitOfWork, *, agency_id: uuid.UUID | None = None) -> dict[DossierStatus, int]:

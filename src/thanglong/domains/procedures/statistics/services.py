@@ -34,6 +34,7 @@ from thanglong.domains.procedures.statistics import stats
 RESULT_KIND = "result"
 NO_COMMUNE = ""
 SERIES_MONTHS = 6
+PERIODS_PER_SCAN = 6
 
 
 @dataclass(frozen=True)
@@ -143,10 +144,8 @@ def period_conditions(period: stats.Period, now: datetime) -> PeriodConditions:
     )
 
 
-def _count_query(
-    period: stats.Period, now: datetime, fee_ids: set[uuid.UUID], agency_id: uuid.UUID | None
-) -> Select[Any]:
-    """Build the GROUP BY receiving agency that mirrors stats.tally."""
+def _figures(period: stats.Period, now: datetime, fee_ids: set[uuid.UUID]) -> list[Any]:
+    """Return the SUM columns of one period's figures (in COUNT_FIELDS order), mirroring stats.tally."""
     d = Dossier
     start, end = period.start, period.end
     conditions = period_conditions(period, now)
@@ -170,27 +169,37 @@ def _count_query(
     )
     digitised = exists().where(Attachment.dossier_id == d.id, Attachment.kind == RESULT_KIND)
     published = exists().where(DvcqgSync.dossier_id == d.id, DvcqgSync.state == SENT)
+    figures = [
+        received,
+        online,
+        and_(online, Procedure.service_level == stats.FULL_PROCESS),
+        and_(received, published),
+        resolved,
+        and_(resolved, on_time),
+        and_(resolved, ~on_time),
+        in_progress,
+        and_(in_progress, ~running_late),
+        and_(in_progress, running_late),
+        fee_bearing,
+        and_(fee_bearing, paid_online),
+        with_result,
+        and_(with_result, digitised),
+    ]
+    # Several periods share one scan: each figure counts only the dossiers relevant to its period.
+    return [_sum(and_(conditions.relevant, figure)) for figure in figures]
+
+
+def _count_query(
+    periods: list[stats.Period], now: datetime, fee_ids: set[uuid.UUID], agency_id: uuid.UUID | None
+) -> Select[Any]:
+    """Build one GROUP BY receiving agency counting the figures of every period in one scan."""
+    d = Dossier
+    columns = [column for period in periods for column in _figures(period, now, fee_ids)]
     query = (
-        select(
-            d.receiving_agency_id,
-            _sum(received),
-            _sum(online),
-            _sum(and_(online, Procedure.service_level == stats.FULL_PROCESS)),
-            _sum(and_(received, published)),
-            _sum(resolved),
-            _sum(and_(resolved, on_time)),
-            _sum(and_(resolved, ~on_time)),
-            _sum(in_progress),
-            _sum(and_(in_progress, ~running_late)),
-            _sum(and_(in_progress, running_late)),
-            _sum(fee_bearing),
-            _sum(and_(fee_bearing, paid_online)),
-            _sum(with_result),
-            _sum(and_(with_result, digitised)),
-        )
+        select(d.receiving_agency_id, *columns)
         .join(ProcedureVersion, ProcedureVersion.id == d.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-        .where(conditions.relevant)
+        .where(or_(*(period_conditions(period, now).relevant for period in periods)))
         .group_by(d.receiving_agency_id)
     )
     if agency_id is not None:
@@ -225,27 +234,67 @@ def counts_by_agency(
     fee_ids: set[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, stats.Counts]:
     """Count the figures of a period per receiving agency (two GROUP BY queries)."""
+    return counts_by_agency_over(uow, [period], now=now, agency_id=agency_id, fee_ids=fee_ids)[0]
+
+
+def counts_by_agency_over(
+    uow: UnitOfWork,
+    periods: list[stats.Period],
+    *,
+    now: datetime,
+    agency_id: uuid.UUID | None = None,
+    fee_ids: set[uuid.UUID] | None = None,
+) -> list[dict[uuid.UUID, stats.Counts]]:
+    """Count the figures of several periods per receiving agency: two GROUP BY queries per 6 periods."""
+    if not periods:
+        return []
     fees = fee_bearing_versions(uow) if fee_ids is None else fee_ids
-    values: dict[uuid.UUID, dict[str, int]] = {}
-    for agency, *numbers in uow.session.execute(_count_query(period, now, fees, agency_id)):
-        values[agency] = {name: int(n) for name, n in zip(COUNT_FIELDS, numbers, strict=True)}
+    if len(periods) > PERIODS_PER_SCAN:
+        # A year's series in two scans keeps each statement's columns and parameters modest.
+        return [
+            counts
+            for i in range(0, len(periods), PERIODS_PER_SCAN)
+            for counts in counts_by_agency_over(
+                uow, periods[i : i + PERIODS_PER_SCAN], now=now, agency_id=agency_id, fee_ids=fees
+            )
+        ]
+    width = len(COUNT_FIELDS)
+    values: list[dict[uuid.UUID, dict[str, int]]] = [{} for _ in periods]
+    for agency, *numbers in uow.session.execute(_count_query(periods, now, fees, agency_id)):
+        for i in range(len(periods)):
+            chunk = numbers[i * width : (i + 1) * width]
+            values[i][agency] = {name: int(n) for name, n in zip(COUNT_FIELDS, chunk, strict=True)}
+    rating_columns = []
+    for period in periods:
+        within = and_(DossierRating.created_at >= period.start, DossierRating.created_at < period.end)
+        rating_columns += [
+            _sum(within),
+            func.coalesce(func.sum(case((within, DossierRating.score), else_=0)), 0),
+            _sum(and_(within, DossierRating.score >= stats.SATISFIED_MIN_SCORE)),
+        ]
     ratings = (
-        select(
-            Dossier.receiving_agency_id,
-            func.count(),
-            func.coalesce(func.sum(DossierRating.score), 0),
-            _sum(DossierRating.score >= stats.SATISFIED_MIN_SCORE),
-        )
+        select(Dossier.receiving_agency_id, *rating_columns)
         .join(Dossier, Dossier.id == DossierRating.dossier_id)
-        .where(DossierRating.created_at >= period.start, DossierRating.created_at < period.end)
+        .where(
+            or_(
+                *(
+                    and_(DossierRating.created_at >= p.start, DossierRating.created_at < p.end)
+                    for p in periods
+                )
+            )
+        )
         .group_by(Dossier.receiving_agency_id)
     )
     if agency_id is not None:
         ratings = ratings.where(Dossier.receiving_agency_id == agency_id)
-    for agency, n, score_sum, satisfied in uow.session.execute(ratings):
-        entry = values.setdefault(agency, dict.fromkeys(COUNT_FIELDS, 0))
-        entry.update(ratings=int(n), rating_sum=int(score_sum), satisfied=int(satisfied))
-    return {agency: stats.Counts(**entry) for agency, entry in values.items()}
+    for agency, *numbers in uow.session.execute(ratings):
+        for i in range(len(periods)):
+            n, score_sum, satisfied = numbers[i * 3 : (i + 1) * 3]
+            if not n:
+                continue
+            entry = values[i].setdefault(agency, dict.fromkeys(COUNT_FIELDS, 0))
+            entry.update(ratings=int(n), rating_sum=int(score_sum), satisfied=int(satisfied))
+    return [{agency: stats.Counts(**entry) for agency, entry in v.items()} for v in values]
 
 
 def monthly_series(
@@ -255,15 +304,15 @@ def monthly_series(
     months: int = SERIES_MONTHS,
     agency_id: uuid.UUID | None = None,
     period: stats.Period | None = None,
+    fee_ids: set[uuid.UUID] | None = None,
 ) -> list[Row]:
     """Return the totals of each month: the months of `period`, or the last `months` months."""
     buckets = stats.months_in(period) if period is not None else stats.last_months(now, months)
-    fees = fee_bearing_versions(uow)
-    out = []
-    for bucket in buckets:
-        counts = counts_by_agency(uow, bucket, now=now, agency_id=agency_id, fee_ids=fees)
-        out.append(_row(bucket.key, bucket.key, stats.total(counts.values())))
-    return out
+    counted = counts_by_agency_over(uow, list(buckets), now=now, agency_id=agency_id, fee_ids=fee_ids)
+    return [
+        _row(bucket.key, bucket.key, stats.total(counts.values()))
+        for bucket, counts in zip(buckets, counted, strict=True)
+    ]
 
 
 def _agency_name(agency: identity.AgencyDTO | None, agency_id: uuid.UUID) -> str:
@@ -291,7 +340,8 @@ def build_report(
     agency_id: uuid.UUID | None = None,
 ) -> Report:
     """Compute the statistics of a period (optionally of one agency) with its monthly series."""
-    by_agency = counts_by_agency(uow, period, now=now, agency_id=agency_id)
+    fees = fee_bearing_versions(uow)
+    by_agency = counts_by_agency(uow, period, now=now, agency_id=agency_id, fee_ids=fees)
     agencies = {a.id: a for a in identity.list_agencies(uow)}
     agency_rows = [
         _row(str(a_id), _agency_name(agencies.get(a_id), a_id), counts) for a_id, counts in by_agency.items()
@@ -305,7 +355,7 @@ def build_report(
     commune_rows = [_row(code, _commune_name(code), counts) for code, counts in by_commune.items()]
     commune_rows.sort(key=lambda r: (r.key == NO_COMMUNE, -r.counts.received, r.name))
     series_period = period if period.kind != "month" else None
-    series = monthly_series(uow, now=now, agency_id=agency_id, period=series_period)
+    series = monthly_series(uow, now=now, agency_id=agency_id, period=series_period, fee_ids=fees)
     total = _row("total", "Tổng cộng", stats.total(by_agency.values()))
     return Report(period, total, agency_rows, commune_rows, series)
 

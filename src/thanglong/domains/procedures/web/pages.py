@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -19,20 +20,17 @@ from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import FormFields, WebContext
 from thanglong.domains.identity import api as identity
-from thanglong.domains.procedures.catalogue import competence, eform_html, plausibility
-from thanglong.domains.procedures.catalogue.search import search
+from thanglong.domains.procedures.catalogue import competence, eform_html, listing, plausibility
 from thanglong.domains.procedures.catalogue.services import (
     ProcedureDTO,
     get_procedure,
     get_version,
-    list_procedures,
-    list_sectors,
 )
 from thanglong.domains.procedures.documents import services as services_documents
 from thanglong.domains.procedures.documents import store as document_store
 from thanglong.domains.procedures.dossiers import checks as filing_checks
 from thanglong.domains.procedures.dossiers import citizen as services_citizen
-from thanglong.domains.procedures.dossiers import clock, services
+from thanglong.domains.procedures.dossiers import clock, lists, services
 from thanglong.domains.procedures.dossiers import files as services_attachments
 from thanglong.domains.procedures.dossiers import payments as services_payments
 from thanglong.domains.procedures.dossiers.attachments import AttachmentTooLarge
@@ -43,8 +41,7 @@ from thanglong.domains.procedures.web.tracking import tracking_box
 
 PERM_FILE = "procedures.dossier.file"
 PERM_PROCESS = "procedures.dossier.process"
-SEARCH_LIMIT = 20
-LEVELS = ("tinh", "xa", "lien_thong")
+LEVELS = listing.LEVELS
 DUE_CLASSES = {
     clock.DueStatus.EARLY: "due-early",
     clock.DueStatus.ON_TIME: "due-ontime",
@@ -108,6 +105,16 @@ def _action_labels(lang: str) -> dict[str, str]:
     return {a.value: (vi if lang == "vi" else en) for a, (vi, en) in ACTION_LABELS.items()}
 
 
+def _page_url(request: Request) -> Callable[[int], str]:
+    """Return a function giving the URL of another page of the same list (same filters)."""
+
+    def url(number: int) -> str:
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+        return f"{request.url.path}?{urlencode([*params, ('page', str(number))])}"
+
+    return url
+
+
 def build_pages(ctx: WebContext) -> APIRouter:
     """Build the router of the procedures HTML pages."""
     router = APIRouter(include_in_schema=False)
@@ -118,19 +125,6 @@ def build_pages(ctx: WebContext) -> APIRouter:
     return router
 
 
-def _catalogue(
-    uow: UnitOfWork, text: str, sector: str
-) -> tuple[list[ProcedureDTO], dict[str, float], list[str]]:
-    scores: dict[str, float] = {}
-    if text:
-        hits = search(text, limit=SEARCH_LIMIT)
-        scores = {h.code: h.score for h in hits}
-        items = list_procedures(uow, codes=list(scores), sector=sector or None)
-    else:
-        items = list_procedures(uow, sector=sector or None, limit=500)
-    return items, scores, list_sectors(uow)
-
-
 def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/procedures")
     async def catalogue_page(
@@ -138,26 +132,28 @@ def _catalogue_pages(router: APIRouter, ctx: WebContext) -> None:
         q: str = "",
         sector: str = "",
         level: str = "",
+        agency: str = "",
+        online: str = "",
+        fee: str = "",
+        page: str = "1",
         principal: Principal = ctx.public(),
     ) -> Any:
-        """List the catalogue, searched by meaning and filtered by sector and level."""
-        text = q.strip()[:200]
+        """List the catalogue by field, one page at a time; searched by meaning and filtered."""
+        filters = listing.Filters(
+            q=q, sector=sector, level=level, agency=agency, service_level=online, fee=fee
+        )
         # The search by meaning runs in the threadpool with the catalogue's query.
-        items, scores, sectors = await ctx.run(request, _catalogue, text, sector)
-        if level in LEVELS:
-            items = [p for p in items if p.level == level]
+        result = await ctx.run(request, listing.browse, filters, page=_int(page[:6]) or 1)
         return ctx.render(
             request,
             "procedures/catalogue.html",
             {
-                "items": items,
-                "scores": scores,
-                "q": text,
-                "sector": sector,
-                "level": level,
-                "sectors": sectors,
+                "result": result,
+                "f": result.filters,
+                "q": result.filters.q,
                 "levels": LEVELS,
                 "vnd": vnd,
+                "page_url": _page_url(request),
             },
         )
 
@@ -386,14 +382,18 @@ def _citizen_pages(router: APIRouter, ctx: WebContext) -> None:
         return ctx.render(request, "procedures/apply.html", context, status_code=422)
 
 
-def _my_dossiers(
-    uow: UnitOfWork, principal: Principal
-) -> tuple[list[services.DossierDTO], list[services_citizen.DraftDTO]]:
+def _agency_names(uow: UnitOfWork) -> dict[uuid.UUID, str]:
+    return {a.id: a.short_name or a.name for a in identity.list_agencies(uow)}
+
+
+def _my_dossiers(uow: UnitOfWork, principal: Principal, page: int) -> dict[str, Any]:
     if principal.id is None:
-        return [], []
-    return services.list_for_applicant(uow, principal.id), services_citizen.list_drafts(
-        uow, principal=principal
-    )
+        return {"result": None, "drafts": [], "agency_names": {}}
+    return {
+        "result": lists.applicant_page(uow, principal.id, page=page),
+        "drafts": services_citizen.list_drafts(uow, principal=principal),
+        "agency_names": _agency_names(uow),
+    }
 
 
 def _supplemented_version(uow: UnitOfWork, dossier_id: uuid.UUID, principal: Principal) -> ProcedureDTO:
@@ -405,17 +405,19 @@ def _my_dossier_pages(router: APIRouter, ctx: WebContext) -> None:
     platform = ctx.platform
 
     @router.get("/my/dossiers")
-    async def my_dossiers(request: Request, principal: Principal = ctx.requires(PERM_FILE)) -> Any:
-        """List the signed-in citizen's dossiers with their status."""
-        items, drafts = await ctx.run(request, _my_dossiers, principal)
+    async def my_dossiers(
+        request: Request, page: str = "1", principal: Principal = ctx.requires(PERM_FILE)
+    ) -> Any:
+        """List the signed-in citizen's dossiers with their status, one page at a time."""
+        view = await ctx.run(request, _my_dossiers, principal, _int(page[:6]) or 1)
         return ctx.render(
             request,
             "procedures/my_dossiers.html",
             {
-                "items": items,
-                "drafts": drafts,
+                **view,
                 "when": hanoi_time,
                 "labels": _status_labels(ctx.language(request)),
+                "page_url": _page_url(request),
             },
         )
 
@@ -540,26 +542,31 @@ def sees_every_agency(principal: Principal) -> bool:
     return principal.agency_id is None and identity.ADMINISTRATOR in principal.roles
 
 
-def _queue_rows(uow: UnitOfWork, principal: Principal) -> list[tuple[DossierStatus, list[dict[str, Any]]]]:
+def _queue_rows(
+    uow: UnitOfWork, principal: Principal, page: int
+) -> tuple[list[tuple[DossierStatus, list[dict[str, Any]]]], lists.DossierPage | None]:
     if principal.agency_id is None and not sees_every_agency(principal):
         # An officer (or an officer's API key) attached to no agency has no queue, not everybody's.
-        return []
-    items = services.work_queue(uow, agency_id=principal.agency_id)
+        return [], None
+    result = lists.queue_page(uow, agency_id=principal.agency_id, page=page)
     calendar = load_calendar(uow)
     now = uow.clock()
     groups: dict[DossierStatus, list[dict[str, Any]]] = {}
-    for d in items:
+    for row in result.rows:
+        d = row.dossier
         due = (
             clock.due_status(d.due_at, now=now, calendar=calendar, finished_at=d.finished_at)
             if d.due_at is not None
             else None
         )
-        groups.setdefault(d.status, []).append({"d": d, "due": due})
-    return [(s, groups[s]) for s in DossierStatus if s in groups]
+        groups.setdefault(d.status, []).append({"d": d, "due": due, "subject": row.subject})
+    return [(s, groups[s]) for s in DossierStatus if s in groups], result
 
 
-def _queue(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
-    context = queue_context(uow, principal, _queue_rows(uow, principal))
+def _queue(uow: UnitOfWork, principal: Principal, page: int) -> dict[str, Any]:
+    groups, result = _queue_rows(uow, principal, page)
+    context = queue_context(uow, principal, groups)
+    context["result"] = result
     context["no_agency"] = principal.agency_id is None and not sees_every_agency(principal)
     context["all_agencies"] = sees_every_agency(principal)
     return context
@@ -568,10 +575,12 @@ def _queue(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
 def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
 
     @router.get("/officer/queue")
-    async def queue_page(request: Request, principal: Principal = ctx.requires(PERM_PROCESS)) -> Any:
-        """List the agency's open dossiers grouped by status, coloured by their due date."""
+    async def queue_page(
+        request: Request, page: str = "1", principal: Principal = ctx.requires(PERM_PROCESS)
+    ) -> Any:
+        """List the agency's open dossiers grouped by status, coloured by their due date, paged."""
         lang = ctx.language(request)
-        queue = await ctx.run(request, _queue, principal)
+        queue = await ctx.run(request, _queue, principal, _int(page[:6]) or 1)
         return ctx.render(
             request,
             "procedures/queue.html",
@@ -583,6 +592,9 @@ def _officer_pages(router: APIRouter, ctx: WebContext) -> None:
                 },
                 "due_classes": DUE_CLASSES,
                 "when": hanoi_time,
+                "page_url": _page_url(request),
+                # The live refresh reloads the page the officer is looking at.
+                "self_url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
                 # Shown under the queue, so that an officer sees when the live refresh last ran.
                 "updated_at": to_hanoi(ctx.platform.clock()).strftime("%H:%M:%S %d/%m/%Y"),
             },
