@@ -347,3 +347,17 @@ def test_a_forged_notice_cookie_is_not_shown(client: TestClient, platform: Platf
     client.cookies.set("tl_flash", forged.decode() + ".c2lnbmF0dXJl")
     page = client.get("/admin/users")
     assert page.status_code == 200 and "Tin giả" not in page.text
+
+
+def test_the_users_page_is_paged(client: TestClient, platform: Platform) -> None:
+    admin = make_user(platform, ADMINISTRATOR)
+    for _ in range(55):
+        make_user(platform, OFFICER)
+    sign_in(client, platform, admin)
+    first = client.get("/admin/users")
+    rows = re.findall(r'<tr id="user-', first.text)
+    assert len(rows) == 50 and 'href="/admin/users?page=2"' in first.text
+    second = client.get("/admin/users", params={"page": "2"})
+    assert 1 <= len(re.findall(r'<tr id="user-', second.text)) <= 50 and 'rel="prev"' in second.text
+    assert client.get("/admin/users", params={"page": "-3"}).status_code == 200
+    assert client.get("/admin/users", params={"page": "99999999999999999999"}).status_code == 200

@@ -390,6 +390,11 @@ def find_user(uow: UnitOfWork, username: str) -> UserDTO | None:
     return to_dto(uow.session, user) if user else None
 
 
+def count_users(uow: UnitOfWork) -> int:
+    """Return how many accounts there are (locked ones included)."""
+    return int(uow.session.scalar(select(func.count()).select_from(User)) or 0)
+
+
 def list_users(
     uow: UnitOfWork, *, role: RoleName | None = None, limit: int = 500, offset: int = 0
 ) -> list[UserDTO]:
