@@ -230,3 +230,15 @@ def test_retry_purge_and_health(kp: Platform, clock: Clock) -> None:
         assert jobs.purge(uow.session, before=clock() + timedelta(seconds=1)) == 2
         uow.commit()
     assert [r.payload["n"] for r in rows(kp)] == [3]
+
+
+def test_jobs_of_a_kind_this_platform_does_not_run_are_held_not_late(kp: Platform, clock: Clock) -> None:
+    # The DVCQG push is registered only when its URL is set: without it, its jobs wait on purpose.
+    put(kp, "integration.not.configured", 1, run_after=clock.now - timedelta(days=35))
+    put(kp, "t.ok", 2, run_after=clock.now - timedelta(minutes=12))
+    with kp.uow() as uow:
+        everything = jobs.health(uow.session, clock())
+        here = jobs.health(uow.session, clock(), uow.job_kinds)
+    assert everything.oldest_queued_seconds >= 35 * 86400 and everything.held == 0
+    assert here.queued == 2 and here.held == 1
+    assert 12 * 60 <= here.oldest_queued_seconds < 13 * 60, "only the kinds run here can be late"

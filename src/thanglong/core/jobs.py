@@ -16,7 +16,7 @@ import random
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -366,6 +366,7 @@ class JobRunner:
             self.clock or platform.clock,
             platform.settings,
             roles=platform.roles,
+            job_kinds=frozenset(platform.job_kinds),
         )
 
     def handler(self, kind: str) -> JobHandler:
@@ -534,18 +535,33 @@ class QueueHealth:
     dead: int
     done: int
     oldest_queued_seconds: float
+    # Queued jobs of kinds this platform does not run (an integration not configured): they wait on
+    # purpose and do not count as late.
+    held: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Return the figures as plain data."""
         return dict(self.__dict__)
 
 
-def health(session: Session, now: datetime) -> QueueHealth:
-    """Count the jobs per status and measure how long the oldest due job has waited."""
-    counts = dict(session.execute(select(JobRow.status, func.count()).group_by(JobRow.status)).all())
-    oldest = session.scalar(
-        select(func.min(JobRow.run_after)).where(JobRow.status == QUEUED, JobRow.run_after <= now)
-    )
+def health(session: Session, now: datetime, kinds: Collection[str] | None = None) -> QueueHealth:
+    """Count the jobs per status and measure how long the oldest due job has waited.
+
+    With `kinds` (the kinds this platform runs), the oldest due job is looked for among those only, and
+    queued jobs of other kinds are counted as held.
+    """
+    counts: dict[str, int] = {}
+    held = 0
+    for kind, status, count in session.execute(
+        select(JobRow.kind, JobRow.status, func.count()).group_by(JobRow.kind, JobRow.status)
+    ):
+        counts[status] = counts.get(status, 0) + int(count)
+        if kinds is not None and status == QUEUED and kind not in kinds:
+            held += int(count)
+    due = select(func.min(JobRow.run_after)).where(JobRow.status == QUEUED, JobRow.run_after <= now)
+    if kinds is not None:
+        due = due.where(JobRow.kind.in_(sorted(kinds)))
+    oldest = session.scalar(due)
     age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
     return QueueHealth(
         queued=int(counts.get(QUEUED, 0)),
@@ -553,6 +569,7 @@ def health(session: Session, now: datetime) -> QueueHealth:
         dead=int(counts.get(DEAD, 0)),
         done=int(counts.get(DONE, 0)),
         oldest_queued_seconds=age,
+        held=held,
     )
 
 

@@ -105,7 +105,7 @@ def stats(uow: UnitOfWork) -> QueueStats:
         if status in jobs.STATUSES:
             per_kind.setdefault(kind, {})[status] = count
     kinds = [KindCounts(kind=kind, **counts) for kind, counts in sorted(per_kind.items())]
-    return QueueStats(health=jobs.health(session, uow.clock()), kinds=kinds)
+    return QueueStats(health=jobs.health(session, uow.clock(), uow.job_kinds), kinds=kinds)
 
 
 def _not_found(missing: Sequence[int]) -> NotFound:

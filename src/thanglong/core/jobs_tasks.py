@@ -24,7 +24,7 @@ def purge_finished(platform: Platform) -> None:
 
 
 def _health(uow: UnitOfWork) -> jobs.QueueHealth:
-    return jobs.health(uow.session, uow.clock())
+    return jobs.health(uow.session, uow.clock(), uow.job_kinds)
 
 
 def kpi_queued(uow: UnitOfWork) -> float:
@@ -46,4 +46,4 @@ def kpi_oldest_age(uow: UnitOfWork) -> float | None:
     """Measure how long the oldest due job has waited, in seconds."""
     health = _health(uow)
     # With nothing queued there is no oldest job: no data, not an age of zero.
-    return round(health.oldest_queued_seconds, 1) if health.queued else None
+    return round(health.oldest_queued_seconds, 1) if health.queued > health.held else None

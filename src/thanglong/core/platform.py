@@ -45,7 +45,14 @@ class Platform:
 
     def uow(self) -> UnitOfWork:
         """Open a new unit of work (use it in a with-block)."""
-        return UnitOfWork(self.session_factory, self.bus, self.clock, self.settings, roles=self.roles)
+        return UnitOfWork(
+            self.session_factory,
+            self.bus,
+            self.clock,
+            self.settings,
+            roles=self.roles,
+            job_kinds=frozenset(self.job_kinds),
+        )
 
     def manifest(self, name: str) -> DomainManifest:
         """Return the manifest of a loaded domain."""

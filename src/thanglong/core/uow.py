@@ -76,6 +76,7 @@ class UnitOfWork:
         *,
         roles: RoleRegistry | None = None,
         request: RequestContext | None = None,
+        job_kinds: frozenset[str] | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._bus = bus
@@ -87,6 +88,9 @@ class UnitOfWork:
         # The request this unit serves (actor, source IP, request id, language); None outside a web
         # request. The web shell's runner sets it for every unit opened while it runs a use case.
         self.request = request if request is not None else CURRENT_REQUEST.get()
+        # The kinds of durable job this platform runs (None: not known here). A kind a domain registers
+        # only when configured (the DVCQG push without its URL) stays queued, held, and is not "late".
+        self.job_kinds = job_kinds
         self._session: Session | None = None
         self._events: list[tuple[Event, uuid.UUID]] = []
         self._committed = False

@@ -220,7 +220,14 @@ def _past_clock(platform: Platform, days_ago: int) -> Clock:
 def _uow_at(platform: Platform, clock: Clock | None) -> UnitOfWork:
     if clock is None:
         return platform.uow()
-    return UnitOfWork(platform.session_factory, platform.bus, clock, platform.settings, roles=platform.roles)
+    return UnitOfWork(
+        platform.session_factory,
+        platform.bus,
+        clock,
+        platform.settings,
+        roles=platform.roles,
+        job_kinds=frozenset(platform.job_kinds),
+    )
 
 
 def _run_scenario(
