@@ -126,9 +126,7 @@ def test_the_filing_returns_what_it_stored(platform: Platform) -> None:
             added[0].size,
             added[0].created_at,
         )
-        filed = session.scalars(
-            select(AuditRecord).where(AuditRecord.object_id == str(dossier.id))
-        ).one()
+        filed = session.scalars(select(AuditRecord).where(AuditRecord.object_id == str(dossier.id))).one()
         assert filed.action == "procedures.dossier.submitted"
         assert filed.after == {
             "code": None,

@@ -315,10 +315,7 @@ def _add_step(
     session = uow.session
     now = uow.clock()
     last = session.scalar(
-        select(DossierStep)
-        .where(DossierStep.dossier_id == row.id)
-        .order_by(DossierStep.seq.desc())
-        .limit(1)
+        select(DossierStep).where(DossierStep.dossier_id == row.id).order_by(DossierStep.seq.desc()).limit(1)
     )
     if last is not None and last.ended_at is None:
         last.ended_at = now
