@@ -90,6 +90,8 @@ class UnitOfWork:
         self.request = request if request is not None else CURRENT_REQUEST.get()
         self._session: Session | None = None
         self._events: list[tuple[Event, uuid.UUID]] = []
+        # Events whose handlers already ran and whose jobs are written (dispatch), told at commit.
+        self._dispatched: list[tuple[Event, uuid.UUID]] = []
         self._committed = False
 
     @property
@@ -103,6 +105,7 @@ class UnitOfWork:
         _refuse_event_loop(self.settings)
         self._session = self._session_factory()
         self._events = []
+        self._dispatched = []
         self._committed = False
         return self
 
@@ -188,9 +191,19 @@ class UnitOfWork:
             self.session.connection().execute(_job_insert(), rows)
         return events
 
+    def dispatch(self) -> None:
+        """Run the in-transaction handlers and write the after-commit jobs now, before the commit.
+
+        For a use case that sends its writes in a pipeline (core.db.pipelined): the outbox rows go out
+        with them instead of waiting on their own before the commit. Events emitted later are handled by
+        the next dispatch or the commit; the observers hear of all of them after the commit.
+        """
+        self._dispatched.extend(self._dispatch())
+
     def commit(self) -> None:
         """Run the in-transaction handlers, enqueue the after-commit jobs, commit, tell the observers."""
-        events = self._dispatch()
+        events = self._dispatched + self._dispatch()
+        self._dispatched = []
         self.session.commit()
         self._committed = True
         if events:
@@ -202,6 +215,7 @@ class UnitOfWork:
         """Drop the pending changes and the collected events."""
         self.session.rollback()
         self._events = []
+        self._dispatched = []
 
 
 @cache

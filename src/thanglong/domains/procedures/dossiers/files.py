@@ -188,6 +188,8 @@ def submit_with_attachments(
             attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip)
             for item, _ in checked
         ]
+        # The outbox rows of the filing's event go out in the pipeline too; the commit only commits.
+        uow.dispatch()
     uow.commit()
     return dossier, added
 
