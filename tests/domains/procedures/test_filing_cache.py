@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, event
+from sqlalchemy import delete, event, update
 
 from tests.domains.procedures.helpers import EFORM, VALID_FORM, World, make_world, spec
 from thanglong.core.errors import InvalidInput, NotFound
@@ -128,3 +128,42 @@ def _spare_agency(platform: Platform) -> uuid.UUID:
         return agencies.create_agency(
             uow, actor=SYSTEM_ACTOR, code=code, name="UBND Phường Thử", short_name=""
         ).id
+
+
+def test_the_agencies_a_filing_checks_are_read_once_within_the_bound(
+    platform: Platform, agency_time: StepTime
+) -> None:
+    world = make_world(platform)
+    spare = _spare_agency(platform)
+    _file(platform, world, receiving_agency_id=spare)
+    agency_reads = _reads(platform, "identity_agency")
+    _file(platform, world, receiving_agency_id=spare)
+    assert agency_reads == [], "agency_exists and the competence check share one cached read"
+    agency_time.t += agencies.AGENCY_CACHE_SECONDS
+    _file(platform, world, receiving_agency_id=spare)
+    assert len(agency_reads) == 1, "read again once the bound is past, and only once"
+
+
+def test_an_agency_changed_here_is_seen_at_once_and_elsewhere_within_the_bound(
+    platform: Platform, agency_time: StepTime
+) -> None:
+    world = make_world(platform)
+    spare = _spare_agency(platform)
+    _file(platform, world, receiving_agency_id=spare)
+    with platform.uow() as uow:
+        agencies.update_agency(uow, actor=SYSTEM_ACTOR, agency_id=spare, commune_code="00004")
+    with platform.uow() as uow:
+        seen = agencies.recent_agency(uow, spare)
+        assert seen is not None and seen.commune_code == "00004"
+    # Another process changes it: this process keeps what it saw until the bound is past.
+    with platform.uow() as uow:
+        uow.session.execute(update(Agency).where(Agency.id == spare).values(commune_code="00007"))
+        uow.commit()
+    agency_time.t += agencies.AGENCY_CACHE_SECONDS - 0.01
+    with platform.uow() as uow:
+        seen = agencies.recent_agency(uow, spare)
+        assert seen is not None and seen.commune_code == "00004"
+    agency_time.t += 0.01
+    with platform.uow() as uow:
+        seen = agencies.recent_agency(uow, spare)
+        assert seen is not None and seen.commune_code == "00007"

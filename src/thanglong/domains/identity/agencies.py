@@ -21,9 +21,9 @@ from thanglong.domains.identity.models import Agency, User
 AGENCY_CODE_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$")
 COMMUNE_CODE_RE = re.compile(r"^[0-9]{5}$")
 # Agencies a filing found, trusted by this process for this long without reading them again: an agency
-# deleted by another process stops taking filings within this bound (docs/benchmarks.md, filing).
+# deleted or changed (name, commune) by another process is seen by filings within this bound
+# (docs/identity.md, docs/benchmarks.md, filing).
 AGENCY_CACHE_SECONDS = 5.0
-KNOWN_AGENCIES: TtlCache[uuid.UUID, bool] = TtlCache(AGENCY_CACHE_SECONDS, size=4096)
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class AgencyDTO:
     short_name: str
     parent_id: uuid.UUID | None
     commune_code: str | None
+
+
+KNOWN_AGENCIES: TtlCache[uuid.UUID, AgencyDTO] = TtlCache(AGENCY_CACHE_SECONDS, size=4096)
 
 
 def normalize_agency_code(code: str) -> str:
@@ -160,6 +163,8 @@ def update_agency(
         source_ip=source_ip,
     )
     uow.commit()
+    # Filings in this process see the change at once; in other processes within AGENCY_CACHE_SECONDS.
+    KNOWN_AGENCIES.discard(agency_id)
     return _dto(row)
 
 
@@ -205,14 +210,26 @@ def get_agency(uow: UnitOfWork, agency_id: uuid.UUID) -> AgencyDTO | None:
     return _dto(row) if row else None
 
 
+def recent_agency(uow: UnitOfWork, agency_id: uuid.UUID) -> AgencyDTO | None:
+    """Return an agency as this process saw it at most AGENCY_CACHE_SECONDS ago, or None when it is unknown.
+
+    For checks on hot paths (a filing's agencies): a change made in another process is seen within the
+    bound; one made here through update_agency or delete_agency at once. Missing agencies are not cached.
+    """
+    known = KNOWN_AGENCIES.get(agency_id)
+    if known is not None:
+        return known
+    row = uow.session.get(Agency, agency_id)
+    if row is None:
+        return None
+    dto = _dto(row)
+    KNOWN_AGENCIES.put(agency_id, dto)
+    return dto
+
+
 def agency_exists(uow: UnitOfWork, agency_id: uuid.UUID) -> bool:
     """Tell whether an agency exists (an agency seen moments ago in this process is not read again)."""
-    if KNOWN_AGENCIES.get(agency_id):
-        return True
-    found = uow.session.scalar(select(Agency.id).where(Agency.id == agency_id)) is not None
-    if found:
-        KNOWN_AGENCIES.put(agency_id, True)
-    return found
+    return recent_agency(uow, agency_id) is not None
 
 
 def find_agency(uow: UnitOfWork, code: str) -> AgencyDTO | None:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         find_agency,
         get_agency,
         list_agencies,
+        recent_agency,
     )
     from thanglong.domains.identity.credentials import ApiKeyDTO
     from thanglong.domains.identity.services import (
@@ -49,6 +50,7 @@ _LAZY = {
     "find_agency": "agencies",
     "get_agency": "agencies",
     "list_agencies": "agencies",
+    "recent_agency": "agencies",
     "ApiKeyDTO": "credentials",
     "UserContact": "services",
     "UserDTO": "services",
@@ -91,6 +93,7 @@ __all__ = [
     "get_user_contact",
     "list_agencies",
     "list_users",
+    "recent_agency",
     "resolve_api_key",
     "resolve_session",
     "user_ids_with_role",

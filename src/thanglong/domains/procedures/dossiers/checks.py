@@ -112,8 +112,9 @@ def resolve_agencies(
 ) -> tuple[uuid.UUID, AgencyProblem | None]:
     """Return the deciding agency of a filing and the agency problem, if any (agencies exist already)."""
     rules = competence_of(procedure)
-    receiving = identity.get_agency(uow, receiving_id)
-    named = identity.get_agency(uow, competent_id) if competent_id is not None else None
+    # Both were just found by agency_exists: read from the same per-process cache (5 s, docs/identity.md).
+    receiving = identity.recent_agency(uow, receiving_id)
+    named = identity.recent_agency(uow, competent_id) if competent_id is not None else None
     if rules is None or receiving is None:
         return competent_id or receiving_id, None
     if not competence.may_receive(rules, receiving):

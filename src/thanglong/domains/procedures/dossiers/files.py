@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Insert, Table, func, insert, select
 
 from thanglong.core import audit
 from thanglong.core.db import pipelined
@@ -187,8 +188,8 @@ def submit_with_attachments(
             attach_checked(uow, dossier.id, item, principal=principal, source_ip=source_ip)
             for item, _ in checked
         ]
-        # Sent while the block is still open: the slip line and the attachment wait in the session.
-        uow.session.flush()
+        # The outbox rows of the filing's event go out in the pipeline too; the commit only commits.
+        uow.dispatch()
     uow.commit()
     return dossier, added
 
@@ -203,34 +204,52 @@ def attach_checked(
     kind: str = "application",
 ) -> AttachmentDTO:
     """Record a checked file already in the store as an attachment of a kind, audited (no commit)."""
-    row = Attachment(
+    dto = AttachmentDTO(
+        id=uuid.uuid4(),
         dossier_id=dossier_id,
-        sha256=checked.sha256,
-        size=checked.size,
-        media_type=checked.media_type,
         filename=checked.filename,
-        kind=kind,
-        uploaded_by=actor_of(principal),
+        media_type=checked.media_type,
+        size=checked.size,
+        sha256=checked.sha256,
         created_at=uow.clock(),
+        kind=kind,
     )
-    uow.session.add(row)
-    uow.session.flush()
+    # A plain Core insert (nothing needs the ORM object): inside `pipelined` it does not wait either.
+    uow.session.connection().execute(
+        _attachment_insert(),
+        {
+            "id": dto.id,
+            "dossier_id": dossier_id,
+            "sha256": dto.sha256,
+            "size": dto.size,
+            "media_type": dto.media_type,
+            "filename": dto.filename,
+            "kind": kind,
+            "uploaded_by": actor_of(principal),
+            "created_at": dto.created_at,
+        },
+    )
     audit.record(
         uow,
         actor=actor_of(principal),
         action="procedures.attachment.add",
         object_type="procedures_attachment",
-        object_id=str(row.id),
+        object_id=str(dto.id),
         after={
             "dossier_id": str(dossier_id),
-            "filename": row.filename,
-            "sha256": row.sha256,
-            "size": row.size,
-            "kind": row.kind,
+            "filename": dto.filename,
+            "sha256": dto.sha256,
+            "size": dto.size,
+            "kind": kind,
         },
         source_ip=source_ip,
     )
-    return _dto(row)
+    return dto
+
+
+@cache
+def _attachment_insert() -> Insert:
+    return insert(cast(Table, Attachment.__table__))
 
 
 def attach_generated(
