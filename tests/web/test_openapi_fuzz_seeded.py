@@ -54,6 +54,7 @@ REAL_VALUES: dict[tuple[str, ...], str] = {
 NOT_REACHABLE = {
     "GET /api/v1/procedures/drafts/{procedure_code}": "drafts belong to signed-in citizens, not to API keys",
     "GET /api/v1/procedures/dossiers/{ref}/shipment": "no demo dossier is sent by post",
+    "GET /api/v1/procedures/track/{code}": "tracking needs the dossier's secret, which the fuzz cannot know",
 }
 
 

@@ -106,3 +106,15 @@ def test_bad_text_in_an_action_note_or_form_is_refused(client: TestClient, platf
     fine = client.post(url, json={"note": "Đã tiếp nhận"}, headers=csrf(client))
     assert fine.status_code == 200, fine.text
     assert client.get(f"{DOSSIERS}/{dossier_id}").status_code == 200
+
+
+def test_searching_with_nul_is_refused_by_the_api_and_ignored_by_the_page(
+    client: TestClient, platform: Platform
+) -> None:
+    make_world(platform)
+    refused = client.get("/api/v1/procedures/search", params={"q": "khai\x00sinh"})
+    assert refused.status_code == 422 and refused.json()["message_en"]
+    # The catalogue page's search and filters drop what no stored text can hold (PostgreSQL refuses NUL).
+    page = client.get("/procedures", params={"q": "khai\x00sinh", "sector": "Hộ\x00tịch", "agency": "x\x00"})
+    assert page.status_code == 200
+    assert client.get("/procedures?q=khai%ED%A0%80sinh&sector=%00").status_code == 200

@@ -42,12 +42,13 @@ class Filters:
     fee: str = ""
 
     def cleaned(self) -> Filters:
-        """Return the filters with text trimmed and unknown choices dropped."""
+        """Return the filters with text trimmed, characters no stored text holds (NUL, lone surrogates)
+        dropped, and unknown choices dropped."""
         return Filters(
-            q=" ".join(self.q.split())[:QUERY_MAX],
-            sector=self.sector.strip()[:200],
+            q=" ".join(_printable(self.q).split())[:QUERY_MAX],
+            sector=_printable(self.sector).strip()[:200],
             level=self.level if self.level in LEVELS else "",
-            agency=self.agency.strip()[:300],
+            agency=_printable(self.agency).strip()[:300],
             service_level=self.service_level if self.service_level in SERVICE_LEVELS else "",
             fee=self.fee if self.fee in FEES else "",
         )
@@ -213,3 +214,8 @@ def _row(values: Any, score: float | None) -> ProcedureRow:
     code, name, sector, level, service, agency, fees, unit, amount = values
     fee = default_fee_vnd(fees or [], "online")
     return ProcedureRow(code, name, sector, level, service, agency, fee, unit, amount, score)
+
+
+def _printable(text: str) -> str:
+    """Drop NUL and lone surrogates: a search box is not refused for them, they just match nothing."""
+    return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)

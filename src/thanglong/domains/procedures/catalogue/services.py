@@ -15,6 +15,7 @@ from sqlalchemy import func, or_, select
 from thanglong.core import audit
 from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, InvalidInput, NotFound
+from thanglong.core.text import check_text
 from thanglong.core.ttlcache import TtlCache
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.procedures.catalogue import changes
@@ -731,6 +732,8 @@ def search_catalogue(uow: UnitOfWork, text: str, *, limit: int = 10) -> list[Fou
     """
     from thanglong.domains.procedures.catalogue import search  # noqa: PLC0415 - numpy and the model
 
+    # NUL or a lone surrogate cannot be compared with stored text (PostgreSQL refuses it): 422.
+    check_text(text, field="q")
     query = " ".join(text.split())
     if not query or len(query) > SEARCH_MAX_TEXT:
         raise InvalidInput(
