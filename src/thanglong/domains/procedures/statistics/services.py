@@ -12,7 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 
 from thanglong.core.db import UtcDateTime
 from thanglong.core.security import SYSTEM_ACTOR
@@ -100,8 +113,13 @@ def _row(key: str, name: str, counts: stats.Counts) -> Row:
     return Row(key, name, counts, stats.indicators(counts))
 
 
+def _int(value: int) -> ColumnElement[int]:
+    # A constant in the SQL text, not a bound parameter: a scan has 90 CASE columns, each with three.
+    return literal_column(str(int(value)), Integer())
+
+
 def _sum(condition: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.coalesce(func.sum(case((condition, _int(1)), else_=_int(0))), _int(0))
 
 
 @dataclass(frozen=True)
@@ -229,7 +247,7 @@ def _ratings_query(count: int, one_agency: bool) -> Select[Any]:
     for w in within:
         rating_columns += [
             _sum(w),
-            func.coalesce(func.sum(case((w, DossierRating.score), else_=0)), 0),
+            func.coalesce(func.sum(case((w, DossierRating.score), else_=_int(0))), _int(0)),
             _sum(and_(w, DossierRating.score >= stats.SATISFIED_MIN_SCORE)),
         ]
     query = (
