@@ -405,7 +405,7 @@ def list_users(
     return _with_roles(uow, query)
 
 
-def _with_roles(uow: UnitOfWork, query: Select[tuple[User]]) -> list[UserDTO]:
+def _with_roles(uow: UnitOfWork, query: Select[User]) -> list[UserDTO]:
     """Return the DTOs of the users a query selects, their roles read in one query, not one per user."""
     users = list(uow.session.scalars(query))
     roles: dict[uuid.UUID, list[RoleName]] = {u.id: [] for u in users}
