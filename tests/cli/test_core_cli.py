@@ -59,7 +59,7 @@ def test_db_heads_upgrade_current_and_check(fresh_db: str) -> None:
         upgraded = runner.invoke(build_cli(), ["db", "upgrade"])
         assert upgraded.exit_code == 0, upgraded.output
         assert migrate.state(engine).at_heads
-        assert "schema procedures: procedures_0080 (head)" in upgraded.stdout
+        assert "schema procedures: procedures_0090 (head)" in upgraded.stdout
 
         current = runner.invoke(build_cli(), ["db", "current"])
         assert current.exit_code == 0, current.output

@@ -52,7 +52,7 @@ HEADS = {
     "identity": ["identity_0001"],
     "notify": ["notify_0002"],
     "payments": ["payments_0001"],
-    "procedures": ["procedures_0080"],
+    "procedures": ["procedures_0090"],
 }
 
 

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         agency_members,
         find_user,
         get_user,
+        list_agency_members,
         list_users,
     )
 
@@ -57,6 +58,7 @@ _LAZY = {
     "agency_members": "services",
     "find_user": "services",
     "get_user": "services",
+    "list_agency_members": "services",
     "list_users": "services",
 }
 
@@ -92,6 +94,7 @@ __all__ = [
     "get_user",
     "get_user_contact",
     "list_agencies",
+    "list_agency_members",
     "list_users",
     "recent_agency",
     "resolve_api_key",

@@ -7,12 +7,12 @@ import math
 import re
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from thanglong.core import audit
@@ -402,8 +402,12 @@ def list_users(
     query = select(User).order_by(User.username_key).limit(limit).offset(offset)
     if role is not None:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    return _with_roles(uow, query)
+
+
+def _with_roles(uow: UnitOfWork, query: Select[User]) -> list[UserDTO]:
+    """Return the DTOs of the users a query selects, their roles read in one query, not one per user."""
     users = list(uow.session.scalars(query))
-    # The roles of the whole page in one query, not one per user.
     roles: dict[uuid.UUID, list[RoleName]] = {u.id: [] for u in users}
     if users:
         page = query.with_only_columns(User.id).subquery()
@@ -417,18 +421,26 @@ def list_users(
     return [to_dto(uow.session, u, tuple(roles[u.id])) for u in users]
 
 
+def _members(agency_ids: Collection[uuid.UUID], roles: Iterable[RoleName]) -> ColumnElement[bool]:
+    return and_(
+        User.agency_id.in_(list(agency_ids)),
+        User.is_active.is_(True),
+        User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles)))),
+    )
+
+
 def agency_members(uow: UnitOfWork, agency_id: uuid.UUID, roles: Iterable[RoleName]) -> list[uuid.UUID]:
     """Return the active users of an agency holding any of the roles, by username (one query)."""
-    query = (
-        select(User.id)
-        .where(
-            User.agency_id == agency_id,
-            User.is_active.is_(True),
-            User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(list(roles)))),
-        )
-        .order_by(User.username_key)
-    )
+    query = select(User.id).where(_members([agency_id], roles)).order_by(User.username_key)
     return list(uow.session.scalars(query))
+
+
+def list_agency_members(
+    uow: UnitOfWork, agency_ids: Collection[uuid.UUID], roles: Iterable[RoleName]
+) -> list[UserDTO]:
+    """List the active users of the agencies holding any of the roles, by username (two queries)."""
+    query = select(User).where(_members(agency_ids, roles)).order_by(User.username_key)
+    return _with_roles(uow, query)
 
 
 def get_user_contact(uow: UnitOfWork, user_id: uuid.UUID) -> UserContact | None:

@@ -6,10 +6,15 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, true
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from thanglong.core.db import Base, UUIDPrimaryKey
+
+
+def charges_fee(fees: list[dict[str, Any]] | None) -> bool:
+    """Tell whether a fee schedule charges anything (the fee-bearing dossiers of Decision 766)."""
+    return sum(int(f.get("amount_vnd", 0)) for f in fees or []) > 0
 
 
 class Procedure(UUIDPrimaryKey, Base):
@@ -62,11 +67,19 @@ class ProcedureVersion(UUIDPrimaryKey, Base):
     time_unit: Mapped[str] = mapped_column(String(20))
     time_amount: Mapped[int] = mapped_column(Integer)
     fees: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # charges_fee(fees), kept by `_fees_set` whenever fees are assigned: the statistics count
+    # fee-bearing dossiers in SQL from it (migration procedures_0090 filled it for existing versions).
+    fee_bearing: Mapped[bool] = mapped_column(default=False, server_default=false())
     documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     eform: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     legal_basis: Mapped[list[str]] = mapped_column(JSON, default=list)
     clock_policy: Mapped[str] = mapped_column(String(10), default="continue")
     created_at: Mapped[datetime]
+
+    @validates("fees")
+    def _fees_set(self, _key: str, fees: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        self.fee_bearing = charges_fee(fees)
+        return fees
 
 
 class Dossier(UUIDPrimaryKey, Base):

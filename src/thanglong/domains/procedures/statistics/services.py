@@ -12,7 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 
 from thanglong.core.db import UtcDateTime
 from thanglong.core.security import SYSTEM_ACTOR
@@ -100,17 +113,13 @@ def _row(key: str, name: str, counts: stats.Counts) -> Row:
     return Row(key, name, counts, stats.indicators(counts))
 
 
-def fee_bearing_versions(uow: UnitOfWork) -> set[uuid.UUID]:
-    """Return the ids of the procedure versions that charge a fee (the catalogue is small)."""
-    out = set()
-    for version_id, fees in uow.session.execute(select(ProcedureVersion.id, ProcedureVersion.fees)):
-        if sum(int(f.get("amount_vnd", 0)) for f in fees or []) > 0:
-            out.add(version_id)
-    return out
+def _int(value: int) -> ColumnElement[int]:
+    # A constant in the SQL text, not a bound parameter: a scan has 90 CASE columns, each with three.
+    return literal_column(str(int(value)), Integer())
 
 
 def _sum(condition: ColumnElement[bool]) -> Any:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    return func.coalesce(func.sum(case((condition, _int(1)), else_=_int(0))), _int(0))
 
 
 @dataclass(frozen=True)
@@ -124,11 +133,10 @@ class PeriodConditions:
     relevant: ColumnElement[bool]
 
 
-def period_conditions(period: stats.Period, now: datetime) -> PeriodConditions:
-    """Return when a dossier counts as received, in progress and running late in a period."""
+def _conditions(
+    start: ColumnElement[datetime], end: ColumnElement[datetime], moment: ColumnElement[datetime]
+) -> PeriodConditions:
     d = Dossier
-    start, end = period.start, period.end
-    moment = literal(min(now, end), UtcDateTime())
     # The statutory clock stands still while the dossier waits for the applicant.
     paused = and_(d.finished_at.is_(None), d.paused_at.is_not(None), d.paused_at < moment)
     clock_moment = case((paused, d.paused_at), else_=moment)
@@ -144,11 +152,34 @@ def period_conditions(period: stats.Period, now: datetime) -> PeriodConditions:
     )
 
 
-def _figures(period: stats.Period, now: datetime, fee_ids: set[uuid.UUID]) -> list[Any]:
-    """Return the SUM columns of one period's figures (in COUNT_FIELDS order), mirroring stats.tally."""
+def period_conditions(period: stats.Period, now: datetime) -> PeriodConditions:
+    """Return when a dossier counts as received, in progress and running late in a period."""
+    return _conditions(
+        literal(period.start, UtcDateTime()),
+        literal(period.end, UtcDateTime()),
+        literal(min(now, period.end), UtcDateTime()),
+    )
+
+
+# The bounds of the i-th period of a scan are bound parameters, so a scan's statement is built once per
+# number of periods and reused (building its 14 x 6 CASE columns cost more than running it).
+def _start(i: int) -> ColumnElement[datetime]:
+    return bindparam(f"start_{i}", type_=UtcDateTime())
+
+
+def _end(i: int) -> ColumnElement[datetime]:
+    return bindparam(f"end_{i}", type_=UtcDateTime())
+
+
+def _moment(i: int) -> ColumnElement[datetime]:
+    return bindparam(f"moment_{i}", type_=UtcDateTime())
+
+
+def _figures(i: int) -> list[Any]:
+    """Return the SUM columns of the i-th period: its relevant dossiers, then COUNT_FIELDS (stats.tally's)."""
     d = Dossier
-    start, end = period.start, period.end
-    conditions = period_conditions(period, now)
+    start, end = _start(i), _end(i)
+    conditions = _conditions(start, end, _moment(i))
     received, in_progress, running_late = (
         conditions.received,
         conditions.in_progress,
@@ -159,7 +190,8 @@ def _figures(period: stats.Period, now: datetime, fee_ids: set[uuid.UUID]) -> li
     resolved = and_(finished, d.status.in_(stats.RESOLVED_STATUSES))
     on_time = or_(d.due_at.is_(None), d.finished_at <= d.due_at)
     with_result = and_(finished, d.status.in_(stats.RESULT_STATUSES))
-    fee_bearing = and_(received, d.procedure_version_id.in_(fee_ids))
+    # Stored with the version (models.charges_fee of its fee schedule): no list of version ids here.
+    fee_bearing = and_(received, ProcedureVersion.fee_bearing)
     paid_online = exists().where(
         DossierStep.dossier_id == d.id,
         DossierStep.action == DossierAction.RECORD_PAYMENT.value,
@@ -185,26 +217,60 @@ def _figures(period: stats.Period, now: datetime, fee_ids: set[uuid.UUID]) -> li
         with_result,
         and_(with_result, digitised),
     ]
-    # Several periods share one scan: each figure counts only the dossiers relevant to its period.
-    return [_sum(and_(conditions.relevant, figure)) for figure in figures]
+    # Several periods share one scan: each figure counts only the dossiers relevant to its period, and
+    # the first column counts those, so a period lists only the agencies it would list scanned alone.
+    return [_sum(conditions.relevant)] + [_sum(and_(conditions.relevant, figure)) for figure in figures]
 
 
-def _count_query(
-    periods: list[stats.Period], now: datetime, fee_ids: set[uuid.UUID], agency_id: uuid.UUID | None
-) -> Select[Any]:
-    """Build one GROUP BY receiving agency counting the figures of every period in one scan."""
+def _count_query(count: int, one_agency: bool) -> Select[Any]:
+    """Build one GROUP BY receiving agency counting the figures of `count` periods in one scan."""
     d = Dossier
-    columns = [column for period in periods for column in _figures(period, now, fee_ids)]
+    columns = [column for i in range(count) for column in _figures(i)]
     query = (
         select(d.receiving_agency_id, *columns)
         .join(ProcedureVersion, ProcedureVersion.id == d.procedure_version_id)
         .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
-        .where(or_(*(period_conditions(period, now).relevant for period in periods)))
+        .where(or_(*(_conditions(_start(i), _end(i), _moment(i)).relevant for i in range(count))))
         .group_by(d.receiving_agency_id)
     )
-    if agency_id is not None:
-        query = query.where(d.receiving_agency_id == agency_id)
+    if one_agency:
+        query = query.where(d.receiving_agency_id == bindparam("agency_id"))
     return query
+
+
+def _ratings_query(count: int, one_agency: bool) -> Select[Any]:
+    """Build one GROUP BY receiving agency counting the ratings given in each of `count` periods."""
+    rating_columns = []
+    within = [
+        and_(DossierRating.created_at >= _start(i), DossierRating.created_at < _end(i)) for i in range(count)
+    ]
+    for w in within:
+        rating_columns += [
+            _sum(w),
+            func.coalesce(func.sum(case((w, DossierRating.score), else_=_int(0))), _int(0)),
+            _sum(and_(w, DossierRating.score >= stats.SATISFIED_MIN_SCORE)),
+        ]
+    query = (
+        select(Dossier.receiving_agency_id, *rating_columns)
+        .join(Dossier, Dossier.id == DossierRating.dossier_id)
+        .where(or_(*within))
+        .group_by(Dossier.receiving_agency_id)
+    )
+    if one_agency:
+        query = query.where(Dossier.receiving_agency_id == bindparam("agency_id"))
+    return query
+
+
+# (number of periods, one agency or all) -> the two statements of a scan; filled on first use.
+_SCANS: dict[tuple[int, bool], tuple[Select[Any], Select[Any]]] = {}
+
+
+def _scan(count: int, one_agency: bool) -> tuple[Select[Any], Select[Any]]:
+    key = (count, one_agency)
+    found = _SCANS.get(key)
+    if found is None:
+        found = _SCANS[key] = (_count_query(count, one_agency), _ratings_query(count, one_agency))
+    return found
 
 
 COUNT_FIELDS = (
@@ -231,10 +297,9 @@ def counts_by_agency(
     *,
     now: datetime,
     agency_id: uuid.UUID | None = None,
-    fee_ids: set[uuid.UUID] | None = None,
 ) -> dict[uuid.UUID, stats.Counts]:
     """Count the figures of a period per receiving agency (two GROUP BY queries)."""
-    return counts_by_agency_over(uow, [period], now=now, agency_id=agency_id, fee_ids=fee_ids)[0]
+    return counts_by_agency_over(uow, [period], now=now, agency_id=agency_id)[0]
 
 
 def counts_by_agency_over(
@@ -243,51 +308,35 @@ def counts_by_agency_over(
     *,
     now: datetime,
     agency_id: uuid.UUID | None = None,
-    fee_ids: set[uuid.UUID] | None = None,
 ) -> list[dict[uuid.UUID, stats.Counts]]:
     """Count the figures of several periods per receiving agency: two GROUP BY queries per 6 periods."""
     if not periods:
         return []
-    fees = fee_bearing_versions(uow) if fee_ids is None else fee_ids
     if len(periods) > PERIODS_PER_SCAN:
         # A year's series in two scans keeps each statement's columns and parameters modest.
         return [
             counts
             for i in range(0, len(periods), PERIODS_PER_SCAN)
             for counts in counts_by_agency_over(
-                uow, periods[i : i + PERIODS_PER_SCAN], now=now, agency_id=agency_id, fee_ids=fees
+                uow, periods[i : i + PERIODS_PER_SCAN], now=now, agency_id=agency_id
             )
         ]
-    width = len(COUNT_FIELDS)
-    values: list[dict[uuid.UUID, dict[str, int]]] = [{} for _ in periods]
-    for agency, *numbers in uow.session.execute(_count_query(periods, now, fees, agency_id)):
-        for i in range(len(periods)):
-            chunk = numbers[i * width : (i + 1) * width]
-            values[i][agency] = {name: int(n) for name, n in zip(COUNT_FIELDS, chunk, strict=True)}
-    rating_columns = []
-    for period in periods:
-        within = and_(DossierRating.created_at >= period.start, DossierRating.created_at < period.end)
-        rating_columns += [
-            _sum(within),
-            func.coalesce(func.sum(case((within, DossierRating.score), else_=0)), 0),
-            _sum(and_(within, DossierRating.score >= stats.SATISFIED_MIN_SCORE)),
-        ]
-    ratings = (
-        select(Dossier.receiving_agency_id, *rating_columns)
-        .join(Dossier, Dossier.id == DossierRating.dossier_id)
-        .where(
-            or_(
-                *(
-                    and_(DossierRating.created_at >= p.start, DossierRating.created_at < p.end)
-                    for p in periods
-                )
-            )
+    params: dict[str, Any] = {}
+    for i, period in enumerate(periods):
+        params.update(
+            {f"start_{i}": period.start, f"end_{i}": period.end, f"moment_{i}": min(now, period.end)}
         )
-        .group_by(Dossier.receiving_agency_id)
-    )
     if agency_id is not None:
-        ratings = ratings.where(Dossier.receiving_agency_id == agency_id)
-    for agency, *numbers in uow.session.execute(ratings):
+        params["agency_id"] = agency_id
+    count_query, ratings_query = _scan(len(periods), agency_id is not None)
+    width = 1 + len(COUNT_FIELDS)
+    values: list[dict[uuid.UUID, dict[str, int]]] = [{} for _ in periods]
+    for agency, *numbers in uow.session.execute(count_query, params):
+        for i in range(len(periods)):
+            relevant, *chunk = numbers[i * width : (i + 1) * width]
+            if relevant:
+                values[i][agency] = {name: int(n) for name, n in zip(COUNT_FIELDS, chunk, strict=True)}
+    for agency, *numbers in uow.session.execute(ratings_query, params):
         for i in range(len(periods)):
             n, score_sum, satisfied = numbers[i * 3 : (i + 1) * 3]
             if not n:
@@ -297,6 +346,16 @@ def counts_by_agency_over(
     return [{agency: stats.Counts(**entry) for agency, entry in v.items()} for v in values]
 
 
+def _series_buckets(now: datetime, months: int, period: stats.Period | None) -> list[stats.Period]:
+    return list(stats.months_in(period) if period is not None else stats.last_months(now, months))
+
+
+def _series_rows(
+    buckets: list[stats.Period], counted: dict[stats.Period, dict[uuid.UUID, stats.Counts]]
+) -> list[Row]:
+    return [_row(bucket.key, bucket.key, stats.total(counted[bucket].values())) for bucket in buckets]
+
+
 def monthly_series(
     uow: UnitOfWork,
     *,
@@ -304,15 +363,11 @@ def monthly_series(
     months: int = SERIES_MONTHS,
     agency_id: uuid.UUID | None = None,
     period: stats.Period | None = None,
-    fee_ids: set[uuid.UUID] | None = None,
 ) -> list[Row]:
     """Return the totals of each month: the months of `period`, or the last `months` months."""
-    buckets = stats.months_in(period) if period is not None else stats.last_months(now, months)
-    counted = counts_by_agency_over(uow, list(buckets), now=now, agency_id=agency_id, fee_ids=fee_ids)
-    return [
-        _row(bucket.key, bucket.key, stats.total(counts.values()))
-        for bucket, counts in zip(buckets, counted, strict=True)
-    ]
+    buckets = _series_buckets(now, months, period)
+    counted = counts_by_agency_over(uow, buckets, now=now, agency_id=agency_id)
+    return _series_rows(buckets, dict(zip(buckets, counted, strict=True)))
 
 
 def _agency_name(agency: identity.AgencyDTO | None, agency_id: uuid.UUID) -> str:
@@ -340,8 +395,15 @@ def build_report(
     agency_id: uuid.UUID | None = None,
 ) -> Report:
     """Compute the statistics of a period (optionally of one agency) with its monthly series."""
-    fees = fee_bearing_versions(uow)
-    by_agency = counts_by_agency(uow, period, now=now, agency_id=agency_id, fee_ids=fees)
+    # The period and its monthly series in the same scans: a month's page counts the current month once,
+    # as the series' last bucket.
+    series_period = period if period.kind != "month" else None
+    buckets = _series_buckets(now, SERIES_MONTHS, series_period)
+    periods = list(dict.fromkeys([period, *buckets]))
+    counted = dict(
+        zip(periods, counts_by_agency_over(uow, periods, now=now, agency_id=agency_id), strict=True)
+    )
+    by_agency = counted[period]
     agencies = {a.id: a for a in identity.list_agencies(uow)}
     agency_rows = [
         _row(str(a_id), _agency_name(agencies.get(a_id), a_id), counts) for a_id, counts in by_agency.items()
@@ -354,8 +416,7 @@ def build_report(
         by_commune[code] = by_commune.get(code, stats.Counts()) + counts
     commune_rows = [_row(code, _commune_name(code), counts) for code, counts in by_commune.items()]
     commune_rows.sort(key=lambda r: (r.key == NO_COMMUNE, -r.counts.received, r.name))
-    series_period = period if period.kind != "month" else None
-    series = monthly_series(uow, now=now, agency_id=agency_id, period=series_period, fee_ids=fees)
+    series = _series_rows(buckets, counted)
     total = _row("total", "Tổng cộng", stats.total(by_agency.values()))
     return Report(period, total, agency_rows, commune_rows, series)
 

@@ -674,11 +674,8 @@ def _officer_view(uow: UnitOfWork, principal: Principal, dossier_id: uuid.UUID) 
     dossier = services.get_dossier(uow, dossier_id, principal=principal)
     procedure = get_version(uow, dossier.procedure_version_id)
     agencies = {dossier.receiving_agency_id, dossier.competent_agency_id}
-    officers = [
-        u
-        for u in identity.list_users(uow, limit=2000)
-        if u.is_active and u.agency_id in agencies and {identity.OFFICER, identity.AGENCY_HEAD} & set(u.roles)
-    ]
+    # The active officers and heads of its agencies, read as such (not filtered from every user).
+    officers = identity.list_agency_members(uow, agencies, [identity.OFFICER, identity.AGENCY_HEAD])
     calendar = load_calendar(uow)
     now = uow.clock()
     actions = [a for a in services.available_actions(principal, dossier) if a in OFFICER_ACTIONS]

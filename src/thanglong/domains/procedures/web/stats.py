@@ -55,6 +55,13 @@ def _report(uow: UnitOfWork, period_text: str | None, agency_id: uuid.UUID | Non
     return services_stats.build_report(uow, period, now=now, agency_id=agency_id)
 
 
+def _page(
+    uow: UnitOfWork, period_text: str | None, agency_id: uuid.UUID | None
+) -> tuple[services_stats.Report, list[identity.AgencyDTO]]:
+    """Read the page's report and the agencies of its filter in one unit of work."""
+    return _report(uow, period_text, agency_id), identity.list_agencies(uow)
+
+
 def build_stats(ctx: WebContext) -> APIRouter:
     """Build the statistics routes."""
     router = APIRouter()
@@ -78,8 +85,7 @@ def build_stats(ctx: WebContext) -> APIRouter:
         principal: Principal = ctx.requires(PERM_STATS),
     ) -> Any:
         """Show the figures of a period in tables and charts."""
-        report = await ctx.run(request, _report, period, _agency_id(agency))
-        agencies = await ctx.run(request, identity.list_agencies)
+        report, agencies = await ctx.run(request, _page, period, _agency_id(agency))
         context = {
             "report": report,
             "period_text": period.strip() or report.period.key,
