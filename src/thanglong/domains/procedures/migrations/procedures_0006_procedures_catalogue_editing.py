@@ -21,8 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply the change."""
-    with op.batch_alter_table("procedures_procedure", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False))
+    op.add_column(
+        "procedures_procedure", sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False)
+    )
     op.create_table(
         "procedures_catalogue_upload",
         sa.Column("filename", sa.String(length=200), nullable=False),
@@ -40,5 +41,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Revert the change."""
     op.drop_table("procedures_catalogue_upload")
-    with op.batch_alter_table("procedures_procedure", schema=None) as batch_op:
-        batch_op.drop_column("active")
+    # In place (SQLite 3.35+ drops a column itself): a batch copy of the table would drop the old one,
+    # and the versions and dossiers that point at it with it.
+    op.drop_column("procedures_procedure", "active")
