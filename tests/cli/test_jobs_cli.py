@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -176,9 +176,7 @@ def test_stats_counts_per_kind_and_health(cli: typer.Typer, seeded: Platform) ->
     ]
     health = body["health"]
     assert (health["queued"], health["running"], health["dead"], health["done"]) == (2, 0, 2, 1)
-    waited = datetime.now(UTC) - CREATED
-    assert (
-        abs(health["oldest_queued_seconds"] - waited.total_seconds()) < timedelta(minutes=5).total_seconds()
-    )
+    # No domain of this platform runs the test kinds: their queued jobs are held, none is late.
+    assert health["held"] == 2 and health["oldest_queued_seconds"] == 0.0
     table = runner.invoke(cli, ["jobs", "stats"])
     assert table.exit_code == 0 and "t.cli.b" in table.stdout and "dead: 2" in table.stdout

@@ -97,7 +97,8 @@ def test_admin_retries_dead_jobs_in_both_languages_and_on_a_phone(browsing: Brow
     expect(page.locator("nav.mainnav a[aria-current=page]")).to_have_attribute("href", "/admin/jobs")
     health = page.locator("#jobs-health")
     expect(health.locator("[data-figure=dead] dd")).not_to_have_text("0")
-    expect(health.locator("[data-figure=oldest] dd")).to_contain_text("phút")
+    # The waiting job is of a kind no domain of the server runs: held (said under the figures), not late.
+    expect(page.locator("#jobs-held")).to_contain_text("đang được giữ lại")
     expect(page.locator(f"#jobs-kinds tr[data-kind='{DEAD_KIND}'] td[data-status=dead]")).to_have_text("3")
     for job_id in dead:
         expect(page.locator(f"#jobs-retry-{job_id}")).to_be_visible()

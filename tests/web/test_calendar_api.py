@@ -125,6 +125,13 @@ def test_put_validates_body_and_date(client: TestClient, platform: Platform) -> 
     assert missing.status_code == 422
     bad_date = client.put("/api/v1/calendar/days/2026-02-30", json=CULTURE_BODY, headers=headers)
     assert bad_date.status_code == 422 and bad_date.json()["code"] == "invalid_date"
+    # Found by the fuzz on PostgreSQL, which cannot store NUL: refused like any bad text.
+    nul = client.put(
+        "/api/v1/calendar/days/2026-11-24",
+        json={**CULTURE_BODY, "name_vi": "Ngày\x00Văn hoá"},
+        headers=headers,
+    )
+    assert nul.status_code == 422 and nul.json()["code"] == "nul_character"
 
 
 def test_admin_page_needs_permission(client: TestClient, platform: Platform) -> None:

@@ -14,6 +14,7 @@ from thanglong.core.bus import Event
 from thanglong.core.calendar import DayInfo, DayOverride, WorkingCalendar, check_day, check_year
 from thanglong.core.errors import InvalidInput, NotFound
 from thanglong.core.models import CalendarDay
+from thanglong.core.text import check_text
 from thanglong.core.uow import UnitOfWork
 
 OBJECT_TYPE = "core_calendar_day"
@@ -63,7 +64,8 @@ def _snapshot(row: CalendarDay) -> dict[str, Any]:
 
 
 def _clean(value: str | None, field: str, limit: int, *, required: bool) -> str:
-    text = (value or "").strip()
+    # UTF-8 text only: NUL or a lone surrogate is refused (422) before PostgreSQL would refuse it (500).
+    text = check_text((value or "").strip(), field=field)
     if required and not text:
         raise InvalidInput(
             "invalid_field",

@@ -70,12 +70,12 @@ def test_my_dossiers_and_the_queue_name_the_person_agency_and_due_date(
     _login(client, platform, world.citizen)
     mine = client.get("/my/dossiers").text
     assert "Nguyễn Minh Khôi" in mine and "Nguyễn Minh Anh" in mine
-    assert f"UBND {world.agency_code}" in mine and received.code in mine
+    assert f"Ủy ban nhân dân phường Thử {world.agency_code}" in mine and received.code in mine
     assert "Người được giải quyết" in mine
     _login(client, platform, world.officer)
     queue = client.get("/officer/queue").text
     assert "Nguyễn Minh Khôi" in queue and "Nguyễn Minh Anh" in queue and received.code in queue
-    assert f"UBND {world.agency_code}" in queue and 'id="queue-count"' in queue
+    assert f"Ủy ban nhân dân phường Thử {world.agency_code}" in queue and 'id="queue-count"' in queue
 
 
 def test_the_queue_comes_one_page_at_a_time_in_status_order(platform: Platform) -> None:
