@@ -36,6 +36,11 @@ START_TIMEOUT_SECONDS = 90
 DEMO_ADMIN = ("admin", "ThangLong@2025")
 
 
+def overflow(page: Page) -> int:
+    """Return how many pixels the page is wider than the screen (0 or less: it fits)."""
+    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+
+
 @dataclass
 class Server:
     """A `thanglong serve` process on embedded defaults (SQLite file, embedded MQTT broker)."""

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_ADMIN, Browsing
+from tests.e2e.conftest import DEMO_ADMIN, Browsing, overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -112,8 +112,8 @@ def test_home_fits_a_phone_screen(browsing: Browsing) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(browsing.url("/"))
     expect(page.locator("#commune-figures")).to_be_visible()
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the phone screen"
+    too_wide = overflow(page)
+    assert too_wide <= 0, f"the page is {too_wide}px wider than the phone screen"
     browsing.shot("home_phone_vi")
     assert browsing.console_errors == []
 

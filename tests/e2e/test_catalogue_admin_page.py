@@ -6,20 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_ADMIN, Browsing
+from tests.e2e.conftest import DEMO_ADMIN, Browsing, overflow
 from tests.e2e.test_browser import sign_in
 from thanglong.domains.procedures.catalogue.shipped import shipped_text
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
-
-
-def overflow(page: Page) -> int:
-    """Return how many pixels the page is wider than the screen."""
-    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
 def test_catalogue_admin_fits_a_phone_in_both_languages(browsing: Browsing, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import Browsing
+from tests.e2e.conftest import Browsing, overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -68,8 +68,8 @@ def assert_hanoi_time(status: str) -> None:
 
 def no_overflow(page: Page) -> None:
     """Fail when the page is wider than the screen."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
+    too_wide = overflow(page)
+    assert too_wide <= 0, f"the page is {too_wide}px wider than the screen"
 
 
 def test_anonymous_sees_the_communes_and_no_dossier_layer(browsing: Browsing) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from tests.e2e.conftest import ARTIFACTS, Browsing
+from tests.e2e.conftest import ARTIFACTS, Browsing, overflow
 from tests.e2e.test_dossier_journey import AGENCY_CODE, CITIZEN, OFFICER, PROCEDURE, _officer_act, _sign_in
 
 pytestmark = pytest.mark.e2e
@@ -31,10 +31,6 @@ def _file(page: Page, base: str) -> str:
     return page.url.rsplit("/", 1)[1]
 
 
-def _overflow(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
-
-
 def test_the_citizen_and_the_officer_find_their_notices_in_the_inbox(
     browsing: Browsing, browser: Browser
 ) -> None:
@@ -53,7 +49,7 @@ def test_the_citizen_and_the_officer_find_their_notices_in_the_inbox(
         staff.goto(f"{base}/inbox")
         officer_item = staff.locator(f"#inbox-list a.inbox-link[href='/officer/dossiers/{dossier_id}']")
         expect(officer_item).to_have_count(1)
-        assert _overflow(staff) <= 0
+        assert overflow(staff) <= 0
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         staff.screenshot(path=str(ARTIFACTS / "notices_officer_inbox_phone.png"), full_page=True)
         _officer_act(staff, base, dossier_id, "receive")
@@ -66,14 +62,14 @@ def test_the_citizen_and_the_officer_find_their_notices_in_the_inbox(
         expect(items).to_have_count(2, timeout=20_000)
         expect(citizen.locator("#inbox-list")).to_contain_text(f"Hồ sơ {code} đã được tiếp nhận")
         expect(citizen.locator("#inbox-list")).to_contain_text("Bổ sung bản sao giấy tờ nhà")
-        assert _overflow(citizen) <= 0
+        assert overflow(citizen) <= 0
         browsing.shot("notices_citizen_inbox_phone_vi")
 
         citizen.goto(f"{base}/lang/en?next=/inbox")
         expect(citizen.locator("html")).to_have_attribute("lang", "en")
         expect(citizen.locator("h1")).to_have_text("Inbox")
         expect(items.first.locator("a.inbox-link")).to_have_text("View details")
-        assert _overflow(citizen) <= 0
+        assert overflow(citizen) <= 0
         browsing.shot("notices_citizen_inbox_phone_en")
         items.first.locator("button.mark-read").click()
         expect(citizen.locator(f"#inbox-list li.read:has(a.inbox-link[href='{link}'])")).to_have_count(1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO_ADMIN, Browsing
+from tests.e2e.conftest import DEMO_ADMIN, Browsing, overflow
 
 pytestmark = pytest.mark.e2e
 
@@ -21,11 +21,6 @@ ROLES = {
     "operator": ("dieuhanh", "DieuHanh@2025"),
     "administrator": DEMO_ADMIN,
 }
-
-
-def overflow(page: Page) -> int:
-    """Return how many pixels the page is wider than the screen."""
-    return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
 def nav_paths(page: Page) -> list[str]:

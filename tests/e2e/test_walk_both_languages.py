@@ -18,7 +18,7 @@ import pytest
 from babel.messages.pofile import read_po
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, Server
+from tests.e2e.conftest import ARTIFACTS, Server, overflow
 from tests.e2e.test_dossier_journey import AGENCY_CODE, CITIZEN, OFFICER, PROCEDURE, _pdf, _sign_in
 from thanglong.domains.identity.demo import DEMO_AGENCIES
 
@@ -91,7 +91,7 @@ class Walk:
         page.wait_for_load_state("networkidle")
         for width, size in WIDTHS.items():
             page.set_viewport_size(size)
-            too_wide = int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+            too_wide = overflow(page)
             if too_wide > 0:
                 self.problems.append(f"{label} at {width} width: {too_wide} px wider than the screen")
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
