@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from thanglong.core.text import InvalidText, check_text, check_tree, text_problem
+from thanglong.core.text import InvalidText, check_text, check_tree, storable, text_problem
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,8 @@ def test_size_and_count_limits() -> None:
     with pytest.raises(InvalidText) as caught:
         check_tree({"a": object()})
     assert caught.value.code == "bad_value"
+
+
+def test_storable_drops_only_what_no_stored_text_can_hold() -> None:
+    assert storable("khai\x00sinh\ud800 Hà\tNội") == "khaisinh Hà\tNội"
+    assert text_problem(storable("a\x00\udfffb")) is None

@@ -34,6 +34,12 @@ class TextProblem:
     message_en: str
 
 
+def storable(value: str) -> str:
+    """Return the string without what no stored text can hold (NUL, lone surrogates), for input that is
+    used, not refused: a search box matches nothing with them rather than failing."""
+    return "".join(ch for ch in value if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)
+
+
 def text_problem(value: str) -> TextProblem | None:
     """Return what is wrong with a string, or None when it can be accepted."""
     try:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select, true
 
 from thanglong.core.clock import to_hanoi
+from thanglong.core.text import storable
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.procedures.catalogue.search import get_index, search
 from thanglong.domains.procedures.catalogue.shipped import default_fee_vnd
@@ -45,10 +46,10 @@ class Filters:
         """Return the filters with text trimmed, characters no stored text holds (NUL, lone surrogates)
         dropped, and unknown choices dropped."""
         return Filters(
-            q=" ".join(_printable(self.q).split())[:QUERY_MAX],
-            sector=_printable(self.sector).strip()[:200],
+            q=" ".join(storable(self.q).split())[:QUERY_MAX],
+            sector=storable(self.sector).strip()[:200],
             level=self.level if self.level in LEVELS else "",
-            agency=_printable(self.agency).strip()[:300],
+            agency=storable(self.agency).strip()[:300],
             service_level=self.service_level if self.service_level in SERVICE_LEVELS else "",
             fee=self.fee if self.fee in FEES else "",
         )
@@ -214,8 +215,3 @@ def _row(values: Any, score: float | None) -> ProcedureRow:
     code, name, sector, level, service, agency, fees, unit, amount = values
     fee = default_fee_vnd(fees or [], "online")
     return ProcedureRow(code, name, sector, level, service, agency, fee, unit, amount, score)
-
-
-def _printable(text: str) -> str:
-    """Drop NUL and lone surrogates: a search box is not refused for them, they just match nothing."""
-    return "".join(ch for ch in text if ch != "\x00" and not 0xD800 <= ord(ch) <= 0xDFFF)
