@@ -46,11 +46,11 @@ def test_db_heads_upgrade_current_and_check(fresh_db: str) -> None:
     assert heads.exit_code == 0, heads.output
     branches = json.loads(heads.stdout)["branches"]
     assert branches == {name: list(revs) for name, revs in migrate.heads().items()}
-    assert list(branches) == ["core", "identity", "notify", "payments", "procedures"]
+    assert list(branches) == ["core", "identity", "notify", "payments", "procedures", "operations"]
     engine = make_engine(fresh_db)
     try:
         assert not migrate.state(engine).at_heads
-        assert [b.current for b in migrate.state(engine).branches] == [()] * 5
+        assert [b.current for b in migrate.state(engine).branches] == [()] * len(branches)
 
         not_yet = runner.invoke(build_cli(), ["db", "check"])
         assert not_yet.exit_code == 1

@@ -51,6 +51,7 @@ HEADS = {
     "core": ["core_0004"],
     "identity": ["identity_0001"],
     "notify": ["notify_0002"],
+    "operations": ["operations_0001"],
     "payments": ["payments_0001"],
     "procedures": ["procedures_0090"],
 }
@@ -143,6 +144,7 @@ def test_an_old_stamp_reads_as_the_branches_it_implies_before_any_upgrade(
         "core": ("core_0003",),
         "identity": ("identity_0001",),
         "notify": ("notify_0001",),
+        "operations": (),
         "payments": ("payments_0001",),
         "procedures": ("procedures_0003",),
     }
@@ -157,6 +159,7 @@ def test_an_old_stamp_reads_as_the_branches_it_implies_before_any_upgrade(
         "core": ("core_0004",),
         "identity": ("identity_0001",),
         "notify": ("notify_0001",),
+        "operations": (),
         "payments": ("payments_0001",),
         "procedures": ("procedures_0004",),
     }

@@ -1,0 +1,35 @@
+"""`thanglong operations`: context documents, devices, bulk import, alarm rules, the scorecard."""
+
+from __future__ import annotations
+
+import typer
+
+from thanglong.core.cliutil import console, json_option, open_platform, print_json
+from thanglong.domains.operations.entities import services as entities
+
+app = typer.Typer(help="Trung tâm điều hành đô thị / city operations centre.", no_args_is_help=True)
+
+
+@app.command("status")
+def status(as_json: bool = json_option()) -> None:
+    """Đếm thực thể, kiểu thực thể và thiết bị / count entities, entity types and devices."""
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            seen = entities.overview(uow)
+    finally:
+        platform.close()
+    if as_json:
+        print_json(
+            {
+                "entities": seen.entities,
+                "entity_types": seen.entity_types,
+                "devices": seen.devices,
+                "active_devices": seen.active_devices,
+            }
+        )
+        return
+    console.print(
+        f"Thực thể / entities: {seen.entities} ({seen.entity_types} kiểu / types); "
+        f"thiết bị / devices: {seen.devices} ({seen.active_devices} đang hoạt động / active)"
+    )

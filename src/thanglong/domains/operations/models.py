@@ -1,0 +1,97 @@
+"""Operations tables: NGSI-LD entities (latest state), devices, context documents, alarms, scorecard.
+
+History is not here: every numeric reading is a point of the kernel's time series (`core.timeseries`),
+named by `operations.series.series_name`. Capabilities add their tables in their own section below.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from thanglong.core.db import Base, UUIDPrimaryKey
+from thanglong.core.spatial import Geometry
+
+# Longest entity id, type or attribute IRI kept (NGSI-LD ids are URIs; real ones stay well below this).
+IRI_LENGTH = 256
+
+
+# ---------------------------------------------------------------------------- entities (ngsi, entities)
+class Entity(UUIDPrimaryKey, Base):
+    """The latest state of one NGSI-LD entity, with expanded attribute names (compacted on the way out)."""
+
+    __tablename__ = "operations_entity"
+    __table_args__ = (
+        # A GiST index exists only on PostGIS; SQLite prefilters on the bounding box and checks with shapely.
+        Index("ix_operations_entity_location", "location", postgresql_using="gist").ddl_if(
+            dialect="postgresql"
+        ),
+        Index("ix_operations_entity_bbox", "min_lon", "min_lat"),
+    )
+
+    entity_id: Mapped[str] = mapped_column(String(IRI_LENGTH), unique=True)
+    # The expanded type IRI (https://uri.etsi.org/ngsi-ld/default-context/X for an unmapped term).
+    entity_type: Mapped[str] = mapped_column(String(IRI_LENGTH), index=True)
+    # {expanded attribute name: normalized attribute object, or a list of them (several datasetIds)}.
+    attrs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The value of the `location` GeoProperty, for geo-queries in the database (PostGIS) or shapely.
+    location: Mapped[Any | None] = mapped_column(Geometry("GEOMETRY"), default=None)
+    min_lon: Mapped[float | None] = mapped_column(Float, default=None)
+    min_lat: Mapped[float | None] = mapped_column(Float, default=None)
+    max_lon: Mapped[float | None] = mapped_column(Float, default=None)
+    max_lat: Mapped[float | None] = mapped_column(Float, default=None)
+    created_at: Mapped[datetime]
+    modified_at: Mapped[datetime] = mapped_column(index=True)
+    version_id: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version_id}  # noqa: RUF012 (SQLAlchemy's declarative mapping)
+
+
+class ContextDocument(UUIDPrimaryKey, Base):
+    """A JSON-LD @context document an administrator registered under its URL (nothing is fetched)."""
+
+    __tablename__ = "operations_context"
+
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    sha256: Mapped[str] = mapped_column(String(64))
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime]
+
+
+# ---------------------------------------------------------------------------------------------- devices
+class Device(UUIDPrimaryKey, Base):
+    """A registered sensor or city system that reports readings."""
+
+    __tablename__ = "operations_device"
+
+    device_id: Mapped[str] = mapped_column(String(IRI_LENGTH), unique=True)
+    # The Smart Data Model (or other type) of the entity it feeds, e.g. AirQualityObserved.
+    device_type: Mapped[str] = mapped_column(String(100), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # A plain column, not a foreign key: agencies belong to the identity domain.
+    owner_agency_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+    # The NGSI-LD entity its readings update (urn:ngsi-ld:<Type>:<id>).
+    entity_id: Mapped[str | None] = mapped_column(String(IRI_LENGTH), default=None, index=True)
+    location: Mapped[Any | None] = mapped_column(Geometry("POINT"), default=None)
+    commune_code: Mapped[str | None] = mapped_column(String(10), default=None, index=True)
+    reporting_interval_seconds: Mapped[int] = mapped_column(Integer, default=300)
+    # {"date": ISO date, "offset": float, "gain": float, "next_due": ISO date, "by": text} per attribute.
+    calibration: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The device's own API key (identity), when it publishes with one.
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+# ----------------------------------------------------------------------------------------------- alarms
+
+
+# -------------------------------------------------------------------------------------------- scorecard

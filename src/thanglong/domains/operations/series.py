@@ -1,0 +1,25 @@
+"""Names of the kernel time series that keep the operations centre's history."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+PREFIX = "operations"
+_SAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
+# core_ts_series.name is at most 200 characters; long ids are shortened with a digest to stay unique.
+MAX_PART = 80
+
+
+def _part(text: str) -> str:
+    """Return a readable, bounded, unique piece of a series name for an id or an attribute name."""
+    clean = _SAFE.sub("_", text)
+    if len(clean) <= MAX_PART and clean == text:
+        return clean
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"{clean[: MAX_PART - 13]}~{digest}"
+
+
+def series_name(entity_id: str, attribute: str) -> str:
+    """Return the time series of one numeric attribute of one entity (its short, compacted name)."""
+    return f"{PREFIX}.{_part(entity_id)}.{_part(attribute)}"
