@@ -211,6 +211,13 @@ class SchemaState:
         """Tell whether every enabled branch is fully applied."""
         return all(b.at_head for b in self.branches)
 
+    def branch(self, name: str) -> BranchState:
+        """Return the state of one enabled branch by its domain's name (KeyError when not enabled)."""
+        for item in self.branches:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
     def problem(self) -> str | None:
         """Return the one-line reason a process must not start on this schema (None: it may)."""
         behind = [b.line() for b in self.branches if not b.at_head]

@@ -66,7 +66,7 @@ def test_waiting_rows_get_their_jobs_back_in_order(
         uow.commit()
 
     migrate.downgrade(platform.engine, "procedures_0003")
-    assert migrate.state(platform.engine).branches[-1].current == ("procedures_0003",)
+    assert migrate.state(platform.engine).branch("procedures").current == ("procedures_0003",)
     assert _jobs(platform, services_dvcqg.JOB_KIND) == []
     assert _jobs(platform, services_postal.JOB_KIND) == []
     migrate.upgrade(platform.engine)

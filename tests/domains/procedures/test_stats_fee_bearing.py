@@ -56,7 +56,7 @@ def test_the_migration_fills_the_flag_of_existing_versions(tmp_path: Path) -> No
         with platform.uow() as uow:
             load_specs(uow, [paid, free], actor=SYSTEM_ACTOR)
         migrate.downgrade(platform.engine, "procedures_0080")
-        assert migrate.state(platform.engine).branches[-1].current == ("procedures_0080",)
+        assert migrate.state(platform.engine).branch("procedures").current == ("procedures_0080",)
         migrate.upgrade(platform.engine)
         flags = _flags(platform)
     assert flags[paid.code] == (True, True)

@@ -24,7 +24,7 @@ def test_existing_dossiers_get_a_secret_each(tmp_path: Path) -> None:
             steps = session.scalar(select(func.count()).select_from(DossierStep))
         assert steps == 6
         migrate.downgrade(platform.engine, "procedures_0005")
-        assert migrate.state(platform.engine).branches[-1].current == ("procedures_0005",)
+        assert migrate.state(platform.engine).branch("procedures").current == ("procedures_0005",)
         migrate.upgrade(platform.engine)
         with platform.session_factory() as session:
             secrets = {
