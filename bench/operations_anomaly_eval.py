@@ -26,10 +26,9 @@ def main() -> None:
     parser.add_argument("--k", type=float, default=anomaly.DEFAULT_K)
     args = parser.parse_args()
     print(f"seeds 0..{args.seeds - 1}, fit on {args.train_weeks} weeks, 2 held-out weeks, k = {args.k}")
-    print(
-        "| sensor | detector | precision | recall | F1 | " + " | ".join(f"recall {k}" for k in KINDS) + " |"
-    )
-    print("|---|---|---|---|---|" + "---|" * len(KINDS))
+    kinds = " | ".join(f"recall {k}" for k in KINDS)
+    print(f"| sensor | detector | precision | recall | F1 | {kinds} | anomalies found |")
+    print("|---|---|---|---|---|" + "---|" * (len(KINDS) + 1))
     for kind in ("pm25", "water_level"):
         runs = [evaluate(kind, seed, train_weeks=args.train_weeks, k=args.k) for seed in range(args.seeds)]
         for detector in DETECTORS:
@@ -39,6 +38,7 @@ def main() -> None:
                 statistics.median(s.recall for s in got),
                 statistics.median(s.f1 for s in got),
                 *(statistics.median(s.recall_by_kind[k] for s in got) for k in KINDS),
+                statistics.median(s.events_found for s in got),
             ]
             print(f"| {kind} | {detector} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
 

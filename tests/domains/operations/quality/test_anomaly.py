@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thanglong.domains.operations.quality import anomaly
-from thanglong.domains.operations.quality.evaluation import evaluate, flat_flags
+from thanglong.domains.operations.quality.evaluation import evaluate, flat_flags, scores
 
 # Monday 5 January 2026 00:00 in Hanoi.
 MONDAY = np.datetime64("2026-01-04T17:00:00", "s")
@@ -129,6 +129,16 @@ def test_properties_of_any_fit(values: list[float], offset: int) -> None:
     # The readings' own scores are finite and a reading at its slot's centre is never flagged.
     slots = anomaly.hour_of_week(at)
     assert not anomaly.flag(baseline, at, baseline.centre[slots]).any()
+
+
+def test_scores_count_readings_and_anomalies() -> None:
+    label = np.array([-1, 0, 0, -1, -1, 1, 1, 1, -1, 2])
+    flags = np.array([True, True, False, False, False, False, False, False, False, True])
+    got = scores(flags, label)
+    assert got.precision == pytest.approx(2 / 3)
+    assert got.recall == pytest.approx(2 / 6)
+    assert got.recall_by_kind == {"seasonal": 0.5, "shift": 0.0, "stuck": 1.0, "drift": 0.0}
+    assert got.events_found == pytest.approx(2 / 3)
 
 
 def test_flat_flags_count_from_the_run_start() -> None:

@@ -152,6 +152,8 @@ class Scores:
     recall: float
     f1: float
     recall_by_kind: dict[str, float]
+    # Share of injected anomalies (runs of labelled readings) with at least one reading flagged.
+    events_found: float
 
 
 def scores(flags: npt.NDArray[np.bool_], label: npt.NDArray[np.int64]) -> Scores:
@@ -167,7 +169,12 @@ def scores(flags: npt.NDArray[np.bool_], label: npt.NDArray[np.int64]) -> Scores
     for index, kind in enumerate(KINDS):
         mask = label == index
         by_kind[kind] = int(np.count_nonzero(flags & mask)) / max(1, int(np.count_nonzero(mask)))
-    return Scores(precision, recall, f1, by_kind)
+    # Anomalies never touch (inject leaves gaps between them): each run of one label is one anomaly.
+    starts = np.flatnonzero(truth & ~np.concatenate(([False], truth[:-1])))
+    ends = np.flatnonzero(truth & ~np.concatenate((truth[1:], [False]))) + 1
+    found = sum(bool(flags[a:b].any()) for a, b in zip(starts.tolist(), ends.tolist(), strict=True))
+    events = found / starts.size if starts.size else 0.0
+    return Scores(precision, recall, f1, by_kind, events)
 
 
 DETECTORS = ("seasonal", "seasonal_or_flat", "mean_3sigma", "valid_range")
