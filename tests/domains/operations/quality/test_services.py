@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from thanglong.core.manifest import SeriesDef
 from thanglong.core.models import AuditRecord
 from thanglong.core.platform import Platform
+from thanglong.core.timeseries import query as timeseries_query
 from thanglong.core.timeseries import registry
 from thanglong.core.timeseries.append import append
 from thanglong.core.timeseries.query import query
@@ -247,3 +248,21 @@ def test_nothing_to_assess_records_nothing(clocked: Platform) -> None:
         assert quality.assess_all(uow, NOW) == []
         report = quality.record(uow, NOW)
     assert report == quality.RecordReport(0, 0, 0, 0)
+
+
+def test_a_group_over_the_point_limit_is_read_in_halves(
+    fleet: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _by_name(fleet)
+    # With a limit of 60 points the five series (about 140 readings) cannot be read at once; each one can.
+    real = timeseries_query.frames
+    calls: list[int] = []
+
+    def limited(*args: Any, **kw: Any) -> Any:
+        calls.append(len(args[1]))
+        return real(*args, **kw, limit=60)
+
+    monkeypatch.setattr(quality, "frames", limited)
+    after = _by_name(fleet)
+    assert after == before
+    assert calls[0] == 5 and len(calls) > 3 and max(calls[1:]) < 5
