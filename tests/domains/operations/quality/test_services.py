@@ -69,7 +69,7 @@ def _device(platform: Platform, entity_id: str, interval: int) -> None:
 @pytest.fixture
 def fleet(clocked: Platform) -> Platform:
     """Five series, each showing one problem (or none), in the last hours before NOW."""
-    _device(clocked, "urn:ngsi-ld:airqualityobserved:hk-01", 60)
+    _device(clocked, "urn:ngsi-ld:AirQualityObserved:hk-01", 60)  # series names are lower case
     _device(clocked, "urn:ngsi-ld:airqualityobserved:hk-01", 120)  # the faster device sets what is expected
     for name in (FAST, STALE, FLAT, BROKEN):
         _series(clocked, name)
