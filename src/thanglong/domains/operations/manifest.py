@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest
+from thanglong.core.manifest import DomainManifest, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 
@@ -48,6 +48,22 @@ MANIFEST = DomainManifest(
             "Đăng ký tài liệu @context JSON-LD",
             "Register JSON-LD @context documents",
             frozenset({ADMINISTRATOR}),
+        ),
+    ),
+    schedules=(
+        # Data quality of every sensor series, recorded as time series that alarms and KPIs gate on.
+        Schedule(
+            name="operations.quality",
+            job="thanglong.domains.operations.tasks:record_quality",
+            every_seconds=300,
+            catch_up="latest",
+        ),
+        # The seasonal baselines learn from eight weeks; once a night is enough and the city is quiet.
+        Schedule(
+            name="operations.quality_baselines",
+            job="thanglong.domains.operations.tasks:refit_baselines",
+            cron="30 2 * * *",
+            catch_up="latest",
         ),
     ),
 )

@@ -95,3 +95,19 @@ class Device(UUIDPrimaryKey, Base):
 
 
 # -------------------------------------------------------------------------------------------- scorecard
+
+
+# ---------------------------------------------------------------------------------------------- quality
+class QualityBaseline(UUIDPrimaryKey, Base):
+    """The learned seasonal baseline of one operations series (quality.anomaly.Baseline as JSON)."""
+
+    __tablename__ = "operations_quality_baseline"
+
+    # The kernel series' name, not its id: a baseline survives a re-registration and reads in a dump.
+    series_name: Mapped[str] = mapped_column(String(200), unique=True)
+    # {"version", "centre"[168], "spread"[168], "count"[168], "source"[168], "k", "points", ...}
+    baseline: Mapped[dict[str, Any]] = mapped_column(JSON)
+    points: Mapped[int] = mapped_column(Integer)
+    trained_from: Mapped[datetime]
+    trained_to: Mapped[datetime]
+    fitted_at: Mapped[datetime]

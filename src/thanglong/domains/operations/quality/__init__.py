@@ -1,0 +1,1 @@
+"""Data quality per sensor series and the learned seasonal anomaly detector."""
