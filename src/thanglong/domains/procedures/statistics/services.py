@@ -443,6 +443,12 @@ def kpi_online_share(uow: UnitOfWork) -> float:
     return _ratio(stats.share(counts.online, counts.received).value)
 
 
+def kpi_full_process_share(uow: UnitOfWork) -> float:
+    """Return the percentage of this month's online dossiers that were filed fully online."""
+    counts = _totals(uow, stats.month_of(uow.clock()))
+    return _ratio(stats.share(counts.full_process_online, counts.online).value)
+
+
 def kpi_online_payment_share(uow: UnitOfWork) -> float:
     """Return the percentage of this month's fee-bearing dossiers paid online."""
     counts = _totals(uow, stats.month_of(uow.clock()))
