@@ -16,6 +16,7 @@ from thanglong.domains.operations.scorecard.targets import Target, shipped
 # The chart and the projection read one value a day (the day's average) over the last HISTORY_DAYS.
 HISTORY_DAYS = 90
 HISTORY_BUCKET = "1 day"
+HISTORY_BUCKET_WIDTH = timedelta(days=1)
 HISTORY_AGG = "avg"
 
 
@@ -82,10 +83,11 @@ def _points(
 ) -> list[tuple[datetime, float]]:
     since = now - timedelta(days=HISTORY_DAYS)
     points = kpi.history(platform, item, since, now + timedelta(seconds=1), HISTORY_BUCKET, HISTORY_AGG)
-    # A value computed live just now is newer than anything recorded: it is the trend's last point.
+    # A current value on a day no recording covers yet (computed live: nothing recorded today) is the
+    # trend's last point; on a day already bucketed it is one of that day's values and adds nothing.
     if value is None or not value.ok or value.value is None or value.computed_at is None:
         return points
-    if points and value.computed_at <= points[-1][0]:
+    if points and value.computed_at < points[-1][0] + HISTORY_BUCKET_WIDTH:
         return points
     return [*points, (value.computed_at, value.value)]
 
