@@ -20,8 +20,10 @@
         datasets: [
           { label: labels.labelValue, data: series.values, borderColor: "#1f5fa8", backgroundColor: "#1f5fa8",
             spanGaps: true, tension: 0.2, pointRadius: series.values.length > 30 ? 0 : 3 },
-          { label: labels.labelTarget, data: target, borderColor: "#b3151b", borderDash: [6, 4], pointRadius: 0,
-            fill: false },
+          /* With a single day there is no line to draw: the target is then a short red bar at its level. */
+          { label: labels.labelTarget, data: target, borderColor: "#b3151b", backgroundColor: "#b3151b",
+            borderDash: [6, 4], fill: false, pointStyle: "line",
+            pointRadius: series.days.length < 2 ? 12 : 0, pointBorderWidth: 2 },
         ],
       },
       options: {
