@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.e2e.conftest import Browsing, overflow
 from tests.e2e.test_walk_both_languages import page_text, untranslatable_fragments
@@ -11,7 +11,8 @@ from thanglong.domains.operations.scorecard.targets import shipped
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 NO_DATA = {"vi": "Chưa có dữ liệu", "en": "No data yet"}
 PROCEDURES_TARGETS = ("procedures_online_share", "procedures_full_process_share", "procedures_on_time_rate")
 
@@ -72,7 +73,7 @@ def test_scorecard_on_a_phone_in_both_languages(browsing: Browsing) -> None:
     for target in shipped():
         assert target.title_vi not in text and target.title_en in text
 
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(DESKTOP)
     browsing.shot("scorecard_desktop_en")
     assert not browsing.console_errors, browsing.console_errors
     assert not browsing.external_requests and not browsing.blocked
