@@ -61,8 +61,9 @@ def test_targets_of_domains_that_do_not_exist_yet_have_no_data(platform: Platfor
         assert card.to_dict()["value"] is None and card.to_dict()["status"] == "no_data"
     # Procedures is there, but an empty month has nothing to divide: no data yet, never a 0 % "missed".
     for key in PROCEDURES_TARGETS:
-        assert cards[key].provided and cards[key].status == Status.NO_DATA
-        assert cards[key].value is not None and cards[key].value.ok and cards[key].value.value is None
+        card = cards[key]
+        assert card.provided and card.status == Status.NO_DATA
+        assert card.value is not None and card.value.ok and card.value.value is None
 
 
 def test_with_procedures_disabled_its_targets_have_no_data(tmp_path: Path, tl_database_url: str) -> None:
