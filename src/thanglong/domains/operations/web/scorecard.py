@@ -9,12 +9,39 @@ from fastapi.responses import JSONResponse, Response
 
 from thanglong.core.clock import HANOI
 from thanglong.core.kernel import KPI_RECORD_EVERY_SECONDS
+from thanglong.core.kpi import KpiValue
+from thanglong.core.manifest import KpiProvider
+from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.scorecard import opendata, services
 
 CSV_NAME = "thanglong-indicators.csv"
 JSONLD_NAME = "thanglong-indicators.jsonld"
+# The exports' answers are not FastAPI's plain JSON: say what they are in the OpenAPI document.
+CSV_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Mỗi dòng một chỉ số (UTF-8, có tiêu đề) / one row per indicator",
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+    }
+}
+JSONLD_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Thực thể KeyPerformanceIndicator (NGSI-LD) / KeyPerformanceIndicator entities",
+        "content": {
+            "application/ld+json": {
+                "schema": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "type", "@context"],
+                        "properties": {"type": {"const": "KeyPerformanceIndicator"}},
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 def chart_data(cards: list[services.Card]) -> dict[str, Any]:
@@ -30,7 +57,7 @@ def chart_data(cards: list[services.Card]) -> dict[str, Any]:
     }
 
 
-def _rows(platform: Any) -> list[tuple[Any, Any]]:
+def _rows(platform: Platform) -> list[tuple[KpiProvider, KpiValue]]:
     return [(item.provider, item.value) for item in services.indicators(platform)]
 
 
@@ -45,7 +72,12 @@ def build_scorecard(ctx: WebContext) -> APIRouter:
         cards = await ctx.run_blocking(request, services.build, platform)
         return {"summary": services.summary(cards), "targets": [card.to_dict() for card in cards]}
 
-    @router.get("/api/v1/operations/indicators.csv", tags=["operations"])
+    @router.get(
+        "/api/v1/operations/indicators.csv",
+        tags=["operations"],
+        response_class=Response,
+        responses=CSV_ANSWER,
+    )
     async def indicators_csv(request: Request, _p: Principal = ctx.public()) -> Response:
         """Return the scorecard's indicators as CSV (UTF-8, header, one row per value)."""
         rows = await ctx.run_blocking(request, _rows, platform)
@@ -56,7 +88,12 @@ def build_scorecard(ctx: WebContext) -> APIRouter:
             headers={"Content-Disposition": f'inline; filename="{CSV_NAME}"'},
         )
 
-    @router.get("/api/v1/operations/indicators.jsonld", tags=["operations"])
+    @router.get(
+        "/api/v1/operations/indicators.jsonld",
+        tags=["operations"],
+        response_class=Response,
+        responses=JSONLD_ANSWER,
+    )
     async def indicators_jsonld(request: Request, _p: Principal = ctx.public()) -> Response:
         """Return the scorecard's indicators as NGSI-LD KeyPerformanceIndicator entities (normalized)."""
         rows = await ctx.run_blocking(request, _rows, platform)
