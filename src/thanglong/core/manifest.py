@@ -28,6 +28,14 @@ class KpiProvider:
     label_en: str
     unit: str
     compute: str  # "module:function" taking (uow) and returning a float
+    # What open data and the scorecard publish beside the value (all optional, see docs/kernel.md):
+    # how the figure is computed, who answers for it, and how often it changes at its source.
+    formula_vi: str = ""
+    formula_en: str = ""
+    owner_vi: str = ""
+    owner_en: str = ""
+    # None: the figure is as fresh as the kernel's recording (every KPI_RECORD_EVERY_SECONDS).
+    refresh_seconds: int | None = None
 
 
 CatchUp = Literal["skip", "latest", "all"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, Schedule
+from thanglong.core.manifest import DomainManifest, NavItem, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 
@@ -18,6 +18,9 @@ MANIFEST = DomainManifest(
     cli_name="operations",
     templates="thanglong.domains.operations",
     migrations="thanglong.domains.operations",
+    static="thanglong.domains.operations",
+    # The scorecard is public: city-wide figures against published targets (docs/operations-scorecard.md).
+    nav=(NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),),
     permissions=(
         Permission(
             "operations.data.write",

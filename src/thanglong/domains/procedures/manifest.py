@@ -195,6 +195,17 @@ MANIFEST = DomainManifest(
             "Dossiers resolved on time this month",
             "%",
             "thanglong.domains.procedures.statistics.services:kpi_on_time_rate_this_month",
+            formula_vi=(
+                "100 × hồ sơ giải quyết đúng hoặc trước hạn /"
+                " hồ sơ đã giải quyết, tháng hiện tại (giờ Hà Nội)"
+            ),
+            formula_en=(
+                "100 × dossiers resolved on or before their due"
+                " date / dossiers resolved, current month (Hanoi time)"
+            ),
+            owner_vi="Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            owner_en="Hanoi Public Administration Service Centre",
+            refresh_seconds=300,
         ),
         KpiProvider(
             "procedures.online_share",
@@ -202,6 +213,29 @@ MANIFEST = DomainManifest(
             "Dossiers filed online this month",
             "%",
             "thanglong.domains.procedures.statistics.services:kpi_online_share",
+            formula_vi="100 × hồ sơ nộp trực tuyến / hồ sơ tiếp nhận, tháng hiện tại",
+            formula_en="100 × dossiers filed online / dossiers received, current month",
+            owner_vi="Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            owner_en="Hanoi Public Administration Service Centre",
+            refresh_seconds=300,
+        ),
+        KpiProvider(
+            "procedures.full_process_share",
+            "Tỷ lệ hồ sơ trực tuyến toàn trình trong tháng",
+            "Online dossiers filed fully online this month",
+            "%",
+            "thanglong.domains.procedures.statistics.services:kpi_full_process_share",
+            formula_vi=(
+                "100 × hồ sơ trực tuyến toàn trình / hồ sơ nộp trực"
+                " tuyến, tháng hiện tại (như trang thống kê Quyết định 766)"
+            ),
+            formula_en=(
+                "100 × fully online dossiers / dossiers filed online,"
+                " current month (as on the Decision 766 statistics page)"
+            ),
+            owner_vi="Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            owner_en="Hanoi Public Administration Service Centre",
+            refresh_seconds=300,
         ),
         KpiProvider(
             "procedures.online_payment_share",
@@ -209,6 +243,11 @@ MANIFEST = DomainManifest(
             "Fee-bearing dossiers paid online this month",
             "%",
             "thanglong.domains.procedures.statistics.services:kpi_online_payment_share",
+            formula_vi="100 × hồ sơ có phí thanh toán trực tuyến / hồ sơ có phí, tháng hiện tại",
+            formula_en="100 × fee-bearing dossiers paid online / fee-bearing dossiers, current month",
+            owner_vi="Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            owner_en="Hanoi Public Administration Service Centre",
+            refresh_seconds=300,
         ),
         KpiProvider(
             "procedures.average_satisfaction",
@@ -216,6 +255,11 @@ MANIFEST = DomainManifest(
             "Average satisfaction score this month",
             "1-5",
             "thanglong.domains.procedures.statistics.services:kpi_average_satisfaction",
+            formula_vi="tổng điểm đánh giá / số lượt đánh giá (thang 1–5), tháng hiện tại",
+            formula_en="sum of ratings / number of ratings (1–5 scale), current month",
+            owner_vi="Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            owner_en="Hanoi Public Administration Service Centre",
+            refresh_seconds=300,
         ),
         KpiProvider(
             "procedures.received_today",
@@ -223,6 +267,11 @@ MANIFEST = DomainManifest(
             "Dossiers received today",
             "hồ sơ",
             "thanglong.domains.procedures.statistics.services:kpi_received_today",
+            formula_vi="số hồ sơ tiếp nhận từ 0 giờ hôm nay (giờ Hà Nội)",
+            formula_en="dossiers received since midnight today (Hanoi time)",
+            owner_vi="Trung tâm Phục vụ hành chính công thành phố Hà Nội",
+            owner_en="Hanoi Public Administration Service Centre",
+            refresh_seconds=300,
         ),
     ),
     live_channels=(

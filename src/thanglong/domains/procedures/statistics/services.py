@@ -426,33 +426,39 @@ def _totals(uow: UnitOfWork, period: stats.Period) -> stats.Counts:
     return stats.total(counts_by_agency(uow, period, now=now).values())
 
 
-def _ratio(value: float | None) -> float:
-    # A KPI is a float; with nothing counted there is nothing to report but zero.
-    return 0.0 if value is None else round(100 * value, 1)
+def _ratio(value: float | None) -> float | None:
+    # Nothing to divide is no data (core.kpi shows None as such): a zero would read as a missed target.
+    return None if value is None else round(100 * value, 1)
 
 
-def kpi_on_time_rate_this_month(uow: UnitOfWork) -> float:
+def kpi_on_time_rate_this_month(uow: UnitOfWork) -> float | None:
     """Return the percentage of dossiers resolved on time this month."""
     counts = _totals(uow, stats.month_of(uow.clock()))
     return _ratio(stats.share(counts.resolved_on_time, counts.resolved).value)
 
 
-def kpi_online_share(uow: UnitOfWork) -> float:
+def kpi_online_share(uow: UnitOfWork) -> float | None:
     """Return the percentage of this month's received dossiers that were filed online."""
     counts = _totals(uow, stats.month_of(uow.clock()))
     return _ratio(stats.share(counts.online, counts.received).value)
 
 
-def kpi_online_payment_share(uow: UnitOfWork) -> float:
+def kpi_full_process_share(uow: UnitOfWork) -> float | None:
+    """Return the percentage of this month's online dossiers that were filed fully online."""
+    counts = _totals(uow, stats.month_of(uow.clock()))
+    return _ratio(stats.share(counts.full_process_online, counts.online).value)
+
+
+def kpi_online_payment_share(uow: UnitOfWork) -> float | None:
     """Return the percentage of this month's fee-bearing dossiers paid online."""
     counts = _totals(uow, stats.month_of(uow.clock()))
     return _ratio(stats.share(counts.paid_online, counts.fee_bearing).value)
 
 
-def kpi_average_satisfaction(uow: UnitOfWork) -> float:
-    """Return the average satisfaction score (1 to 5) given this month (0 without ratings)."""
+def kpi_average_satisfaction(uow: UnitOfWork) -> float | None:
+    """Return the average satisfaction score (1 to 5) given this month (None without ratings)."""
     counts = _totals(uow, stats.month_of(uow.clock()))
-    return 0.0 if counts.ratings == 0 else round(counts.rating_sum / counts.ratings, 2)
+    return None if counts.ratings == 0 else round(counts.rating_sum / counts.ratings, 2)
 
 
 def kpi_received_today(uow: UnitOfWork) -> float:
