@@ -42,7 +42,9 @@ from thanglong.domains.operations.ngsi.problems import (
 from thanglong.domains.operations.series import series_name
 
 DOMAIN = "operations"
-MAX_BATCH = 1000
+# A batch is one request and one transaction: 2,000 Smart Data Models entities are about 6 MB of JSON.
+MAX_BATCH = 2000
+EVENT_ROUND = 500
 # Rows read per statement when ids are looked up (well under every driver's parameter limit).
 CHUNK = 500
 # Where a numeric Property has no unitCode, its series is dimensionless (UCUM's "1").
@@ -76,11 +78,10 @@ def resolve_context(uow: UnitOfWork, spec: Any) -> ActiveContext:
     wanted = [url for url in referenced_urls(spec) if not is_builtin(url) and url not in CORE_URLS]
     documents: dict[str, Mapping[str, Any]] = {}
     if wanted:
-        documents = dict(
-            uow.session.execute(
-                select(ContextDocument.url, ContextDocument.document).where(ContextDocument.url.in_(wanted))
-            ).tuples()
+        statement = select(ContextDocument.url, ContextDocument.document).where(
+            ContextDocument.url.in_(wanted)
         )
+        documents = dict(uow.session.execute(statement).all())
 
     def loader(url: str) -> Mapping[str, Any] | None:
         # A registered document may itself name other registered documents.
@@ -276,7 +277,11 @@ def _write(
     if points:
         registry.register_many(uow, DOMAIN, {p[0].name: p[0] for p in points}.values())
         append(uow, [(definition.name, at, value) for definition, at, value in points])
-    for state in [*states, *deleted]:
+    for index, state in enumerate([*states, *deleted], start=1):
+        # The unit of work takes a loop for a runaway handler past 1,000 events in one round: a batch
+        # hands its events over in rounds of EVENT_ROUND.
+        if index % EVENT_ROUND == 0:
+            uow.dispatch()
         uow.emit(
             EntityChanged(
                 entity_id=state.entity_id,

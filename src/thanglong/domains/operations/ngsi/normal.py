@@ -118,6 +118,10 @@ def _check_geometry(value: Any, name: str) -> BaseGeometry:
     problem = None
     if not isinstance(value, Mapping) or value.get("type") not in GEOJSON_TYPES:
         problem = "not a GeoJSON geometry object"
+    elif not _numeric_positions(value):
+        problem = "coordinates must be arrays of numbers"
+    elif not _closed_rings(value):
+        problem = "polygon rings must be closed, with at least four positions"
     else:
         try:
             geometry = shape(value)
@@ -149,6 +153,37 @@ def _check_geometry(value: Any, name: str) -> BaseGeometry:
         f"Attribute {name}: a GeoProperty value must be a valid GeoJSON geometry ({problem}).",
         attribute=name,
     )
+
+
+def _numeric_positions(value: Mapping[str, Any]) -> bool:
+    if value.get("type") == "GeometryCollection":
+        parts = value.get("geometries")
+        return isinstance(parts, list) and all(
+            isinstance(p, Mapping) and _numeric_positions(p) for p in parts
+        )
+    stack = [value.get("coordinates")]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, list) or not node:
+            return False
+        if all(isinstance(n, int | float) and not isinstance(n, bool) for n in node):
+            continue
+        if any(not isinstance(n, list) for n in node):
+            return False
+        stack.extend(node)
+    return True
+
+
+def _closed_rings(value: Mapping[str, Any]) -> bool:
+    kind = value.get("type")
+    polygons = (
+        [value["coordinates"]]
+        if kind == "Polygon"
+        else value["coordinates"]
+        if kind == "MultiPolygon"
+        else []
+    )
+    return all(len(ring) >= 4 and ring[0] == ring[-1] for polygon in polygons for ring in polygon)
 
 
 def geometry_of(attribute: Any) -> BaseGeometry | None:
