@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import shapely
@@ -55,6 +56,7 @@ def bad(code: str, message_vi: str, message_en: str, **details: Any) -> BadReque
     return BadRequestData(code, message_vi, message_en, **details)
 
 
+@lru_cache(maxsize=64)
 def utc_text(at: datetime) -> str:
     """Return an instant as NGSI-LD writes it: ISO 8601 in UTC with a Z."""
     return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
