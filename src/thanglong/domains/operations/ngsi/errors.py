@@ -17,3 +17,13 @@ class InvalidQuery(ThangLongError):
 
     def __init__(self, message_vi: str, message_en: str, **details: Any) -> None:
         super().__init__("operations.ngsi.invalid_query", message_vi, message_en, **details)
+
+
+class UnknownModel(ThangLongError):
+    """A Smart Data Model that is not shipped (HTTP 400, BadRequestData)."""
+
+    status = 400
+    ngsi_type = BAD_REQUEST_DATA
+
+    def __init__(self, message_vi: str, message_en: str) -> None:
+        super().__init__("operations.ngsi.unknown_model", message_vi, message_en)
