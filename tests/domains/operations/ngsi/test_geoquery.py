@@ -209,3 +209,15 @@ def test_bbox_holds_every_match(bearing: float, metres: float, share: float) -> 
     if query.matches(Point(lon, lat)):
         assert box[0] <= lon <= box[2]
         assert box[1] <= lat <= box[3]
+
+
+@pytest.mark.parametrize("point", [(105.75, 21.0), (105.95, 21.02), (105.70, 21.2), (106.0, 20.9)])
+def test_distance_to_a_segment_against_brute_force(point: tuple[float, float]) -> None:
+    # The closest point is chosen in a local projection; a dense walk along the lon/lat segment with the
+    # exact point-to-point formula finds the true minimum to compare with.
+    start, end = (105.80, 20.95), (105.90, 21.08)
+    walk = min(
+        geodesic_distance(*point, start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]))
+        for t in (i / 20_000 for i in range(20_001))
+    )
+    assert distance_metres(Point(point), LineString([start, end])) == pytest.approx(walk, abs=0.1)
