@@ -30,7 +30,7 @@ _TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z?")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{}]+")
 _VALUE_STOP = frozenset(";|),")
 # Values of these attribute types, by member: the NGSI-LD normalized form names the payload per type.
-_PAYLOAD = {
+PAYLOAD_MEMBERS = {
     "Property": "value",
     "GeoProperty": "value",
     "Relationship": "object",
@@ -486,7 +486,7 @@ def _instances(attribute: Any) -> Iterator[Any]:
 
 
 def _is_attribute(node: Any) -> bool:
-    return isinstance(node, Mapping) and node.get("type") in _PAYLOAD
+    return isinstance(node, Mapping) and node.get("type") in PAYLOAD_MEMBERS
 
 
 def _descend(node: Any, names: tuple[str, ...]) -> Iterator[Any]:
@@ -503,8 +503,8 @@ def _payload(node: Any, *, languages: bool) -> Any:
     if not isinstance(node, Mapping):
         return node
     kind = node.get("type")
-    if kind in _PAYLOAD:
-        value = node.get(_PAYLOAD[kind])
+    if kind in PAYLOAD_MEMBERS:
+        value = node.get(PAYLOAD_MEMBERS[kind])
         if kind == "LanguageProperty" and languages and isinstance(value, Mapping):
             # Without a member, a language property matches on any of its languages.
             return list(value.values())
