@@ -213,6 +213,10 @@ def test_invalid_queries(text: str) -> None:
     assert caught.value.ngsi_type == BAD_REQUEST_DATA
     assert isinstance(caught.value, ThangLongError)
     assert caught.value.message_vi and caught.value.message_en
+    problem = caught.value.problem()
+    assert problem["type"] == BAD_REQUEST_DATA
+    assert problem["status"] == 400
+    assert problem["detail"] == caught.value.message_en
 
 
 def test_limits() -> None:
