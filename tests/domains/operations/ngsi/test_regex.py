@@ -101,7 +101,11 @@ def test_values_are_searched_on_their_first_characters() -> None:
 
 
 ATOMS = st.sampled_from(
-    ["a", "b", ".", "[ab]", "[^a]", "[a-c]", "\\d", "\\w", "\\s", "\\W", "é", "-", "\\.", " ", "\\n"]
+    [
+        *("a", "b", ".", "[ab]", "[^a]", "[a-c]", "\\d", "\\w", "\\s", "\\W", "é", "-", "\\.", " ", "\\n"),
+        *("[\\]a]", "[a\\-c]", "[\\\\]", "[\\x41-\\x43]", "[^\\d]", "[\\w-]", "\\x41", "\\$", "[.]", "[é-ê]"),
+        *("[]]", "[^]a]", "[-a]", "[a-]", "\\\\", "{", "a{}", "}", "[\\b]"),
+    ]
 )
 ANCHORS = st.sampled_from(["^", "$", "\\b", "\\B", "\\A", "\\Z"])
 QUANTIFIERS = st.sampled_from(["", "", "*", "+", "?", "{2}", "{1,3}", "{0,}", "*?", "+?", "{,2}"])
@@ -117,8 +121,11 @@ def _pattern(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 patterns = st.recursive(st.builds(lambda a, q: a + q, ATOMS, QUANTIFIERS) | ANCHORS, _pattern, max_leaves=6)
 
 
+TEXTS = st.text(alphabet="abcAB1 é_-.\n]\\$\bÊ{}", max_size=10)
+
+
 @settings(max_examples=800, deadline=None)
-@given(st.sampled_from(["", "(?i)", "(?s)"]), patterns, st.text(alphabet="abcAB1 é_-.\n", max_size=10))
+@given(st.sampled_from(["", "(?i)", "(?s)"]), patterns, TEXTS)
 def test_agrees_with_python_re(flags: str, pattern: str, text: str) -> None:
     source = flags + pattern
     try:
