@@ -13,7 +13,12 @@ from shapely.geometry import LineString, Point, Polygon
 
 from thanglong.domains.operations.ngsi.errors import BAD_REQUEST_DATA, InvalidQuery
 from thanglong.domains.operations.ngsi.geodesy import geodesic_distance
-from thanglong.domains.operations.ngsi.geoquery import distance_metres, parse_geoquery, shape_of
+from thanglong.domains.operations.ngsi.geoquery import (
+    distance_metres,
+    geoquery_from_json,
+    parse_geoquery,
+    shape_of,
+)
 
 LAKE = (105.8524, 21.0287)  # Hoàn Kiếm lake, Turtle Tower
 # A rough box around the lake and its shore streets (closed ring, counter-clockwise).
@@ -209,3 +214,44 @@ def test_bbox_holds_every_match(bearing: float, metres: float, share: float) -> 
     if query.matches(Point(lon, lat)):
         assert box[0] <= lon <= box[2]
         assert box[1] <= lat <= box[3]
+
+
+@pytest.mark.parametrize("point", [(105.75, 21.0), (105.95, 21.02), (105.70, 21.2), (106.0, 20.9)])
+def test_distance_to_a_segment_against_brute_force(point: tuple[float, float]) -> None:
+    # The closest point is chosen in a local projection; a dense walk along the lon/lat segment with the
+    # exact point-to-point formula finds the true minimum to compare with.
+    start, end = (105.80, 20.95), (105.90, 21.08)
+    walk = min(
+        geodesic_distance(*point, start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1]))
+        for t in (i / 20_000 for i in range(20_001))
+    )
+    assert distance_metres(Point(point), LineString([start, end])) == pytest.approx(walk, abs=0.1)
+
+
+def test_geoquery_object_of_a_query_body() -> None:
+    body = {
+        "georel": "near;maxDistance==300",
+        "geometry": "Point",
+        "coordinates": list(LAKE),
+        "geoproperty": "x",
+    }
+    query = geoquery_from_json(body)
+    assert (query.relation, query.max_distance, query.geoproperty) == ("near", 300.0, "x")
+    assert geoquery_from_json({**body, "coordinates": json.dumps(list(LAKE))}).geojson["coordinates"] == list(
+        LAKE
+    )
+    broken_bodies: list[Any] = [
+        {},
+        [],
+        {**body, "georel": 5},
+        {**body, "geoproperty": 1},
+        {"georel": "within", "geometry": "Point"},
+    ]
+    for broken in broken_bodies:
+        with pytest.raises(InvalidQuery):
+            geoquery_from_json(broken)
+
+
+def test_point_to_point_distance_is_exactly_vincenty() -> None:
+    other = destination(*LAKE, 123.0, 2345.0)
+    assert distance_metres(Point(other), Point(LAKE)) == geodesic_distance(*other, *LAKE)

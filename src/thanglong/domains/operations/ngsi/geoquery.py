@@ -119,13 +119,31 @@ def parse_geoquery(
             f"Kiểu hình học '{geometry}' không hợp lệ; dùng một trong: {', '.join(GEOMETRIES)}.",
             f"Unknown geometry '{geometry}'; use one of: {', '.join(GEOMETRIES)}.",
         )
-    if not geoproperty or not isinstance(geoproperty, str):
+    if not isinstance(geoproperty, str) or not geoproperty:
         raise InvalidQuery("Thiếu tên GeoProperty.", "The geoproperty name is missing.")
     parsed = _read_coordinates(coordinates)
     counter = [0]
     _check_structure(parsed, _DEPTH[geometry], geometry, counter)
     shape = _build(geometry, parsed)
     return GeoQuery(relation, geometry, parsed, geoproperty, shape, max_distance, min_distance)
+
+
+def geoquery_from_json(body: Any) -> GeoQuery:
+    """Read a GeoQuery object of a query body (CIM 009 clause 5.2.13: georel, geometry, coordinates)."""
+    if not isinstance(body, Mapping) or not all(key in body for key in ("georel", "geometry", "coordinates")):
+        raise InvalidQuery(
+            "geoQ cần georel, geometry và coordinates.", "geoQ needs georel, geometry and coordinates."
+        )
+    georel, geometry, coordinates = body["georel"], body["geometry"], body["coordinates"]
+    geoproperty = body.get("geoproperty", "location")
+    if not (isinstance(georel, str) and isinstance(geometry, str) and isinstance(coordinates, str | list)):
+        raise InvalidQuery(
+            "geoQ: georel và geometry là chuỗi, coordinates là mảng.",
+            "geoQ: georel and geometry are strings, coordinates an array.",
+        )
+    if not isinstance(geoproperty, str):
+        raise InvalidQuery("geoQ: geoproperty phải là chuỗi.", "geoQ: geoproperty must be a string.")
+    return parse_geoquery(georel, geometry, coordinates, geoproperty)
 
 
 def shape_of(geojson: Any) -> BaseGeometry | None:
@@ -146,6 +164,8 @@ def distance_metres(shape: BaseGeometry, query: BaseGeometry) -> float:
     distance is then measured exactly (Vincenty's inverse formula), so a point-to-point distance is
     geodesic and a distance to a line or polygon edge is within a few centimetres at city scale.
     """
+    if shape.geom_type == "Point" and query.geom_type == "Point":
+        return geodesic_distance(shape.x, shape.y, query.x, query.y)
     if shapely.intersects(shape, query):
         return 0.0
     west, south, east, north = query.bounds

@@ -10,13 +10,10 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Literal
 
 from thanglong.domains.operations.ngsi.errors import InvalidQuery
-from thanglong.domains.operations.ngsi.regex import UnsafePattern, compile_safe
+from thanglong.domains.operations.ngsi.regex import SafePattern, UnsafePattern, compile_safe
 
 MAX_QUERY_LENGTH = 4096
 MAX_DEPTH = 50
-# A regular expression runs on at most this many characters of a value: the subset of patterns accepted
-# keeps the cost linear, and the cap keeps linear cheap.
-MAX_MATCHED_LENGTH = 65536
 
 Operator = Literal["exists", "absent", "==", "!=", ">", ">=", "<", "<=", "~=", "!~="]
 Kind = Literal["number", "string", "boolean", "datetime", "date", "time"]
@@ -30,7 +27,7 @@ _TIME = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z?")
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\"<>\\^`{}]+")
 _VALUE_STOP = frozenset(";|),")
 # Values of these attribute types, by member: the NGSI-LD normalized form names the payload per type.
-_PAYLOAD = {
+PAYLOAD_MEMBERS = {
     "Property": "value",
     "GeoProperty": "value",
     "Relationship": "object",
@@ -73,7 +70,7 @@ class Term:
     values: tuple[Value, ...] = ()
     low: Value | None = None
     high: Value | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: SafePattern | None = None
 
 
 @dataclass(frozen=True)
@@ -304,7 +301,7 @@ class _Parser:
             out.append(char)
         raise _problem(opened, "chuỗi thiếu dấu ngoặc kép đóng.", "unterminated string.")
 
-    def _pattern(self) -> re.Pattern[str]:
+    def _pattern(self) -> SafePattern:
         start = self.at
         source = self._quoted(pattern=True) if self._peek() == '"' else self._raw_pattern()
         if not source:
@@ -410,10 +407,7 @@ def _equal(term: Term, candidates: list[Any]) -> bool:
 
 def _searched(term: Term, candidates: list[Any]) -> bool:
     assert term.pattern is not None  # noqa: S101 - the parser sets it for both regex operators
-    return any(
-        isinstance(candidate, str) and term.pattern.search(candidate[:MAX_MATCHED_LENGTH]) is not None
-        for candidate in candidates
-    )
+    return any(isinstance(candidate, str) and term.pattern.search(candidate) for candidate in candidates)
 
 
 def _compare(candidate: Any, literal: Value) -> int | None:
@@ -486,7 +480,7 @@ def _instances(attribute: Any) -> Iterator[Any]:
 
 
 def _is_attribute(node: Any) -> bool:
-    return isinstance(node, Mapping) and node.get("type") in _PAYLOAD
+    return isinstance(node, Mapping) and node.get("type") in PAYLOAD_MEMBERS
 
 
 def _descend(node: Any, names: tuple[str, ...]) -> Iterator[Any]:
@@ -503,8 +497,8 @@ def _payload(node: Any, *, languages: bool) -> Any:
     if not isinstance(node, Mapping):
         return node
     kind = node.get("type")
-    if kind in _PAYLOAD:
-        value = node.get(_PAYLOAD[kind])
+    if kind in PAYLOAD_MEMBERS:
+        value = node.get(PAYLOAD_MEMBERS[kind])
         if kind == "LanguageProperty" and languages and isinstance(value, Mapping):
             # Without a member, a language property matches on any of its languages.
             return list(value.values())
