@@ -1,10 +1,11 @@
-"""NGSI-LD errors: platform errors that also name their ProblemDetails type (ETSI GS CIM 009, 6.3.2)."""
+"""The NGSI-LD API's errors (on the engines' NgsiError) and the ProblemDetails body of any platform error."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from thanglong.core.errors import ThangLongError
+from thanglong.domains.operations.ngsi.errors import NgsiError
 
 ERRORS = "https://uri.etsi.org/ngsi-ld/errors/"
 BAD_REQUEST_DATA = ERRORS + "BadRequestData"
@@ -24,58 +25,57 @@ TITLES = {
 }
 
 
-class NgsiError(ThangLongError):
-    """An NGSI-LD error: `ngsi_type` is its ProblemDetails type, `status` its HTTP status."""
-
-    status = 400
-    ngsi_type = BAD_REQUEST_DATA
+class ApiError(NgsiError):
+    """An error of the NGSI-LD API; its code is prefixed "operations.ngsi."."""
 
     def __init__(self, code: str, message_vi: str, message_en: str, **details: Any) -> None:
         super().__init__(f"operations.ngsi.{code}", message_vi, message_en, **details)
 
 
-class BadRequestData(NgsiError):
+class BadRequestData(ApiError):
     """The payload breaks the NGSI-LD rules (HTTP 400)."""
 
 
-class InvalidRequest(NgsiError):
+class InvalidRequest(ApiError):
     """The request itself is malformed: content type, headers, body not JSON (HTTP 400)."""
 
     ngsi_type = INVALID_REQUEST
+    ngsi_title = TITLES[INVALID_REQUEST]
 
 
-class ResourceNotFound(NgsiError):
+class ResourceNotFound(ApiError):
     """The entity or attribute does not exist (HTTP 404)."""
 
     status = 404
     ngsi_type = RESOURCE_NOT_FOUND
+    ngsi_title = TITLES[RESOURCE_NOT_FOUND]
 
 
-class AlreadyExists(NgsiError):
+class AlreadyExists(ApiError):
     """An entity with this id exists already (HTTP 409)."""
 
     status = 409
     ngsi_type = ALREADY_EXISTS
+    ngsi_title = TITLES[ALREADY_EXISTS]
 
 
-class LdContextNotAvailable(NgsiError):
+class LdContextNotAvailable(ApiError):
     """A remote @context this platform neither ships nor has registered (HTTP 400: nothing is fetched)."""
 
     ngsi_type = LD_CONTEXT_NOT_AVAILABLE
+    ngsi_title = TITLES[LD_CONTEXT_NOT_AVAILABLE]
 
 
-class UnsupportedMediaType(NgsiError):
+class UnsupportedMediaType(InvalidRequest):
     """A body in a content type other than application/json or application/ld+json (HTTP 415)."""
 
     status = 415
-    ngsi_type = INVALID_REQUEST
 
 
-class NotAcceptable(NgsiError):
+class NotAcceptable(InvalidRequest):
     """An Accept header this API cannot answer (HTTP 406)."""
 
     status = 406
-    ngsi_type = INVALID_REQUEST
 
 
 def ngsi_type_of(error: ThangLongError) -> str:
@@ -96,6 +96,7 @@ def problem_details(error: ThangLongError) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": kind,
         "title": TITLES.get(kind, "Error"),
+        "status": error.status,
         "detail": error.message_en,
     }
     body.update(error.to_dict())
