@@ -581,3 +581,15 @@ def test_smart_data_models_examples_that_break_the_normalized_rules_are_refused(
     )
     problem = assert_problem(sent, 400, "BadRequestData")
     assert attribute in problem["detail"]
+
+
+def test_an_id_pattern_that_would_backtrack_forever_answers_at_once(
+    client: TestClient, operator: dict[str, str]
+) -> None:
+    trap = "urn:ngsi-ld:T:" + "a" * 40 + "!"
+    create(client, operator, {"id": trap, "type": "T", "n": {"type": "Property", "value": 1}})
+    create(client, operator, {"id": "urn:ngsi-ld:T:aaa", "type": "T", "n": {"type": "Property", "value": 1}})
+    found = client.get(f"{BASE}/entities", params={"type": "T", "idPattern": "(a+)+$"}, headers=operator)
+    assert found.status_code == 200 and [e["id"] for e in found.json()] == ["urn:ngsi-ld:T:aaa"]
+    bad = client.get(f"{BASE}/entities", params={"type": "T", "idPattern": "(unclosed"}, headers=operator)
+    assert_problem(bad, 400, "BadRequestData")

@@ -39,6 +39,7 @@ from thanglong.domains.operations.ngsi.problems import (
     ResourceNotFound,
     problem_details,
 )
+from thanglong.domains.operations.ngsi.regex import SafePattern, UnsafePattern, compile_safe
 from thanglong.domains.operations.series import series_name
 
 DOMAIN = "operations"
@@ -664,21 +665,26 @@ def _check_query(query: EntityQuery) -> None:
         )
 
 
-def _statement(query: EntityQuery, ctx: ActiveContext) -> Select[Any]:
+def _id_pattern(query: EntityQuery) -> SafePattern | None:
+    if not query.id_pattern:
+        return None
+    try:
+        return compile_safe(query.id_pattern)
+    except (re.error, UnsafePattern) as exc:
+        raise _bad_param(
+            "idPattern",
+            f"idPattern không phải biểu thức chính quy được hỗ trợ: {exc}.",
+            f"idPattern is not a supported regular expression: {exc}.",
+        ) from exc
+
+
+def _statement(query: EntityQuery, ctx: ActiveContext, *, regex_in_sql: bool = False) -> Select[Any]:
     statement = select(Entity).order_by(Entity.entity_id)
     if query.types:
         statement = statement.where(Entity.entity_type.in_([normal.expand_type(t, ctx) for t in query.types]))
     if query.ids:
         statement = statement.where(Entity.entity_id.in_(list(query.ids)))
-    if query.id_pattern:
-        try:
-            re.compile(query.id_pattern)
-        except re.error as exc:
-            raise _bad_param(
-                "idPattern",
-                f"idPattern không phải biểu thức chính quy: {exc}.",
-                f"idPattern is not a regex: {exc}.",
-            ) from exc
+    if query.id_pattern and regex_in_sql:
         statement = statement.where(Entity.entity_id.regexp_match(query.id_pattern))
     return statement
 
@@ -687,7 +693,12 @@ def query_entities(uow: UnitOfWork, query: EntityQuery, *, context: Any) -> Quer
     """Find entities by type, id, idPattern, attributes, q and geo-query; one page and the count."""
     ctx = resolve_context(uow, context)
     _check_query(query)
-    statement = _statement(query, ctx)
+    pattern = _id_pattern(query)
+    # PostgreSQL's regular expressions do not backtrack without bound; SQLite's would run Python's `re`,
+    # which does, so there the id is tested by the engine's linear-time automaton instead.
+    postgres = uow.session.get_bind().dialect.name == "postgresql"
+    statement = _statement(query, ctx, regex_in_sql=postgres)
+    in_python = pattern if not postgres else None
     wanted = frozenset(ctx.expand(name) for name in query.attrs) if query.attrs else None
     matcher = geo.filter_for(uow.session, query, ctx)
     statement = matcher.narrow(statement)
@@ -695,6 +706,8 @@ def query_entities(uow: UnitOfWork, query: EntityQuery, *, context: Any) -> Quer
     entities: list[dict[str, Any]] = []
     matched = 0
     for row in uow.session.execute(statement.execution_options(yield_per=500)).scalars():
+        if in_python is not None and not in_python.search(row.entity_id):
+            continue
         if wanted is not None and not wanted.intersection(row.attrs):
             continue
         if not matcher.matches(row):

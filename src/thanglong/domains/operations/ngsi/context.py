@@ -272,6 +272,8 @@ def _build(spec: Any, loader: Loader | None) -> ActiveContext:
 # feed repeat the same one, and resolving it costs more than the entity it describes.
 _CACHE: dict[str, ActiveContext] = {}
 CACHE_SIZE = 256
+# A large inline context is resolved each time rather than kept: the cache stays small.
+CACHE_KEY_LIMIT = 16_384
 
 
 def _only_builtin(spec: Any) -> bool:
@@ -298,6 +300,8 @@ def resolve(spec: Any, loader: Loader | None = None) -> ActiveContext:
     if not _only_builtin(spec):
         return _build(spec, loader)
     key = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    if len(key) > CACHE_KEY_LIMIT:
+        return _build(spec, None)
     found = _CACHE.get(key)
     if found is None:
         found = _build(spec, None)
