@@ -102,3 +102,22 @@ def test_sync_registers_every_declared_series_and_refuses_a_name_declared_twice(
     twice = dataclasses.replace(extra, name="other", kpis=())
     with pytest.raises(RuntimeError, match="declared by 'fake' and 'other'"):
         registry.declared_series([extra, twice])
+
+
+def test_register_many_registers_the_new_ones_keeps_the_others_and_checks_the_owner(
+    platform: Platform,
+) -> None:
+    many = [
+        SeriesDef(f"core.test.many.{n}", "Cel", "Thử", "Test", labels=(("n", str(n)),)) for n in range(300)
+    ]
+    with platform.uow() as uow:
+        first = registry.register(uow, "core", many[0])
+        ids = registry.register_many(uow, "core", many)
+        assert len(ids) == 300 and ids[many[0].name] == first.id
+        assert registry.get(uow.session, many[299].name).labels == {"n": "299"}
+        assert registry.register_many(uow, "core", many) == ids
+        assert registry.register_many(uow, "core", []) == {}
+        with pytest.raises(Conflict):
+            registry.register_many(uow, "procedures", many[:2])
+        with pytest.raises(InvalidInput):
+            registry.register_many(uow, "core", [SeriesDef("Có Dấu", "x", "a", "b")])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,3 +194,56 @@ def sync_declared(uow: UnitOfWork, manifests: Iterable[DomainManifest]) -> int:
     for domain, definition in declared.values():
         register(uow, domain, definition)
     return len(declared)
+
+
+def register_many(uow: UnitOfWork, domain: str, definitions: Iterable[SeriesDef]) -> dict[str, int]:
+    """Register many run-time series at once (one per sensor attribute); return every id by name.
+
+    A handful of statements whatever the number: the names already stored are read in one query and
+    the others inserted in one statement (ON CONFLICT DO NOTHING for a concurrent registration). A
+    series that exists keeps its unit and labels: use `register` to bring one up to date.
+    """
+    wanted = {definition.name: definition for definition in definitions}
+    if not wanted:
+        return {}
+    for definition in wanted.values():
+        _check(definition)
+    session = uow.session
+    found = _owned(session, domain, wanted)
+    missing = [wanted[name] for name in wanted if name not in found]
+    if missing:
+        now = uow.clock()
+        session.execute(
+            _insert(session).on_conflict_do_nothing(index_elements=["name"]),
+            [
+                {
+                    "name": definition.name,
+                    "domain": domain,
+                    "unit": definition.unit,
+                    "labels": dict(definition.labels),
+                    "description_vi": definition.description_vi,
+                    "description_en": definition.description_en,
+                    "retention_days": definition.retention_days,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for definition in missing
+            ],
+        )
+        found.update(_owned(session, domain, {d.name: d for d in missing}))
+    return found
+
+
+def _owned(session: Session, domain: str, wanted: Mapping[str, SeriesDef]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for name, series_id, owner in session.execute(
+        select(Series.name, Series.id, Series.domain).where(Series.name.in_(list(wanted)))
+    ):
+        if owner != domain:
+            raise Conflict(
+                "series_owned_elsewhere",
+                f"Chuỗi số liệu {name!r} thuộc lĩnh vực {owner!r}, không phải {domain!r}.",
+                f"Time series {name!r} belongs to domain {owner!r}, not {domain!r}.",
+            )
+        found[name] = series_id
+    return found

@@ -6,18 +6,19 @@ import hashlib
 import re
 
 PREFIX = "operations"
-_SAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
+# The kernel's registry takes lower-case names only (core.timeseries.registry._NAME).
+_SAFE = re.compile(r"[^a-z0-9_.:-]+")
 # core_ts_series.name is at most 200 characters; long ids are shortened with a digest to stay unique.
 MAX_PART = 80
 
 
 def _part(text: str) -> str:
     """Return a readable, bounded, unique piece of a series name for an id or an attribute name."""
-    clean = _SAFE.sub("_", text)
+    clean = _SAFE.sub("_", text.lower())
     if len(clean) <= MAX_PART and clean == text:
         return clean
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return f"{clean[: MAX_PART - 13]}~{digest}"
+    return f"{clean[: MAX_PART - 13]}-{digest}"
 
 
 def series_name(entity_id: str, attribute: str) -> str:

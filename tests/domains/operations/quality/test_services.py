@@ -20,13 +20,14 @@ from thanglong.domains.operations import tasks
 from thanglong.domains.operations.models import Device, QualityBaseline
 from thanglong.domains.operations.quality import anomaly
 from thanglong.domains.operations.quality import services as quality
+from thanglong.domains.operations.series import series_name
 
 NOW = datetime(2026, 12, 1, 5, 0, tzinfo=UTC)
-FAST = "operations.urn:ngsi-ld:airqualityobserved:hk-01.pm25"  # a device reports every 60 s
-STALE = "operations.urn:ngsi-ld:airqualityobserved:hk-02.pm25"
-FLAT = "operations.urn:ngsi-ld:waterlevel:tl-03.waterlevel"
-BROKEN = "operations.urn:ngsi-ld:airqualityobserved:hk-04.pm25"  # negative readings
-LABELLED = "operations.urn:ngsi-ld:noiselevelobserved:hk-05.laeq"  # labels: every 120 s, at most 80
+FAST = series_name("urn:ngsi-ld:AirQualityObserved:hk-01", "pm25")  # a device reports every 60 s
+STALE = series_name("urn:ngsi-ld:AirQualityObserved:hk-02", "pm25")
+FLAT = series_name("urn:ngsi-ld:WaterObserved:tl-03", "waterLevel")
+BROKEN = series_name("urn:ngsi-ld:AirQualityObserved:hk-04", "pm25")  # negative readings
+LABELLED = series_name("urn:ngsi-ld:NoiseLevelObserved:hk-05", "LAeq")  # labels: every 120 s, at most 80
 
 
 @pytest.fixture
@@ -69,8 +70,8 @@ def _device(platform: Platform, entity_id: str, interval: int) -> None:
 @pytest.fixture
 def fleet(clocked: Platform) -> Platform:
     """Five series, each showing one problem (or none), in the last hours before NOW."""
-    _device(clocked, "urn:ngsi-ld:AirQualityObserved:hk-01", 60)  # series names are lower case
-    _device(clocked, "urn:ngsi-ld:airqualityobserved:hk-01", 120)  # the faster device sets what is expected
+    _device(clocked, "urn:ngsi-ld:AirQualityObserved:hk-01", 60)
+    _device(clocked, "urn:ngsi-ld:AirQualityObserved:hk-01", 120)  # the faster device sets what is expected
     for name in (FAST, STALE, FLAT, BROKEN):
         _series(clocked, name)
     _series(clocked, LABELLED, interval_seconds="120", valid_min="0", valid_max="80")
@@ -180,7 +181,7 @@ def test_quality_series_names_stay_within_the_registry_rules() -> None:
     assert quality.quality_series_name("score", FAST) == f"quality.score.{FAST}"
 
 
-SEASONAL = "operations.urn:ngsi-ld:airqualityobserved:hk-09.pm25"
+SEASONAL = series_name("urn:ngsi-ld:AirQualityObserved:hk-09", "pm25")
 
 
 def _seasonal_history(platform: Platform, weeks: int) -> None:

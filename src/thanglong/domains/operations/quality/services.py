@@ -183,15 +183,15 @@ def _targets(uow: UnitOfWork, names: Sequence[str] | None = None) -> list[_Targe
         )
     )
     for entity_id, interval in devices:
-        # Case-insensitive: the registry accepts lower-case names only, entity ids keep their capitals.
-        part = _part(str(entity_id)).lower()
+        # The same piece series_name puts in the series' names (lower case, a digest when it had to change).
+        part = _part(str(entity_id))
         # Several devices may feed one entity: the fastest sets what is expected.
         if interval and interval > 0:
             intervals[part] = min(interval, intervals.get(part, interval))
     out = []
     for name, stored_labels in rows:
         labels = dict(stored_labels or {})
-        interval = intervals.get(_entity_part(name).lower(), DEFAULT_INTERVAL_SECONDS)
+        interval = intervals.get(_entity_part(name), DEFAULT_INTERVAL_SECONDS)
         labelled = _number(labels.get("interval_seconds"))
         if labelled is not None and labelled > 0:
             interval = int(labelled)
