@@ -47,6 +47,7 @@ STATUS_LABELS = {
     ACKNOWLEDGED: ("Đã tiếp nhận", "Acknowledged"),
     CLEARED: ("Đã xóa", "Cleared"),
 }
+HISTORY_ORDER = {"raised": 0, "escalated": 1, "deescalated": 2, "acknowledged": 3, "cleared": 4}
 MAX_NOTE = 2000
 LIST_LIMIT = 500
 
@@ -535,10 +536,12 @@ def get_alarm(uow: UnitOfWork, alarm_id: uuid.UUID) -> AlarmDTO:
         raise NotFound(
             "alarm_not_found", "Không tìm thấy cảnh báo.", "Alarm not found.", alarm_id=str(alarm_id)
         )
+    # Entries of the same instant (a frozen clock, a coarse one) keep the order of the life of an alarm.
+    step = case(HISTORY_ORDER, value=AlarmHistory.action, else_=len(HISTORY_ORDER))
     entries = uow.session.scalars(
         select(AlarmHistory)
         .where(AlarmHistory.alarm_id == alarm_id)
-        .order_by(AlarmHistory.at, AlarmHistory.id)
+        .order_by(AlarmHistory.at, step, AlarmHistory.id)
     )
     history = tuple(
         {

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
+from thanglong.domains.operations.web.alarms import build_alarms
 
 RouterBuilder = Callable[[WebContext], APIRouter]
 
@@ -14,7 +15,7 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the operations router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = []
+    builders: list[RouterBuilder] = [build_alarms]
     for build in builders:
         router.include_router(build(ctx))
     return router
