@@ -18,17 +18,18 @@ from thanglong.core.timeseries.append import append
 from thanglong.core.timeseries.query import latest
 from thanglong.domains.operations.alarms import services
 from thanglong.domains.operations.models import AlarmRuleVersion
-from thanglong.domains.operations.series import series_name
 
 if TYPE_CHECKING:
     from thanglong.core.platform import Platform
 
 DEMO_ACTOR = f"{SYSTEM_ACTOR}:operations.demo"
-# (entity id, name, minutes since its last reading): Hà Đông went silent 20 minutes ago.
+# (station, name, minutes since its last reading): Hà Đông went silent 20 minutes ago. The series are
+# named by station, not by series_name(entity id, attribute): that keeps the entity id's capitals
+# (AirQualityObserved), which the kernel's registry refuses (names are lower-case).
 SENSORS = (
-    ("urn:ngsi-ld:AirQualityObserved:hanoi-hoan-kiem", "Hoàn Kiếm", 0),
-    ("urn:ngsi-ld:AirQualityObserved:hanoi-cau-giay", "Cầu Giấy", 0),
-    ("urn:ngsi-ld:AirQualityObserved:hanoi-ha-dong", "Hà Đông", 20),
+    ("hanoi-hoan-kiem", "Hoàn Kiếm", 0),
+    ("hanoi-cau-giay", "Cầu Giấy", 0),
+    ("hanoi-ha-dong", "Hà Đông", 20),
 )
 ATTRIBUTE = "pm25"
 # One reading a minute for an hour: a fixed daily-looking shape, the same on every run.
@@ -37,8 +38,7 @@ RULE = """name: demo.ha-dong-silent
 title: Trạm quan trắc không khí Hà Đông mất tín hiệu
 title_en: Ha Dong air-quality station silent
 target:
-  entity: urn:ngsi-ld:AirQualityObserved:hanoi-ha-dong
-  attribute: pm25
+  series: operations.air.hanoi-ha-dong.pm25
 when:
   no_data: {minutes: 10}
 severity: warning
@@ -49,9 +49,14 @@ clear: {after_minutes: 5}
 """
 
 
+def demo_name(station: str) -> str:
+    """Return the name of a demo station's PM2.5 series."""
+    return f"operations.air.{station}.{ATTRIBUTE}"
+
+
 def demo_series() -> list[str]:
     """Return the names of the demo sensors' PM2.5 series."""
-    return [series_name(entity, ATTRIBUTE) for entity, _, _ in SENSORS]
+    return [demo_name(station) for station, _, _ in SENSORS]
 
 
 def load_demo(platform: Platform) -> None:
@@ -63,18 +68,18 @@ def load_demo(platform: Platform) -> None:
                 uow,
                 "operations",
                 SeriesDef(
-                    name=series_name(entity, ATTRIBUTE),
+                    name=demo_name(entity),
                     unit="µg/m³",
                     description_vi=f"Bụi mịn PM2.5 tại trạm {name}",
                     description_en=f"PM2.5 fine dust at the {name} station",
-                    labels=(("entity", entity), ("attribute", ATTRIBUTE)),
+                    labels=(("entity", f"urn:ngsi-ld:AirQualityObserved:{entity}"), ("attribute", ATTRIBUTE)),
                 ),
             )
         have = latest(uow.session, demo_series())
         points = [
-            (series_name(entity, ATTRIBUTE), now - timedelta(minutes=silent + 59 - i), value)
-            for entity, _, silent in SENSORS
-            if series_name(entity, ATTRIBUTE) not in have
+            (demo_name(station), now - timedelta(minutes=silent + 59 - i), value)
+            for station, _, silent in SENSORS
+            if demo_name(station) not in have
             for i, value in enumerate(PATTERN)
         ]
         append(uow, points)
