@@ -23,6 +23,14 @@ API = "/api/v1/operations/alarms"
 # A rule file of a few hundred rules stays well below this.
 MAX_RULES_BYTES = 512 * 1024
 CLEARED_SHOWN = 20
+YAML_MEDIA_TYPE = "application/yaml"
+YAML_OUT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Các luật đang dùng, dạng YAML / the active rules, as YAML",
+        # Any schema: a client reading YAML gets a mapping, a list of them, or nothing (no rule yet).
+        "content": {YAML_MEDIA_TYPE: {"schema": {}}},
+    }
+}
 
 
 class RulesTooLarge(ThangLongError):
@@ -77,7 +85,7 @@ def build_alarms(ctx: WebContext) -> APIRouter:
         vi, en = SEVERITY_LABELS.get(severity, (severity, severity))
         return vi if ctx.language(request) == "vi" else en
 
-    @router.get(CONSOLE)
+    @router.get(CONSOLE, include_in_schema=False)
     async def console(
         request: Request, severity: str = "", principal: Principal = ctx.requires(PERMISSION)
     ) -> Any:
@@ -126,14 +134,14 @@ def build_alarms(ctx: WebContext) -> APIRouter:
             "condition stops and returns.",
         )
 
-    @router.post(CONSOLE + "/{alarm_id}/acknowledge")
+    @router.post(CONSOLE + "/{alarm_id}/acknowledge", include_in_schema=False)
     async def acknowledge_form(
         request: Request, alarm_id: uuid.UUID, principal: Principal = ctx.requires(PERMISSION)
     ) -> Any:
         """Acknowledge an alarm from the console and say so."""
         return await _act(request, principal, alarm_id, "acknowledge")
 
-    @router.post(CONSOLE + "/{alarm_id}/clear")
+    @router.post(CONSOLE + "/{alarm_id}/clear", include_in_schema=False)
     async def clear_form(
         request: Request, alarm_id: uuid.UUID, principal: Principal = ctx.requires(PERMISSION)
     ) -> Any:
@@ -160,11 +168,13 @@ def build_alarms(ctx: WebContext) -> APIRouter:
         stats = await ctx.run(request, services.statistics, days=days)
         return stats.to_dict()
 
-    @router.get(API + "/rules/export", tags=["operations"], response_class=PlainTextResponse)
+    @router.get(
+        API + "/rules/export", tags=["operations"], response_class=PlainTextResponse, responses=YAML_OUT
+    )
     async def api_export(request: Request, principal: Principal = ctx.requires(PERMISSION)) -> Any:
         """Return the active rules as one YAML stream."""
         text = await ctx.run(request, services.export_rules)
-        return PlainTextResponse(text, media_type="application/yaml; charset=utf-8")
+        return PlainTextResponse(text, media_type=YAML_MEDIA_TYPE)
 
     @router.post(API + "/rules/import", tags=["operations"], status_code=status.HTTP_201_CREATED)
     async def api_import(
