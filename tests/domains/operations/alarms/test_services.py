@@ -258,3 +258,21 @@ def test_list_orders_by_severity_and_filters_in_one_query(platform: Platform, cl
     assert [a.severity for a in mine] == ["critical", "warning", "info"]
     assert names["critical"] in {a.rule_name for a in critical}
     assert history == "raised"
+
+
+def test_series_are_read_in_groups(platform: Platform, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "SERIES_PER_QUERY", 1)
+    rules = []
+    for value in (90.0, 95.0, 10.0):
+        series = make_series(platform)
+        with platform.uow() as uow:
+            append(uow, [(series, T0, value)])
+            uow.commit()
+        rules.append(unique("grouped").replace("_", "-"))
+        text = f'name: {rules[-1]}\ntarget: {{series: "{series}"}}\nwhen: {{threshold: "> 80"}}\n'
+        with platform.uow() as uow:
+            services.import_rules(uow, actor="cli:test", text=text)
+    evaluate_at(platform, clock, 0)
+    with platform.uow() as uow:
+        values = {a.rule_name: a.last_value for a in services.list_alarms(uow) if a.rule_name in rules}
+    assert values == {rules[0]: 90.0, rules[1]: 95.0}
