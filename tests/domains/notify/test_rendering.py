@@ -128,6 +128,19 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
             "due_at": "08:00 10/12/2026",
             "inbox_url": "http://x/officer/queue",
         },
+        "operations.alarm": {
+            "what_vi": "Có cảnh báo mới",
+            "what_en": "New alarm",
+            "rule": "pm25-high",
+            "title": "Bụi mịn cao",
+            "title_en": "High fine dust",
+            "severity_vi": "Khẩn cấp",
+            "severity_en": "Critical",
+            "series": "operations.hk.pm25",
+            "value": "151",
+            "raised_at": "08:00 03/12/2026",
+            "console_url": "http://x/operations/alarms",
+        },
     }
     for template in defaults:
         assert template.language in {"vi", "en"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from thanglong.core.cliutil import console, json_option, open_platform, print_json
+from thanglong.domains.operations.alarms.cli import alarms_app
 from thanglong.domains.operations.entities import services as entities
 from thanglong.domains.operations.entities.cli import contexts_app
 from thanglong.domains.operations.quality.cli import quality_app
@@ -15,6 +16,7 @@ from thanglong.domains.operations.scorecard.cli import indicators_app, scorecard
 
 app = typer.Typer(help="Trung tâm điều hành đô thị / city operations centre.", no_args_is_help=True)
 app.add_typer(contexts_app, name="contexts")
+app.add_typer(alarms_app, name="alarms")
 app.add_typer(quality_app, name="quality")
 app.add_typer(indicators_app, name="indicators")
 app.command("scorecard")(scorecard)

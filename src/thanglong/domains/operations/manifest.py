@@ -2,25 +2,50 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, NavItem, Schedule
+from thanglong.core.manifest import DomainManifest, EventHandler, LiveChannel, NavItem, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 
 OPERATORS = frozenset({OPERATOR, ADMINISTRATOR})
+ALARMS = "thanglong.domains.operations.alarms"
+ALARM_EVENTS = "thanglong.domains.operations.events"
 
 MANIFEST = DomainManifest(
     name="operations",
     title_vi="Trung tâm điều hành đô thị",
     title_en="City operations centre",
-    depends_on=("identity",),
+    depends_on=("identity", "notify"),
     router="thanglong.domains.operations.web.routes:build_router",
     cli="thanglong.domains.operations.cli:app",
     cli_name="operations",
     templates="thanglong.domains.operations",
     migrations="thanglong.domains.operations",
     static="thanglong.domains.operations",
+    demo=f"{ALARMS}.demo:load_demo",
     # The scorecard is public: city-wide figures against published targets (docs/operations-scorecard.md).
-    nav=(NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),),
+    nav=(
+        NavItem("/operations/alarms", "Bảng cảnh báo", "Alarm console", "operations.alarms.manage"),
+        NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),
+    ),
+    event_handlers=(
+        # The operators hear of a raised or escalated alarm through notify, after the commit (durable jobs).
+        EventHandler(f"{ALARM_EVENTS}:AlarmRaised", f"{ALARMS}.reactions:notify_raised"),
+        EventHandler(f"{ALARM_EVENTS}:AlarmEscalated", f"{ALARMS}.reactions:notify_escalated"),
+    ),
+    live_channels=(
+        # The alarm console reloads its list when an alarm changes (docs/live.md).
+        LiveChannel(
+            "operations.alarms",
+            "operations.alarms.manage",
+            (
+                "operations.AlarmRaised",
+                "operations.AlarmEscalated",
+                "operations.AlarmDeescalated",
+                "operations.AlarmAcknowledged",
+                "operations.AlarmCleared",
+            ),
+        ),
+    ),
     permissions=(
         Permission(
             "operations.data.write",
@@ -54,6 +79,8 @@ MANIFEST = DomainManifest(
         ),
     ),
     schedules=(
+        # Every active rule once a minute; "for", repeat and the timers count in these evaluations.
+        Schedule(name="operations.alarms.evaluate", job=f"{ALARMS}.tasks:evaluate_alarms", every_seconds=60),
         # Data quality of every sensor series, recorded as time series that alarms and KPIs gate on.
         Schedule(
             name="operations.quality",

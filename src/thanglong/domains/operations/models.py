@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base, UUIDPrimaryKey
@@ -92,6 +92,73 @@ class Device(UUIDPrimaryKey, Base):
 
 
 # ----------------------------------------------------------------------------------------------- alarms
+class AlarmRuleVersion(UUIDPrimaryKey, Base):
+    """One imported version of an alarm rule: the YAML as written and its parsed form (never edited)."""
+
+    __tablename__ = "operations_alarm_rule_version"
+    __table_args__ = (UniqueConstraint("name", "version"),)
+
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    yaml_text: Mapped[str] = mapped_column(Text)
+    parsed: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The series the rule reads (from its target), for listing rules by sensor without parsing.
+    series: Mapped[str] = mapped_column(String(200), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    # The newest version of each name is the active one; importing a rule again deactivates the old row.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+
+class AlarmRuleState(UUIDPrimaryKey, Base):
+    """What the engine remembers of a rule between evaluations (pending duration, repeats, timers)."""
+
+    __tablename__ = "operations_alarm_state"
+
+    rule_name: Mapped[str] = mapped_column(String(100), unique=True)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The alarm the state belongs to while one is open.
+    alarm_id: Mapped[uuid.UUID | None] = mapped_column(default=None)
+    evaluated_at: Mapped[datetime]
+
+
+class Alarm(UUIDPrimaryKey, Base):
+    """One alarm: raised by a rule, maybe escalated and acknowledged, cleared by the engine or by hand."""
+
+    __tablename__ = "operations_alarm"
+    __table_args__ = (Index("ix_operations_alarm_status_severity", "status", "severity"),)
+
+    rule_name: Mapped[str] = mapped_column(String(100), index=True)
+    rule_version: Mapped[int] = mapped_column(Integer)
+    series: Mapped[str] = mapped_column(String(200), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    severity: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))  # raised | acknowledged | cleared
+    raised_at: Mapped[datetime] = mapped_column(index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(default=None)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    acknowledge_note: Mapped[str] = mapped_column(Text, default="")
+    cleared_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The operator who cleared it, or "auto" when the engine did.
+    cleared_by: Mapped[str | None] = mapped_column(String(200), default=None)
+    last_value: Mapped[float | None] = mapped_column(Float, default=None)
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime]
+
+
+class AlarmHistory(UUIDPrimaryKey, Base):
+    """One thing that happened to an alarm, in order: raised, escalated, acknowledged, cleared."""
+
+    __tablename__ = "operations_alarm_history"
+
+    alarm_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operations_alarm.id"), index=True)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[float | None] = mapped_column(Float, default=None)
 
 
 # -------------------------------------------------------------------------------------------- scorecard

@@ -67,7 +67,7 @@ def test_targets_of_domains_that_do_not_exist_yet_have_no_data(platform: Platfor
 
 
 def test_with_procedures_disabled_its_targets_have_no_data(tmp_path: Path, tl_database_url: str) -> None:
-    settings = make_settings(tmp_path, tl_database_url, domains=["identity", "operations"])
+    settings = make_settings(tmp_path, tl_database_url, domains=["identity", "notify", "operations"])
     without = build_platform(settings)
     try:
         cards = services.build(without)

@@ -15,8 +15,9 @@ from thanglong.core.spatial import Geometry
 revision: str = "operations_0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = ("operations",)
-# PostGIS is created by core_0006 (commune geometries); identity owns the agencies devices belong to.
-depends_on: str | Sequence[str] | None = ("core_0006", "identity_0001")
+# PostGIS is created by core_0006 (commune geometries); notify_0001 implies identity (agencies, users);
+# alarms (operations_0003) tell operators through notify.
+depends_on: str | Sequence[str] | None = ("core_0006", "notify_0001")
 
 
 def upgrade() -> None:

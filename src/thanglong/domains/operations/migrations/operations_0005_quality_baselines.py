@@ -1,7 +1,7 @@
 """operations: learned seasonal baselines of the data-quality capability
 
 Revision ID: operations_0005
-Revises: operations_0001
+Revises: operations_0003
 Create Date: 2026-12-03 11:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "operations_0005"
-down_revision: str | None = "operations_0001"
+down_revision: str | None = "operations_0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Alarms: rules over sensor series, their evaluation, escalation, acknowledgement and clearing."""
