@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from tests.domains.operations.entities.test_api import AQ, BASE, assert_problem, create, env, reading
 from thanglong.core.platform import Platform
 from thanglong.core.timeseries.append import append
+from thanglong.domains.operations.ngsi import temporal
 from thanglong.domains.operations.ngsi.normal import utc_text
 from thanglong.domains.operations.series import series_name
 
@@ -287,3 +288,36 @@ def test_reading_history_needs_operations_data_read(
     assert_problem(client.get(f"{TEMPORAL}/{AQ}", headers=citizen), 403, "InvalidRequest")
     params = {"type": "AirQualityObserved", "timerel": "after", "timeAt": "2026-01-01T00:00:00Z"}
     assert_problem(client.get(TEMPORAL, params=params), 401, "InvalidRequest")
+
+
+def test_more_instances_than_the_cap_is_a_partial_206(
+    client: TestClient, officer: dict[str, str], history: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(temporal, "MAX_INSTANCES", 50)
+    response = client.get(
+        f"{TEMPORAL}/{AQ}", params={"timerel": "after", "timeAt": _z(T0)}, headers=env(officer)
+    )
+    assert response.status_code == 206, response.text
+    later = [(t, v) for t, v in history[AQ] if t > T0]
+    assert response.json()["no2"] == _instances(later[:50])
+    first, last = utc_text(later[0][0]), utc_text(later[49][0])
+    assert response.headers["content-range"] == f"date-time {first}-{last}/*"
+    # Under the cap lastN is answered whole; above it, the newest are, in part too.
+    assert _get(client, officer, lastN=40)["no2"] == _instances(history[AQ][-40:])
+    newest = client.get(f"{TEMPORAL}/{AQ}", params={"lastN": 60}, headers=env(officer))
+    assert newest.status_code == 206
+    assert newest.json()["no2"] == _instances(history[AQ][-50:])
+
+
+def test_offsets_are_read_and_json_ld_carries_the_context(
+    client: TestClient, officer: dict[str, str], history: dict[str, Any]
+) -> None:
+    # 07:00 in Hanoi is midnight UTC.
+    params = {"timerel": "before", "timeAt": "2026-01-05T07:00:00+07:00", "lastN": "1"}
+    response = client.get(
+        f"{TEMPORAL}/{AQ}", params=params, headers={**env(officer), "Accept": "application/ld+json"}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["@context"].endswith("context.jsonld")
+    assert body["no2"] == _instances([(T0 - timedelta(days=30), 1.0)])

@@ -101,18 +101,21 @@ def _raw(
 ) -> tuple[list[tuple[datetime, float]], bool]:
     """Return an attribute's points in time order (the newest N with lastN) and whether it was cut."""
     newest_first = last_n is not None
-    cap = last_n if last_n is not None else temporal.MAX_INSTANCES + 1
+    cap = temporal.MAX_INSTANCES
+    wanted = min(last_n, cap + 1) if last_n is not None else cap + 1
     statement = (
         select(Point.at, Point.value)
         .where(Point.series_id == attribute.series_id, Point.at >= start, Point.at < end)
         .order_by(Point.at.desc() if newest_first else Point.at)
-        .limit(cap)
+        .limit(wanted)
     )
     rows = [(at, float(value)) for at, value in uow.session.execute(statement)]
+    # Past the cap, the oldest are answered (the newest with lastN) and the answer says it was cut.
+    cut = len(rows) > cap
+    rows = rows[:cap]
     if newest_first:
         rows.reverse()
-    cut = last_n is None and len(rows) > temporal.MAX_INSTANCES
-    return rows[: temporal.MAX_INSTANCES], cut
+    return rows, cut
 
 
 def _aggregated(
