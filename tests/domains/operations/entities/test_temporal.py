@@ -9,10 +9,12 @@ from typing import Any
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import delete
 
 from tests.domains.operations.entities.test_api import AQ, BASE, assert_problem, create, env, reading
 from thanglong.core.platform import Platform
 from thanglong.core.timeseries.append import append
+from thanglong.core.timeseries.models import Point
 from thanglong.domains.operations.ngsi import temporal
 from thanglong.domains.operations.ngsi.normal import utc_text
 from thanglong.domains.operations.series import series_name
@@ -321,3 +323,24 @@ def test_offsets_are_read_and_json_ld_carries_the_context(
     body = response.json()
     assert body["@context"].endswith("context.jsonld")
     assert body["no2"] == _instances([(T0 - timedelta(days=30), 1.0)])
+
+
+def test_aggregates_are_answered_from_the_rollups_not_the_points(
+    client: TestClient, officer: dict[str, str], history: dict[str, Any], platform: Platform
+) -> None:
+    params = {
+        "timerel": "between",
+        "timeAt": _z(T0 + timedelta(minutes=10)),
+        "endTimeAt": _z(T0 + timedelta(hours=40)),
+        "options": "aggregatedValues",
+        "aggrMethods": "totalCount,avg,min,max",
+        "aggrPeriodDuration": "PT1H",
+    }
+    before = _get(client, officer, **params)["no2"]
+    assert sum(row[0] for row in before["totalCount"]) > 300
+    with platform.uow() as uow:
+        uow.session.execute(delete(Point))
+        uow.commit()
+    # The range's edges are whole minutes: the minute, hour and day rollups answer it all.
+    assert _get(client, officer, **params)["no2"] == before
+    assert _get(client, officer, timerel="after", timeAt=_z(T0)) == {"id": AQ, "type": "AirQualityObserved"}
