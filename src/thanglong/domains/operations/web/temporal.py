@@ -6,8 +6,6 @@ Thin: parameters read here and checked in ngsi/temporal.py, the use cases in ent
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request, Response
 
 from thanglong.core.security import Principal
@@ -50,11 +48,7 @@ def _headers(result: use_cases.TemporalResult) -> tuple[int, dict[str, str]]:
     if result.partial is None:
         return 200, headers
     first, last = result.partial
-    return 206, {**headers, "Content-Range": f"date-time {_text(first)}-{_text(last)}/*"}
-
-
-def _text(at: datetime) -> str:
-    return utc_text(at)
+    return 206, {**headers, "Content-Range": f"date-time {utc_text(first)}-{utc_text(last)}/*"}
 
 
 def build_temporal(ctx: WebContext) -> APIRouter:
