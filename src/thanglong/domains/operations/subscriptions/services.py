@@ -9,6 +9,7 @@ one `operations.subscription.notify` job; the job sends the latest state of the 
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import os
 import re
@@ -582,9 +583,15 @@ def on_entity_changed(uow: UnitOfWork, event: EntityChanged) -> None:
     entity = uow.session.scalar(select(Entity).where(Entity.entity_id == event.entity_id))
     if entity is None:
         return
+    # Subscriptions mostly share a few @contexts: each is resolved once per change, not once per match.
+    contexts: dict[str, ActiveContext] = {}
     for row in candidates:
         if row.q or row.geo_q:
-            ctx = resolve_context(uow, row.context.get("spec"))
+            spec = row.context.get("spec")
+            key = json.dumps(spec, sort_keys=True)
+            if key not in contexts:
+                contexts[key] = resolve_context(uow, spec)
+            ctx = contexts[key]
             compacted = normal.compacted_for_query(entity.entity_id, entity.entity_type, entity.attrs, ctx)
             q: Query | None = parse_q(row.q) if row.q else None
             geo = _geo(row.geo_q) if row.geo_q else None
