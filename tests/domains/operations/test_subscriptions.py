@@ -7,7 +7,8 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import Any, ClassVar, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from thanglong.core.models import Job as JobRow
 from thanglong.core.platform import Platform
 from thanglong.core.testing.http_server import LocalHttpServer
 from thanglong.core.testing.plugin import run_jobs
+from thanglong.core.uow import UnitOfWork
 from thanglong.domains.operations.models import Subscription
 from thanglong.domains.operations.ngsi.problems import BadRequestData
 from thanglong.domains.operations.subscriptions import services
@@ -382,3 +384,40 @@ def test_an_inactive_or_deleted_subscription_sends_nothing(
     set_no2(client, operator, 81.0)
     run_jobs(platform)
     assert len(handler.received) == 1
+
+
+def test_private_endpoints_are_allowed_outside_production_or_by_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    production = cast(UnitOfWork, SimpleNamespace(settings=SimpleNamespace(env="production")))
+    development = cast(UnitOfWork, SimpleNamespace(settings=SimpleNamespace(env="development")))
+    monkeypatch.delenv(services.ALLOW_PRIVATE_ENV, raising=False)
+    assert services.private_endpoints_allowed(production) is False
+    assert services.private_endpoints_allowed(development) is True
+    monkeypatch.setenv(services.ALLOW_PRIVATE_ENV, "true")
+    assert services.private_endpoints_allowed(production) is True
+
+
+def test_geoq_and_id_pattern_select_the_notified_entities(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    uri, handler = receiver
+    near_lake = {"georel": "near;maxDistance==500", "geometry": "Point", "coordinates": [105.8522, 21.0287]}
+    subscribe(
+        client,
+        operator,
+        subscription(
+            uri, entities=[{"type": "AirQualityObserved", "idPattern": "HoanKiem|BaDinh"}], geoQ=near_lake
+        ),
+    )
+    far = reading(AQ2)
+    far["location"]["value"]["coordinates"] = [105.8342, 21.0368]  # Ba Đình square, about 2 km away
+    other = reading("urn:ngsi-ld:AirQualityObserved:TayHo-1")
+    for body in (far, other, reading()):
+        assert client.post(f"{BASE}/entities", json=body, headers=env(operator)).status_code == 201
+    run_jobs(platform)
+    assert [[e["id"] for e in b["data"]] for _, b in handler.received] == [[AQ]]

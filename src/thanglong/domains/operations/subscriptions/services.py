@@ -62,8 +62,6 @@ _KNOWN = frozenset(
         "isActive",
         "subscriptionName",
         "timeInterval",
-        "csf",
-        "lang",
     }
 )
 
