@@ -421,3 +421,8 @@ def test_geoq_and_id_pattern_select_the_notified_entities(
         assert client.post(f"{BASE}/entities", json=body, headers=env(operator)).status_code == 201
     run_jobs(platform)
     assert [[e["id"] for e in b["data"]] for _, b in handler.received] == [[AQ]]
+
+
+def test_a_name_resolving_to_loopback_is_caught_at_delivery() -> None:
+    assert services.resolves_to_private("localhost") is True
+    assert services.resolves_to_private("no-such-host.invalid") is False
