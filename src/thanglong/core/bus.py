@@ -64,7 +64,10 @@ class Event:
         data = asdict(self)
         for f in fields(self):
             value = data[f.name]
-            if not isinstance(value, str | int | float | bool | type(None) | list | dict):
+            if isinstance(value, tuple):
+                # A tuple field (EntityChanged.attributes) travels as a JSON list; validation reads it back.
+                data[f.name] = list(value)
+            elif not isinstance(value, str | int | float | bool | type(None) | list | dict):
                 data[f.name] = str(value)
         return data
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, EventHandler, LiveChannel, NavItem, Schedule
+from thanglong.core.manifest import DomainManifest, EventHandler, JobKind, LiveChannel, NavItem, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 
 OPERATORS = frozenset({OPERATOR, ADMINISTRATOR})
 ALARMS = "thanglong.domains.operations.alarms"
 ALARM_EVENTS = "thanglong.domains.operations.events"
+SUBSCRIPTIONS = "thanglong.domains.operations.subscriptions"
 
 MANIFEST = DomainManifest(
     name="operations",
@@ -31,6 +32,20 @@ MANIFEST = DomainManifest(
         # The operators hear of a raised or escalated alarm through notify, after the commit (durable jobs).
         EventHandler(f"{ALARM_EVENTS}:AlarmRaised", f"{ALARMS}.reactions:notify_raised"),
         EventHandler(f"{ALARM_EVENTS}:AlarmEscalated", f"{ALARMS}.reactions:notify_escalated"),
+        # NGSI-LD subscriptions: a changed entity is matched after the commit, notifications are queued.
+        EventHandler(f"{ALARM_EVENTS}:EntityChanged", f"{SUBSCRIPTIONS}.services:on_entity_changed"),
+    ),
+    jobs=(
+        # One HTTP notification of a subscription; a failure is recorded on it and retried with backoff.
+        JobKind(
+            "operations.subscription.notify",
+            f"{SUBSCRIPTIONS}.tasks:deliver",
+            max_attempts=6,
+            backoff_base_seconds=10.0,
+            backoff_cap_seconds=900.0,
+            lease_seconds=120,
+            on_failure=f"{SUBSCRIPTIONS}.tasks:record_failure",
+        ),
     ),
     live_channels=(
         # The alarm console reloads its list when an alarm changes (docs/live.md).

@@ -63,6 +63,61 @@ class ContextDocument(UUIDPrimaryKey, Base):
     added_at: Mapped[datetime]
 
 
+# ----------------------------------------------------------------------------------------- subscriptions
+class Subscription(UUIDPrimaryKey, Base):
+    """An NGSI-LD subscription (CIM 009 clause 5.2.12) and the status of its HTTP notifications."""
+
+    __tablename__ = "operations_subscription"
+
+    subscription_id: Mapped[str] = mapped_column(String(IRI_LENGTH), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The selectors as the client wrote them ({type, id?, idPattern?}, compact names); the expanded types
+    # live in operations_subscription_selector for matching in SQL.
+    entities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    watched_attributes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The watched names expanded with the subscription's @context (events carry compact names).
+    watched_expanded: Mapped[list[str]] = mapped_column(JSON, default=list)
+    q: Mapped[str | None] = mapped_column(Text, default=None)
+    # The GeoQuery object as written ({georel, geometry, coordinates, geoproperty?}); {} for none.
+    geo_q: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    notify_attributes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notify_format: Mapped[str] = mapped_column(String(20), default="normalized")  # normalized | keyValues
+    endpoint_uri: Mapped[str] = mapped_column(String(2048))
+    endpoint_accept: Mapped[str] = mapped_column(String(40), default="application/json")
+    # At most one notification per this many seconds (0: none); later changes are coalesced.
+    throttling: Mapped[float] = mapped_column(Float, default=0.0)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # {"spec": the @context the subscription was created with: a URL, a list, an object or null}.
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    modified_at: Mapped[datetime]
+    # Notification status (clause 5.2.15): ok | failed, with counters and instants.
+    notify_status: Mapped[str | None] = mapped_column(String(10), default=None)
+    times_sent: Mapped[int] = mapped_column(Integer, default=0)
+    last_notification: Mapped[datetime | None] = mapped_column(default=None)
+    last_success: Mapped[datetime | None] = mapped_column(default=None)
+    last_failure: Mapped[datetime | None] = mapped_column(default=None)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    # Throttling: no notification before this instant; the ids of entities changed since the last one.
+    next_allowed_at: Mapped[datetime | None] = mapped_column(default=None)
+    pending: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class SubscriptionSelector(UUIDPrimaryKey, Base):
+    """One entity selector of a subscription, expanded: a NULL type selects every type (watched only)."""
+
+    __tablename__ = "operations_subscription_selector"
+    __table_args__ = (Index("ix_operations_subscription_selector_type_id", "entity_type", "entity_id"),)
+
+    subscription_row: Mapped[uuid.UUID] = mapped_column(ForeignKey("operations_subscription.id"), index=True)
+    entity_type: Mapped[str | None] = mapped_column(String(IRI_LENGTH), default=None)
+    entity_id: Mapped[str | None] = mapped_column(String(IRI_LENGTH), default=None)
+    id_pattern: Mapped[str | None] = mapped_column(String(IRI_LENGTH), default=None)
+
+
 # ---------------------------------------------------------------------------------------------- devices
 class Device(UUIDPrimaryKey, Base):
     """A registered sensor or city system that reports readings."""

@@ -10,6 +10,7 @@ from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.web.alarms import build_alarms
 from thanglong.domains.operations.web.ngsi import build_ngsi
 from thanglong.domains.operations.web.scorecard import build_scorecard
+from thanglong.domains.operations.web.subscriptions import build_subscriptions
 from thanglong.domains.operations.web.temporal import build_temporal
 
 RouterBuilder = Callable[[WebContext], APIRouter]
@@ -18,7 +19,13 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the operations router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = [build_ngsi, build_temporal, build_alarms, build_scorecard]
+    builders: list[RouterBuilder] = [
+        build_ngsi,
+        build_temporal,
+        build_subscriptions,
+        build_alarms,
+        build_scorecard,
+    ]
     for build in builders:
         router.include_router(build(ctx))
     return router

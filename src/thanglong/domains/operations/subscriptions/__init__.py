@@ -1,0 +1,1 @@
+"""NGSI-LD subscriptions: stored selectors and HTTP notifications with throttling."""

@@ -1,0 +1,687 @@
+"""Use cases of NGSI-LD subscriptions (CIM 009 clauses 5.8 and 5.11): CRUD, matching, delivery.
+
+A change of an entity reaches `on_entity_changed` after the commit (a durable job); the subscriptions
+whose selectors name its type (and id) are found in one statement, then idPattern, watchedAttributes,
+q and geoQ are checked in Python. A match adds the entity to the subscription's pending list and queues
+one `operations.subscription.notify` job; the job sends the latest state of the pending entities.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import math
+import os
+import re
+import socket
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, or_, select
+
+from thanglong.core import audit, jobs
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.operations.entities.services import resolve_context
+from thanglong.domains.operations.events import EntityChanged
+from thanglong.domains.operations.models import Entity, Subscription, SubscriptionSelector
+from thanglong.domains.operations.ngsi import normal
+from thanglong.domains.operations.ngsi.context import ActiveContext
+from thanglong.domains.operations.ngsi.geoquery import GeoQuery, geoquery_from_json
+from thanglong.domains.operations.ngsi.problems import (
+    AlreadyExists,
+    BadRequestData,
+    ResourceNotFound,
+)
+from thanglong.domains.operations.ngsi.q import Query, parse_q
+from thanglong.domains.operations.ngsi.regex import UnsafePattern, compile_safe
+from thanglong.domains.operations.ngsi.services import matches
+
+JOB_KIND = "operations.subscription.notify"
+ALLOW_PRIVATE_ENV = "THANGLONG_OPERATIONS_SUBSCRIPTIONS_ALLOW_PRIVATE"
+FORMATS = ("normalized", "keyValues")
+ACCEPTS = ("application/json", "application/ld+json")
+MAX_LIST = 100
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 1000
+_KNOWN = frozenset(
+    {
+        "id",
+        "type",
+        "@context",
+        "description",
+        "entities",
+        "watchedAttributes",
+        "q",
+        "geoQ",
+        "notification",
+        "throttling",
+        "expiresAt",
+        "isActive",
+        "subscriptionName",
+        "timeInterval",
+    }
+)
+
+
+def _bad(code: str, message_vi: str, message_en: str, **details: Any) -> BadRequestData:
+    return BadRequestData(f"subscription.{code}", message_vi, message_en, **details)
+
+
+def _not_found(subscription_id: str) -> ResourceNotFound:
+    return ResourceNotFound(
+        "subscription.not_found",
+        f"Không có đăng ký {subscription_id}.",
+        f"No subscription {subscription_id}.",
+        id=subscription_id,
+    )
+
+
+# ------------------------------------------------------------------------------------------- endpoint
+def private_endpoints_allowed(uow: UnitOfWork) -> bool:
+    """Tell whether endpoints on loopback or private addresses are allowed (outside production, or by env)."""
+    if os.environ.get(ALLOW_PRIVATE_ENV, "").lower() in ("1", "true", "yes"):
+        return True
+    return uow.settings is None or uow.settings.env != "production"
+
+
+def _private_address(text: str) -> bool:
+    try:
+        address = ipaddress.ip_address(text.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return bool(
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+def check_endpoint(uri: Any, *, allow_private: bool) -> str:
+    """Return an endpoint URI if it is absolute http(s) and, unless allowed, not on a private address."""
+    if not isinstance(uri, str) or not uri:
+        raise _bad(
+            "endpoint",
+            "notification.endpoint.uri phải là một URI.",
+            "notification.endpoint.uri must be a URI.",
+        )
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise _bad(
+            "endpoint_scheme",
+            "Điểm nhận thông báo phải là URI http hoặc https tuyệt đối.",
+            "The notification endpoint must be an absolute http or https URI.",
+            uri=uri,
+        )
+    if parts.username or parts.password:
+        raise _bad(
+            "endpoint_credentials",
+            "Điểm nhận thông báo không được chứa tên người dùng hay mật khẩu.",
+            "The notification endpoint must not carry a user name or password.",
+        )
+    host = parts.hostname.lower()
+    if not allow_private and (host == "localhost" or host.endswith(".localhost") or _private_address(host)):
+        raise _bad(
+            "endpoint_private",
+            "Điểm nhận thông báo trỏ vào địa chỉ nội bộ (loopback hoặc mạng riêng): không được phép.",
+            "The notification endpoint points at a loopback or private address: not allowed.",
+            host=host,
+        )
+    return uri
+
+
+def resolves_to_private(host: str) -> bool:
+    """Tell whether a host name resolves to any loopback or private address (checked again at delivery)."""
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return any(_private_address(str(info[4][0])) for info in infos)
+
+
+# ------------------------------------------------------------------------------------------- parsing
+def _names(value: Any, member: str) -> list[str]:
+    if not isinstance(value, list) or not value or len(value) > MAX_LIST:
+        raise _bad(
+            "names",
+            f"{member} phải là danh sách tên thuộc tính (1 đến {MAX_LIST}).",
+            f"{member} must be a list of attribute names (1 to {MAX_LIST}).",
+            member=member,
+        )
+    return [normal.check_name(name, member) for name in value]
+
+
+def _selectors(
+    value: Any, ctx: ActiveContext
+) -> tuple[list[dict[str, Any]], list[tuple[str, str | None, str | None]]]:
+    if not isinstance(value, list) or not value or len(value) > MAX_LIST:
+        raise _bad(
+            "entities",
+            f"entities phải là danh sách bộ chọn (1 đến {MAX_LIST}).",
+            f"entities must be a list of selectors (1 to {MAX_LIST}).",
+        )
+    given: list[dict[str, Any]] = []
+    expanded: list[tuple[str, str | None, str | None]] = []
+    for selector in value:
+        if not isinstance(selector, Mapping) or not isinstance(selector.get("type"), str):
+            raise _bad(
+                "selector_type",
+                "Mỗi bộ chọn trong entities phải có 'type'.",
+                "Every selector of entities needs a 'type'.",
+            )
+        entity_id = selector.get("id")
+        pattern = selector.get("idPattern")
+        if entity_id is not None:
+            entity_id = normal.check_entity_id(entity_id)
+        if pattern is not None:
+            try:
+                if not isinstance(pattern, str):
+                    raise UnsafePattern("idPattern phải là chuỗi", "idPattern must be a string")
+                compile_safe(pattern)
+            except (re.error, UnsafePattern) as exc:
+                raise _bad(
+                    "id_pattern",
+                    f"idPattern không phải biểu thức chính quy được hỗ trợ: {exc}.",
+                    f"idPattern is not a supported regular expression: {exc}.",
+                ) from exc
+        given.append({k: selector[k] for k in ("type", "id", "idPattern") if selector.get(k) is not None})
+        expanded.append((normal.expand_type(selector["type"], ctx), entity_id, pattern))
+    return given, expanded
+
+
+def _notification(value: Any, allow_private: bool) -> tuple[list[str], str, str, str]:
+    if not isinstance(value, Mapping):
+        raise _bad("notification", "Thiếu 'notification'.", "'notification' is missing.")
+    endpoint = value.get("endpoint")
+    if not isinstance(endpoint, Mapping):
+        raise _bad("endpoint", "Thiếu notification.endpoint.", "notification.endpoint is missing.")
+    uri = check_endpoint(endpoint.get("uri"), allow_private=allow_private)
+    accept = endpoint.get("accept", ACCEPTS[0])
+    if accept not in ACCEPTS:
+        raise _bad(
+            "accept",
+            "notification.endpoint.accept phải là application/json hoặc application/ld+json.",
+            "notification.endpoint.accept must be application/json or application/ld+json.",
+        )
+    fmt = value.get("format", FORMATS[0])
+    if fmt not in FORMATS:
+        raise _bad(
+            "format",
+            "notification.format phải là normalized hoặc keyValues.",
+            "notification.format must be normalized or keyValues.",
+        )
+    attributes = _names(value["attributes"], "notification.attributes") if "attributes" in value else []
+    return attributes, fmt, uri, accept
+
+
+def _throttling(value: Any) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise _bad(
+            "throttling",
+            "throttling phải là số giây dương.",
+            "throttling must be a positive number of seconds.",
+        )
+    return float(value)
+
+
+def _apply(
+    uow: UnitOfWork, row: Subscription, body: Mapping[str, Any], ctx: ActiveContext, *, creating: bool
+) -> list[tuple[str, str | None, str | None]] | None:
+    """Check and copy the members of a body onto a row; return the new expanded selectors, if given."""
+    unknown = sorted(set(body) - _KNOWN)
+    if unknown:
+        raise _bad(
+            "unknown_member",
+            f"Thành viên không được hỗ trợ: {', '.join(unknown)}.",
+            f"Unsupported members: {', '.join(unknown)}.",
+            members=unknown,
+        )
+    if "timeInterval" in body:
+        raise _bad(
+            "time_interval",
+            "Đăng ký theo chu kỳ (timeInterval) chưa được hỗ trợ.",
+            "Periodic subscriptions (timeInterval) are not supported.",
+        )
+    selectors = None
+    if "entities" in body:
+        row.entities, selectors = _selectors(body["entities"], ctx)
+    if "watchedAttributes" in body:
+        row.watched_attributes = _names(body["watchedAttributes"], "watchedAttributes")
+        row.watched_expanded = [ctx.expand(name) for name in row.watched_attributes]
+    if creating and not row.entities and not row.watched_attributes:
+        raise _bad(
+            "no_selection",
+            "Đăng ký cần 'entities' hoặc 'watchedAttributes'.",
+            "A subscription needs 'entities' or 'watchedAttributes'.",
+        )
+    _apply_query(row, body)
+    if "notification" in body or creating:
+        attributes, fmt, uri, accept = _notification(body.get("notification"), private_endpoints_allowed(uow))
+        row.notify_attributes, row.notify_format, row.endpoint_uri, row.endpoint_accept = (
+            attributes,
+            fmt,
+            uri,
+            accept,
+        )
+    if "throttling" in body:
+        row.throttling = _throttling(body["throttling"])
+    _apply_lifetime(uow, row, body)
+    return selectors
+
+
+def _apply_query(row: Subscription, body: Mapping[str, Any]) -> None:
+    if "q" in body:
+        if not isinstance(body["q"], str):
+            raise _bad("q", "q phải là chuỗi.", "q must be a string.")
+        parse_q(body["q"])
+        row.q = body["q"]
+    if "geoQ" in body:
+        _geo(body["geoQ"])
+        row.geo_q = dict(body["geoQ"])
+
+
+def _apply_lifetime(uow: UnitOfWork, row: Subscription, body: Mapping[str, Any]) -> None:
+    if "expiresAt" in body:
+        expires = normal.parse_instant(body["expiresAt"], "expiresAt")
+        if expires <= uow.clock():
+            raise _bad("expired", "expiresAt đã qua.", "expiresAt is in the past.")
+        row.expires_at = expires
+    if "isActive" in body:
+        if not isinstance(body["isActive"], bool):
+            raise _bad("is_active", "isActive phải là true hoặc false.", "isActive must be true or false.")
+        row.is_active = body["isActive"]
+    if "description" in body:
+        if not isinstance(body["description"], str):
+            raise _bad("description", "description phải là chuỗi.", "description must be a string.")
+        row.description = body["description"][:2000]
+
+
+def _geo(value: Any) -> GeoQuery:
+    query = geoquery_from_json(value)
+    if isinstance(value, Mapping) and "geoproperty" in value:
+        return GeoQuery(
+            query.relation,
+            query.geometry_type,
+            query.coordinates,
+            normal.check_name(value["geoproperty"], "geoproperty"),
+            query.shape,
+            query.max_distance,
+            query.min_distance,
+        )
+    return query
+
+
+def _object(body: Any) -> Mapping[str, Any]:
+    if not isinstance(body, Mapping):
+        raise _bad("not_object", "Nội dung phải là một đối tượng JSON.", "The body must be a JSON object.")
+    return body
+
+
+def _replace_selectors(
+    uow: UnitOfWork, row: Subscription, selectors: Sequence[tuple[str, str | None, str | None]]
+) -> None:
+    uow.session.execute(delete(SubscriptionSelector).where(SubscriptionSelector.subscription_row == row.id))
+    wanted: list[tuple[str | None, str | None, str | None]] = list(selectors) or [(None, None, None)]
+    for entity_type, entity_id, pattern in wanted:
+        uow.session.add(
+            SubscriptionSelector(
+                subscription_row=row.id, entity_type=entity_type, entity_id=entity_id, id_pattern=pattern
+            )
+        )
+
+
+# ------------------------------------------------------------------------------------------- CRUD
+def create_subscription(uow: UnitOfWork, *, actor: str, body: Any, context: Any) -> str:
+    """Create a subscription (409 if its id is taken); return its id."""
+    body = _object(body)
+    if body.get("type") != "Subscription":
+        raise _bad("type", "'type' phải là \"Subscription\".", "'type' must be \"Subscription\".")
+    subscription_id = (
+        normal.check_entity_id(body["id"]) if "id" in body else f"urn:ngsi-ld:Subscription:{uuid.uuid4()}"
+    )
+    if uow.session.scalar(select(Subscription.id).where(Subscription.subscription_id == subscription_id)):
+        raise AlreadyExists(
+            "subscription.exists",
+            f"Đăng ký {subscription_id} đã tồn tại.",
+            f"Subscription {subscription_id} already exists.",
+            id=subscription_id,
+        )
+    ctx = resolve_context(uow, context)
+    now = uow.clock()
+    row = Subscription(
+        id=uuid.uuid4(),
+        subscription_id=subscription_id,
+        description="",
+        entities=[],
+        watched_attributes=[],
+        watched_expanded=[],
+        geo_q={},
+        notify_attributes=[],
+        throttling=0.0,
+        is_active=True,
+        context={"spec": context},
+        created_by=actor,
+        created_at=now,
+        modified_at=now,
+        times_sent=0,
+        consecutive_failures=0,
+        last_error="",
+        pending=[],
+    )
+    selectors = _apply(uow, row, body, ctx, creating=True)
+    uow.session.add(row)
+    uow.session.flush()
+    _replace_selectors(uow, row, selectors or [])
+    audit.record(
+        uow,
+        actor=actor,
+        action="operations.subscriptions.create",
+        object_type="operations.subscription",
+        object_id=subscription_id,
+        after={"endpoint": row.endpoint_uri, "entities": row.entities, "watched": row.watched_attributes},
+    )
+    uow.commit()
+    return subscription_id
+
+
+def _row(uow: UnitOfWork, subscription_id: str) -> Subscription:
+    row = uow.session.scalar(select(Subscription).where(Subscription.subscription_id == subscription_id))
+    if row is None:
+        raise _not_found(subscription_id)
+    return row
+
+
+def _when(at: datetime | None) -> str | None:
+    return normal.utc_text(at) if at is not None else None
+
+
+def render(row: Subscription, now: datetime) -> dict[str, Any]:
+    """Return a subscription as NGSI-LD JSON, with its notification status."""
+    out: dict[str, Any] = {"id": row.subscription_id, "type": "Subscription"}
+    if row.description:
+        out["description"] = row.description
+    if row.entities:
+        out["entities"] = row.entities
+    if row.watched_attributes:
+        out["watchedAttributes"] = row.watched_attributes
+    if row.q:
+        out["q"] = row.q
+    if row.geo_q:
+        out["geoQ"] = row.geo_q
+    notification: dict[str, Any] = {
+        "format": row.notify_format,
+        "endpoint": {"uri": row.endpoint_uri, "accept": row.endpoint_accept},
+        "timesSent": row.times_sent,
+    }
+    if row.notify_attributes:
+        notification["attributes"] = row.notify_attributes
+    if row.notify_status:
+        notification["status"] = row.notify_status
+    for key, value in (
+        ("lastNotification", row.last_notification),
+        ("lastSuccess", row.last_success),
+        ("lastFailure", row.last_failure),
+    ):
+        if value is not None:
+            notification[key] = _when(value)
+    if row.consecutive_failures:
+        notification["consecutiveFailures"] = row.consecutive_failures
+    out["notification"] = notification
+    if row.throttling:
+        out["throttling"] = row.throttling
+    if row.expires_at is not None:
+        out["expiresAt"] = _when(row.expires_at)
+    out["isActive"] = row.is_active
+    out["status"] = _status(row, now)
+    return out
+
+
+def _expired(row: Subscription, now: datetime) -> bool:
+    return row.expires_at is not None and row.expires_at <= now
+
+
+def _status(row: Subscription, now: datetime) -> str:
+    if _expired(row, now):
+        return "expired"
+    return "active" if row.is_active else "paused"
+
+
+def get_subscription(uow: UnitOfWork, subscription_id: str) -> dict[str, Any]:
+    """Return one subscription (404 ResourceNotFound)."""
+    return render(_row(uow, subscription_id), uow.clock())
+
+
+def list_subscriptions(
+    uow: UnitOfWork, *, limit: int = DEFAULT_LIMIT, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Return a page of subscriptions in the order they were created."""
+    if not 0 < limit <= MAX_LIMIT or offset < 0:
+        raise _bad(
+            "page",
+            f"limit phải từ 1 đến {MAX_LIMIT} và offset không âm.",
+            f"limit must be 1 to {MAX_LIMIT} and offset not negative.",
+        )
+    rows = uow.session.scalars(
+        select(Subscription)
+        .order_by(Subscription.created_at, Subscription.subscription_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    now = uow.clock()
+    return [render(row, now) for row in rows]
+
+
+def update_subscription(
+    uow: UnitOfWork, *, actor: str, subscription_id: str, body: Any, context: Any
+) -> None:
+    """Change the members a PATCH names (the id and type stay)."""
+    body = _object(body)
+    if "id" in body and body["id"] != subscription_id:
+        raise _bad("id_changed", "Không thể đổi id của đăng ký.", "A subscription's id cannot change.")
+    if "type" in body and body["type"] != "Subscription":
+        raise _bad("type", "'type' phải là \"Subscription\".", "'type' must be \"Subscription\".")
+    row = _row(uow, subscription_id)
+    ctx = resolve_context(uow, context if context is not None else row.context.get("spec"))
+    selectors = _apply(uow, row, body, ctx, creating=False)
+    if selectors is not None:
+        _replace_selectors(uow, row, selectors)
+    if context is not None:
+        row.context = {"spec": context}
+    row.modified_at = uow.clock()
+    audit.record(
+        uow,
+        actor=actor,
+        action="operations.subscriptions.update",
+        object_type="operations.subscription",
+        object_id=subscription_id,
+        after={"members": sorted(body)},
+    )
+    uow.commit()
+
+
+def delete_subscription(uow: UnitOfWork, *, actor: str, subscription_id: str) -> None:
+    """Delete a subscription and its selectors (a queued notification then finds nothing to send)."""
+    row = _row(uow, subscription_id)
+    uow.session.execute(delete(SubscriptionSelector).where(SubscriptionSelector.subscription_row == row.id))
+    uow.session.delete(row)
+    audit.record(
+        uow,
+        actor=actor,
+        action="operations.subscriptions.delete",
+        object_type="operations.subscription",
+        object_id=subscription_id,
+    )
+    uow.commit()
+
+
+# ------------------------------------------------------------------------------------------- matching
+def _candidates(
+    uow: UnitOfWork, event: EntityChanged, now: datetime
+) -> list[tuple[Subscription, list[str | None]]]:
+    """Return the active subscriptions whose selectors name the entity's type and id, with their patterns."""
+    statement = (
+        select(Subscription, SubscriptionSelector.id_pattern)
+        .join(SubscriptionSelector, SubscriptionSelector.subscription_row == Subscription.id)
+        .where(
+            Subscription.is_active.is_(True),
+            or_(Subscription.expires_at.is_(None), Subscription.expires_at > now),
+            or_(
+                SubscriptionSelector.entity_type == event.entity_type,
+                SubscriptionSelector.entity_type.is_(None),
+            ),
+            or_(SubscriptionSelector.entity_id.is_(None), SubscriptionSelector.entity_id == event.entity_id),
+        )
+        .order_by(Subscription.id)
+        .with_for_update(of=Subscription)
+    )
+    grouped: dict[uuid.UUID, tuple[Subscription, list[str | None]]] = {}
+    for row, pattern in uow.session.execute(statement):
+        grouped.setdefault(row.id, (row, []))[1].append(pattern)
+    return list(grouped.values())
+
+
+def _watched(row: Subscription, event: EntityChanged) -> bool:
+    if not row.watched_attributes:
+        return True
+    # Events carry names compacted with the writer's @context: accept either form of a watched name.
+    names = set(row.watched_attributes) | set(row.watched_expanded)
+    return bool(names & set(event.attributes))
+
+
+def _selected(patterns: Sequence[str | None], entity_id: str) -> bool:
+    if any(pattern is None for pattern in patterns):
+        return True
+    return any(compile_safe(pattern).search(entity_id) for pattern in patterns if pattern is not None)
+
+
+def on_entity_changed(uow: UnitOfWork, event: EntityChanged) -> None:
+    """Queue a notification for every active subscription the change matches (after commit)."""
+    if event.change == "deleted":
+        return
+    now = uow.clock()
+    candidates = [
+        row
+        for row, patterns in _candidates(uow, event, now)
+        if _selected(patterns, event.entity_id) and _watched(row, event)
+    ]
+    if not candidates:
+        return
+    entity = uow.session.scalar(select(Entity).where(Entity.entity_id == event.entity_id))
+    if entity is None:
+        return
+    # Subscriptions mostly share a few @contexts: each is resolved once per change, not once per match.
+    contexts: dict[str, ActiveContext] = {}
+    for row in candidates:
+        if row.q or row.geo_q:
+            spec = row.context.get("spec")
+            key = json.dumps(spec, sort_keys=True)
+            if key not in contexts:
+                contexts[key] = resolve_context(uow, spec)
+            ctx = contexts[key]
+            compacted = normal.compacted_for_query(entity.entity_id, entity.entity_type, entity.attrs, ctx)
+            q: Query | None = parse_q(row.q) if row.q else None
+            geo = _geo(row.geo_q) if row.geo_q else None
+            if not matches(compacted, q, geo):
+                continue
+        schedule(uow, row, event.entity_id, now)
+
+
+def schedule(uow: UnitOfWork, row: Subscription, entity_id: str, now: datetime) -> None:
+    """Add an entity to a subscription's pending notification and queue its delivery, throttled."""
+    if entity_id not in row.pending:
+        row.pending = [*row.pending, entity_id]
+    if row.throttling and row.next_allowed_at is not None and now < row.next_allowed_at:
+        # Within the window: the change joins the notification already due at its end (one job per slot).
+        slot = row.next_allowed_at
+        jobs.enqueue(
+            uow,
+            JOB_KIND,
+            {"subscription": str(row.id)},
+            idempotency_key=f"{JOB_KIND}:{row.id}:{slot.isoformat()}",
+            run_after=slot,
+        )
+        return
+    if row.throttling:
+        row.next_allowed_at = now + timedelta(seconds=row.throttling)
+    jobs.enqueue(uow, JOB_KIND, {"subscription": str(row.id)}, run_after=now)
+
+
+# ------------------------------------------------------------------------------------------- delivery
+class NotificationFailed(Exception):
+    """The endpoint could not be reached or did not answer 2xx (the job queue retries)."""
+
+
+def notification_body(uow: UnitOfWork, row: Subscription, now: datetime) -> dict[str, Any] | None:
+    """Return the Notification of the pending entities' latest state, or None when none is left."""
+    if not row.pending:
+        return None
+    ctx = resolve_context(uow, row.context.get("spec"))
+    entities = {
+        e.entity_id: e for e in uow.session.scalars(select(Entity).where(Entity.entity_id.in_(row.pending)))
+    }
+    pick = frozenset(ctx.expand(name) for name in row.notify_attributes) if row.notify_attributes else None
+    data = [
+        normal.render_entity(
+            e.entity_id,
+            e.entity_type,
+            e.attrs,
+            ctx,
+            key_values=row.notify_format == "keyValues",
+            pick=pick,
+        )
+        for entity_id in row.pending
+        if (e := entities.get(entity_id)) is not None
+    ]
+    if not data:
+        return None
+    return {
+        "id": f"urn:ngsi-ld:Notification:{uuid.uuid4()}",
+        "type": "Notification",
+        "subscriptionId": row.subscription_id,
+        "notifiedAt": normal.utc_text(now),
+        "data": data,
+    }
+
+
+def record_success(row: Subscription, now: datetime) -> None:
+    """Record a delivered notification on the subscription."""
+    row.pending = []
+    row.times_sent += 1
+    row.last_notification = now
+    row.last_success = now
+    row.consecutive_failures = 0
+    row.notify_status = "ok"
+    if row.throttling:
+        row.next_allowed_at = now + timedelta(seconds=row.throttling)
+
+
+def record_failure(uow: UnitOfWork, subscription_row: str, error: str) -> None:
+    """Record a failed notification attempt on the subscription (its pending changes stay)."""
+    row = uow.session.get(Subscription, uuid.UUID(subscription_row))
+    if row is None:
+        return
+    now = uow.clock()
+    row.times_sent += 1
+    row.last_notification = now
+    row.last_failure = now
+    row.consecutive_failures += 1
+    row.notify_status = "failed"
+    row.last_error = error[:2000]
+
+
+def context_link(row: Subscription) -> str | None:
+    """Return the @context URL to name in a Link header, when the subscription's context is one URL."""
+    spec = row.context.get("spec")
+    return spec if isinstance(spec, str) else None
