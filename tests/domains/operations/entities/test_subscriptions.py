@@ -24,8 +24,6 @@ from thanglong.domains.operations.models import Subscription
 from thanglong.domains.operations.ngsi.problems import BadRequestData
 from thanglong.domains.operations.subscriptions import services
 
-pytest_plugins = ["tests.domains.operations.entities.conftest"]
-
 BASE = "/ngsi-ld/v1"
 ERRORS = "https://uri.etsi.org/ngsi-ld/errors/"
 AQ = "urn:ngsi-ld:AirQualityObserved:HoanKiem-1"
