@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, EventHandler, LiveChannel, NavItem, Schedule
+from thanglong.core.manifest import Consumer, DomainManifest, EventHandler, LiveChannel, NavItem, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 
@@ -31,6 +31,18 @@ MANIFEST = DomainManifest(
         # The operators hear of a raised or escalated alarm through notify, after the commit (durable jobs).
         EventHandler(f"{ALARM_EVENTS}:AlarmRaised", f"{ALARMS}.reactions:notify_raised"),
         EventHandler(f"{ALARM_EVENTS}:AlarmEscalated", f"{ALARMS}.reactions:notify_escalated"),
+    ),
+    consumers=(
+        # Devices publish readings here (docs/operations-intake.md). No schema: an NGSI-LD fragment's "id"
+        # is its entity, so the message id comes only from the MQTT 5 user property message_id.
+        Consumer(
+            name="device-readings",
+            topic="thanglong/operations/devices/+/readings",
+            qos=1,
+            group="operations",
+            handler="thanglong.domains.operations.intake.services:handle_reading",
+            max_in_flight=200,
+        ),
     ),
     live_channels=(
         # The alarm console reloads its list when an alarm changes (docs/live.md).
