@@ -25,6 +25,7 @@ MANIFEST = DomainManifest(
     # The scorecard is public: city-wide figures against published targets (docs/operations-scorecard.md).
     nav=(
         NavItem("/operations/alarms", "Bảng cảnh báo", "Alarm console", "operations.alarms.manage"),
+        NavItem("/operations/devices", "Thiết bị cảm biến", "Sensor devices", "operations.devices.manage"),
         NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),
     ),
     event_handlers=(
