@@ -14,6 +14,7 @@ from thanglong.core.models import ConsumerRejected
 from thanglong.core.platform import Platform
 from thanglong.domains.operations.devices import services as devices
 from thanglong.domains.operations.entities import services as entities
+from thanglong.domains.operations.intake.services import Submission, ingest
 from thanglong.domains.operations.manifest import MANIFEST
 
 TOPIC = "thanglong/operations/devices/{}/readings"
@@ -110,3 +111,32 @@ def test_refused_readings_are_set_aside_and_change_nothing(platform: Platform) -
     assert points(platform, "pm25") == []
     with platform.uow() as uow:
         assert devices.get_device(uow, "aq-001").last_seen_at is None
+
+
+def test_older_readings_become_history_without_replacing_a_newer_state(platform: Platform) -> None:
+    register(platform, calibrate=False)
+    now = datetime.now(UTC).replace(microsecond=0)
+    consumer = _consumer()
+    live = {"at": (now - timedelta(minutes=1)).isoformat(), "values": {"pm25": 50, "no2": 5}}
+    handle_batch(platform.uow, consumer, "w1", [_delivery(live, message_id="live")])
+    with platform.uow() as uow:
+        result = ingest(
+            uow,
+            actor="test",
+            submissions=[
+                Submission(
+                    2, "aq-001", {"at": (now - timedelta(hours=2)).isoformat(), "values": {"pm25": 7}}
+                ),
+                Submission(
+                    3, "aq-001", {"at": (now - timedelta(hours=1)).isoformat(), "values": {"pm25": 8}}
+                ),
+            ],
+            now=now,
+            max_age=None,
+            commit=True,
+        )
+    assert result.accepted == 2 and not result.refused
+    with platform.uow() as uow:
+        entity = entities.get_entity(uow, ENTITY, context=None)
+    assert entity["pm25"]["value"] == 50 and entity["no2"]["value"] == 5
+    assert [v for _t, v in points(platform, "pm25")] == [7.0, 8.0, 50.0]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from thanglong.core.consumers import Message, excerpt
 from thanglong.core.errors import ThangLongError
 from thanglong.core.models import ConsumerRejected
@@ -22,6 +24,7 @@ from thanglong.domains.operations.devices import services as devices
 from thanglong.domains.operations.entities import services as entities
 from thanglong.domains.operations.intake import readings
 from thanglong.domains.operations.intake.readings import Calibrator, ReadingRefused
+from thanglong.domains.operations.models import Entity
 from thanglong.domains.operations.series import series_name
 
 CONSUMER = "operations.device-readings"
@@ -115,6 +118,8 @@ def ingest(
     if not pending:
         return result
     bodies, extra = _merge(pending)
+    _keep_newer_state(uow, bodies, extra)
+    bodies = {k: b for k, b in bodies.items() if set(b) - {"id", "type", "@context"}}
     outcome = entities.batch_upsert(
         uow,
         actor=actor,
@@ -207,6 +212,47 @@ def _merge(
             ):
                 extra.append((fragment["id"], name, _observed(older), float(value)))
     return bodies, extra
+
+
+def _numeric(attribute: Any) -> bool:
+    value = attribute.get("value") if isinstance(attribute, dict) else None
+    return (
+        isinstance(attribute, dict)
+        and attribute.get("type") == "Property"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    )
+
+
+def _keep_newer_state(
+    uow: UnitOfWork, bodies: dict[str, dict[str, Any]], extra: list[tuple[str, str, datetime, float]]
+) -> None:
+    """Leave out of the entity's state what is older than the value it holds; keep it as history only.
+
+    An import of last month after live readings must not put last month's value back as the current one.
+    """
+    rows = uow.session.execute(
+        select(Entity.entity_id, Entity.attrs).where(Entity.entity_id.in_(sorted(bodies)))
+    )
+    for entity_id, attrs in rows:
+        body = bodies[entity_id]
+        try:
+            ctx = entities.resolve_context(uow, body.get("@context"))
+        except ThangLongError:
+            continue  # the upsert refuses the body with its reason
+        for name in [n for n in body if n not in ("id", "type", "@context")]:
+            kept = (attrs or {}).get(ctx.expand(name))
+            if not isinstance(kept, dict) or "observedAt" not in kept:
+                continue
+            try:
+                kept_at = readings.parse_instant(kept["observedAt"])
+            except ThangLongError:
+                continue
+            incoming = body[name]
+            if kept_at > _observed(incoming):
+                if _numeric(incoming) and _numeric(kept) and "datasetId" not in incoming:
+                    extra.append((entity_id, name, _observed(incoming), float(incoming["value"])))
+                del body[name]
 
 
 def handle_reading(uow: UnitOfWork, message: Message) -> None:
