@@ -1,4 +1,4 @@
-"""`thanglong operations`: status, context documents, data quality, the scorecard and open data.
+"""`thanglong operations`: status, devices, bulk import, contexts, data quality, scorecard, open data.
 
 Each capability keeps its commands in its own `cli.py`; this module mounts them.
 """
@@ -9,14 +9,18 @@ import typer
 
 from thanglong.core.cliutil import console, json_option, open_platform, print_json
 from thanglong.domains.operations.alarms.cli import alarms_app
+from thanglong.domains.operations.devices.cli import devices_app
 from thanglong.domains.operations.entities import services as entities
 from thanglong.domains.operations.entities.cli import contexts_app
+from thanglong.domains.operations.intake.cli import import_command
 from thanglong.domains.operations.quality.cli import quality_app
 from thanglong.domains.operations.scorecard.cli import indicators_app, scorecard
 
 app = typer.Typer(help="Trung tâm điều hành đô thị / city operations centre.", no_args_is_help=True)
 app.add_typer(contexts_app, name="contexts")
 app.add_typer(alarms_app, name="alarms")
+app.add_typer(devices_app, name="devices")
+app.command("import")(import_command)
 app.add_typer(quality_app, name="quality")
 app.add_typer(indicators_app, name="indicators")
 app.command("scorecard")(scorecard)

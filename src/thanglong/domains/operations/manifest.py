@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, EventHandler, JobKind, LiveChannel, NavItem, Schedule
+from thanglong.core.manifest import (
+    Consumer,
+    DomainManifest,
+    EventHandler,
+    JobKind,
+    LiveChannel,
+    NavItem,
+    Schedule,
+)
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 
 OPERATORS = frozenset({OPERATOR, ADMINISTRATOR})
 ALARMS = "thanglong.domains.operations.alarms"
-ALARM_EVENTS = "thanglong.domains.operations.events"
+EVENTS = "thanglong.domains.operations.events"
 SUBSCRIPTIONS = "thanglong.domains.operations.subscriptions"
 
 MANIFEST = DomainManifest(
@@ -26,14 +34,15 @@ MANIFEST = DomainManifest(
     # The scorecard is public: city-wide figures against published targets (docs/operations-scorecard.md).
     nav=(
         NavItem("/operations/alarms", "Bảng cảnh báo", "Alarm console", "operations.alarms.manage"),
+        NavItem("/operations/devices", "Thiết bị cảm biến", "Sensor devices", "operations.devices.manage"),
         NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),
     ),
     event_handlers=(
         # The operators hear of a raised or escalated alarm through notify, after the commit (durable jobs).
-        EventHandler(f"{ALARM_EVENTS}:AlarmRaised", f"{ALARMS}.reactions:notify_raised"),
-        EventHandler(f"{ALARM_EVENTS}:AlarmEscalated", f"{ALARMS}.reactions:notify_escalated"),
+        EventHandler(f"{EVENTS}:AlarmRaised", f"{ALARMS}.reactions:notify_raised"),
+        EventHandler(f"{EVENTS}:AlarmEscalated", f"{ALARMS}.reactions:notify_escalated"),
         # NGSI-LD subscriptions: a changed entity is matched after the commit, notifications are queued.
-        EventHandler(f"{ALARM_EVENTS}:EntityChanged", f"{SUBSCRIPTIONS}.services:on_entity_changed"),
+        EventHandler(f"{EVENTS}:EntityChanged", f"{SUBSCRIPTIONS}.services:on_entity_changed"),
     ),
     jobs=(
         # One HTTP notification of a subscription; a failure is recorded on it and retried with backoff.
@@ -45,6 +54,18 @@ MANIFEST = DomainManifest(
             backoff_cap_seconds=900.0,
             lease_seconds=120,
             on_failure=f"{SUBSCRIPTIONS}.tasks:record_failure",
+        ),
+    ),
+    consumers=(
+        # Devices publish readings here (docs/operations-intake.md). No schema: an NGSI-LD fragment's "id"
+        # is its entity, so the message id comes only from the MQTT 5 user property message_id.
+        Consumer(
+            name="device-readings",
+            topic="thanglong/operations/devices/+/readings",
+            qos=1,
+            group="operations",
+            handler="thanglong.domains.operations.intake.services:handle_reading",
+            max_in_flight=200,
         ),
     ),
     live_channels=(

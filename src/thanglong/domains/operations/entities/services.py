@@ -516,6 +516,7 @@ def _batch(
     mode: str,
     key_values: bool = False,
     no_overwrite: bool = False,
+    commit: bool = True,
 ) -> BatchResult:
     result = BatchResult()
     cache: dict[str, ActiveContext] = {}
@@ -568,7 +569,8 @@ def _batch(
         result.success.append(entity.entity_id)
     if states:
         _write(uow, list(states.values()), last_ctx, actor=actor, action=f"batch_{mode}")
-        uow.commit()
+        if commit:
+            uow.commit()
     result.success = list(dict.fromkeys(result.success))
     return result
 
@@ -590,10 +592,22 @@ def batch_upsert(
     context_of: Any,
     replace: bool = True,
     key_values: bool = False,
+    commit: bool = True,
 ) -> BatchResult:
-    """Create entities or, when they exist, replace them whole or merge their attributes (options=update)."""
+    """Create entities or, when they exist, replace them whole or merge their attributes (options=update).
+
+    With commit=False the caller's transaction keeps the writes (a consumer handler, the bulk importer).
+    """
     mode = "replace" if replace else "update_or_create"
-    return _batch(uow, actor=actor, bodies=bodies, context_of=context_of, mode=mode, key_values=key_values)
+    return _batch(
+        uow,
+        actor=actor,
+        bodies=bodies,
+        context_of=context_of,
+        mode=mode,
+        key_values=key_values,
+        commit=commit,
+    )
 
 
 def batch_update(

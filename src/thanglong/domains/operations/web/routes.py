@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.web.alarms import build_alarms
+from thanglong.domains.operations.web.devices import build_devices
 from thanglong.domains.operations.web.ngsi import build_ngsi
 from thanglong.domains.operations.web.scorecard import build_scorecard
 from thanglong.domains.operations.web.subscriptions import build_subscriptions
@@ -24,6 +25,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_temporal,
         build_subscriptions,
         build_alarms,
+        build_devices,
         build_scorecard,
     ]
     for build in builders:

@@ -1,0 +1,1 @@
+"""Device register: devices, calibration, their API keys."""

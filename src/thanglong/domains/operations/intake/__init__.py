@@ -1,0 +1,1 @@
+"""Readings intake: MQTT consumer and bulk import through one use case."""

@@ -1,0 +1,295 @@
+"""Readings intake: one use case for the MQTT consumer and the bulk importer (docs/operations-intake.md).
+
+A batch of readings is checked against the device register, calibrated, merged per entity (the latest
+value of each attribute becomes the entity's state) and written through the entities' batch upsert in
+the caller's transaction; the earlier numeric values of the batch go to the same time series, so every
+reading is one point. Refused readings are returned with their reason; the others are kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from thanglong.core.consumers import Message, excerpt
+from thanglong.core.errors import ThangLongError
+from thanglong.core.models import ConsumerRejected
+from thanglong.core.timeseries.append import append
+from thanglong.core.uow import UnitOfWork
+from thanglong.domains.operations.devices import services as devices
+from thanglong.domains.operations.entities import services as entities
+from thanglong.domains.operations.intake import readings
+from thanglong.domains.operations.intake.readings import Calibrator, ReadingRefused
+from thanglong.domains.operations.models import Entity
+from thanglong.domains.operations.series import series_name
+
+CONSUMER = "operations.device-readings"
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One reading to take in: where it came from (line or 1), its device (None: by the entity id), data."""
+
+    line: int
+    device_id: str | None
+    data: Any
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A reading not kept and why."""
+
+    line: int
+    device_id: str | None
+    code: str
+    message_vi: str
+    message_en: str
+
+
+@dataclass
+class IntakeResult:
+    """How many readings were kept, which were refused, how many points went to the time series."""
+
+    accepted: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+    points: int = 0
+
+
+@dataclass
+class _Pending:
+    line: int
+    device_id: str
+    fragment: dict[str, Any]
+
+
+def _refusal(line: int, device_id: str | None, error: ThangLongError) -> Refusal:
+    return Refusal(line, device_id, error.code, error.message_vi, error.message_en)
+
+
+def _calibrator(device: devices.DeviceDTO) -> Calibrator:
+    return Calibrator(
+        device.entity_id,
+        device.device_type,
+        {name: (c.gain, c.offset) for name, c in device.calibrations().items()},
+    )
+
+
+def _observed(attribute: dict[str, Any]) -> datetime:
+    return readings.parse_instant(attribute["observedAt"], "observedAt")
+
+
+def ingest(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    submissions: Sequence[Submission],
+    now: datetime,
+    max_age: timedelta | None,
+    seen_at: datetime | None = None,
+    commit: bool = False,
+) -> IntakeResult:
+    """Take in a batch of readings in the caller's transaction (commit=True commits it here).
+
+    `seen_at` is when the devices were heard from (MQTT); without it last_seen_at moves to the latest
+    reading's time (an import of old data does not make a silent device look alive today).
+    """
+    result = IntakeResult()
+    by_id = devices.devices_by_id(uow, [s.device_id for s in submissions if s.device_id])
+    wanted_entities = [
+        str(s.data["id"])
+        for s in submissions
+        if s.device_id is None and isinstance(s.data, dict) and isinstance(s.data.get("id"), str)
+    ]
+    by_entity = devices.devices_by_entity(uow, wanted_entities)
+    pending: list[_Pending] = []
+    for item in submissions:
+        try:
+            device = _device_of(item, by_id, by_entity)
+            reading = readings.parse_reading(item.data, received_at=seen_at or now)
+            fragment = readings.to_fragment(reading, _calibrator(device), now=now, max_age=max_age)
+        except ThangLongError as error:
+            result.refused.append(_refusal(item.line, item.device_id, error))
+            continue
+        pending.append(_Pending(item.line, device.device_id, fragment))
+    if not pending:
+        return result
+    bodies, extra = _merge(pending)
+    _keep_newer_state(uow, bodies, extra)
+    bodies = {k: b for k, b in bodies.items() if set(b) - {"id", "type", "@context"}}
+    outcome = entities.batch_upsert(
+        uow,
+        actor=actor,
+        bodies=list(bodies.values()),
+        context_of=lambda body: body.get("@context"),
+        replace=False,
+        commit=False,
+    )
+    failed: dict[str, dict[str, Any]] = {e["entityId"]: e["error"] for e in outcome.errors}
+    seen: dict[str, datetime] = {}
+    for done in pending:
+        entity_id = done.fragment["id"]
+        if entity_id in failed:
+            problem = failed[entity_id]
+            detail = str(problem.get("detail") or problem.get("title") or "")
+            result.refused.append(
+                Refusal(done.line, done.device_id, "entity_refused", detail, detail or "refused by NGSI-LD")
+            )
+            continue
+        result.accepted += 1
+        latest = max(
+            _observed(a) for k, a in done.fragment.items() if isinstance(a, dict) and "observedAt" in a
+        )
+        at = seen_at or latest
+        if done.device_id not in seen or at > seen[done.device_id]:
+            seen[done.device_id] = at
+    points = [p for p in extra if p[0] not in failed]
+    if points:
+        append(uow, [(series_name(entity_id, name), at, value) for entity_id, name, at, value in points])
+    result.points = len(points)
+    devices.mark_seen(uow, seen)
+    if commit:
+        uow.commit()
+    result.refused.sort(key=lambda r: r.line)
+    return result
+
+
+def _device_of(
+    item: Submission, by_id: dict[str, devices.DeviceDTO], by_entity: dict[str, devices.DeviceDTO]
+) -> devices.DeviceDTO:
+    if item.device_id is not None:
+        device = by_id.get(item.device_id)
+        name = item.device_id
+    else:
+        entity_id = item.data.get("id") if isinstance(item.data, dict) else None
+        device = by_entity.get(entity_id) if isinstance(entity_id, str) else None
+        name = str(entity_id)
+    if device is None:
+        raise readings.refuse(
+            "unknown_device",
+            f"Thiết bị {name} chưa đăng ký.",
+            f"Device {name} is not registered.",
+        )
+    if not device.active:
+        raise readings.refuse(
+            "device_inactive",
+            f"Thiết bị {name} đã ngừng hoạt động.",
+            f"Device {name} is deactivated.",
+        )
+    return device
+
+
+def _merge(
+    pending: list[_Pending],
+) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, datetime, float]]]:
+    """Keep the latest instance of each attribute per entity; return the earlier numeric ones as points."""
+    bodies: dict[str, dict[str, Any]] = {}
+    extra: list[tuple[str, str, datetime, float]] = []
+    for item in pending:
+        fragment = item.fragment
+        body = bodies.setdefault(fragment["id"], {"id": fragment["id"], "type": fragment["type"]})
+        if "@context" in fragment:
+            body["@context"] = fragment["@context"]
+        for name, attribute in fragment.items():
+            if name in ("id", "type", "@context"):
+                continue
+            kept = body.get(name)
+            if kept is None:
+                body[name] = attribute
+                continue
+            older, newer = (kept, attribute) if _observed(attribute) >= _observed(kept) else (attribute, kept)
+            body[name] = newer
+            value = older.get("value")
+            if (
+                older.get("type") == "Property"
+                and "datasetId" not in older
+                and isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and _observed(older) != _observed(newer)
+            ):
+                extra.append((fragment["id"], name, _observed(older), float(value)))
+    return bodies, extra
+
+
+def _numeric(attribute: Any) -> bool:
+    value = attribute.get("value") if isinstance(attribute, dict) else None
+    return (
+        isinstance(attribute, dict)
+        and attribute.get("type") == "Property"
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    )
+
+
+def _keep_newer_state(
+    uow: UnitOfWork, bodies: dict[str, dict[str, Any]], extra: list[tuple[str, str, datetime, float]]
+) -> None:
+    """Leave out of the entity's state what is older than the value it holds; keep it as history only.
+
+    An import of last month after live readings must not put last month's value back as the current one.
+    """
+    rows = uow.session.execute(
+        select(Entity.entity_id, Entity.attrs).where(Entity.entity_id.in_(sorted(bodies)))
+    )
+    for entity_id, attrs in rows:
+        body = bodies[entity_id]
+        try:
+            ctx = entities.resolve_context(uow, body.get("@context"))
+        except ThangLongError:
+            continue  # the upsert refuses the body with its reason
+        for name in [n for n in body if n not in ("id", "type", "@context")]:
+            kept = (attrs or {}).get(ctx.expand(name))
+            if not isinstance(kept, dict) or "observedAt" not in kept:
+                continue
+            try:
+                kept_at = readings.parse_instant(kept["observedAt"])
+            except ThangLongError:
+                continue
+            incoming = body[name]
+            if kept_at > _observed(incoming):
+                if _numeric(incoming) and _numeric(kept) and "datasetId" not in incoming:
+                    extra.append((entity_id, name, _observed(incoming), float(incoming["value"])))
+                del body[name]
+
+
+def handle_reading(uow: UnitOfWork, message: Message) -> None:
+    """Consume one device's MQTT reading; a refused one is set aside in core_consumer_rejected (refused)."""
+    device_id = readings.topic_device(message.topic)
+    now = uow.clock()
+    try:
+        if device_id is None:
+            raise readings.refuse(
+                "bad_topic", "Chủ đề không đúng dạng.", "The topic is not a readings topic."
+            )
+        data = readings.decode_json(message.raw)
+    except ReadingRefused as error:
+        _set_aside(uow, message, error.code, error.message_en, now)
+        return
+    result = ingest(
+        uow,
+        actor=f"device:{device_id}",
+        submissions=[Submission(1, device_id, data)],
+        now=now,
+        max_age=readings.MQTT_MAX_AGE,
+        seen_at=message.received_at,
+    )
+    for refusal in result.refused:
+        _set_aside(uow, message, refusal.code, refusal.message_en, now)
+
+
+def _set_aside(uow: UnitOfWork, message: Message, code: str, error: str, at: datetime) -> None:
+    uow.session.add(
+        ConsumerRejected(
+            consumer=CONSUMER,
+            topic=message.topic,
+            message_id=message.message_id,
+            reason="refused",
+            error=f"{code}: {error}"[:2000],
+            payload_excerpt=excerpt(message.raw),
+            payload_bytes=len(message.raw),
+            at=at,
+        )
+    )
