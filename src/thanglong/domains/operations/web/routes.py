@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.web.alarms import build_alarms
+from thanglong.domains.operations.web.dashboard import build_dashboard
 from thanglong.domains.operations.web.ngsi import build_ngsi
 from thanglong.domains.operations.web.scorecard import build_scorecard
 
@@ -17,7 +18,7 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the operations router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = [build_ngsi, build_alarms, build_scorecard]
+    builders: list[RouterBuilder] = [build_ngsi, build_alarms, build_scorecard, build_dashboard]
     for build in builders:
         router.include_router(build(ctx))
     return router
