@@ -90,8 +90,8 @@ def build_dashboard(ctx: WebContext) -> APIRouter:
                     for e in item.layer.legend
                 ],
                 "refresh_seconds": item.layer.refresh_seconds,
-                # The alarms by commune start hidden: the sensors say more at a glance.
-                "checked": item.layer.name == SENSORS_LAYER.name,
+                # Both on: without base-map tiles the communes' outlines are what places the sensors.
+                "checked": True,
             }
             for item in visible_layers(ctx.platform, principal)
             if item.layer.name in DASHBOARD_LAYERS
