@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Browsing, Server, overflow
+from tests.e2e.test_alarm_console import _cli
 from tests.e2e.test_dossier_journey import _sign_in
 from tests.e2e.test_walk_both_languages import VIETNAMESE, page_text, untranslatable_fragments
 
@@ -14,6 +15,18 @@ pytestmark = pytest.mark.e2e
 
 OPERATOR = ("dieuhanh", "DieuHanh@2025")
 PHONE = {"width": 390, "height": 844}
+LIVE_TIMEOUT_MS = 10_000
+RULE = "e2e.dashboard-cau-giay"
+# The demo's Cầu Giấy readings are 35 to 56 µg/m³: "> 1" holds at once, and no demo rule watches it.
+RULE_YAML = f"""name: {RULE}
+title: Bụi mịn PM2.5 Cầu Giấy (thử)
+title_en: Cau Giay PM2.5 (test)
+target:
+  series: operations.air.hanoi-cau-giay.pm25
+when:
+  threshold: "> 1"
+severity: critical
+"""
 
 
 def test_the_dashboard_shows_sensors_a_banded_chart_and_fits_a_phone_in_english(
@@ -36,6 +49,17 @@ def test_the_dashboard_shows_sensors_a_banded_chart_and_fits_a_phone_in_english(
     assert int(page.locator("[data-count=open]").inner_text()) >= 2
     expect(page.locator("#dash-live")).to_have_attribute("data-live", "open")
     browsing.shot("dashboard_01_desktop_vi")
+
+    # A new critical alarm reaches the counts over the live channel, without a reload.
+    critical = page.locator("[data-severity=critical]")
+    before = critical.inner_text()
+    page.evaluate("document.documentElement.dataset.liveMark = 'kept'")
+    rule_file = server.data_dir / "e2e-dashboard-rule.yaml"
+    rule_file.write_text(RULE_YAML, encoding="utf-8")
+    _cli(server, "operations", "alarms", "rules", "import", str(rule_file))
+    assert "raised: 1" in _cli(server, "operations", "alarms", "evaluate")
+    expect(critical).not_to_have_text(before, timeout=LIVE_TIMEOUT_MS)
+    assert page.evaluate("document.documentElement.dataset.liveMark") == "kept"
 
     page.set_viewport_size(PHONE)
     page.goto(browsing.url("/lang/en?next=/operations"))
