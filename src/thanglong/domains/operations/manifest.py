@@ -85,6 +85,8 @@ ALARMS_BY_COMMUNE_LAYER = MapLayer(
     ),
     refresh_seconds=60,
     bbox=True,
+    # Off on /map (the communes' density is drawn there); the dashboard turns it on.
+    visible_by_default=False,
 )
 
 MANIFEST = DomainManifest(
