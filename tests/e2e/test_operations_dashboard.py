@@ -4,7 +4,7 @@ a phone's width, and English with no Vietnamese left."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
 from tests.e2e.conftest import Browsing, Server, overflow
 from tests.e2e.test_alarm_console import _cli
@@ -14,7 +14,7 @@ from tests.e2e.test_walk_both_languages import VIETNAMESE, page_text, untranslat
 pytestmark = pytest.mark.e2e
 
 OPERATOR = ("dieuhanh", "DieuHanh@2025")
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 LIVE_TIMEOUT_MS = 10_000
 RULE = "e2e.dashboard-cau-giay"
 # The demo's Cầu Giấy readings are 35 to 56 µg/m³: "> 1" holds at once, and no demo rule watches it.
