@@ -14,6 +14,8 @@ from thanglong.core.security import ANONYMOUS, Principal, RoleName, permissions_
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, OFFICER, OPERATOR
 
 DOSSIERS = "procedures.dossiers_by_commune"
+# The operations dashboard's layers, for holders of operations.data.read.
+OPERATIONS = ["operations.alarms_by_commune", "operations.sensors"]
 
 
 def user(platform: Platform, *roles: RoleName) -> Principal:
@@ -41,16 +43,22 @@ def names(items: list[maplayers.RegisteredLayer]) -> list[str]:
 
 def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
     items = maplayers.registry(platform)
-    assert names(items) == ["geo.communes", DOSSIERS]
-    assert [item.domain for item in items] == ["geo", "procedures"]
+    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS]
+    assert [item.domain for item in items] == ["geo", "procedures", "operations", "operations"]
 
 
 def test_visible_layers_follow_the_permission(platform: Platform) -> None:
     assert names(maplayers.visible_layers(platform, ANONYMOUS)) == ["geo.communes"]
     assert names(maplayers.visible_layers(platform, user(platform, CITIZEN))) == ["geo.communes"]
-    assert names(maplayers.visible_layers(platform, user(platform, OFFICER))) == ["geo.communes"]
-    for role in (AGENCY_HEAD, OPERATOR, ADMINISTRATOR):
-        assert names(maplayers.visible_layers(platform, user(platform, role))) == ["geo.communes", DOSSIERS]
+    assert names(maplayers.visible_layers(platform, user(platform, OFFICER))) == ["geo.communes", *OPERATIONS]
+    head = user(platform, AGENCY_HEAD)
+    assert names(maplayers.visible_layers(platform, head)) == ["geo.communes", DOSSIERS]
+    for role in (OPERATOR, ADMINISTRATOR):
+        assert names(maplayers.visible_layers(platform, user(platform, role))) == [
+            "geo.communes",
+            DOSSIERS,
+            *OPERATIONS,
+        ]
 
 
 def test_find_layer_answers_404_401_and_403(platform: Platform) -> None:
@@ -68,7 +76,7 @@ def test_find_layer_answers_404_401_and_403(platform: Platform) -> None:
 
 def test_a_disabled_domain_offers_no_layer(platform: Platform) -> None:
     kernel_only = dataclasses.replace(
-        platform, manifests=[m for m in platform.manifests if m.name != "procedures"]
+        platform, manifests=[m for m in platform.manifests if m.name not in ("procedures", "operations")]
     )
     assert names(maplayers.registry(kernel_only)) == ["geo.communes"]
 
@@ -86,7 +94,11 @@ def layer(**changes: object) -> MapLayer:
 
 
 def test_a_valid_extra_layer_is_registered(platform: Platform) -> None:
-    assert names(maplayers.registry(with_layers(platform, layer()))) == ["geo.communes", "procedures.extra"]
+    assert names(maplayers.registry(with_layers(platform, layer()))) == [
+        "geo.communes",
+        "procedures.extra",
+        *OPERATIONS,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -60,9 +60,11 @@ def test_holders_of_the_statistics_permission_see_both_layers(
     client: TestClient, platform: Platform, role: RoleName
 ) -> None:
     sign_in(client, platform, make_user(platform, role))
-    assert layer_names(client) == [COMMUNES, DOSSIERS]
+    # An operator also reads sensor data: the operations dashboard's layers come after.
+    operations = ["operations.alarms_by_commune", "operations.sensors"] if role == OPERATOR else []
+    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations]
     html = client.get("/map").text
-    assert toggles(html) == [COMMUNES, DOSSIERS]
+    assert toggles(html) == [COMMUNES, DOSSIERS, *operations]
     response = client.get(url(DOSSIERS, HOAN_KIEM_BOX))
     assert response.status_code == 200
     codes = {f["id"] for f in response.json()["features"]}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from thanglong.core.manifest import (
+    Choropleth,
     Consumer,
     DomainManifest,
     EventHandler,
     JobKind,
+    LayerField,
+    LayerStyle,
+    LegendEntry,
     LiveChannel,
+    MapLayer,
     NavItem,
     Schedule,
 )
@@ -18,6 +23,74 @@ OPERATORS = frozenset({OPERATOR, ADMINISTRATOR})
 ALARMS = "thanglong.domains.operations.alarms"
 EVENTS = "thanglong.domains.operations.events"
 SUBSCRIPTIONS = "thanglong.domains.operations.subscriptions"
+
+DASHBOARD = "thanglong.domains.operations.dashboard.services"
+# Severity ranks 0 (no open alarm) to 4 (critical), as dashboard.services.RANK.
+SEVERITY_COLORS = ("#2e7d32", "#1f5fa8", "#f9a825", "#ef6c00", "#c62828")
+SEVERITY_LEGEND = (
+    ("Bình thường", "Normal"),
+    ("Thông tin", "Info"),
+    ("Cảnh báo", "Warning"),
+    ("Nghiêm trọng", "Major"),
+    ("Khẩn cấp", "Critical"),
+)
+SENSORS_LAYER = MapLayer(
+    name="operations.sensors",
+    title_vi="Cảm biến và cảnh báo đang mở",
+    title_en="Sensors and their open alarms",
+    features=f"{DASHBOARD}:sensors_layer",
+    geometry="point",
+    permission="operations.data.read",
+    style=LayerStyle(
+        color="#333333",
+        weight=1.5,
+        fill_opacity=0.9,
+        radius=8,
+        choropleth=Choropleth("severity_rank", (1.0, 2.0, 3.0, 4.0), SEVERITY_COLORS),
+    ),
+    legend=tuple(
+        LegendEntry(vi, en, c) for (vi, en), c in zip(SEVERITY_LEGEND, SEVERITY_COLORS, strict=True)
+    ),
+    fields=(
+        LayerField("type", "Loại", "Type"),
+        LayerField("commune", "Phường, xã", "Ward or commune"),
+        LayerField("values", "Số đo mới nhất", "Latest values"),
+        LayerField("severity_label", "Mức cảnh báo", "Alarm level"),
+        LayerField("open_alarms", "Cảnh báo đang mở", "Open alarms", "integer"),
+    ),
+    refresh_seconds=60,
+)
+ALARM_COUNT_BREAKS = (1.0, 2.0, 4.0)
+ALARM_COUNT_COLORS = ("#f7f7f7", "#fdd49e", "#fc8d59", "#d7301f")
+ALARMS_BY_COMMUNE_LAYER = MapLayer(
+    name="operations.alarms_by_commune",
+    title_vi="Cảnh báo đang mở theo phường, xã",
+    title_en="Open alarms by ward and commune",
+    features=f"{DASHBOARD}:alarms_by_commune_layer",
+    geometry="polygon",
+    permission="operations.data.read",
+    style=LayerStyle(
+        color="#7f2704",
+        weight=0.8,
+        fill_opacity=0.55,
+        choropleth=Choropleth("open_alarms", ALARM_COUNT_BREAKS, ALARM_COUNT_COLORS),
+    ),
+    legend=(
+        LegendEntry("Không có", "None", ALARM_COUNT_COLORS[0]),
+        LegendEntry("1", "1", ALARM_COUNT_COLORS[1]),
+        LegendEntry("2 – 3", "2 – 3", ALARM_COUNT_COLORS[2]),
+        LegendEntry("từ 4", "4 and over", ALARM_COUNT_COLORS[3]),
+    ),
+    fields=(
+        LayerField("code", "Mã", "Code"),
+        LayerField("sensors", "Cảm biến", "Sensors", "integer"),
+        LayerField("open_alarms", "Cảnh báo đang mở", "Open alarms", "integer"),
+    ),
+    refresh_seconds=60,
+    bbox=True,
+    # Off on /map (the communes' density is drawn there); the dashboard turns it on.
+    visible_by_default=False,
+)
 
 MANIFEST = DomainManifest(
     name="operations",
@@ -33,6 +106,7 @@ MANIFEST = DomainManifest(
     demo=f"{ALARMS}.demo:load_demo",
     # The scorecard is public: city-wide figures against published targets (docs/operations-scorecard.md).
     nav=(
+        NavItem("/operations", "Bảng điều hành", "Operations dashboard", "operations.data.read"),
         NavItem("/operations/alarms", "Bảng cảnh báo", "Alarm console", "operations.alarms.manage"),
         NavItem("/operations/devices", "Thiết bị cảm biến", "Sensor devices", "operations.devices.manage"),
         NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),
@@ -132,4 +206,5 @@ MANIFEST = DomainManifest(
             catch_up="latest",
         ),
     ),
+    map_layers=(ALARMS_BY_COMMUNE_LAYER, SENSORS_LAYER),
 )

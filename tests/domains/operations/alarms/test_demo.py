@@ -32,7 +32,8 @@ def test_the_demo_loads_once_and_its_silent_station_raises(platform: Platform) -
     platform.clock = lambda: T0
     with platform.uow() as uow:
         report = services.evaluate(uow)
-    assert report.changes["raised"] >= 1
+    # The demo evaluated its rules itself: the silent station's alarm is already raised.
+    assert report.changes["raised"] == 0
     with platform.uow() as uow:
         raised = {a.rule_name for a in services.list_alarms(uow, status="raised")}
     assert "demo.ha-dong-silent" in raised

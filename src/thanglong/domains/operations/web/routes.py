@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.web.alarms import build_alarms
+from thanglong.domains.operations.web.dashboard import build_dashboard
 from thanglong.domains.operations.web.devices import build_devices
 from thanglong.domains.operations.web.ngsi import build_ngsi
 from thanglong.domains.operations.web.scorecard import build_scorecard
@@ -26,6 +27,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_subscriptions,
         build_alarms,
         build_devices,
+        build_dashboard,
         build_scorecard,
     ]
     for build in builders:
