@@ -15,6 +15,7 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.operations.devices import services as devices
 
 devices_app = typer.Typer(help="Thiết bị cảm biến / sensor devices.", no_args_is_help=True)
+DEVICE_ARG = typer.Argument(..., help="Mã thiết bị / device id.")
 T = TypeVar("T")
 
 
@@ -62,7 +63,7 @@ def _show(device: devices.DeviceDTO, as_json: bool, extra: dict[str, Any] | None
 
 @devices_app.command("register")
 def register(
-    device_id: str,
+    device_id: str = DEVICE_ARG,
     device_type: str = typer.Option(..., "--type", help="Kiểu NGSI-LD / NGSI-LD type."),
     name: str = typer.Option(..., "--name", help="Tên / name."),
     lon: float | None = typer.Option(None, "--lon", help="Kinh độ WGS84 / longitude."),
@@ -70,7 +71,7 @@ def register(
     agency: str | None = typer.Option(None, "--agency", help="UUID cơ quan chủ quản / owner agency id."),
     entity_id: str | None = typer.Option(None, "--entity", help="Thực thể NGSI-LD / NGSI-LD entity."),
     interval: int = typer.Option(300, "--interval", help="Chu kỳ báo cáo (giây) / reporting interval (s)."),
-    notes: str = typer.Option("", "--notes"),
+    notes: str = typer.Option("", "--notes", help="Ghi chú / notes."),
     as_json: bool = json_option(),
 ) -> None:
     """Đăng ký thiết bị / register a device."""
@@ -95,13 +96,15 @@ def register(
 
 @devices_app.command("update")
 def update(
-    device_id: str,
-    name: str | None = typer.Option(None, "--name"),
-    lon: float | None = typer.Option(None, "--lon"),
-    lat: float | None = typer.Option(None, "--lat"),
-    agency: str | None = typer.Option(None, "--agency"),
-    interval: int | None = typer.Option(None, "--interval"),
-    notes: str | None = typer.Option(None, "--notes"),
+    device_id: str = DEVICE_ARG,
+    name: str | None = typer.Option(None, "--name", help="Tên mới / new name."),
+    lon: float | None = typer.Option(None, "--lon", help="Kinh độ WGS84 / longitude."),
+    lat: float | None = typer.Option(None, "--lat", help="Vĩ độ WGS84 / latitude."),
+    agency: str | None = typer.Option(None, "--agency", help="UUID cơ quan chủ quản / owner agency id."),
+    interval: int | None = typer.Option(
+        None, "--interval", help="Chu kỳ báo cáo (giây) / reporting interval (s)."
+    ),
+    notes: str | None = typer.Option(None, "--notes", help="Ghi chú / notes."),
     as_json: bool = json_option(),
 ) -> None:
     """Sửa thiết bị / change a device."""
@@ -125,7 +128,7 @@ def update(
 
 
 @devices_app.command("deactivate")
-def deactivate(device_id: str, as_json: bool = json_option()) -> None:
+def deactivate(device_id: str = DEVICE_ARG, as_json: bool = json_option()) -> None:
     """Ngừng thiết bị (từ chối số đo của nó) / deactivate a device (its readings are refused)."""
     _show(
         _run(lambda uow: devices.set_active(uow, actor=cli_actor(), device_id=device_id, active=False)),
@@ -134,7 +137,7 @@ def deactivate(device_id: str, as_json: bool = json_option()) -> None:
 
 
 @devices_app.command("activate")
-def activate(device_id: str, as_json: bool = json_option()) -> None:
+def activate(device_id: str = DEVICE_ARG, as_json: bool = json_option()) -> None:
     """Cho thiết bị hoạt động lại / reactivate a device."""
     _show(
         _run(lambda uow: devices.set_active(uow, actor=cli_actor(), device_id=device_id, active=True)),
@@ -144,10 +147,10 @@ def activate(device_id: str, as_json: bool = json_option()) -> None:
 
 @devices_app.command("calibrate")
 def calibrate(
-    device_id: str,
-    attribute: str,
-    offset: float = typer.Option(0.0, "--offset"),
-    gain: float = typer.Option(1.0, "--gain"),
+    device_id: str = DEVICE_ARG,
+    attribute: str = typer.Argument(..., help="Thuộc tính, ví dụ pm25 / attribute, e.g. pm25."),
+    offset: float = typer.Option(0.0, "--offset", help="Độ lệch cộng thêm / offset added."),
+    gain: float = typer.Option(1.0, "--gain", help="Hệ số nhân / gain."),
     on: str = typer.Option(..., "--date", help="Ngày hiệu chuẩn / calibration date (YYYY-MM-DD)."),
     next_due: str | None = typer.Option(None, "--next-due", help="Hạn tiếp theo / next due (YYYY-MM-DD)."),
     as_json: bool = json_option(),
@@ -172,7 +175,7 @@ def calibrate(
 
 
 @devices_app.command("key")
-def key(device_id: str, as_json: bool = json_option()) -> None:
+def key(device_id: str = DEVICE_ARG, as_json: bool = json_option()) -> None:
     """Cấp khoá API vai trò operator cho thiết bị / issue the device its own operator API key."""
     device, secret = _run(lambda uow: devices.create_device_key(uow, actor=cli_actor(), device_id=device_id))
     if as_json:
@@ -184,10 +187,14 @@ def key(device_id: str, as_json: bool = json_option()) -> None:
 
 @devices_app.command("list")
 def list_command(
-    page: int = typer.Option(1, "--page"),
-    size: int = typer.Option(devices.PAGE_SIZE, "--size"),
-    active: bool | None = typer.Option(None, "--active/--inactive"),
-    commune: str | None = typer.Option(None, "--commune"),
+    page: int = typer.Option(1, "--page", help="Số trang / page number."),
+    size: int = typer.Option(devices.PAGE_SIZE, "--size", help="Số dòng mỗi trang / rows per page."),
+    active: bool | None = typer.Option(
+        None,
+        "--active/--inactive",
+        help="Chỉ thiết bị đang / ngừng hoạt động / only active or inactive devices.",
+    ),
+    commune: str | None = typer.Option(None, "--commune", help="Mã phường, xã / commune code."),
     as_json: bool = json_option(),
 ) -> None:
     """Liệt kê thiết bị / list devices."""
