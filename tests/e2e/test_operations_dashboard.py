@@ -43,7 +43,8 @@ def test_the_dashboard_shows_sensors_a_banded_chart_and_fits_a_phone_in_english(
     # The chart of the Hoàn Kiếm series with its threshold band (> 50 µg/m³) and its open alarm.
     chart = page.locator("#dash-chart")
     expect(chart).to_have_attribute("data-ready", "true")
-    expect(chart).to_have_attribute("data-bands", "1")
+    # At least the demo rule's band: the browser tests share one server, and another may add a rule.
+    assert int(chart.get_attribute("data-bands") or "0") >= 1
     assert int(chart.get_attribute("data-buckets") or "0") >= 10
     assert int(chart.get_attribute("data-alarms") or "0") >= 1
     assert int(page.locator("[data-count=open]").inner_text()) >= 2
@@ -65,7 +66,8 @@ def test_the_dashboard_shows_sensors_a_banded_chart_and_fits_a_phone_in_english(
     page.goto(browsing.url("/lang/en?next=/operations"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("h1")).to_have_text("Operations dashboard")
-    expect(chart).to_have_attribute("data-bands", "1")
+    # At least the demo rule's band: the browser tests share one server, and another may add a rule.
+    assert int(chart.get_attribute("data-bands") or "0") >= 1
     expect(pane.locator("path.leaflet-interactive")).to_have_count(3)
     page.wait_for_load_state("networkidle")
     assert overflow(page) <= 0

@@ -608,6 +608,44 @@ def _restore_sqlite(backup_file: Path, url: URL) -> None:
     target.chmod(0o600)
 
 
+# Before a restore over an existing database, in the restore's own transaction: drop what the platform's
+# schema holds (tables with their partitions, views, free sequences, enum and domain types), leaving what
+# extensions own (PostGIS's spatial_ref_sys). pg_restore --clean cannot do this once tables are
+# partitioned: it drops each partition's inherited primary key, which PostgreSQL refuses.
+_DROP_SCHEMA_OBJECTS = """
+DO $clean$
+DECLARE
+    item record;
+BEGIN
+    FOR item IN
+        SELECT c.relname, c.relkind
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND NOT c.relispartition
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+          AND NOT (c.relkind = 'S' AND EXISTS (
+              SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')))
+        ORDER BY c.relkind DESC
+    LOOP
+        EXECUTE format(
+            'DROP %s IF EXISTS public.%I CASCADE',
+            CASE item.relkind
+                WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END,
+            item.relname);
+    END LOOP;
+    FOR item IN
+        SELECT t.typname
+        FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+        WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('DROP TYPE IF EXISTS public.%I CASCADE', item.typname);
+    END LOOP;
+END
+$clean$;
+"""
+
+
 def _restore_postgresql(backup_file: Path, url: URL, *, clean: bool) -> None:
     conninfo, env = _libpq(url)
     restore = _tool("pg_restore")
@@ -615,26 +653,37 @@ def _restore_postgresql(backup_file: Path, url: URL, *, clean: bool) -> None:
     # COMMENT ON EXTENSION needs the extension's owner (a superuser for PostGIS): a database owner who
     # restores into a database where the administrator created the extension would fail on it.
     kept = [line for line in listing.splitlines() if " COMMENT - EXTENSION " not in line]
-    with tempfile.NamedTemporaryFile("w", suffix=".list", delete=False, encoding="utf-8") as handle:
-        handle.write("\n".join(kept) + "\n")
-        list_path = Path(handle.name)
-    try:
+    with tempfile.TemporaryDirectory(prefix="thanglong-restore-") as work:
+        folder = Path(work)
+        list_path = folder / "restore.list"
+        list_path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        options = ["--no-owner", "--no-privileges", "--use-list", str(list_path)]
+        if not clean:
+            command = [restore, *options, "--exit-on-error", "--single-transaction", "--dbname", conninfo]
+            _run([*command, str(backup_file)], env, "pg_restore")
+            return
+        # Over an existing database: the drops and the restore's script run in one transaction with
+        # psql, so a failure anywhere leaves the database as it was.
+        script = folder / "restore.sql"
+        _run([restore, *options, "--file", str(script), str(backup_file)], env, "pg_restore")
+        drops = folder / "drop.sql"
+        drops.write_text(_DROP_SCHEMA_OBJECTS, encoding="utf-8")
+        psql = _tool("psql")
         command = [
-            restore,
-            "--no-owner",
-            "--no-privileges",
-            "--exit-on-error",
+            psql,
+            "--no-psqlrc",
+            "--quiet",
             "--single-transaction",
-            "--use-list",
-            str(list_path),
+            "--set",
+            "ON_ERROR_STOP=1",
             "--dbname",
             conninfo,
+            "--file",
+            str(drops),
+            "--file",
+            str(script),
         ]
-        if clean:
-            command += ["--clean", "--if-exists"]
-        _run([*command, str(backup_file)], env, "pg_restore")
-    finally:
-        list_path.unlink(missing_ok=True)
+        _run(command, env, "pg_restore")
 
 
 def _same_file(path: Path, entry: FileEntry) -> bool:

@@ -49,7 +49,7 @@ def build_subscriptions(ctx: WebContext) -> APIRouter:
         found = await ctx.run(request, services.list_subscriptions, limit=limit, offset=offset)
         return _reply(request, found, media)
 
-    @router.get("/subscriptions/{subscription_id:path}")
+    @router.get("/subscriptions/{subscription_id}")
     async def get_subscription(
         request: Request, subscription_id: str, principal: Principal = ctx.requires(READ)
     ) -> Response:
@@ -58,7 +58,7 @@ def build_subscriptions(ctx: WebContext) -> APIRouter:
         found = await ctx.run(request, services.get_subscription, subscription_id)
         return _reply(request, found, media)
 
-    @router.patch("/subscriptions/{subscription_id:path}", status_code=204)
+    @router.patch("/subscriptions/{subscription_id}", status_code=204)
     async def update_subscription(
         request: Request, subscription_id: str, principal: Principal = ctx.requires(READ)
     ) -> Response:
@@ -75,7 +75,7 @@ def build_subscriptions(ctx: WebContext) -> APIRouter:
         )
         return Response(status_code=204)
 
-    @router.delete("/subscriptions/{subscription_id:path}", status_code=204)
+    @router.delete("/subscriptions/{subscription_id}", status_code=204)
     async def delete_subscription(
         request: Request, subscription_id: str, principal: Principal = ctx.requires(READ)
     ) -> Response:
