@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+import yaml
 from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from schemathesis import checks
@@ -32,6 +33,18 @@ from thanglong.web.app import create_app
 EXAMPLES = int(os.environ.get("THANGLONG_FUZZ_EXAMPLES", "8"))
 ROLES = (CITIZEN, OFFICER, AGENCY_HEAD, OPERATOR, ADMINISTRATOR)
 EXCLUDED = [checks.positive_data_acceptance]
+
+
+# Every YAML media type: schemathesis picks the first registered deserializer of the same family.
+@schemathesis.deserializer(
+    "text/yaml", "text/x-yaml", "application/x-yaml", "text/vnd.yaml", "application/yaml"
+)
+def _yaml_stream(_ctx: schemathesis.DeserializationContext, response: Any) -> Any:
+    """Read a YAML stream as RFC 9512 allows it: one document, or a list of several (alarm rules export)."""
+    documents = list(yaml.safe_load_all(response.content.decode(response.encoding or "utf-8")))
+    return documents[0] if len(documents) == 1 else documents
+
+
 # /healthz answers 503 by design when the broker or the database does not answer (documented); the
 # test platform runs no broker, so its 503 is the expected answer, checked against its schema.
 DESIGNED_5XX = {"GET /healthz"}

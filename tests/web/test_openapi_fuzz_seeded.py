@@ -49,6 +49,7 @@ REAL_VALUES: dict[tuple[str, ...], str] = {
     ("user_id",): "SELECT CAST(id AS TEXT) FROM identity_user",
     # The callers' own keys are left alone: revoking them would silence every later request.
     ("prefix",): "SELECT prefix FROM identity_api_key WHERE name NOT LIKE 'fuzz-%'",
+    ("series",): "SELECT name FROM core_ts_series WHERE name LIKE 'operations.%'",
 }
 # Reads no demo object can answer 2xx for an API-key caller, and why.
 NOT_REACHABLE = {

@@ -1,6 +1,6 @@
 /* The dashboard's chart: a series' bucket averages with its rules' threshold bands (red) and the
    periods its alarms were open (orange) drawn behind the line. A file, because the CSP forbids inline
-   scripts; the data comes from /api/v1/operations/series/{name}/chart. */
+   scripts; the data comes from /api/v1/operations/series/{series}/chart. */
 (function () {
   "use strict";
 

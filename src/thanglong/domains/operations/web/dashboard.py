@@ -1,4 +1,4 @@
-"""The operations dashboard (/operations) and its chart data (/api/v1/operations/series/{name}/chart)."""
+"""The operations dashboard (/operations) and its chart data (/api/v1/operations/series/{series}/chart)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from thanglong.domains.operations.manifest import ALARMS_BY_COMMUNE_LAYER, SENSO
 PERMISSION = "operations.data.read"
 ALARMS_PERMISSION = "operations.alarms.manage"
 PAGE = "/operations"
-CHART_API = "/api/v1/operations/series/{name}/chart"
+CHART_API = "/api/v1/operations/series/{series}/chart"
 DASHBOARD_LAYERS = (SENSORS_LAYER.name, ALARMS_BY_COMMUNE_LAYER.name)
 
 
@@ -116,12 +116,12 @@ def build_dashboard(ctx: WebContext) -> APIRouter:
     @router.get(CHART_API, tags=["operations"])
     async def series_chart(
         request: Request,
-        name: str,
+        series: str,
         hours: str = str(services.DEFAULT_HOURS),
         principal: Principal = ctx.requires(PERMISSION),
     ) -> dict[str, Any]:
         """Return a series' bucket averages over the last hours (1 to 168), its rules' bands and alarms."""
         window = _hours(hours[:10])
-        return chart_json(await ctx.run(request, services.chart, name, hours=window))
+        return chart_json(await ctx.run(request, services.chart, series, hours=window))
 
     return router
