@@ -305,6 +305,39 @@ def test_a_handler_that_keeps_failing_has_its_message_set_aside_and_spares_the_b
     assert _counter(cp, consumer, "w1")["failed"] == 1
 
 
+def test_a_batch_consumer_gets_the_new_messages_in_one_call_and_one_by_one_after_a_failure(
+    cp: Platform,
+) -> None:
+    consumer = reading_consumer(
+        f"c-{uuid.uuid4().hex[:10]}", "hanoi/air/+", handler="record_batch", batch=True
+    )
+    topic = f"hanoi/air/{uuid.uuid4().hex}"
+    consumer_app.BATCH_SIZES.clear()
+    first = handle_batch(cp.uow, consumer, "w1", [_delivery(i, topic=topic) for i in (1, 2, 2, 3)])
+    # One call with the three new messages, the repeated one counted as a duplicate.
+    assert consumer_app.BATCH_SIZES == [3]
+    assert (first.handled, first.duplicates) == (3, 1)
+    consumer_app.BATCH_SIZES.clear()
+    consumer_app.FAIL_ON.add(22)
+    acked: list[int] = []
+    try:
+        tally = process(
+            cp.uow,
+            consumer,
+            "w1",
+            [_delivery(i, topic=topic) for i in (21, 22, 23)],
+            done=lambda ds: acked.extend(d.mid for d in ds),
+            sleep=lambda _s: None,
+        )
+    finally:
+        consumer_app.FAIL_ON.discard(22)
+    # The batch failed whole, then each message went alone: 22 kept failing and was set aside.
+    assert consumer_app.BATCH_SIZES[0] == 3 and set(consumer_app.BATCH_SIZES[1:]) == {1}
+    assert (tally.handled, tally.failed) == (2, 1)
+    assert _effects(cp, topic) == [1, 2, 3, 21, 23]
+    assert len(acked) == 3
+
+
 def test_nothing_is_acknowledged_when_nothing_can_be_recorded(cp: Platform) -> None:
     consumer = _consumer()
 

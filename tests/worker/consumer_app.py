@@ -73,6 +73,16 @@ def record_or_fail(uow: UnitOfWork, message: Message) -> None:
         raise RuntimeError(f"reading {message.payload.seq} cannot be stored")
 
 
+BATCH_SIZES: list[int] = []
+
+
+def record_batch(uow: UnitOfWork, messages: list[Message]) -> None:
+    """A batch consumer: note how many messages came in the call, then fail like record_or_fail."""
+    BATCH_SIZES.append(len(messages))
+    for message in messages:
+        record_or_fail(uow, message)
+
+
 RAW: list[Message] = []
 GATE = threading.Event()
 
@@ -95,6 +105,7 @@ def reading_consumer(
     group: str | None = "readings",
     handler: str = "record",
     max_in_flight: int = 100,
+    batch: bool = False,
 ) -> BoundConsumer:
     """Bind a test consumer of readings."""
     spec = Consumer(
@@ -104,6 +115,7 @@ def reading_consumer(
         schema=f"{HERE}:Reading",
         handler=f"{HERE}:{handler}",
         max_in_flight=max_in_flight,
+        batch=batch,
     )
     return bind("test", spec)
 

@@ -17,7 +17,7 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from thanglong.cli.common import console, fail
-from thanglong.core import migrate, mqtt
+from thanglong.core import migrate, mqtt, runtime
 from thanglong.core.config import Settings
 from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.live import LiveHub
@@ -224,6 +224,7 @@ def run(settings: Settings, host: str | None = None, port: int | None = None) ->
         app = create_app(platform=platform, live=live)
         _banner(settings, host, port)
         server = _Server(server_config(app, settings, host, port), live)
+        runtime.tune_gc()
         _serve_until_signal(server)
         if not server.started:
             raise typer.Exit(EXIT_STARTUP_FAILED)

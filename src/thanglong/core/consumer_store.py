@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -15,9 +15,12 @@ from sqlalchemy.orm import Session
 
 from thanglong.core.consumers import (
     MAX_ERROR_CHARS,
+    BatchHandler,
     BoundConsumer,
     Decoded,
     Delivery,
+    Handler,
+    Message,
     Rejection,
     Tally,
     decode,
@@ -122,6 +125,7 @@ def handle_batch(
             dict.fromkeys(r.message_id for r, ok in zip(decoded, live, strict=True) if ok and r.message_id)
         )
         fresh = _claim(session, scope, ids, at)
+        batch: list[Message] = []
         for delivery, result, ok in zip(deliveries, decoded, live, strict=True):
             if not ok:
                 continue
@@ -140,8 +144,13 @@ def handle_batch(
                     tally.rejected += 1
             else:
                 assert result.message is not None  # noqa: S101 - decode gives a message or a rejection
-                consumer.handler(uow, result.message)
+                if consumer.spec.batch:
+                    batch.append(result.message)
+                else:
+                    cast(Handler, consumer.handler)(uow, result.message)
                 tally.handled += 1
+        if batch:
+            cast(BatchHandler, consumer.handler)(uow, batch)
         _bump(session, consumer.key, worker, tally, at)
         uow.commit()
     return tally

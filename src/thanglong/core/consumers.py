@@ -111,6 +111,8 @@ class Decoded:
 
 
 Handler = Callable[[UnitOfWork, Message], None]
+# A consumer declared with batch=True: every new message of a batch, in arrival order, in one call.
+BatchHandler = Callable[[UnitOfWork, list[Message]], None]
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ class BoundConsumer:
 
     domain: str
     spec: Consumer
-    handler: Handler
+    handler: Handler | BatchHandler
     schema: type[BaseModel] | None
 
     @property

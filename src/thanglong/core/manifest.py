@@ -116,6 +116,8 @@ class Consumer:
     each message) and None gives every worker every message; `schema` is a "module:PydanticModel" that
     the JSON payload must satisfy, or None to hand over the raw bytes; `handler` is a "module:function"
     taking (uow, message); `max_in_flight` bounds the unacknowledged messages held by one worker.
+    With `batch` the handler takes (uow, messages) instead and gets every new message of a batch in one
+    call (intake that writes a batch with a few statements); a failing batch is retried message by message.
     """
 
     name: str
@@ -125,6 +127,7 @@ class Consumer:
     group: str | None = None
     schema: str | None = None
     max_in_flight: int = 100
+    batch: bool = False
 
 
 @dataclass(frozen=True)

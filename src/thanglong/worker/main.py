@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from types import FrameType
 
-from thanglong.core import migrate, mqtt
+from thanglong.core import migrate, mqtt, runtime
 from thanglong.core.config import Settings
 from thanglong.core.consumers import ConsumerDeclarationError
 from thanglong.core.jobs import JobRunner, RunReport
@@ -135,6 +135,7 @@ def run_worker(settings: Settings) -> None:
         worker.request_stop()
 
     previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    runtime.tune_gc()
     started = time.monotonic()
     try:
         worker.run_forever()

@@ -138,8 +138,9 @@ MANIFEST = DomainManifest(
             topic="thanglong/operations/devices/+/readings",
             qos=1,
             group="operations",
-            handler="thanglong.domains.operations.intake.services:handle_reading",
-            max_in_flight=200,
+            handler="thanglong.domains.operations.intake.services:handle_readings",
+            batch=True,
+            max_in_flight=500,
         ),
     ),
     live_channels=(

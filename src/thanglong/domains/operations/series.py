@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 PREFIX = "operations"
 # The kernel's registry takes lower-case names only (core.timeseries.registry._NAME).
@@ -21,6 +22,7 @@ def _part(text: str) -> str:
     return f"{clean[: MAX_PART - 13]}-{digest}"
 
 
+@lru_cache(maxsize=65536)  # the intake names a series per reading: the same few thousand, again and again
 def series_name(entity_id: str, attribute: str) -> str:
     """Return the time series of one numeric attribute of one entity (its short, compacted name)."""
     return f"{PREFIX}.{_part(entity_id)}.{_part(attribute)}"

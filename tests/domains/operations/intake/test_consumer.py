@@ -140,3 +140,50 @@ def test_older_readings_become_history_without_replacing_a_newer_state(platform:
         entity = entities.get_entity(uow, ENTITY, context=None)
     assert entity["pm25"]["value"] == 50 and entity["no2"]["value"] == 5
     assert [v for _t, v in points(platform, "pm25")] == [7.0, 8.0, 50.0]
+
+
+def test_a_batch_of_messages_from_several_devices_with_arrays_is_one_intake(platform: Platform) -> None:
+    register(platform, calibrate=False)
+    register(platform, "aq-002", calibrate=False)
+    now = datetime.now(UTC).replace(microsecond=0)
+    buffered = [
+        {"at": (now - timedelta(minutes=m)).isoformat(), "values": {"pm25": 30 + m}} for m in (3, 2, 1)
+    ]
+    tally = handle_batch(
+        platform.uow,
+        _consumer(),
+        "w1",
+        [
+            _delivery(buffered, message_id="gw-1"),
+            _delivery({"at": now.isoformat(), "values": {"pm25": 7}}, device="aq-002", message_id="x-1"),
+            # One reading of an array refused (no values), the others kept; the row names its position.
+            _delivery(
+                [{"at": (now - timedelta(minutes=5)).isoformat(), "values": {"pm25": 1}}, {"values": {}}],
+                message_id="gw-2",
+            ),
+            _delivery([], message_id="gw-3"),
+        ],
+    )
+    assert tally.handled == 4
+    assert [v for _t, v in points(platform, "pm25")] == [1.0, 33.0, 32.0, 31.0]
+    with platform.uow() as uow:
+        assert entities.get_entity(uow, ENTITY, context=None)["pm25"]["value"] == 31
+        seen = {d: devices.get_device(uow, d).last_seen_at for d in ("aq-001", "aq-002")}
+    assert all(at is not None for at in seen.values())
+    errors = _rejected(platform)
+    assert len(errors) == 2
+    assert any(e.startswith("[1] bad_payload") for e in errors), errors
+    assert any(e.startswith("bad_payload") and "empty" in e for e in errors), errors
+
+
+def test_an_array_over_the_limit_is_refused_whole(platform: Platform) -> None:
+    register(platform, calibrate=False)
+    at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    handle_batch(
+        platform.uow,
+        _consumer(),
+        "w1",
+        [_delivery([{"at": at, "values": {"pm25": 1}}] * 1001, message_id="big")],
+    )
+    assert points(platform, "pm25") == []
+    assert [e.split(":")[0] for e in _rejected(platform)] == ["bad_payload"]

@@ -24,6 +24,8 @@ MQTT_MAX_AGE = timedelta(days=7)
 TOPIC = re.compile(r"^thanglong/operations/devices/([^/+#]{1,100})/readings$")
 TOPIC_FILTER = "thanglong/operations/devices/+/readings"
 MAX_ATTRIBUTES = 100
+# A device's or gateway's buffer sent as one MQTT message (a JSON array of readings).
+MAX_READINGS_PER_MESSAGE = 1000
 _ATTRIBUTE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
 _NGSI_TYPES = frozenset({"Property", "GeoProperty", "Relationship", "LanguageProperty", "ListProperty"})
 _RESERVED = frozenset({"id", "type", "@context", "observedAt", "at", "values", "scope"})
@@ -84,12 +86,32 @@ def parse_instant(text: Any, what: str = "at") -> datetime:
     return parsed.astimezone(UTC)
 
 
+def instant_text(at: datetime) -> str:
+    """Return an instant in UTC as NGSI-LD writes it (ISO 8601 with Z)."""
+    return at.isoformat().replace("+00:00", "Z")
+
+
 def decode_json(raw: bytes) -> Any:
     """Decode a payload's JSON or refuse it."""
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise refuse("bad_json", "Nội dung không phải JSON.", f"The payload is not JSON: {exc}.") from None
+
+
+def split_batch(data: Any) -> list[Any]:
+    """Return the readings of a payload: the array's items, or the one reading it is."""
+    if not isinstance(data, list):
+        return [data]
+    if not data:
+        raise refuse("bad_payload", "Mảng số đo rỗng.", "The array of readings is empty.")
+    if len(data) > MAX_READINGS_PER_MESSAGE:
+        raise refuse(
+            "bad_payload",
+            f"Quá {MAX_READINGS_PER_MESSAGE} số đo trong một tin.",
+            f"More than {MAX_READINGS_PER_MESSAGE} readings in one message.",
+        )
+    return data
 
 
 def _value(name: str, value: Any) -> dict[str, Any]:
@@ -184,9 +206,19 @@ def _check_time(at: datetime, now: datetime, max_age: timedelta | None, name: st
 
 
 def to_fragment(
-    reading: Reading, device: Calibrator, *, now: datetime, max_age: timedelta | None
+    reading: Reading,
+    device: Calibrator,
+    *,
+    now: datetime,
+    max_age: timedelta | None,
+    times: dict[str, datetime] | None = None,
 ) -> dict[str, Any]:
-    """Return the normalized entity fragment of the device's entity, calibrated and timestamped."""
+    """Return the normalized entity fragment of the device's entity, calibrated and timestamped.
+
+    With `times`, each attribute's observation instant goes there instead (by name, parsed), and the
+    attributes' `observedAt` is left for the caller to write with `instant_text` (a batch writes only
+    the latest instance of each attribute; formatting the others would be wasted).
+    """
     if reading.entity_id is not None and reading.entity_id != device.entity_id:
         raise refuse(
             "wrong_entity",
@@ -203,7 +235,10 @@ def to_fragment(
         observed = out.get("observedAt")
         at = parse_instant(observed, f"{name}.observedAt") if observed is not None else reading.at
         _check_time(at, now, max_age, name)
-        out["observedAt"] = at.isoformat().replace("+00:00", "Z")
+        if times is not None:
+            times[name] = at
+        else:
+            out["observedAt"] = instant_text(at)
         value = out.get("value")
         correction = device.corrections.get(name)
         if correction is not None and out.get("type") == "Property":

@@ -37,6 +37,7 @@ class Submission:
     line: int
     device_id: str | None
     data: Any
+    received_at: datetime | None = None  # MQTT: when its message arrived (default time, device last seen)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class _Pending:
     line: int
     device_id: str
     fragment: dict[str, Any]
+    times: dict[str, datetime]  # each attribute's observedAt, parsed
 
 
 def _refusal(line: int, device_id: str | None, error: ThangLongError) -> Refusal:
@@ -76,10 +78,6 @@ def _calibrator(device: devices.DeviceDTO) -> Calibrator:
         device.device_type,
         {name: (c.gain, c.offset) for name, c in device.calibrations().items()},
     )
-
-
-def _observed(attribute: dict[str, Any]) -> datetime:
-    return readings.parse_instant(attribute["observedAt"], "observedAt")
 
 
 def ingest(
@@ -106,19 +104,28 @@ def ingest(
     ]
     by_entity = devices.devices_by_entity(uow, wanted_entities)
     pending: list[_Pending] = []
+    heard: dict[int, datetime] = {}
+    calibrators: dict[str, Calibrator] = {}
     for item in submissions:
+        received = item.received_at or seen_at
+        times: dict[str, datetime] = {}
         try:
             device = _device_of(item, by_id, by_entity)
-            reading = readings.parse_reading(item.data, received_at=seen_at or now)
-            fragment = readings.to_fragment(reading, _calibrator(device), now=now, max_age=max_age)
+            calibrator = calibrators.get(device.device_id)
+            if calibrator is None:
+                calibrator = calibrators[device.device_id] = _calibrator(device)
+            reading = readings.parse_reading(item.data, received_at=received or now)
+            fragment = readings.to_fragment(reading, calibrator, now=now, max_age=max_age, times=times)
         except ThangLongError as error:
             result.refused.append(_refusal(item.line, item.device_id, error))
             continue
-        pending.append(_Pending(item.line, device.device_id, fragment))
+        if received is not None:
+            heard[item.line] = received
+        pending.append(_Pending(item.line, device.device_id, fragment, times))
     if not pending:
         return result
-    bodies, extra = _merge(pending)
-    _keep_newer_state(uow, bodies, extra)
+    bodies, body_times, extra = _merge(pending)
+    _keep_newer_state(uow, bodies, body_times, extra)
     bodies = {k: b for k, b in bodies.items() if set(b) - {"id", "type", "@context"}}
     outcome = entities.batch_upsert(
         uow,
@@ -140,10 +147,8 @@ def ingest(
             )
             continue
         result.accepted += 1
-        latest = max(
-            _observed(a) for k, a in done.fragment.items() if isinstance(a, dict) and "observedAt" in a
-        )
-        at = seen_at or latest
+        latest = max(done.times.values())
+        at = heard.get(done.line) or latest
         if done.device_id not in seen or at > seen[done.device_id]:
             seen[done.device_id] = at
     points = [p for p in extra if p[0] not in failed]
@@ -184,34 +189,53 @@ def _device_of(
 
 def _merge(
     pending: list[_Pending],
-) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, datetime, float]]]:
-    """Keep the latest instance of each attribute per entity; return the earlier numeric ones as points."""
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, datetime]], list[tuple[str, str, datetime, float]]]:
+    """Keep the latest instance of each attribute per entity; return the earlier numeric ones as points.
+
+    Returns the bodies, each body's attributes' observation instants, and the points.
+    """
     bodies: dict[str, dict[str, Any]] = {}
+    body_times: dict[str, dict[str, datetime]] = {}
     extra: list[tuple[str, str, datetime, float]] = []
     for item in pending:
         fragment = item.fragment
-        body = bodies.setdefault(fragment["id"], {"id": fragment["id"], "type": fragment["type"]})
+        entity_id = fragment["id"]
+        body = bodies.get(entity_id)
+        if body is None:
+            body = bodies[entity_id] = {"id": entity_id, "type": fragment["type"]}
+            body_times[entity_id] = {}
+        kept_times = body_times[entity_id]
         if "@context" in fragment:
             body["@context"] = fragment["@context"]
         for name, attribute in fragment.items():
             if name in ("id", "type", "@context"):
                 continue
+            at = item.times[name]
             kept = body.get(name)
             if kept is None:
                 body[name] = attribute
+                kept_times[name] = at
                 continue
-            older, newer = (kept, attribute) if _observed(attribute) >= _observed(kept) else (attribute, kept)
-            body[name] = newer
+            kept_at = kept_times[name]
+            if at >= kept_at:
+                older, older_at, newer_at = kept, kept_at, at
+                body[name] = attribute
+                kept_times[name] = at
+            else:
+                older, older_at, newer_at = attribute, at, kept_at
             value = older.get("value")
             if (
                 older.get("type") == "Property"
                 and "datasetId" not in older
                 and isinstance(value, int | float)
                 and not isinstance(value, bool)
-                and _observed(older) != _observed(newer)
+                and older_at != newer_at
             ):
-                extra.append((fragment["id"], name, _observed(older), float(value)))
-    return bodies, extra
+                extra.append((entity_id, name, older_at, float(value)))
+    for entity_id, body in bodies.items():
+        for name, at in body_times[entity_id].items():
+            body[name]["observedAt"] = readings.instant_text(at)
+    return bodies, body_times, extra
 
 
 def _numeric(attribute: Any) -> bool:
@@ -225,7 +249,10 @@ def _numeric(attribute: Any) -> bool:
 
 
 def _keep_newer_state(
-    uow: UnitOfWork, bodies: dict[str, dict[str, Any]], extra: list[tuple[str, str, datetime, float]]
+    uow: UnitOfWork,
+    bodies: dict[str, dict[str, Any]],
+    body_times: dict[str, dict[str, datetime]],
+    extra: list[tuple[str, str, datetime, float]],
 ) -> None:
     """Leave out of the entity's state what is older than the value it holds; keep it as history only.
 
@@ -248,46 +275,73 @@ def _keep_newer_state(
                 kept_at = readings.parse_instant(kept["observedAt"])
             except ThangLongError:
                 continue
-            incoming = body[name]
-            if kept_at > _observed(incoming):
+            incoming, incoming_at = body[name], body_times[entity_id][name]
+            if kept_at > incoming_at:
                 if _numeric(incoming) and _numeric(kept) and "datasetId" not in incoming:
-                    extra.append((entity_id, name, _observed(incoming), float(incoming["value"])))
+                    extra.append((entity_id, name, incoming_at, float(incoming["value"])))
                 del body[name]
 
 
 def handle_reading(uow: UnitOfWork, message: Message) -> None:
-    """Consume one device's MQTT reading; a refused one is set aside in core_consumer_rejected (refused)."""
-    device_id = readings.topic_device(message.topic)
+    """Consume one device's MQTT message (see handle_readings)."""
+    handle_readings(uow, [message])
+
+
+def handle_readings(uow: UnitOfWork, messages: list[Message]) -> None:
+    """Consume a batch of devices' MQTT messages in one intake; refused readings are set aside.
+
+    A message holds one reading (a JSON object) or a device's or gateway's buffer of them (a JSON array
+    of at most MAX_READINGS_PER_MESSAGE). Whatever a message had refused goes to core_consumer_rejected
+    (reason "refused") as one row naming each refused reading by its position; the rest is kept.
+    """
     now = uow.clock()
-    try:
-        if device_id is None:
-            raise readings.refuse(
-                "bad_topic", "Chủ đề không đúng dạng.", "The topic is not a readings topic."
-            )
-        data = readings.decode_json(message.raw)
-    except ReadingRefused as error:
-        _set_aside(uow, message, error.code, error.message_en, now)
+    submissions: list[Submission] = []
+    # By submission line - 1: its message and its position in the message's array (None: not an array).
+    source: list[tuple[Message, int | None]] = []
+    for message in messages:
+        device_id = readings.topic_device(message.topic)
+        try:
+            if device_id is None:
+                raise readings.refuse(
+                    "bad_topic", "Chủ đề không đúng dạng.", "The topic is not a readings topic."
+                )
+            data = readings.decode_json(message.raw)
+            items = readings.split_batch(data)
+        except ReadingRefused as error:
+            _set_aside(uow, message, f"{error.code}: {error.message_en}", now)
+            continue
+        for position, item in enumerate(items):
+            source.append((message, position if isinstance(data, list) else None))
+            submissions.append(Submission(len(source), device_id, item, message.received_at))
+    if not submissions:
         return
+    devices_heard = {s.device_id for s in submissions}
     result = ingest(
         uow,
-        actor=f"device:{device_id}",
-        submissions=[Submission(1, device_id, data)],
+        actor=f"device:{submissions[0].device_id}" if len(devices_heard) == 1 else "devices:mqtt",
+        submissions=submissions,
         now=now,
         max_age=readings.MQTT_MAX_AGE,
-        seen_at=message.received_at,
     )
+    refused: dict[int, list[str]] = {}
     for refusal in result.refused:
-        _set_aside(uow, message, refusal.code, refusal.message_en, now)
+        origin, place = source[refusal.line - 1]
+        where = f"[{place}] " if place is not None else ""
+        refused.setdefault(id(origin), []).append(f"{where}{refusal.code}: {refusal.message_en}")
+    for message in messages:
+        reasons = refused.get(id(message))
+        if reasons:
+            _set_aside(uow, message, "; ".join(reasons), now)
 
 
-def _set_aside(uow: UnitOfWork, message: Message, code: str, error: str, at: datetime) -> None:
+def _set_aside(uow: UnitOfWork, message: Message, error: str, at: datetime) -> None:
     uow.session.add(
         ConsumerRejected(
             consumer=CONSUMER,
             topic=message.topic,
             message_id=message.message_id,
             reason="refused",
-            error=f"{code}: {error}"[:2000],
+            error=error[:2000],
             payload_excerpt=excerpt(message.raw),
             payload_bytes=len(message.raw),
             at=at,
