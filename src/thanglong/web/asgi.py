@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI
 
-from thanglong.core import migrate, mqtt
+from thanglong.core import migrate, mqtt, runtime
 from thanglong.core.config import Settings
 from thanglong.core.platform import build_platform_or_exit
 from thanglong.web.app import create_app
@@ -33,4 +33,6 @@ def app_from_env() -> FastAPI:
     if problem:
         platform.close()
         raise RuntimeError(problem)
-    return create_app(platform=platform)
+    app = create_app(platform=platform)
+    runtime.tune_gc()
+    return app

@@ -151,3 +151,18 @@ def test_python_objects_are_refused() -> None:
         "name: a\ntarget: !!python/object/apply:os.system ['true']\nwhen: {no_data: {minutes: 5}}\n"
     )
     assert found and found[0][0] == 2
+
+
+def test_the_quality_gate_is_on_by_default_and_never_holds_a_rule_about_the_data() -> None:
+    silent, high = (p.rule for p in parse_rules(GOOD))
+    assert silent.quality_gate and not silent.gated  # no_data: its alarm is the news
+    assert high.gated
+    mixed = parse_rules(
+        "name: m\ntarget: {series: s}\nwhen:\n  any:\n"
+        "    - threshold: '> 1'\n    - flat_line: {minutes: 30}\n"
+    )[0].rule
+    assert not mixed.gated
+    off = parse_rules('name: o\ntarget: {series: s}\nwhen: {threshold: "> 1"}\nquality_gate: false\n')[0]
+    assert not off.rule.gated and not rule_from_data(off.data).quality_gate
+    with pytest.raises(RulesInvalid, match="quality_gate"):
+        parse_rules(HEAD + "quality_gate: sometimes\n")

@@ -29,6 +29,7 @@ from thanglong.domains.operations.events import (
     AlarmRaised,
 )
 from thanglong.domains.operations.models import AlarmHistory, AlarmRuleVersion
+from thanglong.domains.operations.quality import services as quality
 
 T0 = datetime(2026, 12, 3, 1, 0, tzinfo=UTC)
 
@@ -276,3 +277,90 @@ def test_series_are_read_in_groups(platform: Platform, clock: Clock, monkeypatch
     with platform.uow() as uow:
         values = {a.rule_name: a.last_value for a in services.list_alarms(uow) if a.rule_name in rules}
     assert values == {rules[0]: 90.0, rules[1]: 95.0}
+
+
+def _verdict(platform: Platform, series: str, at: datetime, usable: bool) -> None:
+    """Record the quality schedule's verdict on a series, as `quality.services.record` does."""
+    name = quality.quality_series_name("usable", series)
+    with platform.uow() as uow:
+        registry.register(uow, "operations", SeriesDef(name, "1", "Dùng được", "Usable"))
+        append(uow, [(name, at, 1.0 if usable else 0.0)])
+        uow.commit()
+
+
+def _threshold_rule(name: str, series: str, *, gate: str = "") -> str:
+    return (
+        f'name: {name}\ntarget: {{series: "{series}"}}\nwhen:\n  threshold: "> 10"\nseverity: major\n' + gate
+    )
+
+
+def test_untrusted_data_holds_a_threshold_rule_but_not_a_rule_about_the_data(
+    platform: Platform, clock: Clock
+) -> None:
+    held_series, trusted_series, silent_series = (
+        make_series(platform),
+        make_series(platform),
+        make_series(platform),
+    )
+    for series in (held_series, trusted_series):
+        readings(platform, series, range(-5, 1))  # 40-42: above the threshold of 10
+    readings(platform, silent_series, range(-40, -30))
+    _verdict(platform, held_series, T0 - timedelta(minutes=2), usable=False)
+    _verdict(platform, trusted_series, T0 - timedelta(minutes=2), usable=True)
+    _verdict(platform, silent_series, T0 - timedelta(minutes=2), usable=False)
+    held, trusted, ungated, silent = (
+        unique(n).replace("_", "-") for n in ("held", "ok", "ungated", "silent")
+    )
+    with platform.uow() as uow:
+        services.import_rules(
+            uow,
+            actor="test",
+            text="---\n".join(
+                [
+                    _threshold_rule(held, held_series),
+                    _threshold_rule(trusted, trusted_series),
+                    _threshold_rule(ungated, held_series, gate="quality_gate: false\n"),
+                    silent_rule(silent, silent_series),
+                ]
+            ),
+        )
+    report = evaluate_at(platform, clock, 0)
+    assert report.held == [held]
+    with platform.uow() as uow:
+        raised = {a.rule_name for a in services.list_alarms(uow, status="raised")}
+    # Untrusted data neither raises the gated threshold nor silences the no-data rule on the same kind
+    # of verdict; the rule that opted out of the gate raises; trusted data raises as before.
+    assert held not in raised
+    assert {trusted, ungated, silent} <= raised
+    # Once the data is trusted again the held rule raises.
+    _verdict(platform, held_series, T0 + timedelta(minutes=1), usable=True)
+    readings(platform, held_series, range(1, 2))
+    report = evaluate_at(platform, clock, 1)
+    assert held not in report.held and report.changes["raised"] == 1
+
+
+def test_an_active_alarm_is_neither_cleared_nor_escalated_on_untrusted_data(
+    platform: Platform, clock: Clock
+) -> None:
+    series = make_series(platform)
+    readings(platform, series, range(-5, 1))
+    rule = unique("held-open").replace("_", "-")
+    with platform.uow() as uow:
+        services.import_rules(
+            uow,
+            actor="test",
+            text=_threshold_rule(rule, series)
+            + "escalation:\n  - after_minutes: 5\n    severity: critical\n",
+        )
+    assert evaluate_at(platform, clock, 0).changes["raised"] == 1
+    # The readings fall below the threshold but the quality schedule says the data cannot be trusted.
+    with platform.uow() as uow:
+        append(uow, [(series, T0 + timedelta(minutes=m), 1.0) for m in range(1, 11)])
+        uow.commit()
+    for minute in range(1, 11):
+        _verdict(platform, series, T0 + timedelta(minutes=minute), usable=False)
+        report = evaluate_at(platform, clock, minute)
+        assert report.held == [rule] and not report.changes
+    with platform.uow() as uow:
+        (alarm,) = [a for a in services.list_alarms(uow) if a.rule_name == rule]
+    assert alarm.status == "raised" and alarm.severity == "major"

@@ -99,6 +99,11 @@ def alarms_evaluate(
     console.print(
         f"Đã đánh giá / evaluated {report.rules} luật / rules; thay đổi / changes: {changes}", highlight=False
     )
+    if report.held:
+        console.print(
+            f"Tạm giữ vì dữ liệu không tin cậy / held on untrusted data: {', '.join(sorted(report.held))}",
+            highlight=False,
+        )
 
 
 @alarms_app.command("list")

@@ -191,6 +191,7 @@ class Decision:
     change: Change
     condition: bool
     value: float | None
+    held: bool = False  # the quality gate held the rule: its data is untrusted, nothing was decided
 
 
 def rank(severity: str | None) -> int:
@@ -213,16 +214,22 @@ def _due_severity(rule: Rule, state: AlarmState, now: datetime) -> str:
 
 
 def step(  # noqa: PLR0911 - one return per transition, in the order of the state machine
-    rule: Rule, readings: Readings, previous: AlarmState, now: datetime
+    rule: Rule, readings: Readings, previous: AlarmState, now: datetime, *, trusted: bool = True
 ) -> Decision:
-    """Decide the alarm of a rule at `now` from its readings and its previous state."""
+    """Decide the alarm of a rule at `now` from its readings and its previous state.
+
+    With `trusted` False (the data-quality verdict of the rule's series) a gated rule is held: it neither
+    raises nor clears nor escalates, and its timers do not move (docs/operations-alarms.md).
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
     seconds = now.timestamp()
-    condition = holds(rule.condition, readings, seconds, rule.lookback_minutes)
     known = readings.between(seconds - rule.lookback_minutes * 60, seconds)
     value = float(known.values[-1]) if len(known) else None
+    if not trusted and rule.gated:
+        return Decision(previous, Change.NONE, previous.condition, value, held=True)
+    condition = holds(rule.condition, readings, seconds, rule.lookback_minutes)
     rising = condition and not previous.condition
     edges = previous.edges + ((now,) if rising else ())
     if rule.repeat_count > 1:

@@ -37,6 +37,7 @@ TOP_KEYS = frozenset(
         "target",
         "when",
         "for_minutes",
+        "quality_gate",
         "repeat",
         "severity",
         "escalation",
@@ -169,10 +170,29 @@ class Rule:
     deescalate_after_minutes: float | None = None
     lookback_minutes: float = 60.0
     target: dict[str, str] = field(default_factory=dict)
+    quality_gate: bool = True
+
+    @property
+    def gated(self) -> bool:
+        """Tell whether untrusted data holds this rule (see docs/operations-alarms.md, quality gate).
+
+        A rule about the data itself (no data, flat line, anywhere in its condition) is never held: its
+        alarm is the news that the data is bad.
+        """
+        return self.quality_gate and not _about_the_data(self.condition)
 
     def window_minutes(self) -> float:
         """Return how far back the readings the condition needs go."""
         return _window(self.condition, self.lookback_minutes)
+
+
+def _about_the_data(condition: Condition) -> bool:
+    """Tell whether a condition watches the data's own health (no_data, flat_line) anywhere in it."""
+    if isinstance(condition, NoData | FlatLine):
+        return True
+    if isinstance(condition, Composite):
+        return any(_about_the_data(part) for part in condition.parts)
+    return False
 
 
 def _window(condition: Condition, lookback: float) -> float:
@@ -473,6 +493,12 @@ def _rule(check: _Checker, doc: _Mapping) -> Rule | None:  # noqa: PLR0912 - one
         doc, "for_minutes", "for_minutes", default=0.0, at_least_zero=True, maximum=MAX_MINUTES
     )
     lookback = check.minutes(doc, "lookback_minutes", "lookback_minutes", default=60.0)
+    quality_gate = doc.get("quality_gate", True)
+    if not isinstance(quality_gate, bool):
+        check.add(
+            doc.lines["quality_gate"], "quality_gate", "cần true hoặc false.", "true or false is needed."
+        )
+        quality_gate = True
     repeat_count, repeat_within = 1, 0.0
     if "repeat" in doc:
         node = check.mapping(doc["repeat"], doc.lines["repeat"], "repeat")
@@ -535,6 +561,7 @@ def _rule(check: _Checker, doc: _Mapping) -> Rule | None:  # noqa: PLR0912 - one
         clear_after_minutes=clear_after,
         deescalate_after_minutes=deescalate,
         lookback_minutes=lookback or 60.0,
+        quality_gate=quality_gate,
     )
 
 

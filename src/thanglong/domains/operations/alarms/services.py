@@ -37,6 +37,7 @@ from thanglong.domains.operations.events import (
     AlarmRaised,
 )
 from thanglong.domains.operations.models import Alarm, AlarmHistory, AlarmRuleState, AlarmRuleVersion
+from thanglong.domains.operations.quality import services as quality
 
 ENGINE_ACTOR = f"{SYSTEM_ACTOR}:operations.alarms"
 AUTO = "auto"
@@ -172,10 +173,16 @@ class EvaluationReport:
     at: datetime
     rules: int = 0
     changes: Counter[str] = field(default_factory=Counter)
+    held: list[str] = field(default_factory=list)  # rules held by the quality gate (untrusted data)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON."""
-        return {"at": self.at.isoformat(), "rules": self.rules, "changes": dict(sorted(self.changes.items()))}
+        return {
+            "at": self.at.isoformat(),
+            "rules": self.rules,
+            "changes": dict(sorted(self.changes.items())),
+            "held": sorted(self.held),
+        }
 
 
 @dataclass(frozen=True)
@@ -316,13 +323,22 @@ def evaluate(uow: UnitOfWork, *, now: datetime | None = None) -> EvaluationRepor
         for row in (session.scalars(select(Alarm).where(Alarm.id.in_(open_ids))) if open_ids else [])
     }
     readings = _readings(uow, list(rules.values()), now)
+    verdicts = quality.usable_many(uow, sorted({r.series for r in rules.values() if r.gated}), now)
     for version in versions:
         rule = rules[version.name]
         stored = states.get(version.name)
         if stored is None:
             stored = AlarmRuleState(rule_name=version.name, state={}, alarm_id=None, evaluated_at=now)
             session.add(stored)
-        decision = engine.step(rule, readings[rule.series], AlarmState.from_json(stored.state), now)
+        decision = engine.step(
+            rule,
+            readings[rule.series],
+            AlarmState.from_json(stored.state),
+            now,
+            trusted=verdicts.get(rule.series) is not False,
+        )
+        if decision.held:
+            report.held.append(rule.name)
         alarm = alarms.get(stored.alarm_id) if stored.alarm_id is not None else None
         if alarm is not None and alarm.status == CLEARED:
             alarm = None

@@ -353,6 +353,27 @@ def usable(uow: UnitOfWork, series_name: str, at: datetime) -> bool | None:
     return live[0].quality.usable if live else None
 
 
+def usable_many(uow: UnitOfWork, series_names: Sequence[str], at: datetime) -> dict[str, bool]:
+    """Return the recorded verdict of each series that has one within the last three periods.
+
+    The alarm evaluation's gate, in two statements whatever the number of series. A series without a
+    recent recorded verdict is left out (no verdict: the gate stays open): the alarms do not assess
+    quality themselves, the quality schedule does, and a missing verdict must not silence an alarm.
+    """
+    if not series_names:
+        return {}
+    verdict_of = {quality_series_name("usable", name): name for name in series_names}
+    known = list(uow.session.scalars(select(SeriesRow.name).where(SeriesRow.name.in_(list(verdict_of)))))
+    if not known:
+        return {}
+    recorded = frames(uow.session, known, at - VERDICT_MAX_AGE, at + timedelta(microseconds=1))
+    out: dict[str, bool] = {}
+    for verdict_name, frame in recorded.items():
+        if len(frame):
+            out[verdict_of[verdict_name]] = bool(frame.sum[-1] >= 0.5)
+    return out
+
+
 def _training_counts(
     uow: UnitOfWork, targets: Sequence[_Target], start: datetime, end: datetime
 ) -> dict[str, int]:
