@@ -109,6 +109,7 @@ MANIFEST = DomainManifest(
         NavItem("/operations", "Bảng điều hành", "Operations dashboard", "operations.data.read"),
         NavItem("/operations/alarms", "Bảng cảnh báo", "Alarm console", "operations.alarms.manage"),
         NavItem("/operations/devices", "Thiết bị cảm biến", "Sensor devices", "operations.devices.manage"),
+        NavItem("/operations/contexts", "Ngữ cảnh JSON-LD", "JSON-LD contexts", "operations.contexts.manage"),
         NavItem("/scorecard", "Chỉ tiêu thành phố", "City scorecard"),
     ),
     event_handlers=(

@@ -66,7 +66,7 @@ def _console(uow: UnitOfWork, severity: str | None) -> dict[str, Any]:
     }
 
 
-def _who(actor: str | None) -> str:
+def who(actor: str | None) -> str:
     """Return the name an audit actor shows to people: "user:<id>:<login>" reads as the login."""
     if actor and actor.startswith("user:") and actor.count(":") >= 2:
         return actor.split(":", 2)[2]
@@ -106,7 +106,7 @@ def build_alarms(ctx: WebContext) -> APIRouter:
                     (a.title_en or a.title or a.rule_name) if lang == "en" else (a.title or a.rule_name)
                 ),
                 "when": _when,
-                "who": _who,
+                "who": who,
                 "self_url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
                 "updated_at": to_hanoi(ctx.platform.clock()).strftime("%H:%M:%S %d/%m/%Y"),
             },

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.web.alarms import build_alarms
+from thanglong.domains.operations.web.contexts import build_contexts
 from thanglong.domains.operations.web.dashboard import build_dashboard
 from thanglong.domains.operations.web.devices import build_devices
 from thanglong.domains.operations.web.ngsi import build_ngsi
@@ -29,6 +30,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_devices,
         build_dashboard,
         build_scorecard,
+        build_contexts,
     ]
     for build in builders:
         router.include_router(build(ctx))
