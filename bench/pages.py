@@ -47,7 +47,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, event, make_url, select, text
 
-from thanglong.core import migrate
+from thanglong.core import migrate, runtime
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
 from thanglong.core.platform import Platform, build_platform
@@ -340,9 +340,9 @@ def serve(mode: str, port: int) -> None:
     if mode == "nodb":
         remove_database_work()
     platform = build_platform(settings)
-    uvicorn.run(
-        create_app(platform=platform), host="127.0.0.1", port=port, log_level="warning", access_log=False
-    )
+    app = create_app(platform=platform)
+    runtime.tune_gc()  # as the production app processes do (thanglong serve, asgi.app_from_env)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 def remove_database_work() -> None:
