@@ -1,4 +1,4 @@
-"""The @context register page as the demo administrator: upload a document, be told, phone width in English."""
+"""The @context register page as the demo administrator: upload, be told, phone width in English."""
 
 from __future__ import annotations
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
 from tests.domains.procedures.helpers import VALID_FORM, World, make_world
 from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform
 from thanglong.core.security import Principal
+from thanglong.domains.procedures.catalogue import services as catalogue_services
 from thanglong.domains.procedures.dossiers import services
 from thanglong.domains.procedures.dossiers.files import store_for, submit_with_attachments
 from thanglong.domains.procedures.models import Attachment, Dossier, DossierStep
@@ -21,8 +24,8 @@ PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 # One filing with one file by a city system, its procedure and agencies already seen by this process:
 # the procedure's stamp is read, then each row is inserted once, the outbox rows in one statement.
+# A warm filing: the procedure's stamp was read less than FILING_STAMP_SECONDS ago by this process.
 EXPECTED = [
-    "SELECT procedures_procedure",
     "INSERT procedures_dossier",
     "INSERT procedures_dossier_step",
     "INSERT core_audit_log",
@@ -101,6 +104,21 @@ def test_a_filing_sends_one_statement_per_row_and_no_more(platform: Platform) ->
     with _statements(platform) as seen:
         _file(platform, world, system)
     assert seen == EXPECTED, f"{len(seen)} statements: {seen}"
+
+
+def test_the_procedure_stamp_is_read_again_once_its_lifetime_has_passed(
+    platform: Platform, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    world = make_world(platform)
+    system = _system()
+    _file(platform, world, system)
+    stamps = catalogue_services._FILING_STAMPS
+    later = [0.0]
+    monkeypatch.setattr(stamps, "now", lambda: time.monotonic() + later[0])
+    later[0] = catalogue_services.FILING_STAMP_SECONDS + 1
+    with _statements(platform) as seen:
+        _file(platform, world, system)
+    assert seen == ["SELECT procedures_procedure", *EXPECTED]
 
 
 def test_the_filing_returns_what_it_stored(platform: Platform) -> None:

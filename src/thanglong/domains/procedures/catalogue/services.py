@@ -32,10 +32,15 @@ from thanglong.domains.procedures.events import CatalogueLoaded
 from thanglong.domains.procedures.models import CatalogueUpload, Dossier, Procedure, ProcedureVersion
 
 # Every version of a procedure as filings read it, per process, keyed by the procedure's id and its
-# `updated_at`, which load_specs moves forward on every change to the procedure or any of its versions:
-# a filing reads that stamp in its own transaction and so never files against a stale version. The
-# lifetime only bounds the memory held for procedures nobody files against.
+# `updated_at`, which load_specs moves forward on every change to the procedure or any of its versions.
+# A filing reads that stamp (at most every FILING_STAMP_SECONDS, below); the lifetime here only bounds
+# the memory held for procedures nobody files against.
 _FILING_VERSIONS: TtlCache[tuple[uuid.UUID, datetime], list[ProcedureDTO]] = TtlCache(3600, size=512)
+# A filing reads the procedure's stamp (id, updated_at) at most once per FILING_STAMP_SECONDS per process:
+# a catalogue change made in another process reaches this one's filings within that time, one made here
+# at once (the writers clear it). The same bound as the agencies' cache (identity.agencies).
+FILING_STAMP_SECONDS = 5.0
+_FILING_STAMPS: TtlCache[str, tuple[uuid.UUID, datetime]] = TtlCache(FILING_STAMP_SECONDS, size=4096)
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,7 @@ def load_specs(uow: UnitOfWork, specs: tuple[Any, ...] | list[Any], *, actor: st
             proc.updated_at = max(now, proc.updated_at + timedelta(microseconds=1))
             updated += 1
     session.flush()
+    _FILING_STAMPS.clear()
     if created or updated:
         audit.record(
             uow,
@@ -214,12 +220,16 @@ def procedure_for_filing(uow: UnitOfWork, code: str, *, on: date | None = None) 
 
     The DTO is shared with other filings of the process: read it, never change it.
     """
-    stamp = uow.session.execute(
-        select(Procedure.id, Procedure.updated_at).where(Procedure.code == code.strip())
-    ).first()
-    if stamp is None:
-        raise _not_found(code)
-    key = (stamp.id, stamp.updated_at)
+    code = code.strip()
+    key = _FILING_STAMPS.get(code)
+    if key is None:
+        stamp = uow.session.execute(
+            select(Procedure.id, Procedure.updated_at).where(Procedure.code == code)
+        ).first()
+        if stamp is None:
+            raise _not_found(code)
+        key = (stamp.id, stamp.updated_at)
+        _FILING_STAMPS.put(code, key)
     versions = _FILING_VERSIONS.get(key)
     if versions is None:
         proc = uow.session.get(Procedure, stamp.id)
@@ -408,6 +418,7 @@ def _write(uow: UnitOfWork, plan: changes.Plan, *, actor: str) -> None:
             )
         # Strictly forward, even on a frozen clock: filings cache versions by this stamp.
         proc.updated_at = max(now, proc.updated_at + timedelta(microseconds=1))
+        _FILING_STAMPS.discard(change.code)
         before, after = change.audit_values()
         after["effective_from"] = change.effective_from.isoformat() if change.effective_from else None
         if change.replaces is not None:
