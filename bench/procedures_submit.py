@@ -692,7 +692,10 @@ def main() -> None:
         with fresh_database(args.pg_url) as url:
             report = measure(args, url, data_dir)
     finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if os.environ.get("KEEP_BENCH_DIR"):
+            print(data_dir)
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
     floor = summarise("HTTP floor requests/s per round", report.floor)
     nodb = summarise("no-database endpoint requests/s per round", report.nodb)
     summary = summarise("submissions/s per round", report.rounds)

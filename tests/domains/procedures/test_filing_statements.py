@@ -121,6 +121,16 @@ def test_the_procedure_stamp_is_read_again_once_its_lifetime_has_passed(
     assert seen == ["SELECT procedures_procedure", *EXPECTED]
 
 
+def test_a_known_stamp_without_its_versions_reads_the_versions(platform: Platform) -> None:
+    """Another thread may have put the stamp while this process's versions were evicted."""
+    world = make_world(platform)
+    system = _system()
+    _file(platform, world, system)
+    catalogue_services._FILING_VERSIONS.clear()
+    dossier, _ = _file(platform, world, system)
+    assert dossier.procedure_code == world.procedure_code
+
+
 def test_the_filing_returns_what_it_stored(platform: Platform) -> None:
     world = make_world(platform)
     dossier, added = _file(platform, world, _system())

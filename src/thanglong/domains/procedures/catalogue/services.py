@@ -232,7 +232,7 @@ def procedure_for_filing(uow: UnitOfWork, code: str, *, on: date | None = None) 
         _FILING_STAMPS.put(code, key)
     versions = _FILING_VERSIONS.get(key)
     if versions is None:
-        proc = uow.session.get(Procedure, stamp.id)
+        proc = uow.session.get(Procedure, key[0])
         if proc is None:
             raise _not_found(code)
         rows = uow.session.scalars(
