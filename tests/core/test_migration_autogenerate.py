@@ -70,7 +70,7 @@ def test_a_new_domain_starts_its_branch_then_continues_it(tmp_path: Path) -> Non
         "down_revision": None,
         "branch_labels": ("scratchdom",),
         # The kernel's head and identity's: what the manifest depends on, as it is now.
-        "depends_on": ("core_0004", "identity_0001"),
+        "depends_on": ("core_0008", "identity_0001"),
     }
     body = written.read_text(encoding="utf-8")
     assert body.count("op.create_table(") == 1 and "'scratchdom_item'" in body

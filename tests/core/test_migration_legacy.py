@@ -48,10 +48,10 @@ with context.begin_transaction():
     context.run_migrations()
 '''
 HEADS = {
-    "core": ["core_0004"],
+    "core": ["core_0008"],
     "identity": ["identity_0001"],
     "notify": ["notify_0002"],
-    "operations": ["operations_0006"],
+    "operations": ["operations_0007"],
     "payments": ["payments_0001"],
     "procedures": ["procedures_0090"],
 }
@@ -175,7 +175,7 @@ def test_an_old_stamp_with_some_domains_disabled_keeps_their_rows(
     migrate_the_old_way(engine, old, "procedures_0004")
     migrate.upgrade(engine, domains=["identity"])
     assert version_rows(engine) == [
-        "core_0004",
+        "core_0008",
         "identity_0001",
         "notify_0001",
         "payments_0001",
@@ -196,7 +196,7 @@ def test_an_old_stamp_with_some_domains_disabled_keeps_their_rows(
 def test_a_kernel_only_database_is_not_read_as_an_old_stamp(old_database: tuple[str, Engine, Path]) -> None:
     _, engine, _ = old_database
     migrate.upgrade(engine, domains=[])
-    assert version_rows(engine) == ["core_0004"]
+    assert version_rows(engine) == ["core_0008"]
     state = migrate.state(engine)
     assert state.legacy is None
     assert {b.name: b.current for b in state.branches}["identity"] == ()

@@ -123,5 +123,6 @@ def maintain_cmd(json_out: bool = json_option()) -> None:
     console.print(
         f"{report.series} chuỗi khai báo / declared series; "
         f"tạo / created {len(report.partitions_created)}, xoá / dropped {len(report.partitions_dropped)} "
-        f"phân vùng / partitions; {report.rows_deleted} dòng xoá / rows deleted"
+        f"phân vùng / partitions; {report.rows_deleted} dòng xoá / rows deleted, "
+        f"{report.hour_rows_deleted} dòng tổng hợp giờ xoá / hour rollup rows deleted"
     )

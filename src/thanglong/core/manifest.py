@@ -140,6 +140,8 @@ class SeriesDef:
     description_en: str
     labels: tuple[tuple[str, str], ...] = ()
     retention_days: int | None = None  # shorter than the platform's retention, or None for the platform's
+    # Hour rollups older than this are deleted (at least retention_days); None keeps them for ever.
+    hour_retention_days: int | None = None
 
 
 @dataclass(frozen=True)

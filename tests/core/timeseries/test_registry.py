@@ -32,6 +32,7 @@ def test_register_is_idempotent_and_updates_the_definition(platform: Platform) -
         "description": "Độ ẩm thử",
         "description_en": "Test humidity",
         "retention_days": 30,
+        "hour_retention_days": None,
     }
 
 
@@ -50,6 +51,9 @@ def test_a_series_belongs_to_one_domain(platform: Platform) -> None:
         SeriesDef("core.x", "", "a", "b"),
         SeriesDef("core.x", "x" * 41, "a", "b"),
         SeriesDef("core.x", "x", "a", "b", retention_days=0),
+        SeriesDef("core.x", "x", "a", "b", hour_retention_days=0),
+        # The hour rollups may not go before the points they stand for.
+        SeriesDef("core.x", "x", "a", "b", retention_days=30, hour_retention_days=29),
     ],
 )
 def test_invalid_definitions_are_refused(platform: Platform, definition: SeriesDef) -> None:
@@ -121,3 +125,71 @@ def test_register_many_registers_the_new_ones_keeps_the_others_and_checks_the_ow
             registry.register_many(uow, "procedures", many[:2])
         with pytest.raises(InvalidInput):
             registry.register_many(uow, "core", [SeriesDef("Có Dấu", "x", "a", "b")])
+
+
+def test_register_brings_the_hour_retention_up_to_date(platform: Platform) -> None:
+    with platform.uow() as uow:
+        registry.register(uow, "core", HUMIDITY)
+        changed = registry.register(
+            uow, "core", dataclasses.replace(HUMIDITY, retention_days=30, hour_retention_days=30)
+        )
+    assert (changed.retention_days, changed.hour_retention_days) == (30, 30)
+
+
+def test_register_many_completes_only_the_new_definitions(platform: Platform) -> None:
+    asked: list[list[str]] = []
+
+    def complete(new: list[SeriesDef]) -> list[SeriesDef]:
+        asked.append([d.name for d in new])
+        return [dataclasses.replace(d, retention_days=7, hour_retention_days=90) for d in new]
+
+    with platform.uow() as uow:
+        registry.register(uow, "core", TEMPERATURE)
+        ids = registry.register_many(uow, "core", [TEMPERATURE, HUMIDITY], complete=complete)
+        again = registry.register_many(uow, "core", [TEMPERATURE, HUMIDITY], complete=complete)
+        humidity = registry.get(uow.session, HUMIDITY.name)
+        temperature = registry.get(uow.session, TEMPERATURE.name)
+    assert ids == again
+    # Called once, with the one series not yet stored; never when all exist.
+    assert asked == [[HUMIDITY.name]]
+    assert (humidity.retention_days, humidity.hour_retention_days) == (7, 90)
+    assert (temperature.retention_days, temperature.hour_retention_days) == (None, None)
+
+
+def test_register_many_checks_what_complete_returns(platform: Platform) -> None:
+    def bad(new: list[SeriesDef]) -> list[SeriesDef]:
+        return [dataclasses.replace(d, retention_days=10, hour_retention_days=5) for d in new]
+
+    with platform.uow() as uow, pytest.raises(InvalidInput):
+        registry.register_many(uow, "core", [HUMIDITY], complete=bad)
+
+
+def test_set_retention_changes_the_matching_series_of_one_domain(platform: Platform) -> None:
+    other = SeriesDef("core.test.other", "%", "Khác", "Other", labels=(("site", "ba_dinh"),))
+    with platform.uow() as uow:
+        for definition in (TEMPERATURE, HUMIDITY, other):
+            registry.register(uow, "core", definition)
+        changed = registry.set_retention(
+            uow, "core", registry.label("site") == "hoan_kiem", retention_days=5, hour_retention_days=None
+        )
+        # The same values again change nothing; another domain's series are never touched.
+        same = registry.set_retention(
+            uow, "core", registry.label("site") == "hoan_kiem", retention_days=5, hour_retention_days=None
+        )
+        elsewhere = registry.set_retention(
+            uow, "procedures", registry.label("site") == "ba_dinh", retention_days=5, hour_retention_days=9
+        )
+        found = {s.name: (s.retention_days, s.hour_retention_days) for s in registry.list_series(uow.session)}
+    assert (changed, same, elsewhere) == (1, 0, 0)
+    assert found == {
+        HUMIDITY.name: (5, None),
+        TEMPERATURE.name: (None, None),
+        other.name: (None, None),
+    }
+
+
+def test_set_retention_refuses_an_implausible_retention(platform: Platform) -> None:
+    with platform.uow() as uow, pytest.raises(InvalidInput):
+        registry.set_retention(
+            uow, "core", registry.label("site") == "x", retention_days=10, hour_retention_days=3
+        )

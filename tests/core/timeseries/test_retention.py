@@ -96,3 +96,52 @@ def test_retention_of_the_platform_and_of_one_series(tmp_path: Path, committing_
         assert (again.partitions_dropped, again.rows_deleted) == ([], 0)
     finally:
         platform.close()
+
+
+def test_a_series_may_shorten_the_life_of_its_hour_rollups(tmp_path: Path, committing_url: str) -> None:
+    short = dataclasses.replace(HUMIDITY, retention_days=2, hour_retention_days=5)
+    days_ago = [10, 4, 1]
+    seeder = committing_platform(tmp_path, committing_url, NOW, timeseries_retention_days=0)
+    try:
+        with seeder.uow() as uow:
+            registry.register(uow, "core", short)
+            registry.register(uow, "core", TEMPERATURE)
+            append(
+                uow,
+                [
+                    (name, TODAY - timedelta(days=d) + timedelta(hours=6), 1.0)
+                    for name in (short.name, TEMPERATURE.name)
+                    for d in days_ago
+                ],
+            )
+            uow.commit()
+    finally:
+        seeder.close()
+    platform = committing_platform(tmp_path, committing_url, NOW, timeseries_retention_days=30)
+    try:
+        report = maintain(platform)
+        # Two old points of the short series, each with its minute rollup; one hour rollup of ten days ago.
+        assert (report.rows_deleted, report.hour_rows_deleted) == (4, 1)
+        with platform.uow() as uow:
+            ids = {name: registry.get(uow.session, name).id for name in (short.name, TEMPERATURE.name)}
+
+            def count(model: type[RollupHour] | type[RollupDay], name: str) -> int:
+                return int(uow.session.scalar(select(func.count()).where(model.series_id == ids[name])) or 0)
+
+            assert (count(RollupHour, short.name), count(RollupDay, short.name)) == (2, 3)
+            assert (count(RollupHour, TEMPERATURE.name), count(RollupDay, TEMPERATURE.name)) == (3, 3)
+            hours = query(uow.session, short.name, TODAY - timedelta(days=11), NOW, "hour", "count")
+            assert [at for at, _ in hours] == [TODAY - timedelta(days=d) + timedelta(hours=6) for d in (4, 1)]
+            after = uow.session.scalars(
+                select(AuditRecord.after).where(AuditRecord.action == "timeseries.retention")
+            ).one()
+        assert after is not None
+        assert (after["series"], after["hour_series"], after["hour_rows_deleted"]) == (
+            {short.name: 4},
+            {short.name: 1},
+            1,
+        )
+        again = maintain(platform)
+        assert (again.rows_deleted, again.hour_rows_deleted) == (0, 0)
+    finally:
+        platform.close()

@@ -27,7 +27,10 @@ class Series(Base):
     labels: Mapped[dict[str, Any]] = mapped_column(JSON)
     description_vi: Mapped[str] = mapped_column(Text)
     description_en: Mapped[str] = mapped_column(Text)
+    # Points and minute rollups older than this many days are deleted (None: the platform's retention).
     retention_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    # Hour rollups older than this many days are deleted (None: kept for ever); day rollups always stay.
+    hour_retention_days: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -69,7 +72,7 @@ class RollupMinute(Rollup):
 
 
 class RollupHour(Rollup):
-    """Per-hour rollup, kept beyond the points' retention."""
+    """Per-hour rollup, kept beyond the points' retention (for ever, unless the series says otherwise)."""
 
     __tablename__ = "core_ts_rollup_hour"
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -44,6 +44,7 @@ class SeriesInfo:
     description_vi: str
     description_en: str
     retention_days: int | None
+    hour_retention_days: int | None = None
 
     @classmethod
     def of(cls, row: Series) -> SeriesInfo:
@@ -57,6 +58,7 @@ class SeriesInfo:
             row.description_vi,
             row.description_en,
             row.retention_days,
+            row.hour_retention_days,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,6 +71,7 @@ class SeriesInfo:
             "description": self.description_vi,
             "description_en": self.description_en,
             "retention_days": self.retention_days,
+            "hour_retention_days": self.hour_retention_days,
         }
 
 
@@ -103,6 +106,10 @@ def _check(definition: SeriesDef) -> None:
         problems.append("unit")
     if definition.retention_days is not None and definition.retention_days < 1:
         problems.append("retention_days")
+    hours = definition.hour_retention_days
+    if hours is not None and (hours < 1 or hours < (definition.retention_days or 0)):
+        # Hour rollups answer for the time the points are gone: they cannot go before the points.
+        problems.append("hour_retention_days")
     if problems:
         raise InvalidInput(
             "invalid_series",
@@ -128,6 +135,7 @@ def register(uow: UnitOfWork, domain: str, definition: SeriesDef) -> SeriesInfo:
         "description_vi": definition.description_vi,
         "description_en": definition.description_en,
         "retention_days": definition.retention_days,
+        "hour_retention_days": definition.hour_retention_days,
     }
     row = session.scalar(select(Series).where(Series.name == definition.name))
     if row is None:
@@ -196,12 +204,20 @@ def sync_declared(uow: UnitOfWork, manifests: Iterable[DomainManifest]) -> int:
     return len(declared)
 
 
-def register_many(uow: UnitOfWork, domain: str, definitions: Iterable[SeriesDef]) -> dict[str, int]:
+def register_many(
+    uow: UnitOfWork,
+    domain: str,
+    definitions: Iterable[SeriesDef],
+    *,
+    complete: Callable[[list[SeriesDef]], list[SeriesDef]] | None = None,
+) -> dict[str, int]:
     """Register many run-time series at once (one per sensor attribute); return every id by name.
 
     A handful of statements whatever the number: the names already stored are read in one query and
     the others inserted in one statement (ON CONFLICT DO NOTHING for a concurrent registration). A
-    series that exists keeps its unit and labels: use `register` to bring one up to date.
+    series that exists keeps its unit, labels and retention: use `register` or `set_retention`.
+    `complete`, if given, is called once with the definitions about to be inserted (never when all
+    exist) and returns them filled in, e.g. with the retention of a domain's policy.
     """
     wanted = {definition.name: definition for definition in definitions}
     if not wanted:
@@ -211,6 +227,10 @@ def register_many(uow: UnitOfWork, domain: str, definitions: Iterable[SeriesDef]
     session = uow.session
     found = _owned(session, domain, wanted)
     missing = [wanted[name] for name in wanted if name not in found]
+    if missing and complete is not None:
+        missing = complete(missing)
+        for definition in missing:
+            _check(definition)
     if missing:
         now = uow.clock()
         session.execute(
@@ -224,6 +244,7 @@ def register_many(uow: UnitOfWork, domain: str, definitions: Iterable[SeriesDef]
                     "description_vi": definition.description_vi,
                     "description_en": definition.description_en,
                     "retention_days": definition.retention_days,
+                    "hour_retention_days": definition.hour_retention_days,
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -247,3 +268,46 @@ def _owned(session: Session, domain: str, wanted: Mapping[str, SeriesDef]) -> di
             )
         found[name] = series_id
     return found
+
+
+def label(key: str) -> ColumnElement[str]:
+    """Return a series label as text, for the `where` of `set_retention` (JSON on both databases)."""
+    text: ColumnElement[str] = Series.labels[key].as_string()
+    return text
+
+
+def set_retention(
+    uow: UnitOfWork,
+    domain: str,
+    where: ColumnElement[bool],
+    *,
+    retention_days: int | None,
+    hour_retention_days: int | None,
+) -> int:
+    """Set the retention of every series of a domain matching `where`, in one statement; count them.
+
+    The next maintenance run deletes what is then past it (see maintenance.apply_retention).
+    """
+    _check(
+        SeriesDef(
+            "retention",
+            "1",
+            "",
+            "",
+            retention_days=retention_days,
+            hour_retention_days=hour_retention_days,
+        )
+    )
+    result: Any = uow.session.execute(
+        update(Series)
+        .where(Series.domain == domain, where)
+        .where(
+            (Series.retention_days.is_distinct_from(retention_days))
+            | (Series.hour_retention_days.is_distinct_from(hour_retention_days))
+        )
+        .values(
+            retention_days=retention_days, hour_retention_days=hour_retention_days, updated_at=uow.clock()
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)

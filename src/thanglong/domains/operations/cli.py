@@ -1,4 +1,4 @@
-"""`thanglong operations`: status, devices, bulk import, contexts, data quality, scorecard, open data.
+"""`thanglong operations`: status, devices, import, contexts, quality, retention, scorecard, open data.
 
 Each capability keeps its commands in its own `cli.py`; this module mounts them.
 """
@@ -14,6 +14,7 @@ from thanglong.domains.operations.entities import services as entities
 from thanglong.domains.operations.entities.cli import contexts_app
 from thanglong.domains.operations.intake.cli import import_command
 from thanglong.domains.operations.quality.cli import quality_app
+from thanglong.domains.operations.retention.cli import retention_app
 from thanglong.domains.operations.scorecard.cli import indicators_app, scorecard
 
 app = typer.Typer(help="Trung tâm điều hành đô thị / city operations centre.", no_args_is_help=True)
@@ -22,6 +23,7 @@ app.add_typer(alarms_app, name="alarms")
 app.add_typer(devices_app, name="devices")
 app.command("import")(import_command)
 app.add_typer(quality_app, name="quality")
+app.add_typer(retention_app, name="retention")
 app.add_typer(indicators_app, name="indicators")
 app.command("scorecard")(scorecard)
 

@@ -183,6 +183,13 @@ MANIFEST = DomainManifest(
             "Handle alarms and manage alarm rules",
             OPERATORS,
         ),
+        # Retention decides what history is destroyed: a data-governance decision, administrators only.
+        Permission(
+            "operations.retention.manage",
+            "Đặt thời hạn lưu lịch sử cảm biến theo kiểu thiết bị",
+            "Set how long sensor history is kept per device type",
+            frozenset({ADMINISTRATOR}),
+        ),
         Permission(
             "operations.contexts.manage",
             "Đăng ký tài liệu @context JSON-LD",

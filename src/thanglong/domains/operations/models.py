@@ -233,3 +233,19 @@ class QualityBaseline(UUIDPrimaryKey, Base):
     trained_from: Mapped[datetime]
     trained_to: Mapped[datetime]
     fitted_at: Mapped[datetime]
+
+
+# -------------------------------------------------------------------------------------------- retention
+class RetentionPolicy(UUIDPrimaryKey, Base):
+    """How long the history of one device type is kept: raw points, then hour rollups (day: for ever)."""
+
+    __tablename__ = "operations_retention_policy"
+
+    # The NGSI-LD type name (the last segment of the entity's type IRI), as Device.device_type.
+    device_type: Mapped[str] = mapped_column(String(100), unique=True)
+    # Points and minute rollups older than this are deleted by the kernel's maintenance.
+    raw_days: Mapped[int] = mapped_column(Integer)
+    # Hour rollups older than this are deleted; None keeps them for ever.
+    hour_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]

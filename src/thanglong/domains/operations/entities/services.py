@@ -40,6 +40,7 @@ from thanglong.domains.operations.ngsi.problems import (
     problem_details,
 )
 from thanglong.domains.operations.ngsi.regex import SafePattern, UnsafePattern, compile_safe
+from thanglong.domains.operations.retention import services as retention
 from thanglong.domains.operations.series import series_name
 
 DOMAIN = "operations"
@@ -276,7 +277,10 @@ def _write(
             session.execute(delete(table).where(table.c.id.in_(ids[start : start + CHUNK])))
     points = _series(states, ctx, now)
     if points:
-        registry.register_many(uow, DOMAIN, {p[0].name: p[0] for p in points}.values())
+        # New series take their device type's retention (one query, only when a batch brings new ones).
+        registry.register_many(
+            uow, DOMAIN, {p[0].name: p[0] for p in points}.values(), complete=retention.completer(uow)
+        )
         append(uow, [(definition.name, at, value) for definition, at, value in points])
     for index, state in enumerate([*states, *deleted], start=1):
         # The unit of work takes a loop for a runaway handler past 1,000 events in one round: a batch

@@ -12,6 +12,7 @@ from thanglong.domains.operations.web.contexts import build_contexts
 from thanglong.domains.operations.web.dashboard import build_dashboard
 from thanglong.domains.operations.web.devices import build_devices
 from thanglong.domains.operations.web.ngsi import build_ngsi
+from thanglong.domains.operations.web.retention import build_retention
 from thanglong.domains.operations.web.scorecard import build_scorecard
 from thanglong.domains.operations.web.subscriptions import build_subscriptions
 from thanglong.domains.operations.web.temporal import build_temporal
@@ -31,6 +32,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_dashboard,
         build_scorecard,
         build_contexts,
+        build_retention,
     ]
     for build in builders:
         router.include_router(build(ctx))

@@ -1,0 +1,1 @@
+"""Retention of the sensors' history per device type (docs/operations-retention.md)."""
