@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import xml.etree.ElementTree as ET  # noqa: S405 - parses the output.xml our own robot run wrote
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -116,7 +116,9 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], log: Pa
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.5)
-    raise RuntimeError(f"thanglong serve not healthy in {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-3000:]}")
+    raise RuntimeError(
+        f"thanglong serve not healthy in {START_TIMEOUT_SECONDS} s:\n{log.read_text()[-3000:]}"
+    )
 
 
 @contextmanager
@@ -124,9 +126,9 @@ def platform(data_dir: Path) -> Iterator[tuple[str, str]]:
     """Start `thanglong serve` on a fresh data dir; yield its base URL and an operator API key."""
     env = _scrubbed_env(data_dir)
     _thanglong(env, "db", "upgrade")
-    key = json.loads(_thanglong(env, "users", "api-key", "create", "--name", "etsi", "--role", "operator", "--json"))[
-        "key"
-    ]
+    key = json.loads(
+        _thanglong(env, "users", "api-key", "create", "--name", "etsi", "--role", "operator", "--json")
+    )["key"]
     # The compound document names the plain one, so the plain one is registered first.
     for url, file in SUITE_CONTEXTS.items():
         _thanglong(env, "operations", "contexts", "add", url, str(file))
@@ -170,8 +172,13 @@ def robot_command(selection: Selection, base_url: str, output: Path, tests: list
         "context_server_host": "127.0.0.1",
         "context_server_port": str(free_port()),
     }
-    command = [str(BIN / "robot"), "--outputdir", str(output), "--consolewidth", "120", "--console", "dotted"]
-    command += ["--pythonpath", str(SUITE / "libraries"), "--pythonpath", str(SUITE / "libraries" / "robotframework-httpctrl" / "src")]
+    command = [str(BIN / "robot"), "--outputdir", str(output), "--consolewidth", "120", "--report", "NONE"]
+    command += [
+        "--pythonpath",
+        str(SUITE / "libraries"),
+        "--pythonpath",
+        str(SUITE / "libraries" / "robotframework-httpctrl" / "src"),
+    ]
     for name, value in variables.items():
         command += ["--variable", f"{name}:{value}"]
     command += ["--listener", str(HERE / "etsi_auth.py")]
@@ -207,9 +214,25 @@ def run(output: Path, tests: list[str] | None = None) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="thanglong-etsi-") as tmp, platform(Path(tmp)) as (base_url, key):
         command = robot_command(selection, base_url, output, tests or [])
         with (output / "robot-console.txt").open("wb") as console:
-            env = dict(os.environ, THANGLONG_ETSI_API_URL=f"{base_url}/ngsi-ld/v1", THANGLONG_ETSI_API_KEY=key)
-            subprocess.run(command, cwd=SUITE, env=env, stdout=console, stderr=subprocess.STDOUT, check=False, timeout=ROBOT_TIMEOUT_SECONDS)
-        (output / "server.log").write_bytes((Path(tmp) / "server.log").read_bytes())
+            env = dict(
+                os.environ, THANGLONG_ETSI_API_URL=f"{base_url}/ngsi-ld/v1", THANGLONG_ETSI_API_KEY=key
+            )
+            try:
+                subprocess.run(
+                    command,
+                    cwd=SUITE,
+                    env=env,
+                    stdout=console,
+                    stderr=subprocess.STDOUT,
+                    check=False,
+                    timeout=ROBOT_TIMEOUT_SECONDS,
+                )
+            except subprocess.TimeoutExpired as exc:
+                raise RuntimeError(
+                    f"robot did not finish in {ROBOT_TIMEOUT_SECONDS} s; see {output / 'robot-console.txt'}"
+                ) from exc
+            finally:
+                (output / "server.log").write_bytes((Path(tmp) / "server.log").read_bytes())
     return parse_output(output / "output.xml")
 
 
