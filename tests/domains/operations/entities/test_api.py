@@ -192,13 +192,14 @@ def test_context_placement_rules_and_content_types(client: TestClient, operator:
         json=with_context,
         headers={**env(operator), "Content-Type": "application/ld+json"},
     )
-    assert_problem(both, 400, "InvalidRequest")
+    # CIM 009 clause 6.3.5 names BadRequestData for a misplaced or missing @context (ETSI 001_06-09).
+    assert_problem(both, 400, "BadRequestData")
     json_with_body_context = client.post(f"{BASE}/entities", json=with_context, headers=operator)
-    assert_problem(json_with_body_context, 400, "InvalidRequest")
+    assert_problem(json_with_body_context, 400, "BadRequestData")
     ld_without = client.post(
         f"{BASE}/entities", json=reading(), headers={**operator, "Content-Type": "application/ld+json"}
     )
-    assert_problem(ld_without, 400, "InvalidRequest")
+    assert_problem(ld_without, 400, "BadRequestData")
     text = client.post(f"{BASE}/entities", content=b"{}", headers={**operator, "Content-Type": "text/plain"})
     assert_problem(text, 415, "InvalidRequest")
     broken = client.post(
@@ -309,10 +310,11 @@ def test_batch_upsert_of_1100_entities_is_one_request_of_a_bounded_number_of_sta
 ) -> None:
     url = f"{BASE}/entityOperations/upsert"
     with counting(platform) as small:
-        assert client.post(url, json=_many(20), headers=env(operator)).status_code == 204
+        assert client.post(url, json=_many(20), headers=env(operator)).status_code == 201
     with counting(platform) as large:
         answer = client.post(url, json=_many(1100), headers=env(operator))
-    assert answer.status_code == 204, answer.text[:500]
+    assert answer.status_code == 201, answer.text[:500]
+    assert len(answer.json()) == 1080  # the ids created, not the 20 replaced
     # 55 times the entities, 20 of them updated and the rest created: a few statements more, not 1,100.
     assert len(large) <= len(small) + 12, (len(small), len(large))
     with counting(platform) as again:
@@ -364,6 +366,45 @@ def test_batch_partial_failure_is_207_with_successes_and_errors(
     )
     assert deleted.status_code == 204
     assert client.get(f"{BASE}/entities/{AQ}", headers=operator).status_code == 404
+
+
+def test_upsert_answers_201_with_the_created_ids_and_204_when_all_existed(
+    client: TestClient, operator: dict[str, str]
+) -> None:
+    # CIM 009 clause 6.15.3.1, found by the ETSI conformance suite (004_01, 004_02).
+    create(client, operator, reading())
+    url = f"{BASE}/entityOperations/upsert"
+    fresh = "urn:ngsi-ld:AirQualityObserved:new"
+    answer = client.post(url, json=[reading(no2=3), reading(fresh)], headers=env(operator))
+    assert answer.status_code == 201 and answer.json() == [fresh]
+    again = client.post(url, json=[reading(no2=4), reading(fresh)], headers=env(operator))
+    assert again.status_code == 204 and again.content == b""
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/entities/not-a-uri"),
+        ("DELETE", "/entities/not-a-uri"),
+        ("POST", "/entities/not-a-uri/attrs"),
+        ("PATCH", "/entities/not-a-uri/attrs"),
+        ("PATCH", "/entities/not-a-uri/attrs/no2"),
+        ("DELETE", "/entities/not-a-uri/attrs/no2"),
+        ("GET", "/subscriptions/not-a-uri"),
+        ("PATCH", "/subscriptions/not-a-uri"),
+        ("DELETE", "/subscriptions/not-a-uri"),
+    ],
+)
+def test_an_id_that_is_not_a_uri_is_bad_request_data_not_a_404(
+    client: TestClient, operator: dict[str, str], method: str, path: str
+) -> None:
+    # CIM 009 clauses 6.5.3-6.7.3 and 6.11.3-6.12.3, found by the ETSI conformance suite (002_02, 030_01).
+    body = {"no2": {"type": "Property", "value": 1}} if method in ("POST", "PATCH") else None
+    if path.endswith("/attrs/no2") and method == "PATCH":
+        body = {"value": 1}
+    answer = client.request(method, BASE + path, json=body, headers=env(operator))
+    problem = assert_problem(answer, 400, "BadRequestData")
+    assert "not-a-uri" in problem["detail"] and problem["message"] != problem["detail"]
 
 
 def test_upsert_update_merges_and_replace_drops_missing_attributes(

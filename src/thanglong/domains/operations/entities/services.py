@@ -104,6 +104,7 @@ class BatchResult:
 
     success: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # the ids this batch created (an upsert answers them)
 
     def fail(self, entity_id: str, error: ThangLongError) -> None:
         """Record the error of one entity."""
@@ -140,7 +141,13 @@ class _State:
 
 
 # ------------------------------------------------------------------------------------------ errors
-def _not_found(entity_id: str) -> ResourceNotFound:
+def _not_found(entity_id: str) -> ThangLongError:
+    # CIM 009 (clauses 6.5.3, 6.6.3, 6.7.3): an id that is not a URI is a BadRequestData, not a 404;
+    # no stored entity has such an id (creation refuses it), so the check costs nothing on the hot path.
+    try:
+        normal.check_entity_id(entity_id)
+    except ThangLongError as invalid:
+        return invalid
     return ResourceNotFound(
         "entity_not_found",
         f"Không tìm thấy thực thể {entity_id}.",
@@ -553,6 +560,7 @@ def _batch(
             if mode == "update":
                 result.fail(entity.entity_id, _not_found(entity.entity_id))
                 continue
+            result.created.append(entity.entity_id)
             states[entity.entity_id] = _State(
                 entity.entity_id, entity.entity_type, entity.attrs, now, touched=set(entity.attrs)
             )
@@ -576,6 +584,7 @@ def _batch(
         if commit:
             uow.commit()
     result.success = list(dict.fromkeys(result.success))
+    result.created = list(dict.fromkeys(result.created))
     return result
 
 

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete, or_, select
 
 from thanglong.core import audit, jobs
+from thanglong.core.errors import ThangLongError
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.operations.entities.services import resolve_context
 from thanglong.domains.operations.events import EntityChanged
@@ -70,7 +71,12 @@ def _bad(code: str, message_vi: str, message_en: str, **details: Any) -> BadRequ
     return BadRequestData(f"subscription.{code}", message_vi, message_en, **details)
 
 
-def _not_found(subscription_id: str) -> ResourceNotFound:
+def _not_found(subscription_id: str) -> ThangLongError:
+    # CIM 009 (clauses 6.11.3, 6.12.3): a subscription id that is not a URI is a BadRequestData.
+    try:
+        normal.check_entity_id(subscription_id)
+    except ThangLongError as invalid:
+        return invalid
     return ResourceNotFound(
         "subscription.not_found",
         f"Không có đăng ký {subscription_id}.",

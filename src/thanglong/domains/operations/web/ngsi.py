@@ -25,6 +25,7 @@ from thanglong.domains.operations.entities import services
 from thanglong.domains.operations.entities.query import DEFAULT_LIMIT, EntityQuery
 from thanglong.domains.operations.ngsi.context import CORE_URL
 from thanglong.domains.operations.ngsi.problems import (
+    BadRequestData,
     InvalidRequest,
     NotAcceptable,
     UnsupportedMediaType,
@@ -130,8 +131,9 @@ async def _body(request: Request) -> tuple[Any, bool]:
             problem=str(exc),
         ) from exc
     in_body = media == JSON_LD
+    # CIM 009 clause 6.3.5: a misplaced or missing @context is BadRequestData (the ETSI suite, 001_06-09).
     if in_body and link_context(request) is not None:
-        raise InvalidRequest(
+        raise BadRequestData(
             "link_with_ld_json",
             "Với application/ld+json, @context nằm trong nội dung: không được gửi kèm tiêu đề Link.",
             "With application/ld+json the @context is in the body: a Link header is not allowed.",
@@ -147,14 +149,14 @@ def _context_of(request: Request, in_body: bool) -> Callable[[Any], Any]:
         has = isinstance(entity, Mapping) and "@context" in entity
         if in_body:
             if not has:
-                raise InvalidRequest(
+                raise BadRequestData(
                     "missing_context",
                     "Với application/ld+json, mỗi thực thể phải có @context.",
                     "With application/ld+json every entity must carry its @context.",
                 )
             return entity["@context"]
         if has:
-            raise InvalidRequest(
+            raise BadRequestData(
                 "context_in_json",
                 "Với application/json, @context gửi trong tiêu đề Link, không trong nội dung.",
                 "With application/json the @context goes in the Link header, not in the body.",
@@ -435,6 +437,9 @@ def _batch_routes(router: APIRouter, ctx: WebContext) -> None:
             replace="update" not in options,
             key_values="keyValues" in options,
         )
+        if not result.errors and result.created:
+            # CIM 009 clause 6.15.3.1: 201 with the ids of the entities created; 204 when all existed.
+            return JSONResponse(result.created, status_code=201)
         return _batch_reply(result, created=False)
 
     @router.post("/entityOperations/update")

@@ -1,0 +1,69 @@
+*** Settings ***
+Documentation       Check that one can update a batch of entities with noOverwrite option
+
+Resource            ${EXECDIR}/resources/ApiUtils/Common.resource
+Resource            ${EXECDIR}/resources/ApiUtils/ContextInformationConsumption.resource
+Resource            ${EXECDIR}/resources/ApiUtils/ContextInformationProvision.resource
+Resource            ${EXECDIR}/resources/AssertionUtils.resource
+Resource            ${EXECDIR}/resources/JsonUtils.resource
+
+Test Setup          Setup Initial Entities
+Test Teardown       Delete Initial Entities
+Test Template       Batch Update Entity With NoOverwrite Option Scenarios
+
+
+*** Variables ***
+${entity_payload_filename}=     building-simple-attributes.jsonld
+
+
+*** Test Cases ***    FILENAME    UPDATE_FRAGMENT_FILENAME    EXPECTED_STATUS
+005_02_01 EntityWithExistingAttributes
+    [Tags]    be-update    5_6_9
+    building-simple-attributes.jsonld    fragmentEntities/empty-fragment.json    207
+005_02_02 EntityWithNewAttribute
+    [Tags]    be-update    5_6_9
+    building-relationship.jsonld    fragmentEntities/locatedAt-fragment.json    204
+005_02_03 EntityWithNewAndExistingAttribute
+    [Tags]    be-update    5_6_9
+    building-location-attribute.jsonld    fragmentEntities/location-fragment.json    207
+
+
+*** Keywords ***
+Batch Update Entity With NoOverwrite Option Scenarios
+    [Documentation]    Check that one can update a batch of entities with noOverwrite option
+    [Arguments]    ${filename}    ${update_fragment_filename}    ${expected_status}
+    ${first_entity}=    Load Entity    ${filename}    ${first_entity_id}
+    ${second_entity}=    Load Entity    ${filename}    ${second_entity_id}
+    @{entities_to_be_updated}=    Create List    ${first_entity}    ${second_entity}
+    @{entities_ids_to_be_updated}=    Create List    ${first_entity_id}    ${second_entity_id}
+
+    ${response}=    Batch Update Entities    @{entities_to_be_updated}    overwrite_option=noOverwrite
+
+    Check Response Status Code    ${expected_status}    ${response.status_code}
+    ${first_created_entity}=    Load Test Sample    entities/${entity_payload_filename}    ${first_entity_id}
+    ${second_created_entity}=    Load Test Sample    entities/${entity_payload_filename}    ${second_entity_id}
+    ${update_fragment}=    Load Test Sample    entities/${update_fragment_filename}
+    ${first_updated_entity}=    Upsert Element In Entity    ${first_created_entity}    ${update_fragment}
+    ${second_updated_entity}=    Upsert Element In Entity    ${second_created_entity}    ${update_fragment}
+    @{updated_entities}=    Create List    ${first_updated_entity}    ${second_updated_entity}
+    ${expected_entities_ids}=    Catenate    SEPARATOR=,    @{entities_ids_to_be_updated}
+    ${response1}=    Query Entities
+    ...    entity_ids=${expected_entities_ids}
+    ...    entity_types=Building
+    ...    context=${ngsild_test_suite_context}
+    ...    accept=${CONTENT_TYPE_LD_JSON}
+    Check Updated Resources Set To    ${updated_entities}    ${response1.json()}
+
+Setup Initial Entities
+    ${first_entity_id}=    Generate Random Building Entity Id
+    ${create_response1}=    Create Entity    ${entity_payload_filename}    ${first_entity_id}
+    Check Response Status Code    201    ${create_response1.status_code}
+    Set Test Variable    ${first_entity_id}
+    ${second_entity_id}=    Generate Random Building Entity Id
+    ${create_response2}=    Create Entity    ${entity_payload_filename}    ${second_entity_id}
+    Check Response Status Code    201    ${create_response2.status_code}
+    Set Test Variable    ${second_entity_id}
+
+Delete Initial Entities
+    @{entities_ids_to_be_deleted}=    Create List    ${first_entity_id}    ${second_entity_id}
+    Batch Delete Entities    entities_ids_to_be_deleted=@{entities_ids_to_be_deleted}

@@ -1,0 +1,28 @@
+*** Settings ***
+Documentation       Check that an HTTP error response of type BadRequestData is raised if the Content-Type header is "application/ld+json" and a JSON-LD Link header is present in the incoming HTTP request
+
+Resource            ${EXECDIR}/resources/ApiUtils/Common.resource
+Resource            ${EXECDIR}/resources/ApiUtils/ContextInformationProvision.resource
+Resource            ${EXECDIR}/resources/AssertionUtils.resource
+Resource            ${EXECDIR}/resources/JsonUtils.resource
+
+
+*** Variables ***
+${filename}=    building-simple-attributes.jsonld
+
+
+*** Test Cases ***
+001_09_01 Create One Entity With A Link Header And A JSON-LD Content Type
+    [Documentation]    Check that an HTTP error response of type BadRequestData is raised if the Content-Type header is "application/ld+json" and a JSON-LD Link header is present in the incoming HTTP request
+    [Tags]    e-create    6_3_5
+    ${entity_id}=    Generate Random Building Entity Id
+    ${response}=    Create Entity Selecting Content Type
+    ...    ${filename}
+    ...    ${entity_id}
+    ...    ${CONTENT_TYPE_LD_JSON}
+    ...    context=${ngsild_test_suite_context}
+    Check Response Status Code    400    ${response.status_code}
+    Check Response Body Containing ProblemDetails Element Containing Type Element set to
+    ...    ${response.json()}
+    ...    ${ERROR_TYPE_BAD_REQUEST_DATA}
+    Check Response Body Containing ProblemDetails Element Containing Title Element    ${response.json()}
