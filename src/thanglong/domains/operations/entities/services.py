@@ -21,7 +21,7 @@ from thanglong.core.manifest import SeriesDef
 from thanglong.core.timeseries import registry
 from thanglong.core.timeseries.append import append
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.operations.entities import geo
+from thanglong.domains.operations.entities import geo, models_check
 from thanglong.domains.operations.entities.query import MAX_LIMIT, EntityQuery
 from thanglong.domains.operations.events import EntityChanged
 from thanglong.domains.operations.models import ContextDocument, Device, Entity
@@ -324,6 +324,7 @@ def create_entity(uow: UnitOfWork, *, actor: str, body: Any, context: Any, key_v
     if _rows(uow, [parsed.entity_id]):
         raise _exists(parsed.entity_id)
     state = _State(parsed.entity_id, parsed.entity_type, parsed.attrs, uow.clock(), touched=set(parsed.attrs))
+    models_check.check(state.entity_id, state.entity_type, state.attrs)
     _write(uow, [state], ctx, actor=actor, action="create")
     uow.commit()
     return parsed.entity_id
@@ -397,6 +398,7 @@ def append_attributes(
         state.touched.add(name)
         result.updated.append(ctx.compact(name))
     if state.touched:
+        models_check.check(state.entity_id, state.entity_type, state.attrs)
         _write(uow, [state], ctx, actor=actor, action="append_attributes")
         uow.commit()
     return result
@@ -420,6 +422,7 @@ def update_attributes(
         state.touched.add(name)
         result.updated.append(ctx.compact(name))
     if state.touched:
+        models_check.check(state.entity_id, state.entity_type, state.attrs)
         _write(uow, [state], ctx, actor=actor, action="update_attributes")
         uow.commit()
     return result
@@ -446,6 +449,7 @@ def patch_attribute(
     stored["createdAt"] = target.get("createdAt", stored["createdAt"])
     state.attrs[name] = normal.merge_attribute(state.attrs[name], stored)
     state.touched.add(name)
+    models_check.check(state.entity_id, state.entity_type, state.attrs)
     _write(uow, [state], ctx, actor=actor, action="patch_attribute")
     uow.commit()
 
@@ -484,6 +488,7 @@ def delete_attribute(
     else:
         del state.attrs[name]
     state.touched.add(name)
+    models_check.check(state.entity_id, state.entity_type, state.attrs)
     _write(uow, [state], ctx, actor=actor, action="delete_attribute")
     uow.commit()
 
@@ -528,6 +533,7 @@ def _batch(
     key_values: bool = False,
     no_overwrite: bool = False,
     commit: bool = True,
+    check_models: bool = True,
 ) -> BatchResult:
     result = BatchResult()
     cache: dict[str, ActiveContext] = {}
@@ -579,13 +585,44 @@ def _batch(
                 current.touched.add(name)
             states[entity.entity_id] = current
         result.success.append(entity.entity_id)
-    if states:
-        _write(uow, list(states.values()), last_ctx, actor=actor, action=f"batch_{mode}")
-        if commit:
-            uow.commit()
+    _store_batch(
+        uow, states, result, last_ctx, actor=actor, mode=mode, commit=commit, check_models=check_models
+    )
     result.success = list(dict.fromkeys(result.success))
     result.created = list(dict.fromkeys(result.created))
     return result
+
+
+def _store_batch(
+    uow: UnitOfWork,
+    states: dict[str, _State],
+    result: BatchResult,
+    ctx: ActiveContext,
+    *,
+    actor: str,
+    mode: str,
+    commit: bool,
+    check_models: bool,
+) -> None:
+    """Write a batch's entities (those breaking their Smart Data Model failed first) and commit if asked."""
+    if check_models:
+        _drop_off_model(states, result)
+    if states:
+        _write(uow, list(states.values()), ctx, actor=actor, action=f"batch_{mode}")
+        if commit:
+            uow.commit()
+
+
+def _drop_off_model(states: dict[str, _State], result: BatchResult) -> None:
+    """Fail the entities of a batch that break their Smart Data Model; the others are written."""
+    for entity_id, state in list(states.items()):
+        found = models_check.problems(entity_id, state.entity_type, state.attrs)
+        if not found:
+            continue
+        del states[entity_id]
+        result.success = [i for i in result.success if i != entity_id]
+        result.created = [i for i in result.created if i != entity_id]
+        result.fail(entity_id, models_check.refusal(entity_id, state.entity_type, found))
 
 
 def batch_create(
@@ -606,10 +643,13 @@ def batch_upsert(
     replace: bool = True,
     key_values: bool = False,
     commit: bool = True,
+    check_models: bool = True,
 ) -> BatchResult:
     """Create entities or, when they exist, replace them whole or merge their attributes (options=update).
 
     With commit=False the caller's transaction keeps the writes (a consumer handler, the bulk importer).
+    With check_models=False the Smart Data Models are not checked (the devices' intake, whose readings
+    the device register vouches for; docs/operations.md).
     """
     mode = "replace" if replace else "update_or_create"
     return _batch(
@@ -620,6 +660,7 @@ def batch_upsert(
         mode=mode,
         key_values=key_values,
         commit=commit,
+        check_models=check_models,
     )
 
 

@@ -134,6 +134,7 @@ def ingest(
         context_of=lambda body: body.get("@context"),
         replace=False,
         commit=False,
+        check_models=False,
     )
     failed: dict[str, dict[str, Any]] = {e["entityId"]: e["error"] for e in outcome.errors}
     seen: dict[str, datetime] = {}

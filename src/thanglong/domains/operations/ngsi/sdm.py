@@ -30,12 +30,18 @@ _RAW = "https://raw.githubusercontent.com/smart-data-models"
 _ALIASES = {f"{_RAW}/dataModel.Environment/master/Environment-schema.json": "Environment-schema.json"}
 
 
-def validate_key_values(model: str, entity: dict[str, Any]) -> list[str]:
-    """Return what is wrong with a key-values entity for a Smart Data Model, one line each; empty if valid."""
+def validate_key_values(model: str, entity: dict[str, Any], *, complete: bool = True) -> list[str]:
+    """Return what is wrong with a key-values entity for a Smart Data Model, one line each; empty if valid.
+
+    With complete=False the model's required members may be missing (an NGSI-LD entity is built up by
+    partial updates): what is present is still checked, nested structures (a GeoJSON point) whole.
+    """
     problems = []
     for error in sorted(
         _validator(model).iter_errors(entity), key=lambda e: (list(map(str, e.path)), e.message)
     ):
+        if not complete and error.validator == "required" and not error.absolute_path:
+            continue
         where = ".".join(str(part) for part in error.absolute_path) or "(entity)"
         problems.append(f"{where}: {error.message}")
         if len(problems) == MAX_PROBLEMS:
