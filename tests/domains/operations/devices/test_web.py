@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.domains.identity.helpers import make_user, sign_in
+from tests.domains.identity.helpers import csrf_value, make_user, sign_in
 from thanglong.core.platform import Platform
 from thanglong.domains.identity import api as identity_api
 from thanglong.domains.identity.api import CITIZEN, OFFICER, OPERATOR
+from thanglong.domains.operations.devices import services as devices
 
 API = "/api/v1/operations/devices"
 BODY = {
@@ -78,3 +79,43 @@ def test_the_page_lists_devices_with_a_map_in_english(client: TestClient, platfo
         assert text in english.text, text
     for text in ("Thiết bị cảm biến", "Phường, xã", "Lần cuối nhận số đo", "Chưa có"):
         assert text not in english.text, text
+
+
+def test_the_page_registers_and_deactivates_a_device_and_says_so(
+    client: TestClient, platform: Platform
+) -> None:
+    sign_in(client, platform, make_user(platform, OPERATOR))
+    form = {
+        "csrf_token": csrf_value(client),
+        "device_id": "aq-page-1",
+        "device_type": "AirQualityObserved",
+        "name": "Trạm Hồ Gươm",
+        "lon": "105,8525",
+        "lat": "21.0285",
+        "interval_minutes": "10",
+        "notes": "",
+    }
+    done = client.post("/operations/devices", data=form, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    page = client.get(done.headers["location"])
+    assert "Đã đăng ký thiết bị aq-page-1 (AirQualityObserved, phường/xã" in page.text
+    assert 'data-device="aq-page-1"' in page.text
+    with platform.uow() as uow:
+        device = devices.get_device(uow, "aq-page-1")
+    assert (device.lon, device.lat, device.reporting_interval_seconds) == (105.8525, 21.0285, 600)
+    assert device.commune_code is not None
+    # Bad input: said in both languages, what was typed kept, nothing stored.
+    bad = client.post("/operations/devices", data={**form, "device_id": "aq-page-2", "lat": "north"})
+    assert bad.status_code == 422 and "Vĩ độ phải là một số" in bad.text and 'value="aq-page-2"' in bad.text
+    again = client.post("/operations/devices", data=form)
+    assert again.status_code == 409 and "đã có" in again.text
+    with platform.uow() as uow:
+        assert devices.list_devices(uow).total == 1
+    off = client.post(
+        "/operations/devices/aq-page-1/active",
+        data={"csrf_token": csrf_value(client), "active": "0"},
+        follow_redirects=False,
+    )
+    assert "bị từ chối từ bây giờ" in client.get(off.headers["location"]).text
+    with platform.uow() as uow:
+        assert devices.get_device(uow, "aq-page-1").active is False

@@ -28,9 +28,29 @@
     marker.bindPopup(label);
     bounds.push([p.lat, p.lon]);
   });
+  // A click on the map fills the registration form's coordinates (6 decimals: about 10 cm).
+  var lon = document.getElementById("dev-lon");
+  var lat = document.getElementById("dev-lat");
+  var picked = null;
+  if (lon && lat) {
+    map.on("click", function (e) {
+      lon.value = e.latlng.lng.toFixed(6);
+      lat.value = e.latlng.lat.toFixed(6);
+      if (picked) {
+        picked.setLatLng(e.latlng);
+      } else {
+        picked = window.L.circleMarker(e.latlng, { radius: 8, color: "#b5121b", fillOpacity: 0.3 }).addTo(map);
+      }
+      var details = lon.closest("details");
+      if (details) {
+        details.open = true;
+      }
+    });
+  }
+  // No animation: the map opens on its final view (an animated zoom draws the markers huge meanwhile).
   if (bounds.length > 1) {
-    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+    map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15, animate: false });
   } else if (bounds.length === 1) {
-    map.setView(bounds[0], 14);
+    map.setView(bounds[0], 14, { animate: false });
   }
 })();

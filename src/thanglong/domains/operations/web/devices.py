@@ -10,9 +10,11 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
 from thanglong.core.clock import to_hanoi
+from thanglong.core.errors import InvalidInput, ThangLongError
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.devices import services
+from thanglong.domains.operations.ngsi import sdm
 
 PERMISSION = "operations.devices.manage"
 PAGE = "/operations/devices"
@@ -53,6 +55,38 @@ class CalibrationIn(BaseModel):
     next_due: dt.date | None = None
 
 
+FORM_FIELDS = ("device_id", "device_type", "name", "lon", "lat", "interval_minutes", "notes")
+
+
+def _number(text: str, field: str, label_vi: str, label_en: str) -> float | None:
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise InvalidInput(
+            "invalid_number",
+            f"{label_vi} phải là một số: {text[:40]!r}.",
+            f"{label_en} must be a number: {text[:40]!r}.",
+            field=field,
+        ) from None
+    return value
+
+
+def _form_values(form: dict[str, str]) -> dict[str, Any]:
+    """Turn the page's form into register_device's arguments (numbers checked, minutes to seconds)."""
+    minutes = _number(form["interval_minutes"], "interval_minutes", "Chu kỳ gửi", "The reporting interval")
+    return {
+        "device_id": form["device_id"],
+        "device_type": form["device_type"],
+        "name": form["name"],
+        "lon": _number(form["lon"], "lon", "Kinh độ", "The longitude"),
+        "lat": _number(form["lat"], "lat", "Vĩ độ", "The latitude"),
+        "reporting_interval_seconds": round(minutes * 60) if minutes is not None else 300,
+        "notes": form["notes"],
+    }
+
+
 def _page(data: services.DevicePage) -> dict[str, Any]:
     return {
         "total": data.total,
@@ -66,11 +100,14 @@ def build_devices(ctx: WebContext) -> APIRouter:
     """Build the device register's page and JSON API."""
     router = APIRouter()
 
-    @router.get(PAGE, include_in_schema=False)
-    async def page(
-        request: Request, page: int = Query(1, ge=1), principal: Principal = ctx.requires(PERMISSION)
+    async def render(
+        request: Request,
+        page: int = 1,
+        *,
+        error: ThangLongError | None = None,
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
     ) -> Any:
-        """List devices with a small map of those that have a location."""
         found = await ctx.run(request, services.list_devices, page=page)
         points = [
             {"id": d.device_id, "name": d.name, "lon": d.lon, "lat": d.lat, "active": d.active}
@@ -86,7 +123,65 @@ def build_devices(ctx: WebContext) -> APIRouter:
                 "points": points,
                 "pages": pages,
                 "when": lambda m: to_hanoi(m).strftime("%H:%M %d/%m/%Y") if m else "",
+                "models": sdm.MODELS,
+                "error": error,
+                "form": form or {},
             },
+            status_code=status_code,
+        )
+
+    @router.get(PAGE, include_in_schema=False)
+    async def page(
+        request: Request, page: int = Query(1, ge=1), principal: Principal = ctx.requires(PERMISSION)
+    ) -> Any:
+        """List devices with a small map of those that have a location, and the form to register one."""
+        return await render(request, page)
+
+    @router.post(PAGE, include_in_schema=False)
+    async def register_form(request: Request, principal: Principal = ctx.requires(PERMISSION)) -> Any:
+        """Register a device from the page's form and say what was registered, with its ward."""
+        fields = await ctx.read_form(request)
+        form = {name: (fields.get(name) or "").strip() for name in FORM_FIELDS}
+        try:
+            values = _form_values(form)
+            device = await ctx.run(request, services.register_device, actor=principal.actor, **values)
+        except ThangLongError as exc:
+            return await render(request, error=exc, form=form, status_code=exc.status)
+        where_vi = f", phường/xã {device.commune_code}" if device.commune_code else ""
+        where_en = f", ward or commune {device.commune_code}" if device.commune_code else ""
+        topic = f"thanglong/operations/devices/{device.device_id}/readings"
+        key = f"thanglong operations devices key {device.device_id}"
+        return ctx.redirect(
+            PAGE,
+            notice_vi=f"Đã đăng ký thiết bị {device.device_id} ({device.device_type}{where_vi}). "
+            f"Số đo gửi tới {topic}; khóa riêng: {key}.",
+            notice_en=f"Device {device.device_id} registered ({device.device_type}{where_en}). "
+            f"Readings go to {topic}; its own key: {key}.",
+        )
+
+    @router.post(PAGE + "/{device_id}/active", include_in_schema=False)
+    async def active_form(
+        request: Request, device_id: str, principal: Principal = ctx.requires(PERMISSION)
+    ) -> Any:
+        """Deactivate or reactivate a device from the page and say what it means."""
+        fields = await ctx.read_form(request)
+        active = fields.get("active") == "1"
+        try:
+            device = await ctx.run(
+                request, services.set_active, actor=principal.actor, device_id=device_id, active=active
+            )
+        except ThangLongError as exc:
+            return ctx.redirect(PAGE, notice_vi=exc.message_vi, notice_en=exc.message_en, kind="error")
+        if device.active:
+            return ctx.redirect(
+                PAGE,
+                notice_vi=f"Thiết bị {device.device_id} hoạt động lại: số đo của nó được nhận.",
+                notice_en=f"Device {device.device_id} is active again: its readings are accepted.",
+            )
+        return ctx.redirect(
+            PAGE,
+            notice_vi=f"Đã ngừng thiết bị {device.device_id}: số đo của nó bị từ chối từ bây giờ.",
+            notice_en=f"Device {device.device_id} deactivated: its readings are refused from now on.",
         )
 
     @router.get(API, tags=["operations"])
