@@ -129,3 +129,40 @@ def test_the_api_imports_and_exports_rules(client: TestClient, platform: Platfor
         and "dòng 1" in body["message"]
         and "line 1" in body["message_en"]
     )
+
+
+def _upload_rules(client: TestClient, text: bytes, action: str) -> object:
+    return client.post(
+        "/operations/alarms/rules",
+        data={"csrf_token": csrf_value(client), "action": action},
+        files={"rules": ("luat.yaml", text, "application/yaml")},
+        follow_redirects=False,
+    )
+
+
+def test_the_rules_page_checks_then_imports_a_file_and_lists_every_problem(
+    client: TestClient, platform: Platform
+) -> None:
+    sign_in(client, platform, make_user(platform, CITIZEN))
+    assert client.get("/operations/alarms/rules").status_code == 403
+    client.cookies.clear()
+    sign_in(client, platform, make_user(platform, OPERATOR))
+    rule = unique("page-rule").replace("_", "-")
+    text = f'name: {rule}\ntarget: {{series: "operations.page.pm25"}}\nwhen: {{threshold: "> 80"}}\n'.encode()
+    checked = _upload_rules(client, text, "check")
+    assert checked.status_code == 200 and "Tệp hợp lệ" in checked.text and f"{rule} v1" in checked.text
+    with platform.uow() as uow:
+        assert rule not in {r.name for r in services.list_rules(uow)}
+    imported = _upload_rules(client, text, "import")
+    assert imported.status_code == 303
+    page = client.get(imported.headers["location"])
+    assert f"Đã nhập 1 luật: {rule} v1" in page.text and f'data-rule="{rule}"' in page.text
+    # Two problems in one file: both listed with their lines; nothing imported.
+    broken = b'name: Bad Name\ntarget: {series: "s"}\nwhen: {threshold: "=> 1"}\n'
+    refused = _upload_rules(client, broken, "import")
+    assert refused.status_code == 422
+    assert "dòng 1" in refused.text and "dòng 3" in refused.text
+    assert _upload_rules(client, b"\xff\xfe", "import").status_code == 422
+    english = client.get("/lang/en?next=/operations/alarms/rules")
+    for phrase in ("Alarm rules", "Check only", "Import the rules", "Imported by"):
+        assert phrase in english.text, phrase

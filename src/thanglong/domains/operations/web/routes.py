@@ -7,6 +7,7 @@ from collections.abc import Callable
 from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
+from thanglong.domains.operations.web.alarm_rules import build_alarm_rules
 from thanglong.domains.operations.web.alarms import build_alarms
 from thanglong.domains.operations.web.contexts import build_contexts
 from thanglong.domains.operations.web.dashboard import build_dashboard
@@ -27,6 +28,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_ngsi,
         build_temporal,
         build_subscriptions,
+        build_alarm_rules,
         build_alarms,
         build_devices,
         build_dashboard,
