@@ -11,13 +11,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.datastructures import UploadFile
 
-from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import InvalidInput, ThangLongError
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.alarms import services
 from thanglong.domains.operations.alarms.rules import RulesInvalid
-from thanglong.domains.operations.web.alarms import MAX_RULES_BYTES, PERMISSION, who
+from thanglong.domains.operations.web.alarms import MAX_RULES_BYTES, PERMISSION, when, who
 
 PAGE = "/operations/alarms/rules"
 
@@ -72,7 +71,7 @@ def build_alarm_rules(ctx: WebContext) -> APIRouter:
                 "error": error,
                 "problems": problems,
                 "checked": checked,
-                "when": lambda m: to_hanoi(m).strftime("%H:%M %d/%m/%Y"),
+                "when": when,
                 "who": who,
             },
             status_code=status_code,

@@ -73,7 +73,8 @@ def who(actor: str | None) -> str:
     return actor or ""
 
 
-def _when(moment: Any) -> str:
+def when(moment: Any) -> str:
+    """Return an instant as Hanoi time for people (hours:minutes day/month/year), or "" for none."""
     return to_hanoi(moment).strftime("%H:%M %d/%m/%Y") if moment is not None else ""
 
 
@@ -105,7 +106,7 @@ def build_alarms(ctx: WebContext) -> APIRouter:
                 "title_of": lambda a: (
                     (a.title_en or a.title or a.rule_name) if lang == "en" else (a.title or a.rule_name)
                 ),
-                "when": _when,
+                "when": when,
                 "who": who,
                 "self_url": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
                 "updated_at": to_hanoi(ctx.platform.clock()).strftime("%H:%M:%S %d/%m/%Y"),

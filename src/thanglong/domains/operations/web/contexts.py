@@ -14,13 +14,12 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
-from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import InvalidInput, ThangLongError
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.entities import contexts
 from thanglong.domains.operations.ngsi.context import BUILTIN_URLS
-from thanglong.domains.operations.web.alarms import who
+from thanglong.domains.operations.web.alarms import when, who
 
 PERMISSION = "operations.contexts.manage"
 PAGE = "/operations/contexts"
@@ -84,7 +83,7 @@ def build_contexts(ctx: WebContext) -> APIRouter:
                 "shipped": sorted(BUILTIN_URLS),
                 "error": error,
                 "url": url,
-                "when": lambda m: to_hanoi(m).strftime("%H:%M %d/%m/%Y"),
+                "when": when,
                 "who": who,
             },
             status_code=status_code,
