@@ -179,7 +179,14 @@ def test_query_selects_entities_like_get_entities(
     got = {e["id"]: e["no2"] for e in response.json()}
     assert got == {e: _instances([(t, v) for t, v in history[e] if start <= t < end]) for e in (AQ, OTHER)}
 
-    one = client.get(TEMPORAL, params={**params, "id": OTHER, "count": "true"}, headers=env(officer))
+    # An id alone does not narrow a query enough (CIM 009 5.7.2.4, followed by 5.7.3): a type goes with it.
+    alone = client.get(TEMPORAL, params={**params, "id": OTHER}, headers=env(officer))
+    assert alone.status_code == 400 and alone.json()["type"].endswith("BadRequestData")
+    one = client.get(
+        TEMPORAL,
+        params={**params, "type": "AirQualityObserved", "id": OTHER, "count": "true"},
+        headers=env(officer),
+    )
     assert [e["id"] for e in one.json()] == [OTHER] and one.headers["ngsild-results-count"] == "1"
     page = client.get(
         TEMPORAL,

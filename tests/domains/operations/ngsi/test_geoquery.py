@@ -89,7 +89,6 @@ def test_near_boundaries_within_a_few_metres(metres: float, bearing: float) -> N
     assert not near(metres - 3).matches(point)
     assert near(minimum=metres - 3).matches(point)
     assert not near(minimum=metres + 3).matches(point)
-    assert near(metres + 3, metres - 3).matches(point)
     box = near(metres + 3).bbox()
     assert box is not None
     assert box[0] <= lon <= box[2]

@@ -127,6 +127,11 @@ def filter_for(session: Session, query: EntityQuery, ctx: ActiveContext) -> GeoF
     return _BoxThenShape(parsed)
 
 
+def q_attribute_names(q: str | None) -> set[str]:
+    """Return the attribute names a q reads (first path components); none without q."""
+    return parse_q(q).attribute_names() if q else set()
+
+
 def q_filter(q: str | None) -> Callable[[Mapping[str, Any]], bool] | None:
     """Return the q filter of a query (None without q); it reads compacted, normalized entities."""
     if not q:

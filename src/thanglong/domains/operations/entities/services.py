@@ -165,6 +165,18 @@ def _exists(entity_id: str) -> AlreadyExists:
     )
 
 
+def _not_overwritten(entity_id: str, names: Sequence[str]) -> BadRequestData:
+    listed = ", ".join(names)
+    return BadRequestData(
+        "not_overwritten",
+        f"Thực thể {entity_id}: giữ nguyên thuộc tính đã có ({listed}) vì noOverwrite; các thuộc tính khác "
+        "đã được ghi.",
+        f"Entity {entity_id}: existing attributes kept by noOverwrite ({listed}); the others were written.",
+        id=entity_id,
+        attributes=list(names),
+    )
+
+
 def _attribute_not_found(entity_id: str, name: str) -> ResourceNotFound:
     return ResourceNotFound(
         "attribute_not_found",
@@ -172,6 +184,15 @@ def _attribute_not_found(entity_id: str, name: str) -> ResourceNotFound:
         f"Entity {entity_id} has no attribute {name}.",
         id=entity_id,
         attribute=name,
+    )
+
+
+def empty_batch() -> BadRequestData:
+    # CIM 009 5.6.7-5.6.10: a batch names at least one entity; an empty array is BadRequestData.
+    return BadRequestData(
+        "empty_batch",
+        "Lô rỗng: cần ít nhất một thực thể.",
+        "The batch is empty: at least one entity is needed.",
     )
 
 
@@ -388,20 +409,49 @@ def append_attributes(
     incoming = normal.parse_attributes(_object(body), ctx, uow.clock(), key_values=key_values)
     state = _one(uow, entity_id)
     result = AttributesResult()
-    for name, stored in incoming.items():
-        if name in state.attrs and no_overwrite:
-            result.not_updated.append({"attributeName": ctx.compact(name), "reason": "noOverwrite"})
-            continue
-        state.attrs[name] = (
-            normal.merge_attribute(state.attrs[name], stored) if name in state.attrs else stored
-        )
-        state.touched.add(name)
-        result.updated.append(ctx.compact(name))
+    written, kept = _merge_into(state, incoming, no_overwrite=no_overwrite)
+    result.updated = [ctx.compact(name) for name in written]
+    result.not_updated = [{"attributeName": ctx.compact(name), "reason": "noOverwrite"} for name in kept]
     if state.touched:
         models_check.check(state.entity_id, state.entity_type, state.attrs)
         _write(uow, [state], ctx, actor=actor, action="append_attributes")
         uow.commit()
     return result
+
+
+def _split_new_instances(current: Any, incoming: Any) -> tuple[Any, bool]:
+    """Keep the incoming instances whose datasetId the attribute lacks (noOverwrite works per instance).
+
+    Return them (None when there are none) and whether some incoming instance already existed.
+    """
+    have = {i.get("datasetId") for i in (current if isinstance(current, list) else [current])}
+    new = incoming if isinstance(incoming, list) else [incoming]
+    fresh = [i for i in new if i.get("datasetId") not in have]
+    kept = len(fresh) < len(new)
+    if not fresh:
+        return None, kept
+    return (fresh[0] if len(fresh) == 1 else fresh), kept
+
+
+def _merge_into(
+    state: _State, incoming: Mapping[str, Any], *, no_overwrite: bool
+) -> tuple[list[str], list[str]]:
+    """Merge attributes into an entity; return the names written and those kept by noOverwrite."""
+    written: list[str] = []
+    kept: list[str] = []
+    for name, stored in incoming.items():
+        value = stored
+        if name in state.attrs and no_overwrite:
+            fresh, existed = _split_new_instances(state.attrs[name], stored)
+            if existed:
+                kept.append(name)
+            if fresh is None:
+                continue
+            value = fresh
+        state.attrs[name] = normal.merge_attribute(state.attrs[name], value) if name in state.attrs else value
+        state.touched.add(name)
+        written.append(name)
+    return written, kept
 
 
 def update_attributes(
@@ -576,14 +626,14 @@ def _batch(
             current.attrs = entity.attrs
             states[entity.entity_id] = current
         else:
-            for name, stored in entity.attrs.items():
-                if name in current.attrs and no_overwrite:
-                    continue
-                current.attrs[name] = (
-                    normal.merge_attribute(current.attrs[name], stored) if name in current.attrs else stored
-                )
-                current.touched.add(name)
+            _, kept = _merge_into(current, entity.attrs, no_overwrite=no_overwrite)
             states[entity.entity_id] = current
+            if kept:
+                # CIM 009 5.6.9 follows 5.6.3 per entity: attributes kept by noOverwrite make it a 207.
+                result.fail(
+                    entity.entity_id, _not_overwritten(entity.entity_id, [ctx.compact(n) for n in kept])
+                )
+                continue
         result.success.append(entity.entity_id)
     _store_batch(
         uow, states, result, last_ctx, actor=actor, mode=mode, commit=commit, check_models=check_models
@@ -629,6 +679,8 @@ def batch_create(
     uow: UnitOfWork, *, actor: str, bodies: Any, context_of: Any, key_values: bool = False
 ) -> BatchResult:
     """Create many entities; those whose id exists fail with AlreadyExists, the others are created."""
+    if bodies == []:
+        raise empty_batch()
     return _batch(
         uow, actor=actor, bodies=bodies, context_of=context_of, mode="create", key_values=key_values
     )
@@ -674,6 +726,8 @@ def batch_update(
     key_values: bool = False,
 ) -> BatchResult:
     """Update the attributes of existing entities; those that do not exist fail with ResourceNotFound."""
+    if bodies == []:
+        raise empty_batch()
     return _batch(
         uow,
         actor=actor,
@@ -691,6 +745,8 @@ def batch_delete(uow: UnitOfWork, *, actor: str, ids: Any) -> BatchResult:
         raise BadRequestData(
             "not_an_array", "Nội dung phải là mảng mã thực thể.", "The body must be an array of entity ids."
         )
+    if not ids:
+        raise empty_batch()
     if len(ids) > MAX_BATCH:
         raise _too_many(len(ids))
     result = BatchResult()
@@ -725,11 +781,27 @@ def _check_query(query: EntityQuery) -> None:
         raise _bad_param("offset", "offset không được âm.", "offset must not be negative.")
     if query.limit == 0 and not query.count:
         raise _bad_param("limit", "limit=0 chỉ dùng cùng count=true.", "limit=0 needs count=true.")
-    if not (query.types or query.ids or query.id_pattern or query.attrs or query.q or query.georel):
+    for entity_id in query.ids:
+        if not normal.is_uri(entity_id):
+            raise _bad_param(
+                "id", f"Mã thực thể {entity_id!r} không phải URI.", f"The id {entity_id!r} is not a URI."
+            )
+    for name in query.attrs:
+        if name in normal.RESERVED_NAMES or not normal.is_name(name):
+            raise _bad_param(
+                "attrs",
+                f"{name!r} không phải tên thuộc tính hợp lệ.",
+                f"{name!r} is not a valid attribute name.",
+            )
+    # CIM 009 5.7.2.4: too wide without a type, a non-system attribute in attrs or q, or a geo-query;
+    # ids or an idPattern alone do not narrow enough.
+    attrs = [name for name in query.attrs if name not in normal.SYSTEM_KEYS]
+    q_names = geo.q_attribute_names(query.q) - normal.SYSTEM_KEYS
+    if not (query.types or attrs or q_names or query.georel):
         raise _bad_param(
             "type",
-            "Cần ít nhất một trong type, id, idPattern, attrs, q hoặc truy vấn địa lý.",
-            "At least one of type, id, idPattern, attrs, q or a geo-query is needed.",
+            "Cần ít nhất một trong type, attrs, q (thuộc tính không phải hệ thống) hoặc truy vấn địa lý.",
+            "At least one of type, attrs, q (naming a non-system attribute) or a geo-query is needed.",
         )
 
 

@@ -116,8 +116,23 @@ class ActiveContext:
         if term is not None:
             return term
         if self.vocab and iri.startswith(self.vocab) and ":" not in iri[len(self.vocab) :]:
-            return iri[len(self.vocab) :]
+            suffix = iri[len(self.vocab) :]
+            # JSON-LD 1.1 IRI compaction: a vocab-relative name that is a term of another IRI would read
+            # back as that term; the IRI is then written with a prefix (ngsi-ld:default-context/name).
+            if suffix not in self.terms:
+                return suffix
+            return self._prefixed(iri)
         return iri
+
+    def _prefixed(self, iri: str) -> str:
+        best = iri
+        for term, base in self.terms.items():
+            if ":" in term or not base.endswith(("/", "#", ":")) or not iri.startswith(base) or iri == base:
+                continue
+            candidate = f"{term}:{iri[len(base) :]}"
+            if len(candidate) < len(best) or (len(candidate) == len(best) and candidate < best):
+                best = candidate
+        return best
 
 
 def _reverse(terms: Mapping[str, str]) -> dict[str, str]:

@@ -194,18 +194,14 @@ def _parse_georel(georel: str) -> tuple[str, float | None, float | None]:
             f"georel '{georel}' không hợp lệ; dùng một trong: {', '.join(RELATIONS)}.",
             f"Invalid georel '{georel}'; use one of: {', '.join(RELATIONS)}.",
         )
+    # CIM 009 4.10: nearRel = nearOp andOp distance equal PositiveNumber, one distance modifier exactly.
     distances: dict[str, float] = {}
     for modifier in parts[1:]:
         name, equals, number = modifier.partition("==")
-        if (
-            relation != "near"
-            or not equals
-            or name not in ("maxDistance", "minDistance")
-            or name in distances
-        ):
+        if relation != "near" or not equals or name not in ("maxDistance", "minDistance") or distances:
             raise InvalidQuery(
-                f"georel '{georel}': chỉ 'near' nhận maxDistance==N hoặc minDistance==N (một lần mỗi loại).",
-                f"georel '{georel}': only 'near' takes maxDistance==N or minDistance==N (once each).",
+                f"georel '{georel}': chỉ 'near' nhận đúng một maxDistance==N hoặc minDistance==N.",
+                f"georel '{georel}': only 'near' takes one maxDistance==N or minDistance==N.",
             )
         distances[name] = _distance(number, georel)
     if relation == "near" and not distances:
@@ -221,10 +217,11 @@ def _distance(text: str, georel: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value < 0 or text.strip() != text or not text:
+    # PositiveNumber (4.10) excludes the minus sign and zero.
+    if not math.isfinite(value) or value <= 0 or text.strip() != text or not text:
         raise InvalidQuery(
-            f"georel '{georel}': khoảng cách phải là số mét không âm.",
-            f"georel '{georel}': the distance must be a non-negative number of metres.",
+            f"georel '{georel}': khoảng cách phải là số mét dương.",
+            f"georel '{georel}': the distance must be a positive number of metres.",
         )
     return value
 

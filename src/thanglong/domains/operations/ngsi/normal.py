@@ -34,6 +34,8 @@ ATTRIBUTE_KEYS = frozenset(
      "modifiedAt", "instanceId", "objectType", "lang"}
 )  # fmt: skip
 SYSTEM_KEYS = frozenset({"createdAt", "modifiedAt"})
+# Names that are entity members or JSON-LD keywords, never attribute names.
+RESERVED_NAMES = frozenset({"id", "type", "@id", "@type", "@context", "scope"})
 # Entity members that are not attributes.
 ENTITY_KEYS = frozenset({"id", "@id", "type", "@type", "@context", "scope", "createdAt", "modifiedAt"})
 LOCATION = NGSI_LD + "location"
@@ -79,6 +81,21 @@ def parse_instant(text: Any, where: str) -> datetime:
     )
 
 
+def is_uri(value: Any) -> bool:
+    """Tell whether a value is an absolute URI as entity ids must be."""
+    return isinstance(value, str) and bool(_URI.match(value)) and len(value) <= MAX_ID_LENGTH
+
+
+def is_name(value: Any) -> bool:
+    """Tell whether a value is usable as a type or attribute name."""
+    return (
+        isinstance(value, str)
+        and bool(value)
+        and not _FORBIDDEN_NAME.search(value)
+        and len(value) <= MAX_ID_LENGTH
+    )
+
+
 def check_entity_id(value: Any) -> str:
     """Return a valid entity id (a URI), or refuse it."""
     if not isinstance(value, str) or not _URI.match(value) or len(value) > MAX_ID_LENGTH:
@@ -113,7 +130,19 @@ def expand_type(value: Any, ctx: ActiveContext) -> str:
                 "Each entity has exactly one type here (several types are not supported).",
             )
         value = value[0]
-    return ctx.expand(check_name(value, "type"))
+    return _not_keyword(ctx.expand(check_name(value, "type")), value, "type")
+
+
+def _not_keyword(iri: str, name: Any, what: str) -> str:
+    # A name the @context maps to a JSON-LD keyword ("type" -> @type) names nothing (CIM 009 4.6.2).
+    if iri.startswith("@"):
+        raise bad(
+            "reserved_name",
+            f"Tên {what} {name!r} là từ khóa dành riêng.",
+            f"The {what} name {name!r} is a reserved keyword.",
+            name=str(name)[:300],
+        )
+    return iri
 
 
 def _check_geometry(value: Any, name: str) -> BaseGeometry:
@@ -375,7 +404,7 @@ def normalize_attribute(
     name: str, raw: Any, ctx: ActiveContext, now: datetime, *, key_values: bool = False
 ) -> tuple[str, Any]:
     """Validate one attribute (object, or a list of instances by datasetId); return (IRI, stored form)."""
-    expanded = ctx.expand(check_name(name, "attribute"))
+    expanded = _not_keyword(ctx.expand(check_name(name, "attribute")), name, "attribute")
     now_text = utc_text(now)
     instances = raw if isinstance(raw, list) and not key_values else [raw]
     if not instances:

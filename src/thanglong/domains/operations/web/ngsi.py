@@ -24,6 +24,7 @@ from thanglong.core.webctx import WebContext, read_limited
 from thanglong.domains.operations.entities import services
 from thanglong.domains.operations.entities.query import DEFAULT_LIMIT, EntityQuery
 from thanglong.domains.operations.ngsi.context import CORE_URL
+from thanglong.domains.operations.ngsi.normal import GEOJSON_TYPES
 from thanglong.domains.operations.ngsi.problems import (
     BadRequestData,
     InvalidRequest,
@@ -43,6 +44,27 @@ MAX_BODY = 16 * 1024 * 1024
 _LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^;,]+)*)")
 WRITE = "operations.data.write"
 READ = "operations.data.read"
+# Representations (format=, or options=): concise is not offered.
+SIMPLIFIED = frozenset({"keyValues", "simplified"})
+FORMATS = SIMPLIFIED | {"normalized"}
+READ_OPTIONS = FORMATS | {"sysAttrs"}
+# The query parameters each operation defines (CIM 009 6.4-6.7); any other is InvalidRequest. Those the
+# platform does not implement (pick, lang, ...) are named so that their absence of effect is documented
+# rather than refused as unknown (docs/operations-ngsi.md).
+_SHARED = frozenset({"options", "format", "local", "via"})
+RETRIEVE_PARAMS = _SHARED | {
+    "attrs", "type", "geometryProperty", "lang", "pick", "omit", "datasetId", "join", "joinLevel",
+    "containedBy", "entityMap", "expandValues",
+}  # fmt: skip
+QUERY_PARAMS = RETRIEVE_PARAMS | {
+    "id", "idPattern", "q", "csf", "georel", "geometry", "coordinates", "geoproperty", "scopeQ", "limit",
+    "offset", "count", "orderBy", "collation", "doNotCompact",
+}  # fmt: skip
+WRITE_PARAMS = _SHARED
+DELETE_ATTRIBUTE_PARAMS = _SHARED | {"datasetId", "deleteAll", "lang"}
+TYPES_PARAMS = _SHARED | {"details"}
+# RFC 7240 Prefer: body=json leaves the @context of a GeoJSON answer to the Link header (CIM 009 6.3.6).
+_PREFER_BODY_JSON = re.compile(r"(^|[,;\s])body\s*=\s*\"?json\"?(?=$|[,;\s])", re.IGNORECASE)
 
 
 def _problem(error: ThangLongError) -> JSONResponse:
@@ -166,18 +188,56 @@ def _context_of(request: Request, in_body: bool) -> Callable[[Any], Any]:
     return of
 
 
+def _weight(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value.strip())
+            except ValueError:
+                return 1.0  # a malformed weight is not one of RFC 9110's rules: the default stands
+            return weight if 0.0 <= weight <= 1.0 else 1.0
+    return 1.0
+
+
+def negotiate(accept: str, offered: tuple[str, ...]) -> str | None:
+    """Choose a representation for an Accept header (CIM 009 6.3.4 with RFC 9110 5.3.2), or None.
+
+    Each offered type takes the weight of the most specific media range matching it (exact, then
+    type/*, then */*); a weight of 0 refuses it. The highest weight wins; a tie goes to the first of
+    `offered`, the specification's list order, whatever the order of the header.
+    """
+    ranges: list[tuple[str, float]] = []
+    for part in accept.split(","):
+        media, *params = part.split(";")
+        media = media.strip().lower()
+        if media:
+            ranges.append((media, _weight(params)))
+    best: tuple[float, int] | None = None
+    chosen = None
+    for index, candidate in enumerate(offered):
+        major = candidate.split("/")[0]
+        weight = None
+        for specificity in (candidate, f"{major}/*", "*/*"):
+            found = [w for media, w in ranges if media == specificity]
+            if found:
+                weight = max(found)
+                break
+        if weight is None or weight <= 0:
+            continue
+        if best is None or (weight, -index) > best:
+            best, chosen = (weight, -index), candidate
+    return chosen
+
+
 def _accept(request: Request, *, geo: bool = False) -> str:
-    accept = request.headers.get("accept", "")
+    accept = request.headers.get("accept", "").strip()
     if not accept:
         return JSON
-    for part in accept.split(","):
-        media = part.split(";")[0].strip().lower()
-        if media == JSON_LD:
-            return JSON_LD
-        if media == GEO_JSON and geo:
-            return GEO_JSON
-        if media in (JSON, "*/*", "application/*"):
-            return JSON
+    offered = (JSON, JSON_LD, GEO_JSON) if geo else (JSON, JSON_LD)
+    chosen = negotiate(accept, offered)
+    if chosen is not None:
+        return chosen
     raise NotAcceptable(
         "not_acceptable",
         "Chỉ trả về application/json, application/ld+json" + (" hoặc application/geo+json." if geo else "."),
@@ -194,6 +254,49 @@ def _context_header(url: str | None) -> str:
 def _options(request: Request) -> set[str]:
     raw = request.query_params.get("options", "")
     return {option.strip() for option in raw.split(",") if option.strip()}
+
+
+def _invalid(code: str, message_vi: str, message_en: str, **details: Any) -> InvalidRequest:
+    return InvalidRequest(code, message_vi, message_en, **details)
+
+
+def _check_params(request: Request, allowed: frozenset[str]) -> None:
+    """Refuse a query parameter the operation does not define (CIM 009 6.3.20: InvalidRequest)."""
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise _invalid(
+            "unknown_parameter",
+            f"Tham số truy vấn không được hỗ trợ: {', '.join(unknown)}.",
+            f"Unsupported query parameter: {', '.join(unknown)}.",
+            parameters=unknown,
+        )
+
+
+def _read_options(request: Request) -> tuple[bool, set[str]]:
+    """Return (simplified?, options) of a read: `format` wins over the representation in `options`.
+
+    CIM 009 6.3.7 and 6.3.20: an unknown format or option is InvalidRequest.
+    """
+    options = _options(request)
+    unknown = sorted(options - READ_OPTIONS)
+    if unknown:
+        raise _invalid(
+            "invalid_option",
+            f"Giá trị options không hợp lệ: {', '.join(unknown)}.",
+            f"Invalid options value: {', '.join(unknown)}.",
+            options=unknown,
+        )
+    form = request.query_params.get("format", "").strip()
+    if form and form not in FORMATS:
+        raise _invalid(
+            "invalid_format",
+            f"Giá trị format không hợp lệ: {form} (normalized, keyValues hoặc simplified).",
+            f"Invalid format value: {form} (normalized, keyValues or simplified).",
+            format=form,
+        )
+    if form:
+        return form in SIMPLIFIED, options
+    return bool(options & SIMPLIFIED), options
 
 
 def _list(request: Request, name: str) -> list[str]:
@@ -219,11 +322,46 @@ def _reply(
     return JSONResponse(payload, status_code=status, media_type=media, headers=extra)
 
 
-def _feature(entity: Mapping[str, Any], geoproperty: str, key_values: bool) -> dict[str, Any]:
+def _geometry_property(request: Request, media: str) -> str:
+    """Return the GeoProperty that gives a GeoJSON Feature its geometry (geometryProperty, default location).
+
+    CIM 009 5.7.1.4 and 5.7.2.4: geometryProperty with another Accept than application/geo+json is
+    BadRequestData.
+    """
+    name = request.query_params.get("geometryProperty")
+    if name is not None and media != GEO_JSON:
+        raise BadRequestData(
+            "geometry_property_without_geojson",
+            "Tham số geometryProperty chỉ dùng với Accept: application/geo+json.",
+            "The geometryProperty parameter needs Accept: application/geo+json.",
+        )
+    return name or "location"
+
+
+def _feature(entity: Mapping[str, Any], geometry_property: str, key_values: bool) -> dict[str, Any]:
     members = {k: v for k, v in entity.items() if k != "id"}
-    location = entity.get(geoproperty)
-    geometry = location if key_values else location.get("value") if isinstance(location, Mapping) else None
+    attribute = entity.get(geometry_property)
+    if not key_values and isinstance(attribute, list):
+        defaults = [i for i in attribute if isinstance(i, Mapping) and "datasetId" not in i]
+        attribute = (defaults or attribute)[0]
+    if not key_values:
+        is_geo = isinstance(attribute, Mapping) and attribute.get("type") == "GeoProperty"
+        attribute = attribute.get("value") if is_geo and isinstance(attribute, Mapping) else None
+    # CIM 009 4.5.16.1: a missing attribute, or one that holds no GeoJSON geometry, gives a null geometry.
+    is_geometry = isinstance(attribute, Mapping) and attribute.get("type") in GEOJSON_TYPES
+    geometry = attribute if is_geometry else None
     return {"id": entity["id"], "type": "Feature", "geometry": geometry, "properties": members}
+
+
+def _geo_reply(request: Request, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    """Answer GeoJSON: the @context in the body (CIM 009 6.3.6), or in a Link header on Prefer: body=json."""
+    extra = dict(headers or {})
+    link = link_context(request)
+    if _PREFER_BODY_JSON.search(request.headers.get("prefer", "")):
+        extra["Link"] = _context_header(link)
+    else:
+        payload = {**payload, "@context": link or CORE_URL}
+    return JSONResponse(payload, media_type=GEO_JSON, headers=extra)
 
 
 def _batch_reply(result: services.BatchResult, created: bool) -> Response:
@@ -244,6 +382,7 @@ def build_ngsi(ctx: WebContext) -> APIRouter:
     """Build the NGSI-LD router."""
     router = APIRouter(prefix=PREFIX, route_class=NgsiRoute, tags=["ngsi-ld"])
     _entity_routes(router, ctx)
+    _empty_id_routes(router, ctx)
     _attribute_routes(router, ctx)
     _batch_routes(router, ctx)
     return router
@@ -253,7 +392,15 @@ def _entity_routes(router: APIRouter, ctx: WebContext) -> None:
     @router.post("/entities", status_code=201)
     async def create_entity(request: Request, principal: Principal = ctx.requires(WRITE)) -> Response:
         """Create an entity (normalized form; options=keyValues for the simplified form)."""
+        _check_params(request, WRITE_PARAMS)
         body, in_body = await _body(request)
+        if not isinstance(body, Mapping):
+            # CIM 009 5.6.1: the body is one entity, a JSON object; anything else is InvalidRequest.
+            raise _invalid(
+                "not_an_object",
+                "Nội dung phải là một thực thể (đối tượng JSON).",
+                "The body must be one entity (a JSON object).",
+            )
         context = _context_of(request, in_body)(body)
         entity_id = await ctx.run(
             request,
@@ -275,8 +422,10 @@ def _entity_routes(router: APIRouter, ctx: WebContext) -> None:
         principal: Principal = ctx.requires(READ),
     ) -> Response:
         """Query entities by type, id, idPattern, attrs, q and geo-query."""
+        _check_params(request, QUERY_PARAMS)
         media = _accept(request, geo=True)
-        options = _options(request)
+        geometry_property = _geometry_property(request, media)
+        simplified, options = _read_options(request)
         params = request.query_params
         query = EntityQuery(
             types=_list(request, "type"),
@@ -291,18 +440,17 @@ def _entity_routes(router: APIRouter, ctx: WebContext) -> None:
             limit=limit,
             offset=offset,
             count=params.get("count", "").lower() == "true",
-            key_values="keyValues" in options,
+            key_values=simplified,
             sys_attrs="sysAttrs" in options,
         )
         result = await ctx.run(request, services.query_entities, query, context=link_context(request))
         headers = {RESULTS_COUNT: str(result.count)} if result.count is not None else {}
         if media == GEO_JSON:
-            geoproperty = params.get("geoproperty") or "location"
             collection = {
                 "type": "FeatureCollection",
-                "features": [_feature(e, geoproperty, query.key_values) for e in result.entities],
+                "features": [_feature(e, geometry_property, simplified) for e in result.entities],
             }
-            return _reply(request, collection, GEO_JSON, headers=headers)
+            return _geo_reply(request, collection, headers)
         return _reply(request, result.entities, media, headers=headers)
 
     @router.get("/entities/{entity_id}")
@@ -310,20 +458,21 @@ def _entity_routes(router: APIRouter, ctx: WebContext) -> None:
         entity_id: str, request: Request, principal: Principal = ctx.requires(READ)
     ) -> Response:
         """Read one entity."""
+        _check_params(request, RETRIEVE_PARAMS)
         media = _accept(request, geo=True)
-        options = _options(request)
+        geometry_property = _geometry_property(request, media)
+        simplified, options = _read_options(request)
         entity = await ctx.run(
             request,
             services.get_entity,
             entity_id,
             context=link_context(request),
-            key_values="keyValues" in options,
+            key_values=simplified,
             sys_attrs="sysAttrs" in options,
             attrs=_list(request, "attrs"),
         )
         if media == GEO_JSON:
-            geoproperty = request.query_params.get("geoproperty") or "location"
-            return _reply(request, _feature(entity, geoproperty, "keyValues" in options), GEO_JSON)
+            return _geo_reply(request, _feature(entity, geometry_property, simplified))
         return _reply(request, entity, media)
 
     @router.delete("/entities/{entity_id}", status_code=204)
@@ -333,6 +482,29 @@ def _entity_routes(router: APIRouter, ctx: WebContext) -> None:
         """Delete one entity."""
         await ctx.run(request, services.delete_entity, actor=principal.actor, entity_id=entity_id)
         return Response(status_code=204)
+
+
+def _no_entity_id() -> BadRequestData:
+    # CIM 009 6.6.3-6.7.3: the entity id of the path is missing (".../entities//attrs"): BadRequestData.
+    return BadRequestData(
+        "missing_entity_id",
+        "Thiếu mã thực thể trong đường dẫn.",
+        "The entity id is missing from the path.",
+    )
+
+
+def _empty_id_routes(router: APIRouter, ctx: WebContext) -> None:
+    """Answer the attribute operations whose path has an empty entity id (routing alone would say 404)."""
+
+    @router.api_route("/entities//attrs", methods=["POST", "PATCH"], include_in_schema=False)
+    async def attrs_without_id(request: Request, principal: Principal = ctx.requires(WRITE)) -> Response:
+        raise _no_entity_id()
+
+    @router.api_route("/entities//attrs/{attribute}", methods=["PATCH", "DELETE"], include_in_schema=False)
+    async def attribute_without_id(
+        attribute: str, request: Request, principal: Principal = ctx.requires(WRITE)
+    ) -> Response:
+        raise _no_entity_id()
 
 
 def _attribute_routes(router: APIRouter, ctx: WebContext) -> None:
@@ -427,6 +599,9 @@ def _batch_routes(router: APIRouter, ctx: WebContext) -> None:
     async def batch_upsert(request: Request, principal: Principal = ctx.requires(WRITE)) -> Response:
         """Create or change many entities (options=update merges attributes, replace is the default)."""
         body, in_body = await _body(request)
+        if body == []:
+            # The use case takes an empty batch from the intake (nothing left to write), not from a client.
+            raise services.empty_batch()
         options = _options(request)
         result = await ctx.run(
             request,
@@ -468,6 +643,7 @@ def _batch_routes(router: APIRouter, ctx: WebContext) -> None:
     @router.get("/types")
     async def list_types(request: Request, principal: Principal = ctx.requires(READ)) -> Response:
         """List the entity types held."""
+        _check_params(request, TYPES_PARAMS)
         media = _accept(request)
         types = await ctx.run(request, services.list_types, context=link_context(request))
         payload = {"id": "urn:ngsi-ld:EntityTypeList:thanglong", "type": "EntityTypeList", "typeList": types}
