@@ -41,6 +41,29 @@ def overflow(page: Page) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
+# The elements whose right edge passes the screen's, outermost first, each as "tag#id.class: text".
+_WIDEST = """() => {
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > window.innerWidth + 1 && box.width > 0) {
+      const classes = typeof el.className === "string" ? el.className.trim() : "";
+      const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+        (classes ? "." + classes.split(/\\s+/).join(".") : "");
+      const text = (el.textContent || "").trim().slice(0, 80);
+      out.push(name + " (right " + Math.round(box.right) + "): " + text);
+      if (out.length >= 5) break;
+    }
+  }
+  return out;
+}"""
+
+
+def too_wide(page: Page) -> list[str]:
+    """Name the elements that stick out past the screen's right edge (to say why a page is too wide)."""
+    return list(page.evaluate(_WIDEST))
+
+
 @dataclass
 class Server:
     """A `thanglong serve` process on embedded defaults (SQLite file, embedded MQTT broker)."""

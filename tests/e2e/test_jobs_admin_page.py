@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import insert, select
 
-from tests.e2e.conftest import DEMO_ADMIN, Browsing, Server, overflow
+from tests.e2e.conftest import DEMO_ADMIN, Browsing, Server, overflow, too_wide
 from tests.e2e.test_browser import sign_in
 from thanglong.core.db import make_engine
 from thanglong.core.models import Job
@@ -83,8 +83,8 @@ def seed_jobs(server: Server) -> list[int]:
 
 
 def fits_the_screen(page: Page) -> None:
-    too_wide = overflow(page)
-    assert too_wide <= 0, f"the page is {too_wide}px wider than the screen"
+    wider = overflow(page)
+    assert wider <= 0, f"the page is {wider}px wider than the screen: {too_wide(page)}"
 
 
 def test_admin_retries_dead_jobs_in_both_languages_and_on_a_phone(browsing: Browsing, server: Server) -> None:
