@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -49,15 +48,13 @@ def _cli(server: Server, *args: str) -> str:
     return done.stdout
 
 
-def _evaluate_until_raised(server: Server, rule: str) -> None:
-    """Evaluate the rules and check the rule's alarm is open.
+def _evaluate(server: Server) -> None:
+    """Evaluate the rules; the caller then sees the rule's alarm open on the page.
 
     The server's own schedule evaluates every rule each minute, so it may raise the alarm between the
-    import and this evaluation: who raised it does not matter, that it is open does.
+    import and this evaluation: who raised it does not matter, and the page shows it either way.
     """
     _cli(server, "operations", "alarms", "evaluate")
-    listed = json.loads(_cli(server, "operations", "alarms", "list", "--status", "raised", "--json"))
-    assert [a["rule"] for a in listed if a["rule"] == rule] == [rule], listed
 
 
 def test_a_raised_alarm_appears_in_the_open_console_and_the_page_fits_a_phone(
@@ -89,7 +86,7 @@ def test_a_raised_alarm_appears_in_the_open_console_and_the_page_fits_a_phone(
     rule_file.write_text(RULE_YAML, encoding="utf-8")
     assert f"{RULE} v1" in _cli(server, "operations", "alarms", "rules", "import", str(rule_file))
     evaluated = time.monotonic()
-    _evaluate_until_raised(server, RULE)
+    _evaluate(server)
 
     row = page.locator(f"#alarms-open li[data-rule='{RULE}']")
     expect(row).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
