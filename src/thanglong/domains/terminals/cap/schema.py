@@ -8,6 +8,7 @@ from importlib import resources
 from lxml import etree
 
 from thanglong.domains.terminals.cap.problems import Problem
+from thanglong.domains.terminals.cap.tree import CAP_NS, path
 
 SCHEMA_FILE = "CAP-v1.2.xsd"
 
@@ -25,14 +26,30 @@ def validate(tree: etree._ElementTree) -> list[Problem]:
     compiled = schema()
     if compiled.validate(tree):
         return []
-    return [
-        Problem(
-            "schema",
-            "xsd",
-            f"Không khớp lược đồ XML CAP 1.2: {entry.message}",
-            f"Does not match the CAP 1.2 XML Schema: {entry.message}",
-            path=entry.path or "",
-            line=entry.line or None,
+    problems = []
+    for entry in compiled.error_log:
+        message = entry.message.replace(f"{{{CAP_NS}}}", "")
+        problems.append(
+            Problem(
+                "schema",
+                "xsd",
+                f"Không khớp lược đồ XML CAP 1.2: {message}",
+                f"Does not match the CAP 1.2 XML Schema: {message}",
+                path=_readable(tree, entry.path),
+                line=entry.line or None,
+            )
         )
-        for entry in compiled.error_log
-    ]
+    return problems
+
+
+def _readable(tree: etree._ElementTree, where: str | None) -> str:
+    """Turn libxml2's "/*/*[7]/*[2]" into "/alert/info[1]/category[1]" (as the other levels write it)."""
+    if not where:
+        return ""
+    try:
+        found = tree.xpath(where)
+    except etree.XPathError:
+        return where
+    if isinstance(found, list) and found and isinstance(found[0], etree._Element):
+        return path(found[0])
+    return where
