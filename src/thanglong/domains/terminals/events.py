@@ -1,0 +1,1 @@
+"""Events of the terminals domain: none yet (validating a message changes nothing)."""

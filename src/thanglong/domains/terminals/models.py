@@ -1,0 +1,1 @@
+"""Tables of the terminals domain: none yet (CAP validation stores nothing), so no migrations either."""

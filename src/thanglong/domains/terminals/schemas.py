@@ -1,0 +1,1 @@
+"""Input and output shapes of the terminals domain: none yet (the CAP report is cap.problems.Report)."""
