@@ -86,6 +86,11 @@ class Subscription(UUIDPrimaryKey, Base):
     endpoint_accept: Mapped[str] = mapped_column(String(40), default="application/json")
     # At most one notification per this many seconds (0: none); later changes are coalesced.
     throttling: Mapped[float] = mapped_column(Float, default=0.0)
+    # Periodic subscription (clause 5.2.12 timeInterval): a notification of every matching entity each
+    # this many seconds, whatever changes (0: notify on change). The next tick is due at next_tick_at;
+    # a tick job whose instant is not this one is stale (the interval changed) and does nothing.
+    time_interval: Mapped[float] = mapped_column(Float, default=0.0)
+    next_tick_at: Mapped[datetime | None] = mapped_column(default=None)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # {"spec": the @context the subscription was created with: a URL, a list, an object or null}.
