@@ -130,3 +130,20 @@ def test_a_string_encoded_geometry_is_stored_as_the_object() -> None:
     assert refused(entity(location={"type": "GeoProperty", "value": "not a geometry"})).endswith(
         "invalid_geojson"
     )
+
+
+def test_a_language_property_value_type_is_lang_string() -> None:
+    """Table 5.2.32-1 (ETSI 5232_01_02): a LanguageProperty's valueType shall be langString."""
+    street = {"type": "LanguageProperty", "languageMap": {"vi": "Phố Huế"}}
+    parsed = normal.parse_entity(entity(street={**street, "valueType": "langString"}), CORE, NOW)
+    assert next(iter(parsed.attrs.values()))["valueType"] == "langString"
+    assert refused(entity(street={**street, "valueType": "xsd:string"})).endswith("invalid_value_type")
+
+
+def test_the_body_of_a_partial_attribute_update_may_carry_the_request_context() -> None:
+    """No embedded @context inside an entity; a lone attribute body carries the request's (012_01_02)."""
+    speed = {"type": "Property", "value": 1, "@context": ["https://example.org/context.jsonld"]}
+    _, stored = normal.normalize_attribute("speed", speed, CORE, NOW)
+    assert stored["value"] == 1
+    sub = {"type": "Property", "value": 1, "accuracy": {"type": "Property", "value": 0.1, "@context": {}}}
+    assert refused(entity(speed=sub)).endswith("embedded_context")

@@ -377,13 +377,6 @@ def _check_members(raw: Mapping[str, Any], kind: str, name: str, expanded_name: 
             f"{name} is an attribute member of the NGSI-LD core context, not an attribute name.",
             attribute=name,
         )
-    if "@context" in raw:
-        raise bad(
-            "embedded_context",
-            f"Thuộc tính {name} không được chứa @context (CIM 009 5.5.7).",
-            f"Attribute {name} must not carry an embedded @context (CIM 009 5.5.7).",
-            attribute=name,
-        )
     wrong = [member for member in _PROHIBITED.get(kind, ()) if member in raw]
     if wrong:
         raise bad(
@@ -392,6 +385,35 @@ def _check_members(raw: Mapping[str, Any], kind: str, name: str, expanded_name: 
             f"Attribute {name} of type {kind} must not have {', '.join(wrong)}.",
             attribute=name,
             members=wrong,
+        )
+
+
+def _value_type(value: Any, kind: str, name: str) -> str:
+    # valueType: any datatype name on a Property (4.5.2.2); "langString" on a LanguageProperty
+    # (Table 5.2.32-1); not a member of the other attribute types.
+    if kind == PROPERTY:
+        return check_name(value, "valueType")
+    if kind == LANGUAGE_PROPERTY and value == "langString":
+        return "langString"
+    raise bad(
+        "invalid_value_type",
+        f"Thuộc tính {name} kiểu {kind}: valueType không hợp lệ ({value!r}).",
+        f"Attribute {name} of type {kind}: invalid valueType ({value!r}).",
+        attribute=name,
+    )
+
+
+def _no_embedded_context(raw: Any, name: str) -> None:
+    # CIM 009 4.5.1 and 5.5.7: an attribute inside an entity (or a sub-attribute) has no @context of
+    # its own. (The body of a partial attribute update is the attribute itself: its @context is the
+    # request's, so this is checked where attributes are members, not in normalize_attribute.)
+    instances = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(item, Mapping) and "@context" in item for item in instances):
+        raise bad(
+            "embedded_context",
+            f"Thuộc tính {name} không được chứa @context (CIM 009 5.5.7).",
+            f"Attribute {name} must not carry an embedded @context (CIM 009 5.5.7).",
+            attribute=name,
         )
 
 
@@ -446,8 +468,8 @@ def _normalize_attribute(
     _meta_members(out, raw, name)
     if "objectType" in raw and kind == RELATIONSHIP:
         out["objectType"] = raw["objectType"]
-    if "valueType" in raw and kind == PROPERTY:
-        out["valueType"] = check_name(raw["valueType"], "valueType")
+    if "valueType" in raw:
+        out["valueType"] = _value_type(raw["valueType"], kind, name)
     for key, value in raw.items():
         if key in ATTRIBUTE_KEYS or key in _PLAIN_MEMBERS or key.startswith("@"):
             continue
@@ -459,6 +481,7 @@ def _normalize_attribute(
                 attribute=name,
             )
         sub = ctx.expand(check_name(key, "sub-attribute"))
+        _no_embedded_context(value, f"{name}.{key}")
         out[sub] = _normalize_attribute(f"{name}.{key}", value, ctx, now_text, depth + 1, sub)
     out["createdAt"] = now_text
     out["modifiedAt"] = now_text
@@ -523,6 +546,7 @@ def parse_attributes(
     for name, raw in body.items():
         if name in ENTITY_KEYS:
             continue
+        _no_embedded_context(raw, name)
         expanded, stored = normalize_attribute(name, raw, ctx, now, key_values=key_values)
         attrs[expanded] = stored
     return attrs
