@@ -84,6 +84,9 @@ class Subscription(UUIDPrimaryKey, Base):
     notify_format: Mapped[str] = mapped_column(String(20), default="normalized")  # normalized | keyValues
     endpoint_uri: Mapped[str] = mapped_column(String(2048))
     endpoint_accept: Mapped[str] = mapped_column(String(40), default="application/json")
+    # notification.endpoint's receiverInfo (headers added to each notification) and notifierInfo, as
+    # written: {"receiverInfo": [{"key", "value"}], "notifierInfo": [...]}; {} for none.
+    endpoint_info: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # At most one notification per this many seconds (0: none); later changes are coalesced.
     throttling: Mapped[float] = mapped_column(Float, default=0.0)
     # Periodic subscription (clause 5.2.12 timeInterval): a notification of every matching entity each

@@ -608,3 +608,50 @@ def test_a_periodic_subscription_notifies_every_interval_whatever_changes(
     frozen["at"] = T0 + timedelta(seconds=2300)
     run_jobs(platform)
     assert len(handler.received) == 4
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        {"receiverInfo": [{"key": "X-Api-Key", "value": 42}]},
+        {"notifierInfo": [{"key": "MQTT-Version", "value": {"v": 5}}]},
+        {"receiverInfo": [{"key": "X-Api-Key"}]},
+        {"receiverInfo": [{"key": 7, "value": "x"}]},
+        {"receiverInfo": [{"key": "X-Api-Key", "value": "a\r\nX-Evil: 1"}]},
+        {"receiverInfo": [{"key": "Content-Type", "value": "text/plain"}]},
+    ],
+)
+def test_invalid_receiver_and_notifier_info_is_refused(
+    client: TestClient, operator: dict[str, str], info: dict[str, Any]
+) -> None:
+    """CIM 009 5.2.22 (suite 028_10_02-05): key-value pairs of strings; no header the platform sets."""
+    body = subscription("https://example.org/n")
+    body["notification"]["endpoint"].update(info)
+    response = client.post(f"{BASE}/subscriptions", json=body, headers=env(operator))
+    assert_problem(response, 400, "BadRequestData")
+
+
+def test_receiver_info_headers_go_with_every_notification(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    """CIM 009 5.2.22 (suite 046_09_01): receiverInfo pairs are headers of the notification POST."""
+    uri, handler = receiver
+    assert client.post(f"{BASE}/entities", json=reading(), headers=env(operator)).status_code == 201
+    run_jobs(platform)
+    body = subscription(uri)
+    body["notification"]["endpoint"]["receiverInfo"] = [{"key": "X-Api-Key", "value": "hanoi-123"}]
+    body["notification"]["endpoint"]["notifierInfo"] = [{"key": "MQTT-QoS", "value": "1"}]
+    sid = subscribe(client, operator, body)
+    endpoint = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()["notification"][
+        "endpoint"
+    ]
+    assert endpoint["receiverInfo"] == [{"key": "X-Api-Key", "value": "hanoi-123"}]
+    assert endpoint["notifierInfo"] == [{"key": "MQTT-QoS", "value": "1"}]
+    set_no2(client, operator, 47.0)
+    run_jobs(platform)
+    (headers, _), *_ = handler.received
+    assert headers["x-api-key"] == "hanoi-123" and headers["content-type"] == "application/json"

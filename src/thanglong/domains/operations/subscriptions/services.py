@@ -212,6 +212,59 @@ def _selectors(
     return given, expanded
 
 
+# Headers a receiverInfo may not set: the platform's own (content, @context) and the transport's.
+_RESERVED_HEADERS = frozenset(
+    {"content-type", "content-length", "link", "host", "transfer-encoding", "connection", "te", "upgrade"}
+)
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
+MAX_INFO = 20
+
+
+def _key_values(value: Any, member: str) -> list[dict[str, str]]:
+    """Check a receiverInfo or notifierInfo: a list of {key, value} strings (CIM 009 5.2.22, 5.2.15)."""
+    if not isinstance(value, list) or len(value) > MAX_INFO:
+        raise _bad(
+            "endpoint_info",
+            f"{member} phải là danh sách cặp {{key, value}} (tối đa {MAX_INFO}).",
+            f"{member} must be a list of {{key, value}} pairs (at most {MAX_INFO}).",
+            member=member,
+        )
+    pairs = []
+    for pair in value:
+        if (
+            not isinstance(pair, Mapping)
+            or set(pair) != {"key", "value"}
+            or not isinstance(pair["key"], str)
+            or not isinstance(pair["value"], str)
+            or not _HEADER_NAME.match(pair["key"])
+            or any(ch in pair["value"] for ch in "\r\n\0")
+            or len(pair["value"]) > 2000
+        ):
+            raise _bad(
+                "endpoint_info",
+                f"Mỗi phần tử của {member} là {{key, value}} với key là tên tiêu đề và value là chuỗi.",
+                f"Every item of {member} is {{key, value}}, key a header name and value a string.",
+                member=member,
+            )
+        if member == "receiverInfo" and pair["key"].lower() in _RESERVED_HEADERS:
+            raise _bad(
+                "endpoint_info_reserved",
+                f"receiverInfo không được đặt tiêu đề {pair['key']}.",
+                f"receiverInfo may not set the header {pair['key']}.",
+                key=pair["key"],
+            )
+        pairs.append({"key": pair["key"], "value": pair["value"]})
+    return pairs
+
+
+def _endpoint_info(endpoint: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        member: _key_values(endpoint[member], member)
+        for member in ("receiverInfo", "notifierInfo")
+        if member in endpoint
+    }
+
+
 def _notification(value: Any, allow_private: bool) -> tuple[list[str], str, str, str]:
     if not isinstance(value, Mapping):
         raise _bad("notification", "Thiếu 'notification'.", "'notification' is missing.")
@@ -318,6 +371,7 @@ def _apply(
             uri,
             accept,
         )
+        row.endpoint_info = _endpoint_info(body["notification"]["endpoint"])
     if "throttling" in body:
         row.throttling = _throttling(body["throttling"])
     _check_periodic(row)
@@ -422,6 +476,7 @@ def create_subscription(uow: UnitOfWork, *, actor: str, body: Any, context: Any)
         watched_expanded=[],
         geo_q={},
         notify_attributes=[],
+        endpoint_info={},
         throttling=0.0,
         is_active=True,
         context={"spec": context},
@@ -479,7 +534,7 @@ def _renamer(
 def _render_notification(row: Subscription, name: Callable[[str], str]) -> dict[str, Any]:
     notification: dict[str, Any] = {
         "format": row.notify_format,
-        "endpoint": {"uri": row.endpoint_uri, "accept": row.endpoint_accept},
+        "endpoint": {"uri": row.endpoint_uri, "accept": row.endpoint_accept, **(row.endpoint_info or {})},
         "timesSent": row.times_sent,
     }
     if row.notify_attributes:
@@ -873,6 +928,11 @@ def record_failure(uow: UnitOfWork, subscription_row: str, error: str) -> None:
     row.consecutive_failures += 1
     row.notify_status = "failed"
     row.last_error = error[:2000]
+
+
+def receiver_headers(row: Subscription) -> dict[str, str]:
+    """Return the headers a subscription's receiverInfo adds to each notification."""
+    return {pair["key"]: pair["value"] for pair in (row.endpoint_info or {}).get("receiverInfo", [])}
 
 
 def context_link(row: Subscription) -> str | None:

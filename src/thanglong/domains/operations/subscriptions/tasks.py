@@ -42,7 +42,7 @@ def deliver(job: JobContext) -> None:
     if not services.private_endpoints_allowed(uow) and services.resolves_to_private(host):
         # Checked again at delivery: a name may have been re-pointed at an inside address since.
         raise PermanentJobError(f"endpoint host {host} resolves to a private address")
-    headers = {"Content-Type": row.endpoint_accept}
+    headers = {**services.receiver_headers(row), "Content-Type": row.endpoint_accept}
     link = services.context_link(row)
     if row.endpoint_accept == "application/ld+json":
         # JSON-LD: the @context on the Notification and on every entity of data, so that each entity
