@@ -51,7 +51,7 @@ HEADS = {
     "core": ["core_0008"],
     "identity": ["identity_0001"],
     "notify": ["notify_0002"],
-    "operations": ["operations_0007"],
+    "operations": ["operations_0008"],
     "payments": ["payments_0001"],
     "procedures": ["procedures_0090"],
 }

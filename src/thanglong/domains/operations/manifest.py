@@ -130,6 +130,15 @@ MANIFEST = DomainManifest(
             lease_seconds=120,
             on_failure=f"{SUBSCRIPTIONS}.tasks:record_failure",
         ),
+        # One tick of a periodic subscription (timeInterval): queues the next tick and a notification.
+        JobKind(
+            "operations.subscription.tick",
+            f"{SUBSCRIPTIONS}.tasks:tick",
+            max_attempts=3,
+            backoff_base_seconds=5.0,
+            backoff_cap_seconds=60.0,
+            lease_seconds=60,
+        ),
     ),
     consumers=(
         # Devices publish readings here (docs/operations-intake.md). No schema: an NGSI-LD fragment's "id"

@@ -84,8 +84,16 @@ class Subscription(UUIDPrimaryKey, Base):
     notify_format: Mapped[str] = mapped_column(String(20), default="normalized")  # normalized | keyValues
     endpoint_uri: Mapped[str] = mapped_column(String(2048))
     endpoint_accept: Mapped[str] = mapped_column(String(40), default="application/json")
+    # notification.endpoint's receiverInfo (headers added to each notification) and notifierInfo, as
+    # written: {"receiverInfo": [{"key", "value"}], "notifierInfo": [...]}; {} for none.
+    endpoint_info: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # At most one notification per this many seconds (0: none); later changes are coalesced.
     throttling: Mapped[float] = mapped_column(Float, default=0.0)
+    # Periodic subscription (clause 5.2.12 timeInterval): a notification of every matching entity each
+    # this many seconds, whatever changes (0: notify on change). The next tick is due at next_tick_at;
+    # a tick job whose instant is not this one is stale (the interval changed) and does nothing.
+    time_interval: Mapped[float] = mapped_column(Float, default=0.0)
+    next_tick_at: Mapped[datetime | None] = mapped_column(default=None)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     # {"spec": the @context the subscription was created with: a URL, a list, an object or null}.

@@ -122,7 +122,7 @@ def test_create_get_list_patch_delete(client: TestClient, operator: dict[str, st
         operator,
         subscription("https://example.org/notify", watchedAttributes=["no2"], q="no2>40", throttling=5),
     )
-    got = client.get(f"{BASE}/subscriptions/{sid}", headers=operator)
+    got = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator))
     assert got.status_code == 200, got.text
     body = got.json()
     assert body["id"] == sid and body["type"] == "Subscription"
@@ -133,7 +133,8 @@ def test_create_get_list_patch_delete(client: TestClient, operator: dict[str, st
         "accept": "application/json",
     }
     assert body["notification"]["format"] == "normalized" and body["notification"]["timesSent"] == 0
-    assert body["isActive"] is True and body["status"] == "active"
+    # isActive is optional with default true: it is shown only when false (the status says it too).
+    assert "isActive" not in body and body["status"] == "active"
 
     listed = client.get(f"{BASE}/subscriptions", headers=operator)
     assert [s["id"] for s in listed.json()] == [sid]
@@ -142,7 +143,7 @@ def test_create_get_list_patch_delete(client: TestClient, operator: dict[str, st
         f"{BASE}/subscriptions/{sid}", json={"isActive": False, "q": "no2>50"}, headers=env(operator)
     )
     assert patched.status_code == 204, patched.text
-    after = client.get(f"{BASE}/subscriptions/{sid}", headers=operator).json()
+    after = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()
     assert after["isActive"] is False and after["status"] == "paused" and after["q"] == "no2>50"
 
     assert client.delete(f"{BASE}/subscriptions/{sid}", headers=operator).status_code == 204
@@ -179,7 +180,10 @@ def test_a_citizen_may_not_subscribe(client: TestClient, citizen: dict[str, str]
         ({"throttling": "5"}, "throttling"),
         ({"expiresAt": "2001-01-01T00:00:00Z"}, "expired"),
         ({"isActive": "yes"}, "is_active"),
-        ({"timeInterval": 60}, "time_interval"),
+        ({"timeInterval": 0}, "time_interval"),
+        ({"timeInterval": "60"}, "time_interval"),
+        ({"timeInterval": 60, "throttling": 5}, "time_interval_throttling"),
+        ({"timeInterval": 60, "watchedAttributes": ["no2"]}, "time_interval_watched"),
         ({"color": "red"}, "unknown_member"),
         ({"entities": [{"type": "AirQualityObserved", "idPattern": "(a"}]}, "id_pattern"),
     ],
@@ -424,3 +428,230 @@ def test_geoq_and_id_pattern_select_the_notified_entities(
 def test_a_name_resolving_to_loopback_is_caught_at_delivery() -> None:
     assert services.resolves_to_private("localhost") is True
     assert services.resolves_to_private("no-such-host.invalid") is False
+
+
+# ------------------------------------------------------------------------ ETSI conformance (CIM 009)
+def test_a_subscription_reads_in_the_readers_context(client: TestClient, operator: dict[str, str]) -> None:
+    """CIM 009 5.8.3 (suite 029_05_02): types and attribute names are compacted with the reader's @context."""
+    sid = subscribe(
+        client,
+        operator,
+        subscription(
+            "https://example.org/n",
+            watchedAttributes=["no2"],
+            notification={"endpoint": {"uri": "https://example.org/n"}, "attributes": ["pm25"]},
+        ),
+    )
+    with_context = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()
+    assert with_context["entities"] == [{"type": "AirQualityObserved"}]
+    assert with_context["watchedAttributes"] == ["no2"]
+    assert with_context["notification"]["attributes"] == ["pm25"]
+    # Without a Link header the core context reads it: the subscriber's terms are not in it.
+    core = client.get(f"{BASE}/subscriptions/{sid}", headers=operator).json()
+    assert core["entities"] == [
+        {"type": "https://smartdatamodels.org/dataModel.Environment/AirQualityObserved"}
+    ]
+    assert core["watchedAttributes"][0].startswith("https://") and core["watchedAttributes"][0].endswith(
+        "no2"
+    )
+    listed = client.get(f"{BASE}/subscriptions", headers=operator).json()
+    assert listed[0]["entities"] == core["entities"]
+
+
+def test_read_only_members_are_ignored(client: TestClient, operator: dict[str, str]) -> None:
+    """Table 5.2.12-2 (suite 5811_02_04): status and the notification counters a client sends are ignored."""
+    body = subscription("https://example.org/n", status="expired")
+    body["notification"] = {**body["notification"], "timesSent": 42, "status": "failed"}
+    sid = subscribe(client, operator, body)
+    got = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()
+    assert got["status"] == "active"
+    assert got["notification"]["timesSent"] == 0 and "status" not in got["notification"]
+
+
+def test_unknown_query_parameters_are_invalid_request(client: TestClient, operator: dict[str, str]) -> None:
+    """CIM 009 6.3.20 (suite 059_01_06, 059_01_07): a parameter the operation does not define is 400."""
+    listed = client.get(f"{BASE}/subscriptions?invalidParams=invalidValue", headers=operator)
+    assert listed.status_code == 400 and listed.json()["type"] == ERRORS + "InvalidRequest"
+    created = client.post(
+        f"{BASE}/subscriptions?invalidParams=invalidValue",
+        json=subscription("https://example.org/n"),
+        headers=env(operator),
+    )
+    assert created.status_code == 400 and created.json()["type"] == ERRORS + "InvalidRequest"
+    assert (
+        client.get(f"{BASE}/subscriptions?limit=5&offset=0&count=true", headers=operator).status_code == 200
+    )
+
+
+def test_pages_of_subscriptions_link_to_the_previous_and_next(
+    client: TestClient, operator: dict[str, str], frozen: dict[str, datetime]
+) -> None:
+    """CIM 009 5.5.9 (suite 031_02): Link rel="prev"/"next" and NGSILD-Results-Count."""
+    ids = []
+    for second in range(3):
+        frozen["at"] = T0 + timedelta(seconds=second)
+        ids.append(subscribe(client, operator, subscription("https://example.org/n")))
+    middle = client.get(f"{BASE}/subscriptions?limit=1&offset=1&count=true", headers=operator)
+    assert [s["id"] for s in middle.json()] == ids[1:2]
+    assert middle.headers["NGSILD-Results-Count"] == "3"
+    links = middle.headers["link"]
+    assert '</ngsi-ld/v1/subscriptions?limit=1&offset=0>;rel="prev";type="application/json"' in links
+    assert '</ngsi-ld/v1/subscriptions?limit=1&offset=2>;rel="next";type="application/json"' in links
+    assert "json-ld#context" in links  # the @context link is kept beside them
+    last = client.get(f"{BASE}/subscriptions?limit=1&offset=2", headers=operator).headers["link"]
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    everything = client.get(f"{BASE}/subscriptions?limit=15", headers=operator).headers["link"]
+    assert 'rel="prev"' not in everything and 'rel="next"' not in everything
+
+
+def test_a_percent_encoded_q_is_decoded(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    """Suite 046_05: a q copied from a URL (`name=="Hoan%20Kiem"`) matches the decoded value."""
+    uri, handler = receiver
+    named = {**reading(), "name": {"type": "Property", "value": "Hoan Kiem"}}
+    assert client.post(f"{BASE}/entities", json=named, headers=env(operator)).status_code == 201
+    run_jobs(platform)
+    sid = subscribe(client, operator, subscription(uri, q='name=="Hoan%20Kiem"'))
+    set_no2(client, operator, 44.0)
+    run_jobs(platform)
+    assert [b["subscriptionId"] for _, b in handler.received] == [sid]
+    assert (
+        client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()["q"] == 'name=="Hoan%20Kiem"'
+    )
+
+
+def test_notification_context_in_the_link_header_or_in_every_entity(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    """Suite 046_10 and 046_14: the subscription's @context (a list of one URL) names the Link header;
+    as JSON-LD the @context is on the notification and on every entity, and there is no Link header."""
+    uri, handler = receiver
+    assert client.post(f"{BASE}/entities", json=reading(), headers=env(operator)).status_code == 201
+    run_jobs(platform)
+    plain = {**subscription(uri), "@context": [ENVIRONMENT]}
+    response = client.post(
+        f"{BASE}/subscriptions", json=plain, headers={**operator, "Content-Type": "application/ld+json"}
+    )
+    assert response.status_code == 201, response.text
+    ld = {
+        **subscription(uri),
+        "@context": [ENVIRONMENT],
+        "notification": {"endpoint": {"uri": uri, "accept": "application/ld+json"}},
+    }
+    response = client.post(
+        f"{BASE}/subscriptions", json=ld, headers={**operator, "Content-Type": "application/ld+json"}
+    )
+    assert response.status_code == 201, response.text
+    set_no2(client, operator, 45.0)
+    run_jobs(platform)
+    by_type = {headers["content-type"]: (headers, body) for headers, body in handler.received}
+    headers, _ = by_type["application/json"]
+    assert headers["link"].startswith(f"<{ENVIRONMENT}>")
+    headers, body = by_type["application/ld+json"]
+    assert "link" not in headers
+    assert body["@context"] == [ENVIRONMENT]
+    assert [entity["@context"] for entity in body["data"]] == [[ENVIRONMENT]]
+
+
+def test_a_periodic_subscription_notifies_every_interval_whatever_changes(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    """CIM 009 5.8.6 (suite 046_02, 028_01, 031_02): timeInterval sends every matching entity each period."""
+    uri, handler = receiver
+    for body in (reading(), reading(AQ2, no2=10.0)):
+        assert client.post(f"{BASE}/entities", json=body, headers=env(operator)).status_code == 201
+    run_jobs(platform)
+    sid = subscribe(client, operator, subscription(uri, timeInterval=60, q="no2>20"))
+    got = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()
+    assert got["timeInterval"] == 60
+    # A change does not notify a periodic subscription; nothing is due before the first period.
+    set_no2(client, operator, 46.0)
+    run_jobs(platform)
+    assert handler.received == []
+    frozen["at"] = T0 + timedelta(seconds=60)
+    run_jobs(platform)
+    assert [[e["id"] for e in b["data"]] for _, b in handler.received] == [[AQ]]
+    assert handler.received[0][1]["data"][0]["no2"]["value"] == 46.0
+    # Nothing changed, the next period sends again.
+    frozen["at"] = T0 + timedelta(seconds=120)
+    run_jobs(platform)
+    assert len(handler.received) == 2
+    # A new interval restarts the ticks: the old chain's tick, due at 180 s, sends nothing.
+    assert (
+        client.patch(f"{BASE}/subscriptions/{sid}", json={"timeInterval": 300}, headers=env(operator))
+    ).status_code == 204
+    frozen["at"] = T0 + timedelta(seconds=200)
+    run_jobs(platform)
+    assert len(handler.received) == 2
+    frozen["at"] = T0 + timedelta(seconds=120 + 300)
+    run_jobs(platform)
+    assert len(handler.received) == 3
+    # Paused: the ticks stop; active again: they start again one interval later.
+    client.patch(f"{BASE}/subscriptions/{sid}", json={"isActive": False}, headers=env(operator))
+    frozen["at"] = T0 + timedelta(seconds=2000)
+    run_jobs(platform)
+    assert len(handler.received) == 3
+    client.patch(f"{BASE}/subscriptions/{sid}", json={"isActive": True}, headers=env(operator))
+    frozen["at"] = T0 + timedelta(seconds=2300)
+    run_jobs(platform)
+    assert len(handler.received) == 4
+
+
+@pytest.mark.parametrize(
+    "info",
+    [
+        {"receiverInfo": [{"key": "X-Api-Key", "value": 42}]},
+        {"notifierInfo": [{"key": "MQTT-Version", "value": {"v": 5}}]},
+        {"receiverInfo": [{"key": "X-Api-Key"}]},
+        {"receiverInfo": [{"key": 7, "value": "x"}]},
+        {"receiverInfo": [{"key": "X-Api-Key", "value": "a\r\nX-Evil: 1"}]},
+        {"receiverInfo": [{"key": "Content-Type", "value": "text/plain"}]},
+    ],
+)
+def test_invalid_receiver_and_notifier_info_is_refused(
+    client: TestClient, operator: dict[str, str], info: dict[str, Any]
+) -> None:
+    """CIM 009 5.2.22 (suite 028_10_02-05): key-value pairs of strings; no header the platform sets."""
+    body = subscription("https://example.org/n")
+    body["notification"]["endpoint"].update(info)
+    response = client.post(f"{BASE}/subscriptions", json=body, headers=env(operator))
+    assert_problem(response, 400, "BadRequestData")
+
+
+def test_receiver_info_headers_go_with_every_notification(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    """CIM 009 5.2.22 (suite 046_09_01): receiverInfo pairs are headers of the notification POST."""
+    uri, handler = receiver
+    assert client.post(f"{BASE}/entities", json=reading(), headers=env(operator)).status_code == 201
+    run_jobs(platform)
+    body = subscription(uri)
+    body["notification"]["endpoint"]["receiverInfo"] = [{"key": "X-Api-Key", "value": "hanoi-123"}]
+    body["notification"]["endpoint"]["notifierInfo"] = [{"key": "MQTT-QoS", "value": "1"}]
+    sid = subscribe(client, operator, body)
+    endpoint = client.get(f"{BASE}/subscriptions/{sid}", headers=env(operator)).json()["notification"][
+        "endpoint"
+    ]
+    assert endpoint["receiverInfo"] == [{"key": "X-Api-Key", "value": "hanoi-123"}]
+    assert endpoint["notifierInfo"] == [{"key": "MQTT-QoS", "value": "1"}]
+    set_no2(client, operator, 47.0)
+    run_jobs(platform)
+    (headers, _), *_ = handler.received
+    assert headers["x-api-key"] == "hanoi-123" and headers["content-type"] == "application/json"

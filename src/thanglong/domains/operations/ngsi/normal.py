@@ -7,8 +7,10 @@ them, one per datasetId. System attributes createdAt/modifiedAt are stamped here
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -83,7 +85,12 @@ def parse_instant(text: Any, where: str) -> datetime:
 
 def is_uri(value: Any) -> bool:
     """Tell whether a value is an absolute URI as entity ids must be."""
-    return isinstance(value, str) and bool(_URI.match(value)) and len(value) <= MAX_ID_LENGTH
+    return (
+        isinstance(value, str)
+        and bool(_URI.match(value))
+        and len(value) <= MAX_ID_LENGTH
+        and invisible_character(value) is None
+    )
 
 
 def is_name(value: Any) -> bool:
@@ -96,9 +103,46 @@ def is_name(value: Any) -> bool:
     )
 
 
+# Characters that show as nothing or as a blank (CIM 009 4.5.1, ETSI 451_02): an id carrying one reads
+# as another id in logs, screens and the audit trail. The categories Cc/Cf/Cs/Co (controls, format
+# characters such as bidi overrides, zero-width spaces and the byte order mark, surrogates, private
+# use), the Unicode noncharacters, and the default-ignorable or blank letters listed here.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+_INVISIBLE_RANGES = (
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x115F, 0x1160),  # Hangul choseong and jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian variation selectors
+    (0x2800, 0x2800),  # Braille pattern blank
+    (0x3164, 0x3164),  # Hangul filler
+    (0xFDD0, 0xFDEF),  # noncharacters
+    (0xFE00, 0xFE0F),  # variation selectors
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xE0100, 0xE01EF),  # variation selectors supplement
+)
+
+
+def invisible_character(text: str) -> str | None:
+    """Return the first invisible or blank-looking character of a text (U+XXXX), or None."""
+    for char in text:
+        point = ord(char)
+        if (
+            unicodedata.category(char) in _INVISIBLE_CATEGORIES
+            or point & 0xFFFE == 0xFFFE  # U+FFFE, U+FFFF and their copies at the end of every plane
+            or any(low <= point <= high for low, high in _INVISIBLE_RANGES)
+        ):
+            return f"U+{point:04X}"
+    return None
+
+
 def check_entity_id(value: Any) -> str:
-    """Return a valid entity id (a URI), or refuse it."""
-    if not isinstance(value, str) or not _URI.match(value) or len(value) > MAX_ID_LENGTH:
+    """Return a valid entity id (a URI without invisible characters), or refuse it."""
+    if (
+        not isinstance(value, str)
+        or not _URI.match(value)
+        or len(value) > MAX_ID_LENGTH
+        or invisible_character(value) is not None
+    ):
         raise bad(
             "invalid_entity_id",
             f"Mã thực thể phải là URI (tối đa {MAX_ID_LENGTH} ký tự), nhận được {value!r}.",
@@ -109,8 +153,18 @@ def check_entity_id(value: Any) -> str:
 
 
 def check_name(name: Any, what: str) -> str:
-    """Return a valid type or attribute name, or refuse it."""
-    if not isinstance(name, str) or not name or _FORBIDDEN_NAME.search(name) or len(name) > MAX_ID_LENGTH:
+    """Return a valid type or attribute name, or refuse it.
+
+    A short name (no ':', so not an IRI or compact IRI) starts with a letter: CIM 009 4.6.2,
+    name = unicodeLetter *nameChar (ETSI 462_01_02).
+    """
+    if (
+        not isinstance(name, str)
+        or not name
+        or _FORBIDDEN_NAME.search(name)
+        or len(name) > MAX_ID_LENGTH
+        or (":" not in name and not name[0].isalpha())
+    ):
         raise bad(
             "invalid_name",
             f"Tên {what} không hợp lệ: {name!r}.",
@@ -147,8 +201,9 @@ def _not_keyword(iri: str, name: Any, what: str) -> str:
 
 def _check_geometry(value: Any, name: str) -> BaseGeometry:
     problem = None
-    if not isinstance(value, Mapping) or value.get("type") not in GEOJSON_TYPES:
-        problem = "not a GeoJSON geometry object"
+    # CIM 009 4.6.3: "All the GeoJSON Geometries with the exception of GeometryCollection".
+    if not isinstance(value, Mapping) or value.get("type") not in GEOJSON_TYPES - {"GeometryCollection"}:
+        problem = "not a GeoJSON geometry object other than GeometryCollection"
     elif not _numeric_positions(value):
         problem = "coordinates must be arrays of numbers"
     elif not _closed_rings(value):
@@ -308,8 +363,9 @@ def _main_member(out: dict[str, Any], raw: Mapping[str, Any], kind: str, name: s
     elif kind == GEO_PROPERTY:
         if raw.get("value") is None:
             raise _missing(name, kind, "value")
-        _check_geometry(raw["value"], name)
-        out["value"] = raw["value"]
+        value = _string_geometry(raw["value"])
+        _check_geometry(value, name)
+        out["value"] = value
     elif kind == LANGUAGE_PROPERTY:
         if raw.get("languageMap") is None:
             raise _missing(name, kind, "languageMap")
@@ -319,6 +375,80 @@ def _main_member(out: dict[str, Any], raw: Mapping[str, Any], kind: str, name: s
         if raw.get(member) is None:
             raise _missing(name, kind, "json")
         out["json"] = raw[member]
+
+
+def _string_geometry(value: Any) -> Any:
+    # CIM 009 4.7.2 (ETSI 471_01): a GeoProperty value may be the JSON text of a geometry; it is
+    # stored and served as the object. Text that is not JSON stays text (and fails as not GeoJSON).
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+# Members a normalized attribute of a type "shall never include" (CIM 009 4.5.2.2, 4.5.3.2).
+_PROHIBITED = {
+    PROPERTY: ("object", "languageMap", "json"),
+    GEO_PROPERTY: ("object", "languageMap", "json"),
+    RELATIONSHIP: ("value", "unitCode", "languageMap", "json"),
+}
+# Core Context terms that are members of an attribute, never attribute names (CIM 009 4.5.1).
+_CORE_MEMBERS = frozenset(
+    NGSI_LD + term
+    for term in ("datasetId", "instanceId", "observedAt", "unitCode", "objectType", "valueType", "lang")
+)
+# Attribute members kept as they are (besides ATTRIBUTE_KEYS): valueType (CIM 009 4.5.2.2) is legal.
+_PLAIN_MEMBERS = frozenset({"valueType"})
+
+
+def _check_members(raw: Mapping[str, Any], kind: str, name: str, expanded_name: str) -> None:
+    if expanded_name in _CORE_MEMBERS:
+        raise bad(
+            "reserved_attribute_name",
+            f"{name} là thành phần của thuộc tính trong ngữ cảnh lõi NGSI-LD, không dùng làm tên thuộc tính.",
+            f"{name} is an attribute member of the NGSI-LD core context, not an attribute name.",
+            attribute=name,
+        )
+    wrong = [member for member in _PROHIBITED.get(kind, ()) if member in raw]
+    if wrong:
+        raise bad(
+            "prohibited_member",
+            f"Thuộc tính {name} kiểu {kind} không được có {', '.join(wrong)}.",
+            f"Attribute {name} of type {kind} must not have {', '.join(wrong)}.",
+            attribute=name,
+            members=wrong,
+        )
+
+
+def _value_type(value: Any, kind: str, name: str) -> str:
+    # valueType: any datatype name on a Property (4.5.2.2); "langString" on a LanguageProperty
+    # (Table 5.2.32-1); not a member of the other attribute types.
+    if kind == PROPERTY:
+        return check_name(value, "valueType")
+    if kind == LANGUAGE_PROPERTY and value == "langString":
+        return "langString"
+    raise bad(
+        "invalid_value_type",
+        f"Thuộc tính {name} kiểu {kind}: valueType không hợp lệ ({value!r}).",
+        f"Attribute {name} of type {kind}: invalid valueType ({value!r}).",
+        attribute=name,
+    )
+
+
+def _no_embedded_context(raw: Any, name: str) -> None:
+    # CIM 009 4.5.1 and 5.5.7: an attribute inside an entity (or a sub-attribute) has no @context of
+    # its own. (The body of a partial attribute update is the attribute itself: its @context is the
+    # request's, so this is checked where attributes are members, not in normalize_attribute.)
+    instances = raw if isinstance(raw, list) else [raw]
+    if any(isinstance(item, Mapping) and "@context" in item for item in instances):
+        raise bad(
+            "embedded_context",
+            f"Thuộc tính {name} không được chứa @context (CIM 009 5.5.7).",
+            f"Attribute {name} must not carry an embedded @context (CIM 009 5.5.7).",
+            attribute=name,
+        )
 
 
 def _meta_members(out: dict[str, Any], raw: Mapping[str, Any], name: str) -> None:
@@ -359,6 +489,7 @@ def _normalize_attribute(
     if "type" not in raw:
         raise _missing(name, "?", "type")
     kind = _attribute_type(raw["type"], ctx, name)
+    _check_members(raw, kind, name, expanded_name)
     out: dict[str, Any] = {"type": kind}
     _main_member(out, raw, kind, name)
     if kind != GEO_PROPERTY and expanded_name in GEO_NAMES:
@@ -371,8 +502,10 @@ def _normalize_attribute(
     _meta_members(out, raw, name)
     if "objectType" in raw and kind == RELATIONSHIP:
         out["objectType"] = raw["objectType"]
+    if "valueType" in raw:
+        out["valueType"] = _value_type(raw["valueType"], kind, name)
     for key, value in raw.items():
-        if key in ATTRIBUTE_KEYS or key.startswith("@"):
+        if key in ATTRIBUTE_KEYS or key in _PLAIN_MEMBERS or key.startswith("@"):
             continue
         if depth >= MAX_SUB_DEPTH:
             raise bad(
@@ -382,6 +515,7 @@ def _normalize_attribute(
                 attribute=name,
             )
         sub = ctx.expand(check_name(key, "sub-attribute"))
+        _no_embedded_context(value, f"{name}.{key}")
         out[sub] = _normalize_attribute(f"{name}.{key}", value, ctx, now_text, depth + 1, sub)
     out["createdAt"] = now_text
     out["modifiedAt"] = now_text
@@ -446,6 +580,7 @@ def parse_attributes(
     for name, raw in body.items():
         if name in ENTITY_KEYS:
             continue
+        _no_embedded_context(raw, name)
         expanded, stored = normalize_attribute(name, raw, ctx, now, key_values=key_values)
         attrs[expanded] = stored
     return attrs

@@ -15,12 +15,12 @@ import os
 import re
 import socket
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 
 from thanglong.core import audit, jobs
 from thanglong.core.errors import ThangLongError
@@ -41,6 +41,11 @@ from thanglong.domains.operations.ngsi.regex import UnsafePattern, compile_safe
 from thanglong.domains.operations.ngsi.services import matches
 
 JOB_KIND = "operations.subscription.notify"
+TICK_KIND = "operations.subscription.tick"
+# A periodic subscription ticks at most this often, whatever its timeInterval (the queue's own pace).
+MIN_TICK_SECONDS = 1.0
+# A periodic notification carries at most this many entities (the first by id).
+MAX_PERIODIC_ENTITIES = 1000
 ALLOW_PRIVATE_ENV = "THANGLONG_OPERATIONS_SUBSCRIPTIONS_ALLOW_PRIVATE"
 FORMATS = ("normalized", "keyValues")
 ACCEPTS = ("application/json", "application/ld+json")
@@ -65,6 +70,11 @@ _KNOWN = frozenset(
         "timeInterval",
     }
 )
+# Table 5.2.12-2: members the broker sets; a client "shall not" provide them and the broker "shall
+# ignore" them (a client often sends back what it read, so these are dropped, not refused). The
+# read-only members of `notification` (timesSent, lastNotification, status...) are ignored with the
+# rest of that object's members the platform does not read.
+_READ_ONLY = frozenset({"status", "createdAt", "modifiedAt"})
 
 
 def _bad(code: str, message_vi: str, message_en: str, **details: Any) -> BadRequestData:
@@ -202,6 +212,59 @@ def _selectors(
     return given, expanded
 
 
+# Headers a receiverInfo may not set: the platform's own (content, @context) and the transport's.
+_RESERVED_HEADERS = frozenset(
+    {"content-type", "content-length", "link", "host", "transfer-encoding", "connection", "te", "upgrade"}
+)
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
+MAX_INFO = 20
+
+
+def _key_values(value: Any, member: str) -> list[dict[str, str]]:
+    """Check a receiverInfo or notifierInfo: a list of {key, value} strings (CIM 009 5.2.22, 5.2.15)."""
+    if not isinstance(value, list) or len(value) > MAX_INFO:
+        raise _bad(
+            "endpoint_info",
+            f"{member} phải là danh sách cặp {{key, value}} (tối đa {MAX_INFO}).",
+            f"{member} must be a list of {{key, value}} pairs (at most {MAX_INFO}).",
+            member=member,
+        )
+    pairs = []
+    for pair in value:
+        if (
+            not isinstance(pair, Mapping)
+            or set(pair) != {"key", "value"}
+            or not isinstance(pair["key"], str)
+            or not isinstance(pair["value"], str)
+            or not _HEADER_NAME.match(pair["key"])
+            or any(ch in pair["value"] for ch in "\r\n\0")
+            or len(pair["value"]) > 2000
+        ):
+            raise _bad(
+                "endpoint_info",
+                f"Mỗi phần tử của {member} là {{key, value}} với key là tên tiêu đề và value là chuỗi.",
+                f"Every item of {member} is {{key, value}}, key a header name and value a string.",
+                member=member,
+            )
+        if member == "receiverInfo" and pair["key"].lower() in _RESERVED_HEADERS:
+            raise _bad(
+                "endpoint_info_reserved",
+                f"receiverInfo không được đặt tiêu đề {pair['key']}.",
+                f"receiverInfo may not set the header {pair['key']}.",
+                key=pair["key"],
+            )
+        pairs.append({"key": pair["key"], "value": pair["value"]})
+    return pairs
+
+
+def _endpoint_info(endpoint: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        member: _key_values(endpoint[member], member)
+        for member in ("receiverInfo", "notifierInfo")
+        if member in endpoint
+    }
+
+
 def _notification(value: Any, allow_private: bool) -> tuple[list[str], str, str, str]:
     if not isinstance(value, Mapping):
         raise _bad("notification", "Thiếu 'notification'.", "'notification' is missing.")
@@ -242,11 +305,42 @@ def _throttling(value: Any) -> float:
     return float(value)
 
 
+def _time_interval(value: Any) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise _bad(
+            "time_interval",
+            "timeInterval phải là số giây dương.",
+            "timeInterval must be a positive number of seconds.",
+        )
+    return float(value)
+
+
+def _check_periodic(row: Subscription) -> None:
+    # Clause 5.2.12: timeInterval excludes watchedAttributes and throttling (it is not change-driven).
+    if row.time_interval and row.watched_attributes:
+        raise _bad(
+            "time_interval_watched",
+            "timeInterval và watchedAttributes không thể cùng có trong một đăng ký.",
+            "timeInterval and watchedAttributes cannot both be in a subscription.",
+        )
+    if row.time_interval and row.throttling:
+        raise _bad(
+            "time_interval_throttling",
+            "timeInterval và throttling không thể cùng có trong một đăng ký.",
+            "timeInterval and throttling cannot both be in a subscription.",
+        )
+
+
 def _apply(
     uow: UnitOfWork, row: Subscription, body: Mapping[str, Any], ctx: ActiveContext, *, creating: bool
 ) -> list[tuple[str, str | None, str | None]] | None:
     """Check and copy the members of a body onto a row; return the new expanded selectors, if given."""
-    unknown = sorted(set(body) - _KNOWN)
+    unknown = sorted(set(body) - _KNOWN - _READ_ONLY)
     if unknown:
         raise _bad(
             "unknown_member",
@@ -255,11 +349,7 @@ def _apply(
             members=unknown,
         )
     if "timeInterval" in body:
-        raise _bad(
-            "time_interval",
-            "Đăng ký theo chu kỳ (timeInterval) chưa được hỗ trợ.",
-            "Periodic subscriptions (timeInterval) are not supported.",
-        )
+        row.time_interval = _time_interval(body["timeInterval"])
     selectors = None
     if "entities" in body:
         row.entities, selectors = _selectors(body["entities"], ctx)
@@ -281,17 +371,28 @@ def _apply(
             uri,
             accept,
         )
+        row.endpoint_info = _endpoint_info(body["notification"]["endpoint"])
     if "throttling" in body:
         row.throttling = _throttling(body["throttling"])
+    _check_periodic(row)
     _apply_lifetime(uow, row, body)
     return selectors
+
+
+def subscription_query(text: str) -> Query:
+    """Parse a subscription's q, percent-decoded first (it is kept as written).
+
+    A q is often copied from a GET URL, where clause 4.9 has it percent-encoded (the ETSI suite's
+    046_05 writes `name=="Eiffel%20Tower"`); only valid %XX sequences are decoded, a lone % stays.
+    """
+    return parse_q(unquote(text))
 
 
 def _apply_query(row: Subscription, body: Mapping[str, Any]) -> None:
     if "q" in body:
         if not isinstance(body["q"], str):
             raise _bad("q", "q phải là chuỗi.", "q must be a string.")
-        parse_q(body["q"])
+        subscription_query(body["q"])
         row.q = body["q"]
     if "geoQ" in body:
         _geo(body["geoQ"])
@@ -375,6 +476,7 @@ def create_subscription(uow: UnitOfWork, *, actor: str, body: Any, context: Any)
         watched_expanded=[],
         geo_q={},
         notify_attributes=[],
+        endpoint_info={},
         throttling=0.0,
         is_active=True,
         context={"spec": context},
@@ -390,6 +492,8 @@ def create_subscription(uow: UnitOfWork, *, actor: str, body: Any, context: Any)
     uow.session.add(row)
     uow.session.flush()
     _replace_selectors(uow, row, selectors or [])
+    if row.time_interval:
+        schedule_tick(uow, row, now)
     audit.record(
         uow,
         actor=actor,
@@ -413,26 +517,28 @@ def _when(at: datetime | None) -> str | None:
     return normal.utc_text(at) if at is not None else None
 
 
-def render(row: Subscription, now: datetime) -> dict[str, Any]:
-    """Return a subscription as NGSI-LD JSON, with its notification status."""
-    out: dict[str, Any] = {"id": row.subscription_id, "type": "Subscription"}
-    if row.description:
-        out["description"] = row.description
-    if row.entities:
-        out["entities"] = row.entities
-    if row.watched_attributes:
-        out["watchedAttributes"] = row.watched_attributes
-    if row.q:
-        out["q"] = row.q
-    if row.geo_q:
-        out["geoQ"] = row.geo_q
+def _renamer(
+    uow: UnitOfWork, row: Subscription, reader: ActiveContext | None, cache: dict[str, ActiveContext]
+) -> Callable[[str], str]:
+    """Return how a name the subscriber wrote reads in the reader's @context (itself without one)."""
+    if reader is None:
+        return lambda name: name
+    spec = row.context.get("spec")
+    key = json.dumps(spec, sort_keys=True)
+    if key not in cache:
+        cache[key] = resolve_context(uow, spec)
+    written = cache[key]
+    return lambda name: reader.compact(written.expand(name))
+
+
+def _render_notification(row: Subscription, name: Callable[[str], str]) -> dict[str, Any]:
     notification: dict[str, Any] = {
         "format": row.notify_format,
-        "endpoint": {"uri": row.endpoint_uri, "accept": row.endpoint_accept},
+        "endpoint": {"uri": row.endpoint_uri, "accept": row.endpoint_accept, **(row.endpoint_info or {})},
         "timesSent": row.times_sent,
     }
     if row.notify_attributes:
-        notification["attributes"] = row.notify_attributes
+        notification["attributes"] = [name(attribute) for attribute in row.notify_attributes]
     if row.notify_status:
         notification["status"] = row.notify_status
     for key, value in (
@@ -444,14 +550,49 @@ def render(row: Subscription, now: datetime) -> dict[str, Any]:
             notification[key] = _when(value)
     if row.consecutive_failures:
         notification["consecutiveFailures"] = row.consecutive_failures
-    out["notification"] = notification
+    return notification
+
+
+def render(row: Subscription, now: datetime, rename: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """Return a subscription as NGSI-LD JSON, with its notification status.
+
+    `rename` turns the names the subscriber wrote (types, attributes) into those of the reader's
+    @context: a subscription is JSON-LD, read with the @context of the request that reads it.
+    """
+    name = rename or (lambda written: written)
+    out: dict[str, Any] = {"id": row.subscription_id, "type": "Subscription"}
+    if row.description:
+        out["description"] = row.description
+    if row.entities:
+        out["entities"] = [
+            {**selector, "type": name(selector["type"])}
+            if isinstance(selector.get("type"), str)
+            else selector
+            for selector in row.entities
+        ]
+    if row.watched_attributes:
+        out["watchedAttributes"] = [name(attribute) for attribute in row.watched_attributes]
+    if row.q:
+        out["q"] = row.q
+    if row.geo_q:
+        out["geoQ"] = row.geo_q
+    out["notification"] = _render_notification(row, name)
     if row.throttling:
-        out["throttling"] = row.throttling
+        out["throttling"] = _number(row.throttling)
+    if row.time_interval:
+        out["timeInterval"] = _number(row.time_interval)
     if row.expires_at is not None:
         out["expiresAt"] = _when(row.expires_at)
-    out["isActive"] = row.is_active
+    if not row.is_active:
+        # Optional with default true (clause 5.2.12): shown when it is not the default; status says it too.
+        out["isActive"] = False
     out["status"] = _status(row, now)
     return out
+
+
+def _number(value: float) -> int | float:
+    # A whole number of seconds is rendered as it was most likely written (5, not 5.0).
+    return int(value) if value.is_integer() else value
 
 
 def _expired(row: Subscription, now: datetime) -> bool:
@@ -464,15 +605,28 @@ def _status(row: Subscription, now: datetime) -> str:
     return "active" if row.is_active else "paused"
 
 
-def get_subscription(uow: UnitOfWork, subscription_id: str) -> dict[str, Any]:
-    """Return one subscription (404 ResourceNotFound)."""
-    return render(_row(uow, subscription_id), uow.clock())
+def get_subscription(uow: UnitOfWork, subscription_id: str, *, context: Any = None) -> dict[str, Any]:
+    """Return one subscription (404 ResourceNotFound), its names in the reader's @context (core if None)."""
+    row = _row(uow, subscription_id)
+    return render(row, uow.clock(), _renamer(uow, row, resolve_context(uow, context), {}))
 
 
 def list_subscriptions(
-    uow: UnitOfWork, *, limit: int = DEFAULT_LIMIT, offset: int = 0
+    uow: UnitOfWork, *, limit: int = DEFAULT_LIMIT, offset: int = 0, context: Any = None
 ) -> list[dict[str, Any]]:
     """Return a page of subscriptions in the order they were created."""
+    return page_subscriptions(uow, limit=limit, offset=offset, context=context)[0]
+
+
+def count_subscriptions(uow: UnitOfWork) -> int:
+    """Return how many subscriptions there are (NGSILD-Results-Count)."""
+    return int(uow.session.scalar(select(func.count()).select_from(Subscription)) or 0)
+
+
+def page_subscriptions(
+    uow: UnitOfWork, *, limit: int = DEFAULT_LIMIT, offset: int = 0, context: Any = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """Return a page of subscriptions in creation order, and whether another page follows it."""
     if not 0 < limit <= MAX_LIMIT or offset < 0:
         raise _bad(
             "page",
@@ -482,11 +636,14 @@ def list_subscriptions(
     rows = uow.session.scalars(
         select(Subscription)
         .order_by(Subscription.created_at, Subscription.subscription_id)
-        .limit(limit)
+        .limit(limit + 1)
         .offset(offset)
     )
     now = uow.clock()
-    return [render(row, now) for row in rows]
+    reader = resolve_context(uow, context)
+    cache: dict[str, ActiveContext] = {}
+    page = [render(row, now, _renamer(uow, row, reader, cache)) for row in rows]
+    return page[:limit], len(page) > limit
 
 
 def update_subscription(
@@ -505,7 +662,12 @@ def update_subscription(
         _replace_selectors(uow, row, selectors)
     if context is not None:
         row.context = {"spec": context}
-    row.modified_at = uow.clock()
+    now = uow.clock()
+    row.modified_at = now
+    if row.time_interval and ("timeInterval" in body or row.next_tick_at is None):
+        # A new interval restarts the ticks (the old chain's next job is then stale); so does a
+        # subscription whose ticks stopped (paused or expired) when it is changed.
+        schedule_tick(uow, row, now)
     audit.record(
         uow,
         actor=actor,
@@ -542,6 +704,7 @@ def _candidates(
         .join(SubscriptionSelector, SubscriptionSelector.subscription_row == Subscription.id)
         .where(
             Subscription.is_active.is_(True),
+            Subscription.time_interval <= 0,
             or_(Subscription.expires_at.is_(None), Subscription.expires_at > now),
             or_(
                 SubscriptionSelector.entity_type == event.entity_type,
@@ -597,7 +760,7 @@ def on_entity_changed(uow: UnitOfWork, event: EntityChanged) -> None:
                 contexts[key] = resolve_context(uow, spec)
             ctx = contexts[key]
             compacted = normal.compacted_for_query(entity.entity_id, entity.entity_type, entity.attrs, ctx)
-            q: Query | None = parse_q(row.q) if row.q else None
+            q: Query | None = subscription_query(row.q) if row.q else None
             geo = _geo(row.geo_q) if row.geo_q else None
             if not matches(compacted, q, geo):
                 continue
@@ -622,6 +785,86 @@ def schedule(uow: UnitOfWork, row: Subscription, entity_id: str, now: datetime) 
     if row.throttling:
         row.next_allowed_at = now + timedelta(seconds=row.throttling)
     jobs.enqueue(uow, JOB_KIND, {"subscription": str(row.id)}, run_after=now)
+
+
+# ------------------------------------------------------------------------------------------- periodic
+def schedule_tick(uow: UnitOfWork, row: Subscription, now: datetime) -> None:
+    """Queue the next tick of a periodic subscription, one interval from now (earlier ticks go stale)."""
+    at = now + timedelta(seconds=max(row.time_interval, MIN_TICK_SECONDS))
+    row.next_tick_at = at
+    jobs.enqueue(
+        uow,
+        TICK_KIND,
+        {"subscription": str(row.id), "at": at.isoformat()},
+        idempotency_key=f"{TICK_KIND}:{row.id}:{at.isoformat()}",
+        run_after=at,
+    )
+
+
+def matching_entity_ids(uow: UnitOfWork, row: Subscription) -> list[str]:
+    """Return the ids of the entities a subscription selects now (selectors, q, geoQ), at most a cap."""
+    selectors = list(
+        uow.session.scalars(
+            select(SubscriptionSelector).where(SubscriptionSelector.subscription_row == row.id)
+        )
+    )
+    clauses = []
+    for selector in selectors:
+        if selector.entity_type is None:
+            continue
+        clause = Entity.entity_type == selector.entity_type
+        if selector.entity_id is not None:
+            clause = clause & (Entity.entity_id == selector.entity_id)
+        clauses.append(clause)
+    if not clauses:
+        return []
+    q: Query | None = subscription_query(row.q) if row.q else None
+    geo = _geo(row.geo_q) if row.geo_q else None
+    ctx = resolve_context(uow, row.context.get("spec")) if q is not None or geo is not None else None
+    found: list[str] = []
+    for entity in uow.session.scalars(select(Entity).where(or_(*clauses)).order_by(Entity.entity_id)):
+        patterns = [
+            s.id_pattern
+            for s in selectors
+            if s.entity_type == entity.entity_type and s.entity_id in (None, entity.entity_id)
+        ]
+        if not _selected(patterns, entity.entity_id):
+            continue
+        if ctx is not None:
+            compacted = normal.compacted_for_query(entity.entity_id, entity.entity_type, entity.attrs, ctx)
+            if not matches(compacted, q, geo):
+                continue
+        found.append(entity.entity_id)
+        if len(found) >= MAX_PERIODIC_ENTITIES:
+            break
+    return found
+
+
+def tick(uow: UnitOfWork, subscription_row: str, at: str) -> None:
+    """Run one tick of a periodic subscription: queue the next, and a notification of what it selects."""
+    row = uow.session.scalar(
+        select(Subscription).where(Subscription.id == uuid.UUID(subscription_row)).with_for_update()
+    )
+    if row is None or not row.time_interval or row.next_tick_at is None:
+        return
+    if row.next_tick_at != datetime.fromisoformat(at):
+        return  # stale: the interval changed, or the ticks were restarted since this job was queued
+    now = uow.clock()
+    if not row.is_active or _expired(row, now):
+        row.next_tick_at = None  # stopped; a change to the subscription starts the ticks again
+        return
+    schedule_tick(uow, row, now)
+    entity_ids = matching_entity_ids(uow, row)
+    if not entity_ids:
+        return
+    row.pending = entity_ids
+    jobs.enqueue(
+        uow,
+        JOB_KIND,
+        {"subscription": str(row.id)},
+        idempotency_key=f"{JOB_KIND}:{row.id}:tick:{at}",
+        run_after=now,
+    )
 
 
 # ------------------------------------------------------------------------------------------- delivery
@@ -687,7 +930,17 @@ def record_failure(uow: UnitOfWork, subscription_row: str, error: str) -> None:
     row.last_error = error[:2000]
 
 
+def receiver_headers(row: Subscription) -> dict[str, str]:
+    """Return the headers a subscription's receiverInfo adds to each notification."""
+    return {pair["key"]: pair["value"] for pair in (row.endpoint_info or {}).get("receiverInfo", [])}
+
+
 def context_link(row: Subscription) -> str | None:
-    """Return the @context URL to name in a Link header, when the subscription's context is one URL."""
+    """Return the @context URL to name in a Link header, when the subscription's context is one URL.
+
+    A list of one URL (how the ETSI suite and many clients write a body @context) is that URL too.
+    """
     spec = row.context.get("spec")
+    if isinstance(spec, list) and len(spec) == 1:
+        spec = spec[0]
     return spec if isinstance(spec, str) else None

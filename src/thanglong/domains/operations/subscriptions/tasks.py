@@ -42,14 +42,23 @@ def deliver(job: JobContext) -> None:
     if not services.private_endpoints_allowed(uow) and services.resolves_to_private(host):
         # Checked again at delivery: a name may have been re-pointed at an inside address since.
         raise PermanentJobError(f"endpoint host {host} resolves to a private address")
-    headers = {"Content-Type": row.endpoint_accept}
+    headers = {**services.receiver_headers(row), "Content-Type": row.endpoint_accept}
     link = services.context_link(row)
     if row.endpoint_accept == "application/ld+json":
-        body["@context"] = row.context.get("spec") or CORE_CONTEXT
+        # JSON-LD: the @context on the Notification and on every entity of data, so that each entity
+        # can be taken out of the notification and still be read (as the ETSI suite, 046_14, expects).
+        context = row.context.get("spec") or CORE_CONTEXT
+        body["@context"] = context
+        body["data"] = [{**entity, "@context": context} for entity in body["data"]]
     else:
         headers["Link"] = f'<{link or CORE_CONTEXT}>; rel="{CONTEXT_REL}"; type="application/ld+json"'
     post(row.endpoint_uri, body, headers)
     services.record_success(row, now)
+
+
+def tick(job: JobContext) -> None:
+    """Run one tick of a periodic subscription (its notification is a separate, retried job)."""
+    services.tick(job.uow, job.job.payload["subscription"], job.job.payload["at"])
 
 
 def post(uri: str, body: dict[str, object], headers: dict[str, str]) -> None:
