@@ -290,7 +290,8 @@ def _notification(value: Any, allow_private: bool) -> tuple[list[str], str, str,
     return attributes, fmt, uri, accept
 
 
-def _throttling(value: Any) -> float:
+def _positive_seconds(value: Any, member: str, code: str) -> float:
+    """A member that must be a positive, finite number of seconds (throttling, timeInterval)."""
     if (
         isinstance(value, bool)
         or not isinstance(value, int | float)
@@ -298,26 +299,17 @@ def _throttling(value: Any) -> float:
         or value <= 0
     ):
         raise _bad(
-            "throttling",
-            "throttling phải là số giây dương.",
-            "throttling must be a positive number of seconds.",
+            code, f"{member} phải là số giây dương.", f"{member} must be a positive number of seconds."
         )
     return float(value)
+
+
+def _throttling(value: Any) -> float:
+    return _positive_seconds(value, "throttling", "throttling")
 
 
 def _time_interval(value: Any) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        raise _bad(
-            "time_interval",
-            "timeInterval phải là số giây dương.",
-            "timeInterval must be a positive number of seconds.",
-        )
-    return float(value)
+    return _positive_seconds(value, "timeInterval", "time_interval")
 
 
 def _check_periodic(row: Subscription) -> None:
