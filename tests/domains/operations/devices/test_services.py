@@ -36,7 +36,8 @@ def _actions(platform: Platform, device_id: str) -> list[str]:
             uow.session.scalars(
                 select(AuditRecord.action)
                 .where(AuditRecord.object_id == device_id)
-                .order_by(AuditRecord.chain_seq)
+                # Insert order: the records are not sealed yet (chain_seq is NULL until the sealer runs).
+                .order_by(AuditRecord.seq)
             )
         )
 
