@@ -124,6 +124,12 @@ _INVISIBLE_RANGES = (
 
 def invisible_character(text: str) -> str | None:
     """Return the first invisible or blank-looking character of a text (U+XXXX), or None."""
+    if text.isascii():
+        # In ASCII only the controls (Cc) are invisible: the common case, checked without the tables.
+        for char in text:
+            if char < " " or char == "\x7f":
+                return f"U+{ord(char):04X}"
+        return None
     for char in text:
         point = ord(char)
         if (
