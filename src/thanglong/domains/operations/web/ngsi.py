@@ -306,6 +306,29 @@ def _list(request: Request, name: str) -> list[str]:
     return values
 
 
+def entity_query(request: Request, limit: int, offset: int, **extra: Any) -> EntityQuery:
+    """The entity filters of a query (type, id, idPattern, attrs, q, geo-query, count) from the URL.
+
+    GET /entities and GET /temporal/entities share them; `extra` sets the representation's fields.
+    """
+    params = request.query_params
+    return EntityQuery(
+        types=_list(request, "type"),
+        ids=_list(request, "id"),
+        id_pattern=params.get("idPattern"),
+        attrs=_list(request, "attrs"),
+        q=params.get("q"),
+        georel=params.get("georel"),
+        geometry=params.get("geometry"),
+        coordinates=params.get("coordinates"),
+        geoproperty=params.get("geoproperty"),
+        limit=limit,
+        offset=offset,
+        count=params.get("count", "").lower() == "true",
+        **extra,
+    )
+
+
 def _reply(
     request: Request, payload: Any, media: str, *, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
@@ -426,23 +449,7 @@ def _entity_routes(router: APIRouter, ctx: WebContext) -> None:
         media = _accept(request, geo=True)
         geometry_property = _geometry_property(request, media)
         simplified, options = _read_options(request)
-        params = request.query_params
-        query = EntityQuery(
-            types=_list(request, "type"),
-            ids=_list(request, "id"),
-            id_pattern=params.get("idPattern"),
-            attrs=_list(request, "attrs"),
-            q=params.get("q"),
-            georel=params.get("georel"),
-            geometry=params.get("geometry"),
-            coordinates=params.get("coordinates"),
-            geoproperty=params.get("geoproperty"),
-            limit=limit,
-            offset=offset,
-            count=params.get("count", "").lower() == "true",
-            key_values=simplified,
-            sys_attrs="sysAttrs" in options,
-        )
+        query = entity_query(request, limit, offset, key_values=simplified, sys_attrs="sysAttrs" in options)
         result = await ctx.run(request, services.query_entities, query, context=link_context(request))
         headers = {RESULTS_COUNT: str(result.count)} if result.count is not None else {}
         if media == GEO_JSON:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from thanglong.core.security import Principal
 from thanglong.core.webctx import WebContext
 from thanglong.domains.operations.entities import temporal as use_cases
-from thanglong.domains.operations.entities.query import DEFAULT_LIMIT, EntityQuery
+from thanglong.domains.operations.entities.query import DEFAULT_LIMIT
 from thanglong.domains.operations.ngsi import temporal
 from thanglong.domains.operations.ngsi.normal import utc_text
 from thanglong.domains.operations.web.ngsi import (
@@ -23,6 +23,7 @@ from thanglong.domains.operations.web.ngsi import (
     _list,
     _options,
     _reply,
+    entity_query,
     link_context,
 )
 
@@ -64,22 +65,8 @@ def build_temporal(ctx: WebContext) -> APIRouter:
     ) -> Response:
         """Query temporal entities: the entity filters of GET /entities, timerel, lastN, aggregation."""
         media = _accept(request)
-        params = request.query_params
         time_params = _params(request, required=True)
-        query = EntityQuery(
-            types=_list(request, "type"),
-            ids=_list(request, "id"),
-            id_pattern=params.get("idPattern"),
-            attrs=_list(request, "attrs"),
-            q=params.get("q"),
-            georel=params.get("georel"),
-            geometry=params.get("geometry"),
-            coordinates=params.get("coordinates"),
-            geoproperty=params.get("geoproperty"),
-            limit=limit,
-            offset=offset,
-            count=params.get("count", "").lower() == "true",
-        )
+        query = entity_query(request, limit, offset)
         result = await ctx.run(
             request, use_cases.query_temporal, query, time_params, context=link_context(request)
         )
