@@ -43,13 +43,14 @@ from typing import Any
 
 import numpy as np
 import psycopg
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from thanglong.core import migrate
 from thanglong.core.config import Settings
 from thanglong.core.manifest import SeriesDef
 from thanglong.core.platform import Platform, build_platform
+from thanglong.core.testing.plugin import create_server_database, drop_server_database
 from thanglong.core.timeseries import partitions, pgpack, registry
 from thanglong.core.timeseries.append import Sample, append
 from thanglong.core.timeseries.buckets import ORIGIN
@@ -62,20 +63,12 @@ TABLES = ("core_ts_point", "core_ts_rollup_minute", "core_ts_rollup_hour", "core
 
 def create_database(server_url: str) -> str:
     """Create a scratch database on the server; return its URL."""
-    name = f"tl_bench_ts_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    return create_server_database(server_url, f"tl_bench_ts_{uuid.uuid4().hex[:10]}")
 
 
 def drop_database(server_url: str, url: str) -> None:
     """Drop the scratch database."""
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
-    admin.dispose()
+    drop_server_database(server_url, url)
 
 
 def libpq_url(url: str) -> str:

@@ -36,29 +36,36 @@ def free_port() -> int:
         return port
 
 
+def create_server_database(server_url: str, name: str) -> str:
+    """Create an empty database called name on a PostgreSQL server; return its URL."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_server_database(server_url: str, url: str) -> None:
+    """Drop the PostgreSQL database of url (made by create_server_database), its sessions closed."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def create_database(tmp_dir: Path, label: str = "db") -> str:
     """Create an empty database for a test run: a SQLite file, or a new PostgreSQL database."""
     pg = os.environ.get("THANGLONG_TEST_DATABASE_URL")
     if not pg:
         return f"sqlite:///{tmp_dir / f'{label}.db'}"
-    name = f"tl_test_{label}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(pg).set(database=name).render_as_string(hide_password=False)
+    return create_server_database(pg, f"tl_test_{label}_{uuid.uuid4().hex[:10]}")
 
 
 def drop_database(url: str) -> None:
     """Drop a PostgreSQL database created by create_database (SQLite files go with tmp)."""
     if url.startswith("sqlite"):
         return
-    pg = os.environ["THANGLONG_TEST_DATABASE_URL"]
-    name = make_url(url).database
-    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    drop_server_database(os.environ["THANGLONG_TEST_DATABASE_URL"], url)
 
 
 def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Settings:
