@@ -94,10 +94,14 @@ def load() -> str:
 # ------------------------------------------------------------------------------------------- workload
 
 
-def plan(devices_n: int, per_message: int, readings: int, start: datetime) -> list[tuple[int, int]]:
+def per_device(args: argparse.Namespace) -> int:
+    """How many messages each device sends in a run."""
+    return max(1, args.readings // (args.devices * args.per_message))
+
+
+def plan(args: argparse.Namespace) -> list[tuple[int, int]]:
     """Return the messages as (device, index of its first reading), devices in turn."""
-    per_device = max(1, readings // (devices_n * per_message))
-    return [(d, k * per_message) for k in range(per_device) for d in range(devices_n)]
+    return [(d, k * args.per_message) for k in range(per_device(args)) for d in range(args.devices)]
 
 
 def value_of(device: int, index: int, last: int) -> float:
@@ -216,8 +220,7 @@ class Publisher:
 
 def last_index(args: argparse.Namespace) -> int:
     """The index of a device's last reading."""
-    per_device = max(1, args.readings // (args.devices * args.per_message))
-    return per_device * args.per_message - 1
+    return per_device(args) * args.per_message - 1
 
 
 # ------------------------------------------------------------------------------------------- figures
@@ -424,7 +427,7 @@ def one_repeat(
     reset(platform)
     # Readings end a minute before now: in the past, within every rule's window.
     start = datetime.now(UTC) - timedelta(seconds=last + 60)
-    messages = plan(args.devices, args.per_message, args.readings, start)
+    messages = plan(args)
     readings = len(messages) * args.per_message
     figures["raw Mosquitto"].append(readings / raw_mosquitto(url, messages, args, start))
     seconds, evaluations, finished = platform_intake(platform, messages, args, start)

@@ -343,12 +343,9 @@ def usable(uow: UnitOfWork, series_name: str, at: datetime) -> bool | None:
     The verdict recorded within the last three schedule periods is used; without one the series is
     assessed now. None: the series is not a registered operations series (nothing to say).
     """
-    verdict_name = quality_series_name("usable", series_name)
-    if uow.session.scalar(select(SeriesRow.id).where(SeriesRow.name == verdict_name)) is not None:
-        recorded = frames(uow.session, [verdict_name], at - VERDICT_MAX_AGE, at + timedelta(microseconds=1))
-        frame = recorded.get(verdict_name)
-        if frame is not None and len(frame):
-            return bool(frame.sum[-1] >= 0.5)
+    recorded = usable_many(uow, [series_name], at)
+    if series_name in recorded:
+        return recorded[series_name]
     live = assess_all(uow, at, names=[series_name])
     return live[0].quality.usable if live else None
 
