@@ -160,6 +160,7 @@ def test_a_fresh_database_gets_one_row_per_branch(tmp_path: Path) -> None:
             "operations": (),
             "payments": (),
             "procedures": (),
+            "terminals": (),
         }
         assert "notify: - (head notify_0002)" in (state.problem() or "")
         migrate.upgrade(engine)

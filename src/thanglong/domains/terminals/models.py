@@ -1,1 +1,7 @@
-"""Tables of the terminals domain: none yet (CAP validation stores nothing), so no migrations either."""
+"""Tables of the terminals domain, one module per capability, gathered here for Alembic and the mappers."""
+
+from __future__ import annotations
+
+from thanglong.domains.terminals.fleet.models import Household, Terminal
+
+__all__ = ["Household", "Terminal"]

@@ -1,0 +1,1 @@
+"""The terminal fleet: households, terminals, their credentials, heartbeats and commands."""
