@@ -46,7 +46,15 @@ def test_db_heads_upgrade_current_and_check(fresh_db: str) -> None:
     assert heads.exit_code == 0, heads.output
     branches = json.loads(heads.stdout)["branches"]
     assert branches == {name: list(revs) for name, revs in migrate.heads().items()}
-    assert list(branches) == ["core", "identity", "notify", "payments", "procedures", "operations", "terminals"]
+    assert list(branches) == [
+        "core",
+        "identity",
+        "notify",
+        "payments",
+        "procedures",
+        "operations",
+        "terminals",
+    ]
     engine = make_engine(fresh_db)
     try:
         assert not migrate.state(engine).at_heads
