@@ -1,0 +1,1 @@
+"""Delivery of announcements to terminals over MQTT: topics, signed envelopes, receipts and reach."""
