@@ -11,6 +11,7 @@ MANIFEST = DomainManifest(
     title_vi="Thiết bị thông tin hộ gia đình",
     title_en="Household information terminals",
     depends_on=("identity", "notify", "payments", "operations"),
+    router="thanglong.domains.terminals.web.routes:build_router",
     cli="thanglong.domains.terminals.cli:app",
     cli_name="terminals",
     templates="thanglong.domains.terminals",
