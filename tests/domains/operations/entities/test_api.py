@@ -581,6 +581,42 @@ def test_near_max_distance_around_hoan_kiem(client: TestClient, operator: dict[s
     assert geojson.json()["features"][0]["geometry"] == {"type": "Point", "coordinates": [105.8559, 21.0253]}
 
 
+def test_a_self_intersecting_polygon_is_kept_as_sent_and_queried_repaired(
+    client: TestClient, operator: dict[str, str]
+) -> None:
+    # A bow tie over Hoàn Kiếm: accepted (CIM 009 asks for GeoJSON, not OGC validity), echoed back as sent,
+    # and matched on its repair (two triangles meeting at the crossing), on PostGIS as with shapely.
+    bow_tie = [[[105.84, 21.02], [105.86, 21.04], [105.86, 21.02], [105.84, 21.04], [105.84, 21.02]]]
+    body = {
+        "id": "urn:ngsi-ld:Building:bow-tie",
+        "type": "Building",
+        "location": {"type": "GeoProperty", "value": {"type": "Polygon", "coordinates": bow_tie}},
+    }
+    assert create(client, operator, body).status_code == 201
+    back = client.get(f"{BASE}/entities/{body['id']}", headers=env(operator)).json()
+    assert back["location"]["value"] == {"type": "Polygon", "coordinates": bow_tie}
+
+    def count(georel: str, geometry: str, coordinates: str) -> int:
+        params = {"type": "Building", "georel": georel, "geometry": geometry, "coordinates": coordinates}
+        response = client.get(f"{BASE}/entities", params=params, headers=env(operator))
+        assert response.status_code == 200, response.text
+        return len(response.json())
+
+    as_text = str(bow_tie).replace(" ", "")
+    assert count("equals", "Polygon", as_text) == 1
+    # Inside the left triangle, and in the notch between the triangles (outside both).
+    assert count("intersects", "Point", "[105.842,21.03]") == 1
+    assert count("intersects", "Point", "[105.85,21.022]") == 0
+    assert (
+        count(
+            "within",
+            "Polygon",
+            "[[[105.83,21.01],[105.87,21.01],[105.87,21.05],[105.83,21.05],[105.83,21.01]]]",
+        )
+        == 1
+    )
+
+
 # ------------------------------------------------------------------------------ Smart Data Models
 @pytest.mark.parametrize("model", ["WeatherObserved", "TrafficFlowObserved", "ParkingSpot"])
 def test_smart_data_models_normalized_examples_are_created_and_read_back(

@@ -50,10 +50,14 @@ class GeoQuery:
     shape: BaseGeometry
     max_distance: float | None = None
     min_distance: float | None = None
+    # True when the given geometry was invalid (a self-intersecting ring) and `shape` is its repair.
+    repaired: bool = False
 
     @property
     def geojson(self) -> dict[str, Any]:
-        """Return the query geometry as a GeoJSON object (for ST_GeomFromGeoJSON)."""
+        """Return the query geometry as GeoJSON (for ST_GeomFromGeoJSON), repaired if it was invalid."""
+        if self.repaired:
+            return dict(shapely.geometry.mapping(self.shape))
         return {"type": self.geometry_type, "coordinates": self.coordinates}
 
     @property
@@ -124,8 +128,12 @@ def parse_geoquery(
     parsed = _read_coordinates(coordinates)
     counter = [0]
     _check_structure(parsed, _DEPTH[geometry], geometry, counter)
-    shape = _build(geometry, parsed)
-    return GeoQuery(relation, geometry, parsed, geoproperty, shape, max_distance, min_distance)
+    built = _build(geometry, parsed)
+    # A self-intersecting polygon (a bow tie) is repaired as PostGIS's ST_MakeValid would (both run GEOS's
+    # "linework" method), as stored geometries are: docs/operations-ngsi-query.md, "Invalid polygons".
+    repaired = not built.is_valid
+    shape = shapely.make_valid(built) if repaired else built
+    return GeoQuery(relation, geometry, parsed, geoproperty, shape, max_distance, min_distance, repaired)
 
 
 def geoquery_from_json(body: Any) -> GeoQuery:
@@ -154,7 +162,9 @@ def shape_of(geojson: Any) -> BaseGeometry | None:
         shape = shapely.geometry.shape(geojson)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, shapely.errors.ShapelyError):
         return None
-    return None if shape.is_empty else shape
+    if shape.is_empty:
+        return None
+    return shape if shape.is_valid else shapely.make_valid(shape)
 
 
 def distance_metres(shape: BaseGeometry, query: BaseGeometry) -> float:
@@ -307,7 +317,4 @@ def _build(geometry: str, coordinates: Any) -> BaseGeometry:
         raise _bad_coordinates(
             f"không dựng được hình ({exc}).", f"cannot build the geometry ({exc})."
         ) from None
-    if not shape.is_valid:
-        reason = shapely.is_valid_reason(shape)
-        raise _bad_coordinates(f"hình không hợp lệ ({reason}).", f"the geometry is not valid ({reason}).")
     return shape

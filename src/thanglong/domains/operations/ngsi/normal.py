@@ -235,8 +235,6 @@ def _check_geometry(value: Any, name: str) -> BaseGeometry:
                     problem = "coordinates are not finite numbers"
                 elif minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
                     problem = "coordinates outside WGS84 longitude/latitude"
-                elif geometry.geom_type in ("Polygon", "MultiPolygon") and not geometry.is_valid:
-                    problem = "invalid polygon"
                 else:
                     return geometry
     raise bad(
@@ -283,7 +281,9 @@ def geometry_of(attribute: Any) -> BaseGeometry | None:
     instance = default_instance(attribute)
     if instance is None or instance.get("type") != GEO_PROPERTY:
         return None
-    return shape(instance["value"])
+    # Stored and queried repaired (a bow tie becomes two triangles); the attribute keeps what was sent.
+    geometry = shape(instance["value"])
+    return geometry if geometry.is_valid else shapely.make_valid(geometry)
 
 
 def default_instance(attribute: Any) -> Mapping[str, Any] | None:

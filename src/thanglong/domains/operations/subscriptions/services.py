@@ -8,6 +8,7 @@ one `operations.subscription.notify` job; the job sends the latest state of the 
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 import json
 import math
@@ -410,15 +411,7 @@ def _apply_lifetime(uow: UnitOfWork, row: Subscription, body: Mapping[str, Any])
 def _geo(value: Any) -> GeoQuery:
     query = geoquery_from_json(value)
     if isinstance(value, Mapping) and "geoproperty" in value:
-        return GeoQuery(
-            query.relation,
-            query.geometry_type,
-            query.coordinates,
-            normal.check_name(value["geoproperty"], "geoproperty"),
-            query.shape,
-            query.max_distance,
-            query.min_distance,
-        )
+        return dataclasses.replace(query, geoproperty=normal.check_name(value["geoproperty"], "geoproperty"))
     return query
 
 
