@@ -92,6 +92,8 @@ def _scrubbed_env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
     env["THANGLONG_DATA_DIR"] = str(data_dir)
     env["THANGLONG_EMBEDDED_MQTT_PORT"] = str(free_port())
+    # The suite expects a broker holding only what its own cases create (022_01 lists every entity type).
+    env["THANGLONG_LOAD_DEMO_ON_FIRST_START"] = "false"
     return env
 
 

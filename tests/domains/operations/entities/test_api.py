@@ -77,6 +77,17 @@ def test_create_read_delete_and_the_not_found_after(client: TestClient, operator
     assert_problem(client.delete(f"{BASE}/entities/{AQ}", headers=operator), 404, "ResourceNotFound")
 
 
+def test_retrieving_only_attributes_the_entity_lacks_is_404(
+    client: TestClient, operator: dict[str, str]
+) -> None:
+    assert create(client, operator, reading()).status_code == 201
+    some = client.get(f"{BASE}/entities/{AQ}", params={"attrs": "no2,pm25"}, headers=env(operator))
+    assert some.status_code == 200
+    assert set(some.json()) == {"id", "type", "no2"}
+    none = client.get(f"{BASE}/entities/{AQ}", params={"attrs": "pm25"}, headers=env(operator))
+    assert "pm25" in assert_problem(none, 404, "ResourceNotFound")["detail"]
+
+
 def test_a_second_create_of_the_same_id_is_409_already_exists(
     client: TestClient, operator: dict[str, str]
 ) -> None:
@@ -260,23 +271,25 @@ def test_append_with_no_overwrite_and_partial_updates(client: TestClient, operat
     assert "o3" not in client.get(f"{BASE}/entities/{AQ}", headers=env(operator)).json()
 
 
-def test_attribute_type_change_is_allowed_only_with_the_new_types_member(
+def test_a_partial_attribute_update_cannot_change_the_attribute_type(
     client: TestClient, operator: dict[str, str]
 ) -> None:
-    """Decision (docs/operations-ngsi.md): a type change replaces the attribute if complete, else 400."""
+    """CIM 009 5.6.4, ETSI 012_02_03: a fragment of another type is 400; the attribute is unchanged."""
     create(client, operator, reading(station={"type": "Property", "value": "HK-01"}))
-    incomplete = client.patch(
-        f"{BASE}/entities/{AQ}/attrs/station", json={"type": "Relationship"}, headers=env(operator)
-    )
-    assert_problem(incomplete, 400, "BadRequestData")
-    complete = client.patch(
+    for fragment in (
+        {"type": "Relationship"},
+        {"type": "Relationship", "object": "urn:ngsi-ld:Device:HK-01"},
+    ):
+        changed = client.patch(f"{BASE}/entities/{AQ}/attrs/station", json=fragment, headers=env(operator))
+        assert "Relationship" in assert_problem(changed, 400, "BadRequestData")["detail"]
+    same = client.patch(
         f"{BASE}/entities/{AQ}/attrs/station",
-        json={"type": "Relationship", "object": "urn:ngsi-ld:Device:HK-01"},
+        json={"type": "Property", "value": "HK-02"},
         headers=env(operator),
     )
-    assert complete.status_code == 204, complete.text
+    assert same.status_code == 204, same.text
     station = client.get(f"{BASE}/entities/{AQ}", headers=env(operator)).json()["station"]
-    assert station == {"type": "Relationship", "object": "urn:ngsi-ld:Device:HK-01"}
+    assert station == {"type": "Property", "value": "HK-02"}
 
 
 # ------------------------------------------------------------------------------------------ batches

@@ -28,6 +28,7 @@ from thanglong.domains.operations.models import ContextDocument, Device, Entity
 from thanglong.domains.operations.ngsi import normal
 from thanglong.domains.operations.ngsi.context import (
     CORE_URLS,
+    NGSI_LD,
     ActiveContext,
     is_builtin,
     referenced_urls,
@@ -373,6 +374,15 @@ def get_entity(
     if row is None:
         raise _not_found(entity_id)
     pick = frozenset(ctx.expand(name) for name in attrs) if attrs else None
+    if pick is not None and pick.isdisjoint(row.attrs):
+        # CIM 009 5.7.1.4: an entity holding none of the requested attributes is not found.
+        names = ", ".join(attrs)
+        raise ResourceNotFound(
+            "attributes_not_found",
+            f"Thực thể {entity_id} không có thuộc tính nào trong: {names}.",
+            f"Entity {entity_id} has none of the attributes: {names}.",
+            id=entity_id,
+        )
     return normal.render_entity(
         row.entity_id,
         row.entity_type,
@@ -493,6 +503,18 @@ def patch_attribute(
     target = next((i for i in instances if i.get("datasetId") == dataset), None)
     if target is None:
         raise _attribute_not_found(entity_id, f"{attribute} (datasetId {dataset})")
+    sent_type = fragment.get("type")
+    if sent_type is not None and _short_type(sent_type) != _short_type(target.get("type")):
+        # CIM 009 5.6.4 (ETSI 012_02_03): a partial update keeps the attribute's type; replacing an
+        # attribute by one of another type is a PATCH or POST of .../attrs, not a fragment.
+        raise BadRequestData(
+            "attribute_type_mismatch",
+            f"Thuộc tính {attribute} có kiểu {target.get('type')}, không đổi được sang {sent_type} "
+            "bằng cập nhật một phần.",
+            f"Attribute {attribute} is a {target.get('type')}; "
+            f"a partial update cannot make it a {sent_type}.",
+            attribute=attribute,
+        )
     # The patched instance is checked whole, as if sent so: a Property stays with a value, etc.
     merged = normal.patch_instance(_compact_members(target, ctx), fragment)
     _, stored = normal.normalize_attribute(attribute, merged, ctx, uow.clock())
@@ -502,6 +524,10 @@ def patch_attribute(
     models_check.check(state.entity_id, state.entity_type, state.attrs)
     _write(uow, [state], ctx, actor=actor, action="patch_attribute")
     uow.commit()
+
+
+def _short_type(value: Any) -> Any:
+    return value.removeprefix(NGSI_LD) if isinstance(value, str) else value
 
 
 def _compact_members(instance: Mapping[str, Any], ctx: ActiveContext) -> dict[str, Any]:
