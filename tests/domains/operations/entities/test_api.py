@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -86,6 +87,18 @@ def test_retrieving_only_attributes_the_entity_lacks_is_404(
     assert set(some.json()) == {"id", "type", "no2"}
     none = client.get(f"{BASE}/entities/{AQ}", params={"attrs": "pm25"}, headers=env(operator))
     assert "pm25" in assert_problem(none, 404, "ResourceNotFound")["detail"]
+
+
+def test_a_write_without_content_length_is_a_bare_411(client: TestClient, operator: dict[str, str]) -> None:
+    """CIM 009 6.3.4 (ETSI 046_01): a chunked body carries no Content-Length; the answer is 411, empty."""
+    body = json.dumps(reading()).encode()
+    for method in ("POST", "PATCH"):
+        url = f"{BASE}/entities" if method == "POST" else f"{BASE}/entities/{AQ}/attrs"
+        sent = client.request(method, url, content=iter([body]), headers=env(operator))
+        assert sent.status_code == 411, sent.text
+        assert sent.content == b""
+    assert client.get(f"{BASE}/entities/{AQ}", headers=env(operator)).status_code == 404
+    assert create(client, operator, reading()).status_code == 201
 
 
 def test_a_second_create_of_the_same_id_is_409_already_exists(

@@ -71,6 +71,9 @@ def _problem(error: ThangLongError) -> JSONResponse:
     return JSONResponse(problem_details(error), status_code=error.status)
 
 
+_LENGTH_REQUIRED = frozenset({"POST", "PATCH", "PUT"})
+
+
 class NgsiRoute(APIRoute):
     """A route whose every error, its guard's and its parameters' included, is a ProblemDetails body."""
 
@@ -79,6 +82,10 @@ class NgsiRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            if request.method in _LENGTH_REQUIRED and "content-length" not in request.headers:
+                # CIM 009 6.3.2 and 6.3.4: a POST, PATCH or PUT without Content-Length (a chunked body)
+                # gets just 411, no payload, before anything else is looked at (ETSI 046_01).
+                return Response(status_code=411)
             try:
                 return await handler(request)
             except ThangLongError as error:
