@@ -66,11 +66,19 @@ _PHONE_KEYWORD = (
     r"(?:\s+(?i:ngay|đến|tới|cho))?(?:\s+(?i:số))?[\s:]*"
 )
 
+# A phone number: 0 and 9 or 10 more digits, or +84 and 9 or 10 digits, written whole or in groups of
+# two to four digits (the lookahead counts the digits, the pattern checks the groups).
+_PHONE_END = r"(?![ .\-]?\d)(?![.,]\d)"
+_PHONE = (
+    rf"{_START}(?=(?:\+84[ .\-]?|0)(?:[ .\-]?\d){{9,10}}{_PHONE_END})"
+    rf"(?:\+84[ .\-]?|0)\d{{1,10}}(?:[ .\-]\d{{2,4}}){{0,4}}{_PHONE_END}"
+)
+
 _SCAN = re.compile(
     "|".join(
         [
             rf"(?P<service>{_PHONE_KEYWORD})(?P<service_n>(?:1[0-9]{{2}}|1[89]00[ .]?\d{{3,4}})(?![\d.,]?\d))",
-            rf"(?P<phone>{_START}(?:\+84[ .\-]?|0)\d(?:[ .\-]?\d){{8,9}}(?![ .\-]?\d))",
+            rf"(?P<phone>{_PHONE})",
             rf"(?P<date>(?:(?P<date_kw>[Nn]gày)\s+)?{_START}(?P<d>{_DAY})(?P<sep>[/.\-])(?P<m>{_MONTH})"
             rf"(?P=sep)(?P<y>\d{{4}})(?![.,]?\d))",
             rf"(?P<month_year>(?:(?P<my_kw>[Tt]háng)\s+)?{_START}(?P<my_m>{_MONTH})/(?P<my_y>\d{{4}})(?![.,/]?\d))",
@@ -173,13 +181,15 @@ def _render(found: re.Match[str]) -> str:
     raise AssertionError("a scan match without a rule")  # pragma: no cover - every alternative is named
 
 
+# Abbreviations may touch a digit on their left ("5UBND" is garbage either way), so that what the number
+# scan writes next to them can never complete an abbreviation on a second pass.
 _WORDS = re.compile(
-    r"(?<![\w&.])(?:"
+    r"(?<![^\W\d_])(?<![&.])(?:"
     + "|".join(re.escape(a) for a in sorted(abbreviations.WORDS, key=len, reverse=True))
     + r")(?![\w&])"
 )
 _PLACES = re.compile(
-    r"(?<![\w.])("
+    r"(?<![^\W\d_])(?<!\.)("
     + "|".join(re.escape(a) for a in sorted(abbreviations.PLACES, key=len, reverse=True))
     + r")(\s*)(?=[\d\w])(?!(?:"
     + "|".join(abbreviations.NOT_PLACES)
