@@ -15,7 +15,8 @@ class NotANumber(ValueError):
     """The words are not a number in the promised form."""
 
 
-def _small(words: list[str], i: int, *, whole: bool) -> tuple[int, int]:
+# One function of cases reads like the grammar it checks.
+def _small(words: list[str], i: int, *, whole: bool) -> tuple[int, int]:  # noqa: PLR0911, PLR0912
     """Parse one group 1..999 at words[i]; return (value, next index)."""
     value = 0
     if i + 1 < len(words) and words[i + 1] == "trăm":
@@ -78,7 +79,7 @@ def parse(text: str) -> int:
     while i < len(words):
         if words[i] in SCALES:
             scale = SCALES[words[i]]
-            if not stack or stack[-1] >= scale * 1000 and scale < 10**9:
+            if not stack or (stack[-1] >= scale * 1000 and scale < 10**9):
                 raise NotANumber(f"misplaced {words[i]!r}")
             total = 0
             while stack and stack[-1] < scale:

@@ -66,6 +66,8 @@ _PHONE_KEYWORD = (
     r"(?:\s+(?i:ngay|đến|tới|cho))?(?:\s+(?i:số))?[\s:]*"
 )
 
+# Short service numbers (113 police, 114 fire, 115 ambulance) and 1800/1900 lines, after a keyword only.
+_SERVICE_NUMBER = r"(?:1[0-9]{2}|1[89]00[ .]?\d{3,4})(?![.,]?\d)"
 # A phone number: 0 and 9 or 10 more digits, or +84 and 9 or 10 digits, written whole or in groups of
 # two to four digits (the lookahead counts the digits, the pattern checks the groups).
 _PHONE_END = r"(?![ .\-]?\d)(?![.,]\d)"
@@ -77,14 +79,14 @@ _PHONE = (
 _SCAN = re.compile(
     "|".join(
         [
-            rf"(?P<service>{_PHONE_KEYWORD})(?P<service_n>(?:1[0-9]{{2}}|1[89]00[ .]?\d{{3,4}})(?![\d.,]?\d))",
+            rf"(?P<service>{_PHONE_KEYWORD})(?P<service_n>{_SERVICE_NUMBER})",
             rf"(?P<phone>{_PHONE})",
             rf"(?P<date>(?:(?P<date_kw>[Nn]gày)\s+)?{_START}(?P<d>{_DAY})(?P<sep>[/.\-])(?P<m>{_MONTH})"
             rf"(?P=sep)(?P<y>\d{{4}})(?![.,]?\d))",
             rf"(?P<month_year>(?:(?P<my_kw>[Tt]háng)\s+)?{_START}(?P<my_m>{_MONTH})/(?P<my_y>\d{{4}})(?![.,/]?\d))",
             rf"(?P<day_month>(?:(?P<dm_kw>[Nn]gày)\s+)?{_START}(?P<dm_d>{_DAY})/(?P<dm_m>{_MONTH})(?![.,/]?\d))",
             rf"(?P<range>(?P<ra>{_ATOM})\s*[-–]\s*(?P<rb>{_ATOM}))",
-            rf"(?P<ordinal>(?P<ord_kw>\b[Tt]hứ)\s+(?P<ord_n>\d{{1,2}})(?![.,]?\d|\w))",
+            r"(?P<ordinal>(?P<ord_kw>\b[Tt]hứ)\s+(?P<ord_n>\d{1,2})(?![.,]?\d|\w))",
             rf"(?P<month>(?P<mo_kw>\b[Tt]háng)\s+(?P<mo_n>{_MONTH})(?![.,/]?\d|\w))",
             rf"(?P<atom>{_ATOM})",
         ]
