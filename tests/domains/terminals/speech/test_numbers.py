@@ -73,7 +73,7 @@ def test_the_parser_refuses_what_the_rules_forbid() -> None:
             parse(wrong)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=10**15 - 1))
 def test_every_reading_parses_back_to_its_number(n: int) -> None:
     assert parse(numbers.cardinal(n)) == n
