@@ -17,7 +17,7 @@ def espeak_ng() -> str:
     if found is not None:
         return found
     reason = (
-        "espeak-ng is missing: install Debian's `apt-get install espeak-ng` "
+        "espeak-ng is missing: install it with Debian's `apt-get install espeak-ng` "
         f"(or set {ALLOW_MISSING}=1 to skip the synthesis tests on a machine without it)"
     )
     if os.environ.get(ALLOW_MISSING) == "1":
