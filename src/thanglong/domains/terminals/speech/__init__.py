@@ -1,0 +1,1 @@
+"""Offline Vietnamese text to speech: announcement text normalised, then spoken by espeak-ng."""
