@@ -177,7 +177,7 @@ def simulate(
     summary = {
         "terminals": count,
         "processes": options.processes,
-        "connected_at_end": c.connected,
+        "connected_at_stop": result.connected_at_stop,
         "ever_subscribed": c.subscribed,
         "connects": c.connects,
         "refused_connects": c.refused_connects,

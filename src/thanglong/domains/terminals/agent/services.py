@@ -135,6 +135,7 @@ class SimResult:
     probe_id: str | None = None
     probe_reach_s: float | None = None
     probe_reached: int = 0
+    connected_at_stop: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -195,7 +196,10 @@ def run_simulation(
                 receipts_before_probe = total.receipts_sent
                 probe_at = publish_probe(options.broker_url, probe, result.probe_id)
             wanted = None if probe_at is None else receipts_before_probe + count * receipts_per_terminal
-            if _over(options, total, time.time() - started, wanted) or (stop_when and stop_when(total)):
+            if not stop.is_set() and (
+                _over(options, total, time.time() - started, wanted) or (stop_when and stop_when(total))
+            ):
+                result.connected_at_stop = total.connected
                 stop.set()
     finally:
         stop.set()
