@@ -101,3 +101,136 @@ def speak(
         markup=False,
         soft_wrap=True,
     )
+
+
+@app.command("agent")
+def agent(
+    config: Path = typer.Option(..., "--config", help="Tệp cấu hình TOML / the TOML configuration file."),
+    auto_ack: bool = typer.Option(
+        False, "--auto-ack", help="Tự xác nhận mỗi bản tin đã phát / acknowledge every played item (demos)."
+    ),
+) -> None:
+    """Chạy phần mềm thiết bị đầu cuối / run the reference terminal software.
+
+    Press Enter (a line on stdin) to acknowledge the item playing, or the last one played.
+    """
+    import logging  # noqa: PLC0415 - the agent's modules load paho and cryptography only when used
+
+    from thanglong.domains.terminals.agent import services as agent_services  # noqa: PLC0415
+
+    try:
+        settings = agent_services.load(config)
+    except agent_services.ConfigError as exc:
+        fail(f"cấu hình không dùng được / unusable configuration: {exc}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    agent_services.run_agent(settings, auto_ack=auto_ack, read_stdin=not auto_ack)
+
+
+@app.command("simulate")
+def simulate(
+    count: int = typer.Option(..., "--count", min=1, help="Số thiết bị giả lập / simulated terminals."),
+    broker: str = typer.Option(..., "--broker", help="mqtt://host:port"),
+    processes: int | None = typer.Option(
+        None, "--processes", min=1, help="Số tiến trình (mặc định 1 / 5.000 thiết bị) / processes."
+    ),
+    churn: float = typer.Option(
+        0.0,
+        "--churn",
+        min=0.0,
+        help="Tỷ lệ mất kết nối mỗi phút / share of terminals going offline a minute.",
+    ),
+    duration: float | None = typer.Option(None, "--duration", min=1.0, help="Giây / seconds to run."),
+    commune: str | None = typer.Option(
+        None, "--commune", help="Mã xã, cách nhau dấu phẩy / commune codes, comma-separated (default: all)."
+    ),
+    keys: list[Path] = typer.Option(
+        [], "--keys", help="Khoá công khai PEM / trusted public key PEM file(s)."
+    ),
+    credentials: Path | None = typer.Option(
+        None, "--credentials", help="CSV serial,password,commune (mặc định không mật khẩu / default: none)."
+    ),
+    auto_ack: bool = typer.Option(False, "--auto-ack", help="Gửi cả played, acknowledged / also those."),
+    probe_key: Path | None = typer.Option(
+        None,
+        "--probe-key",
+        help="Khoá riêng PEM để gửi một bản tin thử / private key PEM: publish one probe and time its reach.",
+    ),
+    prefix: str = typer.Option("sim", "--prefix", help="Tiền tố số sê-ri / serial prefix (no CSV)."),
+    jitter: float = typer.Option(5.0, "--jitter", min=0.0, help="Độ trễ ngẫu nhiên tối đa / max jitter (s)."),
+    session_expiry: int = typer.Option(300, "--session-expiry", min=0, help="Giây / session expiry (s)."),
+    json_out: bool = json_option(),
+) -> None:
+    """Giả lập N thiết bị để thử tải / simulate N terminals for load tests."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: PLC0415
+
+    from thanglong.core.mqtt import parse_url  # noqa: PLC0415
+    from thanglong.domains.terminals.agent import services as agent_services  # noqa: PLC0415
+    from thanglong.domains.terminals.agent import simulate as sim  # noqa: PLC0415
+
+    try:
+        probe = agent_services.read_private_key(probe_key) if probe_key else None
+        trusted = agent_services.public_keys(list(keys), probe)
+        fleet = agent_services.fleet(
+            count,
+            communes=[c.strip() for c in commune.split(",") if c.strip()] if commune else None,
+            credentials=credentials,
+            prefix=prefix,
+        )
+        parse_url(broker)
+    except (OSError, ValueError, agent_services.ConfigError) as exc:
+        fail(str(exc))
+    if not trusted:
+        console.print(
+            "chú ý / note: no --keys: every envelope will be refused (unknown key)", highlight=False
+        )
+    options = sim.SimOptions(
+        broker_url=broker,
+        terminals=fleet,
+        processes=processes or -(-count // agent_services.TERMINALS_PER_PROCESS),
+        keys=trusted,
+        churn_per_min=churn,
+        duration_s=duration,
+        jitter_s=(0.0, jitter),
+        auto_ack=auto_ack,
+        session_expiry_s=session_expiry,
+    )
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[info]}"),
+    )
+    with Progress(*columns, console=console, transient=json_out) as progress:
+        task = progress.add_task("kết nối / connected", total=count, info="")
+
+        def show(total: sim.Counters) -> None:
+            info = (
+                f"received {total.received}  refused {total.refused}  receipts {total.receipts_sent}"
+                f"  reconnects {max(0, total.connects - total.subscribed)}"
+            )
+            progress.update(task, completed=total.connected, info=info)
+
+        result = agent_services.run_simulation(options, probe=probe, on_progress=show)
+    c = result.counters
+    summary = {
+        "terminals": count,
+        "processes": options.processes,
+        "connected_at_stop": result.connected_at_stop,
+        "ever_subscribed": c.subscribed,
+        "connects": c.connects,
+        "refused_connects": c.refused_connects,
+        "messages_received": c.received,
+        "refused": c.refused,
+        "receipts_sent": c.receipts_sent,
+        "verifications": c.verifications,
+        "elapsed_s": round(result.elapsed_s, 2),
+        "connect_all_s": None if result.connect_s is None else round(result.connect_s, 2),
+        "probe_id": result.probe_id,
+        "probe_reached": result.probe_reached,
+        "probe_reach_all_s": None if result.probe_reach_s is None else round(result.probe_reach_s, 3),
+    }
+    if json_out:
+        print_json(summary)
+    else:
+        for name, value in summary.items():
+            console.print(f"{name}: {value}", highlight=False)

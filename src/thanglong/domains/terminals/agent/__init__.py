@@ -1,0 +1,1 @@
+"""The reference terminal software (agent) and the fleet simulator for load tests."""
