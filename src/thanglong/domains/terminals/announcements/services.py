@@ -605,3 +605,15 @@ def public_audio(uow: UnitOfWork, identifier: str) -> tuple[str, bytes]:
     if audio is None:
         raise NotFound("audio_not_found", "Không có tệp âm thanh này.", "No such audio file.")
     return audio.mime_type, audio.data
+
+
+def create_imported(
+    uow: UnitOfWork, *, actor: str, user_id: uuid.UUID | None, draft: DraftIn, original: bytes, source: str
+) -> AnnouncementDTO:
+    """Store an imported message as a Hanoi Alert awaiting approval, the original kept beside it."""
+    now = uow.clock()
+    row = _new_row(uow, actor, user_id, MsgType.ALERT.value, now, "imported")
+    _fill(row, draft, now)
+    row.original_xml = original.decode("utf-8")
+    row.note = f"Nhập từ / imported from: {source}"[:1000]
+    return _save_new(uow, row, actor, None, now, submit=True)
