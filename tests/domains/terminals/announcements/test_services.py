@@ -33,7 +33,9 @@ def _released(bus: RecordingBus) -> list[AnnouncementReleased]:
 def _messages(platform: Platform, template: str) -> list[tuple[object, str]]:
     """Return (recipient user id, body) of the queued messages of a template."""
     with platform.uow() as uow:
-        query = select(NotifyMessage.user_id, NotifyMessage.body).where(NotifyMessage.template_key == template)
+        query = select(NotifyMessage.user_id, NotifyMessage.body).where(
+            NotifyMessage.template_key == template
+        )
         return [(user_id, body) for user_id, body in uow.session.execute(query)]
 
 
@@ -92,13 +94,19 @@ def test_the_duty_head_alone_may_approve_an_emergency(platform: Platform, fake_b
     head = make_user(platform, AGENCY_HEAD)
     made = create(platform, head, level="emergency", category="flood", targets=[targets.city()])
     released = approve(platform, head, made.id)
-    assert released.status == "released" and released.urgency == "Immediate" and released.severity == "Extreme"
+    assert (
+        released.status == "released" and released.urgency == "Immediate" and released.severity == "Extreme"
+    )
     [event] = _released(fake_bus)
     assert event.communes == () and event.level == "emergency"
 
 
 def test_approving_twice_is_a_conflict_and_rejection_keeps_the_reason(platform: Platform) -> None:
-    officer, head, other = make_user(platform, OFFICER), make_user(platform, AGENCY_HEAD), make_user(platform, AGENCY_HEAD)
+    officer, head, other = (
+        make_user(platform, OFFICER),
+        make_user(platform, AGENCY_HEAD),
+        make_user(platform, AGENCY_HEAD),
+    )
     made = create(platform, officer)
     approve(platform, head, made.id)
     with pytest.raises(Conflict):
@@ -118,7 +126,11 @@ def test_update_and_cancel_reference_the_previous_message(platform: Platform, fa
     first = approve(platform, head, create(platform, officer).id)
     with platform.uow() as uow:
         update = services.draft_update(
-            uow, **actor(officer), previous_id=first.id, draft=draft(platform, headline="Đổi giờ cắt nước"), submit=True
+            uow,
+            **actor(officer),
+            previous_id=first.id,
+            draft=draft(platform, headline="Đổi giờ cắt nước"),
+            submit=True,
         )
     released = approve(platform, head, update.id)
     root = etree.fromstring(released.cap_xml.encode())
@@ -127,7 +139,9 @@ def test_update_and_cancel_reference_the_previous_message(platform: Platform, fa
     assert refs is not None and refs.split(",")[1] == first.identifier
     with platform.uow() as uow:
         assert services.get_announcement(uow, first.id).status == "superseded"
-        cancel = services.draft_cancel(uow, **actor(head), previous_id=update.id, reason="Đã sửa xong đường ống")
+        cancel = services.draft_cancel(
+            uow, **actor(head), previous_id=update.id, reason="Đã sửa xong đường ống"
+        )
     # The duty head may approve their own Cancel (stopping is the safe direction).
     stopped = approve(platform, head, cancel.id)
     root = etree.fromstring(stopped.cap_xml.encode())
@@ -145,13 +159,18 @@ def test_update_and_cancel_reference_the_previous_message(platform: Platform, fa
     ("changes", "code"),
     [
         ({"targets": [targets.circle(10.77, 106.70, 5)]}, "target_outside_hanoi"),
-        ({"targets": [targets.polygon([(10.7, 106.6), (10.8, 106.6), (10.8, 106.7)])]}, "target_outside_hanoi"),
+        (
+            {"targets": [targets.polygon([(10.7, 106.6), (10.8, 106.6), (10.8, 106.7)])]},
+            "target_outside_hanoi",
+        ),
         ({"targets": []}, "missing_target"),
         ({"level": "routine", "urgency": "Immediate"}, "terms_do_not_fit_level"),
         ({"headline": " "}, "missing_headline"),
     ],
 )
-def test_bad_drafts_are_refused_and_nothing_is_stored(platform: Platform, changes: dict[str, object], code: str) -> None:
+def test_bad_drafts_are_refused_and_nothing_is_stored(
+    platform: Platform, changes: dict[str, object], code: str
+) -> None:
     officer = make_user(platform, OFFICER)
     with pytest.raises(InvalidInput) as caught:
         create(platform, officer, **changes)
@@ -164,7 +183,9 @@ def test_expiry_in_the_past_or_before_start_is_refused(platform: Platform) -> No
     officer = make_user(platform, OFFICER)
     base = draft(platform)
     with pytest.raises(InvalidInput) as past:
-        create(platform, officer, expires=base.onset - timedelta(days=2), onset=base.onset - timedelta(days=3))
+        create(
+            platform, officer, expires=base.onset - timedelta(days=2), onset=base.onset - timedelta(days=3)
+        )
     assert past.value.code == "expires_in_past"
     with pytest.raises(InvalidInput) as before:
         create(platform, officer, expires=base.onset - timedelta(minutes=1))
@@ -203,7 +224,9 @@ def test_overlapping_programmes_on_a_shared_commune_are_warned(platform: Platfor
 def test_terminal_count_follows_the_fleet(platform: Platform) -> None:
     officer = make_user(platform, OFFICER)
     with platform.uow() as uow:
-        fleet.register_household(uow, actor="t", code="HN-0001", head_name="A", address="1", commune_code=HOAN_KIEM)
+        fleet.register_household(
+            uow, actor="t", code="HN-0001", head_name="A", address="1", commune_code=HOAN_KIEM
+        )
     with platform.uow() as uow:
         fleet.provision_terminal(uow, actor="t", serial="TB-0001", household_code="HN-0001")
     made = create(platform, officer, targets=[targets.communes([HOAN_KIEM, BA_DINH])])

@@ -71,6 +71,7 @@ class CapSpec:
     references: Sequence[str] = ()
     note: str = ""
     web: str = ""
+    web_en: str = ""
     resources: Sequence[Resource] = field(default_factory=tuple)
 
 
@@ -109,8 +110,7 @@ def area_description(target: Target, english: bool) -> str:
         return "; ".join(names)
     if target.kind == TargetKind.POLYGON:
         return "Area drawn on the map" if english else "Vùng vẽ trên bản đồ"
-    assert target.circle is not None
-    radius = target.circle[2]
+    radius = target.circle[2] if target.circle is not None else 0.0
     return f"Within {radius:g} km of a point" if english else f"Trong bán kính {radius:g} km quanh một điểm"
 
 
@@ -158,7 +158,7 @@ def _info(alert: etree._Element, spec: CapSpec, text: Text) -> None:
     if text.instruction:
         _add(info, "instruction", text.instruction)
     if spec.web:
-        _add(info, "web", spec.web + ("?lang=en" if english else ""))
+        _add(info, "web", (spec.web_en or spec.web) if english else spec.web)
     _parameter(info, PARAM_LEVEL, spec.level)
     _parameter(info, PARAM_SCHEDULE, spec.schedule)
     _parameter(info, PARAM_REPEAT, str(spec.repeat))

@@ -54,6 +54,14 @@ def build_feed(base: str, entries: Sequence[Entry], now: datetime) -> bytes:
         _add(entry, "updated", cap_time(item.updated))
         _add(entry, "summary", item.summary)
         _add(entry, "category", term=item.level)
-        _add(entry, "link", rel="alternate", type=CAP_MIME, href=f"{base}/terminals/alerts/{item.identifier}.xml")
-        _add(entry, "link", rel="related", type="text/html", href=f"{base}/terminals/alerts/{item.identifier}")
+        _add(
+            entry,
+            "link",
+            rel="alternate",
+            type=CAP_MIME,
+            href=f"{base}/terminals/alerts/{item.identifier}.xml",
+        )
+        _add(
+            entry, "link", rel="related", type="text/html", href=f"{base}/terminals/alerts/{item.identifier}"
+        )
     return bytes(etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -82,9 +82,7 @@ def _when(info: etree._Element, name: str) -> datetime | None:
         raise InvalidInput("cap_bad_time", exc.message_vi, exc.message_en) from None
 
 
-def import_message(
-    uow: UnitOfWork, *, actor: str, user_id: uuid.UUID | None, data: bytes
-) -> AnnouncementDTO:
+def import_message(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID | None, data: bytes) -> AnnouncementDTO:
     """Validate a CAP message against CAP 1.2, map it onto Hanoi and store it awaiting approval."""
     services.check_cap(data, None)
     alert = xmlsafe.parse(data).getroot()
@@ -116,11 +114,15 @@ def import_message(
         headline=headline[: services.MAX_HEADLINE],
         description=(child_text(info, "description") or headline).strip()[: services.MAX_TEXT],
         instruction=(child_text(info, "instruction") or "").strip()[: services.MAX_TEXT],
-        headline_en=((child_text(english, "headline") or "").strip() if english is not None and english is not info else "")[
-            : services.MAX_HEADLINE
-        ],
+        headline_en=(
+            (child_text(english, "headline") or "").strip()
+            if english is not None and english is not info
+            else ""
+        )[: services.MAX_HEADLINE],
         description_en=(
-            (child_text(english, "description") or "").strip() if english is not None and english is not info else ""
+            (child_text(english, "description") or "").strip()
+            if english is not None and english is not info
+            else ""
         )[: services.MAX_TEXT],
         category=category,
         level=level,
@@ -133,4 +135,6 @@ def import_message(
     )
     if draft.headline_en and not draft.description_en:
         draft = DraftIn(**{**draft.__dict__, "description_en": draft.headline_en})
-    return services.create_imported(uow, actor=actor, user_id=user_id, draft=draft, original=data, source=source)
+    return services.create_imported(
+        uow, actor=actor, user_id=user_id, draft=draft, original=data, source=source
+    )

@@ -65,7 +65,7 @@ class Announcement(UUIDPrimaryKey, Base):
 
 
 class AnnouncementAudio(UUIDPrimaryKey, Base):
-    """The audio file of an announcement, kept in the database so it is stored with the draft or not at all."""
+    """The audio file of an announcement, in the database: stored with its draft or not at all."""
 
     __tablename__ = "terminals_announcement_audio"
 

@@ -46,7 +46,9 @@ def _context(uow: UnitOfWork, row: Announcement) -> dict[str, str]:
     }
 
 
-def _send(uow: UnitOfWork, template: str, user_id: uuid.UUID, context: dict[str, str], key: str, row: Announcement) -> bool:
+def _send(
+    uow: UnitOfWork, template: str, user_id: uuid.UUID, context: dict[str, str], key: str, row: Announcement
+) -> bool:
     try:
         notify.send(
             uow,
@@ -70,7 +72,9 @@ def tell_approvers(uow: UnitOfWork, row: Announcement) -> int:
     for user_id in identity.user_ids_with_role(uow, identity.AGENCY_HEAD):
         if user_id == row.drafter_id:
             continue
-        told += _send(uow, SUBMITTED_TEMPLATE, user_id, context, f"terminals.announcement:{row.id}:submitted", row)
+        told += _send(
+            uow, SUBMITTED_TEMPLATE, user_id, context, f"terminals.announcement:{row.id}:submitted", row
+        )
     return told
 
 
@@ -83,4 +87,6 @@ def tell_drafter(uow: UnitOfWork, row: Announcement, *, approved: bool) -> bool:
         "decision_en": "was approved and released" if approved else "was rejected",
     }
     step = "approved" if approved else "rejected"
-    return _send(uow, DECIDED_TEMPLATE, row.drafter_id, context, f"terminals.announcement:{row.id}:{step}", row)
+    return _send(
+        uow, DECIDED_TEMPLATE, row.drafter_id, context, f"terminals.announcement:{row.id}:{step}", row
+    )

@@ -71,7 +71,7 @@ def check_programme(programme: Programme, now: datetime) -> None:
 
 
 def first_overlap(a: Programme, b: Programme) -> tuple[datetime, datetime] | None:
-    """Return the first moment two programmes play at once (start, end), or None; a merge of sorted windows."""
+    """Return the first time two programmes play at once (start, end), or None (a sorted merge)."""
     left, right = a.windows(), b.windows()
     x, y = next(left, None), next(right, None)
     while x is not None and y is not None:

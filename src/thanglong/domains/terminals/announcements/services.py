@@ -107,10 +107,14 @@ def _identifier(now: datetime) -> str:
     return f"HN-{to_hanoi(now):%Y%m%d}-{uuid.uuid4().hex[:12].upper()}"
 
 
+def base_url(uow: UnitOfWork) -> str:
+    """Return the platform's public address without a trailing slash."""
+    return uow.settings.public_base_url.rstrip("/") if uow.settings is not None else "http://localhost"
+
+
 def public_url(uow: UnitOfWork, identifier: str) -> str:
     """Return the public page of an alert (absolute, from the platform's public address)."""
-    base = uow.settings.public_base_url.rstrip("/") if uow.settings is not None else "http://localhost"
-    return f"{base}/terminals/alerts/{identifier}"
+    return f"{base_url(uow)}/terminals/alerts/{identifier}"
 
 
 def _audio_of(uow: UnitOfWork, announcement_id: uuid.UUID) -> AnnouncementAudio | None:
@@ -119,7 +123,9 @@ def _audio_of(uow: UnitOfWork, announcement_id: uuid.UUID) -> AnnouncementAudio 
     )
 
 
-def _spec(uow: UnitOfWork, row: Announcement, sent: datetime, audio: AnnouncementAudio | None) -> capbuild.CapSpec:
+def _spec(
+    uow: UnitOfWork, row: Announcement, sent: datetime, audio: AnnouncementAudio | None
+) -> capbuild.CapSpec:
     texts = [capbuild.Text(capbuild.LANGUAGE_VI, row.headline, row.description, row.instruction)]
     if row.headline_en:
         texts.append(
@@ -156,6 +162,7 @@ def _spec(uow: UnitOfWork, row: Announcement, sent: datetime, audio: Announcemen
         references=references,
         note=row.note,
         web=url,
+        web_en=f"{base_url(uow)}/lang/en?next=/terminals/alerts/{row.identifier}",
         resources=resources,
     )
 
@@ -189,16 +196,31 @@ def _fill(row: Announcement, draft: DraftIn, now: datetime) -> None:
     row.description = _clean(
         draft.description, MAX_TEXT, "description", "nội dung", "The description", required=True
     )
-    row.instruction = _clean(draft.instruction, MAX_TEXT, "instruction", "hướng dẫn", "The instruction", required=False)
+    row.instruction = _clean(
+        draft.instruction, MAX_TEXT, "instruction", "hướng dẫn", "The instruction", required=False
+    )
     row.headline_en = _clean(
-        draft.headline_en, MAX_HEADLINE, "headline_en", "tiêu đề tiếng Anh", "The English headline", required=False
+        draft.headline_en,
+        MAX_HEADLINE,
+        "headline_en",
+        "tiêu đề tiếng Anh",
+        "The English headline",
+        required=False,
     )
     row.description_en = _clean(
-        draft.description_en, MAX_TEXT, "description_en", "nội dung tiếng Anh", "The English description",
+        draft.description_en,
+        MAX_TEXT,
+        "description_en",
+        "nội dung tiếng Anh",
+        "The English description",
         required=bool(row.headline_en),
     )
     row.instruction_en = _clean(
-        draft.instruction_en, MAX_TEXT, "instruction_en", "hướng dẫn tiếng Anh", "The English instruction",
+        draft.instruction_en,
+        MAX_TEXT,
+        "instruction_en",
+        "hướng dẫn tiếng Anh",
+        "The English instruction",
         required=False,
     )
     row.category = levels.parse_choice(draft.category, Category, "category", "Loại bản tin", "Category")
@@ -314,9 +336,15 @@ def create_draft(
     return _save_new(uow, row, actor, draft.audio, now, submit)
 
 
-def _released(uow: UnitOfWork, previous_id: uuid.UUID, now: datetime, what_vi: str, what_en: str) -> Announcement:
+def _released(
+    uow: UnitOfWork, previous_id: uuid.UUID, now: datetime, what_vi: str, what_en: str
+) -> Announcement:
     previous = _row(uow, previous_id)
-    if previous.status != Status.RELEASED or previous.msg_type == MsgType.CANCEL or previous.expires_at <= now:
+    if (
+        previous.status != Status.RELEASED
+        or previous.msg_type == MsgType.CANCEL
+        or previous.expires_at <= now
+    ):
         raise Conflict(
             "not_active",
             f"Chỉ {what_vi} được bản tin đang hiệu lực.",
@@ -365,7 +393,9 @@ def draft_cancel(
     row.description = f"Bản tin {previous.identifier} đã bị huỷ. Lý do: {note}"
     row.instruction = ""
     row.headline_en = f"CANCELLED: {previous.headline_en}"[:MAX_HEADLINE] if previous.headline_en else ""
-    row.description_en = f"Announcement {previous.identifier} is cancelled. Reason: {note}" if row.headline_en else ""
+    row.description_en = (
+        f"Announcement {previous.identifier} is cancelled. Reason: {note}" if row.headline_en else ""
+    )
     row.instruction_en = ""
     row.onset_at = now
     row.expires_at = previous.expires_at
@@ -382,7 +412,10 @@ def _row(uow: UnitOfWork, announcement_id: uuid.UUID, *, lock: bool = False) -> 
     row = uow.session.scalar(query)
     if row is None:
         raise NotFound(
-            "announcement_not_found", "Không có bản tin này.", "No such announcement.", id=str(announcement_id)
+            "announcement_not_found",
+            "Không có bản tin này.",
+            "No such announcement.",
+            id=str(announcement_id),
         )
     return row
 
@@ -394,14 +427,20 @@ def _submit(uow: UnitOfWork, row: Announcement, actor: str, now: datetime) -> No
     notices.tell_approvers(uow, row)
 
 
-def submit(uow: UnitOfWork, *, actor: str, user_id: uuid.UUID | None, announcement_id: uuid.UUID) -> AnnouncementDTO:
+def submit(
+    uow: UnitOfWork, *, actor: str, user_id: uuid.UUID | None, announcement_id: uuid.UUID
+) -> AnnouncementDTO:
     """Send a draft for approval; the approvers are told."""
     now = uow.clock()
     row = _row(uow, announcement_id, lock=True)
     if row.status != Status.DRAFT:
-        raise Conflict("not_a_draft", "Bản tin này không còn là bản nháp.", "This announcement is no longer a draft.")
+        raise Conflict(
+            "not_a_draft", "Bản tin này không còn là bản nháp.", "This announcement is no longer a draft."
+        )
     if row.expires_at <= now:
-        raise InvalidInput("expires_in_past", "Thời điểm hết hiệu lực đã qua.", "The expiry time is in the past.")
+        raise InvalidInput(
+            "expires_in_past", "Thời điểm hết hiệu lực đã qua.", "The expiry time is in the past."
+        )
     _submit(uow, row, actor, now)
     dto = _dto(uow, row, now)
     uow.commit()
