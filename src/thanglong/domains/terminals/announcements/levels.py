@@ -96,7 +96,7 @@ class CapTerms:
 _TERMS: dict[str, CapTerms] = {
     Level.ROUTINE: CapTerms("Future", "Minor", ("Future", "Past", "Unknown"), ("Minor", "Unknown")),
     Level.PRIORITY: CapTerms("Expected", "Moderate", ("Expected", "Future"), ("Moderate", "Severe")),
-    Level.EMERGENCY: CapTerms("Immediate", "Extreme", ("Immediate", "Expected"), ("Extreme", "Severe")),
+    Level.EMERGENCY: CapTerms("Immediate", "Extreme", ("Immediate",), ("Extreme", "Severe")),
 }
 
 
@@ -162,7 +162,7 @@ def parse_choice(value: str, choices: type[StrEnum], field: str, what_vi: str, w
     try:
         return str(choices(value).value)
     except ValueError:
-        known = ", ".join(c.value for c in choices)  # type: ignore[attr-defined]
+        known = ", ".join(c.value for c in choices)
         raise InvalidInput(
             f"unknown_{field}",
             f"{what_vi} {value!r} không hợp lệ; chọn: {known}.",

@@ -260,17 +260,29 @@ async def _create(ctx: WebContext, request: Request, principal: Principal) -> An
         content, filename = await _upload(raw.get("audio"), MAX_AUDIO_BYTES)
     finally:
         await raw.close()
-    who = {"actor": principal.actor, "user_id": principal.id}
     try:
         audio = check_audio(filename, content) if content else None
         draft = draft_of(form, codes, audio)
         if form["update_of"]:
             previous = _uuid(form["update_of"])
             made = await ctx.run(
-                request, services.draft_update, **who, previous_id=previous, draft=draft, submit=submit
+                request,
+                services.draft_update,
+                actor=principal.actor,
+                user_id=principal.id,
+                previous_id=previous,
+                draft=draft,
+                submit=submit,
             )
         else:
-            made = await ctx.run(request, services.create_draft, **who, draft=draft, submit=submit)
+            made = await ctx.run(
+                request,
+                services.create_draft,
+                actor=principal.actor,
+                user_id=principal.id,
+                draft=draft,
+                submit=submit,
+            )
     except ThangLongError as exc:
         return await render_form(ctx, request, form=form, codes=codes, error=exc, status_code=exc.status)
     where, where_en = _where(made.communes)
@@ -359,26 +371,51 @@ def build_announcement_actions(ctx: WebContext) -> APIRouter:
         target = _uuid(announcement_id)
         fields = await ctx.read_form(request)
         reason = (fields.get("reason") or "").strip()
-        who = {"actor": principal.actor, "user_id": principal.id}
         try:
             if name == "approve":
-                done = await ctx.run(request, services.approve, **who, announcement_id=target)
+                done = await ctx.run(
+                    request,
+                    services.approve,
+                    actor=principal.actor,
+                    user_id=principal.id,
+                    announcement_id=target,
+                )
                 vi = f"Đã duyệt và phát bản tin {done.identifier} tới {done.terminal_count} thiết bị."
                 en = f"{done.identifier} approved and released to {done.terminal_count} terminals."
             elif name == "reject":
-                done = await ctx.run(request, services.reject, **who, announcement_id=target, reason=reason)
+                done = await ctx.run(
+                    request,
+                    services.reject,
+                    actor=principal.actor,
+                    user_id=principal.id,
+                    announcement_id=target,
+                    reason=reason,
+                )
                 vi, en = (
                     f"Đã từ chối bản tin {done.identifier}; người soạn được báo.",
                     f"Announcement {done.identifier} rejected; the drafter was told.",
                 )
             elif name == "submit":
-                done = await ctx.run(request, services.submit, **who, announcement_id=target)
+                done = await ctx.run(
+                    request,
+                    services.submit,
+                    actor=principal.actor,
+                    user_id=principal.id,
+                    announcement_id=target,
+                )
                 vi, en = (
                     f"Đã gửi duyệt bản tin {done.identifier}.",
                     f"Announcement {done.identifier} sent for approval.",
                 )
             else:
-                done = await ctx.run(request, services.draft_cancel, **who, previous_id=target, reason=reason)
+                done = await ctx.run(
+                    request,
+                    services.draft_cancel,
+                    actor=principal.actor,
+                    user_id=principal.id,
+                    previous_id=target,
+                    reason=reason,
+                )
                 vi = f"Đã soạn bản tin huỷ {done.identifier}; cần duyệt trước khi phát."
                 en = f"Cancel message {done.identifier} drafted; it needs approval before it goes out."
         except ThangLongError as exc:
