@@ -25,8 +25,6 @@ MANIFEST = DomainManifest(
             "Household terminal announcements",
             "terminals.announcements.draft",
         ),
-        # The public feed of active alerts: no permission, like the scorecard.
-        NavItem("/terminals/alerts.atom", "Cảnh báo đang hiệu lực (Atom)", "Active alerts (Atom)"),
     ),
     permissions=(
         Permission(
