@@ -141,6 +141,28 @@ def test_packaged_defaults_parse_and_render_with_their_documented_variables() ->
             "raised_at": "08:00 03/12/2026",
             "console_url": "http://x/operations/alarms",
         },
+        "terminals.announcement_submitted": {
+            "identifier": "HN-20261203-ABC",
+            "msg_type": "Alert",
+            "headline": "Cắt nước",
+            "level_vi": "Thông thường",
+            "level_en": "Routine",
+            "expires": "18:00 03/12/2026",
+            "reason": "",
+            "url": "http://x/terminals/announcements/1",
+        },
+        "terminals.announcement_decided": {
+            "identifier": "HN-20261203-ABC",
+            "msg_type": "Alert",
+            "headline": "Cắt nước",
+            "level_vi": "Thông thường",
+            "level_en": "Routine",
+            "expires": "18:00 03/12/2026",
+            "reason": "Sai giờ",
+            "url": "http://x/terminals/announcements/1",
+            "decision_vi": "bị từ chối",
+            "decision_en": "was rejected",
+        },
     }
     for template in defaults:
         assert template.language in {"vi", "en"}

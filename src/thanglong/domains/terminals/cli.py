@@ -8,6 +8,7 @@ import typer
 
 from thanglong.core.cliutil import console, fail, json_option, print_json
 from thanglong.core.errors import ThangLongError
+from thanglong.core.cliutil import cli_actor, console, fail, json_option, open_platform, print_json
 from thanglong.domains.terminals.cap import services
 from thanglong.domains.terminals.cap.hanoi import NAME as HANOI
 from thanglong.domains.terminals.speech import services as speech
@@ -97,6 +98,77 @@ def speak(
         console.print(result.normalized_text, highlight=False, markup=False, soft_wrap=True)
     console.print(
         f"đã ghi / written: {out}, {result.duration_s:.1f} s, {result.size_bytes} bytes, sha1 {result.sha1}",
+announcements_app = typer.Typer(help="Bản tin phát trên thiết bị / announcements.", no_args_is_help=True)
+app.add_typer(announcements_app, name="announcements")
+
+
+@announcements_app.command("list")
+def list_announcements(
+    state: str | None = typer.Option(
+        None, "--state", help="draft | pending | active | ended | rejected (mặc định: tất cả / default: all)."
+    ),
+    json_out: bool = json_option(),
+) -> None:
+    """Liệt kê bản tin / list announcements, newest first."""
+    from thanglong.domains.terminals.announcements import services as announcements  # noqa: PLC0415
+
+    if state is not None and state not in announcements.STATE_LABELS:
+        known = ", ".join(announcements.STATE_LABELS)
+        fail(f"không có trạng thái {state!r}, có: {known} / no state {state!r}, known: {known}")
+    platform = open_platform()
+    with platform.uow() as uow:
+        rows = announcements.list_announcements(uow, state)
+    if json_out:
+        print_json({"announcements": [r.as_json() for r in rows]})
+        return
+    for row in rows:
+        where = f"{len(row.communes)} xã/communes" if row.communes else "toàn thành phố/whole city"
+        console.print(
+            f"{row.identifier} [{row.state}] {row.msg_type} {row.level}: {row.headline} ({where}, "
+            f"{row.terminal_count} thiết bị/terminals)",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+    console.print(f"{len(rows)} bản tin / announcement(s)", highlight=False, markup=False)
+
+
+@cap_app.command("import")
+def import_cap(
+    file: Path = typer.Argument(..., help="Tệp XML bản tin CAP / the CAP message's XML file."),
+    json_out: bool = json_option(),
+) -> None:
+    """Nhập bản tin CAP của cơ quan khác thành bản tin chờ duyệt / import a CAP message awaiting approval.
+
+    Exit 0 when stored, 1 when the message is refused (one reason a line), 2 when the file cannot be read.
+    """
+    from thanglong.core.errors import ThangLongError  # noqa: PLC0415
+    from thanglong.domains.terminals.announcements import imports  # noqa: PLC0415
+
+    try:
+        data = services.read_message_file(file)
+    except services.UnreadableFile as exc:
+        fail(f"không đọc được tệp {exc.path}: {exc.reason} / cannot read the file {exc.path}: {exc.reason}")
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            made = imports.import_message(uow, actor=cli_actor(), user_id=None, data=data)
+    except ThangLongError as exc:
+        for problem in exc.details.get("problems", []):
+            console.print(
+                f"{problem['path']}: {problem['message_vi']} / {problem['message_en']}",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
+        console.print(f"{exc.message_vi} / {exc.message_en}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if json_out:
+        print_json(made.as_json())
+        return
+    where = f"{len(made.communes)} xã/communes" if made.communes else "toàn thành phố/whole city"
+    console.print(
+        f"đã nhập, chờ duyệt / imported, awaiting approval: {made.identifier} ({made.level}, {where})",
         highlight=False,
         markup=False,
         soft_wrap=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest
+from thanglong.core.manifest import DomainManifest, NavItem
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
 
@@ -16,6 +16,16 @@ MANIFEST = DomainManifest(
     cli_name="terminals",
     templates="thanglong.domains.terminals",
     migrations="thanglong.domains.terminals",
+    static="thanglong.domains.terminals",
+    demo="thanglong.domains.terminals.announcements.demo:load_demo",
+    nav=(
+        NavItem(
+            "/terminals/announcements",
+            "Bản tin thiết bị hộ gia đình",
+            "Household terminal announcements",
+            "terminals.announcements.draft",
+        ),
+    ),
     permissions=(
         Permission(
             "terminals.announcements.draft",

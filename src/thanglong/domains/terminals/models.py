@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from thanglong.domains.terminals.announcements.models import Announcement, AnnouncementAudio
 from thanglong.domains.terminals.fleet.models import Household, Terminal
 
-__all__ = ["Household", "Terminal"]
+__all__ = ["Announcement", "AnnouncementAudio", "Household", "Terminal"]

@@ -7,6 +7,11 @@ from collections.abc import Callable
 from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
+from thanglong.domains.terminals.web.announcements import (
+    build_announcement_actions,
+    build_announcements,
+    build_public_alerts,
+)
 
 RouterBuilder = Callable[[WebContext], APIRouter]
 
@@ -14,7 +19,7 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the terminals router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = []
+    builders: list[RouterBuilder] = [build_announcements, build_announcement_actions, build_public_alerts]
     for build in builders:
         router.include_router(build(ctx))
     return router

@@ -1,0 +1,1 @@
+"""The announcement centre: authoring, two-person approval, CAP 1.2 messages, schedules, import and feed."""
