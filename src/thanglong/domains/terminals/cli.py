@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 
-from thanglong.core.cliutil import console, fail, json_option, print_json
-from thanglong.core.errors import ThangLongError
 from thanglong.core.cliutil import cli_actor, console, fail, json_option, open_platform, print_json
+from thanglong.core.errors import ThangLongError
 from thanglong.domains.terminals.cap import services
 from thanglong.domains.terminals.cap.hanoi import NAME as HANOI
 from thanglong.domains.terminals.speech import services as speech
@@ -98,6 +97,12 @@ def speak(
         console.print(result.normalized_text, highlight=False, markup=False, soft_wrap=True)
     console.print(
         f"đã ghi / written: {out}, {result.duration_s:.1f} s, {result.size_bytes} bytes, sha1 {result.sha1}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+
+
 announcements_app = typer.Typer(help="Bản tin phát trên thiết bị / announcements.", no_args_is_help=True)
 app.add_typer(announcements_app, name="announcements")
 
