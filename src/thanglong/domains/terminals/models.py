@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from thanglong.domains.terminals.delivery.models import Publication, Receipt, ReceiptOutcome, Release
 from thanglong.domains.terminals.fleet.models import Household, Terminal
 
-__all__ = ["Household", "Terminal"]
+__all__ = ["Household", "Publication", "Receipt", "ReceiptOutcome", "Release", "Terminal"]
