@@ -136,7 +136,9 @@ GOOD = sealed()
 
 
 @settings(max_examples=300, deadline=None)
-@given(position=st.integers(min_value=0, max_value=len(GOOD) - 1), flip=st.integers(min_value=1, max_value=255))
+@given(
+    position=st.integers(min_value=0, max_value=len(GOOD) - 1), flip=st.integers(min_value=1, max_value=255)
+)
 def test_any_byte_flip_is_refused(position: int, flip: int) -> None:
     altered = bytearray(GOOD)
     altered[position] ^= flip

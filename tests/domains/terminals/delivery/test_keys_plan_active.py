@@ -46,13 +46,25 @@ def test_terminals_trust_several_keys_by_id_during_a_rotation() -> None:
     assert set(trusted) == {keys.public_key_id(old), keys.public_key_id(new)}
     for key in (old, new):
         data = envelope.seal(
-            key, message_id="x", kind="cap", topic=TOPIC, issued=NOW, expires=NOW + timedelta(hours=1), payload=b"p"
+            key,
+            message_id="x",
+            kind="cap",
+            topic=TOPIC,
+            issued=NOW,
+            expires=NOW + timedelta(hours=1),
+            payload=b"p",
         )
         assert envelope.check(data, keys=trusted, topic=TOPIC, now=NOW).key_id == keys.public_key_id(key)
     # Once the old key is dropped from the terminals, its envelopes are refused.
     only_new = keys.trusted_keys([keys.public_pem(new).encode()])
     data = envelope.seal(
-        old, message_id="y", kind="cap", topic=TOPIC, issued=NOW, expires=NOW + timedelta(hours=1), payload=b"p"
+        old,
+        message_id="y",
+        kind="cap",
+        topic=TOPIC,
+        issued=NOW,
+        expires=NOW + timedelta(hours=1),
+        payload=b"p",
     )
     with pytest.raises(Refused, match="does not trust"):
         envelope.check(data, keys=only_new, topic=TOPIC, now=NOW)
@@ -93,7 +105,13 @@ def cap(identifier: str, hours: float) -> tuple[bytes, datetime]:
     until = NOW + timedelta(hours=hours)
     issued = NOW - timedelta(hours=2)
     data = envelope.seal(
-        KEY, message_id=identifier, kind="cap", topic=TOPIC, issued=issued, expires=until, payload=identifier.encode()
+        KEY,
+        message_id=identifier,
+        kind="cap",
+        topic=TOPIC,
+        issued=issued,
+        expires=until,
+        payload=identifier.encode(),
     )
     return data, until
 
@@ -137,9 +155,10 @@ def test_an_active_list_for_another_topic_or_tampered_is_refused() -> None:
 def test_a_single_announcement_passes_through_open_message_once() -> None:
     data, _ = cap("solo", 1)
     seen = SeenIds()
-    assert [e.message_id for e in active.open_message(data, keys=TRUSTED, topic=TOPIC, now=NOW, seen=seen).accepted] == [
-        "solo"
-    ]
+    assert [
+        e.message_id
+        for e in active.open_message(data, keys=TRUSTED, topic=TOPIC, now=NOW, seen=seen).accepted
+    ] == ["solo"]
     with pytest.raises(Refused) as caught:
         active.open_message(data, keys=TRUSTED, topic=TOPIC, now=NOW, seen=seen)
     assert caught.value.reason == "replayed"

@@ -72,7 +72,7 @@ def reach(uow: UnitOfWork, announcement_id: uuid.UUID) -> Reach:
         select(Publication.release_id, Publication.topic)
         .where(Publication.release_id.in_([r.id for r in releases]))
         .order_by(Publication.topic)
-    ).tuples()
+    )
     topic_names: dict[uuid.UUID, list[str]] = defaultdict(list)
     for release_id, topic in topic_rows:
         topic_names[release_id].append(topic)
@@ -87,7 +87,7 @@ def reach(uow: UnitOfWork, announcement_id: uuid.UUID) -> Reach:
             select(Receipt.commune_code, Receipt.kind, func.count())
             .where(Receipt.release_id == release.id)
             .group_by(Receipt.commune_code, Receipt.kind)
-        ).tuples()
+        )
     }
     # A terminal that moved commune after its receipt still counts where it was when it confirmed.
     codes = sorted(set(codes) | {c for c, _k in counts})
@@ -142,7 +142,7 @@ def kpi_announcement_reach(uow: UnitOfWork) -> float | None:
             select(Release.id, Release.communes).where(
                 Release.released_at >= since, Release.status == "published", Release.msg_type != CANCEL
             )
-        ).tuples()
+        )
     )
     if not releases:
         return None

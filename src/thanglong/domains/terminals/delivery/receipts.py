@@ -71,14 +71,8 @@ def _bump(uow: UnitOfWork, outcomes: Counter[str], now: datetime) -> None:
     session.flush()
 
 
-def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
-    """Store a batch of receipt messages (kernel batch consumer); return the outcome of each, counted.
-
-    A fixed number of statements per batch: one terminal lookup, one release lookup, one insert of the
-    new receipts (ON CONFLICT DO NOTHING RETURNING), and one update per outcome.
-    """
-    now = uow.clock()
-    session = uow.session
+def _classify(messages: list[Message]) -> tuple[Counter[str], list[tuple[str, ReceiptIn]]]:
+    """Return the outcomes of the messages that are not announcement receipts, and the receipts."""
     outcomes: Counter[str] = Counter()
     parsed: list[tuple[str, ReceiptIn]] = []
     for message in messages:
@@ -93,26 +87,28 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
             outcomes[COMMAND] += 1
         else:
             parsed.append((serial, receipt))
+    return outcomes, parsed
+
+
+def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
+    """Store a batch of receipt messages (kernel batch consumer); return the outcome of each, counted.
+
+    A fixed number of statements per batch: one terminal lookup, one release lookup, one insert of the
+    new receipts (ON CONFLICT DO NOTHING RETURNING), and one update per outcome.
+    """
+    now = uow.clock()
+    session = uow.session
+    outcomes, parsed = _classify(messages)
     serials = sorted({serial for serial, _ in parsed})
-    communes = (
-        dict(
-            session.execute(
-                select(Terminal.serial, Terminal.commune_code).where(Terminal.serial.in_(serials))
-            ).tuples()
-        )
-        if serials
-        else {}
-    )
+    communes: dict[str, str] = {}
+    if serials:
+        query = select(Terminal.serial, Terminal.commune_code).where(Terminal.serial.in_(serials))
+        communes = dict(session.execute(query).all())
     identifiers = sorted({r.identifier or r.id for _, r in parsed})
-    releases = (
-        dict(
-            session.execute(
-                select(Release.identifier, Release.id).where(Release.identifier.in_(identifiers))
-            ).tuples()
-        )
-        if identifiers
-        else {}
-    )
+    releases: dict[str, uuid.UUID] = {}
+    if identifiers:
+        found = select(Release.identifier, Release.id).where(Release.identifier.in_(identifiers))
+        releases = dict(session.execute(found).all())
     rows: dict[tuple[str, str, str], dict[str, object]] = {}
     for serial, receipt in parsed:
         identifier = receipt.identifier or receipt.id
@@ -139,8 +135,8 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     stored: set[tuple[str, str, str]] = set()
     if rows:
         stored = _insert(uow, list(rows.values()))
-    outcomes[STORED] += len(stored)
-    outcomes[DUPLICATE] += len(rows) - len(stored)
+    outcomes.update({STORED: len(stored), DUPLICATE: len(rows) - len(stored)})
+    outcomes = +outcomes  # drop the zero counts
     _bump(uow, outcomes, now)
     if stored:
         by_identifier = {identifier for identifier, _s, _k in stored}
@@ -163,12 +159,12 @@ def _insert(uow: UnitOfWork, rows: list[dict[str, object]]) -> set[tuple[str, st
         .on_conflict_do_nothing(index_elements=["identifier", "serial", "kind"])
         .returning(Receipt.identifier, Receipt.serial, Receipt.kind)
     )
-    return {(i, s, k) for i, s, k in session.execute(stmt).tuples()}
+    return {(i, s, k) for i, s, k in session.execute(stmt)}
 
 
 def outcome_counts(uow: UnitOfWork) -> dict[str, int]:
     """Return how many receipt messages ended in each outcome so far (every outcome, zeros included)."""
     counts = dict.fromkeys(OUTCOMES, 0)
-    for outcome, n in uow.session.execute(select(ReceiptOutcome.outcome, ReceiptOutcome.count)).tuples():
+    for outcome, n in uow.session.execute(select(ReceiptOutcome.outcome, ReceiptOutcome.count)):
         counts[outcome] = int(n)
     return counts
