@@ -16,6 +16,7 @@ from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, 
 DOSSIERS = "procedures.dossiers_by_commune"
 # The operations dashboard's layers, for holders of operations.data.read.
 OPERATIONS = ["operations.alarms_by_commune", "operations.sensors"]
+TERMINALS = ["terminals.reach"]
 
 
 def user(platform: Platform, *roles: RoleName) -> Principal:
@@ -43,21 +44,23 @@ def names(items: list[maplayers.RegisteredLayer]) -> list[str]:
 
 def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
     items = maplayers.registry(platform)
-    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS]
-    assert [item.domain for item in items] == ["geo", "procedures", "operations", "operations"]
+    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS, *TERMINALS]
+    assert [item.domain for item in items] == ["geo", "procedures", "operations", "operations", "terminals"]
 
 
 def test_visible_layers_follow_the_permission(platform: Platform) -> None:
     assert names(maplayers.visible_layers(platform, ANONYMOUS)) == ["geo.communes"]
     assert names(maplayers.visible_layers(platform, user(platform, CITIZEN))) == ["geo.communes"]
-    assert names(maplayers.visible_layers(platform, user(platform, OFFICER))) == ["geo.communes", *OPERATIONS]
+    officer = user(platform, OFFICER)
+    assert names(maplayers.visible_layers(platform, officer)) == ["geo.communes", *OPERATIONS, *TERMINALS]
     head = user(platform, AGENCY_HEAD)
-    assert names(maplayers.visible_layers(platform, head)) == ["geo.communes", DOSSIERS]
+    assert names(maplayers.visible_layers(platform, head)) == ["geo.communes", DOSSIERS, *TERMINALS]
     for role in (OPERATOR, ADMINISTRATOR):
         assert names(maplayers.visible_layers(platform, user(platform, role))) == [
             "geo.communes",
             DOSSIERS,
             *OPERATIONS,
+            *TERMINALS,
         ]
 
 
@@ -76,7 +79,8 @@ def test_find_layer_answers_404_401_and_403(platform: Platform) -> None:
 
 def test_a_disabled_domain_offers_no_layer(platform: Platform) -> None:
     kernel_only = dataclasses.replace(
-        platform, manifests=[m for m in platform.manifests if m.name not in ("procedures", "operations")]
+        platform,
+        manifests=[m for m in platform.manifests if m.name not in ("procedures", "operations", "terminals")],
     )
     assert names(maplayers.registry(kernel_only)) == ["geo.communes"]
 
@@ -98,6 +102,7 @@ def test_a_valid_extra_layer_is_registered(platform: Platform) -> None:
         "geo.communes",
         "procedures.extra",
         *OPERATIONS,
+        *TERMINALS,
     ]
 
 

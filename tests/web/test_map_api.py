@@ -62,9 +62,10 @@ def test_holders_of_the_statistics_permission_see_both_layers(
     sign_in(client, platform, make_user(platform, role))
     # An operator also reads sensor data: the operations dashboard's layers come after.
     operations = ["operations.alarms_by_commune", "operations.sensors"] if role == OPERATOR else []
-    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations]
+    # Both also follow announcements' reach (terminals.reach.read): the terminals layer comes last.
+    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations, "terminals.reach"]
     html = client.get("/map").text
-    assert toggles(html) == [COMMUNES, DOSSIERS, *operations]
+    assert toggles(html) == [COMMUNES, DOSSIERS, *operations, "terminals.reach"]
     response = client.get(url(DOSSIERS, HOAN_KIEM_BOX))
     assert response.status_code == 200
     codes = {f["id"] for f in response.json()["features"]}

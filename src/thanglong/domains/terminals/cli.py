@@ -6,10 +6,20 @@ from pathlib import Path
 
 import typer
 
-from thanglong.core.cliutil import cli_actor, console, fail, json_option, open_platform, print_json
+from thanglong.core.cliutil import (
+    cli_actor,
+    console,
+    fail,
+    json_option,
+    load_settings,
+    open_platform,
+    print_json,
+)
 from thanglong.core.errors import ThangLongError
 from thanglong.domains.terminals.cap import services
 from thanglong.domains.terminals.cap.hanoi import NAME as HANOI
+from thanglong.domains.terminals.config import TerminalsSettings
+from thanglong.domains.terminals.delivery import keys
 from thanglong.domains.terminals.speech import services as speech
 
 app = typer.Typer(
@@ -311,3 +321,28 @@ def simulate(
     else:
         for name, value in summary.items():
             console.print(f"{name}: {value}", highlight=False)
+
+
+keys_app = typer.Typer(help="Khoá ký bản tin / the announcement signing key.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("public")
+def keys_public(json_out: bool = json_option()) -> None:
+    """In khoá công khai (PEM) và mã khoá để cấu hình thiết bị / print the public key (PEM) and key id.
+
+    The private key is made on first use in the data directory (or read from
+    THANGLONG_TERMINALS_SIGNING_KEY_PATH); it is never printed. Exit 1 when the key file is unusable.
+    """
+    settings = load_settings()
+    configured = TerminalsSettings().signing_key_path
+    try:
+        private = keys.load_or_create(settings, configured)
+    except (keys.KeyUnusable, OSError) as exc:
+        fail(f"không dùng được khoá ký / the signing key is unusable: {exc}", code=1)
+    pem, kid = keys.public_pem(private), keys.public_key_id(private)
+    if json_out:
+        print_json({"key_id": kid, "public_key_pem": pem, "path": str(keys.key_path(settings, configured))})
+        return
+    console.print(f"key id: {kid}", highlight=False, markup=False)
+    console.print(pem.rstrip("\n"), highlight=False, markup=False, soft_wrap=True)

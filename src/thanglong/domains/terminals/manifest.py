@@ -2,9 +2,57 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest, NavItem
+from thanglong.core.manifest import (
+    Choropleth,
+    Consumer,
+    DomainManifest,
+    EventHandler,
+    KpiProvider,
+    LayerField,
+    LayerStyle,
+    LegendEntry,
+    LiveChannel,
+    MapLayer,
+    NavItem,
+)
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
+
+DELIVERY = "thanglong.domains.terminals.delivery"
+# Delivered share classes: none expected (-1), under 50 %, 50-90 %, 90-99 %, 99 % and over.
+REACH_BREAKS = (0.0, 50.0, 90.0, 99.0)
+REACH_COLORS = ("#bdbdbd", "#d7301f", "#fc8d59", "#fee08b", "#1a9850")
+REACH_LAYER = MapLayer(
+    name="terminals.reach",
+    title_vi="Bản tin mới nhất: tỷ lệ thiết bị đã nhận theo phường, xã",
+    title_en="Latest announcement: share of terminals that received it, by commune",
+    features=f"{DELIVERY}.reach:latest_reach_layer",
+    geometry="polygon",
+    permission="terminals.reach.read",
+    style=LayerStyle(
+        color="#333333",
+        weight=0.8,
+        fill_opacity=0.6,
+        choropleth=Choropleth("delivered_share", REACH_BREAKS, REACH_COLORS),
+    ),
+    legend=(
+        LegendEntry("Không có thiết bị", "No terminal", REACH_COLORS[0]),
+        LegendEntry("dưới 50 %", "under 50 %", REACH_COLORS[1]),
+        LegendEntry("50 – 90 %", "50 – 90 %", REACH_COLORS[2]),
+        LegendEntry("90 – 99 %", "90 – 99 %", REACH_COLORS[3]),
+        LegendEntry("từ 99 %", "99 % and over", REACH_COLORS[4]),
+    ),
+    fields=(
+        LayerField("code", "Mã", "Code"),
+        LayerField("expected", "Thiết bị cần nhận", "Terminals targeted", "integer"),
+        LayerField("delivered", "Đã nhận", "Delivered", "integer"),
+        LayerField("delivered_share", "Tỷ lệ đã nhận", "Delivered share", "decimal", "%", "%"),
+        LayerField("played", "Đã phát", "Played", "integer"),
+        LayerField("acknowledged", "Đã xác nhận", "Acknowledged", "integer"),
+    ),
+    refresh_seconds=60,
+    visible_by_default=False,
+)
 
 MANIFEST = DomainManifest(
     name="terminals",
@@ -26,6 +74,56 @@ MANIFEST = DomainManifest(
             "terminals.announcements.draft",
         ),
     ),
+    settings="thanglong.domains.terminals.config:TerminalsSettings",
+    event_handlers=(
+        # Approved announcements go out after the commit, as a durable job retried until the broker has them.
+        EventHandler(
+            "thanglong.domains.terminals.events:AnnouncementReleased",
+            f"{DELIVERY}.services:on_announcement_released",
+        ),
+    ),
+    consumers=(
+        # Receipts from every terminal; a shared subscription on MQTT 5 spreads them over the workers. No
+        # schema: the JSON "id" is the envelope's, shared by every receipt of it, so it must not dedupe.
+        Consumer(
+            name="receipts",
+            topic="thanglong/terminals/v1/receipt/+",
+            qos=1,
+            group="terminals-receipts",
+            handler=f"{DELIVERY}.receipts:record_receipts",
+            batch=True,
+            max_in_flight=2000,
+        ),
+    ),
+    live_channels=(
+        # The reach page reloads its figures when receipts are stored or a release goes out.
+        LiveChannel(
+            "terminals.reach",
+            "terminals.reach.read",
+            ("terminals.ReceiptsRecorded", "terminals.AnnouncementPublished"),
+        ),
+    ),
+    map_layers=(REACH_LAYER,),
+    kpis=(
+        KpiProvider(
+            "terminals.announcement_reach",
+            "Tỷ lệ thiết bị nhận được thông báo",
+            "Announcement reach (terminals that received it)",
+            "%",
+            f"{DELIVERY}.reach:kpi_announcement_reach",
+            formula_vi=(
+                "100 × thiết bị báo đã nhận / thiết bị đang hoạt động tại các phường, xã nhận bản tin,"
+                " các bản tin phát trong 30 ngày qua (không kể bản tin huỷ)"
+            ),
+            formula_en=(
+                "100 × terminals that confirmed delivery / terminals in service in the target communes,"
+                " announcements sent in the last 30 days (cancellations excluded)"
+            ),
+            owner_vi="Sở Khoa học và Công nghệ Hà Nội",
+            owner_en="Hanoi Department of Science and Technology",
+            refresh_seconds=60,
+        ),
+    ),
     permissions=(
         Permission(
             "terminals.announcements.draft",
@@ -38,6 +136,12 @@ MANIFEST = DomainManifest(
             "Duyệt bản tin (người thứ hai); trực ban duyệt một mình bản tin khẩn cấp",
             "Approve announcements (second person); the duty head alone for emergencies",
             frozenset({AGENCY_HEAD}),
+        ),
+        Permission(
+            "terminals.reach.read",
+            "Xem mức độ bản tin tới được các thiết bị",
+            "See how far announcements reached the terminals",
+            frozenset({OFFICER, AGENCY_HEAD, OPERATOR, ADMINISTRATOR}),
         ),
         Permission(
             "terminals.fleet.manage",

@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from thanglong.domains.terminals.announcements.models import Announcement, AnnouncementAudio
+from thanglong.domains.terminals.delivery.models import Publication, Receipt, ReceiptOutcome, Release
 from thanglong.domains.terminals.fleet.models import Household, Terminal
 
-__all__ = ["Announcement", "AnnouncementAudio", "Household", "Terminal"]
+__all__ = [
+    "Announcement",
+    "AnnouncementAudio",
+    "Household",
+    "Publication",
+    "Receipt",
+    "ReceiptOutcome",
+    "Release",
+    "Terminal",
+]

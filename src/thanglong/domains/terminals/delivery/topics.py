@@ -43,7 +43,13 @@ RECEIPT_FILTER = f"{ROOT}/receipt/+"
 
 def serial_of(topic: str) -> str | None:
     """Return the serial a status, receipt or command topic names, or None for any other topic."""
+    root = ROOT.split("/")
     parts = topic.split("/")
-    if len(parts) == 4 and "/".join(parts[:2]) == ROOT and parts[2] in {"status", "receipt", "command"}:
-        return parts[3]
+    if (
+        len(parts) == len(root) + 2
+        and parts[: len(root)] == root
+        and parts[-2] in {"status", "receipt", "command"}
+        and parts[-1]
+    ):
+        return parts[-1]
     return None

@@ -12,6 +12,7 @@ from thanglong.domains.terminals.web.announcements import (
     build_announcements,
     build_public_alerts,
 )
+from thanglong.domains.terminals.web.delivery import build_delivery
 
 RouterBuilder = Callable[[WebContext], APIRouter]
 
@@ -19,7 +20,12 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the terminals router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = [build_announcements, build_announcement_actions, build_public_alerts]
+    builders: list[RouterBuilder] = [
+        build_announcements,
+        build_announcement_actions,
+        build_public_alerts,
+        build_delivery,
+    ]
     for build in builders:
         router.include_router(build(ctx))
     return router
