@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from thanglong.domains.terminals.bills.models import Bill, BillAccount, BillImport, BillKey
 from thanglong.domains.terminals.fleet.models import Household, Terminal
 
 __all__ = ["Household", "Terminal"]
+__all__ += ["Bill", "BillAccount", "BillImport", "BillKey"]
