@@ -18,7 +18,11 @@ FAKE_TOKEN = "fake-utility-token"  # noqa: S105 - the fake's own token, not a se
 
 
 def transport(
-    bills: Sequence[dict[str, Any]], *, page_size: int = 50, token: str = FAKE_TOKEN, fail_page: int | None = None
+    bills: Sequence[dict[str, Any]],
+    *,
+    page_size: int = 50,
+    token: str = FAKE_TOKEN,
+    fail_page: int | None = None,
 ) -> httpx.MockTransport:
     """Return a transport serving the bills a page at a time (and a 503 on `fail_page`)."""
 
@@ -34,7 +38,9 @@ def transport(
         chunk = list(bills[start : start + page_size])
         more = start + page_size < len(bills)
         body = {"bills": chunk, "next_page": page + 1 if more else None}
-        return httpx.Response(200, content=json.dumps(body).encode(), headers={"content-type": "application/json"})
+        return httpx.Response(
+            200, content=json.dumps(body).encode(), headers={"content-type": "application/json"}
+        )
 
     return httpx.MockTransport(handle)
 

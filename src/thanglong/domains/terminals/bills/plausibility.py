@@ -84,19 +84,32 @@ def _period_end(year: int, month: int) -> date:
     return first_next - timedelta(days=1)
 
 
+class _Refused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
 def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> BillLine | Refusal:
     """Check one bill against the rules in docs/terminals-bills.md; `today` is the Hanoi date."""
+    try:
+        return _check(raw, line=line, utility=utility, today=today)
+    except _Refused as refused:
+        return refused.refusal
+
+
+def _check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> BillLine:
     values = {name: str(raw.get(name) or "").strip() for name in FIELDS}
     number = values["bill_number"][:40]
 
-    def refuse(code: str, field: str, vi: str, en: str) -> Refusal:
-        return Refusal(line, code, vi, en, field, number)
+    def refuse(code: str, field: str, vi: str, en: str) -> _Refused:
+        return _Refused(Refusal(line, code, vi, en, field, number))
 
     for name in REQUIRED:
         if not values[name]:
-            return refuse("missing_field", name, f"Thiếu trường {name}.", f"The field {name} is missing.")
+            raise refuse("missing_field", name, f"Thiếu trường {name}.", f"The field {name} is missing.")
     if values["utility"].lower() != utility:
-        return refuse(
+        raise refuse(
             "wrong_utility",
             "utility",
             f"Hoá đơn của đơn vị {values['utility']!r}, không phải {utility!r} đang nhập.",
@@ -104,14 +117,14 @@ def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> Bi
         )
     customer = values["customer_code"].upper()
     if not CUSTOMER_CODE_RE.match(customer):
-        return refuse(
+        raise refuse(
             "invalid_customer_code",
             "customer_code",
             "Mã khách hàng gồm 4–30 chữ in hoa, chữ số hoặc dấu gạch ngang.",
             "A customer code is 4 to 30 capital letters, digits or hyphens.",
         )
     if not BILL_NUMBER_RE.match(values["bill_number"]):
-        return refuse(
+        raise refuse(
             "invalid_bill_number",
             "bill_number",
             "Số hoá đơn gồm 3–40 chữ, chữ số hoặc / . _ -.",
@@ -119,7 +132,7 @@ def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> Bi
         )
     period = PERIOD_RE.match(values["period"])
     if period is None:
-        return refuse(
+        raise refuse(
             "invalid_period",
             "period",
             f"Kỳ hoá đơn {values['period'][:20]!r} phải có dạng YYYY-MM.",
@@ -128,7 +141,7 @@ def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> Bi
     year, month = int(period.group(1)), int(period.group(2))
     age = _months(today.year, today.month) - _months(year, month)
     if not 0 <= age <= MAX_PERIOD_AGE_MONTHS:
-        return refuse(
+        raise refuse(
             "implausible_period",
             "period",
             f"Kỳ {values['period']} ở tương lai hoặc cũ hơn {MAX_PERIOD_AGE_MONTHS} tháng.",
@@ -137,7 +150,7 @@ def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> Bi
     amount_text = values["amount_vnd"]
     amount = int(amount_text) if DIGITS_RE.match(amount_text) else None
     if amount is None or not 0 < amount <= MAX_BILL_VND:
-        return refuse(
+        raise refuse(
             "invalid_amount",
             "amount_vnd",
             f"Số tiền {amount_text[:20]!r} phải là số nguyên dương (đồng, chỉ chữ số) "
@@ -147,14 +160,14 @@ def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> Bi
         )
     due = _parse_date(values["due_date"])
     if due is None:
-        return refuse(
+        raise refuse(
             "invalid_due_date",
             "due_date",
             f"Hạn thanh toán {values['due_date'][:20]!r} phải có dạng YYYY-MM-DD hoặc DD/MM/YYYY.",
             f"The due date {values['due_date'][:20]!r} must be YYYY-MM-DD or DD/MM/YYYY.",
         )
     if not date(year, month, 1) <= due <= _period_end(year, month) + MAX_DUE_AFTER_PERIOD:
-        return refuse(
+        raise refuse(
             "implausible_due_date",
             "due_date",
             f"Hạn thanh toán {due:%d/%m/%Y} không khớp kỳ {values['period']} "
@@ -167,7 +180,7 @@ def check(raw: Mapping[str, str], *, line: int, utility: str, today: date) -> Bi
         text = values["consumption"]
         consumption = int(text) if DIGITS_RE.match(text) else None
         if consumption is None or consumption > MAX_CONSUMPTION:
-            return refuse(
+            raise refuse(
                 "invalid_consumption",
                 "consumption",
                 f"Sản lượng {text[:20]!r} phải là số nguyên từ 0 đến {MAX_CONSUMPTION}.",
