@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest
-from thanglong.core.security import Permission
+from thanglong.core.manifest import DomainManifest, EventHandler, NavItem
+from thanglong.core.security import Permission, RoleDef
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
 
 MANIFEST = DomainManifest(
@@ -16,6 +16,28 @@ MANIFEST = DomainManifest(
     cli_name="terminals",
     templates="thanglong.domains.terminals",
     migrations="thanglong.domains.terminals",
+    # Bills (docs/terminals-bills.md): terminals call with their own API key of this role.
+    roles=(
+        RoleDef(
+            "household_terminal",
+            "Thiết bị hộ gia đình",
+            "Household terminal",
+            "Khoá API của một thiết bị: xem và thanh toán hoá đơn của hộ mình.",
+            "A terminal's API key: sees and pays its own household's bills.",
+        ),
+    ),
+    event_handlers=(
+        EventHandler(
+            "thanglong.domains.payments.api:PaymentSucceeded",
+            "thanglong.domains.terminals.bills.paying:on_payment_succeeded",
+        ),
+    ),
+    nav=(
+        NavItem(
+            "/terminals/bills", "Hoá đơn điện, nước", "Electricity and water bills", "terminals.bills.manage"
+        ),
+    ),
+    demo="thanglong.domains.terminals.bills.demo:load_demo",
     permissions=(
         Permission(
             "terminals.announcements.draft",
@@ -40,6 +62,12 @@ MANIFEST = DomainManifest(
             "Nhập hoá đơn điện, nước và đối soát",
             "Import electricity and water bills and reconcile them",
             frozenset({OPERATOR, ADMINISTRATOR}),
+        ),
+        Permission(
+            "terminals.bills.pay",
+            "Xem và thanh toán hoá đơn của hộ mình (thiết bị)",
+            "See and pay one's own household's bills (terminal)",
+            frozenset({"household_terminal"}),
         ),
     ),
 )
