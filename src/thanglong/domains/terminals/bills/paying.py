@@ -101,7 +101,7 @@ def due_bills(uow: UnitOfWork, *, principal: Principal) -> list[BillDTO]:
         .join(Household, Household.id == Bill.household_id)
         .where(Bill.household_id == access.household_id, Bill.status == BillStatus.DUE.value)
         .order_by(Bill.due_date, Bill.utility, Bill.bill_number)
-    ).tuples()
+    )
     return [BillDTO.of(bill, code) for bill, code in rows]
 
 

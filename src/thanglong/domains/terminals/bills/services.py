@@ -145,13 +145,14 @@ def _store_batch(
         )
     }
     codes = {b.customer_code for b in fresh}
-    households = dict(
-        uow.session.execute(
+    households = {
+        customer: household
+        for customer, household in uow.session.execute(
             select(BillAccount.customer_code, BillAccount.household_id).where(
                 BillAccount.utility == report.utility, BillAccount.customer_code.in_(codes)
             )
-        ).tuples()
-    )
+        )
+    }
     now = uow.clock()
     for line in fresh:
         old = stored.get(line.bill_number)
@@ -314,7 +315,7 @@ def list_bills(
         .order_by(Bill.period.desc(), Bill.utility, Bill.bill_number)
         .offset((page - 1) * size)
         .limit(size)
-    ).tuples()
+    )
     return BillPage([BillDTO.of(bill, code) for bill, code in rows], total, page, size)
 
 
