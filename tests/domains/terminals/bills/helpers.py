@@ -43,12 +43,16 @@ def make_home(platform: Platform, customers: dict[str, str]) -> Home:
     code = unique("HN").upper().replace("_", "-")[:30]
     serial = unique("TL").upper().replace("_", "-")[:30]
     with platform.uow() as uow:
-        fleet.register_household(uow, actor="op", code=code, head_name="Nguyễn Văn A", address="1 Hàng Bạc", commune_code=HOAN_KIEM)
+        fleet.register_household(
+            uow, actor="op", code=code, head_name="Nguyễn Văn A", address="1 Hàng Bạc", commune_code=HOAN_KIEM
+        )
     with platform.uow() as uow:
         fleet.provision_terminal(uow, actor="op", serial=serial, household_code=code)
     for utility, customer in customers.items():
         with platform.uow() as uow:
-            services.link_account(uow, actor="op", household_code=code, utility=utility, customer_code=customer)
+            services.link_account(
+                uow, actor="op", household_code=code, utility=utility, customer_code=customer
+            )
     with platform.uow() as uow:
         key = paying.issue_key(uow, actor="op", serial=serial)
     return Home(code, serial, key)
@@ -71,4 +75,6 @@ def bill_row(
 def import_rows(platform: Platform, rows: list[tuple[object, ...]], utility: str = "evn") -> ImportReport:
     """Import rows as a CSV file."""
     with platform.uow() as uow:
-        return services.import_bills(uow, actor="op", utility=utility, source=CsvFile(csv_bytes(rows), "t.csv"))
+        return services.import_bills(
+            uow, actor="op", utility=utility, source=CsvFile(csv_bytes(rows), "t.csv")
+        )

@@ -53,7 +53,10 @@ def test_household_pays_electricity_bill_and_a_replayed_callback_changes_nothing
     number = unique("EVN-HD").upper()
     report = import_rows(
         platform,
-        [bill_row(platform, customer, number, 412_500), bill_row(platform, neighbour.code + "X", unique("EVN-HD2"))],
+        [
+            bill_row(platform, customer, number, 412_500),
+            bill_row(platform, neighbour.code + "X", unique("EVN-HD2")),
+        ],
     )
     assert (report.imported, report.unmatched, report.refused) == (2, 1, 0)
 
@@ -64,8 +67,14 @@ def test_household_pays_electricity_bill_and_a_replayed_callback_changes_nothing
     bill_id = due.json()["bills"][0]["id"]
 
     # The neighbour's terminal cannot see or pay this bill.
-    assert client.get(f"/api/v1/terminals/bills/{bill_id}", headers=as_terminal(neighbour.key)).status_code == 404
-    assert client.post(f"/api/v1/terminals/bills/{bill_id}/pay", headers=as_terminal(neighbour.key)).status_code == 404
+    assert (
+        client.get(f"/api/v1/terminals/bills/{bill_id}", headers=as_terminal(neighbour.key)).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/api/v1/terminals/bills/{bill_id}/pay", headers=as_terminal(neighbour.key)).status_code
+        == 404
+    )
 
     first = client.post(f"/api/v1/terminals/bills/{bill_id}/pay", headers=as_terminal(home.key))
     assert first.status_code == 200, first.text
@@ -85,7 +94,11 @@ def test_household_pays_electricity_bill_and_a_replayed_callback_changes_nothing
     assert sim.status_code == 200
     paid = client.post(
         gateway.path,
-        data={"csrf_token": hidden(sim.text, "csrf_token"), "query": hidden(sim.text, "query"), "action": "pay"},
+        data={
+            "csrf_token": hidden(sim.text, "csrf_token"),
+            "query": hidden(sim.text, "query"),
+            "action": "pay",
+        },
         follow_redirects=False,
     )
     assert paid.status_code == 303
@@ -119,3 +132,34 @@ def test_household_pays_electricity_bill_and_a_replayed_callback_changes_nothing
         day = reconcile.reconcile(uow, utility="evn", day=today(platform))
     assert [(b.bill_number, b.amount_vnd) for b in day.bills] == [(number, 412_500)]
     assert day.remit_vnd == 412_500 and day.balanced
+
+
+def test_a_failed_payment_leaves_the_bill_due_and_the_next_attempt_reuses_it(
+    client: TestClient, platform: Platform
+) -> None:
+    customer = unique("PD0102").upper()
+    home = make_home(platform, {"evn": customer})
+    import_rows(platform, [bill_row(platform, customer, unique("EVN-HD3").upper(), 99_000)])
+    bill_id = client.get("/api/v1/terminals/bills/due", headers=as_terminal(home.key)).json()["bills"][0][
+        "id"
+    ]
+    shown = client.post(f"/api/v1/terminals/bills/{bill_id}/pay", headers=as_terminal(home.key)).json()
+    gateway = urlsplit(shown["vnpay_url"])
+    sim = client.get(f"{gateway.path}?{gateway.query}")
+    client.post(
+        gateway.path,
+        data={
+            "csrf_token": hidden(sim.text, "csrf_token"),
+            "query": hidden(sim.text, "query"),
+            "action": "cancel",
+        },
+        follow_redirects=False,
+    )
+    assert run_jobs(platform, kinds=[HANDLER]) == 0
+    due = client.get("/api/v1/terminals/bills/due", headers=as_terminal(home.key)).json()["bills"]
+    assert [b["id"] for b in due] == [bill_id]
+    retry = client.post(f"/api/v1/terminals/bills/{bill_id}/pay", headers=as_terminal(home.key)).json()
+    assert retry["payment"]["id"] == shown["payment"]["id"]
+    assert retry["payment"]["status"] == "pending"
+    # A new gateway order: a late callback of the cancelled attempt finds nothing.
+    assert retry["payment"]["reference"] != shown["payment"]["reference"]

@@ -48,7 +48,7 @@ def _run_import(source: BillSource, utility: str, name: str, as_json: bool) -> N
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err_console,
-            transient=as_json,
+            transient=True,
         ) as progress:
             task = progress.add_task("import", total=source.size_hint())
             with platform.uow() as uow:

@@ -145,14 +145,13 @@ def _store_batch(
         )
     }
     codes = {b.customer_code for b in fresh}
-    households = {
-        customer: household
-        for customer, household in uow.session.execute(
+    households: dict[str, uuid.UUID] = dict(
+        uow.session.execute(
             select(BillAccount.customer_code, BillAccount.household_id).where(
                 BillAccount.utility == report.utility, BillAccount.customer_code.in_(codes)
             )
-        )
-    }
+        ).all()
+    )
     now = uow.clock()
     for line in fresh:
         old = stored.get(line.bill_number)
