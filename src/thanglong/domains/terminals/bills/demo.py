@@ -46,7 +46,7 @@ def load_demo(platform: Platform) -> None:
                 fleet.register_household(
                     uow, actor=ACTOR, code=code, head_name=head, address=address, commune_code=commune
                 )
-        codes = [h[0] for h in HOUSEHOLDS]
+        codes = sorted(h[0] for h in HOUSEHOLDS)
     for household in codes:
         for utility in ("evn", WATER):
             customer = customer_code(utility, household)
