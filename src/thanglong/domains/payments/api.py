@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from thanglong.core.platform import Platform
 from thanglong.core.uow import UnitOfWork
@@ -20,7 +21,9 @@ __all__ = [
     "find_payments",
     "get_payment",
     "get_receipt",
+    "paid_between",
     "payment_url",
+    "vietqr_payload",
 ]
 
 
@@ -77,3 +80,13 @@ def payment_url(
             client_ip=client_ip,
             gateway=gateway,
         )
+
+
+def paid_between(uow: UnitOfWork, *, purpose: str, start: datetime, end: datetime) -> list[PaymentDTO]:
+    """Return the payments of one purpose paid in [start, end), oldest first (one query; reconciliation)."""
+    return services.paid_between(uow, purpose=purpose, start=start, end=end)
+
+
+def vietqr_payload(platform: Platform, payment: PaymentDTO) -> str:
+    """Return the VietQR bank-transfer payload of a payment, for a screen that draws the code itself."""
+    return services.vietqr_payload(payment, load_payment_settings(platform.settings))

@@ -6,6 +6,7 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -146,6 +147,20 @@ def find_payments(uow: UnitOfWork, *, purpose: str, reference: str) -> list[Paym
         select(PaymentsPayment)
         .where(PaymentsPayment.purpose == purpose, PaymentsPayment.reference == reference)
         .order_by(PaymentsPayment.created_at.desc())
+    )
+    return [PaymentDTO.of(row) for row in rows]
+
+
+def paid_between(uow: UnitOfWork, *, purpose: str, start: datetime, end: datetime) -> list[PaymentDTO]:
+    """Return the payments of one purpose paid in [start, end), oldest first."""
+    rows = uow.session.scalars(
+        select(PaymentsPayment)
+        .where(
+            PaymentsPayment.purpose == purpose,
+            PaymentsPayment.paid_at >= start,
+            PaymentsPayment.paid_at < end,
+        )
+        .order_by(PaymentsPayment.paid_at, PaymentsPayment.id)
     )
     return [PaymentDTO.of(row) for row in rows]
 

@@ -16,6 +16,7 @@ from thanglong.core.cliutil import (
     print_json,
 )
 from thanglong.core.errors import ThangLongError
+from thanglong.domains.terminals.bills.cli import app as bills_app
 from thanglong.domains.terminals.cap import services
 from thanglong.domains.terminals.cap.hanoi import NAME as HANOI
 from thanglong.domains.terminals.config import TerminalsSettings
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 cap_app = typer.Typer(help="Bản tin CAP 1.2 / CAP 1.2 messages.", no_args_is_help=True)
 app.add_typer(cap_app, name="cap")
+app.add_typer(bills_app, name="bills")
 
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2

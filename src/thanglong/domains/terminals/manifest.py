@@ -15,7 +15,7 @@ from thanglong.core.manifest import (
     MapLayer,
     NavItem,
 )
-from thanglong.core.security import Permission
+from thanglong.core.security import Permission, RoleDef
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
 
 DELIVERY = "thanglong.domains.terminals.delivery"
@@ -65,13 +65,26 @@ MANIFEST = DomainManifest(
     templates="thanglong.domains.terminals",
     migrations="thanglong.domains.terminals",
     static="thanglong.domains.terminals",
-    demo="thanglong.domains.terminals.announcements.demo:load_demo",
+    demo="thanglong.domains.terminals.demo:load_demo",
     nav=(
         NavItem(
             "/terminals/announcements",
             "Bản tin thiết bị hộ gia đình",
             "Household terminal announcements",
             "terminals.announcements.draft",
+        ),
+        NavItem(
+            "/terminals/bills", "Hoá đơn điện, nước", "Electricity and water bills", "terminals.bills.manage"
+        ),
+    ),
+    # Bills (docs/terminals-bills.md): terminals call with their own API key of this role.
+    roles=(
+        RoleDef(
+            "household_terminal",
+            "Thiết bị hộ gia đình",
+            "Household terminal",
+            "Khoá API của một thiết bị: xem và thanh toán hoá đơn của hộ mình.",
+            "A terminal's API key: sees and pays its own household's bills.",
         ),
     ),
     settings="thanglong.domains.terminals.config:TerminalsSettings",
@@ -80,6 +93,11 @@ MANIFEST = DomainManifest(
         EventHandler(
             "thanglong.domains.terminals.events:AnnouncementReleased",
             f"{DELIVERY}.services:on_announcement_released",
+        ),
+        # A bill is marked paid only when payments confirms it (a durable job, safe to run twice).
+        EventHandler(
+            "thanglong.domains.payments.api:PaymentSucceeded",
+            "thanglong.domains.terminals.bills.paying:on_payment_succeeded",
         ),
     ),
     consumers=(
@@ -154,6 +172,12 @@ MANIFEST = DomainManifest(
             "Nhập hoá đơn điện, nước và đối soát",
             "Import electricity and water bills and reconcile them",
             frozenset({OPERATOR, ADMINISTRATOR}),
+        ),
+        Permission(
+            "terminals.bills.pay",
+            "Xem và thanh toán hoá đơn của hộ mình (thiết bị)",
+            "See and pay one's own household's bills (terminal)",
+            frozenset({"household_terminal"}),
         ),
     ),
 )

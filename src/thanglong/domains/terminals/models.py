@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from thanglong.domains.terminals.announcements.models import Announcement, AnnouncementAudio
+from thanglong.domains.terminals.bills.models import Bill, BillAccount, BillImport, BillKey
 from thanglong.domains.terminals.delivery.models import Publication, Receipt, ReceiptOutcome, Release
 from thanglong.domains.terminals.fleet.models import Household, Terminal
 
 __all__ = [
     "Announcement",
     "AnnouncementAudio",
+    "Bill",
+    "BillAccount",
+    "BillImport",
+    "BillKey",
     "Household",
     "Publication",
     "Receipt",

@@ -12,6 +12,7 @@ from thanglong.domains.terminals.web.announcements import (
     build_announcements,
     build_public_alerts,
 )
+from thanglong.domains.terminals.web.bills import build_bills
 from thanglong.domains.terminals.web.delivery import build_delivery
 
 RouterBuilder = Callable[[WebContext], APIRouter]
@@ -25,6 +26,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_announcement_actions,
         build_public_alerts,
         build_delivery,
+        build_bills,
     ]
     for build in builders:
         router.include_router(build(ctx))

@@ -1,0 +1,1 @@
+"""Electricity and water bills of households, imported from the utilities and paid from the terminals."""
