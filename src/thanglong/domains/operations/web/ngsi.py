@@ -82,9 +82,15 @@ class NgsiRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
-            if request.method in _LENGTH_REQUIRED and "content-length" not in request.headers:
-                # CIM 009 6.3.2 and 6.3.4: a POST, PATCH or PUT without Content-Length (a chunked body)
-                # gets just 411, no payload, before anything else is looked at (ETSI 046_01).
+            headers = request.headers
+            if (
+                request.method in _LENGTH_REQUIRED
+                and "transfer-encoding" in headers
+                and "content-length" not in headers
+            ):
+                # CIM 009 6.3.2 and 6.3.4: a POST, PATCH or PUT whose body comes without Content-Length (a
+                # chunked body) gets just 411, no payload, before anything else is looked at (ETSI 046_01).
+                # A request with no body at all goes on to authentication and its 400 for the missing body.
                 return Response(status_code=411)
             try:
                 return await handler(request)
