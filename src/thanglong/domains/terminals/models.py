@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from thanglong.domains.terminals.fleet.models import Household, Terminal
+from thanglong.domains.terminals.fleet.models import Command, FleetCounter, Household, Rollout, Terminal
 
-__all__ = ["Household", "Terminal"]
+__all__ = ["Command", "FleetCounter", "Household", "Rollout", "Terminal"]
