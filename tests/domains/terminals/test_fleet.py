@@ -7,8 +7,8 @@ import pytest
 from thanglong.core.errors import Conflict, InvalidInput
 from thanglong.core.platform import Platform
 from thanglong.domains.terminals.fleet import services
-from thanglong.domains.terminals.fleet.passwords import check_password, hash_password
 from thanglong.domains.terminals.fleet.models import Terminal
+from thanglong.domains.terminals.fleet.passwords import check_password, hash_password
 
 # Hoàn Kiếm ward (00070) holds this point near the lake; Ba Đình ward is 00004.
 HOAN_KIEM = "00070"

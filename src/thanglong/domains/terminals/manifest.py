@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import DomainManifest
+from thanglong.core.manifest import Consumer, DomainManifest, KpiProvider, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
+
+FLEET = "thanglong.domains.terminals.fleet"
 
 MANIFEST = DomainManifest(
     name="terminals",
@@ -40,6 +42,45 @@ MANIFEST = DomainManifest(
             "Nhập hoá đơn điện, nước và đối soát",
             "Import electricity and water bills and reconcile them",
             frozenset({OPERATOR, ADMINISTRATOR}),
+        ),
+    ),
+    consumers=(
+        # Heartbeats and will messages of every terminal (docs/terminals-fleet.md); a shared subscription
+        # ($share/terminals/...) when the broker speaks MQTT 5, so several workers split 36,000 a second.
+        Consumer(
+            name="terminal-status",
+            topic="thanglong/terminals/v1/status/+",
+            qos=1,
+            group="terminals",
+            schema=f"{FLEET}.schemas:Heartbeat",
+            handler=f"{FLEET}.heartbeats:handle_status",
+            batch=True,
+            max_in_flight=1000,
+        ),
+    ),
+    schedules=(
+        # Silent terminals marked offline, the communes' online figures recorded, offline alarms judged.
+        Schedule(
+            name="terminals.fleet.monitor",
+            job="thanglong.domains.terminals.tasks:monitor_fleet",
+            every_seconds=60,
+            catch_up="latest",
+        ),
+    ),
+    kpis=(
+        KpiProvider(
+            "terminals.online_share",
+            "Thiết bị đầu cuối hộ gia đình đang trực tuyến",
+            "Household terminals online",
+            "%",
+            f"{FLEET}.monitor:online_share",
+            formula_vi=(
+                "100 × thiết bị đang trực tuyến / thiết bị đang hoạt động (đã từng báo về, chưa thu hồi)"
+            ),
+            formula_en="100 × terminals online / terminals in service (reported at least once, not retired)",
+            owner_vi="Sở Khoa học và Công nghệ Hà Nội",
+            owner_en="Hanoi Department of Science and Technology",
+            refresh_seconds=60,
         ),
     ),
 )
