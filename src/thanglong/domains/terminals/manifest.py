@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import Consumer, DomainManifest, KpiProvider, Schedule
+from thanglong.core.manifest import Consumer, DomainManifest, JobKind, KpiProvider, Schedule
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
 
@@ -56,6 +56,17 @@ MANIFEST = DomainManifest(
             handler=f"{FLEET}.heartbeats:handle_status",
             batch=True,
             max_in_flight=1000,
+        ),
+    ),
+    jobs=(
+        # One command's signed envelope to its terminal's topic; short, so retried quickly.
+        JobKind(
+            "terminals.command.publish",
+            "thanglong.domains.terminals.tasks:publish_command",
+            max_attempts=5,
+            backoff_base_seconds=5.0,
+            backoff_cap_seconds=120.0,
+            lease_seconds=60,
         ),
     ),
     schedules=(
