@@ -77,6 +77,13 @@ MANIFEST = DomainManifest(
             every_seconds=60,
             catch_up="latest",
         ),
+        # Rollouts: each running one judged every five minutes (halt, wait, next wave).
+        Schedule(
+            name="terminals.rollouts.step",
+            job="thanglong.domains.terminals.tasks:step_rollouts",
+            every_seconds=300,
+            catch_up="latest",
+        ),
     ),
     kpis=(
         KpiProvider(
