@@ -9,12 +9,17 @@ import typer
 from thanglong.core.cliutil import console, fail, json_option, print_json
 from thanglong.domains.terminals.cap import services
 from thanglong.domains.terminals.cap.hanoi import NAME as HANOI
+from thanglong.domains.terminals.fleet import cli as fleet_cli
 
 app = typer.Typer(
     help="Thiết bị thông tin hộ gia đình / household information terminals.", no_args_is_help=True
 )
 cap_app = typer.Typer(help="Bản tin CAP 1.2 / CAP 1.2 messages.", no_args_is_help=True)
 app.add_typer(cap_app, name="cap")
+app.add_typer(fleet_cli.households_app, name="households")
+app.add_typer(fleet_cli.broker_app, name="broker")
+app.command("provision")(fleet_cli.provision)
+app.command("list")(fleet_cli.list_terminals)
 
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2
