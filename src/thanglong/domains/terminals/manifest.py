@@ -2,11 +2,54 @@
 
 from __future__ import annotations
 
-from thanglong.core.manifest import Consumer, DomainManifest, JobKind, KpiProvider, Schedule
+from thanglong.core.manifest import (
+    Choropleth,
+    Consumer,
+    DomainManifest,
+    JobKind,
+    KpiProvider,
+    LayerField,
+    LayerStyle,
+    LegendEntry,
+    MapLayer,
+    NavItem,
+    Schedule,
+)
 from thanglong.core.security import Permission
 from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, OFFICER, OPERATOR
 
 FLEET = "thanglong.domains.terminals.fleet"
+ONLINE_COLORS = ("#bdbdbd", "#c62828", "#ef6c00", "#f9a825", "#2e7d32")
+ONLINE_LAYER = MapLayer(
+    name="terminals.online_by_commune",
+    title_vi="Thiết bị hộ gia đình trực tuyến theo phường, xã",
+    title_en="Household terminals online by ward and commune",
+    features=f"{FLEET}.layer:online_by_commune_layer",
+    geometry="polygon",
+    permission="terminals.fleet.manage",
+    style=LayerStyle(
+        color="#37474f",
+        weight=0.8,
+        fill_opacity=0.6,
+        choropleth=Choropleth("online_share", (0.0, 50.0, 80.0, 95.0), ONLINE_COLORS),
+    ),
+    legend=(
+        LegendEntry("Chưa có thiết bị hoạt động", "No terminal in service", ONLINE_COLORS[0]),
+        LegendEntry("Dưới 50 %", "Below 50 %", ONLINE_COLORS[1]),
+        LegendEntry("50 – 80 %", "50 – 80 %", ONLINE_COLORS[2]),
+        LegendEntry("80 – 95 %", "80 – 95 %", ONLINE_COLORS[3]),
+        LegendEntry("Từ 95 %", "95 % and over", ONLINE_COLORS[4]),
+    ),
+    fields=(
+        LayerField("code", "Mã", "Code"),
+        LayerField("active", "Thiết bị đang hoạt động", "Terminals in service", "integer"),
+        LayerField("online", "Đang trực tuyến", "Online", "integer"),
+        LayerField("online_share", "Tỷ lệ trực tuyến", "Share online", "decimal", "%", "%"),
+    ),
+    refresh_seconds=60,
+    bbox=True,
+    visible_by_default=False,
+)
 
 MANIFEST = DomainManifest(
     name="terminals",
@@ -17,6 +60,7 @@ MANIFEST = DomainManifest(
     cli="thanglong.domains.terminals.cli:app",
     cli_name="terminals",
     templates="thanglong.domains.terminals",
+    static="thanglong.domains.terminals",
     migrations="thanglong.domains.terminals",
     permissions=(
         Permission(
@@ -44,6 +88,11 @@ MANIFEST = DomainManifest(
             frozenset({OPERATOR, ADMINISTRATOR}),
         ),
     ),
+    demo=f"{FLEET}.demo:load_demo",
+    nav=(
+        NavItem("/terminals/fleet", "Thiết bị hộ gia đình", "Household terminals", "terminals.fleet.manage"),
+    ),
+    map_layers=(ONLINE_LAYER,),
     consumers=(
         # Heartbeats and will messages of every terminal (docs/terminals-fleet.md); a shared subscription
         # ($share/terminals/...) when the broker speaks MQTT 5, so several workers split 36,000 a second.

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
+from thanglong.domains.terminals.web.fleet import build_fleet
 
 RouterBuilder = Callable[[WebContext], APIRouter]
 
@@ -14,7 +15,7 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the terminals router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = []
+    builders: list[RouterBuilder] = [build_fleet]
     for build in builders:
         router.include_router(build(ctx))
     return router
