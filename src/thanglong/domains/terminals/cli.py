@@ -18,6 +18,7 @@ cap_app = typer.Typer(help="Bản tin CAP 1.2 / CAP 1.2 messages.", no_args_is_h
 app.add_typer(cap_app, name="cap")
 app.add_typer(fleet_cli.households_app, name="households")
 app.add_typer(fleet_cli.broker_app, name="broker")
+app.add_typer(fleet_cli.rollout_app, name="rollout")
 app.command("provision")(fleet_cli.provision)
 app.command("list")(fleet_cli.list_terminals)
 

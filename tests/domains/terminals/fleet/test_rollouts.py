@@ -14,7 +14,7 @@ from thanglong.domains.terminals.fleet import commands, rollouts
 from thanglong.domains.terminals.fleet.models import Command
 
 SHA = "ab" * 32
-TAY_HO = "00091"
+TAY_HO = "00103"
 
 
 def _setup(platform: Platform, clock: Clock) -> dict[str, list[str]]:

@@ -223,3 +223,109 @@ def broker_acl(
             markup=False,
             soft_wrap=True,
         )
+
+
+rollout_app = typer.Typer(help="Cập nhật phần mềm theo đợt / rollouts in waves.", no_args_is_help=True)
+
+
+def _show_rollout(dto: object, json_out: bool) -> None:
+    data = dto.to_dict()  # type: ignore[attr-defined]
+    if json_out:
+        print_json(data)
+        return
+    console.print(
+        f"{data['name']} ({data['kind']} {data['version']}): {data['status']}, đợt / wave"
+        f" {data['current_wave'] + 1}/{len(data['waves'])} {data['halt_reason']}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
+    for index, wave in enumerate(data["waves"], start=1):
+        console.print(f"  {index}: {' '.join(wave)}", highlight=False, markup=False, soft_wrap=True)
+
+
+@rollout_app.command("create")
+def rollout_create(
+    name: str = typer.Option(..., "--name"),
+    kind: str = typer.Option("firmware", "--kind", help="firmware|config"),
+    version: str = typer.Option(..., "--version"),
+    url: str = typer.Option(..., "--url", help="https://..."),
+    sha256: str = typer.Option(..., "--sha256"),
+    canary: list[str] = typer.Option([], "--canary", help="Mã phường, xã thử trước / canary commune(s)."),
+    growth: float = typer.Option(2.0, "--growth"),
+    soak_minutes: int = typer.Option(60, "--soak-minutes"),
+    min_ok: float = typer.Option(0.9, "--min-ok", help="Tỷ lệ tốt tối thiểu / minimum ok share (0-1)."),
+    max_gap: float = typer.Option(0.05, "--max-gap"),
+    json_out: bool = json_option(),
+) -> None:
+    """Lập đợt cập nhật theo phường, xã / plan a rollout in waves of communes."""
+    from thanglong.domains.terminals.fleet import rollouts  # noqa: PLC0415
+
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            dto = rollouts.create(
+                uow,
+                actor=cli_actor(),
+                name=name,
+                kind=kind,
+                version=version,
+                url=url,
+                sha256=sha256,
+                canary=canary or None,
+                growth=growth,
+                soak_minutes=soak_minutes,
+                min_ok_share=min_ok,
+                max_gap=max_gap,
+            )
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}", 1)
+    _show_rollout(dto, json_out)
+
+
+@rollout_app.command("list")
+def rollout_list(json_out: bool = json_option()) -> None:
+    """Liệt kê các đợt cập nhật / list rollouts."""
+    from thanglong.domains.terminals.fleet import rollouts  # noqa: PLC0415
+
+    platform = open_platform()
+    with platform.uow() as uow:
+        found = rollouts.list_rollouts(uow)
+    if json_out:
+        print_json([r.to_dict() for r in found])
+        return
+    for dto in found:
+        console.print(f"{dto.id}", highlight=False)
+        _show_rollout(dto, False)
+
+
+@rollout_app.command("change")
+def rollout_change(
+    rollout_id: str = typer.Argument(...),
+    action: str = typer.Argument(..., help="halt|resume|abort|step"),
+    note: str = typer.Option("", "--note"),
+    json_out: bool = json_option(),
+) -> None:
+    """Tạm dừng, tiếp tục, hủy hoặc chạy một bước / halt, resume, abort or step a rollout."""
+    import uuid  # noqa: PLC0415
+
+    from thanglong.domains.terminals.fleet import commands, rollouts  # noqa: PLC0415
+
+    try:
+        ident = uuid.UUID(rollout_id)
+    except ValueError:
+        fail(f"không phải mã đợt / not a rollout id: {rollout_id}")
+    if action not in ("halt", "resume", "abort", "step"):
+        fail(f"thao tác / action must be halt|resume|abort|step, not {action!r}")
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            if action == "step":
+                signer = commands.platform_signer(platform.settings)
+                dto = rollouts.step(uow, ident, signer=signer, actor=cli_actor())
+            else:
+                use = {"halt": rollouts.halt, "resume": rollouts.resume, "abort": rollouts.abort}[action]
+                dto = use(uow, ident, actor=cli_actor(), note=note)
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}", 1)
+    _show_rollout(dto, json_out)
