@@ -73,7 +73,7 @@ def test_lists_the_providers_of_enabled_domains_only(tmp_path: Path, tl_database
         listed = kpi.providers(with_procedures)
         keys = {item.provider.key for item in listed}
         assert {"procedures.on_time_rate", "procedures.received_today", "core.jobs.dead"} <= keys
-        assert {item.domain for item in listed} == {"core", "procedures"}
+        assert {item.domain for item in listed} == {"core", "procedures", "terminals"}
         assert kpi.providers(with_procedures, domains={"identity"}) == []
     finally:
         without.close()
@@ -99,7 +99,7 @@ def test_a_failing_provider_is_reported_not_fatal(platform: Platform) -> None:
 def test_procedures_kpis_compute(platform: Platform) -> None:
     values = kpi.compute_all(platform)
     assert values and all(v.ok for v in values), [v.error for v in values if not v.ok]
-    assert {v.domain for v in values} == {"core", "procedures"}
+    assert {v.domain for v in values} == {"core", "procedures", "terminals"}
 
 
 @pytest.mark.parametrize(("role", "visible"), [(OPERATOR, True), (AGENCY_HEAD, True), (CITIZEN, False)])

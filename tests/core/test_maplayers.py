@@ -16,6 +16,8 @@ from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, 
 DOSSIERS = "procedures.dossiers_by_commune"
 # The operations dashboard's layers, for holders of operations.data.read.
 OPERATIONS = ["operations.alarms_by_commune", "operations.sensors"]
+# The fleet's layer, for holders of terminals.fleet.manage (operators, administrators).
+TERMINALS = ["terminals.online_by_commune"]
 
 
 def user(platform: Platform, *roles: RoleName) -> Principal:
@@ -43,8 +45,8 @@ def names(items: list[maplayers.RegisteredLayer]) -> list[str]:
 
 def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
     items = maplayers.registry(platform)
-    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS]
-    assert [item.domain for item in items] == ["geo", "procedures", "operations", "operations"]
+    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS, *TERMINALS]
+    assert [item.domain for item in items] == ["geo", "procedures", "operations", "operations", "terminals"]
 
 
 def test_visible_layers_follow_the_permission(platform: Platform) -> None:
@@ -58,6 +60,7 @@ def test_visible_layers_follow_the_permission(platform: Platform) -> None:
             "geo.communes",
             DOSSIERS,
             *OPERATIONS,
+            *TERMINALS,
         ]
 
 
@@ -76,7 +79,8 @@ def test_find_layer_answers_404_401_and_403(platform: Platform) -> None:
 
 def test_a_disabled_domain_offers_no_layer(platform: Platform) -> None:
     kernel_only = dataclasses.replace(
-        platform, manifests=[m for m in platform.manifests if m.name not in ("procedures", "operations")]
+        platform,
+        manifests=[m for m in platform.manifests if m.name not in ("procedures", "operations", "terminals")],
     )
     assert names(maplayers.registry(kernel_only)) == ["geo.communes"]
 
@@ -98,6 +102,7 @@ def test_a_valid_extra_layer_is_registered(platform: Platform) -> None:
         "geo.communes",
         "procedures.extra",
         *OPERATIONS,
+        *TERMINALS,
     ]
 
 

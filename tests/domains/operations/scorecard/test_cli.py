@@ -55,12 +55,13 @@ def test_export_csv_and_ngsi_ld_to_stdout_and_to_a_file(database: str, tmp_path:
         "procedures.online_share",
         "procedures.full_process_share",
         "procedures.on_time_rate",
+        "terminals.online_share",
     }
     target = tmp_path / "kpi.jsonld"
     code, out, _ = _run("indicators", "export", "--format", "ngsi-ld", "--out", str(target))
     assert code == 0, out
     entities = json.loads(target.read_text(encoding="utf-8"))
-    assert len(entities) == 3 and {e["type"] for e in entities} == {"KeyPerformanceIndicator"}
+    assert len(entities) == 4 and {e["type"] for e in entities} == {"KeyPerformanceIndicator"}
 
 
 def test_export_refuses_an_unknown_format_and_an_unwritable_file(database: str, tmp_path: Path) -> None:
