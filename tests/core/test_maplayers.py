@@ -16,7 +16,10 @@ from thanglong.domains.identity.api import ADMINISTRATOR, AGENCY_HEAD, CITIZEN, 
 DOSSIERS = "procedures.dossiers_by_commune"
 # The operations dashboard's layers, for holders of operations.data.read.
 OPERATIONS = ["operations.alarms_by_commune", "operations.sensors"]
-TERMINALS = ["terminals.reach"]
+# The reach layer (terminals.reach.read: officers, agency heads, operators, administrators) and the fleet's
+# layer (terminals.fleet.manage: operators and administrators).
+TERMINALS = ["terminals.reach", "terminals.online_by_commune"]
+REACH_ONLY = ["terminals.reach"]
 
 
 def user(platform: Platform, *roles: RoleName) -> Principal:
@@ -45,16 +48,23 @@ def names(items: list[maplayers.RegisteredLayer]) -> list[str]:
 def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
     items = maplayers.registry(platform)
     assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS, *TERMINALS]
-    assert [item.domain for item in items] == ["geo", "procedures", "operations", "operations", "terminals"]
+    assert [item.domain for item in items] == [
+        "geo",
+        "procedures",
+        "operations",
+        "operations",
+        "terminals",
+        "terminals",
+    ]
 
 
 def test_visible_layers_follow_the_permission(platform: Platform) -> None:
     assert names(maplayers.visible_layers(platform, ANONYMOUS)) == ["geo.communes"]
     assert names(maplayers.visible_layers(platform, user(platform, CITIZEN))) == ["geo.communes"]
     officer = user(platform, OFFICER)
-    assert names(maplayers.visible_layers(platform, officer)) == ["geo.communes", *OPERATIONS, *TERMINALS]
+    assert names(maplayers.visible_layers(platform, officer)) == ["geo.communes", *OPERATIONS, *REACH_ONLY]
     head = user(platform, AGENCY_HEAD)
-    assert names(maplayers.visible_layers(platform, head)) == ["geo.communes", DOSSIERS, *TERMINALS]
+    assert names(maplayers.visible_layers(platform, head)) == ["geo.communes", DOSSIERS, *REACH_ONLY]
     for role in (OPERATOR, ADMINISTRATOR):
         assert names(maplayers.visible_layers(platform, user(platform, role))) == [
             "geo.communes",

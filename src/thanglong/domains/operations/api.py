@@ -1,8 +1,19 @@
-"""What other domains may use of operations: the names of its series and its events."""
+"""What other domains may use of operations: the names of its series, its events, external alarms."""
 
 from __future__ import annotations
 
+from thanglong.domains.operations.alarms.external import clear_external, open_external, raise_external
+from thanglong.domains.operations.alarms.rules import SEVERITIES
+from thanglong.domains.operations.alarms.services import AlarmDTO
 from thanglong.domains.operations.events import EntityChanged
 from thanglong.domains.operations.series import series_name
 
-__all__ = ["EntityChanged", "series_name"]
+__all__ = [
+    "SEVERITIES",
+    "AlarmDTO",
+    "EntityChanged",
+    "clear_external",
+    "open_external",
+    "raise_external",
+    "series_name",
+]

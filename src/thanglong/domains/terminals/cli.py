@@ -20,8 +20,9 @@ from thanglong.domains.terminals.bills.cli import app as bills_app
 from thanglong.domains.terminals.cap import services
 from thanglong.domains.terminals.cap.hanoi import NAME as HANOI
 from thanglong.domains.terminals.config import TerminalsSettings
-from thanglong.domains.terminals.delivery import keys
+from thanglong.domains.terminals.fleet import cli as fleet_cli
 from thanglong.domains.terminals.speech import services as speech
+from thanglong.domains.terminals.wire import keys
 
 app = typer.Typer(
     help="Thiết bị thông tin hộ gia đình / household information terminals.", no_args_is_help=True
@@ -29,6 +30,11 @@ app = typer.Typer(
 cap_app = typer.Typer(help="Bản tin CAP 1.2 / CAP 1.2 messages.", no_args_is_help=True)
 app.add_typer(cap_app, name="cap")
 app.add_typer(bills_app, name="bills")
+app.add_typer(fleet_cli.households_app, name="households")
+app.add_typer(fleet_cli.broker_app, name="broker")
+app.add_typer(fleet_cli.rollout_app, name="rollout")
+app.command("provision")(fleet_cli.provision)
+app.command("list")(fleet_cli.list_terminals)
 
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from thanglong.domains.terminals.announcements.models import Announcement, AnnouncementAudio
 from thanglong.domains.terminals.bills.models import Bill, BillAccount, BillImport, BillKey
 from thanglong.domains.terminals.delivery.models import Publication, Receipt, ReceiptOutcome, Release
-from thanglong.domains.terminals.fleet.models import Household, Terminal
+from thanglong.domains.terminals.fleet.models import Command, FleetCounter, Household, Rollout, Terminal
 
 __all__ = [
     "Announcement",
@@ -14,10 +14,13 @@ __all__ = [
     "BillAccount",
     "BillImport",
     "BillKey",
+    "Command",
+    "FleetCounter",
     "Household",
     "Publication",
     "Receipt",
     "ReceiptOutcome",
     "Release",
+    "Rollout",
     "Terminal",
 ]

@@ -56,6 +56,7 @@ def test_export_csv_and_ngsi_ld_to_stdout_and_to_a_file(database: str, tmp_path:
         "procedures.full_process_share",
         "procedures.on_time_rate",
         "terminals.announcement_reach",
+        "terminals.online_share",
     }
     target = tmp_path / "kpi.jsonld"
     code, out, _ = _run("indicators", "export", "--format", "ngsi-ld", "--out", str(target))

@@ -19,7 +19,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from tests.domains.terminals.helpers import HANOI_EXAMPLE, read
 from thanglong.core.mqtt import parse_url
-from thanglong.domains.terminals.delivery import envelope
+from thanglong.domains.terminals.wire import envelope
 
 HANOI = "+07:00"
 

@@ -28,7 +28,7 @@ from tests.domains.terminals.agent.helpers import (
 from thanglong.core import mqtt
 from thanglong.domains.terminals.agent.config import from_mapping
 from thanglong.domains.terminals.agent.runtime import Agent
-from thanglong.domains.terminals.delivery import topics
+from thanglong.domains.terminals.wire import topics
 
 MQTT_URL = os.environ.get("THANGLONG_TEST_MQTT_URL")
 pytestmark = [

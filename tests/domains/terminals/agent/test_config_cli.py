@@ -14,7 +14,7 @@ from tests.domains.terminals.agent.helpers import write_public_key
 from thanglong.cli.main import build_cli
 from thanglong.core.domain_list import DEFAULT_DOMAINS
 from thanglong.domains.terminals.agent.config import ConfigError, load
-from thanglong.domains.terminals.delivery.envelope import key_id
+from thanglong.domains.terminals.wire.envelope import key_id
 
 runner = CliRunner()
 EXAMPLE = """\

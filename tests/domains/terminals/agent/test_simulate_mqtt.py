@@ -16,7 +16,7 @@ from tests.domains.terminals.agent.helpers import Listener, fresh_id, seal, wait
 from thanglong.core import mqtt
 from thanglong.domains.terminals.agent import services, simulate
 from thanglong.domains.terminals.cap.services import validate_message
-from thanglong.domains.terminals.delivery import envelope, topics
+from thanglong.domains.terminals.wire import envelope, topics
 
 MQTT_URL = os.environ.get("THANGLONG_TEST_MQTT_URL")
 COUNT = 200

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thanglong.domains.terminals.delivery import envelope, topics
-from thanglong.domains.terminals.delivery.envelope import Refused, SeenIds
+from thanglong.domains.terminals.wire import envelope, topics
+from thanglong.domains.terminals.wire.envelope import Refused, SeenIds
 
 KEY = Ed25519PrivateKey.generate()
 OTHER = Ed25519PrivateKey.generate()

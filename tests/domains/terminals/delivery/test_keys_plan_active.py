@@ -11,8 +11,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from thanglong.core.testing.plugin import make_settings
-from thanglong.domains.terminals.delivery import active, envelope, keys, plan, topics
-from thanglong.domains.terminals.delivery.envelope import Refused, SeenIds
+from thanglong.domains.terminals.delivery import active, plan
+from thanglong.domains.terminals.wire import envelope, keys, topics
+from thanglong.domains.terminals.wire.envelope import Refused, SeenIds
 
 NOW = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 TOPIC = topics.announce_commune("00070")

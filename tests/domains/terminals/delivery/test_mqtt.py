@@ -24,9 +24,10 @@ from thanglong.core import geo, mqtt
 from thanglong.core.consumers import bind
 from thanglong.core.platform import Platform
 from thanglong.core.testing.plugin import committing_platform, run_jobs
-from thanglong.domains.terminals.delivery import active, keys, receipts, topics
+from thanglong.domains.terminals.delivery import active, receipts
 from thanglong.domains.terminals.delivery.models import Publication, Receipt
 from thanglong.domains.terminals.manifest import MANIFEST
+from thanglong.domains.terminals.wire import keys, topics
 from thanglong.worker.consumers import ConsumerService
 
 pytestmark = pytest.mark.mqtt

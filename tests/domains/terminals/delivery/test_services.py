@@ -25,9 +25,10 @@ from thanglong.core.migrate import pending_model_changes
 from thanglong.core.models import AuditRecord
 from thanglong.core.mqtt import PublishFailed
 from thanglong.core.platform import Platform
-from thanglong.domains.terminals.delivery import active, envelope, keys, reach, receipts, services, topics
+from thanglong.domains.terminals.delivery import active, reach, receipts, services
 from thanglong.domains.terminals.delivery.models import Publication, Receipt, Release
 from thanglong.domains.terminals.events import AnnouncementReleased
+from thanglong.domains.terminals.wire import envelope, keys, topics
 
 TRUSTED = keys.trusted_keys([keys.public_pem(KEY).encode()])
 

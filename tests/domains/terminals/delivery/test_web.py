@@ -24,7 +24,7 @@ from tests.domains.terminals.delivery.test_services import receipt
 from thanglong.core.platform import Platform
 from thanglong.domains.identity.api import CITIZEN, OFFICER
 from thanglong.domains.terminals.cli import app
-from thanglong.domains.terminals.delivery import keys, receipts, services
+from thanglong.domains.terminals.wire import keys, receipts, services
 
 API = "/api/v1/terminals/announcements/{}/reach"
 PAGE = "/terminals/announcements/{}/reach"

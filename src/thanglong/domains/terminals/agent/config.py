@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from thanglong.core.mqtt import parse_url
-from thanglong.domains.terminals.delivery.envelope import key_id, load_public_key
+from thanglong.domains.terminals.wire.envelope import key_id, load_public_key
 
 CONSOLE = "console"
 

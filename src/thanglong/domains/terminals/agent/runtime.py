@@ -35,7 +35,7 @@ from thanglong.domains.terminals.agent.config import CONSOLE, AgentConfig
 from thanglong.domains.terminals.agent.mqttio import Hub
 from thanglong.domains.terminals.agent.state import State, write_atomic
 from thanglong.domains.terminals.cap.services import validate_message
-from thanglong.domains.terminals.delivery import envelope, topics
+from thanglong.domains.terminals.wire import envelope, topics
 
 log = logging.getLogger("thanglong.terminals.agent")
 

@@ -27,7 +27,7 @@ from thanglong.core import mqtt as core_mqtt
 from thanglong.domains.terminals.agent import simulate
 from thanglong.domains.terminals.agent.config import AgentConfig, ConfigError, load, read_keys
 from thanglong.domains.terminals.agent.runtime import Agent
-from thanglong.domains.terminals.delivery import envelope, topics
+from thanglong.domains.terminals.wire import envelope, topics
 
 __all__ = ["ConfigError", "load"]
 

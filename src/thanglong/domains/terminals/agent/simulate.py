@@ -40,7 +40,7 @@ from thanglong.core.mqtt import parse_url
 from thanglong.domains.terminals.agent import wire
 from thanglong.domains.terminals.agent.mqttio import Hub
 from thanglong.domains.terminals.cap.services import validate_message
-from thanglong.domains.terminals.delivery import envelope, topics
+from thanglong.domains.terminals.wire import envelope, topics
 
 # Connections waiting for their CONNACK at once, per process: enough to keep the broker busy, few
 # enough that its accept queue never overflows.

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from thanglong.domains.terminals.delivery.envelope import SeenIds
+from thanglong.domains.terminals.wire.envelope import SeenIds
 
 
 def write_atomic(path: Path, data: bytes) -> None:

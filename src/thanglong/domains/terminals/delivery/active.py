@@ -18,7 +18,7 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from thanglong.domains.terminals.delivery import envelope
+from thanglong.domains.terminals.wire import envelope
 
 KIND = "active"
 CAP = "cap"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from thanglong.domains.terminals.cap import tree, xmlsafe
-from thanglong.domains.terminals.delivery import topics
+from thanglong.domains.terminals.wire import topics
 
 # MQTT 5's message expiry interval is a four-byte integer of seconds.
 MAX_EXPIRY_SECONDS = 2**32 - 1

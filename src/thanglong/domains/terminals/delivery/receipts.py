@@ -22,10 +22,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from thanglong.core.consumers import Message
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.terminals.delivery import topics
 from thanglong.domains.terminals.delivery.events import ReceiptsRecorded
 from thanglong.domains.terminals.delivery.models import IDENTIFIER_LENGTH, Receipt, ReceiptOutcome, Release
 from thanglong.domains.terminals.fleet.models import Terminal
+from thanglong.domains.terminals.wire import topics
 
 STORED = "stored"
 DUPLICATE = "duplicate"

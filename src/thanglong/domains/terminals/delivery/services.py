@@ -12,12 +12,13 @@ from thanglong.core import audit
 from thanglong.core.config import Settings
 from thanglong.core.mqtt import client_url, speaks_mqtt5
 from thanglong.core.uow import UnitOfWork
-from thanglong.domains.terminals.config import TerminalsSettings
-from thanglong.domains.terminals.delivery import active, envelope, keys, plan
+from thanglong.domains.terminals.delivery import active, plan
 from thanglong.domains.terminals.delivery.broker import BrokerPublisher, Outgoing, Publisher
 from thanglong.domains.terminals.delivery.events import AnnouncementPublished
 from thanglong.domains.terminals.delivery.models import Publication, Release
 from thanglong.domains.terminals.events import AnnouncementReleased
+from thanglong.domains.terminals.wire import envelope, keys
+from thanglong.domains.terminals.wire import services as wire_services
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ EXPIRED = "expired"
 
 def signing_key(settings: Settings) -> Ed25519PrivateKey:
     """Return the platform's signing key, from THANGLONG_TERMINALS_SIGNING_KEY_PATH or the data directory."""
-    return keys.load_or_create(settings, TerminalsSettings().signing_key_path)
+    return wire_services.platform_private_key(settings)
 
 
 def broker_publisher(settings: Settings) -> BrokerPublisher:

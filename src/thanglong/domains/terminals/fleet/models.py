@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base, UUIDPrimaryKey
@@ -51,3 +52,71 @@ class Terminal(UUIDPrimaryKey, Base):
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     provisioned_at: Mapped[datetime]
     provisioned_by: Mapped[str] = mapped_column(String(200))
+    # What the last heartbeat said (terminals_0004). `online` is set by a heartbeat, cleared by the will
+    # message or by the sweep when no heartbeat came for a few minutes; `offline_since` dates that.
+    online: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    offline_since: Mapped[datetime | None] = mapped_column(default=None)
+    health: Mapped[str | None] = mapped_column(String(20), default=None)
+    uptime_s: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    playing: Mapped[str | None] = mapped_column(String(200), default=None)
+    # When the terminal's own time series last got a point (they are sampled, not fed every heartbeat).
+    sampled_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Command(UUIDPrimaryKey, Base):
+    """A command sent to one terminal: the signed envelope as published, who sent it and its receipt."""
+
+    __tablename__ = "terminals_command"
+
+    terminal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("terminals_terminal.id", ondelete="CASCADE"))
+    serial: Mapped[str] = mapped_column(String(40), index=True)
+    # The envelope's message id, which the terminal's command_done/command_failed receipt names.
+    message_id: Mapped[str] = mapped_column(String(64), unique=True)
+    command: Mapped[str] = mapped_column(String(20))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    envelope: Mapped[bytes] = mapped_column(LargeBinary)
+    # queued (waiting for the publisher) → sent (broker acknowledged) → done | failed (terminal's receipt).
+    status: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[datetime] = mapped_column(index=True)
+    issued_by: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)
+    result_at: Mapped[datetime | None] = mapped_column(default=None)
+    rollout_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
+
+
+class Rollout(UUIDPrimaryKey, Base):
+    """A signed firmware or configuration update rolled out commune by commune in waves."""
+
+    __tablename__ = "terminals_rollout"
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # firmware | config
+    version: Mapped[str] = mapped_column(String(40))
+    url: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    # The waves as planned: a list of lists of commune codes, the canary first.
+    waves: Mapped[list[list[str]]] = mapped_column(JSON)
+    # running | halted | completed | aborted; the wave reached so far (0-based; -1 before the first).
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    current_wave: Mapped[int] = mapped_column(Integer, default=-1)
+    wave_started_at: Mapped[datetime | None] = mapped_column(default=None)
+    soak_minutes: Mapped[int] = mapped_column(Integer)
+    min_ok_share: Mapped[float] = mapped_column(Float)
+    max_gap: Mapped[float] = mapped_column(Float)
+    halt_reason: Mapped[str] = mapped_column(Text, default="")
+    last_check: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime]
+
+
+class FleetCounter(Base):
+    """A running count kept by the heartbeat intake (unknown serials, will messages), with the last seen."""
+
+    __tablename__ = "terminals_fleet_counter"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+    last: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime]

@@ -53,6 +53,34 @@ def register_household(
     phone: str | None = None,
 ) -> HouseholdDTO:
     """Register a household; its commune is given, or found from its location when only that is."""
+    dto = add_household(
+        uow,
+        actor=actor,
+        code=code,
+        head_name=head_name,
+        address=address,
+        commune_code=commune_code,
+        lon=lon,
+        lat=lat,
+        phone=phone,
+    )
+    uow.commit()
+    return dto
+
+
+def add_household(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    code: str,
+    head_name: str,
+    address: str,
+    commune_code: str | None = None,
+    lon: float | None = None,
+    lat: float | None = None,
+    phone: str | None = None,
+) -> HouseholdDTO:
+    """Register a household in the caller's transaction (no commit: an import commits all or nothing)."""
     code = code.strip().upper()
     if not HOUSEHOLD_CODE_RE.match(code):
         raise InvalidInput(
@@ -117,9 +145,7 @@ def register_household(
         object_id=str(row.id),
         after={"code": code, "commune_code": commune},
     )
-    dto = HouseholdDTO.of(row)
-    uow.commit()
-    return dto
+    return HouseholdDTO.of(row)
 
 
 def provision_terminal(

@@ -1,7 +1,7 @@
 """terminals: bills, household accounts at utilities, import runs, terminals' bill API keys
 
 Revision ID: terminals_0005
-Revises: terminals_0003
+Revises: terminals_0004
 Create Date: 2026-12-04 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "terminals_0005"
-down_revision: str | None = "terminals_0003"
+down_revision: str | None = "terminals_0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,6 +14,7 @@ from thanglong.domains.terminals.web.announcements import (
 )
 from thanglong.domains.terminals.web.bills import build_bills
 from thanglong.domains.terminals.web.delivery import build_delivery
+from thanglong.domains.terminals.web.fleet import build_fleet
 
 RouterBuilder = Callable[[WebContext], APIRouter]
 
@@ -27,6 +28,7 @@ def build_router(ctx: WebContext) -> APIRouter:
         build_public_alerts,
         build_delivery,
         build_bills,
+        build_fleet,
     ]
     for build in builders:
         router.include_router(build(ctx))

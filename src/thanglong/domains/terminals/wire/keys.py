@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from thanglong.core.config import Settings
-from thanglong.domains.terminals.delivery.envelope import key_id, load_public_key
+from thanglong.domains.terminals.wire.envelope import key_id, load_public_key
 
 KEY_FILE = "terminals-signing-key.pem"
 
