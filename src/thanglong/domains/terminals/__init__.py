@@ -1,4 +1,4 @@
-"""Household information terminals: CAP 1.2 announcements over MQTT (CAP validation so far)."""
+"""Household information terminals: CAP 1.2 announcements over MQTT, the fleet, bill payment."""
 
 from thanglong.domains.terminals.manifest import MANIFEST
 
