@@ -68,7 +68,7 @@ def test_a_class_reading_another_prefix_is_a_declaration_error() -> None:
 def test_the_platform_holds_each_domains_settings(platform: Platform) -> None:
     assert isinstance(platform.config(ProcedureSettings), ProcedureSettings)
     assert platform.config(PaymentSettings).vnpay_tmn_code == "THANGLNG"
-    assert set(platform.domain_settings) == {"payments", "procedures"}
+    assert set(platform.domain_settings) == {"payments", "procedures", "terminals"}
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -62,10 +62,14 @@ def test_holders_of_the_statistics_permission_see_both_layers(
     sign_in(client, platform, make_user(platform, role))
     # An operator also reads sensor data: the operations dashboard's layers come after.
     operations = ["operations.alarms_by_commune", "operations.sensors"] if role == OPERATOR else []
-    # Both also follow announcements' reach (terminals.reach.read): the terminals layer comes last.
-    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations, "terminals.reach"]
+    # Both also follow announcements' reach (terminals.reach.read): the terminals layers come last, the
+    # fleet's share online only for the operator (terminals.fleet.manage).
+    terminals = (
+        ["terminals.reach", "terminals.online_by_commune"] if role == OPERATOR else ["terminals.reach"]
+    )
+    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations, *terminals]
     html = client.get("/map").text
-    assert toggles(html) == [COMMUNES, DOSSIERS, *operations, "terminals.reach"]
+    assert toggles(html) == [COMMUNES, DOSSIERS, *operations, *terminals]
     response = client.get(url(DOSSIERS, HOAN_KIEM_BOX))
     assert response.status_code == 200
     codes = {f["id"] for f in response.json()["features"]}

@@ -224,7 +224,7 @@ def agent(
 @app.command("simulate")
 def simulate(
     count: int = typer.Option(..., "--count", min=1, help="Số thiết bị giả lập / simulated terminals."),
-    broker: str = typer.Option(..., "--broker", help="mqtt://host:port"),
+    broker: str = typer.Option(..., "--broker", help="Địa chỉ broker / broker URL (mqtt://host:port)."),
     processes: int | None = typer.Option(
         None, "--processes", min=1, help="Số tiến trình (mặc định 1 / 5.000 thiết bị) / processes."
     ),

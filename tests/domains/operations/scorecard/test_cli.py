@@ -62,7 +62,7 @@ def test_export_csv_and_ngsi_ld_to_stdout_and_to_a_file(database: str, tmp_path:
     code, out, _ = _run("indicators", "export", "--format", "ngsi-ld", "--out", str(target))
     assert code == 0, out
     entities = json.loads(target.read_text(encoding="utf-8"))
-    assert len(entities) == 4 and {e["type"] for e in entities} == {"KeyPerformanceIndicator"}
+    assert len(entities) == 5 and {e["type"] for e in entities} == {"KeyPerformanceIndicator"}
 
 
 def test_export_refuses_an_unknown_format_and_an_unwritable_file(database: str, tmp_path: Path) -> None:

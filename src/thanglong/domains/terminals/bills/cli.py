@@ -121,7 +121,10 @@ def pull_command(
     utility: str = typer.Option(..., "--utility", help=UTILITY_HELP),
     url: str = typer.Option("", "--url", help="Địa chỉ API của đơn vị / the utility's API base URL."),
     token: str = typer.Option(
-        "", "--token", envvar="THANGLONG_TERMINALS_BILLS_API_TOKEN", help="Bearer token."
+        "",
+        "--token",
+        envvar="THANGLONG_TERMINALS_BILLS_API_TOKEN",
+        help="Mã truy cập (Bearer) / bearer token.",
     ),
     fake: bool = typer.Option(False, "--fake", help="Dùng API giả cục bộ / use the local fake API (demo)."),
     as_json: bool = json_option(),

@@ -121,9 +121,11 @@ def provision(
 
 def list_terminals(
     commune: str | None = typer.Option(None, "--commune", help="Mã phường, xã / commune code."),
-    status: str | None = typer.Option(None, "--status", help="online|offline|provisioned|active|retired"),
-    page: int = typer.Option(1, "--page", min=1),
-    size: int = typer.Option(100, "--size", min=1, max=500),
+    status: str | None = typer.Option(
+        None, "--status", help="Trạng thái / state: online|offline|provisioned|active|retired."
+    ),
+    page: int = typer.Option(1, "--page", min=1, help="Số trang / page number."),
+    size: int = typer.Option(100, "--size", min=1, max=500, help="Số dòng mỗi trang / rows per page."),
     json_out: bool = json_option(),
 ) -> None:
     """Liệt kê thiết bị / list terminals."""
@@ -246,16 +248,22 @@ def _show_rollout(dto: object, json_out: bool) -> None:
 
 @rollout_app.command("create")
 def rollout_create(
-    name: str = typer.Option(..., "--name"),
-    kind: str = typer.Option("firmware", "--kind", help="firmware|config"),
-    version: str = typer.Option(..., "--version"),
-    url: str = typer.Option(..., "--url", help="https://..."),
-    sha256: str = typer.Option(..., "--sha256"),
+    name: str = typer.Option(..., "--name", help="Tên đợt cập nhật / the rollout's name."),
+    kind: str = typer.Option("firmware", "--kind", help="Loại / kind: firmware|config."),
+    version: str = typer.Option(..., "--version", help="Phiên bản mới / the new version."),
+    url: str = typer.Option(..., "--url", help="Địa chỉ tải tệp / download URL (https://...)."),
+    sha256: str = typer.Option(..., "--sha256", help="SHA-256 của tệp / the file's SHA-256."),
     canary: list[str] = typer.Option([], "--canary", help="Mã phường, xã thử trước / canary commune(s)."),
-    growth: float = typer.Option(2.0, "--growth"),
-    soak_minutes: int = typer.Option(60, "--soak-minutes"),
+    growth: float = typer.Option(2.0, "--growth", help="Hệ số tăng mỗi đợt / wave growth factor."),
+    soak_minutes: int = typer.Option(
+        60, "--soak-minutes", help="Phút theo dõi mỗi đợt / minutes each wave is watched."
+    ),
     min_ok: float = typer.Option(0.9, "--min-ok", help="Tỷ lệ tốt tối thiểu / minimum ok share (0-1)."),
-    max_gap: float = typer.Option(0.05, "--max-gap"),
+    max_gap: float = typer.Option(
+        0.05,
+        "--max-gap",
+        help="Chênh lệch sức khoẻ tối đa so với máy chưa cập nhật / largest health gap to the others.",
+    ),
     json_out: bool = json_option(),
 ) -> None:
     """Lập đợt cập nhật theo phường, xã / plan a rollout in waves of communes."""
@@ -301,9 +309,9 @@ def rollout_list(json_out: bool = json_option()) -> None:
 
 @rollout_app.command("change")
 def rollout_change(
-    rollout_id: str = typer.Argument(...),
-    action: str = typer.Argument(..., help="halt|resume|abort|step"),
-    note: str = typer.Option("", "--note"),
+    rollout_id: str = typer.Argument(..., help="Mã đợt cập nhật / the rollout id."),
+    action: str = typer.Argument(..., help="Thao tác / action: halt|resume|abort|step."),
+    note: str = typer.Option("", "--note", help="Ghi chú vào nhật ký / note for the audit log."),
     json_out: bool = json_option(),
 ) -> None:
     """Tạm dừng, tiếp tục, hủy hoặc chạy một bước / halt, resume, abort or step a rollout."""
