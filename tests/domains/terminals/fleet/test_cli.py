@@ -94,3 +94,38 @@ def test_unreadable_file_exits_two(cli: typer.Typer, tmp_path: Path) -> None:
     assert missing.exit_code == 2
     no_header = runner.invoke(cli, ["terminals", "households", "import", str(_csv(tmp_path, "a,b\n1,2\n"))])
     assert no_header.exit_code == 2 and "code" in no_header.output
+
+
+def test_broker_acl_in_the_dynamic_security_format(
+    cli: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert runner.invoke(cli, ["terminals", "households", "import", str(_csv(tmp_path, GOOD))]).exit_code == 0
+    made = runner.invoke(
+        cli, ["terminals", "provision", "--serial", "TL-0001", "--household", "HN-0002", "--json"]
+    )
+    password = json.loads(made.stdout)["mqtt_password"]
+    out = tmp_path / "dynsec"
+    monkeypatch.setenv("DYNSEC_ADMIN_PW", "admin-secret")
+    args = ["terminals", "broker", "acl", "--out", str(out), "--format", "dynsec", "--json"]
+    done = runner.invoke(cli, [*args, "--admin-user", "ops-admin", "--admin-password-env", "DYNSEC_ADMIN_PW"])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout) == {
+        "out": str(out),
+        "format": "dynsec",
+        "terminals": 1,
+        "roles": 4,  # the platform, the administrator, commune 00004, terminal TL-0001
+        "platform_user": "thanglong",
+    }
+    config = json.loads((out / "dynamic-security.json").read_text())
+    clients = {c["username"]: c for c in config["clients"]}
+    assert set(clients) == {"thanglong", "ops-admin", "TL-0001"}
+    terminal = clients["TL-0001"]
+    assert [r["rolename"] for r in terminal["roles"]] == ["commune-00004", "terminal-TL-0001"]
+    stored = f"$7${terminal['iterations']}${terminal['salt']}${terminal['password']}"
+    assert check_password(password, stored)
+    conf = (out / "mosquitto-dynsec.conf").read_text()
+    assert f"plugin_opt_config_file {(out / 'dynamic-security.json').resolve()}" in conf
+    no_password = runner.invoke(cli, [*args, "--admin-user", "ops-admin"])
+    assert no_password.exit_code == 2 and "--admin-password-env" in no_password.output
+    unknown = runner.invoke(cli, ["terminals", "broker", "acl", "--out", str(out), "--format", "xml"])
+    assert unknown.exit_code == 2 and "dynsec" in unknown.output

@@ -33,6 +33,8 @@ class DraftIn:
     schedule: str = "once"
     repeat_count: int = 1
     audio: Audio | None = None
+    # Speak the Vietnamese text into the audio (offline, espeak-ng) instead of an uploaded file.
+    speak: bool = False
 
 
 @dataclass(frozen=True, slots=True)

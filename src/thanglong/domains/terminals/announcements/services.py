@@ -19,6 +19,7 @@ from thanglong.core.clock import to_hanoi
 from thanglong.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from thanglong.core.models import AuditRecord
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.terminals.announcements import audio as sound
 from thanglong.domains.terminals.announcements import capbuild, levels, notices, targets
 from thanglong.domains.terminals.announcements.audio import Audio
 from thanglong.domains.terminals.announcements.dto import AnnouncementDTO, AuditEntry, DraftIn, Overlap
@@ -299,6 +300,8 @@ def _save_new(
     now: datetime,
     submit: bool,
     carried: AnnouncementAudio | None = None,
+    *,
+    spoken: bool = False,
 ) -> AnnouncementDTO:
     """Build and validate the CAP message, then store the row, its audio and the audit line; commit."""
     stored_audio: AnnouncementAudio | None = None
@@ -317,7 +320,8 @@ def _save_new(
         _store_audio(uow, row, audio, now)
     elif carried is not None:
         _store_audio(uow, row, Audio(carried.filename, carried.mime_type, carried.data), now)
-    _audit(uow, actor, "drafted", row, communes=row.communes, level=row.level, source=row.source)
+    extra = {"audio": "speech"} if spoken else {}
+    _audit(uow, actor, "drafted", row, communes=row.communes, level=row.level, source=row.source, **extra)
     if submit:
         _submit(uow, row, actor, now)
     uow.session.flush()
@@ -333,7 +337,23 @@ def create_draft(
     now = uow.clock()
     row = _new_row(uow, actor, user_id, MsgType.ALERT.value, now, "authored")
     _fill(row, draft, now)
-    return _save_new(uow, row, actor, draft.audio, now, submit)
+    audio = _spoken(row, draft)
+    return _save_new(uow, row, actor, audio, now, submit, spoken=draft.speak)
+
+
+def _spoken(row: Announcement, draft: DraftIn) -> Audio | None:
+    """Return the draft's audio: the uploaded file, or its checked Vietnamese text spoken (not both)."""
+    if not draft.speak:
+        return draft.audio
+    if draft.audio is not None:
+        raise InvalidInput(
+            "audio_and_speech",
+            "Chọn một trong hai: tải tệp âm thanh lên hoặc đọc văn bản thành giọng nói.",
+            "Choose one: upload an audio file or turn the text into speech.",
+            field="audio",
+        )
+    text = sound.spoken_text(row.headline, row.description, row.instruction)
+    return sound.speak(text, f"{row.identifier}-giong-doc.wav")
 
 
 def _released(
@@ -368,8 +388,9 @@ def draft_update(
     row = _new_row(uow, actor, user_id, MsgType.UPDATE.value, now, "authored")
     row.references_id = previous.id
     _fill(row, draft, now)
-    carried = _audio_of(uow, previous.id) if draft.audio is None else None
-    return _save_new(uow, row, actor, draft.audio, now, submit, carried)
+    audio = _spoken(row, draft)
+    carried = _audio_of(uow, previous.id) if audio is None else None
+    return _save_new(uow, row, actor, audio, now, submit, carried, spoken=draft.speak)
 
 
 def draft_cancel(

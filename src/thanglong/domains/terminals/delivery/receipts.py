@@ -4,7 +4,11 @@ The kernel consumer hands over raw bytes (no schema): the receipt's JSON "id" is
 the same for every terminal and kind, so the kernel must not use it to drop "duplicates". Idempotence
 is the unique key (identifier, serial, kind) here instead. Every message ends in one counted outcome
 (`terminals_receipt_outcome`): stored, duplicate, unknown_serial, unknown_announcement, malformed,
-wrong_topic, or command (a command's acknowledgement, which is the fleet's business).
+wrong_topic, command (a command's result, handed to the fleet and recorded there: the command becomes
+done or failed) or command_ignored (a result for no command of that terminal, or one already final).
+
+Delivery imports the fleet (its terminal registry, and `fleet.commands.record_results`); the fleet never
+imports delivery, so the two capabilities stay acyclic (import-linter pins the direction).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from thanglong.core.consumers import Message
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.terminals.delivery.events import ReceiptsRecorded
 from thanglong.domains.terminals.delivery.models import IDENTIFIER_LENGTH, Receipt, ReceiptOutcome, Release
+from thanglong.domains.terminals.fleet import commands
 from thanglong.domains.terminals.fleet.models import Terminal
 from thanglong.domains.terminals.wire import topics
 
@@ -34,8 +39,18 @@ UNKNOWN_ANNOUNCEMENT = "unknown_announcement"
 MALFORMED = "malformed"
 WRONG_TOPIC = "wrong_topic"
 COMMAND = "command"
-OUTCOMES = (STORED, DUPLICATE, UNKNOWN_SERIAL, UNKNOWN_ANNOUNCEMENT, MALFORMED, WRONG_TOPIC, COMMAND)
-COMMAND_KINDS = frozenset({"command_done", "command_failed"})
+COMMAND_IGNORED = "command_ignored"
+OUTCOMES = (
+    STORED,
+    DUPLICATE,
+    UNKNOWN_SERIAL,
+    UNKNOWN_ANNOUNCEMENT,
+    MALFORMED,
+    WRONG_TOPIC,
+    COMMAND,
+    COMMAND_IGNORED,
+)
+COMMAND_KINDS = frozenset(commands.RESULT_KINDS)
 
 
 class ReceiptIn(BaseModel):
@@ -71,10 +86,13 @@ def _bump(uow: UnitOfWork, outcomes: Counter[str], now: datetime) -> None:
     session.flush()
 
 
-def _classify(messages: list[Message]) -> tuple[Counter[str], list[tuple[str, ReceiptIn]]]:
-    """Return the outcomes of the messages that are not announcement receipts, and the receipts."""
+def _classify(
+    messages: list[Message],
+) -> tuple[Counter[str], list[tuple[str, ReceiptIn]], list[commands.CommandResult]]:
+    """Return the outcomes of the messages that are neither receipts nor results, receipts, results."""
     outcomes: Counter[str] = Counter()
     parsed: list[tuple[str, ReceiptIn]] = []
+    results: list[commands.CommandResult] = []
     for message in messages:
         serial = topics.serial_of(message.topic)
         if serial is None or not message.topic.startswith(f"{topics.ROOT}/receipt/"):
@@ -84,21 +102,25 @@ def _classify(messages: list[Message]) -> tuple[Counter[str], list[tuple[str, Re
         if receipt is None:
             outcomes[MALFORMED] += 1
         elif receipt.kind in COMMAND_KINDS:
-            outcomes[COMMAND] += 1
+            results.append(commands.CommandResult(serial, receipt.id, receipt.kind, receipt.at))
         else:
             parsed.append((serial, receipt))
-    return outcomes, parsed
+    return outcomes, parsed, results
 
 
 def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     """Store a batch of receipt messages (kernel batch consumer); return the outcome of each, counted.
 
     A fixed number of statements per batch: one terminal lookup, one release lookup, one insert of the
-    new receipts (ON CONFLICT DO NOTHING RETURNING), and one update per outcome.
+    new receipts (ON CONFLICT DO NOTHING RETURNING), and one update per outcome; command results add
+    one command lookup and an update (and audit record) per command finished.
     """
     now = uow.clock()
     session = uow.session
-    outcomes, parsed = _classify(messages)
+    outcomes, parsed, results = _classify(messages)
+    if results:
+        recorded, ignored = commands.record_results(uow, results)
+        outcomes.update({COMMAND: recorded, COMMAND_IGNORED: ignored})
     serials = sorted({serial for serial, _ in parsed})
     communes: dict[str, str] = {}
     if serials:

@@ -48,7 +48,8 @@ class BrokerFiles:
         )
 
 
-def _check_name(name: str) -> None:
+def check_name(name: str) -> None:
+    """Refuse a user name that would break the files' line formats or the topics."""
     # A name with a space, ':' or a line break would break the files' line formats or the topics.
     if not name or any(c in name for c in " :\n\r\t#+/") or name != name.strip():
         raise ValueError(f"not a broker user name: {name!r}")
@@ -58,7 +59,7 @@ def generate(
     terminals: Iterable[BrokerUser], *, platform_user: str, platform_password_hash: str
 ) -> BrokerFiles:
     """Return the password file and the ACL file for the terminals and the platform's user."""
-    _check_name(platform_user)
+    check_name(platform_user)
     root = topics.ROOT
     passwd = [f"{platform_user}:{platform_password_hash}"]
     acl = [
@@ -78,7 +79,7 @@ def generate(
     ]
     count = 0
     for terminal in sorted(terminals, key=lambda t: t.serial):
-        _check_name(terminal.serial)
+        check_name(terminal.serial)
         if terminal.serial == platform_user:
             raise ValueError(f"a terminal may not have the platform's user name {platform_user!r}")
         if not terminal.password_hash.startswith("$7$") or "\n" in terminal.password_hash:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +19,9 @@ from thanglong.core.cliutil import (
     print_json,
 )
 from thanglong.core.errors import ThangLongError
+
+if TYPE_CHECKING:
+    from thanglong.domains.terminals.fleet.broker import BrokerUser
 
 households_app = typer.Typer(help="Sổ hộ gia đình / the household registry.", no_args_is_help=True)
 broker_app = typer.Typer(help="Quyền truy cập máy chủ MQTT / broker access control.", no_args_is_help=True)
@@ -183,9 +187,24 @@ def broker_acl(
         "--platform-password-env",
         help="Biến môi trường chứa mật khẩu / environment variable holding the platform's password.",
     ),
+    fmt: str = typer.Option(
+        "file",
+        "--format",
+        help="file: passwd + acl_file; dynsec: cấu hình plugin dynamic-security / the plugin's JSON.",
+    ),
+    admin_user: str | None = typer.Option(
+        None, "--admin-user", help="dynsec: người quản trị $CONTROL / an administrator of the plugin."
+    ),
+    admin_password_env: str | None = typer.Option(
+        None, "--admin-password-env", help="dynsec: biến chứa mật khẩu / variable holding its password."
+    ),
     json_out: bool = json_option(),
 ) -> None:
-    """Sinh tệp mật khẩu và ACL cho Mosquitto / generate Mosquitto's password and ACL files."""
+    """Sinh cấu hình truy cập cho Mosquitto / generate Mosquitto's access control.
+
+    --format file (default): a password file and an ACL file, reloaded on SIGHUP. --format dynsec: the
+    dynamic-security plugin's JSON (SUBSCRIBE refused with 0x87), read when Mosquitto starts.
+    """
     from thanglong.core import mqtt  # noqa: PLC0415
     from thanglong.domains.terminals.fleet import broker, queries  # noqa: PLC0415
     from thanglong.domains.terminals.fleet.passwords import hash_password  # noqa: PLC0415
@@ -200,8 +219,13 @@ def broker_acl(
             " hoặc --platform-user và --platform-password-env) / the platform's user and password"
             " are needed (THANGLONG_MQTT_URL or --platform-user and --platform-password-env)"
         )
+    if fmt not in ("file", "dynsec"):
+        fail(f"--format phải là file hoặc dynsec / --format must be file or dynsec, not {fmt!r}")
     with platform.uow() as uow:
         users = queries.broker_users(uow)
+    if fmt == "dynsec":
+        _write_dynsec(out, users, user, hash_password(secret), admin_user, admin_password_env, json_out)
+        return
     try:
         files = broker.generate(users, platform_user=user, platform_password_hash=hash_password(secret))
     except ValueError as exc:
@@ -221,6 +245,70 @@ def broker_acl(
             f"Đã ghi / wrote {out}/{broker.PASSWORD_FILE}, {broker.ACL_FILE}, {broker.CONFIG_FILE}:"
             f" {files.terminals} thiết bị / terminal(s) + {user}."
             " Nạp lại / reload: kill -HUP <mosquitto pid>",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+
+
+def _write_dynsec(
+    out: Path,
+    users: list[BrokerUser],
+    user: str,
+    password_hash: str,
+    admin_user: str | None,
+    admin_password_env: str | None,
+    json_out: bool,
+) -> None:
+    """Write the dynamic-security plugin's JSON and a Mosquitto configuration that loads it."""
+    import json  # noqa: PLC0415
+
+    from thanglong.domains.terminals.fleet import dynsec  # noqa: PLC0415
+    from thanglong.domains.terminals.fleet.passwords import hash_password  # noqa: PLC0415
+
+    admin_hash = None
+    if admin_user is not None:
+        admin_secret = os.environ.get(admin_password_env) if admin_password_env else None
+        if not admin_secret:
+            fail(
+                "--admin-user cần --admin-password-env chỉ tới một biến có mật khẩu / --admin-user needs"
+                " --admin-password-env naming a variable that holds its password"
+            )
+        admin_hash = hash_password(admin_secret)
+    try:
+        config = dynsec.generate(
+            users,
+            platform_user=user,
+            platform_password_hash=password_hash,
+            admin_user=admin_user,
+            admin_password_hash=admin_hash,
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / dynsec.CONFIG_FILE
+    partial = out / f".{dynsec.CONFIG_FILE}.tmp"
+    partial.write_text(json.dumps(config, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    partial.chmod(0o640)
+    partial.replace(target)
+    conf = out / dynsec.MOSQUITTO_CONFIG_FILE
+    conf.write_text(dynsec.mosquitto_config(str(target.resolve())), encoding="utf-8")
+    terminals = len(config["clients"]) - 1 - (admin_user is not None)
+    if json_out:
+        print_json(
+            {
+                "out": str(out),
+                "format": "dynsec",
+                "terminals": terminals,
+                "roles": len(config["roles"]),
+                "platform_user": user,
+            }
+        )
+    else:
+        console.print(
+            f"Đã ghi / wrote {target}, {conf}: {terminals} thiết bị / terminal(s) + {user},"
+            f" {len(config['roles'])} vai trò / roles. Mosquitto đọc khi khởi động / read at start:"
+            " khởi động lại / restart Mosquitto.",
             highlight=False,
             markup=False,
             soft_wrap=True,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -39,6 +40,14 @@ COMMAND_LABELS = {
 VALID_FOR = timedelta(minutes=10)
 PUBLISH_JOB = "terminals.command.publish"
 QUEUED, SENT, DONE, FAILED = "queued", "sent", "done", "failed"
+STATUS_LABELS = {
+    QUEUED: ("Chờ gửi", "Queued"),
+    SENT: ("Đã gửi", "Sent"),
+    DONE: ("Đã thực hiện", "Done"),
+    FAILED: ("Thất bại", "Failed"),
+}
+# A terminal's receipt kinds for commands (docs/terminals-agent.md) and the status each one sets.
+RESULT_KINDS = {"command_done": DONE, "command_failed": FAILED}
 
 
 class Signer(Protocol):
@@ -280,6 +289,53 @@ def record_receipt(uow: UnitOfWork, *, message_id: str, kind: str, at: datetime)
     row.status = DONE if kind == "command_done" else FAILED
     row.result_at = at
     return CommandDTO.of(row)
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """A terminal's answer to a command: the command envelope's id, done or failed, and when."""
+
+    serial: str
+    message_id: str
+    kind: str
+    at: datetime
+
+
+def record_results(uow: UnitOfWork, results: Sequence[CommandResult]) -> tuple[int, int]:
+    """Record a batch of command_done / command_failed receipts; return (recorded, ignored).
+
+    One select of the commands by message id, whatever the batch size. A result counts only from the
+    terminal the command was sent to (the topic's serial), for a command not already done or failed: a
+    QoS 1 redelivery, a late second answer or another terminal's claim changes nothing and is ignored.
+    Each recorded result is audited as the terminal's (`terminals.command.done|failed`).
+    """
+    wanted = [r for r in results if r.kind in RESULT_KINDS]
+    ignored = len(results) - len(wanted)
+    if not wanted:
+        return 0, ignored
+    ids = sorted({r.message_id for r in wanted})
+    rows = {
+        row.message_id: row for row in uow.session.scalars(select(Command).where(Command.message_id.in_(ids)))
+    }
+    recorded = 0
+    for result in wanted:
+        row = rows.get(result.message_id)
+        if row is None or row.serial != result.serial or row.status in (DONE, FAILED):
+            ignored += 1
+            continue
+        row.status = RESULT_KINDS[result.kind]
+        row.result_at = result.at
+        recorded += 1
+        audit.record(
+            uow,
+            actor=f"terminal:{row.serial}",
+            action=f"terminals.command.{row.status}",
+            object_type="terminals_terminal",
+            object_id=str(row.terminal_id),
+            after={"serial": row.serial, "command": row.command, "message_id": row.message_id},
+        )
+    uow.session.flush()
+    return recorded, ignored
 
 
 def recent(uow: UnitOfWork, serial: str, limit: int = 20) -> list[CommandDTO]:

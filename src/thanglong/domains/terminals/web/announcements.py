@@ -51,6 +51,7 @@ FORM_FIELDS = (
     "circle_lon",
     "circle_radius_km",
     "update_of",
+    "speak",
 )
 
 
@@ -130,6 +131,7 @@ def draft_of(form: dict[str, str], codes: list[str], audio: Audio | None) -> Dra
         repeat_count=repeat,
         targets=[_target(form, codes)],
         audio=audio,
+        speak=form.get("speak") == "1",
     )
 
 

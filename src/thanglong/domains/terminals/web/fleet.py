@@ -201,6 +201,7 @@ def build_fleet(ctx: WebContext) -> APIRouter:  # noqa: PLR0915 - one route per 
                 "lang": ctx.language(request),
                 "when": _when,
                 "labels": commands.COMMAND_LABELS,
+                "command_states": commands.STATUS_LABELS,
             },
         )
 
