@@ -1,0 +1,1 @@
+"""Short-term flow forecasts per detector station: baselines, a seasonal ARX model, masked metrics."""

@@ -1,0 +1,1 @@
+"""Incident detection on detector data: the California algorithms and a learned detector."""

@@ -1,0 +1,1 @@
+"""Tables of the traffic domain: none yet (the engines and the simulation harness store nothing)."""

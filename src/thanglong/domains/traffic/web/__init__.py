@@ -1,0 +1,1 @@
+"""Pages and JSON API of the traffic domain, one module per capability."""
