@@ -38,6 +38,7 @@ from thanglong.core.mqtt import parse_url
 from thanglong.domains.terminals.agent import mqttio, wire
 from thanglong.domains.terminals.agent.mqttio import Hub, MqttVersion
 from thanglong.domains.terminals.cap.services import validate_message
+from thanglong.domains.terminals.delivery import active
 from thanglong.domains.terminals.wire import envelope, topics
 
 # Connections waiting for their CONNACK at once, per process: enough to keep the broker busy, few
@@ -152,29 +153,42 @@ class Verifier:
     def __init__(self, keys: Mapping[str, Ed25519PublicKey], counters: Counters) -> None:
         self.keys = keys
         self.counters = counters
-        self._cache: dict[tuple[str, bytes], envelope.Envelope | envelope.Refused] = {}
+        self._cache: dict[tuple[str, bytes], list[envelope.Envelope] | envelope.Refused] = {}
 
-    def check(self, data: bytes, topic: str, now: datetime, seen: set[str]) -> envelope.Envelope:
-        """Check an envelope for one terminal: the shared verdict, then its expiry and replay."""
+    def check(self, data: bytes, topic: str, now: datetime, seen: set[str]) -> list[envelope.Envelope]:
+        """Check a message for one terminal: the shared verdict, then each announcement's expiry and replay.
+
+        A message is one announcement or the retained "active" list of its topic (delivery's `active`
+        module), which a terminal connecting after the release receives instead of the live message.
+        """
         key = (topic, hashlib.sha256(data).digest())
         verdict = self._cache.get(key)
         if verdict is None:
             self.counters.verifications += 1
-            try:
-                verdict = envelope.check(data, keys=self.keys, topic=topic, now=now)
-                if verdict.kind != "cap" or not validate_message(verdict.payload).valid:
-                    verdict = envelope.Refused("invalid_cap", "not a valid CAP announcement")
-            except envelope.Refused as exc:
-                verdict = exc
+            verdict = self._verify(data, topic, now)
             self._cache[key] = verdict
         if isinstance(verdict, envelope.Refused):
             raise verdict
-        if verdict.expires <= now:
+        live = [e for e in verdict if e.expires > now]
+        if not live:
             raise envelope.Refused("expired", "the envelope has expired")
-        if verdict.message_id in seen:
+        fresh = [e for e in live if e.message_id not in seen]
+        if not fresh:
             raise envelope.Refused("replayed", "already received")
-        seen.add(verdict.message_id)
-        return verdict
+        seen.update(e.message_id for e in fresh)
+        return fresh
+
+    def _verify(self, data: bytes, topic: str, now: datetime) -> list[envelope.Envelope] | envelope.Refused:
+        try:
+            opened = active.open_message(data, keys=self.keys, topic=topic, now=now)
+        except envelope.Refused as exc:
+            return exc
+        valid = [e for e in opened.accepted if e.kind == "cap" and validate_message(e.payload).valid]
+        if valid:
+            return valid
+        if opened.refused:
+            return opened.refused[0]
+        return envelope.Refused("invalid_cap", "not a valid CAP announcement")
 
 
 class SimTerminal:
@@ -281,22 +295,24 @@ class SimTerminal:
     def _on_message(self, _c: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
         now = datetime.now(UTC)
         try:
-            checked = self.sim.verifier.check(bytes(message.payload), message.topic, now, self.seen)
+            accepted = self.sim.verifier.check(bytes(message.payload), message.topic, now, self.seen)
         except envelope.Refused:
             self.sim.counters.refused += 1
             return
         counters = self.sim.counters
-        counters.received += 1
-        commune = self.spec.commune
-        counters.accepted_by_commune[commune] = counters.accepted_by_commune.get(commune, 0) + 1
-        reach = counters.reach.setdefault(checked.message_id, [0, 0.0])
-        reach[0] += 1
-        reach[1] = time.time()
         low, high = self.sim.options.jitter_s
         kinds: list[wire.ReceiptKind] = ["delivered"]
         if self.sim.options.auto_ack:
             kinds += ["played", "acknowledged"]
-        self.sim.later(random.uniform(low, high), self._receipts, checked.message_id, now, kinds)  # noqa: S311
+        commune = self.spec.commune
+        for checked in accepted:
+            counters.received += 1
+            counters.accepted_by_commune[commune] = counters.accepted_by_commune.get(commune, 0) + 1
+            reach = counters.reach.setdefault(checked.message_id, [0, 0.0])
+            reach[0] += 1
+            reach[1] = time.time()
+            delay = random.uniform(low, high)  # noqa: S311 - jitter, not a secret
+            self.sim.later(delay, self._receipts, checked.message_id, now, kinds)
 
     def _receipts(self, message_id: str, at: datetime, kinds: list[wire.ReceiptKind]) -> None:
         for kind in kinds:
