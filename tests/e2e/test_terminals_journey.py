@@ -166,6 +166,11 @@ def _online(page: Page, base_url: str, serials: set[str]) -> set[str]:
 def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in_live(
     browsing: Browsing, browser: Browser, server: Server
 ) -> None:
+    started = time.monotonic()
+
+    def lap(what: str) -> None:
+        print(f"journey {time.monotonic() - started:.1f} s: {what}")
+
     work = server.data_dir / "e2e-journey"
     work.mkdir(exist_ok=True)
     # The public key terminals are configured with, from the server's own data directory.
@@ -174,6 +179,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
     key_file.write_text(key["public_key_pem"])
     _cli(server, "terminals", "households", "import", str(_households_csv(work / "households.csv")), "--json")
 
+    lap("key and households (CLI)")
     # The administrator provisions the terminals on the fleet page (each password is shown once).
     admin = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     admin.set_default_timeout(15_000)
@@ -185,6 +191,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         _sign_in(fleet, server.base_url, DEMO_ADMIN)
         live_rows = _provision(fleet, server.base_url, LIVE, "LIVE")
         late_rows = _provision(fleet, server.base_url, LATE, "LATE")
+        lap("provisioned on the fleet page")
         live = _simulate(
             server, "live", _write_credentials(work / "live.csv", live_rows), len(live_rows), key_file
         )
@@ -197,6 +204,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
             assert time.monotonic() < deadline, "the live terminals never came online:\n" + server.log_tail()
             fleet.wait_for_timeout(250)
 
+        lap("live terminals online")
         # The officer drafts for the two target communes.
         page = browsing.page
         _sign_in(page, server.base_url, OFFICER)
@@ -215,6 +223,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         expect(page.locator("#ann-terminals")).to_have_text(str(EXPECTED))
         detail = page.url
 
+        lap("drafted")
         # Another person, the agency head, approves it on a phone.
         head = head_context.new_page()
         _sign_in(head, server.base_url, HEAD)
@@ -224,6 +233,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         expect(head.locator("#ann-state")).to_have_attribute("data-state", "active")
         assert overflow(head) <= 0, too_wide(head)
 
+        lap("approved")
         # The officer follows the reach from the announcement's page; publishing is a job after the
         # commit, so the page may answer 404 for a moment.
         page.goto(detail)
@@ -244,6 +254,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         browsing.shot("terminals_journey_01_reach_opened_phone_vi")
         assert overflow(page) <= 0, too_wide(page)
 
+        lap("reach page open")
         navigations: list[str] = []
 
         def on_navigated(frame: Frame) -> None:
@@ -266,6 +277,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
             expect(row.nth(1)).to_have_text(str(LIVE[commune] + LATE[commune]))
             expect(row.nth(2)).to_contain_text("100")
         expect(page.locator(f"#map path[fill='{GREEN}']")).to_have_count(2)
+        lap("reach page filled in")
         expect(page.locator(f"#map path[fill='{RED}']")).to_have_count(0)
         assert page.evaluate("document.documentElement.dataset.liveMark") == "kept"
         assert navigations == [], "the reach page must fill in by itself, not reload"
@@ -285,6 +297,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         assert report.ok, report.text()
         assert {c["code"] for c in report.json()["communes"]} == set(TARGETS)
 
+        lap("simulators stopped")
         # The same page in English leaves nothing in Vietnamese (the headline is not on it).
         page.goto(browsing.url(f"/lang/en?next={reach_url}"))
         expect(page.locator("#reach-live .live-on")).to_have_text("Updates itself as terminals confirm")
@@ -293,6 +306,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         assert leftover == [], page.locator("main").inner_text()
         browsing.shot("terminals_journey_03_reach_phone_en")
         assert overflow(page) <= 0, too_wide(page)
+        lap("English page")
         assert browsing.console_errors == []
         assert browsing.external_requests == [] and browsing.blocked == []
     finally:

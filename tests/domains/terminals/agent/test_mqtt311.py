@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,7 @@ from thanglong.core import mqtt
 from thanglong.domains.terminals.agent import services, simulate
 from thanglong.domains.terminals.agent.config import ConfigError, from_mapping
 from thanglong.domains.terminals.agent.runtime import Agent
+from thanglong.domains.terminals.delivery import active
 from thanglong.domains.terminals.wire import envelope, topics
 
 COMMUNE = "00008"
@@ -190,3 +191,32 @@ def test_the_simulator_over_mqtt_3_1_1_counts_per_commune_and_reports_online(
     assert summary.counters.accepted_by_commune == {COMMUNE: 2}
     assert summary.counters.receipts_by_commune == {COMMUNE: 6}
     assert summary.counters.refused_connects == 0
+
+
+def test_the_agent_plays_what_the_retained_active_list_holds_once(tmp_path: Path, mqtt_url: str) -> None:
+    key = Ed25519PrivateKey.generate()
+    serial = f"t311-{uuid.uuid4().hex[:10]}"
+    receipts = Listener(mqtt_url, topics.receipt(serial))
+    running = _start(tmp_path, mqtt_url, serial, key)
+    try:
+        identifier = fresh_id()
+        topic = topics.announce_commune(COMMUNE)
+        now = datetime.now(UTC).replace(microsecond=0)
+        listed = seal(key, identifier, topic, cap_message(identifier, now=now), now=now)
+        sealed = active.seal_active(
+            key, topic=topic, issued=now, envelopes=[(listed, now + timedelta(hours=1))]
+        )
+        assert sealed is not None
+        # What a terminal connecting after the release gets: the list, not the live message.
+        mqtt.publish(mqtt_url, topic, sealed[0])
+        wait_for(lambda: len(receipts.bodies()) >= 3, "receipts for the listed announcement")
+        # The list again (a reconnection, or amqtt's duplicate retained delivery): nothing new.
+        mqtt.publish(mqtt_url, topic, sealed[0])
+        time.sleep(0.5)
+        assert sorted(b["kind"] for b in receipts.bodies()) == ["acknowledged", "delivered", "played"]
+        assert {b["identifier"] for b in receipts.bodies()} == {identifier}
+        assert running.agent.refused == []
+        assert running.out.getvalue().count(f"] {identifier}") == 1
+    finally:
+        running.close()
+        receipts.close()

@@ -30,6 +30,7 @@ from thanglong.domains.terminals.agent import announcement, fetch, mqttio, playb
 from thanglong.domains.terminals.agent.config import CONSOLE, AgentConfig
 from thanglong.domains.terminals.agent.state import State, write_atomic
 from thanglong.domains.terminals.cap.services import validate_message
+from thanglong.domains.terminals.delivery import active
 from thanglong.domains.terminals.wire import envelope, topics
 
 log = logging.getLogger("thanglong.terminals.agent")
@@ -197,19 +198,38 @@ class Agent:
     def handle(self, topic: str, data: bytes) -> None:
         """Check one received envelope and act on it, or refuse it with a logged reason."""
         now = self.clock()
+        if topic == topics.command(self.config.serial):
+            try:
+                checked = envelope.check(
+                    data, keys=self.config.keys, topic=topic, now=now, seen=self.state.seen
+                )
+            except envelope.Refused as exc:
+                self._refuse(exc.reason, str(exc), topic)
+                return
+            self.state.save_seen(now)
+            if checked.kind == "command":
+                self._spawn(self._command(checked))
+            else:
+                self._refuse("wrong_kind", f"a {checked.kind!r} envelope on {topic}", topic)
+            return
+        # An announce topic: one announcement, or the topic's retained "active" list, which a terminal
+        # that connects after a release receives instead of the live message.
         try:
-            checked = envelope.check(data, keys=self.config.keys, topic=topic, now=now, seen=self.state.seen)
+            opened = active.open_message(
+                data, keys=self.config.keys, topic=topic, now=now, seen=self.state.seen
+            )
         except envelope.Refused as exc:
             self._refuse(exc.reason, str(exc), topic)
             return
         self.state.save_seen(now)
-        own_commands = topic == topics.command(self.config.serial)
-        if own_commands and checked.kind == "command":
-            self._spawn(self._command(checked))
-        elif not own_commands and checked.kind == "cap":
-            self._announcement(checked, now)
-        else:
-            self._refuse("wrong_kind", f"a {checked.kind!r} envelope on {topic}", topic)
+        for skipped in opened.refused:
+            # Expired or already received entries are normal in a retained list: logged, not refusals.
+            log.info("skipped a listed envelope on %s [%s]: %s", topic, skipped.reason, skipped)
+        for checked in opened.accepted:
+            if checked.kind == "cap":
+                self._announcement(checked, now)
+            else:
+                self._refuse("wrong_kind", f"a {checked.kind!r} envelope on {topic}", topic)
 
     def _refuse(self, reason: str, why: str, topic: str) -> None:
         self.refused.append((reason, why))
