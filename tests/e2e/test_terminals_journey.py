@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from tests.e2e.conftest import DEMO_ADMIN, Browsing, Server, overflow, too_wide
+from tests.e2e.conftest import ARTIFACTS, DEMO_ADMIN, Browsing, Server, overflow, too_wide
 from tests.e2e.test_dossier_journey import _sign_in
 
 pytestmark = pytest.mark.e2e
@@ -64,18 +64,25 @@ def _thanglong() -> str:
     return str(Path(sys.executable).parent / "thanglong")
 
 
-def _cli(server: Server, *args: str) -> str:
-    done = subprocess.run(
-        [_thanglong(), *args],
-        env=_env(server),
-        cwd=server.data_dir,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr + done.stdout
-    return done.stdout
+def _cli(server: Server, *commands: list[str]) -> list[str]:
+    """Run `thanglong` commands side by side against the server's data directory; return their outputs."""
+    running = [
+        subprocess.Popen(
+            [_thanglong(), *args],
+            env=_env(server),
+            cwd=server.data_dir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    outputs = []
+    for process in running:
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err + out
+        outputs.append(out)
+    return outputs
 
 
 @dataclass
@@ -86,10 +93,14 @@ class Simulator:
     count: int
     process: subprocess.Popen[str]
 
-    def stop(self) -> dict[str, Any]:
-        """End the run as Ctrl-C does and return its JSON summary."""
+    def interrupt(self) -> None:
+        """Press Ctrl-C: the run ends cleanly and prints its summary."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
+
+    def stop(self) -> dict[str, Any]:
+        """End the run as Ctrl-C does and return its JSON summary."""
+        self.interrupt()
         out, err = self.process.communicate(timeout=30)
         assert self.process.returncode == 0, f"{self.name}: {err}{out}"
         summary: dict[str, Any] = json.loads(out[out.index("{") :])
@@ -128,13 +139,15 @@ def _simulate(server: Server, name: str, credentials: Path, count: int, key: Pat
 def _provision(page: Page, base_url: str, terminals: dict[str, int], tag: str) -> list[tuple[str, str, str]]:
     """Provision a terminal for each household `E2E-<tag>-<commune>-<n>` on the fleet page; return logins."""
     made = []
+    page.goto(base_url + "/terminals/fleet")
     for commune, count in terminals.items():
         for n in range(1, count + 1):
             serial = f"E2E-{tag}-{commune}-{n}"
-            page.goto(base_url + "/terminals/fleet")
+            # The page that answers the form is the fleet page again, form included.
             page.fill("#pv-serial", serial)
             page.fill("#pv-household", f"E2E-{tag}-{commune}-{n}")
             page.locator("#fl-provision-form button[type=submit]").click()
+            expect(page.locator("#fl-provisioned")).to_contain_text(serial)
             password = page.locator("#fl-password").inner_text().strip()
             assert password, f"no password shown for {serial}"
             made.append((serial, password, commune))
@@ -156,6 +169,13 @@ def _households_csv(path: Path) -> Path:
     return path
 
 
+def _map_settled(page: Page) -> None:
+    """Wait until the map has fitted the communes and its zoom animation is over (for a fair screenshot)."""
+    expect(page.locator("#map")).to_have_attribute("data-loaded", "true")
+    page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.wait_for_function("!document.querySelector('#map').classList.contains('leaflet-zoom-anim')")
+
+
 def _online(page: Page, base_url: str, serials: set[str]) -> set[str]:
     """Return which of the serials the fleet counts online (they said so once subscribed)."""
     answer = page.request.get(base_url + "/api/v1/terminals/fleet/terminals?status=online&size=500")
@@ -174,10 +194,13 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
     work = server.data_dir / "e2e-journey"
     work.mkdir(exist_ok=True)
     # The public key terminals are configured with, from the server's own data directory.
-    key = json.loads(_cli(server, "terminals", "keys", "public", "--json"))
+    key_json, _imported = _cli(
+        server,
+        ["terminals", "keys", "public", "--json"],
+        ["terminals", "households", "import", str(_households_csv(work / "households.csv")), "--json"],
+    )
     key_file = work / "platform.pem"
-    key_file.write_text(key["public_key_pem"])
-    _cli(server, "terminals", "households", "import", str(_households_csv(work / "households.csv")), "--json")
+    key_file.write_text(json.loads(key_json)["public_key_pem"])
 
     lap("key and households (CLI)")
     # The administrator provisions the terminals on the fleet page (each password is shown once).
@@ -231,6 +254,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         head.click("#ann-approve")
         expect(head.locator(".flash").filter(has_text="Đã duyệt và phát")).to_have_count(1)
         expect(head.locator("#ann-state")).to_have_attribute("data-state", "active")
+        head.screenshot(path=str(ARTIFACTS / "terminals_journey_00_approved_phone_vi.png"), full_page=True)
         assert overflow(head) <= 0, too_wide(head)
 
         lap("approved")
@@ -240,6 +264,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         reach_url = page.locator("#ann-reach").get_attribute("href")
         assert reach_url is not None
         deadline = time.monotonic() + 15
+        page.set_viewport_size({"width": 390, "height": 844})
         while (answer := page.goto(browsing.url(reach_url))) is not None and answer.status == 404:
             assert time.monotonic() < deadline, "never published:\n" + server.log_tail()
             page.wait_for_timeout(200)
@@ -250,7 +275,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         # The map draws the two target communes; not all their terminals have answered yet.
         expect(page.locator("#map path.leaflet-interactive")).to_have_count(2)
         assert page.locator(f"#map path[fill='{GREEN}']").count() < 2
-        page.set_viewport_size({"width": 390, "height": 844})
+        _map_settled(page)
         browsing.shot("terminals_journey_01_reach_opened_phone_vi")
         assert overflow(page) <= 0, too_wide(page)
 
@@ -281,11 +306,13 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         expect(page.locator(f"#map path[fill='{RED}']")).to_have_count(0)
         assert page.evaluate("document.documentElement.dataset.liveMark") == "kept"
         assert navigations == [], "the reach page must fill in by itself, not reload"
+        _map_settled(page)
         browsing.shot("terminals_journey_02_reach_filled_phone_vi")
         assert overflow(page) <= 0, too_wide(page)
 
         # Each simulator's own account: the target communes' terminals accepted the announcement and
         # sent their three receipts; the third commune's accepted nothing and sent nothing.
+        late.interrupt()
         live_summary, late_summary = live.stop(), late.stop()
         assert live_summary["ever_subscribed"] == len(live_rows)
         assert live_summary["refused_connects"] == 0
@@ -304,6 +331,7 @@ def test_two_communes_receive_verify_and_acknowledge_and_the_reach_page_fills_in
         expect(page.locator("#map path.leaflet-interactive")).to_have_count(2)
         leftover = VIETNAMESE.findall(page.locator("main").inner_text())
         assert leftover == [], page.locator("main").inner_text()
+        _map_settled(page)
         browsing.shot("terminals_journey_03_reach_phone_en")
         assert overflow(page) <= 0, too_wide(page)
         lap("English page")
