@@ -215,7 +215,9 @@ def test_the_agent_plays_what_the_retained_active_list_holds_once(tmp_path: Path
         time.sleep(0.5)
         assert sorted(b["kind"] for b in receipts.bodies()) == ["acknowledged", "delivered", "played"]
         assert {b["identifier"] for b in receipts.bodies()} == {identifier}
-        assert running.agent.refused == []
+        # A shared broker (Mosquitto) may hold another test's retained list for this commune, signed with
+        # a key this terminal does not trust: that one is refused; nothing of ours is.
+        assert [r for r in running.agent.refused if r[0] != "unknown_key"] == []
         assert running.out.getvalue().count(f"] {identifier}") == 1
     finally:
         running.close()
