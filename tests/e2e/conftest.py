@@ -72,6 +72,7 @@ class Server:
     data_dir: Path
     log_path: Path
     process: subprocess.Popen[bytes]
+    embedded_mqtt_port: int = 0
 
     def log_tail(self, lines: int = 60) -> str:
         """Return the end of the server's output, for failure messages."""
@@ -113,7 +114,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     # Only the variables the test sets: no external database or broker leaks in from the environment.
     env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
     env["THANGLONG_DATA_DIR"] = str(data_dir)
-    env["THANGLONG_EMBEDDED_MQTT_PORT"] = str(free_port())
+    mqtt_port = free_port()
+    env["THANGLONG_EMBEDDED_MQTT_PORT"] = str(mqtt_port)
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -123,7 +125,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    running = Server(f"http://127.0.0.1:{port}", data_dir, log_path, process)
+    running = Server(f"http://127.0.0.1:{port}", data_dir, log_path, process, mqtt_port)
     try:
         _wait_until_healthy(running)
         yield running

@@ -224,7 +224,16 @@ def agent(
 @app.command("simulate")
 def simulate(
     count: int = typer.Option(..., "--count", min=1, help="Số thiết bị giả lập / simulated terminals."),
-    broker: str = typer.Option(..., "--broker", help="Địa chỉ broker / broker URL (mqtt://host:port)."),
+    broker: str | None = typer.Option(
+        None,
+        "--broker",
+        help="Địa chỉ broker, mặc định broker của nền tảng / broker URL (mqtt://host:port), default the platform's.",
+    ),
+    mqtt_version: str | None = typer.Option(
+        None,
+        "--mqtt-version",
+        help='"5" hoặc / or "3.1.1" (mặc định: như nền tảng / default: as the platform; with --broker: 5).',
+    ),
     processes: int | None = typer.Option(
         None, "--processes", min=1, help="Số tiến trình (mặc định 1 / 5.000 thiết bị) / processes."
     ),
@@ -258,10 +267,21 @@ def simulate(
     """Giả lập N thiết bị để thử tải / simulate N terminals for load tests."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: PLC0415
 
-    from thanglong.core.mqtt import parse_url  # noqa: PLC0415
+    from thanglong.core import mqtt as core_mqtt  # noqa: PLC0415
     from thanglong.domains.terminals.agent import services as agent_services  # noqa: PLC0415
     from thanglong.domains.terminals.agent import simulate as sim  # noqa: PLC0415
+    from thanglong.domains.terminals.agent.mqttio import MQTT_VERSIONS  # noqa: PLC0415
 
+    if broker is None:
+        # The platform's own broker, login included (the embedded one admits only the platform's user),
+        # so the password never appears on a command line.
+        settings = load_settings()
+        broker = core_mqtt.client_url(settings)
+        version = mqtt_version or ("5" if core_mqtt.speaks_mqtt5(settings) else "3.1.1")
+    else:
+        version = mqtt_version or "5"
+    if version not in MQTT_VERSIONS:
+        fail('--mqtt-version phải là "5" hoặc "3.1.1" / must be "5" or "3.1.1"')
     try:
         probe = agent_services.read_private_key(probe_key) if probe_key else None
         trusted = agent_services.public_keys(list(keys), probe)
@@ -271,7 +291,7 @@ def simulate(
             credentials=credentials,
             prefix=prefix,
         )
-        parse_url(broker)
+        core_mqtt.parse_url(broker)
     except (OSError, ValueError, agent_services.ConfigError) as exc:
         fail(str(exc))
     if not trusted:
@@ -288,6 +308,7 @@ def simulate(
         jitter_s=(0.0, jitter),
         auto_ack=auto_ack,
         session_expiry_s=session_expiry,
+        mqtt_version="5" if version == "5" else "3.1.1",
     )
     columns = (
         TextColumn("{task.description}"),
@@ -318,6 +339,8 @@ def simulate(
         "refused": c.refused,
         "receipts_sent": c.receipts_sent,
         "verifications": c.verifications,
+        "accepted_by_commune": dict(sorted(c.accepted_by_commune.items())),
+        "receipts_by_commune": dict(sorted(c.receipts_by_commune.items())),
         "elapsed_s": round(result.elapsed_s, 2),
         "connect_all_s": None if result.connect_s is None else round(result.connect_s, 2),
         "probe_id": result.probe_id,

@@ -16,6 +16,7 @@ from tests.domains.terminals.agent.helpers import Listener, fresh_id, seal, wait
 from thanglong.core import mqtt
 from thanglong.domains.terminals.agent import services, simulate
 from thanglong.domains.terminals.cap.services import validate_message
+from thanglong.domains.terminals.delivery import active
 from thanglong.domains.terminals.wire import envelope, topics
 
 MQTT_URL = os.environ.get("THANGLONG_TEST_MQTT_URL")
@@ -40,8 +41,8 @@ def test_the_verifier_checks_each_distinct_envelope_once_and_replays_per_termina
     )
     seen_a: set[str] = set()
     seen_b: set[str] = set()
-    assert verifier.check(data, topic, now, seen_a).message_id == identifier
-    assert verifier.check(data, topic, now, seen_b).message_id == identifier
+    assert [e.message_id for e in verifier.check(data, topic, now, seen_a)] == [identifier]
+    assert [e.message_id for e in verifier.check(data, topic, now, seen_b)] == [identifier]
     with pytest.raises(envelope.Refused) as replay:
         verifier.check(data, topic, now, seen_a)
     assert replay.value.reason == "replayed"
@@ -50,6 +51,35 @@ def test_the_verifier_checks_each_distinct_envelope_once_and_replays_per_termina
     with pytest.raises(envelope.Refused) as forged:
         verifier.check(altered, topic, now, set())
     assert forged.value.reason == "bad_signature"
+    assert counters.verifications == 2
+
+
+def test_the_verifier_opens_the_retained_active_list_a_late_terminal_receives() -> None:
+    key = Ed25519PrivateKey.generate()
+    counters = simulate.Counters()
+    verifier = simulate.Verifier({envelope.key_id(key.public_key()): key.public_key()}, counters)
+    now = datetime.now(UTC)
+    topic = topics.announce_commune("00008")
+    first, second = fresh_id(), fresh_id()
+    later = now.replace(year=now.year + 1)
+    listed = [
+        (seal(key, i, topic, services.probe_cap(i, now, later), now=now, valid_for=later - now), later)
+        for i in (first, second)
+    ]
+    sealed = active.seal_active(key, topic=topic, issued=now.replace(microsecond=0), envelopes=listed)
+    assert sealed is not None
+    late: set[str] = set()
+    assert [e.message_id for e in verifier.check(sealed[0], topic, now, late)] == [first, second]
+    # A terminal that had the first one live takes only the second from the list.
+    live = {first}
+    assert [e.message_id for e in verifier.check(sealed[0], topic, now, live)] == [second]
+    with pytest.raises(envelope.Refused) as again:
+        verifier.check(sealed[0], topic, now, late)
+    assert again.value.reason == "replayed"
+    # Another commune's list (amqtt hands new subscribers other topics' retained messages) is refused.
+    with pytest.raises(envelope.Refused) as elsewhere:
+        verifier.check(sealed[0], topics.announce_commune("00025"), now, set())
+    assert elsewhere.value.reason == "wrong_topic"
     assert counters.verifications == 2
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from thanglong.core.mqtt import parse_url
+from thanglong.domains.terminals.agent.mqttio import MQTT_VERSIONS, MqttVersion
 from thanglong.domains.terminals.wire.envelope import key_id, load_public_key
 
 CONSOLE = "console"
@@ -46,6 +47,7 @@ class AgentConfig:
     volume_command: str | None = None
     update_command: str | None = None
     keepalive_s: int = 60
+    mqtt_version: MqttVersion = "5"
 
 
 def _bad(vi: str, en: str) -> ConfigError:
@@ -95,6 +97,12 @@ def from_mapping(raw: Mapping[str, Any], base: Path) -> AgentConfig:
     if heartbeat <= 0:
         raise _bad("heartbeat_s phải dương", "heartbeat_s must be positive")
     display = _get(raw, "display_file", str, None)
+    version = _get(raw, "mqtt_version", str, "5")
+    if version not in MQTT_VERSIONS:
+        raise _bad(
+            'mqtt_version phải là "5" hoặc "3.1.1"',
+            'mqtt_version must be "5" or "3.1.1" (3.1.1 for the embedded broker)',
+        )
     return AgentConfig(
         broker_url=broker_url,
         serial=serial,
@@ -115,6 +123,7 @@ def from_mapping(raw: Mapping[str, Any], base: Path) -> AgentConfig:
         volume_command=_get(raw, "volume_command", str, None),
         update_command=_get(raw, "update_command", str, None),
         keepalive_s=int(_get(raw, "keepalive_s", int, 60)),
+        mqtt_version=version,
     )
 
 

@@ -11,11 +11,63 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Literal
 
 import paho.mqtt.client as paho
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+from paho.mqtt.subscribeoptions import SubscribeOptions
+
+from thanglong.core.mqtt import parse_url
 
 MISC_PERIOD_S = 1.0
+# MQTT 5 for Mosquitto and EMQX; 3.1.1 for the platform's embedded broker (amqtt), which drops an MQTT 5
+# CONNECT without any CONNACK, so a terminal configured for 5 would wait there for ever.
+MqttVersion = Literal["5", "3.1.1"]
+MQTT_VERSIONS: tuple[MqttVersion, ...] = ("5", "3.1.1")
+
+
+def new_client(client_id: str, version: MqttVersion) -> paho.Client:
+    """Return a paho client for a terminal's persistent session in the given protocol version."""
+    if version == "5":
+        return paho.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv5)
+    # MQTT 3.1.1 has no session expiry: clean_session=False keeps the session until the broker drops it.
+    return paho.Client(
+        CallbackAPIVersion.VERSION2, client_id=client_id, protocol=paho.MQTTv311, clean_session=False
+    )
+
+
+def open_session(client: paho.Client, host: str, port: int, *, keepalive: int, session_expiry_s: int) -> None:
+    """Connect keeping the session (subscriptions, queued QoS 1 messages) across connections."""
+    if client.protocol != paho.MQTTv5:
+        client.connect(host, port, keepalive=keepalive)
+        return
+    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    properties.SessionExpiryInterval = session_expiry_s
+    client.connect(host, port, keepalive=keepalive, clean_start=False, properties=properties)
+
+
+def log_in(client: paho.Client, serial: str, password: str | None, broker_url: str) -> None:
+    """Set the login: the broker URL's user and password when it has them, else the terminal's own.
+
+    A URL with credentials names a broker with one shared login, such as the platform's embedded broker
+    (it admits only the platform's user); a broker with an account per terminal (Mosquitto with the
+    fleet's password file) is given without them, and each terminal logs in as its serial.
+    """
+    address = parse_url(broker_url)
+    if address.username:
+        client.username_pw_set(address.username, address.password)
+    elif password is not None:
+        client.username_pw_set(serial, password)
+
+
+def qos1(client: paho.Client, topic_names: Iterable[str]) -> list[tuple[str, Any]]:
+    """Return the subscription list for `subscribe`: each topic at QoS 1, in the client's protocol's form."""
+    if client.protocol == paho.MQTTv5:
+        return [(name, SubscribeOptions(qos=1)) for name in topic_names]
+    return [(name, 1) for name in topic_names]
 
 
 class Hub:

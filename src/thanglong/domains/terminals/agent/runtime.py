@@ -24,17 +24,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import paho.mqtt.client as paho
-from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
-from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from thanglong.core.mqtt import parse_url
-from thanglong.domains.terminals.agent import announcement, fetch, playback, wire
+from thanglong.domains.terminals.agent import announcement, fetch, mqttio, playback, wire
 from thanglong.domains.terminals.agent.config import CONSOLE, AgentConfig
-from thanglong.domains.terminals.agent.mqttio import Hub
 from thanglong.domains.terminals.agent.state import State, write_atomic
 from thanglong.domains.terminals.cap.services import validate_message
+from thanglong.domains.terminals.delivery import active
 from thanglong.domains.terminals.wire import envelope, topics
 
 log = logging.getLogger("thanglong.terminals.agent")
@@ -76,7 +72,7 @@ class Agent:
         self.health: wire.Health = "ok"
         self._started = time.monotonic()
         self._client: paho.Client | None = None
-        self._hub: Hub | None = None
+        self._hub: mqttio.Hub | None = None
         self._mids: dict[int, str] = {}
         self._tasks: set[asyncio.Future[Any]] = set()
         self._play: asyncio.Task[None] | None = None
@@ -99,7 +95,7 @@ class Agent:
     async def run(self, stop: asyncio.Event) -> None:
         """Run until `stop` is set: connect (and reconnect), then hand everything to the callbacks."""
         loop = asyncio.get_running_loop()
-        self._hub = Hub(loop)
+        self._hub = mqttio.Hub(loop)
         self._client = self._make_client()
         self._hub.attach(self._client)
         for key, entry in list(self.state.outbox.items()):
@@ -117,13 +113,8 @@ class Agent:
 
     def _make_client(self) -> paho.Client:
         cfg = self.config
-        client = paho.Client(CallbackAPIVersion.VERSION2, client_id=cfg.serial, protocol=paho.MQTTv5)
-        if cfg.password is not None:
-            client.username_pw_set(cfg.serial, cfg.password)
-        else:
-            address = parse_url(cfg.broker_url)
-            if address.username:
-                client.username_pw_set(address.username, address.password)
+        client = mqttio.new_client(cfg.serial, cfg.mqtt_version)
+        mqttio.log_in(client, cfg.serial, cfg.password, cfg.broker_url)
         client.will_set(topics.status(cfg.serial), wire.OFFLINE, qos=1)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
@@ -137,17 +128,15 @@ class Agent:
         if self._stopping or self._client is None:
             return
         address = parse_url(self.config.broker_url)
-        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        properties.SessionExpiryInterval = self.config.session_expiry_s
         try:
             # A persistent session: the broker keeps the subscriptions and the QoS 1 messages that
             # arrive while the terminal is offline, until they or the session expire.
-            self._client.connect(
+            mqttio.open_session(
+                self._client,
                 address.host,
                 address.port,
                 keepalive=self.config.keepalive_s,
-                clean_start=False,
-                properties=properties,
+                session_expiry_s=self.config.session_expiry_s,
             )
         except OSError as exc:
             log.warning("cannot reach the broker (%s); retrying in %.0f s", exc, self._backoff)
@@ -165,14 +154,16 @@ class Agent:
         self._backoff = BACKOFF_FIRST_S
         self.connected.set()
         log.info("connected (session present: %s)", flags.session_present)
-        options = SubscribeOptions(qos=1)
         cfg = self.config
         _rc, self._sub_mid = client.subscribe(
-            [
-                (topics.announce_city(), options),
-                (topics.announce_commune(cfg.commune_code), options),
-                (topics.command(cfg.serial), options),
-            ]
+            mqttio.qos1(
+                client,
+                [
+                    topics.announce_city(),
+                    topics.announce_commune(cfg.commune_code),
+                    topics.command(cfg.serial),
+                ],
+            )
         )
         self._send_status()
 
@@ -207,19 +198,38 @@ class Agent:
     def handle(self, topic: str, data: bytes) -> None:
         """Check one received envelope and act on it, or refuse it with a logged reason."""
         now = self.clock()
+        if topic == topics.command(self.config.serial):
+            try:
+                checked = envelope.check(
+                    data, keys=self.config.keys, topic=topic, now=now, seen=self.state.seen
+                )
+            except envelope.Refused as exc:
+                self._refuse(exc.reason, str(exc), topic)
+                return
+            self.state.save_seen(now)
+            if checked.kind == "command":
+                self._spawn(self._command(checked))
+            else:
+                self._refuse("wrong_kind", f"a {checked.kind!r} envelope on {topic}", topic)
+            return
+        # An announce topic: one announcement, or the topic's retained "active" list, which a terminal
+        # that connects after a release receives instead of the live message.
         try:
-            checked = envelope.check(data, keys=self.config.keys, topic=topic, now=now, seen=self.state.seen)
+            opened = active.open_message(
+                data, keys=self.config.keys, topic=topic, now=now, seen=self.state.seen
+            )
         except envelope.Refused as exc:
             self._refuse(exc.reason, str(exc), topic)
             return
         self.state.save_seen(now)
-        own_commands = topic == topics.command(self.config.serial)
-        if own_commands and checked.kind == "command":
-            self._spawn(self._command(checked))
-        elif not own_commands and checked.kind == "cap":
-            self._announcement(checked, now)
-        else:
-            self._refuse("wrong_kind", f"a {checked.kind!r} envelope on {topic}", topic)
+        for skipped in opened.refused:
+            # Expired or already received entries are normal in a retained list: logged, not refusals.
+            log.info("skipped a listed envelope on %s [%s]: %s", topic, skipped.reason, skipped)
+        for checked in opened.accepted:
+            if checked.kind == "cap":
+                self._announcement(checked, now)
+            else:
+                self._refuse("wrong_kind", f"a {checked.kind!r} envelope on {topic}", topic)
 
     def _refuse(self, reason: str, why: str, topic: str) -> None:
         self.refused.append((reason, why))

@@ -19,6 +19,7 @@ import hashlib
 import random
 import resource
 import signal
+import socket
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -30,16 +31,14 @@ from typing import Any
 
 import paho.mqtt.client as paho
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 from paho.mqtt.reasoncodes import ReasonCode
-from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from thanglong.core.mqtt import parse_url
-from thanglong.domains.terminals.agent import wire
-from thanglong.domains.terminals.agent.mqttio import Hub
+from thanglong.domains.terminals.agent import mqttio, wire
+from thanglong.domains.terminals.agent.mqttio import Hub, MqttVersion
 from thanglong.domains.terminals.cap.services import validate_message
+from thanglong.domains.terminals.delivery import active
 from thanglong.domains.terminals.wire import envelope, topics
 
 # Connections waiting for their CONNACK at once, per process: enough to keep the broker busy, few
@@ -48,6 +47,8 @@ CONNECTING_AT_ONCE = 200
 REPORT_PERIOD_S = 0.5
 OFFLINE_S = (5.0, 30.0)
 DISCONNECT_WITH_WILL = 4
+SIM_FIRMWARE = "sim"
+SIM_VOLUME = 70
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class SimOptions:
     auto_ack: bool = False
     session_expiry_s: int = 300
     keepalive_s: int = 60
+    mqtt_version: MqttVersion = "5"
 
 
 @dataclass
@@ -89,6 +91,9 @@ class Counters:
     receipts_sent: int = 0
     verifications: int = 0
     all_connected_at: float | None = None
+    # Per commune: announcements accepted and receipts acknowledged by the broker (to show who got what).
+    accepted_by_commune: dict[str, int] = field(default_factory=dict)
+    receipts_by_commune: dict[str, int] = field(default_factory=dict)
     # Per envelope id: how many terminals received it, and the wall-clock time of the last one.
     reach: dict[str, list[float]] = field(default_factory=dict)
     done: bool = False
@@ -107,6 +112,12 @@ class Counters:
             "verifications",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        for mine_by, theirs_by in (
+            (self.accepted_by_commune, other.accepted_by_commune),
+            (self.receipts_by_commune, other.receipts_by_commune),
+        ):
+            for commune, n in theirs_by.items():
+                mine_by[commune] = mine_by.get(commune, 0) + n
         for mid, (count, last) in other.reach.items():
             mine = self.reach.setdefault(mid, [0, 0.0])
             mine[0] += count
@@ -142,29 +153,42 @@ class Verifier:
     def __init__(self, keys: Mapping[str, Ed25519PublicKey], counters: Counters) -> None:
         self.keys = keys
         self.counters = counters
-        self._cache: dict[tuple[str, bytes], envelope.Envelope | envelope.Refused] = {}
+        self._cache: dict[tuple[str, bytes], list[envelope.Envelope] | envelope.Refused] = {}
 
-    def check(self, data: bytes, topic: str, now: datetime, seen: set[str]) -> envelope.Envelope:
-        """Check an envelope for one terminal: the shared verdict, then its expiry and replay."""
+    def check(self, data: bytes, topic: str, now: datetime, seen: set[str]) -> list[envelope.Envelope]:
+        """Check a message for one terminal: the shared verdict, then each announcement's expiry and replay.
+
+        A message is one announcement or the retained "active" list of its topic (delivery's `active`
+        module), which a terminal connecting after the release receives instead of the live message.
+        """
         key = (topic, hashlib.sha256(data).digest())
         verdict = self._cache.get(key)
         if verdict is None:
             self.counters.verifications += 1
-            try:
-                verdict = envelope.check(data, keys=self.keys, topic=topic, now=now)
-                if verdict.kind != "cap" or not validate_message(verdict.payload).valid:
-                    verdict = envelope.Refused("invalid_cap", "not a valid CAP announcement")
-            except envelope.Refused as exc:
-                verdict = exc
+            verdict = self._verify(data, topic, now)
             self._cache[key] = verdict
         if isinstance(verdict, envelope.Refused):
             raise verdict
-        if verdict.expires <= now:
+        live = [e for e in verdict if e.expires > now]
+        if not live:
             raise envelope.Refused("expired", "the envelope has expired")
-        if verdict.message_id in seen:
+        fresh = [e for e in live if e.message_id not in seen]
+        if not fresh:
             raise envelope.Refused("replayed", "already received")
-        seen.add(verdict.message_id)
-        return verdict
+        seen.update(e.message_id for e in fresh)
+        return fresh
+
+    def _verify(self, data: bytes, topic: str, now: datetime) -> list[envelope.Envelope] | envelope.Refused:
+        try:
+            opened = active.open_message(data, keys=self.keys, topic=topic, now=now)
+        except envelope.Refused as exc:
+            return exc
+        valid = [e for e in opened.accepted if e.kind == "cap" and validate_message(e.payload).valid]
+        if valid:
+            return valid
+        if opened.refused:
+            return opened.refused[0]
+        return envelope.Refused("invalid_cap", "not a valid CAP announcement")
 
 
 class SimTerminal:
@@ -181,11 +205,8 @@ class SimTerminal:
         self.holds_slot = False
         self._sub_mid: int | None = None
         self._receipt_mids: set[int] = set()
-        client = paho.Client(CallbackAPIVersion.VERSION2, client_id=spec.serial, protocol=paho.MQTTv5)
-        if spec.password is not None:
-            client.username_pw_set(spec.serial, spec.password)
-        elif sim.address.username:
-            client.username_pw_set(sim.address.username, sim.address.password)
+        client = mqttio.new_client(spec.serial, sim.options.mqtt_version)
+        mqttio.log_in(client, spec.serial, spec.password, sim.options.broker_url)
         client.will_set(topics.status(spec.serial), wire.OFFLINE, qos=1)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
@@ -196,14 +217,12 @@ class SimTerminal:
 
     def connect(self) -> None:
         """Open the connection (the CONNACK arrives later, on the loop)."""
-        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        properties.SessionExpiryInterval = self.sim.options.session_expiry_s
-        self.client.connect(
+        mqttio.open_session(
+            self.client,
             self.sim.address.host,
             self.sim.address.port,
             keepalive=self.sim.options.keepalive_s,
-            clean_start=False,
-            properties=properties,
+            session_expiry_s=self.sim.options.session_expiry_s,
         )
 
     def _on_connect(self, client: paho.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
@@ -219,15 +238,28 @@ class SimTerminal:
         if not self.ever_connected:
             self.ever_connected = True
             self.sim.first_connection()
-        options = SubscribeOptions(qos=1)
         _rc, self._sub_mid = client.subscribe(
-            [(topics.announce_city(), options), (topics.announce_commune(self.spec.commune), options)]
+            mqttio.qos1(client, [topics.announce_city(), topics.announce_commune(self.spec.commune)])
         )
 
-    def _on_subscribe(self, _c: paho.Client, _u: Any, mid: int, _r: Any, _p: Any) -> None:
-        if mid == self._sub_mid and not self.ever_subscribed:
+    def _on_subscribe(self, client: paho.Client, _u: Any, mid: int, _r: Any, _p: Any) -> None:
+        if mid != self._sub_mid:
+            return
+        if not self.ever_subscribed:
             self.ever_subscribed = True
             self.sim.counters.subscribed += 1
+        # One heartbeat once subscribed, as a terminal sends at each connection: the platform's fleet
+        # then counts it online (and a test knows it is listening). No periodic ones: load tests measure
+        # announcements, and the fleet marks a terminal offline only after three missed minutes.
+        status = wire.status(
+            at=datetime.now(UTC),
+            firmware=SIM_FIRMWARE,
+            volume=SIM_VOLUME,
+            uptime_s=int(time.monotonic() - self.sim.started),
+            health="ok",
+            playing=None,
+        )
+        client.publish(topics.status(self.spec.serial), wire.encode(status), qos=1)
 
     def _on_disconnect(self, _c: paho.Client, _u: Any, _f: Any, _r: Any, _p: Any) -> None:
         self.sim.release(self)
@@ -250,25 +282,37 @@ class SimTerminal:
     def power_cut(self) -> None:
         """Go offline as a terminal that loses power would (the broker publishes its will)."""
         self.down = True
-        self.client.disconnect(reasoncode=ReasonCode(PacketTypes.DISCONNECT, identifier=DISCONNECT_WITH_WILL))
+        if self.client.protocol == paho.MQTTv5:
+            self.client.disconnect(
+                reasoncode=ReasonCode(PacketTypes.DISCONNECT, identifier=DISCONNECT_WITH_WILL)
+            )
+            return
+        # MQTT 3.1.1 has no "disconnect with will": the connection just ends, as on a power cut.
+        sock = self.client.socket()
+        if isinstance(sock, socket.socket):
+            sock.shutdown(socket.SHUT_RDWR)
 
     def _on_message(self, _c: paho.Client, _u: Any, message: paho.MQTTMessage) -> None:
         now = datetime.now(UTC)
         try:
-            checked = self.sim.verifier.check(bytes(message.payload), message.topic, now, self.seen)
+            accepted = self.sim.verifier.check(bytes(message.payload), message.topic, now, self.seen)
         except envelope.Refused:
             self.sim.counters.refused += 1
             return
         counters = self.sim.counters
-        counters.received += 1
-        reach = counters.reach.setdefault(checked.message_id, [0, 0.0])
-        reach[0] += 1
-        reach[1] = time.time()
         low, high = self.sim.options.jitter_s
         kinds: list[wire.ReceiptKind] = ["delivered"]
         if self.sim.options.auto_ack:
             kinds += ["played", "acknowledged"]
-        self.sim.later(random.uniform(low, high), self._receipts, checked.message_id, now, kinds)  # noqa: S311
+        commune = self.spec.commune
+        for checked in accepted:
+            counters.received += 1
+            counters.accepted_by_commune[commune] = counters.accepted_by_commune.get(commune, 0) + 1
+            reach = counters.reach.setdefault(checked.message_id, [0, 0.0])
+            reach[0] += 1
+            reach[1] = time.time()
+            delay = random.uniform(low, high)  # noqa: S311 - jitter, not a secret
+            self.sim.later(delay, self._receipts, checked.message_id, now, kinds)
 
     def _receipts(self, message_id: str, at: datetime, kinds: list[wire.ReceiptKind]) -> None:
         for kind in kinds:
@@ -279,7 +323,10 @@ class SimTerminal:
     def _on_publish(self, _c: paho.Client, _u: Any, mid: int, _r: Any, _p: Any) -> None:
         if mid in self._receipt_mids:
             self._receipt_mids.discard(mid)
-            self.sim.counters.receipts_sent += 1
+            counters = self.sim.counters
+            counters.receipts_sent += 1
+            commune = self.spec.commune
+            counters.receipts_by_commune[commune] = counters.receipts_by_commune.get(commune, 0) + 1
 
 
 class Simulation:
@@ -297,6 +344,7 @@ class Simulation:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
         self._first = 0
+        self.started = time.monotonic()
 
     def later(self, delay: float, callback: Any, *args: Any) -> None:
         """Call back on the loop after `delay` seconds."""

@@ -12,6 +12,7 @@ from thanglong.core.maplayers import RegisteredLayer, describe
 from thanglong.core.security import Principal
 from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext
+from thanglong.domains.terminals.announcements.levels import LEVEL_LABELS
 from thanglong.domains.terminals.delivery import reach as reach_service
 from thanglong.domains.terminals.delivery.dto import Reach
 from thanglong.domains.terminals.manifest import REACH_LAYER
@@ -19,6 +20,17 @@ from thanglong.domains.terminals.manifest import REACH_LAYER
 PERMISSION = "terminals.reach.read"
 PAGE = "/terminals/announcements/{announcement_id}/reach"
 API = "/api/v1/terminals/announcements/{announcement_id}/reach"
+# CAP message types as the page names them (the stored value is CAP's own English term).
+MSG_TYPE_LABELS: dict[str, tuple[str, str]] = {
+    "Alert": ("Bản tin mới", "New announcement"),
+    "Update": ("Bản cập nhật", "Update"),
+    "Cancel": ("Bản tin huỷ", "Cancellation"),
+}
+# On this page the layer shows this announcement, not the city map's "latest" one.
+PAGE_LAYER_TITLE = (
+    "Tỷ lệ thiết bị đã nhận bản tin này, theo phường, xã",
+    "Share of terminals that received this announcement, by commune",
+)
 
 
 def _geojson(uow: UnitOfWork, announcement_id: uuid.UUID, language: str) -> dict[str, Any]:
@@ -66,7 +78,7 @@ def build_delivery(ctx: WebContext) -> APIRouter:
         english = ctx.language(request) == "en"
         layer = {
             "name": REACH_LAYER.name,
-            "title": REACH_LAYER.title_en if english else REACH_LAYER.title_vi,
+            "title": PAGE_LAYER_TITLE[1 if english else 0],
             "legend": [
                 {"label": e.label_en if english else e.label_vi, "color": e.color} for e in REACH_LAYER.legend
             ],
@@ -81,6 +93,10 @@ def build_delivery(ctx: WebContext) -> APIRouter:
                 "layers": [layer],
                 "lang": "en" if english else "vi",
                 "share": _share,
+                "label": lambda labels, value: labels.get(value, (value, value))[1 if english else 0],
+                "levels": LEVEL_LABELS,
+                "msg_types": MSG_TYPE_LABELS,
+                "announcement_url": f"/terminals/announcements/{announcement_id}",
                 "when": lambda m: to_hanoi(m).strftime("%H:%M:%S %d/%m/%Y") if m is not None else "—",
                 "self_url": str(request.url.path),
                 "layers_url": API.format(announcement_id=announcement_id) + "/layers",
