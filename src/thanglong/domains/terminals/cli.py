@@ -227,7 +227,10 @@ def simulate(
     broker: str | None = typer.Option(
         None,
         "--broker",
-        help="Địa chỉ broker, mặc định broker của nền tảng / broker URL (mqtt://host:port), default the platform's.",
+        help=(
+            "Địa chỉ broker, mặc định broker của nền tảng / "
+            "broker URL (mqtt://host:port), default the platform's."
+        ),
     ),
     mqtt_version: str | None = typer.Option(
         None,
