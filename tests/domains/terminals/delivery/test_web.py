@@ -24,7 +24,8 @@ from tests.domains.terminals.delivery.test_services import receipt
 from thanglong.core.platform import Platform
 from thanglong.domains.identity.api import CITIZEN, OFFICER
 from thanglong.domains.terminals.cli import app
-from thanglong.domains.terminals.wire import keys, receipts, services
+from thanglong.domains.terminals.delivery import receipts, services
+from thanglong.domains.terminals.wire import keys
 
 API = "/api/v1/terminals/announcements/{}/reach"
 PAGE = "/terminals/announcements/{}/reach"
