@@ -614,6 +614,7 @@ class Run:
     drain_per_s: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     connect_s: float = 0.0
+    database: str = ""
 
 
 def worker_env(database_url: str, broker: str, data_dir: Path) -> dict[str, str]:
@@ -641,6 +642,7 @@ def measure(args: argparse.Namespace, stack: contextlib.ExitStack, tmp: Path, ru
     log(f"broker {mqtt.redact_url(broker)}{' (private)' if args.private_broker else ''}; load {load()}")
     name = f"tl_bench_fanout_{uuid.uuid4().hex[:10]}"
     database_url = create_server_database(server_url, name)
+    run.database = name
     stack.callback(drop_server_database, server_url, database_url)
     settings = make_settings(tmp, database_url, mqtt_url=broker, worker_id="bench-fanout")
     engine = make_engine(database_url)
@@ -718,6 +720,7 @@ def report(args: argparse.Namespace, run: Run) -> dict[str, Any]:
     spread = lat("receipts_per_s_spread")
     return {
         "terminals": args.terminals,
+        "database": run.database,
         "workers": args.workers,
         "repeats": args.repeats,
         "jitter_s": args.jitter,
