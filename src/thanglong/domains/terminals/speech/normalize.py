@@ -208,7 +208,13 @@ def _place(found: re.Match[str]) -> str:
 
 def expand_abbreviations(text: str) -> str:
     """Replace the administrative abbreviations (`abbreviations.py`) with their words."""
-    text = _PLACES.sub(_place, text)
+    # A prefix glued to the one before it ("TP.P. Hoàn Kiếm") is only free once that one is expanded: repeat
+    # until nothing changes, so that normalising twice gives what normalising once gave.
+    for _ in range(8):
+        expanded = _PLACES.sub(_place, text)
+        if expanded == text:
+            break
+        text = expanded
     return _WORDS.sub(lambda found: abbreviations.WORDS[found[0]], text)
 
 
