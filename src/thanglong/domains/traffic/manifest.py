@@ -13,4 +13,5 @@ MANIFEST = DomainManifest(
     cli="thanglong.domains.traffic.cli:app",
     cli_name="traffic",
     templates="thanglong.domains.traffic",
+    migrations="thanglong.domains.traffic",
 )
