@@ -56,7 +56,7 @@ def on_entity_changed(uow: UnitOfWork, event: operations.EntityChanged) -> None:
         return
     memo = _memo(uow)
     if "detectors" not in memo:
-        memo["detectors"] = dict(uow.session.execute(select(Detector.entity_id, Detector.segment_id)))
+        memo["detectors"] = dict(uow.session.execute(select(Detector.entity_id, Detector.segment_id)).all())
     segment_id = memo["detectors"].get(event.entity_id)
     if segment_id is None:
         return
