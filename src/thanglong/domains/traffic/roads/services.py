@@ -16,7 +16,6 @@ from thanglong.core import audit, geo
 from thanglong.core.errors import Conflict, InvalidInput, NotFound
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.traffic.roads.models import Detector, RoadSegment
-from thanglong.domains.traffic.state.measures import Segment
 
 # Lower case so that the segment's time series names are valid kernel series names.
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,59}$")
@@ -41,10 +40,6 @@ class SegmentDTO:
     capacity_pcu_per_lane_hour: float | None
     commune_code: str | None
     downstream_code: str | None
-
-    def engine(self) -> Segment:
-        """Return the segment as the state engine takes it."""
-        return Segment(self.code, self.lanes, self.free_flow_kmh, self.capacity_pcu_per_lane_hour)
 
 
 def _bad(code: str, vi: str, en: str, **extra: object) -> InvalidInput:
