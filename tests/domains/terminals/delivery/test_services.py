@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 
 from tests.domains.terminals.delivery.conftest import NOW, Clock
@@ -306,3 +308,60 @@ def test_serial_of_reads_receipt_status_and_command_topics() -> None:
     assert topics.serial_of(topics.announce_city()) is None
     assert topics.serial_of("thanglong/terminals/v1/receipt/") is None
     assert topics.serial_of("other/terminals/v1/receipt/X") is None
+
+
+def _statements(engine: Engine, run: Callable[[], object]) -> list[str]:
+    """Return the SQL statements run() sent to the database."""
+    sent: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if not statement.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):  # the test's own transaction
+            sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return sent
+
+
+def test_a_large_batch_costs_the_statements_of_a_small_one_and_counts_each_receipt_once(
+    platform: Platform, clock: Clock
+) -> None:
+    hk = add_terminals(platform, HOAN_KIEM, 300)
+    bd = add_terminals(platform, BA_DINH, 300)
+    first, second = released(clock.now), released(clock.now)
+    publish(platform, first, Recorder())
+    publish(platform, second, Recorder())
+    clock.now += timedelta(seconds=3)
+
+    def record(batch: list[Message]) -> Counter[str]:
+        with platform.uow() as uow:
+            outcomes = receipts.record_receipts(uow, batch)
+            uow.commit()
+        return outcomes
+
+    record([receipt(hk[0], first.identifier)] * 2)  # both counters exist from here on
+    # A small batch and a large one with the same outcomes (new receipts and one redelivery each).
+    small = [receipt(hk[0], first.identifier), receipt(hk[1], first.identifier)]
+    small_cost = _statements(platform.engine, lambda: record(small))
+    large = [receipt(s, a.identifier) for a in (first, second) for s in hk + bd]
+    large_cost = _statements(platform.engine, lambda: record(large))
+    if platform.engine.dialect.name == "postgresql":
+        # The same statements, text for text: nothing grows with the batch (no 1,200-row VALUES).
+        assert large_cost == small_cost
+    else:  # SQLite has no arrays: SQLAlchemy sends the insert in pages of 1,000 rows
+        assert len(large_cost) == len(small_cost) + 1
+    with platform.uow() as uow:
+        stored = dict(
+            uow.session.execute(select(Receipt.identifier, func.count()).group_by(Receipt.identifier)).all()
+        )
+        received = {
+            r.received_at
+            for r in uow.session.scalars(select(Receipt).where(Receipt.identifier == second.identifier))
+        }
+        counts = receipts.outcome_counts(uow)
+    assert stored == {first.identifier: 600, second.identifier: 600}
+    assert counts["stored"] == 1200 and counts["duplicate"] == 4
+    assert received == {clock.now}

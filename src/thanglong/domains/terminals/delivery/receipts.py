@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import ColumnElement, any_, bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import String
 
 from thanglong.core.consumers import Message
 from thanglong.core.uow import UnitOfWork
@@ -86,6 +87,13 @@ def _bump(uow: UnitOfWork, outcomes: Counter[str], now: datetime) -> None:
     session.flush()
 
 
+def _among(uow: UnitOfWork, column: Any, values: list[str]) -> ColumnElement[bool]:
+    """`column IN values`; on PostgreSQL `= ANY(array)`: one parameter and one text whatever the count."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String)))  # type: ignore[no-any-return]
+    return column.in_(values)  # type: ignore[no-any-return]
+
+
 def _classify(
     messages: list[Message],
 ) -> tuple[Counter[str], list[tuple[str, ReceiptIn]], list[commands.CommandResult]]:
@@ -112,8 +120,9 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     """Store a batch of receipt messages (kernel batch consumer); return the outcome of each, counted.
 
     A fixed number of statements per batch: one terminal lookup, one release lookup, one insert of the
-    new receipts (ON CONFLICT DO NOTHING RETURNING), and one update per outcome; command results add
-    one command lookup and an update (and audit record) per command finished.
+    new receipts (ON CONFLICT DO NOTHING, counting what was new), one update per outcome and, when
+    something was stored, one lookup of the announcements for the event; command results add one command
+    lookup and an update (and audit record) per command finished.
     """
     now = uow.clock()
     session = uow.session
@@ -124,12 +133,12 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     serials = sorted({serial for serial, _ in parsed})
     communes: dict[str, str] = {}
     if serials:
-        query = select(Terminal.serial, Terminal.commune_code).where(Terminal.serial.in_(serials))
+        query = select(Terminal.serial, Terminal.commune_code).where(_among(uow, Terminal.serial, serials))
         communes = dict(session.execute(query).all())
     identifiers = sorted({r.identifier or r.id for _, r in parsed})
     releases: dict[str, uuid.UUID] = {}
     if identifiers:
-        found = select(Release.identifier, Release.id).where(Release.identifier.in_(identifiers))
+        found = select(Release.identifier, Release.id).where(_among(uow, Release.identifier, identifiers))
         releases = dict(session.execute(found).all())
     rows: dict[tuple[str, str, str], dict[str, object]] = {}
     for serial, receipt in parsed:
@@ -145,43 +154,77 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
             outcomes[DUPLICATE] += 1
             continue
         rows[key] = {
-            "id": None,
             "release_id": releases[identifier],
             "identifier": identifier,
             "serial": serial,
             "kind": receipt.kind,
             "commune_code": communes[serial],
             "at": receipt.at,
-            "received_at": now,
         }
-    stored: set[tuple[str, str, str]] = set()
+    stored: Counter[str] = Counter()
     if rows:
-        stored = _insert(uow, list(rows.values()))
-    outcomes.update({STORED: len(stored), DUPLICATE: len(rows) - len(stored)})
+        stored = _insert(uow, list(rows.values()), now)
+    new = sum(stored.values())
+    outcomes.update({STORED: new, DUPLICATE: len(rows) - new})
     outcomes = +outcomes  # drop the zero counts
     _bump(uow, outcomes, now)
-    if stored:
-        by_identifier = {identifier for identifier, _s, _k in stored}
+    if new:
         announcement_ids = session.execute(
-            select(Release.announcement_id).where(Release.identifier.in_(sorted(by_identifier))).distinct()
+            select(Release.announcement_id).where(_among(uow, Release.identifier, sorted(stored))).distinct()
         ).scalars()
-        uow.emit(ReceiptsRecorded(tuple(sorted(announcement_ids, key=str)), len(stored)))
+        uow.emit(ReceiptsRecorded(tuple(sorted(announcement_ids, key=str)), new))
     return outcomes
 
 
-def _insert(uow: UnitOfWork, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
-    """Insert receipts, skipping those already stored; return the keys that are new."""
+def _insert(uow: UnitOfWork, rows: list[dict[str, object]], now: datetime) -> Counter[str]:
+    """Insert receipts, skipping those already stored; return how many are new, per identifier."""
+    session = uow.session
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_postgresql(uow, rows, now)
     for row in rows:
         row["id"] = uuid.uuid4()
-    session = uow.session
-    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        row["received_at"] = now
+    table = Receipt.__table__
     stmt = (
-        upsert(Receipt)
-        .values(rows)
+        sqlite_insert(table)  # type: ignore[arg-type]
         .on_conflict_do_nothing(index_elements=["identifier", "serial", "kind"])
-        .returning(Receipt.identifier, Receipt.serial, Receipt.kind)
+        .returning(table.c.identifier)
     )
-    return {(i, s, k) for i, s, k in session.execute(stmt)}
+    return Counter(identifier for (identifier,) in session.connection().execute(stmt, rows))
+
+
+# One short statement whatever the batch's size: the columns go as arrays, so its text (and plan) is the
+# same for every batch, and only the count of new receipts per announcement comes back. A multi-row
+# VALUES of 2,000 receipts has 16,000 placeholders, which SQLAlchemy and psycopg spent most of a batch's
+# time rendering and parsing, and a RETURNING row per receipt cost a fetch each (docs/benchmarks.md,
+# "Terminals: fan-out and receipts").
+_UNNEST = text(
+    "WITH new AS (INSERT INTO terminals_receipt "
+    "(id, release_id, identifier, serial, kind, commune_code, at, received_at) "
+    "SELECT id, release_id, identifier, serial, kind, commune_code, at, CAST(:received_at AS timestamptz) "
+    "FROM unnest(CAST(:id AS uuid[]), CAST(:release_id AS uuid[]), CAST(:identifier AS varchar[]), "
+    "CAST(:serial AS varchar[]), CAST(:kind AS varchar[]), CAST(:commune_code AS varchar[]), "
+    "CAST(:at AS timestamptz[])) AS r(id, release_id, identifier, serial, kind, commune_code, at) "
+    "ON CONFLICT (identifier, serial, kind) DO NOTHING RETURNING identifier) "
+    "SELECT identifier, count(*) FROM new GROUP BY identifier"
+)
+_COLUMNS = ("release_id", "identifier", "serial", "kind", "commune_code")
+
+
+def _insert_postgresql(uow: UnitOfWork, rows: list[dict[str, object]], now: datetime) -> Counter[str]:
+    """Insert receipts on PostgreSQL as arrays (one short statement); return the new ones per identifier."""
+    params: dict[str, object] = {name: [row[name] for row in rows] for name in _COLUMNS}
+    params["id"] = [uuid.uuid4() for _ in rows]
+    params["at"] = [_utc(row["at"]) for row in rows]
+    params["received_at"] = _utc(now)
+    return Counter({identifier: int(n) for identifier, n in uow.session.execute(_UNNEST, params).all()})
+
+
+def _utc(value: object) -> datetime:
+    """Return an aware datetime in UTC (what the model's UtcDateTime column would store)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValueError("naive datetime refused: store aware UTC datetimes")
+    return value.astimezone(UTC)
 
 
 def outcome_counts(uow: UnitOfWork) -> dict[str, int]:
