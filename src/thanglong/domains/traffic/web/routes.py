@@ -7,6 +7,8 @@ from collections.abc import Callable
 from fastapi import APIRouter
 
 from thanglong.core.webctx import WebContext
+from thanglong.domains.traffic.web.incidents import build_incidents
+from thanglong.domains.traffic.web.network import build_network
 
 RouterBuilder = Callable[[WebContext], APIRouter]
 
@@ -14,7 +16,7 @@ RouterBuilder = Callable[[WebContext], APIRouter]
 def build_router(ctx: WebContext) -> APIRouter:
     """Build the traffic router from its capabilities' sub-routers."""
     router = APIRouter()
-    builders: list[RouterBuilder] = []
+    builders: list[RouterBuilder] = [build_network, build_incidents]
     for build in builders:
         router.include_router(build(ctx))
     return router

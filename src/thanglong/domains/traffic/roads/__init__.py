@@ -1,0 +1,1 @@
+"""Road segments and the detectors bound to their lanes (the operators' network of record)."""

@@ -1,0 +1,32 @@
+"""Fixtures of the traffic tests: a database migrated with traffic and the domains it depends on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from thanglong.core import migrate
+from thanglong.core.config import Settings
+from thanglong.core.db import make_engine
+from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+
+DOMAINS = ["identity", "notify", "operations", "traffic"]
+
+
+@pytest.fixture(scope="session")
+def tl_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database per test process, migrated with the traffic branch."""
+    url = create_database(tmp_path_factory.mktemp("traffic-db"), "traffic")
+    engine = make_engine(url)
+    migrate.upgrade(engine, domains=DOMAINS)
+    engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def tl_settings(tmp_path: Path, tl_database_url: str) -> Settings:
+    """Settings with traffic and its dependencies enabled."""
+    return make_settings(tmp_path, tl_database_url, domains=DOMAINS)
