@@ -13,14 +13,19 @@ from thanglong.domains.traffic.network import sumo
 from thanglong.domains.traffic.network.model import Detector, Intersection, Lane, Network
 from thanglong.domains.traffic.signals.programme import ConflictTable, Phase, Programme, validate
 
-DETECTOR_TAGS = {"inductionLoop": "loop", "e1Detector": "loop", "laneAreaDetector": "area", "e2Detector": "area"}
+DETECTOR_TAGS = {
+    "inductionLoop": "loop",
+    "e1Detector": "loop",
+    "laneAreaDetector": "area",
+    "e2Detector": "area",
+}
 
 
-def _unreadable(path: Path, reason: str) -> InvalidInput:
+def _unreadable(path: Path, reason_vi: str, reason_en: str | None = None) -> InvalidInput:
     return InvalidInput(
         "traffic.network.malformed",
-        f"Không đọc được tệp mạng lưới {path.name}: {reason}",
-        f"Cannot read the network file {path.name}: {reason}",
+        f"Không đọc được tệp mạng lưới {path.name}: {reason_vi}",
+        f"Cannot read the network file {path.name}: {reason_en or reason_vi}",
         path=str(path),
     )
 
@@ -28,7 +33,18 @@ def _unreadable(path: Path, reason: str) -> InvalidInput:
 def read_net(path: Path, *, check_programmes: bool = True) -> Network:
     """Read a SUMO network; refuse a missing or malformed file and, by default, unsafe programmes."""
     if not path.is_file():
-        raise _unreadable(path, "không tồn tại / does not exist")
+        raise _unreadable(path, "tệp không tồn tại", "the file does not exist")
+    # lxml names the line of a syntax error; sumolib's SAX reader would fail on a missing attribute first.
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    except etree.XMLSyntaxError as exc:
+        raise _unreadable(path, f"XML lỗi: {exc}", f"malformed XML: {exc}") from None
+    if root.tag != "net" or root.get("version") is None:
+        raise _unreadable(
+            path,
+            f"phần tử gốc <{root.tag}> không phải <net version=...> của SUMO",
+            f"the root <{root.tag}> is not SUMO's <net version=...>",
+        )
     sumo.home()
     import sumolib  # noqa: PLC0415  (sumolib is only needed by the commands that read networks)
 
@@ -48,7 +64,7 @@ def read_net(path: Path, *, check_programmes: bool = True) -> Network:
                 allows_motorcycle=bool(lane.allows("motorcycle")),
             )
     if not lanes:
-        raise _unreadable(path, "không có làn đường nào / no lanes (not a SUMO network?)")
+        raise _unreadable(path, "không có làn đường nào", "no lanes")
     intersections = {}
     for tls in net.getTrafficLights():
         intersection = _intersection(tls)
@@ -73,7 +89,11 @@ def _intersection(tls: Any) -> Intersection:
     for a, ca in by_index.items():
         for b, cb in by_index.items():
             node = ca.getJunction()
-            if a < b and node is cb.getJunction() and node.areFoes(ca.getJunctionIndex(), cb.getJunctionIndex()):
+            if (
+                a < b
+                and node is cb.getJunction()
+                and node.areFoes(ca.getJunctionIndex(), cb.getJunctionIndex())
+            ):
                 pairs.append((a, b))
     programmes = tuple(
         Programme(
@@ -88,8 +108,8 @@ def _intersection(tls: Any) -> Intersection:
                 )
                 for phase in program.getPhases()
             ),
-            offset_s=float(program._offset),  # noqa: SLF001  (sumolib keeps the offset without a getter)
-            kind=str(program._type),  # noqa: SLF001
+            offset_s=float(program._offset),  # sumolib keeps offset and type without getters
+            kind=str(program._type),
         )
         for program_id, program in tls.getPrograms().items()
     )

@@ -1,4 +1,4 @@
-"""The Eclipse SUMO installation the PyPI wheels provide: SUMO_HOME, binaries and tools, never a system one."""
+"""Eclipse SUMO as the PyPI wheels provide it: SUMO_HOME, programs and tools (never a system install)."""
 
 from __future__ import annotations
 

@@ -79,11 +79,7 @@ class Layout:
     def movements(self, stage: int) -> list[tuple[str, str]]:
         """Return the (incoming lane, outgoing lane) movements green in a stage."""
         state = self.stages[stage]
-        return [
-            link
-            for link, c in zip(self.links, state, strict=True)
-            if link is not None and c in "Gg"
-        ]
+        return [link for link, c in zip(self.links, state, strict=True) if link is not None and c in "Gg"]
 
     def lanes(self, stage: int) -> list[str]:
         """Return the distinct incoming lanes served by a stage."""
@@ -112,11 +108,7 @@ class Sequencer:
         """Advance to time t given the wanted stage; return the signal string to show."""
         if self._target is not None and t >= self._target_at:
             self.stage, self.since, self._target = self._target, self._target_at, None
-        if (
-            self._target is None
-            and wanted != self.stage
-            and t - self.since >= self.timings.min_green_s
-        ):
+        if self._target is None and wanted != self.stage and t - self.since >= self.timings.min_green_s:
             self._target = wanted
             self._change_at = t
             self._target_at = t + self.timings.yellow_s + self.timings.all_red_s

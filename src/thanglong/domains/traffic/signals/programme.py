@@ -92,9 +92,7 @@ def _bad(code: str, vi: str, en: str, **details: object) -> InvalidInput:
     return InvalidInput(f"traffic.programme.{code}", vi, en, **details)
 
 
-def validate(
-    programme: Programme, conflicts: ConflictTable | None = None, links: int | None = None
-) -> None:
+def validate(programme: Programme, conflicts: ConflictTable | None = None, links: int | None = None) -> None:
     """Refuse a programme with malformed phases, impossible durations or conflicting greens."""
     name = programme.tls_id
     if not programme.phases:
@@ -114,7 +112,9 @@ def validate(
     if programme.cycle_s <= 0:
         raise _bad("zero_cycle", f"Nút {name}: chu kỳ bằng 0", f"Junction {name}: the cycle is zero")
     if not programme.stages():
-        raise _bad("no_green", f"Nút {name}: không pha nào có đèn xanh", f"Junction {name}: no phase has green")
+        raise _bad(
+            "no_green", f"Nút {name}: không pha nào có đèn xanh", f"Junction {name}: no phase has green"
+        )
 
 
 def _check_durations(phase: Phase, where_vi: str, where_en: str) -> None:

@@ -65,7 +65,9 @@ class WebsterPlan:
 
 def _check(phases: Sequence[PhaseDemand], min_cycle: float, max_cycle: float) -> None:
     if not phases:
-        raise InvalidInput("traffic.webster.no_phases", "Phương án không có pha nào", "The plan has no phases")
+        raise InvalidInput(
+            "traffic.webster.no_phases", "Phương án không có pha nào", "The plan has no phases"
+        )
     if not 0 < min_cycle <= max_cycle:
         raise InvalidInput(
             "traffic.webster.bad_bounds",
@@ -139,9 +141,7 @@ def _split(available: float, ratios: Sequence[float], floors: Sequence[float]) -
         free = [i for i in range(len(ratios)) if i not in fixed]
         left = available - math.fsum(fixed.values())
         weight = math.fsum(ratios[i] for i in free)
-        shares = {
-            i: left * (ratios[i] / weight if weight > 0 else 1.0 / len(free)) for i in free
-        }
+        shares = {i: left * (ratios[i] / weight if weight > 0 else 1.0 / len(free)) for i in free}
         short = [i for i in free if shares[i] < floors[i]]
         if not short:
             return [fixed[i] if i in fixed else shares[i] for i in range(len(ratios))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -33,7 +34,9 @@ def _parse(path: Path) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         raise _malformed(path, str(exc)) from None
     if root.tag != "routes":
-        raise _malformed(path, f"phần tử gốc là <{root.tag}>, cần <routes> / root is <{root.tag}>, want <routes>")
+        raise _malformed(
+            path, f"phần tử gốc là <{root.tag}>, cần <routes> / root is <{root.tag}>, want <routes>"
+        )
     return root
 
 
@@ -45,7 +48,8 @@ def _depart(element: etree._Element, path: Path) -> float:
         depart = math.nan
     if not math.isfinite(depart) or depart < 0:
         raise _malformed(
-            path, f"{element.tag} {element.get('id')!r}: giờ khởi hành {value!r} / bad departure time {value!r}"
+            path,
+            f"{element.tag} {element.get('id')!r}: giờ khởi hành {value!r} / bad departure time {value!r}",
         )
     return depart
 
@@ -91,7 +95,7 @@ def movement_flows(
         if not edges:
             raise _malformed(path, f"xe {vehicle.get('id')!r} không có lộ trình / vehicle without a route")
         weight = type_pcu.get(vehicle.get("type", "DEFAULT_VEHTYPE"), 1.0) * 3600.0 / seconds
-        for a, b in zip(edges, edges[1:], strict=False):
+        for a, b in itertools.pairwise(edges):
             flows[(a, b)] += weight
         count += 1
     return MovementFlows(flows=dict(flows), vehicles=count)

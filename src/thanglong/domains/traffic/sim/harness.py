@@ -126,9 +126,7 @@ def layouts(network: Network, spec: RunSpec) -> list[Layout]:
     """Return the static view of every signalised intersection, with the run's timings."""
     found = []
     for tls_id, intersection in sorted(network.intersections.items()):
-        stored = FixedTime.from_layout(
-            Layout(tls_id, intersection.programme, intersection.links, Timings())
-        )
+        stored = FixedTime.from_layout(Layout(tls_id, intersection.programme, intersection.links, Timings()))
         timings = Timings(
             yellow_s=max(stored.between) - spec.all_red_s if max(stored.between) > spec.all_red_s else 3.0,
             all_red_s=spec.all_red_s,
@@ -153,6 +151,74 @@ def _start(spec: RunSpec, command: list[str]) -> tuple[Any, Callable[[], None]]:
     return connection, connection.close
 
 
+def _command(spec: RunSpec, tmp: Path, begin: float, end: float) -> list[str]:
+    command = [
+        sumo.binary("sumo"),
+        "-n", str(spec.net),
+        "-r", str(spec.routes),
+        "-a", str(tmp / "detectors.add.xml"),
+        "--begin", f"{begin:g}",
+        "--end", f"{end:g}",
+        "--seed", str(spec.seed),
+        "--no-step-log", "--no-warnings", "--duration-log.disable",
+        "--tripinfo-output", str(tmp / "tripinfo.xml"),
+        "--tripinfo-output.write-unfinished",
+        "--tripinfo-output.write-undeparted",
+    ]  # fmt: skip
+    if spec.lateral_resolution:
+        command += ["--lateral-resolution", f"{spec.lateral_resolution:g}"]
+    return command
+
+
+@dataclass
+class _Drive:
+    """The control loop's state: controllers still trusted, their sequencers, what was measured."""
+
+    spec: RunSpec
+    name: str
+    controllers: dict[str, Controller]
+    sequencers: dict[str, Sequencer]
+    watched: list[str]
+    alarm: Alarm | None
+    fallbacks: list[str] = field(default_factory=list)
+    queue_total: float = 0.0
+    samples: int = 0
+    teleports: int = 0
+
+    def control(self, adapter: SumoAdapter, t: float) -> None:
+        """Ask every controller for its stage and show the sequenced signals; drop one that fails."""
+        adapter.new_step()
+        sensors = adapter.sensors("")
+        for tls_id, controller in list(self.controllers.items()):
+            sequencer = self.sequencers[tls_id]
+            try:
+                wanted = controller.decide(sequencer.status(t), sensors, t)
+                if not 0 <= wanted < len(sequencer.stages):
+                    raise ValueError(f"stage {wanted} out of range")
+            except Exception as exc:  # any failure of an algorithm falls back to the stored plan
+                del self.controllers[tls_id]
+                adapter.restore_plan(tls_id)
+                self.fallbacks.append(tls_id)
+                if self.alarm is not None:
+                    self.alarm(ControllerFailure(tls_id, self.name, t, f"{type(exc).__name__}: {exc}"))
+                continue
+            adapter.show(tls_id, sequencer.step(wanted, t))
+
+    def loop(self, api: Any, adapter: SumoAdapter, begin: float, end: float) -> None:
+        """Step the simulation from begin to end, controlling and sampling queues."""
+        t = begin
+        next_sample = begin + self.spec.queue_sample_s
+        while t < end:
+            self.control(adapter, t)
+            api.simulationStep()
+            t = float(api.simulation.getTime())
+            self.teleports += int(api.simulation.getStartingTeleportNumber())
+            if t >= next_sample:
+                self.queue_total += sum(float(api.lane.getLastStepHaltingNumber(x)) for x in self.watched)
+                self.samples += 1
+                next_sample += self.spec.queue_sample_s
+
+
 def run(
     spec: RunSpec,
     *,
@@ -164,116 +230,77 @@ def run(
     network = read_net(spec.net)
     begin = spec.begin if spec.begin is not None else first_departure(spec.routes)
     end = begin + spec.seconds
+    name = spec.controller if build is None else f"custom:{spec.controller}"
     if build is None:
         flows = None
         if spec.controller == "webster":
             flows = movement_flows(spec.routes, begin, spec.seconds).flows
         build = factory(spec.controller, spec.options, flows)
     views = layouts(network, spec)
-    controllers = {view.tls_id: build(view) for view in views}
-    sequencers = {}
-    for view in views:
-        start = FixedTime.from_layout(view).stage_at(begin)
-        sequencers[view.tls_id] = Sequencer(
-            view.stages, view.timings, start, begin - view.timings.min_green_s
-        )
-    watched = sorted({link[0] for view in views for link in view.links if link})
+    drive = _Drive(
+        spec=spec,
+        name=name,
+        controllers={view.tls_id: build(view) for view in views},
+        sequencers={
+            view.tls_id: Sequencer(
+                view.stages,
+                view.timings,
+                FixedTime.from_layout(view).stage_at(begin),
+                begin - view.timings.min_green_s,
+            )
+            for view in views
+        },
+        watched=sorted({link[0] for view in views for link in view.links if link}),
+        alarm=alarm,
+    )
     with tempfile.TemporaryDirectory(prefix="thanglong-sim-") as tmp_name:
         tmp = Path(tmp_name)
         detectors = detector_file(network, tmp / "detectors.add.xml")
-        tripinfo = tmp / "tripinfo.xml"
-        command = [
-            sumo.binary("sumo"),
-            "-n", str(spec.net),
-            "-r", str(spec.routes),
-            "-a", str(tmp / "detectors.add.xml"),
-            "--begin", f"{begin:g}",
-            "--end", f"{end:g}",
-            "--seed", str(spec.seed),
-            "--no-step-log", "--no-warnings", "--duration-log.disable",
-            "--tripinfo-output", str(tripinfo),
-            "--tripinfo-output.write-unfinished",
-            "--tripinfo-output.write-undeparted",
-        ]  # fmt: skip
-        if spec.lateral_resolution:
-            command += ["--lateral-resolution", f"{spec.lateral_resolution:g}"]
-        stored = {view.tls_id: view.programme.program_id for view in views}
         started = time.perf_counter()
         try:
-            api, close = _start(spec, command)
+            api, close = _start(spec, _command(spec, tmp, begin, end))
         except Exception as exc:  # SUMO refuses a bad network or route file with its own message
             raise InvalidInput(
-                "traffic.sim.start",
-                f"SUMO không khởi động được: {exc}",
-                f"SUMO could not start: {exc}",
+                "traffic.sim.start", f"SUMO không khởi động được: {exc}", f"SUMO could not start: {exc}"
             ) from None
-        fallbacks: list[str] = []
-        queue_total, samples, teleports = 0.0, 0, 0
         try:
-            adapter = SumoAdapter(api, {d.lane: d.id for d in detectors}, stored)
-            t = begin
-            next_sample = begin + spec.queue_sample_s
-            while t < end:
-                adapter.new_step()
-                sensors = adapter.sensors("")
-                for tls_id, controller in list(controllers.items()):
-                    sequencer = sequencers[tls_id]
-                    try:
-                        wanted = controller.decide(sequencer.status(t), sensors, t)
-                        if not 0 <= wanted < len(sequencer.stages):
-                            raise ValueError(f"stage {wanted} out of range")
-                    except Exception as exc:  # any failure of an algorithm falls back to the stored plan
-                        del controllers[tls_id]
-                        adapter.restore_plan(tls_id)
-                        failure = ControllerFailure(tls_id, spec.controller, t, f"{type(exc).__name__}: {exc}")
-                        fallbacks.append(tls_id)
-                        if alarm is not None:
-                            alarm(failure)
-                        continue
-                    adapter.show(tls_id, sequencer.step(wanted, t))
-                api.simulationStep()
-                t = float(api.simulation.getTime())
-                teleports += int(api.simulation.getStartingTeleportNumber())
-                if t >= next_sample:
-                    queue_total += sum(float(api.lane.getLastStepHaltingNumber(lane)) for lane in watched)
-                    samples += 1
-                    next_sample += spec.queue_sample_s
+            stored = {view.tls_id: view.programme.program_id for view in views}
+            drive.loop(api, SumoAdapter(api, {d.lane: d.id for d in detectors}, stored), begin, end)
         finally:
             close()
         wall = time.perf_counter() - started
-        trips = _tripinfo(tripinfo, end)
-    count = max(len(views), 1)
+        trips = _tripinfo(tmp / "tripinfo.xml")
     delays = [d for d, _, _ in trips]
     travel = [tt for _, tt, _ in trips if tt is not None]
     return RunResult(
-        controller=spec.controller if build is not None else "custom",
+        controller=name,
         seed=spec.seed,
         backend=spec.backend,
         begin=begin,
         seconds=spec.seconds,
         vehicles=len(trips),
         arrived=len(travel),
-        unfinished=sum(1 for _, tt, state in trips if tt is None and state == "running"),
+        unfinished=sum(1 for *_, state in trips if state == "running"),
         not_inserted=sum(1 for *_, state in trips if state == "waiting"),
         mean_delay_s=round(sum(delays) / len(delays), 3) if delays else 0.0,
         mean_travel_time_s=round(sum(travel) / len(travel), 3) if travel else 0.0,
         throughput=len(travel),
-        mean_queue=round(queue_total / samples / count, 3) if samples else 0.0,
-        teleports=teleports,
-        fallbacks=tuple(fallbacks),
+        mean_queue=round(drive.queue_total / drive.samples / max(len(views), 1), 3) if drive.samples else 0.0,
+        teleports=drive.teleports,
+        fallbacks=tuple(drive.fallbacks),
         wall_s=wall,
     )
 
 
-def _tripinfo(path: Path, end: float) -> list[tuple[float, float | None, str]]:
+def _tripinfo(path: Path) -> list[tuple[float, float | None, str]]:
     """Return (delay, travel time or None, state) per vehicle from SUMO's trip information."""
     found: list[tuple[float, float | None, str]] = []
     for element in etree.parse(str(path)).getroot().iter("tripinfo"):
         depart = float(element.get("depart", "-1"))
         arrival = float(element.get("arrival", "-1"))
         if depart < 0:
-            planned = float(element.get("departDelay", "0"))
-            found.append((max(planned, 0.0), None, "waiting"))
+            # SUMO writes end − planned departure as the departure delay of a vehicle never inserted.
+            found.append((max(float(element.get("departDelay", "0")), 0.0), None, "waiting"))
             continue
         delay = float(element.get("timeLoss", "0")) + float(element.get("departDelay", "0"))
         if arrival >= 0:
