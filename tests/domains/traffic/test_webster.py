@@ -54,7 +54,7 @@ def test_oversaturated_refused_naming_the_phases() -> None:
 
 
 def test_exactly_one_is_refused_too() -> None:
-    with pytest.raises(InvalidInput, match="oversaturated|Oversaturated"):
+    with pytest.raises(InvalidInput, match="Oversaturated junction"):
         plan([PhaseDemand("A", 800, 1600), PhaseDemand("B", 800, 1600)])
 
 
@@ -130,7 +130,9 @@ def test_properties_of_any_feasible_plan(phases: list[PhaseDemand]) -> None:
     result = plan(phases)
     assert 30 <= result.cycle_s <= 180
     assert result.cycle_s == math.floor(result.cycle_s)
-    assert sum(p.effective_green_s for p in result.phases) == pytest.approx(result.cycle_s - result.lost_time_s)
+    assert sum(p.effective_green_s for p in result.phases) == pytest.approx(
+        result.cycle_s - result.lost_time_s
+    )
     for phase, split in zip(phases, result.phases, strict=True):
         assert split.green_s >= phase.min_green_s - 1e-6
     # Among phases above their minimum, greens follow the flow ratios.

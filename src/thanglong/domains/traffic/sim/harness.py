@@ -269,7 +269,7 @@ def run(
         finally:
             close()
         wall = time.perf_counter() - started
-        trips = _tripinfo(tmp / "tripinfo.xml")
+        trips = _tripinfo(tmp / "tripinfo.xml", end)
     delays = [d for d, _, _ in trips]
     travel = [tt for _, tt, _ in trips if tt is not None]
     return RunResult(
@@ -292,19 +292,21 @@ def run(
     )
 
 
-def _tripinfo(path: Path) -> list[tuple[float, float | None, str]]:
-    """Return (delay, travel time or None, state) per vehicle from SUMO's trip information."""
+def _tripinfo(path: Path, end: float) -> list[tuple[float, float | None, str]]:
+    """Return (delay, travel time or None, state) per vehicle planned to depart before the end."""
     found: list[tuple[float, float | None, str]] = []
     for element in etree.parse(str(path)).getroot().iter("tripinfo"):
         depart = float(element.get("depart", "-1"))
         arrival = float(element.get("arrival", "-1"))
+        waited = max(float(element.get("departDelay", "0")), 0.0)
+        # SUMO loads a vehicle planned exactly at the end too; it is outside [begin, end).
+        planned = (end if depart < 0 else depart) - waited
+        if planned >= end:
+            continue
         if depart < 0:
             # SUMO writes end − planned departure as the departure delay of a vehicle never inserted.
-            found.append((max(float(element.get("departDelay", "0")), 0.0), None, "waiting"))
+            found.append((waited, None, "waiting"))
             continue
-        delay = float(element.get("timeLoss", "0")) + float(element.get("departDelay", "0"))
-        if arrival >= 0:
-            found.append((delay, arrival - depart, "arrived"))
-        else:
-            found.append((delay, None, "running"))
+        delay = float(element.get("timeLoss", "0")) + waited
+        found.append((delay, arrival - depart, "arrived") if arrival >= 0 else (delay, None, "running"))
     return found
