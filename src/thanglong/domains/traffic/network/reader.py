@@ -85,16 +85,14 @@ def _intersection(tls: Any) -> Intersection:
         for connection in incoming.getOutgoing():
             if connection.getToLane() is outgoing and connection.getTLLinkIndex() == index:
                 by_index[index] = connection
-    pairs = []
-    for a, ca in by_index.items():
-        for b, cb in by_index.items():
-            node = ca.getJunction()
-            if (
-                a < b
-                and node is cb.getJunction()
-                and node.areFoes(ca.getJunctionIndex(), cb.getJunctionIndex())
-            ):
-                pairs.append((a, b))
+    # sumolib finds a connection's junction index by a linear search: look each one up once.
+    where = {index: (c.getJunction(), c.getJunctionIndex()) for index, c in by_index.items()}
+    pairs = [
+        (a, b)
+        for a, (node_a, ja) in where.items()
+        for b, (node_b, jb) in where.items()
+        if a < b and node_a is node_b and ja >= 0 and jb >= 0 and node_a.areFoes(ja, jb)
+    ]
     programmes = tuple(
         Programme(
             tls_id=tls.getID(),
