@@ -47,6 +47,14 @@ def test_evaluate_prints_the_metrics_and_is_deterministic(cli: typer.Typer, smal
     assert evaluate(cli, small_grid, "--controller", "max-pressure", "--seed", "4") == first
 
 
+def test_traci_backend_gives_the_same_metrics(cli: typer.Typer, small_grid: Scenario) -> None:
+    # The socket client prints while it connects: the JSON on stdout must stay clean.
+    socket = evaluate(cli, small_grid, "--controller", "max-pressure", "--backend", "traci")
+    in_process = evaluate(cli, small_grid, "--controller", "max-pressure")
+    assert socket.pop("backend") == "traci" and in_process.pop("backend") == "libsumo"
+    assert socket == in_process
+
+
 @pytest.mark.parametrize("controller", ["fixed", "webster", "actuated"])
 def test_every_controller_runs(cli: typer.Typer, small_grid: Scenario, controller: str) -> None:
     data = evaluate(cli, small_grid, "--controller", controller, "--begin", "30")

@@ -67,17 +67,6 @@ def test_fixed_through_the_sequencer_matches_sumos_own_programme(small_grid: Sce
     assert ours.throughput == sumo_own.throughput
 
 
-def test_traci_gives_the_same_result_as_libsumo(small_grid: Scenario) -> None:
-    spec = RunSpec(net=small_grid.net, routes=small_grid.routes, controller="max-pressure", seconds=60)
-    in_process = run(spec)
-    socket = run(RunSpec(**{**spec.__dict__, "backend": "traci"}))
-    assert (socket.mean_delay_s, socket.throughput, socket.mean_queue) == (
-        in_process.mean_delay_s,
-        in_process.throughput,
-        in_process.mean_queue,
-    )
-
-
 def test_unknown_controller_and_backend(small_grid: Scenario) -> None:
     with pytest.raises(InvalidInput, match="No controller"):
         run(RunSpec(net=small_grid.net, routes=small_grid.routes, controller="magic", seconds=5))

@@ -16,6 +16,8 @@ Metrics, over the vehicles whose departure time falls in [begin, begin + seconds
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
 import tempfile
 import time
@@ -146,7 +148,9 @@ def _start(spec: RunSpec, command: list[str]) -> tuple[Any, Callable[[], None]]:
     import traci  # noqa: PLC0415
 
     label = f"thanglong-{uuid.uuid4().hex}"
-    traci.start(command, label=label)
+    # TraCI prints " Retrying in 1 seconds" while SUMO opens its port: keep stdout for the JSON output.
+    with contextlib.redirect_stdout(io.StringIO()):
+        traci.start(command, label=label)
     connection = traci.getConnection(label)
     return connection, connection.close
 
