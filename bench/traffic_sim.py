@@ -1,16 +1,18 @@
 """Benchmark the signal evaluation harness on a generated, saturated 4×4 grid (Hanoi vehicle mix).
 
 Part 1, speed: simulated seconds per second with max-pressure control, libsumo (in-process) beside TraCI
-(socket) in the same run, medians over repeats; also SUMO alone running its stored plan in one call (no
-control loop), the floor both are measured against. Each figure is given per wall-clock second and per
-CPU second (this process plus its children: on a shared machine the wall clock counts other people's
-work, CPU time does not).
+(socket) in the same run, medians over repeats, on a moderately loaded grid (one trip every 2 s) and on the
+saturated grid of part 2 (one every 0.4 s): SUMO's own cost grows with the vehicles in the network; also
+SUMO alone running its stored plan in one call (no control loop), the floor both are measured against. Each
+figure is given per wall-clock second and per CPU second (this process plus its children: on a shared
+machine the wall clock counts other people's work, CPU time does not).
 
-Part 2, benefit: mean delay under the scenario's own fixed-time plan and under max-pressure (and the
-other controllers) on grids generated with seeds 1..N, each controller on the same demand; the paired
-reduction 1 − delay(max-pressure)/delay(fixed) per seed, its mean with a 95 % t interval.
+Part 2, benefit: mean delay under the scenario's own fixed-time plan and under max-pressure (and the other
+controllers) on grids generated with seeds 1..N, each controller on the same demand; the paired reduction 1
+− delay(max-pressure)/delay(fixed) per seed, its mean with a 95 % t interval.
 
 Run: .venv/bin/python bench/traffic_sim.py [--repeats 3] [--seeds 5] [--seconds 600] [--period 0.4]
+     [--speed-periods 2,0.4] [--decision-interval 5] [--all-red 0] [--controllers fixed,max-pressure,...]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 
 from thanglong.domains.traffic.network import sumo
 from thanglong.domains.traffic.network.build import Scenario, grid
+from thanglong.domains.traffic.sim.controllers import ControllerOptions
 from thanglong.domains.traffic.sim.harness import RunResult, RunSpec, run
 from thanglong.domains.traffic.sim.stats import interval
 
@@ -62,6 +65,11 @@ def sumo_alone(scenario: Scenario, seconds: float, lateral: float | None) -> tup
     return time.perf_counter() - wall, _cpu() - cpu
 
 
+def scenario_period(scenario: Scenario) -> str:
+    """Return the trip period the grid was generated with (its folder name says it)."""
+    return scenario.net.parent.name.removeprefix("speed")
+
+
 def speed_part(scenario: Scenario, args: argparse.Namespace) -> None:
     """Print simulated seconds per wall and CPU second for each backend."""
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
@@ -86,7 +94,10 @@ def speed_part(scenario: Scenario, args: argparse.Namespace) -> None:
         wall, cpu = sumo_alone(scenario, args.seconds, lateral)
         figures["sumo alone"].append((args.seconds / wall, args.seconds / cpu))
     model = "lane-based" if args.lane_based else "sublane 0.8 m"
-    print(f"4×4 grid, {vehicles} vehicles, {args.seconds:g} simulated s, {model}, medians of {args.repeats}")
+    print(
+        f"4×4 grid, {vehicles} vehicles (one trip every {scenario_period(scenario)} s), {args.seconds:g} "
+        f"simulated s, {model}, medians of {args.repeats}"
+    )
     for name, values in figures.items():
         by_wall = statistics.median(v[0] for v in values)
         by_cpu = statistics.median(v[1] for v in values)
@@ -114,15 +125,21 @@ def benefit_part(root: Path, args: argparse.Namespace) -> None:
                 seed=seed,
                 seconds=args.seconds,
                 lateral_resolution=None if args.lane_based else 0.8,
+                # The scenario's own plan stays exactly as stored; the others get the all-red asked for.
+                all_red_s=0.0 if controller == "fixed" else args.all_red,
+                options=ControllerOptions(decision_interval_s=args.decision_interval),
             )
             result = run(spec)
             delays[controller].append(result.mean_delay_s)
             row.append(
                 f"{controller} {result.mean_delay_s:.1f} s ({result.throughput}/{result.vehicles} arrived, "
-                f"queue {result.mean_queue:.2f})"
+                f"queue {result.mean_queue:.2f}, {result.teleports} teleports)"
             )
         lines.append(f"  seed {seed}: " + "; ".join(row))
-    print(f"4×4 grids, one trip every {args.period:g} s for {args.seconds:g} s, seeds 1..{args.seeds}")
+    print(
+        f"4×4 grids, one trip every {args.period:g} s for {args.seconds:g} s, seeds 1..{args.seeds}, "
+        f"decision interval {args.decision_interval:g} s, all-red {args.all_red:g} s (fixed: its own plan)"
+    )
     print("\n".join(lines))
     for controller, values in delays.items():
         print(f"  mean delay {controller:<13} {interval(values).text()} s (95 % CI over seeds)")
@@ -145,16 +162,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--period", type=float, default=0.4, help="seconds between generated trips")
     parser.add_argument("--controllers", default="fixed,max-pressure,actuated,webster")
+    parser.add_argument(
+        "--speed-periods",
+        default="2,0.4",
+        help="seconds between trips of the speed part's grids: moderate demand, then the saturated one",
+    )
+    parser.add_argument("--decision-interval", type=float, default=5.0, help="max-pressure, seconds")
+    parser.add_argument("--all-red", type=float, default=0.0, help="after the yellow, all but fixed")
     parser.add_argument("--lane-based", action="store_true", help="no sublane model")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-benefit", action="store_true")
     args = parser.parse_args(argv)
     args.controllers = [c.strip() for c in args.controllers.split(",") if c.strip()]
+    args.speed_periods = [float(p) for p in args.speed_periods.split(",") if p.strip()]
     with tempfile.TemporaryDirectory(prefix="thanglong-bench-") as folder:
         root = Path(folder)
         if not args.skip_speed:
-            scenario = grid(root / "speed", size=4, seed=1, period_s=args.period, duration_s=args.seconds)
-            speed_part(scenario, args)
+            for period in args.speed_periods:
+                scenario = grid(
+                    root / f"speed{period:g}", size=4, seed=1, period_s=period, duration_s=args.seconds
+                )
+                speed_part(scenario, args)
         if not args.skip_benefit:
             benefit_part(root, args)
 

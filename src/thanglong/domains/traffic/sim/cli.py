@@ -25,6 +25,7 @@ def evaluate(
     decision_interval: float = typer.Option(
         5.0, "--decision-interval", help="Chu kỳ quyết định max-pressure (s) / decision interval."
     ),
+    all_red: float = typer.Option(0.0, "--all-red", help="Đỏ toàn phần sau vàng (s) / all-red after yellow."),
     as_json: bool = json_option(),
 ) -> None:
     """Đánh giá bộ điều khiển đèn / evaluate a signal controller in simulation."""
@@ -43,6 +44,7 @@ def evaluate(
         begin=begin,
         seconds=seconds,
         backend=backend,
+        all_red_s=all_red,
         options=ControllerOptions(decision_interval_s=decision_interval),
     )
     try:

@@ -69,6 +69,7 @@ class RunSpec:
     backend: str = "libsumo"
     # The sublane model's lateral resolution in metres (motorbikes filter beside cars); None: lane-based.
     lateral_resolution: float | None = 0.8
+    # All-red after the yellow (the stored plan's change interval); 0 as in SUMO's generated plans.
     all_red_s: float = 0.0
     min_green_s: float = 5.0
     max_green_s: float = 60.0
@@ -120,6 +121,12 @@ def _check(spec: RunSpec) -> None:
         raise InvalidInput(
             "traffic.sim.seconds", "Thời lượng mô phỏng phải dương", "The simulated duration must be positive"
         )
+    if not 0 <= spec.all_red_s <= 10 or not 0 <= spec.min_green_s <= spec.max_green_s:
+        raise InvalidInput(
+            "traffic.sim.timings",
+            "Cần 0 ≤ đỏ toàn phần ≤ 10 s và 0 ≤ xanh tối thiểu ≤ xanh tối đa",
+            "Need 0 ≤ all-red ≤ 10 s and 0 ≤ min green ≤ max green",
+        )
     if spec.begin is not None and not (math.isfinite(spec.begin) and spec.begin >= 0):
         raise InvalidInput("traffic.sim.begin", "Thời điểm bắt đầu phải ≥ 0", "The begin time must be ≥ 0")
 
@@ -130,7 +137,7 @@ def layouts(network: Network, spec: RunSpec) -> list[Layout]:
     for tls_id, intersection in sorted(network.intersections.items()):
         stored = FixedTime.from_layout(Layout(tls_id, intersection.programme, intersection.links, Timings()))
         timings = Timings(
-            yellow_s=max(stored.between) - spec.all_red_s if max(stored.between) > spec.all_red_s else 3.0,
+            yellow_s=max(stored.between) or 3.0,
             all_red_s=spec.all_red_s,
             min_green_s=spec.min_green_s,
             max_green_s=spec.max_green_s,
