@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from thanglong.core.errors import InvalidInput
 from thanglong.domains.traffic.signals.controller import Layout, Sequencer
@@ -110,3 +112,37 @@ def test_fixed_time_refuses_bad_plans() -> None:
         FixedTime([30, -1], [3, 3])
     with pytest.raises(InvalidInput):
         FixedTime([30], [3, 3])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 2), min_size=1, max_size=80),
+    st.integers(1, 4),
+    st.integers(0, 3),
+    st.integers(1, 8),
+)
+def test_sequencer_always_times_changes_safely(
+    wanted: list[int], yellow: int, all_red: int, min_green: int
+) -> None:
+    stages = ["GGrrrr", "rrGGrr", "rrrrGG"]
+    seq = Sequencer(stages, Timings(yellow_s=yellow, all_red_s=all_red, min_green_s=min_green), 0, t0=-100)
+    shown = [seq.step(w, float(t)) for t, w in enumerate(wanted)]
+    runs: list[tuple[str, int]] = []
+    for state in shown:
+        if runs and runs[-1][0] == state:
+            runs[-1] = (state, runs[-1][1] + 1)
+        else:
+            runs.append((state, 1))
+    for k, (state, length) in enumerate(runs):
+        if state in stages and 0 < k < len(runs) - 1:
+            assert length >= min_green  # a green shown between two changes lasts its minimum
+        if "y" in state:
+            # Yellow lasts exactly the yellow time (unless the run ends), then all-red, then a new green.
+            assert length == yellow or k == len(runs) - 1
+            rest = runs[k + 1 :]
+            if all_red and rest:
+                assert set(rest[0][0]) == {"r"} and (rest[0][1] == all_red or len(rest) == 1)
+            after = [s for s, _ in rest if s in stages]
+            before = [s for s, _ in runs[:k] if s in stages]
+            if after and before:
+                assert after[0] != before[-1]
