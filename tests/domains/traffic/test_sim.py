@@ -12,6 +12,7 @@ from thanglong.domains.traffic.signals.controller import Layout, Sensors, Status
 from thanglong.domains.traffic.signals.fixed import FixedTime
 from thanglong.domains.traffic.sim.demand import first_departure, movement_flows
 from thanglong.domains.traffic.sim.harness import ControllerFailure, RunSpec, run
+from thanglong.domains.traffic.sim.services import evaluate_seeds
 from thanglong.domains.traffic.sim.stats import interval
 
 
@@ -96,3 +97,13 @@ def test_confidence_interval_by_hand() -> None:
     assert result.mean == 12
     assert result.half_width == pytest.approx(4.969, abs=1e-3)
     assert result.text() == "12.0 ± 5.0"
+
+
+def test_seeds_summarised_with_intervals(small_grid: Scenario) -> None:
+    spec = RunSpec(net=small_grid.net, routes=small_grid.routes, controller="max-pressure", seconds=40)
+    summary = evaluate_seeds(spec, [1, 2, 3])
+    assert [r.seed for r in summary.runs] == [1, 2, 3]
+    delay = summary.intervals["mean_delay_s"]
+    assert delay.n == 3
+    assert delay.mean == pytest.approx(sum(r.mean_delay_s for r in summary.runs) / 3)
+    assert set(summary.intervals) == {"mean_delay_s", "mean_travel_time_s", "throughput", "mean_queue"}
