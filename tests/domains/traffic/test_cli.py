@@ -98,3 +98,24 @@ def test_grid_and_network_commands(cli: typer.Typer, tmp_path: Path) -> None:
     summary = json.loads(read.stdout)
     assert len(summary["intersections"]) == 4
     assert all(row["approaches"] == 4 and row["stages"] == 2 for row in summary["intersections"])
+
+
+def test_webster_refuses_an_oversaturated_junction(
+    cli: typer.Typer, small_grid: Scenario, tmp_path: Path
+) -> None:
+    # Ten copies of every vehicle: no cycle can serve the junctions any more (Y ≥ 1).
+    text = small_grid.routes.read_text(encoding="utf-8")
+    head, _, rest = text.partition("<vehicle ")
+    body, _, tail = ("<vehicle " + rest).rpartition("</vehicle>")
+    vehicles = body + "</vehicle>"
+    copies = "".join(vehicles.replace('<vehicle id="', f'<vehicle id="c{k}_') for k in range(10))
+    heavy = tmp_path / "heavy.rou.xml"
+    heavy.write_text(head + copies + tail, encoding="utf-8")
+    result = runner.invoke(
+        cli,
+        ["traffic", "evaluate", "--net", str(small_grid.net), "--routes", str(heavy), "--controller",
+         "webster", "--seconds", "60", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "Oversaturated junction" in result.stderr and "quá bão hoà" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
