@@ -129,6 +129,7 @@ def benefit_part(root: Path, args: argparse.Namespace) -> None:
                 # The scenario's own plan stays exactly as stored; the others get the all-red asked for.
                 all_red_s=0.0 if controller == "fixed" else args.all_red,
                 min_green_s=args.min_green,
+                max_clearance_s=0.0 if controller == "fixed" else args.max_clearance,
                 options=ControllerOptions(decision_interval_s=args.decision_interval),
             )
             result = run(spec)
@@ -141,7 +142,7 @@ def benefit_part(root: Path, args: argparse.Namespace) -> None:
     print(
         f"4×4 grids, one trip every {args.period:g} s for {args.seconds:g} s, seeds 1..{args.seeds}, "
         f"decision interval {args.decision_interval:g} s, min green {args.min_green:g} s, all-red "
-        f"{args.all_red:g} s (fixed: its own plan)"
+        f"{args.all_red:g} s, clearance up to {args.max_clearance:g} s (fixed: its own plan)"
     )
     print("\n".join(lines))
     for controller, values in delays.items():
@@ -172,6 +173,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--decision-interval", type=float, default=5.0, help="max-pressure, seconds")
     parser.add_argument("--min-green", type=float, default=5.0, help="seconds, every controller")
+    parser.add_argument(
+        "--max-clearance", type=float, default=0.0, help="hold all-red while the junction is occupied, up to"
+    )
     parser.add_argument("--all-red", type=float, default=0.0, help="after the yellow, all but fixed")
     parser.add_argument("--lane-based", action="store_true", help="no sublane model")
     parser.add_argument("--skip-speed", action="store_true")

@@ -88,6 +88,19 @@ def test_sequencer_min_green_yellow_all_red() -> None:
     assert seq.status(7).changing is False  # status is read at the current time; the change is over
 
 
+def test_sequencer_holds_all_red_while_the_junction_is_occupied() -> None:
+    timings = Timings(yellow_s=2, all_red_s=1, min_green_s=0, max_clearance_s=3)
+    seq = Sequencer(["GGrr", "rrGG"], timings, 0, t0=-10)
+    assert [seq.step(1, float(t)) for t in range(3)] == ["yyrr", "yyrr", "rrrr"]
+    assert seq.clearing(3)
+    # Still occupied: red held, but never more than 3 s beyond the planned change.
+    assert [seq.step(1, float(t), box_clear=False) for t in range(3, 7)] == ["rrrr"] * 3 + ["rrGG"]
+    seq = Sequencer(["GGrr", "rrGG"], timings, 0, t0=-10)
+    shown = [seq.step(1, float(t), box_clear=t != 3) for t in range(6)]
+    assert shown == ["yyrr", "yyrr", "rrrr", "rrrr", "rrGG", "rrGG"]
+    assert seq.status(5).elapsed_s == 1  # the green began when the box was clear
+
+
 def test_sequencer_ignores_requests_during_a_change() -> None:
     seq = Sequencer(["GGrr", "rrGG", "GrGr"], Timings(yellow_s=2, all_red_s=0, min_green_s=1), 0, t0=-10)
     assert seq.step(1, 0) == "yyrr"

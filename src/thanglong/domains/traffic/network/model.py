@@ -29,6 +29,8 @@ class Intersection:
     links: tuple[tuple[str, str] | None, ...]
     conflicts: ConflictTable
     programmes: tuple[Programme, ...]
+    # Lanes inside the junction box (SUMO's internal lanes): where a turning vehicle can be caught.
+    internal_lanes: tuple[str, ...] = ()
 
     @property
     def programme(self) -> Programme:

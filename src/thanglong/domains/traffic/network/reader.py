@@ -65,9 +65,12 @@ def read_net(path: Path, *, check_programmes: bool = True) -> Network:
             )
     if not lanes:
         raise _unreadable(path, "không có làn đường nào", "no lanes")
+    # The lanes inside each junction box, as the junction lists them (sumolib keeps them only when it
+    # also loads every internal edge, which the domain's view of lanes does not want).
+    internal = {j.get("id", ""): j.get("intLanes", "").split() for j in root.iter("junction")}
     intersections = {}
     for tls in net.getTrafficLights():
-        intersection = _intersection(tls)
+        intersection = _intersection(tls, internal)
         if check_programmes:
             for programme in intersection.programmes:
                 validate(programme, intersection.conflicts, links=len(intersection.links))
@@ -75,7 +78,7 @@ def read_net(path: Path, *, check_programmes: bool = True) -> Network:
     return Network(source=str(path), lanes=lanes, intersections=intersections)
 
 
-def _intersection(tls: Any) -> Intersection:
+def _intersection(tls: Any, internal_lanes: dict[str, list[str]]) -> Intersection:
     connections = tls.getConnections()  # [incoming lane, outgoing lane, link index]
     count = 1 + max((index for _, _, index in connections), default=-1)
     links: list[tuple[str, str] | None] = [None] * count
@@ -112,12 +115,14 @@ def _intersection(tls: Any) -> Intersection:
         for program_id, program in tls.getPrograms().items()
     )
     nodes = tuple(dict.fromkeys(c.getJunction().getID() for c in by_index.values()))
+    internal = tuple(lane for node in nodes for lane in internal_lanes.get(node, ()))
     return Intersection(
         tls_id=tls.getID(),
         nodes=nodes,
         links=tuple(links),
         conflicts=ConflictTable.from_pairs(pairs),
         programmes=programmes,
+        internal_lanes=internal,
     )
 
 

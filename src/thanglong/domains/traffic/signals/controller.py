@@ -70,6 +70,7 @@ class Layout:
     programme: Programme
     links: tuple[tuple[str, str] | None, ...]
     timings: Timings
+    internal_lanes: tuple[str, ...] = ()
 
     @property
     def stages(self) -> list[str]:
@@ -104,10 +105,20 @@ class Sequencer:
             return Status(stage=self._target, elapsed_s=0.0, changing=True)
         return Status(stage=self.stage, elapsed_s=t - self.since, changing=False)
 
-    def step(self, wanted: int, t: float) -> str:
-        """Advance to time t given the wanted stage; return the signal string to show."""
+    def clearing(self, t: float) -> bool:
+        """Tell whether the change is due to end at t, so the junction box should be checked."""
+        return self._target is not None and t >= self._target_at and self.timings.max_clearance_s > 0
+
+    def step(self, wanted: int, t: float, box_clear: bool = True) -> str:
+        """Advance to time t given the wanted stage; return the signal string to show.
+
+        `box_clear` False (vehicles still inside the junction) holds the all-red for up to
+        `max_clearance_s` beyond the planned change, so a turning vehicle is not caught by the new green.
+        """
         if self._target is not None and t >= self._target_at:
-            self.stage, self.since, self._target = self._target, self._target_at, None
+            if not box_clear and t < self._target_at + self.timings.max_clearance_s:
+                return transition(self.stages[self.stage], self.stages[self._target])[1]
+            self.stage, self.since, self._target = self._target, t, None
         if self._target is None and wanted != self.stage and t - self.since >= self.timings.min_green_s:
             self._target = wanted
             self._change_at = t

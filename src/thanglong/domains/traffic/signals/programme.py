@@ -66,6 +66,8 @@ class Timings:
     all_red_s: float = 0.0
     min_green_s: float = 5.0
     max_green_s: float = 60.0
+    # Up to this long, the all-red is extended while vehicles are still inside the junction (0: never).
+    max_clearance_s: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ class _SumoSensors:
             value = self._queues[lane] = float(self._api.lane.getLastStepHaltingNumber(lane))
         return value
 
+    def occupied(self, lane: str) -> bool:
+        """Tell whether any vehicle is on a lane (used for the lanes inside a junction)."""
+        return int(self._api.lane.getLastStepVehicleNumber(lane)) > 0
+
     def gap(self, lane: str) -> float:
         """Return the seconds since the lane's loop last detected a vehicle (large when it has none)."""
         value = self._gaps.get(lane)
@@ -73,7 +77,7 @@ class SumoAdapter:
         """Forget the previous step's readings."""
         self._sensors.clear()
 
-    def sensors(self, tls_id: str) -> Sensors:
+    def sensors(self, tls_id: str) -> _SumoSensors:
         """Return the readings (shared by every intersection; lanes are unique network-wide)."""
         return self._sensors
 

@@ -26,6 +26,9 @@ def evaluate(
         5.0, "--decision-interval", help="Chu kỳ quyết định max-pressure (s) / decision interval."
     ),
     all_red: float = typer.Option(0.0, "--all-red", help="Đỏ toàn phần sau vàng (s) / all-red after yellow."),
+    max_clearance: float = typer.Option(
+        0.0, "--max-clearance", help="Giữ đỏ khi còn xe trong nút, tối đa (s) / hold all-red while occupied."
+    ),
     as_json: bool = json_option(),
 ) -> None:
     """Đánh giá bộ điều khiển đèn / evaluate a signal controller in simulation."""
@@ -45,6 +48,7 @@ def evaluate(
         seconds=seconds,
         backend=backend,
         all_red_s=all_red,
+        max_clearance_s=max_clearance,
         options=ControllerOptions(decision_interval_s=decision_interval),
     )
     try:

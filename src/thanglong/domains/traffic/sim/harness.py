@@ -73,6 +73,8 @@ class RunSpec:
     all_red_s: float = 0.0
     min_green_s: float = 5.0
     max_green_s: float = 60.0
+    # Hold the all-red while vehicles are inside the junction box, up to this long (0: never).
+    max_clearance_s: float = 0.0
     queue_sample_s: float = 5.0
     options: ControllerOptions = field(default_factory=ControllerOptions)
 
@@ -121,7 +123,11 @@ def _check(spec: RunSpec) -> None:
         raise InvalidInput(
             "traffic.sim.seconds", "Thời lượng mô phỏng phải dương", "The simulated duration must be positive"
         )
-    if not 0 <= spec.all_red_s <= 10 or not 0 <= spec.min_green_s <= spec.max_green_s:
+    if (
+        not 0 <= spec.all_red_s <= 10
+        or not 0 <= spec.max_clearance_s <= 30
+        or not 0 <= spec.min_green_s <= spec.max_green_s
+    ):
         raise InvalidInput(
             "traffic.sim.timings",
             "Cần 0 ≤ đỏ toàn phần ≤ 10 s và 0 ≤ xanh tối thiểu ≤ xanh tối đa",
@@ -141,8 +147,11 @@ def layouts(network: Network, spec: RunSpec) -> list[Layout]:
             all_red_s=spec.all_red_s,
             min_green_s=spec.min_green_s,
             max_green_s=spec.max_green_s,
+            max_clearance_s=spec.max_clearance_s,
         )
-        found.append(Layout(tls_id, intersection.programme, intersection.links, timings))
+        found.append(
+            Layout(tls_id, intersection.programme, intersection.links, timings, intersection.internal_lanes)
+        )
     return found
 
 
@@ -190,6 +199,7 @@ class _Drive:
     controllers: dict[str, Controller]
     sequencers: dict[str, Sequencer]
     watched: list[str]
+    internal: dict[str, tuple[str, ...]]
     alarm: Alarm | None
     fallbacks: list[str] = field(default_factory=list)
     queue_total: float = 0.0
@@ -213,7 +223,10 @@ class _Drive:
                 if self.alarm is not None:
                     self.alarm(ControllerFailure(tls_id, self.name, t, f"{type(exc).__name__}: {exc}"))
                 continue
-            adapter.show(tls_id, sequencer.step(wanted, t))
+            clear = True
+            if sequencer.clearing(t):
+                clear = not any(sensors.occupied(lane) for lane in self.internal[tls_id])
+            adapter.show(tls_id, sequencer.step(wanted, t, clear))
 
     def loop(self, api: Any, adapter: SumoAdapter, begin: float, end: float) -> None:
         """Step the simulation from begin to end, controlling and sampling queues."""
@@ -262,6 +275,7 @@ def run(
             for view in views
         },
         watched=sorted({link[0] for view in views for link in view.links if link}),
+        internal={view.tls_id: view.internal_lanes for view in views},
         alarm=alarm,
     )
     with tempfile.TemporaryDirectory(prefix="thanglong-sim-") as tmp_name:
