@@ -1,4 +1,4 @@
-"""Fixtures of the traffic tests: a database migrated with traffic and the domains it depends on."""
+"""Fixtures of the traffic tests: a migrated database, and a small generated grid scenario (made once)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from thanglong.core import migrate
 from thanglong.core.config import Settings
 from thanglong.core.db import make_engine
 from thanglong.core.testing.plugin import create_database, drop_database, make_settings
+from thanglong.domains.traffic.network.build import Scenario, grid
 
 DOMAINS = ["identity", "notify", "operations", "traffic"]
 
@@ -30,3 +31,9 @@ def tl_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def tl_settings(tmp_path: Path, tl_database_url: str) -> Settings:
     """Settings with traffic and its dependencies enabled."""
     return make_settings(tmp_path, tl_database_url, domains=DOMAINS)
+
+
+@pytest.fixture(scope="session")
+def small_grid(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    """Return a 3×3 signalised grid with two minutes of Hanoi-mix demand (fixed seed)."""
+    return grid(tmp_path_factory.mktemp("grid"), size=3, seed=11, period_s=0.5, duration_s=120)

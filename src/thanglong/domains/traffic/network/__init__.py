@@ -1,0 +1,1 @@
+"""Road networks: SUMO .net.xml read into intersections, OpenStreetMap conversion, generated test grids."""

@@ -1,0 +1,1 @@
+"""Signal control: programmes, Webster plans, actuated and max-pressure controllers (pure engines)."""

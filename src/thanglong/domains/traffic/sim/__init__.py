@@ -1,0 +1,1 @@
+"""Simulation: the evaluation harness on Eclipse SUMO (libsumo in-process, TraCI for comparison)."""
