@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from thanglong.core import migrate
 from thanglong.core.config import Settings
@@ -25,6 +26,18 @@ def tl_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine.dispose()
     yield url
     drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def tl_engine(tl_database_url: str) -> Iterator[Engine]:
+    """The engine of the traffic database: its own, since the kernel's session engine may exist already.
+
+    pytest caches a session fixture for the whole process, so a kernel `tl_engine` made first for another
+    folder's test would point the traffic tests at a database without the traffic tables.
+    """
+    engine = make_engine(tl_database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

@@ -207,6 +207,11 @@ def run_simulation(
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
+        if threading.current_thread() is threading.main_thread():
+            # The run is over: a late Ctrl-C must not kill the process while it prints its summary or exits
+            # (Python's finalisation puts back the default handler of a signal a Python function handled,
+            # so a SIGINT then ends the process with -2; an ignored signal stays ignored).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     _finish(result, list(latest.values()), started, probe_at, count)
     return result
 
