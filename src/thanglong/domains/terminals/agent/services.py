@@ -207,13 +207,19 @@ def run_simulation(
             process.join(timeout=30)
             if process.is_alive():
                 process.kill()
-        if threading.current_thread() is threading.main_thread():
-            # The run is over: a late Ctrl-C must not kill the process while it prints its summary or exits
-            # (Python's finalisation puts back the default handler of a signal a Python function handled,
-            # so a SIGINT then ends the process with -2; an ignored signal stays ignored).
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _ignore_late_interrupts()
     _finish(result, list(latest.values()), started, probe_at, count)
     return result
+
+
+def _ignore_late_interrupts() -> None:
+    """Ignore Ctrl-C once the run is over, so that a late one cannot kill the process as it exits.
+
+    Python's finalisation puts back the default handler of a signal that a Python function handled, so a
+    SIGINT arriving then ends the process with -2; an ignored signal stays ignored.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _over(options: simulate.SimOptions, total: simulate.Counters, elapsed: float, wanted: int | None) -> bool:
