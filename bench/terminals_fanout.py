@@ -487,8 +487,14 @@ def outcomes(platform: Platform) -> dict[str, int]:
         return receipts.outcome_counts(uow)
 
 
-def follow(platform: Platform, identifier: str, n: int, since: float) -> dict[str, float | None]:
-    """Poll the receipts table until n delivered receipts are recorded; return when 99.9 % and 100 % were."""
+def follow(
+    platform: Platform, identifier: str, n: int, since: float, fleet: Fleet | None = None
+) -> dict[str, float | None]:
+    """Poll the receipts table until n delivered receipts are recorded; return when 99.9 % and 100 % were.
+
+    A stall names how many terminals received the announcement and how many receipts the simulator had
+    sent (broker-acknowledged), so a failure says whether delivery or the receipts path fell short.
+    """
     want = math.ceil(0.999 * n)
     seen: dict[str, float | None] = {"t999": None, "t100": None}
     progressed, last = time.monotonic(), -1
@@ -503,7 +509,12 @@ def follow(platform: Platform, identifier: str, n: int, since: float) -> dict[st
         if count != last:
             progressed, last = time.monotonic(), count
         elif time.monotonic() - progressed > STALL_S:
-            raise CountFailed(f"{identifier}: {count} of {n} delivered receipts recorded, stalled")
+            where = ""
+            if fleet is not None:
+                reached, _ = fleet.reached(identifier)
+                sent = fleet.counters().receipts_sent
+                where = f" ({reached} terminals received it; {sent} receipts sent in all)"
+            raise CountFailed(f"{identifier}: {count} of {n} delivered receipts recorded, stalled{where}")
         time.sleep(POLL_S)
 
 
@@ -538,7 +549,7 @@ def platform_latency(platform: Platform, fleet: Fleet) -> tuple[dict[str, float 
     """Approve a city-wide announcement; time its fan-out and its receipts into the database."""
     sent_before = fleet.counters().receipts_sent
     announcement_id, identifier, asked = draft_and_approve(platform, "độ trễ / latency")
-    seen = follow(platform, identifier, fleet.count, asked)
+    seen = follow(platform, identifier, fleet.count, asked, fleet)
     reached, last = fleet.reached(identifier)
     times = received_times(platform, identifier)
     spread = (times[-1] - times[0]).total_seconds() if len(times) > 1 else 0.0
@@ -576,7 +587,7 @@ def platform_drain(platform: Platform, fleet: Fleet, workers: Workers) -> tuple[
         resumed = datetime.now(UTC)
     finally:
         workers.resume()
-    follow(platform, identifier, fleet.count, time.time())
+    follow(platform, identifier, fleet.count, time.time(), fleet)
     times = [t for t in received_times(platform, identifier) if t >= resumed]
     drained = len(times)
     seconds = (times[-1] - resumed).total_seconds() if times else 0.0

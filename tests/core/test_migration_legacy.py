@@ -54,7 +54,7 @@ HEADS = {
     "operations": ["operations_0008"],
     "payments": ["payments_0001"],
     "procedures": ["procedures_0090"],
-    "terminals": ["terminals_0005"],
+    "terminals": ["terminals_0006"],
 }
 
 

@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Update, and_, bindparam, delete, func, insert, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -109,6 +111,7 @@ def enqueue(
     }
     if idempotency_key is None:
         session.execute(insert(JobRow).values(**values))
+        uow.note_job_queued()
         return True
     if session.scalar(select(JobRow.id).where(JobRow.idempotency_key == idempotency_key)) is not None:
         return False
@@ -118,6 +121,7 @@ def enqueue(
     except IntegrityError:
         # A concurrent transaction enqueued the same key between the check and the insert.
         return False
+    uow.note_job_queued()
     return True
 
 
@@ -141,6 +145,39 @@ def enqueue_many(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
         for r in rows
     ]
     uow.session.execute(insert(JobRow), values)
+    uow.note_job_queued()
+
+
+def enqueue_unique_many(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
+    """Add jobs that each have an idempotency key in one statement, skipping the keys already queued.
+
+    One `INSERT ... ON CONFLICT (idempotency_key) DO NOTHING` whatever the count, for a hot path that
+    queues a notice per key and period (receipts: one per announcement and second) from every batch;
+    `enqueue` costs a lookup and a savepoint per key.
+    """
+    if not rows:
+        return
+    if any(not r.get("idempotency_key") for r in rows):
+        raise ValueError("enqueue_unique_many needs an idempotency key on every job")
+    now = uow.clock()
+    values = [
+        {
+            "kind": r["kind"],
+            "payload": r.get("payload") or {},
+            "idempotency_key": r["idempotency_key"],
+            "ordering_key": r.get("ordering_key"),
+            "status": QUEUED,
+            "run_after": r.get("run_after") or now,
+            "attempts": 0,
+            "max_attempts": r.get("max_attempts") or 0,
+            "created_at": now,
+        }
+        for r in sorted(rows, key=lambda r: str(r["idempotency_key"]))  # one lock order for every writer
+    ]
+    upsert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = upsert(JobRow).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    uow.session.execute(stmt)
+    uow.note_job_queued()
 
 
 def _snapshot(row: JobRow) -> Job:

@@ -15,6 +15,7 @@ from typing import Any, Self, cast
 from sqlalchemy import Insert, Table, insert
 from sqlalchemy.orm import Session
 
+from thanglong.core import job_wakeup
 from thanglong.core.bus import Event, MessageBus
 from thanglong.core.clock import Clock, utcnow
 from thanglong.core.config import Settings
@@ -97,6 +98,8 @@ class UnitOfWork:
         # Events whose handlers already ran and whose jobs are written (dispatch), told at commit.
         self._dispatched: list[tuple[Event, uuid.UUID]] = []
         self._committed = False
+        # Whether this transaction queued a durable job: its commit then wakes the other processes' workers.
+        self._jobs_queued = False
 
     @property
     def session(self) -> Session:
@@ -111,6 +114,7 @@ class UnitOfWork:
         self._events = []
         self._dispatched = []
         self._committed = False
+        self._jobs_queued = False
         return self
 
     def __exit__(
@@ -193,7 +197,12 @@ class UnitOfWork:
             # A Core insert of the whole batch, one statement: the ORM's bulk path splits the rows by which
             # columns are None (the relay row has no idempotency key) and costs more Python per row.
             self.session.connection().execute(_job_insert(), rows)
+            self._jobs_queued = True
         return events
+
+    def note_job_queued(self) -> None:
+        """Record that this transaction queued a job (core.jobs.enqueue), so its commit wakes the workers."""
+        self._jobs_queued = True
 
     def dispatch(self) -> None:
         """Run the in-transaction handlers and write the after-commit jobs now, before the commit.
@@ -208,6 +217,9 @@ class UnitOfWork:
         """Run the in-transaction handlers, enqueue the after-commit jobs, commit, tell the observers."""
         events = self._dispatched + self._dispatch()
         self._dispatched = []
+        if self._jobs_queued:
+            job_wakeup.notify_queued(self.session)
+            self._jobs_queued = False
         self.session.commit()
         self._committed = True
         if events:
@@ -220,6 +232,7 @@ class UnitOfWork:
         self.session.rollback()
         self._events = []
         self._dispatched = []
+        self._jobs_queued = False
 
 
 @cache

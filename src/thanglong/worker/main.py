@@ -13,6 +13,7 @@ from types import FrameType
 from thanglong.core import migrate, mqtt, runtime
 from thanglong.core.config import Settings
 from thanglong.core.consumers import ConsumerDeclarationError
+from thanglong.core.job_wakeup import JobWakeups
 from thanglong.core.jobs import JobRunner, RunReport
 from thanglong.core.platform import Platform, build_platform_or_exit
 from thanglong.core.schedules import JobResult, Scheduler
@@ -55,8 +56,10 @@ class Worker:
         self._thread: threading.Thread | None = None
         self._failures = 0
         self._wake = threading.Event()
-        # A commit that queued work wakes the loop at once instead of at the next poll.
+        # A commit that queued work wakes the loop at once instead of at the next poll: in this process
+        # through the bus, from other processes through PostgreSQL's NOTIFY (core.job_wakeup).
         platform.bus.observe_commits(lambda _events: self._wake.set())
+        self.wakeups = JobWakeups(platform.engine, self._wake.set)
 
     def _backoff(self) -> float:
         return float(min(self.max_backoff, self.poll_seconds * 2**self._failures))
@@ -69,6 +72,7 @@ class Worker:
             len(self.scheduler.schedules),
         )
         self.consumers.start()
+        self.wakeups.start()
         try:
             while not self.stop_event.is_set():
                 wait = self.poll_seconds
@@ -87,6 +91,7 @@ class Worker:
                 if wait > 0:
                     self._wake.wait(wait)
         finally:
+            self.wakeups.stop()
             self.consumers.stop()
             logger.info("worker stopped")
 

@@ -203,6 +203,16 @@ MANIFEST = DomainManifest(
         ),
     ),
     jobs=(
+        # The live reach pages told once a second per announcement that receipts came in (not per batch).
+        JobKind(
+            "terminals.reach.changed",
+            f"{DELIVERY}.receipts:announce_reach",
+            max_attempts=3,
+            backoff_base_seconds=2.0,
+            backoff_cap_seconds=30.0,
+            lease_seconds=60,
+            batch_transaction=True,
+        ),
         # One command's signed envelope to its terminal's topic; short, so retried quickly.
         JobKind(
             "terminals.command.publish",

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -24,13 +24,15 @@ from tests.domains.terminals.delivery.helpers import (
 from thanglong.core.consumers import Message
 from thanglong.core.errors import NotFound
 from thanglong.core.migrate import pending_model_changes
-from thanglong.core.models import AuditRecord
+from thanglong.core.models import AuditRecord, Job
 from thanglong.core.mqtt import PublishFailed
 from thanglong.core.platform import Platform
+from thanglong.core.testing.plugin import run_jobs
+from thanglong.core.uow import RELAY_KIND
 from thanglong.domains.terminals.delivery import active, reach, receipts, services
 from thanglong.domains.terminals.delivery.models import Publication, Receipt, Release
 from thanglong.domains.terminals.events import AnnouncementReleased
-from thanglong.domains.terminals.wire import envelope, keys, topics
+from thanglong.domains.terminals.wire import keys, topics
 
 TRUSTED = keys.trusted_keys([keys.public_pem(KEY).encode()])
 
@@ -53,22 +55,21 @@ def test_a_release_for_two_communes_is_published_once_per_commune_topic(
     recorder = Recorder()
     event = released(clock.now)
     publish(platform, event, recorder)
-    live = [m for m in recorder.sent if not m.retain]
-    assert [m.topic for m in live] == [topics.announce_commune(BA_DINH), topics.announce_commune(HOAN_KIEM)]
-    for message in live:
-        checked = envelope.check(message.payload, keys=TRUSTED, topic=message.topic, now=clock.now)
+    # One message per topic: the retained active list, which carries the new envelope to the terminals
+    # connected now and to those that connect later.
+    sent = recorder.sent
+    assert [m.topic for m in sent] == [topics.announce_commune(BA_DINH), topics.announce_commune(HOAN_KIEM)]
+    for message in sent:
+        assert message.retain
+        assert message.expiry_seconds == 6 * 3600
+        opened = active.open_message(message.payload, keys=TRUSTED, topic=message.topic, now=clock.now)
+        (checked,) = opened.accepted
         assert checked.message_id == event.identifier
         assert checked.payload.decode() == event.cap_xml
-        assert message.expiry_seconds == 6 * 3600
-    retained = [m for m in recorder.sent if m.retain]
-    assert sorted(m.topic for m in retained) == sorted(m.topic for m in live)
-    for message in retained:
-        opened = active.open_message(message.payload, keys=TRUSTED, topic=message.topic, now=clock.now)
-        assert [e.message_id for e in opened.accepted] == [event.identifier]
     with platform.uow() as uow:
         rows = list(uow.session.scalars(select(Publication).order_by(Publication.topic)))
         assert [(r.identifier, r.topic, r.message_id) for r in rows] == [
-            (event.identifier, m.topic, event.identifier) for m in live
+            (event.identifier, m.topic, event.identifier) for m in sent
         ]
         assert (
             uow.session.scalar(
@@ -148,11 +149,9 @@ def test_the_active_list_keeps_two_alerts_and_a_cancel_takes_one_out(
     )
     recorder = Recorder()
     publish(platform, cancel, recorder)
-    live = [m for m in recorder.sent if not m.retain]
-    assert [envelope.check(m.payload, keys=TRUSTED, topic=topic, now=clock.now).message_id for m in live] == [
-        cancel.identifier
-    ]
-    (retained,) = [m for m in recorder.sent if m.retain]
+    # The Cancel goes out inside the topic's new list, which no longer holds the flood warning.
+    (retained,) = recorder.sent
+    assert retained.retain
     opened = active.open_message(retained.payload, keys=TRUSTED, topic=topic, now=clock.now)
     assert [e.message_id for e in opened.accepted] == [water.identifier, cancel.identifier]
     with platform.uow() as uow:
@@ -343,8 +342,13 @@ def test_a_large_batch_costs_the_statements_of_a_small_one_and_counts_each_recei
         return outcomes
 
     record([receipt(hk[0], first.identifier)] * 2)  # both counters exist from here on
-    # A small batch and a large one with the same outcomes (new receipts and one redelivery each).
-    small = [receipt(hk[0], first.identifier), receipt(hk[1], first.identifier)]
+    # A small batch and a large one with the same outcomes (new receipts of both announcements, and
+    # redeliveries) cost the same statements.
+    small = [
+        receipt(hk[0], first.identifier),
+        receipt(hk[1], first.identifier),
+        receipt(hk[1], second.identifier),
+    ]
     small_cost = _statements(platform.engine, lambda: record(small))
     large = [receipt(s, a.identifier) for a in (first, second) for s in hk + bd]
     large_cost = _statements(platform.engine, lambda: record(large))
@@ -363,5 +367,59 @@ def test_a_large_batch_costs_the_statements_of_a_small_one_and_counts_each_recei
         }
         counts = receipts.outcome_counts(uow)
     assert stored == {first.identifier: 600, second.identifier: 600}
-    assert counts["stored"] == 1200 and counts["duplicate"] == 4
+    assert counts["stored"] == 1200 and counts["duplicate"] == 5
     assert received == {clock.now}
+
+
+def test_receipts_of_one_second_make_one_live_notice_per_announcement(
+    platform: Platform, clock: Clock
+) -> None:
+    hk = add_terminals(platform, HOAN_KIEM, 4)
+    first, second = released(clock.now), released(clock.now)
+    publish(platform, first, Recorder())
+    publish(platform, second, Recorder())
+    clock.now = clock.now.replace(microsecond=100_000)
+
+    def record(batch: list[Message]) -> None:
+        with platform.uow() as uow:
+            receipts.record_receipts(uow, batch)
+            uow.commit()
+
+    def notices() -> list[tuple[str, datetime]]:
+        with platform.uow() as uow:
+            query = select(Job.payload, Job.run_after).where(Job.kind == receipts.REACH_JOB)
+            return [
+                (payload["announcement_id"], run_after) for payload, run_after in uow.session.execute(query)
+            ]
+
+    # Three batches in one second, for two announcements: two notices, due a grace second after it.
+    record([receipt(hk[0], first.identifier), receipt(hk[1], second.identifier)])
+    record([receipt(hk[2], first.identifier)])
+    record([receipt(hk[0], first.identifier)])  # a redelivery stores nothing: no notice of its own
+    queued = notices()
+    assert sorted(announcement for announcement, _ in queued) == sorted(
+        [str(first.announcement_id), str(second.announcement_id)]
+    )
+    whole_second = clock.now.replace(microsecond=0)
+    assert {run_after for _, run_after in queued} == {whole_second + timedelta(seconds=2)}
+    assert run_jobs(platform, kinds=[receipts.REACH_JOB]) == 0  # not due before the second and its grace
+
+    clock.now += timedelta(seconds=1)  # the next second: a notice of its own
+    record([receipt(hk[3], first.identifier)])
+    assert len(notices()) == 3
+
+    clock.now += timedelta(seconds=3)
+    assert run_jobs(platform, kinds=[receipts.REACH_JOB]) == 3
+    with platform.uow() as uow:
+        relayed = [
+            job.payload["envelope"]["payload"]
+            for job in uow.session.scalars(select(Job).where(Job.kind == RELAY_KIND))
+            if job.payload["envelope"]["event"] == "terminals.ReceiptsRecorded"
+        ]
+    assert sorted((p["announcement_ids"][0], datetime.fromisoformat(p["second"])) for p in relayed) == sorted(
+        [
+            (str(first.announcement_id), whole_second),
+            (str(second.announcement_id), whole_second),
+            (str(first.announcement_id), whole_second + timedelta(seconds=1)),
+        ]
+    )

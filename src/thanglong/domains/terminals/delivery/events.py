@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from thanglong.core.bus import Event
@@ -22,9 +23,13 @@ class AnnouncementPublished(Event):
 
 @dataclass(frozen=True)
 class ReceiptsRecorded(Event):
-    """A batch of receipts was stored for these announcements (ids only: pages refetch the figures)."""
+    """Receipts were stored for these announcements in the second starting at `second`.
+
+    At most one per announcement and second, however many batches stored them (ids only: pages
+    refetch the figures).
+    """
 
     external: ClassVar[bool] = True
 
     announcement_ids: tuple[uuid.UUID, ...]
-    stored: int
+    second: datetime

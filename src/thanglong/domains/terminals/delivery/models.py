@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thanglong.core.db import Base, UUIDPrimaryKey
@@ -76,10 +76,15 @@ class Receipt(UUIDPrimaryKey, Base):
 
 
 class ReceiptOutcome(Base):
-    """How many receipt messages ended how (stored, duplicate, unknown serial, ...), across workers."""
+    """How many receipt messages ended how (stored, duplicate, unknown serial, ...), across workers.
+
+    In shards: each batch adds to the row of its outcome and a random shard, and the counts are summed
+    on read, so that two workers rarely wait on the same row lock until the other commits.
+    """
 
     __tablename__ = "terminals_receipt_outcome"
 
     outcome: Mapped[str] = mapped_column(String(40), primary_key=True)
+    shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger)
     updated_at: Mapped[datetime]

@@ -1,4 +1,4 @@
-"""Publishing released announcements: one signed envelope per target topic, retained active lists."""
+"""Publishing released announcements: one retained active list per topic, carrying the new envelope."""
 
 from __future__ import annotations
 
@@ -81,11 +81,14 @@ def _active_messages(
 def publish_release(
     uow: UnitOfWork, event: AnnouncementReleased, *, publisher: Publisher, key: Ed25519PrivateKey
 ) -> Release:
-    """Publish a release once per target topic and refresh those topics' retained active lists.
+    """Publish a release as one retained active list per touched topic: the list carries the new envelope.
 
+    One message per topic, not the announcement and then the topic's list: connected terminals get the
+    new envelope inside the list (the others listed are replays to them), late ones get the same list as
+    the retained message; a city-wide release is one fan-out, not two (docs/terminals-delivery.md).
     Nothing is published once the announcement has expired (the release is kept as "expired"). An
     Update or Cancel takes the announcements it references out of the active lists. A job run again
-    after its commit failed publishes the same envelopes again, which terminals drop as replays.
+    after its commit failed publishes the same lists again, whose envelopes terminals drop as replays.
     """
     now = uow.clock()
     session = uow.session
@@ -136,7 +139,7 @@ def publish_release(
                 .execution_options(synchronize_session=False)
             )
     session.flush()
-    live: list[Outgoing] = []
+    targets: list[str] = []
     sent_expiry = expiry if publisher.mqtt5 else None
     payload = event.cap_xml.encode("utf-8")
     for topic in plan.target_topics(event.communes):
@@ -161,11 +164,10 @@ def publish_release(
                 expiry_seconds=sent_expiry,
             )
         )
-        live.append(Outgoing(topic, data, expiry_seconds=sent_expiry))
+        targets.append(topic)
         touched.add(topic)
     session.flush()
-    retained = _active_messages(uow, key, touched, now, publisher.mqtt5)
-    publisher.send(live + retained)
+    publisher.send(_active_messages(uow, key, touched, now, publisher.mqtt5))
     audit.record(
         uow,
         actor=ACTOR,
@@ -175,14 +177,14 @@ def publish_release(
         after={
             "announcement_id": str(event.announcement_id),
             "msg_type": event.msg_type,
-            "topics": [m.topic for m in live],
+            "topics": targets,
             "retained_topics": sorted(touched),
             "replaced": replaced,
             "key_id": keys.public_key_id(key),
             "mqtt5": publisher.mqtt5,
         },
     )
-    uow.emit(AnnouncementPublished(event.announcement_id, event.identifier, len(live)))
+    uow.emit(AnnouncementPublished(event.announcement_id, event.identifier, len(targets)))
     return release
 
 
