@@ -32,7 +32,8 @@ def extract(source: Path, target: Path) -> tuple[int, int, int]:
         tags = {t.get("k"): t.get("v") for t in rel.iter("tag")}
         members = list(rel.iter("member"))
         if tags.get("type") == "restriction" and all(
-            (m.get("type") == "way" and m.get("ref") in ways) or (m.get("type") == "node" and m.get("ref") in used)
+            (m.get("type") == "way" and m.get("ref") in ways)
+            or (m.get("type") == "node" and m.get("ref") in used)
             for m in members
         ):
             relations.append(rel)

@@ -137,7 +137,13 @@ def grid(
 
 
 def demand(
-    net: Path, out: Path, *, seed: int = 1, period_s: float = 1.0, duration_s: float = 600.0, fringe: float = 100.0
+    net: Path,
+    out: Path,
+    *,
+    seed: int = 1,
+    period_s: float = 1.0,
+    duration_s: float = 600.0,
+    fringe: float = 100.0,
 ) -> Scenario:
     """Generate Hanoi-mix demand on any network: randomTrips with a fixed seed, routed by duarouter.
 
@@ -153,7 +159,9 @@ def demand(
             "The period and duration must be positive and the fringe factor at least 1",
         )
     if not net.is_file():
-        raise InvalidInput("traffic.demand.no_net", f"Không có mạng lưới {net}", f"The network {net} does not exist")
+        raise InvalidInput(
+            "traffic.demand.no_net", f"Không có mạng lưới {net}", f"The network {net} does not exist"
+        )
     out.mkdir(parents=True, exist_ok=True)
     sumo.home()
     types = out / "vtypes.add.xml"
