@@ -3,7 +3,7 @@ counts, one incident.
 
 The network is the SUMO network that netconvert made from an OpenStreetMap extract around Văn Miếu – Quốc
 Tử Giám (data/hanoi_van_mieu.*, © OpenStreetMap contributors, ODbL 1.0; data/SOURCES.md). Each edge of a
-primary or secondary street at least 60 m long becomes a directed segment (network.segments): its street
+primary or secondary street at least 90 m long becomes a directed segment (network.segments): its street
 name, course, lanes and speed limit come from OpenStreetMap. Each lane has two camera streams, motorcycles
 and cars (about four vehicles in five are motorcycles, as in Hà Nội), which send a TrafficFlowObserved
 entity every 5 minutes for the last 24 hours through the operations intake. In the last 25 minutes a queue
@@ -56,7 +56,7 @@ NETCONVERT_EXTRA = (
 )
 SEGMENT_PREFIX = "vm"
 SEGMENT_CLASSES = ("primary", "secondary")
-MIN_LENGTH_M = 60.0
+MIN_LENGTH_M = 90.0
 MAX_FREE_FLOW_KMH = 50.0  # Hà Nội's urban limit on most streets; OSM types default to rural speeds
 # Demand at the evening peak as a share of capacity, by OSM road class (±8 % per segment).
 PEAK_LOAD = {"primary": 1.05, "secondary": 0.9}
@@ -113,6 +113,7 @@ def segments() -> tuple[DemoSegment, ...]:
     )
 
 
+@cache
 def incident_segment() -> str:
     """Return the segment the demo's incident stands on: the longest primary one with a downstream."""
     lengths = {s.code: (s.road_class == "primary", s.length_m) for s in network_segments()}
