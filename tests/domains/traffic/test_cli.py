@@ -119,3 +119,42 @@ def test_webster_refuses_an_oversaturated_junction(
     assert result.exit_code == 2, result.output
     assert "Oversaturated junction" in result.stderr and "quá bão hoà" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_demand_and_evaluate_on_the_hanoi_network(cli: typer.Typer, tmp_path: Path) -> None:
+    from thanglong.domains.traffic import demo  # noqa: PLC0415
+
+    made = runner.invoke(
+        cli,
+        ["traffic", "demand", "--net", str(demo.DEMO_NET), "--out", str(tmp_path / "d"), "--seed", "2",
+         "--period", "2", "--duration", "120", "--json"],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    files = json.loads(made.stdout)
+    scenario = Scenario(
+        net=Path(files["net"]), routes=Path(files["routes"]), vehicle_types=Path(files["vtypes"])
+    )
+    data = evaluate(cli, scenario, "--controller", "fixed")
+    assert data["vehicles"] > 20 and data["throughput"] > 0 and data["teleports"] == 0
+    bad = runner.invoke(
+        cli, ["traffic", "demand", "--net", str(demo.DEMO_NET), "--out", str(tmp_path), "--period", "0"]
+    )
+    assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_import_osm_with_a_box_and_a_join_distance(cli: typer.Typer, tmp_path: Path) -> None:
+    from thanglong.domains.traffic import demo  # noqa: PLC0415
+
+    out = tmp_path / "vm.net.xml"
+    made = runner.invoke(
+        cli,
+        ["traffic", "import-osm", str(demo.DEMO_OSM), "--out", str(out), "--keep-within", demo.DEMO_BOUNDS,
+         "--join-dist", "25"],
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    assert "14 nút có đèn" in made.stdout  # the signalised junctions of the Văn Miếu extract
+    for option, value in (("--keep-within", "105.9,21.0,105.8"), ("--join-dist", "0")):
+        bad = runner.invoke(
+            cli, ["traffic", "import-osm", str(demo.DEMO_OSM), "--out", str(out), option, value]
+        )
+        assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.output

@@ -1,4 +1,4 @@
-"""The demo: a day of camera counts through the operations intake gives states, one incident, once."""
+"""The demo: the main streets of the OpenStreetMap network, a day of camera counts, states, one incident."""
 
 from __future__ import annotations
 
@@ -22,23 +22,24 @@ NOW = datetime(2026, 12, 7, 11, 2, 10, tzinfo=UTC)  # 18:02 in Hà Nội, a Mond
 def test_the_demo_fills_the_pages_and_a_second_run_adds_nothing(
     platform: Platform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Three hours instead of the demo's day keep the test short; the pipeline is the same.
-    monkeypatch.setattr(demo, "INTERVALS", 36)
+    # Two hours instead of the demo's day keep the test short; the pipeline is the same.
+    monkeypatch.setattr(demo, "INTERVALS", 24)
     platform.clock = lambda: NOW
     started = time.perf_counter()
     demo.load_demo(platform)
     elapsed = time.perf_counter() - started
     with platform.uow() as uow:
-        flow = series.series_name("hk-hang-bai-2", series.FLOW)
+        busiest = demo.busiest_segment()
+        flow = series.series_name(busiest, series.FLOW)
         points = query(uow.session, flow, NOW - timedelta(hours=4), NOW, "raw")
-        los = latest(uow.session, [series.series_name("hk-hang-bai-2", series.LOS)])
+        los = latest(uow.session, [series.series_name(busiest, series.LOS)])
         opened = incidents.list_incidents(uow, open_only=True)
         alarms = uow.session.scalar(
             select(func.count()).select_from(Alarm).where(Alarm.rule_name.like("traffic.%"))
         )
-    assert len(points) == 36 and points[-1][0] == datetime(2026, 12, 7, 10, 55, tzinfo=UTC)
-    assert los and los[next(iter(los))][1] >= 5  # the evening peak on Hàng Bài is E or F
-    assert [i.segment for i in opened] == [demo.INCIDENT_SEGMENT]
+    assert len(points) == 24 and points[-1][0] == datetime(2026, 12, 7, 10, 55, tzinfo=UTC)
+    assert los and los[next(iter(los))][1] >= 5  # the evening peak on the busiest street is E or F
+    assert [i.segment for i in opened] == [demo.incident_segment()]
     assert alarms == 1
     demo.load_demo(platform)
     with platform.uow() as uow:

@@ -1,4 +1,4 @@
-"""`thanglong traffic`: signal plans, simulation and evaluation."""
+"""`thanglong traffic`: signal plans, simulation and evaluation, networks and demand."""
 
 from __future__ import annotations
 
@@ -10,5 +10,6 @@ from thanglong.domains.traffic.sim import cli as sim_cli
 app = typer.Typer(help="Điều hành giao thông / traffic operations.", no_args_is_help=True)
 app.command("evaluate")(sim_cli.evaluate)
 app.command("grid")(network_cli.grid)
+app.command("demand")(network_cli.demand)
 app.command("network")(network_cli.network)
 app.command("import-osm")(network_cli.import_osm)

@@ -1,22 +1,26 @@
-"""Demo of traffic: seven directed segments around Hoàn Kiếm lake, camera counts for a day, one incident.
+"""Demo of traffic: the main streets of a real OpenStreetMap extract of central Hà Nội, a day of camera
+counts, one incident.
 
-The segments' coordinates were placed by hand on the streets' known course (not from OpenStreetMap:
-docs/traffic.md says what is still missing). Each lane has two camera streams, motorcycles and cars
-(about four vehicles in five are motorcycles, as in Hà Nội), which send a TrafficFlowObserved entity
-every 5 minutes for the last 24 hours through the operations intake. In the last 25 minutes a queue
-stands on Đinh Tiên Hoàng (north) while the next segment empties: the detector opens one incident.
+The network is the SUMO network that netconvert made from an OpenStreetMap extract around Văn Miếu – Quốc
+Tử Giám (data/hanoi_van_mieu.*, © OpenStreetMap contributors, ODbL 1.0; data/SOURCES.md). Each edge of a
+primary or secondary street at least 90 m long becomes a directed segment (network.segments): its street
+name, course, lanes and speed limit come from OpenStreetMap. Each lane has two camera streams, motorcycles
+and cars (about four vehicles in five are motorcycles, as in Hà Nội), which send a TrafficFlowObserved
+entity every 5 minutes for the last 24 hours through the operations intake. In the last 25 minutes a queue
+stands on one segment while the next one empties: the detector opens one incident.
 Deterministic and idempotent: a second run finds the segments and the points and adds nothing.
 """
 
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import select
 
 from thanglong.core.clock import to_hanoi
 from thanglong.core.security import SYSTEM_ACTOR
@@ -24,8 +28,8 @@ from thanglong.core.timeseries.query import latest
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic.incidents import operations as incidents
-from thanglong.domains.traffic.roads import services as roads
-from thanglong.domains.traffic.roads.models import RoadSegment
+from thanglong.domains.traffic.network import services as network
+from thanglong.domains.traffic.network.segments import SegmentSpec
 from thanglong.domains.traffic.state import sdm, series
 from thanglong.domains.traffic.state.recording import CONTEXT
 
@@ -36,6 +40,26 @@ DEMO_ACTOR = f"{SYSTEM_ACTOR}:traffic.demo"
 INTERVAL = timedelta(minutes=5)
 INTERVALS = 288
 CAPACITY = 1200.0  # PCU per lane and hour: a signalised urban street
+DATA = Path(__file__).parent / "data"
+DEMO_OSM = DATA / "hanoi_van_mieu.osm.gz"
+DEMO_NET = DATA / "hanoi_van_mieu.net.xml.gz"
+# The extract's bounding box (west, south, east, north) and a junction join distance wide enough for the
+# Cát Linh – Hào Nam – Giảng Võ crossing: netconvert's default (10 m) leaves it as two controllers whose
+# programme gives priority green to crossing movements, which network.reader refuses.
+DEMO_BOUNDS = "105.82683,21.02329,105.83901,21.03035"
+DEMO_JOIN_DIST_M = 25.0
+NETCONVERT_EXTRA = (
+    "--keep-edges.in-geo-boundary",
+    DEMO_BOUNDS,
+    "--junctions.join-dist",
+    f"{DEMO_JOIN_DIST_M:g}",
+)
+SEGMENT_PREFIX = "vm"
+SEGMENT_CLASSES = ("primary", "secondary")
+MIN_LENGTH_M = 90.0
+MAX_FREE_FLOW_KMH = 50.0  # Hà Nội's urban limit on most streets; OSM types default to rural speeds
+# Demand at the evening peak as a share of capacity, by OSM road class (±8 % per segment).
+PEAK_LOAD = {"primary": 1.05, "secondary": 0.9}
 
 
 @dataclass(frozen=True)
@@ -52,83 +76,66 @@ class DemoSegment:
     downstream: str | None = None
 
 
-SEGMENTS = (
-    DemoSegment(
-        "hk-hang-bai-2",
-        "Hàng Bài (Lý Thường Kiệt – Trần Hưng Đạo)",
-        "Hang Bai (Ly Thuong Kiet - Tran Hung Dao)",
-        ((105.85260, 21.02200), (105.85225, 21.02050), (105.85190, 21.01920)),
-        2,
-        40.0,
-        1.05,
-    ),
-    DemoSegment(
-        "hk-hang-bai-1",
-        "Hàng Bài (Tràng Tiền – Lý Thường Kiệt)",
-        "Hang Bai (Trang Tien - Ly Thuong Kiet)",
-        ((105.85330, 21.02500), (105.85295, 21.02350), (105.85260, 21.02200)),
-        2,
-        40.0,
-        1.00,
-        "hk-hang-bai-2",
-    ),
-    DemoSegment(
-        "hk-dinh-tien-hoang-2",
-        "Đinh Tiên Hoàng (Lê Thạch – Tràng Tiền)",
-        "Dinh Tien Hoang (Le Thach - Trang Tien)",
-        ((105.85275, 21.02930), (105.85310, 21.02700), (105.85340, 21.02540)),
-        2,
-        40.0,
-        0.80,
-        "hk-hang-bai-1",
-    ),
-    DemoSegment(
-        "hk-dinh-tien-hoang-1",
-        "Đinh Tiên Hoàng (Cầu Gỗ – Lê Thạch)",
-        "Dinh Tien Hoang (Cau Go - Le Thach)",
-        ((105.85200, 21.03300), (105.85240, 21.03110), (105.85275, 21.02930)),
-        2,
-        40.0,
-        0.90,
-        "hk-dinh-tien-hoang-2",
-    ),
-    DemoSegment(
-        "hk-trang-tien",
-        "Tràng Tiền (Hàng Bài – Nhà hát Lớn)",
-        "Trang Tien (Hang Bai - Opera House)",
-        ((105.85350, 21.02500), (105.85550, 21.02470), (105.85750, 21.02430)),
-        2,
-        35.0,
-        0.70,
-    ),
-    DemoSegment(
-        "hk-le-thai-to",
-        "Lê Thái Tổ (Hàng Gai – Tràng Thi)",
-        "Le Thai To (Hang Gai - Trang Thi)",
-        ((105.85080, 21.03180), (105.85070, 21.02950), (105.85060, 21.02700)),
-        2,
-        40.0,
-        0.85,
-    ),
-    DemoSegment(
-        "hk-trang-thi",
-        "Tràng Thi (Quán Sứ – Lê Thái Tổ)",
-        "Trang Thi (Quan Su - Le Thai To)",
-        ((105.84700, 21.02760), (105.84880, 21.02720), (105.85050, 21.02690)),
-        2,
-        40.0,
-        0.95,
-    ),
-)
+@cache
+def network_segments() -> tuple[SegmentSpec, ...]:
+    """Return the demo network's segments (read once per process from the shipped SUMO network)."""
+    specs = network.segments_of(
+        DEMO_NET,
+        prefix=SEGMENT_PREFIX,
+        classes=SEGMENT_CLASSES,
+        min_length_m=MIN_LENGTH_M,
+        max_free_flow_kmh=MAX_FREE_FLOW_KMH,
+    )
+    return tuple(specs)
+
+
+def _peak_load(spec: SegmentSpec) -> float:
+    spread = (zlib.crc32(spec.code.encode()) % 1000) / 1000.0 - 0.5  # deterministic, -0.5 … 0.5
+    return round(PEAK_LOAD.get(spec.road_class, 0.8) * (1.0 + 0.16 * spread), 3)
+
+
+@cache
+def segments() -> tuple[DemoSegment, ...]:
+    """Return the demo segments with their peak loads and downstream segments."""
+    by_edge = {s.edge: s.code for s in network_segments()}
+    return tuple(
+        DemoSegment(
+            code=s.code,
+            name=s.name,
+            name_en=s.name_en,
+            points=s.coordinates,
+            lanes=s.lanes,
+            free_flow_kmh=s.free_flow_kmh,
+            peak_load=_peak_load(s),
+            downstream=by_edge.get(s.downstream_edge) if s.downstream_edge else None,
+        )
+        for s in network_segments()
+    )
+
+
+@cache
+def incident_segment() -> str:
+    """Return the segment the demo's incident stands on: the longest primary one with a downstream."""
+    lengths = {s.code: (s.road_class == "primary", s.length_m) for s in network_segments()}
+    candidates = [s.code for s in segments() if s.downstream is not None]
+    return max(candidates, key=lambda code: (*lengths[code], code))
+
+
+def busiest_segment() -> str:
+    """Return the segment with the highest peak load away from the incident (its evening peak is worst)."""
+    incident = incident_segment()
+    away = [s for s in segments() if s.code not in (incident, _downstream_of(incident))]
+    return max(away, key=lambda s: (s.peak_load, s.code)).code
+
+
 # (vehicleType, share of vehicles, PCU factor as in state.pcu) of each camera stream of a lane.
 STREAMS = (("motorcycle", 0.82, 0.3), ("car", 0.18, 1.0))
-INCIDENT_SEGMENT = "hk-dinh-tien-hoang-1"
 INCIDENT_INTERVALS = 5
 
 
 def entity_id(segment: str, lane: int, vehicle_type: str) -> str:
     """Return the TrafficFlowObserved entity of a demo camera stream."""
-    return f"urn:ngsi-ld:TrafficFlowObserved:{segment}-l{lane}-{vehicle_type}"
+    return network.stream_entity(segment, lane, vehicle_type)
 
 
 def _profile(hour: float) -> float:
@@ -153,7 +160,7 @@ def lane_readings(segment: DemoSegment, start: datetime, index: int, incident: b
     vehicles_h = load * CAPACITY / pcu_per_vehicle
     speed = segment.free_flow_kmh * max(0.18, 1.0 - 0.75 * load**3)
     occupancy = min(0.9, load * CAPACITY / speed * 0.0065)
-    if incident and segment.code == INCIDENT_SEGMENT:
+    if incident and segment.code == incident_segment():
         vehicles_h, speed, occupancy = vehicles_h * 0.35, 6.0, 0.62
     elif incident:
         vehicles_h, speed, occupancy = vehicles_h * 0.35, segment.free_flow_kmh * 0.95, 0.03
@@ -169,9 +176,10 @@ def lane_readings(segment: DemoSegment, start: datetime, index: int, incident: b
 def interval_entities(start: datetime, index: int, incident: bool) -> Iterator[dict[str, Any]]:
     """Yield the TrafficFlowObserved entities of every demo stream for one interval (key-values)."""
     end = start + INTERVAL
-    incident_here = incident
-    for segment in SEGMENTS:
-        involved = incident_here and segment.code in (INCIDENT_SEGMENT, _downstream_of(INCIDENT_SEGMENT))
+    where = incident_segment()
+    involved_codes = (where, _downstream_of(where))
+    for segment in segments():
+        involved = incident and segment.code in involved_codes
         for lane in range(1, segment.lanes + 1):
             lane_data = lane_readings(segment, start, index, involved)
             for kind, _, _ in STREAMS:
@@ -191,42 +199,19 @@ def interval_entities(start: datetime, index: int, incident: bool) -> Iterator[d
 
 
 def _downstream_of(code: str) -> str | None:
-    return next(s.downstream for s in SEGMENTS if s.code == code)
+    return next(s.downstream for s in segments() if s.code == code)
 
 
 def register_network(uow: UnitOfWork) -> int:
     """Register the demo segments (downstream ones first) and their camera streams; return how many new."""
-    known = set(uow.session.scalars(select(RoadSegment.code)))
-    added = 0
-    for segment in SEGMENTS:
-        if segment.code in known:
-            continue
-        roads.register_segment(
-            uow,
-            actor=DEMO_ACTOR,
-            code=segment.code,
-            name=segment.name,
-            name_en=segment.name_en,
-            coordinates=segment.points,
-            lanes=segment.lanes,
-            free_flow_kmh=segment.free_flow_kmh,
-            capacity_pcu_per_lane_hour=CAPACITY,
-            downstream_code=segment.downstream,
-        )
-        for lane in range(1, segment.lanes + 1):
-            for kind, _, _ in STREAMS:
-                roads.register_detector(
-                    uow,
-                    actor=DEMO_ACTOR,
-                    code=f"{segment.code}-l{lane}-{kind}",
-                    segment_code=segment.code,
-                    lane=lane,
-                    entity_id=entity_id(segment.code, lane, kind),
-                    kind="camera",
-                    vehicle_type=kind,
-                )
-        added += 1
-    return added
+    streams = tuple(kind for kind, _, _ in STREAMS)
+    return network.register_segments(
+        uow,
+        actor=DEMO_ACTOR,
+        specs=network_segments(),
+        capacity_pcu_per_lane_hour=CAPACITY,
+        stream_types=streams,
+    )
 
 
 def ingest_day(uow: UnitOfWork, end: datetime, intervals: int | None = None, *, batch: int = 24) -> int:
@@ -261,7 +246,7 @@ def load_demo(platform: Platform) -> None:
     with platform.uow() as uow:
         now = uow.clock()
         end = incidents.floor_interval(now)
-        have = latest(uow.session, [series.series_name(SEGMENTS[0].code, series.FLOW)])
+        have = latest(uow.session, [series.series_name(segments()[0].code, series.FLOW)])
         if not have:
             ingest_day(uow, end)
     with platform.uow() as uow:

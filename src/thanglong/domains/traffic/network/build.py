@@ -133,6 +133,37 @@ def grid(
         "Tạo lưới (netgenerate)",
         "Grid generation (netgenerate)",
     )  # fmt: skip
+    return demand(net, out, seed=seed, period_s=period_s, duration_s=duration_s)
+
+
+def demand(
+    net: Path,
+    out: Path,
+    *,
+    seed: int = 1,
+    period_s: float = 1.0,
+    duration_s: float = 600.0,
+    fringe: float = 100.0,
+) -> Scenario:
+    """Generate Hanoi-mix demand on any network: randomTrips with a fixed seed, routed by duarouter.
+
+    A trip departs every `period_s` seconds on average for `duration_s` seconds; with `fringe` > 1 trips
+    start and end mostly on the network's edge (randomTrips' fringe factor). randomTrips' `-r` hands the
+    trips to duarouter with the vehicle types, and `--validate` drops trips duarouter cannot route. The same
+    network and seed give the same routes.
+    """
+    if period_s <= 0 or duration_s <= 0 or fringe < 1:
+        raise InvalidInput(
+            "traffic.demand.bad_values",
+            "Chu kỳ phát sinh và thời lượng phải dương, hệ số biên ≥ 1",
+            "The period and duration must be positive and the fringe factor at least 1",
+        )
+    if not net.is_file():
+        raise InvalidInput(
+            "traffic.demand.no_net", f"Không có mạng lưới {net}", f"The network {net} does not exist"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    sumo.home()
     types = out / "vtypes.add.xml"
     types.write_text(VEHICLE_TYPES, encoding="utf-8")
     routes = out / "routes.rou.xml"
@@ -143,7 +174,7 @@ def grid(
             "-o", str(out / "trips.trips.xml"),
             "-r", str(routes),
             "--seed", str(seed),
-            "--fringe-factor", "100",
+            "--fringe-factor", f"{fringe:g}",
             "--period", f"{period_s}",
             "--begin", "0",
             "--end", f"{duration_s}",
@@ -151,7 +182,7 @@ def grid(
             "--additional-file", str(types),
             "--validate",
         ],
-        "Sinh chuyến đi (randomTrips)",
-        "Trip generation (randomTrips)",
+        "Sinh chuyến đi (randomTrips, duarouter)",
+        "Trip generation (randomTrips, duarouter)",
     )  # fmt: skip
     return Scenario(net=net, routes=routes, vehicle_types=types)

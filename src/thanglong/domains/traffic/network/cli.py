@@ -66,14 +66,42 @@ def network(
 
 
 def import_osm(
-    osm: Path = typer.Argument(..., help="Tệp OpenStreetMap XML / OSM extract."),
-    out: Path = typer.Option(..., "--out", help="Mạng lưới SUMO ra / output .net.xml."),
+    osm: Path = typer.Argument(..., help="Tệp OpenStreetMap XML (.osm, .osm.gz) / OSM extract."),
+    out: Path = typer.Option(..., "--out", help="Mạng lưới SUMO ra / output .net.xml(.gz)."),
+    keep_within: str | None = typer.Option(
+        None, "--keep-within", help="Giữ đường trong khung lon,lat,lon,lat / keep edges within this box."
+    ),
+    join_dist: float | None = typer.Option(
+        None, "--join-dist", help="Gộp nút gần hơn (m) / join junctions closer than (m)."
+    ),
 ) -> None:
     """Chuyển OSM sang SUMO / convert an OpenStreetMap extract with netconvert (Hanoi options)."""
     from thanglong.domains.traffic.network import services  # noqa: PLC0415
 
     try:
-        found = services.import_osm(osm, out)
+        found = services.import_osm(osm, out, keep_within=keep_within, join_dist_m=join_dist)
     except ThangLongError as exc:
         fail(f"{exc.message_vi} / {exc.message_en}".replace("\n", " "))
     console.print(f"{out}: {len(found.lanes)} làn / lanes, {len(found.intersections)} nút có đèn / signals")
+
+
+def demand(
+    net: Path = typer.Option(..., "--net", help="Mạng lưới SUMO / SUMO network (.net.xml)."),
+    out: Path = typer.Option(..., "--out", help="Thư mục ra / output directory."),
+    seed: int = typer.Option(1, "--seed", help="Hạt giống / random seed."),
+    period: float = typer.Option(1.0, "--period", help="Giãn cách xe vào (s) / seconds between trips."),
+    duration: float = typer.Option(600.0, "--duration", help="Thời gian phát sinh (s) / demand seconds."),
+    as_json: bool = json_option(),
+) -> None:
+    """Sinh nhu cầu nhiều xe máy / generate motorbike-heavy demand (randomTrips, duarouter)."""
+    from thanglong.domains.traffic.network import services  # noqa: PLC0415
+
+    try:
+        scenario = services.generate_demand(net, out, seed=seed, period_s=period, duration_s=duration)
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}".replace("\n", " "))
+    files = {"net": str(scenario.net), "routes": str(scenario.routes), "vtypes": str(scenario.vehicle_types)}
+    if as_json:
+        print_json(files)
+    else:
+        console.print(f"--net {files['net']} --routes {files['routes']}")

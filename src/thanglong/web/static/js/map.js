@@ -61,7 +61,10 @@
       var fill = style.choropleth
         ? rampColour(style.choropleth, feature.properties[style.choropleth.property])
         : style.fillColor;
-      return { color: style.color, weight: style.weight, fillColor: fill, fillOpacity: style.fillOpacity };
+      /* A line has no fill: a choropleth colours its stroke (road segments by level of service). */
+      var line = feature.geometry && /LineString$/.test(feature.geometry.type);
+      var stroke = line && style.choropleth ? fill : style.color;
+      return { color: stroke, weight: style.weight, fillColor: fill, fillOpacity: style.fillOpacity };
     };
   }
 
