@@ -25,7 +25,9 @@ from thanglong.domains.traffic.incidents import california, learned
 from thanglong.domains.traffic.incidents.blocking import MINUTES, WARMUP_MIN, BlockingEpisode, episode
 from thanglong.domains.traffic.incidents.evaluation import GRACE_MIN, Score, TruthIncident, score, total
 
-BUDGETS = (0.001, 0.005)
+BUDGETS = (0.0005, 0.002)
+T1_GRID = (3.0, 6.0, 10.0, 15.0, 20.0)
+T2_GRID = (0.1, 0.2, 0.35, 0.5)
 Episode = BlockingEpisode
 Alarmer = Callable[[Episode], np.ndarray]
 
@@ -68,8 +70,8 @@ def choose(candidates: dict[str, Alarmer], train: list[Episode], budget: float) 
 def california_candidates() -> dict[str, Alarmer]:
     """The threshold grid of TSC #2 and #7."""
     out: dict[str, Alarmer] = {}
-    for variant, thirds in (("tsc2", (0.1, 0.2, 0.3)), ("tsc7", (12.0, 20.0, 30.0))):
-        for t1, t2, t3, p in itertools.product((6.0, 10.0, 15.0, 20.0), (0.2, 0.35, 0.5), thirds, (1, 2, 3)):
+    for variant, thirds in (("tsc2", (0.05, 0.1, 0.2, 0.3)), ("tsc7", (12.0, 20.0, 30.0))):
+        for t1, t2, t3, p in itertools.product(T1_GRID, T2_GRID, thirds, (1, 2, 3)):
             th = california.Thresholds(variant, t1, t2, t3, p)  # type: ignore[arg-type]
             out[th.label()] = lambda ep, th=th: california.alarms(ep.data.occupancy, th)
     return out
@@ -94,7 +96,7 @@ def learned_candidates(train: list[Episode]) -> dict[str, Alarmer]:
     baseline = learned.Baseline.fit(free_occ, free_spd)
     model = learned.fit(occ, spd, labels, baseline=baseline, warmup=WARMUP_MIN)
     out: dict[str, Alarmer] = {}
-    for threshold, p in itertools.product((0.3, 0.5, 0.7, 0.9), (1, 2, 3)):
+    for threshold, p in itertools.product((0.1, 0.2, 0.3, 0.5, 0.7, 0.9), (1, 2, 3)):
         det = learned.LearnedDetector(baseline, model, threshold, p)
         out[f"learned P>={threshold:g} p={p}"] = lambda ep, det=det: det.alarms(
             ep.data.occupancy, ep.data.speed

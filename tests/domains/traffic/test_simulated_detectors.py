@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -143,3 +144,32 @@ def test_the_command_publishes_and_reports_as_json(
     data = json.loads(done.stdout)
     assert data["intervals"] == 1 and data["entities_written"] == 4 and data["entities_refused"] == 0
     assert data["unbound_loops"] == ["not-registered"] and data["vehicles_counted"] > 0
+
+
+def test_the_loops_agree_with_sumo_s_own_detector_output(
+    tmp_path: Path, scenario: tuple[Path, Path, list[Detector]]
+) -> None:
+    net, routes, found = scenario
+    # The same loops written by SUMO itself to a file, as a field device's E1 aggregate would be.
+    output = tmp_path / "e1.xml"
+    check = tmp_path / "check.add.xml"
+    loops.write_loops(check, [Detector(f"chk-{d.id}", d.kind, d.lane, d.position_m) for d in found], 300)
+    check.write_text(check.read_text(encoding="utf-8").replace('file="NUL"', f'file="{output}"'), "utf-8")
+    run = loops.LoopRun(net=net, routes=routes, loops=found, seconds=600.0, seed=5, extra_files=(check,))
+    got = {(i.loop_id, i.begin_s): i for batch in loops.simulate(run) for i in batch}
+    written = {
+        (e.get("id", "")[4:], float(e.get("begin", "0"))): e
+        for e in etree.parse(str(output)).getroot().iter("interval")
+    }
+    assert set(got) == set(written) and len(got) == 10
+    for key, interval in got.items():
+        sumo = written[key]
+        assert interval.vehicles == int(float(sumo.get("nVehContrib", "-1")))
+        # Occupancies agree to 0.0003 but for an interval now and then (0.0028 seen in this run): the
+        # in-process value and the file treat a vehicle on the loop at the interval's end differently.
+        assert interval.occupancy == pytest.approx(float(sumo.get("occupancy", "-1")) / 100, abs=0.003)
+        if interval.vehicles:
+            assert interval.speed_kmh == pytest.approx(float(sumo.get("speed", "-1")) * 3.6, abs=0.06)
+    assert sum(i.counts.get("motorcycle", 0) for i in got.values()) > 0.6 * sum(
+        i.vehicles for i in got.values()
+    )

@@ -28,9 +28,10 @@ WARMUP_MIN = 10
 INCIDENT_SHARE = 0.75
 QUEUE_SPEED_MS = 2.0
 # Drivers passing a broken-down car slow down beside it (rubbernecking and merging): every vehicle within
-# RUBBERNECK_M before (and 10 m past) the blocker is held to at most RUBBERNECK_MS.
+# RUBBERNECK_M before (and 10 m past) the blocker is held to the incident's passing speed, drawn per
+# incident in RUBBERNECK_MS (2.5 m/s: a severe incident; 8 m/s: drivers barely slow down).
 RUBBERNECK_M = 40.0
-RUBBERNECK_MS = 3.0
+RUBBERNECK_MS = (2.5, 8.0)
 BLOCKER_TYPE = "car"
 
 
@@ -43,6 +44,7 @@ class Blockage:
     pos_m: float
     start_s: int
     end_s: int
+    passing_ms: float = RUBBERNECK_MS[0]
 
     def section(self) -> int:
         """Return the detector section (between station k and k + 1, k returned)."""
@@ -73,7 +75,7 @@ def draw(seed: int) -> tuple[tuple[float, ...], Blockage | None]:
     """Draw an episode's demand (veh/h per 5 minutes) and blockage from its seed."""
     rng = np.random.default_rng(seed)
     intervals = MINUTES * 60 // simdata.INTERVAL_S
-    level = rng.uniform(2800.0, 3800.0)
+    level = rng.uniform(2200.0, 3800.0)
     walk = np.exp(np.cumsum(rng.normal(0.0, 0.04, intervals)))
     rates = tuple(float(r) for r in level * walk)
     blockage = None
@@ -86,6 +88,7 @@ def draw(seed: int) -> tuple[tuple[float, ...], Blockage | None]:
             pos_m=float(rng.uniform(simdata.DETECTOR_POS_M + 60.0, simdata.EDGE_LENGTH_M - 40.0)),
             start_s=start,
             end_s=start + int(rng.uniform(8, 20) * 60),
+            passing_ms=float(rng.uniform(*RUBBERNECK_MS)),
         )
     return rates, blockage
 
@@ -136,9 +139,9 @@ def _run(api: Any, end: int, blockage: Blockage | None) -> Truth | None:
                 api.vehicle.setSpeed(blocker, -1.0)
                 cleared = step
             if onset is not None and cleared is None:
-                slowed = _rubberneck(api, ids[blockage.edge], blockage.pos_m, blocker, slowed)
+                slowed = _rubberneck(api, ids[blockage.edge], blockage, blocker, slowed)
             elif slowed:
-                slowed = _rubberneck(api, ids[blockage.edge], -1e9, blocker, slowed)
+                slowed = _rubberneck(api, ids[blockage.edge], None, blocker, slowed)
             if (
                 onset is not None
                 and queued is None
@@ -154,15 +157,17 @@ def _run(api: Any, end: int, blockage: Blockage | None) -> Truth | None:
     return Truth(blockage, onset, cleared, queued)
 
 
-def _rubberneck(api: Any, edge: str, pos: float, blocker: str, slowed: set[str]) -> set[str]:
-    """Hold the vehicles near the blocker to the rubbernecking speed; release those that passed."""
-    near = set()
-    for lane in range(simdata.LANES):
-        for vehicle in api.lane.getLastStepVehicleIDs(f"{edge}_{lane}"):
-            if vehicle != blocker and -RUBBERNECK_M <= api.vehicle.getLanePosition(vehicle) - pos <= 10.0:
-                near.add(vehicle)
-    for vehicle in near - slowed:
-        api.vehicle.setSpeed(vehicle, RUBBERNECK_MS)
+def _rubberneck(api: Any, edge: str, blockage: Blockage | None, blocker: str, slowed: set[str]) -> set[str]:
+    """Hold the vehicles near the blocker to the passing speed; release those that passed (all: None)."""
+    near: set[str] = set()
+    if blockage is not None:
+        for lane in range(simdata.LANES):
+            for vehicle in api.lane.getLastStepVehicleIDs(f"{edge}_{lane}"):
+                gap = api.vehicle.getLanePosition(vehicle) - blockage.pos_m
+                if vehicle != blocker and -RUBBERNECK_M <= gap <= 10.0:
+                    near.add(vehicle)
+        for vehicle in near - slowed:
+            api.vehicle.setSpeed(vehicle, blockage.passing_ms)
     for vehicle in slowed - near:
         if vehicle in api.vehicle.getIDList():
             api.vehicle.setSpeed(vehicle, -1.0)
