@@ -58,7 +58,7 @@ def test_a_short_simulation_through_the_intake_records_segment_states(
     summary = services.simulate_detectors(
         platform.uow, run, actor=ACTOR, start=T0, progress=lambda done, total: ticks.append((done, total))
     )
-    assert summary.unbound == ("not-registered",)
+    assert summary.unbound == ("not-registered",) and summary.unsimulated == ()
     assert (summary.loops, summary.streams, summary.intervals) == (4, 4, 2)
     assert summary.written == 8 and summary.refused == []
     assert ticks == [(1, 2), (2, 2)]
@@ -84,6 +84,20 @@ def test_a_short_simulation_through_the_intake_records_segment_states(
     assert all(35 < v < 65 for _, v in speed)
     assert stored["dateObservedFrom"] == sdm.format_time(T0 + STEP) and stored["laneId"] == 1
     assert audits == 2  # the intake audits one record per batch: one batch per interval
+
+
+def test_a_segment_with_a_lane_left_out_of_the_simulation_gets_no_state_and_is_named(
+    platform: Platform, scenario: tuple[Path, Path, list[Detector]]
+) -> None:
+    corridor(platform)
+    net, routes, found = scenario
+    partial = [d for d in found if d.id != f"{DOWN}-l2"]
+    run = loops.LoopRun(net=net, routes=routes, loops=partial, seconds=300.0, seed=3)
+    summary = services.simulate_detectors(platform.uow, run, actor=ACTOR, start=T0)
+    assert summary.unsimulated == (f"{DOWN}-l2",) and summary.written == 3
+    with platform.uow() as uow:
+        assert latest(uow.session, [series.series_name(DOWN, series.FLOW)]) == {}
+        assert latest(uow.session, [series.series_name(UP, series.FLOW)]) != {}
 
 
 def test_a_stream_of_one_vehicle_type_counts_that_class_only() -> None:

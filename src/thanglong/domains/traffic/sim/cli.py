@@ -125,6 +125,7 @@ def simulate_detectors(
         "loops": summary.loops,
         "streams": summary.streams,
         "unbound_loops": list(summary.unbound),
+        "unsimulated_detectors": list(summary.unsimulated),
         "intervals": summary.intervals,
         "entities_written": summary.written,
         "entities_refused": len(summary.refused),
@@ -141,6 +142,11 @@ def simulate_detectors(
         )
         if summary.unbound:
             console.print(f"chưa đăng ký / unregistered loops: {', '.join(summary.unbound)}")
+        if summary.unsimulated:
+            console.print(
+                "[yellow]đầu đo không có vòng từ, đoạn đường của chúng không có trạng thái / detectors with "
+                f"no loop, their segments get no state:[/yellow] {', '.join(summary.unsimulated)}"
+            )
         for reason in summary.refused[:5]:
             console.print(f"[yellow]từ chối / refused:[/yellow] {reason}", highlight=False)
     if summary.refused:

@@ -56,6 +56,8 @@ class Bindings:
     loops: tuple[Detector, ...]
     streams: tuple[Stream, ...]
     unbound: tuple[str, ...]
+    # Registered detectors of the simulated segments that no loop feeds: those segments get no state.
+    unsimulated: tuple[str, ...] = ()
 
 
 def bind_loops(uow: UnitOfWork, loops: Sequence[Detector]) -> Bindings:
@@ -82,10 +84,15 @@ def bind_loops(uow: UnitOfWork, loops: Sequence[Detector]) -> Bindings:
             "No induction loop of the detector file has a registered detector of the same code "
             "(detector code = loop id).",
         )
+    segments = {d.segment_id for d, _ in rows}
+    others = uow.session.scalars(
+        select(RoadDetector.code).where(RoadDetector.segment_id.in_(segments)).order_by(RoadDetector.code)
+    )
     return Bindings(
         loops=tuple(loop for loop in loops if loop.id in bound),
         streams=streams,
         unbound=tuple(loop.id for loop in loops if loop.id not in bound),
+        unsimulated=tuple(code for code in others if code not in bound),
     )
 
 
@@ -138,6 +145,7 @@ class SimulationSummary:
     loops: int
     streams: int
     unbound: tuple[str, ...]
+    unsimulated: tuple[str, ...] = ()
     intervals: int = 0
     written: int = 0
     refused: list[str] = field(default_factory=list)
@@ -177,7 +185,9 @@ def simulate_detectors(
         bindings = bind_loops(uow, spec.loops)
     spec = replace(spec, loops=bindings.loops)
     total = int(spec.seconds // spec.period_s)
-    summary = SimulationSummary(len(bindings.loops), len(bindings.streams), bindings.unbound)
+    summary = SimulationSummary(
+        len(bindings.loops), len(bindings.streams), bindings.unbound, bindings.unsimulated
+    )
     for k, intervals in enumerate(loops.simulate(spec)):
         with open_uow() as uow:
             published = publish_interval(
