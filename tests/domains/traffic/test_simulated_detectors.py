@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from lxml import etree
 from sqlalchemy import func, select
 from typer.testing import CliRunner
@@ -18,9 +19,10 @@ from thanglong.core.domain_list import DEFAULT_DOMAINS
 from thanglong.core.errors import InvalidInput
 from thanglong.core.platform import Platform
 from thanglong.core.timeseries.query import latest, query
+from thanglong.domains.identity import api as identity_api
 from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic.network.model import Detector
-from thanglong.domains.traffic.sim import loops, services
+from thanglong.domains.traffic.sim import loops, remote, services
 from thanglong.domains.traffic.state import sdm, series, simdata
 from thanglong.domains.traffic.state.recording import CONTEXT
 
@@ -148,6 +150,10 @@ def test_the_command_publishes_and_reports_as_json(
     base += ["--detectors", str(detectors), "--minutes", "5"]
     off_grid = runner.invoke(cli, [*base, "--start", "2026-12-07T07:02:00+07:00"])
     assert off_grid.exit_code == 2 and "5-minute boundary" in off_grid.output
+    no_key = runner.invoke(
+        cli, [*base, "--start", "2026-12-07T07:00:00+07:00", "--url", "http://127.0.0.1:9"]
+    )
+    assert no_key.exit_code == 2 and "--api-key" in no_key.output
     not_iso = runner.invoke(cli, [*base, "--start", "tomorrow"])
     assert not_iso.exit_code == 2 and "ISO 8601" in not_iso.output
     unbound = runner.invoke(cli, [*base, "--start", "2026-12-07T07:00:00+07:00", "--json"])
@@ -187,3 +193,30 @@ def test_the_loops_agree_with_sumo_s_own_detector_output(
     assert sum(i.counts.get("motorcycle", 0) for i in got.values()) > 0.6 * sum(
         i.vehicles for i in got.values()
     )
+
+
+def test_through_a_running_server_s_ngsi_ld_batch_endpoint(
+    client: TestClient, platform: Platform, scenario: tuple[Path, Path, list[Detector]]
+) -> None:
+    corridor(platform)
+    with platform.uow() as uow:
+        _dto, key = identity_api.create_api_key(uow, actor="test", name="simdet", role=identity_api.OPERATOR)
+        uow.commit()
+    client.headers["Authorization"] = f"Bearer {key}"
+    net, routes, found = scenario
+    run = loops.LoopRun(net=net, routes=routes, loops=found, seconds=300.0, seed=3)
+    summary = services.simulate_detectors(
+        platform.uow, run, actor=ACTOR, start=T0, send=remote.http_sender(client)
+    )
+    assert summary.written == 4 and summary.refused == []
+    with platform.uow() as uow:
+        flow = query(uow.session, series.series_name(UP, series.FLOW), T0, T0 + STEP)
+        audited = uow.session.scalars(
+            select(AuditRecord.actor).where(AuditRecord.action.like("operations.entities.%"))
+        ).all()
+    assert len(flow) == 1 and flow[0][1] > 0
+    assert audited and ACTOR not in audited  # written by the server under the API key's actor
+    client.headers["Authorization"] = "Bearer tl_wrong"
+    with pytest.raises(InvalidInput) as refused:
+        services.simulate_detectors(platform.uow, run, actor=ACTOR, start=T0, send=remote.http_sender(client))
+    assert refused.value.code == "traffic.loops.http" and "401" in refused.value.message_en

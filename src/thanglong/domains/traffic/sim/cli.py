@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from thanglong.core.cliutil import console, fail, json_option, print_json
 from thanglong.core.errors import ThangLongError
+
+if TYPE_CHECKING:
+    from thanglong.domains.traffic.sim.services import SimulationSummary
 
 
 def evaluate(
@@ -82,6 +86,12 @@ def simulate_detectors(
     minutes: int = typer.Option(60, "--minutes", help="Số phút mô phỏng / simulated minutes."),
     begin: float = typer.Option(0.0, "--begin", help="Giây mô phỏng bắt đầu / simulated begin second."),
     seed: int = typer.Option(1, "--seed", help="Hạt giống ngẫu nhiên / random seed."),
+    url: str | None = typer.Option(
+        None, "--url", help="Gửi tới máy chủ đang chạy (NGSI-LD) / send to a running server (base URL)."
+    ),
+    api_key: str | None = typer.Option(
+        None, "--api-key", envvar="THANGLONG_API_KEY", help="Khoá API cho --url / API key for --url."
+    ),
     as_json: bool = json_option(),
 ) -> None:
     """Mô phỏng đầu đo gửi dữ liệu / simulated detectors publish TrafficFlowObserved into the intake."""
@@ -98,6 +108,8 @@ def simulate_detectors(
         moment = datetime.fromisoformat(start)
     except ValueError:
         fail(f"--start không phải ngày giờ ISO 8601 / is not an ISO 8601 date-time: {start!r}")
+    if url is not None and not api_key:
+        fail("--url cần --api-key (hoặc THANGLONG_API_KEY) / --url needs --api-key (or THANGLONG_API_KEY)")
     if minutes * 60 < PERIOD_S:
         fail(f"--minutes phải ≥ {PERIOD_S // 60} / must be at least {PERIOD_S // 60}")
     try:
@@ -107,6 +119,13 @@ def simulate_detectors(
     except ThangLongError as exc:
         fail(f"{exc.message_vi} / {exc.message_en}".replace("\n", " "))
     platform = open_platform()
+    http = None
+    if url is not None:
+        import httpx  # noqa: PLC0415
+
+        from thanglong.domains.traffic.sim.remote import http_sender  # noqa: PLC0415
+
+        http = httpx.Client(base_url=url, headers={"Authorization": f"Bearer {api_key}"}, timeout=60.0)
     run = LoopRun(net=net, routes=routes, loops=loops, begin_s=begin, seconds=minutes * 60.0, seed=seed)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
@@ -118,9 +137,20 @@ def simulate_detectors(
                 actor=cli_actor(),
                 start=moment,
                 progress=lambda done, total: progress.update(task, completed=done, total=total),
+                send=http_sender(http) if http is not None else None,
             )
     except ThangLongError as exc:
         fail(f"{exc.message_vi} / {exc.message_en}".replace("\n", " "))
+    finally:
+        if http is not None:
+            http.close()
+    _report(summary, as_json)
+    if summary.refused:
+        raise typer.Exit(1)
+
+
+def _report(summary: SimulationSummary, as_json: bool) -> None:
+    """Print what simulate-detectors published (JSON or a few lines)."""
     data = {
         "loops": summary.loops,
         "streams": summary.streams,
@@ -149,5 +179,3 @@ def simulate_detectors(
             )
         for reason in summary.refused[:5]:
             console.print(f"[yellow]từ chối / refused:[/yellow] {reason}", highlight=False)
-    if summary.refused:
-        raise typer.Exit(1)

@@ -22,6 +22,7 @@ from thanglong.domains.traffic.roads.models import RoadSegment
 from thanglong.domains.traffic.sim import loops
 from thanglong.domains.traffic.sim.harness import Alarm, RunResult, RunSpec, run
 from thanglong.domains.traffic.sim.loops import LoopInterval, LoopRun, Stream
+from thanglong.domains.traffic.sim.remote import Sender
 from thanglong.domains.traffic.sim.stats import Interval, interval
 from thanglong.domains.traffic.state.recording import CONTEXT
 
@@ -109,6 +110,15 @@ class Published:
     refused: tuple[str, ...]
 
 
+def interval_entities(
+    streams: Sequence[Stream], intervals: Sequence[LoopInterval], start: datetime, seconds: int
+) -> list[dict[str, Any]]:
+    """Return one interval's TrafficFlowObserved entities, one per stream whose loop reported."""
+    end = start + timedelta(seconds=seconds)
+    by_loop = {i.loop_id: i for i in intervals}
+    return [loops.entity(s, by_loop[s.loop_id], start, end) for s in streams if s.loop_id in by_loop]
+
+
 def publish_interval(
     uow: UnitOfWork,
     *,
@@ -123,9 +133,7 @@ def publish_interval(
     The intake checks the entities against the Smart Data Model, stores them, audits the batch and emits
     EntityChanged, whose traffic handler records the segments' states: the pipeline a device uses.
     """
-    end = start + timedelta(seconds=seconds)
-    by_loop = {i.loop_id: i for i in intervals}
-    entities = [loops.entity(s, by_loop[s.loop_id], start, end) for s in streams if s.loop_id in by_loop]
+    entities = interval_entities(streams, intervals, start, seconds)
     result = operations.upsert_entities(uow, actor=actor, entities=entities, context=CONTEXT)
     uow.dispatch()
     uow.commit()
@@ -175,10 +183,13 @@ def simulate_detectors(
     actor: str,
     start: datetime,
     progress: Callable[[int, int], None] | None = None,
+    send: Sender | None = None,
 ) -> SimulationSummary:
     """Run the scenario and publish every interval of its bound loops, simulated second begin_s at `start`.
 
-    Each interval is its own transaction (a long run keeps what it published if stopped).
+    Each interval is its own transaction (a long run keeps what it published if stopped). With `send`
+    (sim.remote.http_sender), the entities go to a running server instead; the register is still read
+    through `open_uow`.
     """
     check_start(start, spec.period_s)
     with open_uow() as uow:
@@ -189,15 +200,21 @@ def simulate_detectors(
         len(bindings.loops), len(bindings.streams), bindings.unbound, bindings.unsimulated
     )
     for k, intervals in enumerate(loops.simulate(spec)):
-        with open_uow() as uow:
-            published = publish_interval(
-                uow,
-                actor=actor,
-                streams=bindings.streams,
-                intervals=intervals,
-                start=start + timedelta(seconds=k * spec.period_s),
-                seconds=spec.period_s,
-            )
+        begins = start + timedelta(seconds=k * spec.period_s)
+        if send is not None:
+            entities = interval_entities(bindings.streams, intervals, begins, spec.period_s)
+            refused = send(entities)
+            published = Published(begins, len(entities) - len(refused), refused)
+        else:
+            with open_uow() as uow:
+                published = publish_interval(
+                    uow,
+                    actor=actor,
+                    streams=bindings.streams,
+                    intervals=intervals,
+                    start=begins,
+                    seconds=spec.period_s,
+                )
         summary.intervals += 1
         summary.written += published.written
         summary.refused.extend(published.refused)
