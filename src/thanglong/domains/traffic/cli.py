@@ -9,6 +9,7 @@ from thanglong.domains.traffic.sim import cli as sim_cli
 
 app = typer.Typer(help="Điều hành giao thông / traffic operations.", no_args_is_help=True)
 app.command("evaluate")(sim_cli.evaluate)
+app.command("simulate-detectors")(sim_cli.simulate_detectors)
 app.command("grid")(network_cli.grid)
 app.command("demand")(network_cli.demand)
 app.command("network")(network_cli.network)
