@@ -22,6 +22,7 @@ from thanglong.domains.traffic.plans import demand, runs, services, whatif
 from thanglong.domains.traffic.plans import spec as plan_spec
 from thanglong.domains.traffic.plans.controller import SimulatedController
 from thanglong.domains.traffic.plans.models import PlanDeployment, SignalPlan, WhatIfRun
+from thanglong.domains.traffic.signals.fixed import FixedTime
 from thanglong.domains.traffic.sim.harness import RunSpec, run
 from thanglong.domains.traffic.sim.stats import Interval
 
@@ -71,7 +72,9 @@ def test_stored_programme_becomes_the_current_plan_of_each_intersection(register
     assert registered["current"].cycle_s == pytest.approx(90.0)
 
 
-def test_conflicting_greens_are_refused_in_both_languages(platform: Platform, registered: dict[str, Any]) -> None:
+def test_conflicting_greens_are_refused_in_both_languages(
+    platform: Platform, registered: dict[str, Any]
+) -> None:
     current = registered["current"]
     width = len(current.definition["stages"][0]["state"])
     bad = {"kind": "fixed", "stages": [{"state": "G" * width, "green_s": 30}], "yellow_s": 3}
@@ -88,7 +91,10 @@ def test_conflicting_greens_are_refused_in_both_languages(platform: Platform, re
     [
         ({"kind": "fuzzy"}, "traffic.plan.unknown_kind"),
         ({"kind": "fixed", "stages": []}, "traffic.plan.no_stages"),
-        ({"kind": "fixed", "stages": [{"state": "Gr", "green_s": 30}], "yellow_s": 1}, "traffic.plan.out_of_range"),
+        (
+            {"kind": "fixed", "stages": [{"state": "Gr", "green_s": 30}], "yellow_s": 1},
+            "traffic.plan.out_of_range",
+        ),
         ({"kind": "fixed", "stages": [{"state": "Gr", "green_s": -4}]}, "traffic.plan.out_of_range"),
         ({"kind": "max-pressure", "min_green_s": 40, "max_green_s": 20}, "traffic.plan.min_above_max"),
         ({"kind": "fixed", "stages": [{"state": "Gr", "green_s": "x"}]}, "traffic.plan.bad_number"),
@@ -175,7 +181,12 @@ def test_a_whatif_replays_the_counts_and_stores_ranked_results(
             uow, network="tiny", tls_id=TLS, name="Chu kỳ ngắn", definition=_retimed(current, 15), actor=ACTOR
         )
         services.add_plan(
-            uow, network="tiny", tls_id=TLS, name="Thích ứng", definition={"kind": "max-pressure"}, actor=ACTOR
+            uow,
+            network="tiny",
+            tls_id=TLS,
+            name="Thích ứng",
+            definition={"kind": "max-pressure"},
+            actor=ACTOR,
         )
         queued = runs.request(
             uow,
@@ -245,7 +256,9 @@ def _audits(platform: Platform, action: str) -> list[tuple[str, str]]:
         return [(str(a), str(b)) for a, b in rows]
 
 
-def test_deploying_uploads_activates_reads_back_and_audits(platform: Platform, registered: dict[str, Any]) -> None:
+def test_deploying_uploads_activates_reads_back_and_audits(
+    platform: Platform, registered: dict[str, Any]
+) -> None:
     current = registered["current"]
     device = _controller(current)
     with platform.uow() as uow:
@@ -331,8 +344,6 @@ def test_a_controller_that_throws_in_simulation_falls_back_and_raises_an_operati
 
         def decide(self, *args: Any) -> int:
             raise RuntimeError("lost its detectors")
-
-    from thanglong.domains.traffic.signals.fixed import FixedTime
 
     with platform.uow() as uow:
         hook = services.failure_alarm(uow)

@@ -24,6 +24,7 @@ from thanglong.core.timeseries.query import latest
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic.incidents import operations as incidents
+from thanglong.domains.traffic.plans.demo import load_plans
 from thanglong.domains.traffic.roads import services as roads
 from thanglong.domains.traffic.roads.models import RoadSegment
 from thanglong.domains.traffic.state import sdm, series
@@ -267,3 +268,5 @@ def load_demo(platform: Platform) -> None:
     with platform.uow() as uow:
         incidents.detect(uow, actor=DEMO_ACTOR, now=end + timedelta(seconds=30))
         uow.commit()
+    with platform.uow() as uow:
+        load_plans(uow, platform.settings.data_dir, DEMO_ACTOR)

@@ -89,7 +89,7 @@ class SimulatedController:
     def upload(self, tls_id: str, pattern: int, plan: Mapping[str, Any]) -> None:
         """Store the plan in a pattern slot 1–255 (slot 0 is the stored fixed-time plan)."""
         site = self._site(tls_id, "upload")
-        if not 1 <= pattern <= 255:  # noqa: PLR2004
+        if not 1 <= pattern <= 255:
             raise ControllerError(f"{tls_id}: pattern {pattern} out of range 1-255")
         if plan.get("kind") not in ("fixed", "max-pressure", "actuated"):
             raise ControllerError(f"{tls_id}: unsupported plan kind {plan.get('kind')!r}")

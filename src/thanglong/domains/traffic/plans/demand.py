@@ -118,7 +118,9 @@ def _run(command: list[str], what_vi: str, what_en: str) -> None:
     if result.returncode != 0:
         lines = (result.stderr or result.stdout).strip().splitlines()
         last = lines[-1] if lines else f"exit code {result.returncode}"
-        raise InvalidInput("traffic.demand.failed", f"{what_vi} thất bại: {last}", f"{what_en} failed: {last}")
+        raise InvalidInput(
+            "traffic.demand.failed", f"{what_vi} thất bại: {last}", f"{what_en} failed: {last}"
+        )
 
 
 def candidate_routes(net: Path, out: Path, *, seed: int) -> Path:
@@ -200,5 +202,5 @@ def sample(net: Path, counts: Mapping[str, int], horizon_s: float, out: Path, *,
         for edge in set((route.get("edges") or "").split()):
             passed[edge] = passed.get(edge, 0) + 1
     scale = 3600.0 / horizon_s
-    matched = sum(1 for e, c in counts.items() if geh(passed.get(e, 0) * scale, c) < 5.0)  # noqa: PLR2004
+    matched = sum(1 for e, c in counts.items() if geh(passed.get(e, 0) * scale, c) < 5.0)
     return Demand(routes=routes, vehicles=vehicles, edges_matched=matched, edges=len(counts))

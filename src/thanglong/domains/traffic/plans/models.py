@@ -78,7 +78,9 @@ class PlanDeployment(UUIDPrimaryKey, Base):
 
     __tablename__ = "traffic_plan_deployment"
 
-    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("traffic_signal_plan.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("traffic_signal_plan.id", ondelete="CASCADE"), index=True
+    )
     tls_id: Mapped[str] = mapped_column(String(100))
     controller: Mapped[str] = mapped_column(String(100))
     # deployed | refused.

@@ -147,6 +147,7 @@ def request(
         object_id=str(run.id),
         after={"network": network, "tls_id": tls_id, "plans": run.plan_ids, "seeds": run.seeds},
     )
+    uow.commit()
     return _dto(run, network)
 
 
@@ -167,7 +168,9 @@ def compute(uow: UnitOfWork, run_id: uuid.UUID, *, workdir: Path | None = None) 
     ids = [uuid.UUID(i) for i in run.plan_ids]
     rows = {p.id: p for p in uow.session.scalars(select(SignalPlan).where(SignalPlan.id.in_(ids)))}
     candidates = [
-        whatif.Candidate(str(i), rows[i].name, plan_spec.parse(rows[i].definition), rows[i].status == services.CURRENT)
+        whatif.Candidate(
+            str(i), rows[i].name, plan_spec.parse(rows[i].definition), rows[i].status == services.CURRENT
+        )
         for i in ids
         if i in rows
     ]
@@ -188,7 +191,11 @@ def compute(uow: UnitOfWork, run_id: uuid.UUID, *, workdir: Path | None = None) 
                 run.horizon_s,
                 alarm=alarm,
             )
-        run.demand = {"vehicles": sampled.vehicles, "edges_matched": sampled.edges_matched, "edges": sampled.edges}
+        run.demand = {
+            "vehicles": sampled.vehicles,
+            "edges_matched": sampled.edges_matched,
+            "edges": sampled.edges,
+        }
         run.results = [o.to_json() for o in outcomes]
         run.status = DONE
     except ThangLongError as exc:

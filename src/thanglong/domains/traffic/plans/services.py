@@ -181,6 +181,7 @@ def register_network(
         object_id=str(row.id),
         after={"key": key, "net": row.net_path, "intersections": sorted(network.intersections)},
     )
+    uow.commit()
     return plans
 
 
@@ -224,8 +225,10 @@ def add_plan(
 ) -> PlanDTO:
     """Store a candidate plan after checking it against the intersection (conflicting greens refused)."""
     name = name.strip()
-    if not 1 <= len(name) <= 120:  # noqa: PLR2004
-        raise InvalidInput("traffic.plan.bad_name", "Tên phương án: 1–120 ký tự", "A plan name is 1–120 characters")
+    if not 1 <= len(name) <= 120:
+        raise InvalidInput(
+            "traffic.plan.bad_name", "Tên phương án: 1–120 ký tự", "A plan name is 1–120 characters"
+        )
     row = get_network(uow, network)
     spec = plan_spec.parse(definition)
     plan_spec.check(spec, intersection_of(load_net(row), tls_id))
@@ -235,8 +238,12 @@ def add_plan(
         )
     )
     if taken is not None:
-        raise Conflict("traffic.plan.name_taken", f"Đã có phương án tên {name!r}", f"A plan named {name!r} exists")
-    return _add(uow, row, tls_id, name, spec, CANDIDATE, actor)
+        raise Conflict(
+            "traffic.plan.name_taken", f"Đã có phương án tên {name!r}", f"A plan named {name!r} exists"
+        )
+    added = _add(uow, row, tls_id, name, spec, CANDIDATE, actor)
+    uow.commit()
+    return added
 
 
 def list_plans(uow: UnitOfWork, network: str, tls_id: str) -> list[PlanDTO]:
@@ -249,14 +256,27 @@ def list_plans(uow: UnitOfWork, network: str, tls_id: str) -> list[PlanDTO]:
     return sorted((_dto(p, row) for p in found), key=lambda p: (order[p.status], p.created_at, p.name))
 
 
-def list_networks(uow: UnitOfWork) -> list[tuple[SignalNetwork, list[str]]]:
+@dataclass(frozen=True)
+class NetworkDTO:
+    """A registered network: its key, titles and the intersections that have plans."""
+
+    key: str
+    title: str
+    title_en: str
+    intersections: list[str]
+
+
+def list_networks(uow: UnitOfWork) -> list[NetworkDTO]:
     """Return the registered networks with their intersections (those that have plans)."""
     out = []
     for row in uow.session.scalars(select(SignalNetwork).order_by(SignalNetwork.key)):
         ids = uow.session.scalars(
-            select(SignalPlan.tls_id).where(SignalPlan.network_id == row.id).distinct().order_by(SignalPlan.tls_id)
+            select(SignalPlan.tls_id)
+            .where(SignalPlan.network_id == row.id)
+            .distinct()
+            .order_by(SignalPlan.tls_id)
         )
-        out.append((row, list(ids)))
+        out.append(NetworkDTO(row.key, row.title, row.title_en, list(ids)))
     return out
 
 
@@ -392,8 +412,7 @@ def deploy(
             object_id=str(row.id),
             after={"tls_id": row.tls_id, "controller": device.name, "reason": reason},
         )
-    uow.session.flush()
-    uow.session.refresh(row)
+    uow.commit()
     return DeployOutcome(
         plan=_dto(row, network),
         deployed=read is not None,

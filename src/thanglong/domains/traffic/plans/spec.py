@@ -164,7 +164,9 @@ def parse(data: Mapping[str, Any]) -> PlanSpec:
         )
     raw_stages = data.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:
-        raise _bad("no_stages", "Phương án cố định cần ít nhất một pha xanh", "A fixed-time plan needs stages")
+        raise _bad(
+            "no_stages", "Phương án cố định cần ít nhất một pha xanh", "A fixed-time plan needs stages"
+        )
     return PlanSpec(
         kind=FIXED,
         stages=tuple(_stage(raw, k) for k, raw in enumerate(raw_stages)),

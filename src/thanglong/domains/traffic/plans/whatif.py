@@ -124,7 +124,7 @@ def check_request(seeds: Sequence[int], horizon_s: float, candidates: Sequence[C
             "Thời lượng phát lại phải từ 60 đến 3600 giây",
             "The replay horizon must be 60 to 3600 seconds",
         )
-    if len(candidates) < 2:  # noqa: PLR2004
+    if len(candidates) < 2:
         raise InvalidInput(
             "traffic.whatif.candidates",
             "Cần phương án hiện hành và ít nhất một phương án đề xuất",

@@ -1,0 +1,48 @@
+/* An intersection's plans page: a bar chart of each what-if run's mean delay per plan with its 95 % interval.
+   A file, because the CSP forbids inline scripts; the data is in the canvas's data attributes. */
+(function () {
+  "use strict";
+
+  function draw(canvas) {
+    var d = canvas.dataset;
+    var results = JSON.parse(d.results || "[]");
+    var labels = [];
+    var table = canvas.closest(".whatif-run").querySelector("table");
+    results.forEach(function (r) {
+      var row = table.querySelector('tr[data-key="' + r.key + '"] td:nth-child(2)');
+      labels.push(row ? row.firstChild.textContent.trim() : r.name);
+    });
+    var delay = results.map(function (r) { return r.metrics.mean_delay_s.mean; });
+    var ci = results.map(function (r) {
+      var m = r.metrics.mean_delay_s;
+      return m.half_width === null ? null : [m.mean - m.half_width, m.mean + m.half_width];
+    });
+    var style = window.getComputedStyle(document.body);
+    window.Chart.defaults.font.family = style.fontFamily;
+    window.Chart.defaults.color = style.color;
+    new window.Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: labels,
+        datasets: [
+          { label: d.labelDelay, data: delay, backgroundColor: results.map(function (r) { return r.current ? "#8a94a6" : "#1f5fa8"; }) },
+          { label: d.labelCi, data: ci, backgroundColor: "rgba(239,108,0,0.55)", barPercentage: 0.25, grouped: false },
+        ],
+      },
+      options: {
+        maintainAspectRatio: false, animation: false, indexAxis: "y",
+        scales: { x: { beginAtZero: true } },
+      },
+    });
+    canvas.dataset.drawn = String(results.length);
+  }
+
+  function drawAll() {
+    document.querySelectorAll("canvas.whatif-chart").forEach(function (canvas) {
+      if (!canvas.dataset.drawn) { draw(canvas); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawAll);
+  document.body.addEventListener("htmx:afterSwap", drawAll);
+})();
