@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from tests.domains.traffic.helpers import DOWN, UP, corridor, interval
 from thanglong.core.errors import Conflict, InvalidInput
+from thanglong.core.jobs import JobRunner
 from thanglong.core.models import AuditRecord, Job
 from thanglong.core.platform import Platform
 from thanglong.domains.operations import api as operations
@@ -23,7 +24,7 @@ from thanglong.domains.traffic.plans import spec as plan_spec
 from thanglong.domains.traffic.plans.controller import SimulatedController
 from thanglong.domains.traffic.plans.models import PlanDeployment, SignalPlan, WhatIfRun
 from thanglong.domains.traffic.signals.fixed import FixedTime
-from thanglong.domains.traffic.sim.harness import RunSpec, run
+from thanglong.domains.traffic.sim.harness import ControllerFailure, RunSpec, run
 from thanglong.domains.traffic.sim.stats import Interval
 
 ACTOR = "user:1:operator"
@@ -359,3 +360,53 @@ def test_a_controller_that_throws_in_simulation_falls_back_and_raises_an_operati
     assert list(alarms) == [services.alarm_source(TLS)]
     assert "lost its detectors" in alarms[services.alarm_source(TLS)].title_en
     assert TLS in network.intersections
+
+
+def test_the_whatif_job_computes_a_queued_run_once(platform: Platform, registered: dict[str, Any]) -> None:
+    current = registered["current"]
+    with platform.uow() as uow:
+        services.add_plan(
+            uow, network="tiny", tls_id=TLS, name="Thích ứng", definition={"kind": "actuated"}, actor=ACTOR
+        )
+        queued = runs.request(
+            uow, network="tiny", tls_id=TLS, actor=ACTOR, counts={"left0A0": 400}, seeds=[3], horizon_s=60
+        )
+    report = JobRunner(platform, platform.job_kinds).run_once(kinds=[runs.JOB_KIND])
+    assert (report.claimed, report.done) == (1, 1)
+    with platform.uow() as uow:
+        done = runs.get_run(uow, queued.id)
+        assert runs.prepare(uow, queued.id) is None  # a second run of the job finds it finished
+    assert done.status == runs.DONE, done.error_en
+    assert {r["key"] for r in done.results} == {str(current.id), *[r["key"] for r in done.results]}
+    assert len(done.results) == 2 and all(
+        r["metrics"]["mean_delay_s"]["half_width"] is None for r in done.results
+    )
+
+
+def test_controller_failures_seen_in_a_whatif_raise_alarms_when_it_is_stored(
+    platform: Platform, registered: dict[str, Any]
+) -> None:
+    with platform.uow() as uow, pytest.raises(InvalidInput) as caught:
+        runs.request(uow, network="tiny", tls_id=TLS, actor=ACTOR, counts={"left0A0": 400}, seeds=[1])
+    assert caught.value.code == "traffic.whatif.candidates"  # the current plan alone: nothing to compare
+    with platform.uow() as uow:
+        services.add_plan(
+            uow,
+            network="tiny",
+            tls_id=TLS,
+            name="Thích ứng",
+            definition={"kind": "max-pressure"},
+            actor=ACTOR,
+        )
+        queued = runs.request(
+            uow, network="tiny", tls_id=TLS, actor=ACTOR, counts={"left0A0": 400}, seeds=[1], horizon_s=60
+        )
+    failure = ControllerFailure(TLS, "max-pressure", 12.0, "ValueError: stage 9 out of range")
+    with platform.uow() as uow:
+        stored = runs.store(
+            uow, queued.id, runs.Computed(None, None, InvalidInput("x", "hỏng", "broken"), [failure])
+        )
+        uow.commit()
+        alarms = operations.open_external(uow, "traffic.signal.")
+    assert stored.status == runs.FAILED and stored.error_en == "broken"
+    assert "stage 9 out of range" in alarms[services.alarm_source(TLS)].title_en

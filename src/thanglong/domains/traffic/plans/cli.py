@@ -97,3 +97,45 @@ def whatif_command(
         console.print(
             f"{o.rank}. {o.candidate.name} ({o.candidate.spec.kind}): trễ / delay {delay.text()} s{mark}"
         )
+
+
+def whatif_run_command(
+    run_id: str | None = typer.Argument(None, help="Lượt cần chạy / run id (mặc định: mọi lượt đang chờ)."),
+) -> None:
+    """Chạy ngay các lượt so sánh đang chờ / compute queued what-if runs now, in this process.
+
+    For a platform without a worker, or a queue with a backlog: the run's job finds it done and does nothing.
+    """
+    import uuid  # noqa: PLC0415
+
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from thanglong.core.cliutil import open_platform  # noqa: PLC0415
+    from thanglong.domains.traffic.plans import runs  # noqa: PLC0415
+    from thanglong.domains.traffic.plans.models import WhatIfRun  # noqa: PLC0415
+
+    platform = open_platform()
+    try:
+        with platform.uow() as uow:
+            if run_id is not None:
+                try:
+                    ids = [uuid.UUID(run_id)]
+                except ValueError:
+                    fail(f"mã lượt không hợp lệ / not a run id: {run_id!r}")
+            else:
+                ids = list(uow.session.scalars(select(WhatIfRun.id).where(WhatIfRun.status == runs.QUEUED)))
+        for one in ids:
+            # As the job does: read, simulate outside any transaction, then store and commit.
+            with platform.uow() as uow:
+                work = runs.prepare(uow, one)
+            if work is None:
+                continue
+            computed = runs.simulate(work)
+            with platform.uow() as uow:
+                done = runs.store(uow, one, computed)
+                uow.commit()
+            console.print(f"{done.id}: {done.status} {done.error_en}".rstrip())
+    except ThangLongError as exc:
+        fail(f"{exc.message_vi} / {exc.message_en}".replace("\n", " "))
+    finally:
+        platform.close()

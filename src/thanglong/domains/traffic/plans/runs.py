@@ -19,9 +19,11 @@ from sqlalchemy import select
 from thanglong.core import audit, jobs
 from thanglong.core.errors import InvalidInput, NotFound, ThangLongError
 from thanglong.core.uow import UnitOfWork
+from thanglong.domains.traffic.network.reader import read_net
 from thanglong.domains.traffic.plans import demand, services, whatif
 from thanglong.domains.traffic.plans import spec as plan_spec
 from thanglong.domains.traffic.plans.models import SignalPlan, WhatIfRun
+from thanglong.domains.traffic.sim.harness import ControllerFailure
 from thanglong.domains.traffic.state import series
 from thanglong.domains.traffic.state.current import history
 
@@ -157,14 +159,37 @@ def _candidate(plan: services.PlanDTO) -> whatif.Candidate:
     )
 
 
-def compute(uow: UnitOfWork, run_id: uuid.UUID, *, workdir: Path | None = None) -> RunDTO:
-    """Build the demand, replay every plan and store the ranked results (or the reason it failed)."""
+@dataclass(frozen=True)
+class Work:
+    """What a queued run needs, read in one short transaction: SUMO then runs outside any."""
+
+    run_id: uuid.UUID
+    net: Path
+    tls_id: str
+    counts: dict[str, int]
+    candidates: list[whatif.Candidate]
+    seeds: list[int]
+    horizon_s: float
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What a run produced: results and demand, or the reason it failed; controller failures seen."""
+
+    demand: dict[str, Any] | None
+    results: list[dict[str, Any]] | None
+    error: ThangLongError | None
+    failures: list[ControllerFailure]
+
+
+def prepare(uow: UnitOfWork, run_id: uuid.UUID) -> Work | None:
+    """Read a queued run's inputs; None when it is already finished (a job run twice does nothing)."""
     run = uow.session.get(WhatIfRun, run_id)
     if run is None:
         raise NotFound("traffic.whatif.not_found", "Không có lượt mô phỏng này", "No such what-if run")
-    network = services.get_network_by_id(uow, run.network_id)
     if run.status in (DONE, FAILED):
-        return _dto(run, network.key)
+        return None
+    network = services.get_network_by_id(uow, run.network_id)
     ids = [uuid.UUID(i) for i in run.plan_ids]
     rows = {p.id: p for p in uow.session.scalars(select(SignalPlan).where(SignalPlan.id.in_(ids)))}
     candidates = [
@@ -174,32 +199,55 @@ def compute(uow: UnitOfWork, run_id: uuid.UUID, *, workdir: Path | None = None) 
         for i in ids
         if i in rows
     ]
-    alarm = services.failure_alarm(uow)
+    return Work(
+        run_id=run.id,
+        net=Path(network.net_path),
+        tls_id=run.tls_id,
+        counts={k: int(v) for k, v in run.counts.items()},
+        candidates=candidates,
+        seeds=[int(x) for x in run.seeds],
+        horizon_s=run.horizon_s,
+    )
+
+
+def simulate(work: Work, *, workdir: Path | None = None) -> Computed:
+    """Sample the demand and replay every plan (no database: SUMO may run for minutes)."""
+    failures: list[ControllerFailure] = []
     try:
-        net = services.load_net(network)
-        intersection = services.intersection_of(net, run.tls_id)
+        intersection = services.intersection_of(read_net(work.net), work.tls_id)
         with tempfile.TemporaryDirectory(prefix="thanglong-whatif-", dir=workdir) as tmp:
-            sampled = demand.sample(
-                Path(network.net_path), run.counts, run.horizon_s, Path(tmp), seed=int(run.seeds[0])
-            )
+            sampled = demand.sample(work.net, work.counts, work.horizon_s, Path(tmp), seed=work.seeds[0])
             outcomes = whatif.replay(
-                Path(network.net_path),
+                work.net,
                 sampled.routes,
                 intersection,
-                candidates,
-                [int(s) for s in run.seeds],
-                run.horizon_s,
-                alarm=alarm,
+                work.candidates,
+                work.seeds,
+                work.horizon_s,
+                alarm=failures.append,
             )
-        run.demand = {
-            "vehicles": sampled.vehicles,
-            "edges_matched": sampled.edges_matched,
-            "edges": sampled.edges,
-        }
-        run.results = [o.to_json() for o in outcomes]
-        run.status = DONE
     except ThangLongError as exc:
-        run.status, run.error_vi, run.error_en = FAILED, exc.message_vi, exc.message_en
+        return Computed(None, None, exc, failures)
+    made = {"vehicles": sampled.vehicles, "edges_matched": sampled.edges_matched, "edges": sampled.edges}
+    return Computed(made, [o.to_json() for o in outcomes], None, failures)
+
+
+def store(uow: UnitOfWork, run_id: uuid.UUID, computed: Computed) -> RunDTO:
+    """Write a run's results (or failure), raise an alarm per failed controller, audit; caller commits."""
+    run = uow.session.get(WhatIfRun, run_id)
+    if run is None:
+        raise NotFound("traffic.whatif.not_found", "Không có lượt mô phỏng này", "No such what-if run")
+    network = services.get_network_by_id(uow, run.network_id)
+    if run.status in (DONE, FAILED):
+        return _dto(run, network.key)
+    if computed.error is not None:
+        run.status = FAILED
+        run.error_vi, run.error_en = computed.error.message_vi, computed.error.message_en
+    else:
+        run.status, run.demand, run.results = DONE, computed.demand, computed.results
+    alarm = services.failure_alarm(uow)
+    for failure in computed.failures:
+        alarm(failure)
     run.finished_at = uow.clock()
     audit.record(
         uow,
@@ -212,13 +260,29 @@ def compute(uow: UnitOfWork, run_id: uuid.UUID, *, workdir: Path | None = None) 
     return _dto(run, network.key)
 
 
+def compute(uow: UnitOfWork, run_id: uuid.UUID, *, workdir: Path | None = None) -> RunDTO:
+    """Prepare, simulate and store a run in one unit of work (tests and the CLI; the caller commits)."""
+    work = prepare(uow, run_id)
+    if work is None:
+        return get_run(uow, run_id)
+    return store(uow, run_id, simulate(work, workdir=workdir))
+
+
 def run_job(ctx: jobs.JobContext) -> None:
-    """Compute a queued what-if run (the traffic.whatif job)."""
+    """Compute a queued what-if run (the traffic.whatif job).
+
+    The inputs are read in a transaction of their own and SUMO runs outside any: on SQLite a write
+    transaction held for minutes would stop every other writer. The results go into the job's own
+    unit of work, committed by the runner with the job's completion.
+    """
     try:
         run_id = uuid.UUID(str(ctx.job.payload["run"]))
     except (KeyError, ValueError) as exc:
         raise jobs.PermanentJobError(f"bad what-if job payload: {exc}") from exc
-    compute(ctx.uow, run_id)
+    with ctx.platform.uow() as reading:
+        work = prepare(reading, run_id)
+    if work is not None:
+        store(ctx.uow, run_id, simulate(work))
 
 
 def list_runs(uow: UnitOfWork, network: str, tls_id: str, limit: int = 10) -> list[RunDTO]:
