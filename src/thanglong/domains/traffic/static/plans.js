@@ -10,7 +10,9 @@
     var table = canvas.closest(".whatif-run").querySelector("table");
     results.forEach(function (r) {
       var row = table.querySelector('tr[data-key="' + r.key + '"] td:nth-child(2)');
-      labels.push(row ? row.firstChild.textContent.trim() : r.name);
+      var name = row ? row.firstChild.textContent.trim() : r.name;
+      // Long plan names would squeeze the bars on a phone: the table beside the chart has them whole.
+      labels.push(name.length > 22 ? name.slice(0, 21) + "…" : name);
     });
     var delay = results.map(function (r) { return r.metrics.mean_delay_s.mean; });
     var ci = results.map(function (r) {
@@ -25,8 +27,10 @@
       data: {
         labels: labels,
         datasets: [
-          { label: d.labelDelay, data: delay, backgroundColor: results.map(function (r) { return r.current ? "#8a94a6" : "#1f5fa8"; }) },
-          { label: d.labelCi, data: ci, backgroundColor: "rgba(239,108,0,0.55)", barPercentage: 0.25, grouped: false },
+          { label: d.labelDelay, data: delay, order: 1,
+            backgroundColor: results.map(function (r) { return r.current ? "#8a94a6" : "#1f5fa8"; }) },
+          // The interval drawn over the bar (a lower order is drawn on top), thin, from low to high.
+          { label: d.labelCi, data: ci, order: 0, backgroundColor: "#ef6c00", barPercentage: 0.18, grouped: false },
         ],
       },
       options: {

@@ -128,7 +128,12 @@ def build_plans(ctx: WebContext) -> APIRouter:
         data = await ctx.run(request, _intersection, network, tls_id)
         english = ctx.language(request) == "en"
         pick = 1 if english else 0
-        names = {str(p.id): p.name for p in data["plans"]}
+        stored_name = "Stored network plan (SUMO)" if english else services.STORED_PLAN_NAME
+
+        def shown(name: str) -> str:
+            return stored_name if name == services.STORED_PLAN_NAME else name
+
+        names = {str(p.id): shown(p.name) for p in data["plans"]}
         current = next((p for p in data["plans"] if p.status == services.CURRENT), None)
         return ctx.render(
             request,
@@ -146,6 +151,7 @@ def build_plans(ctx: WebContext) -> APIRouter:
                 "metrics": [(key, label[pick]) for key, *label in METRIC_LABELS],
                 "fmt": _fmt,
                 "name_of": names.get,
+                "shown": shown,
                 "when": lambda m: to_hanoi(m).strftime("%H:%M %d/%m/%Y") if m else "",
                 "who": who,
                 "pending": any(r.status in (runs.QUEUED, runs.RUNNING) for r in data["runs"]),
