@@ -1,7 +1,7 @@
 """Use cases of the simulation capability: evaluate a controller on a scenario, over one or many seeds.
 
-Nothing is stored yet: an evaluation is a computation over files. (Recording runs, what-if comparisons
-and audited deployment of a chosen plan are the next step, with their own tables.)
+Nothing is stored here: an evaluation is a computation over files. Stored what-if comparisons and
+audited deployment of a chosen plan are the plans capability's (traffic/plans).
 """
 
 from __future__ import annotations
