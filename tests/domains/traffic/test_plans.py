@@ -410,3 +410,26 @@ def test_controller_failures_seen_in_a_whatif_raise_alarms_when_it_is_stored(
         alarms = operations.open_external(uow, "traffic.signal.")
     assert stored.status == runs.FAILED and stored.error_en == "broken"
     assert "stage 9 out of range" in alarms[services.alarm_source(TLS)].title_en
+
+
+def test_a_controller_that_cannot_even_fall_back_is_named_in_the_alarm(
+    platform: Platform, registered: dict[str, Any]
+) -> None:
+    current = registered["current"]
+
+    class Unreachable(SimulatedController):
+        def fall_back(self, tls_id: str) -> None:
+            raise OSError("no route to host")
+
+    device = Unreachable()
+    device.install(TLS, current.definition)
+    device.failing.add("upload")
+    with platform.uow() as uow:
+        candidate = services.add_plan(
+            uow, network="tiny", tls_id=TLS, name="Ngắn", definition=_retimed(current, 20), actor=ACTOR
+        )
+        outcome = services.deploy(uow, candidate.id, actor=ACTOR, controller=device)
+    assert not outcome.deployed and "fallback failed too: OSError: no route to host" in outcome.reason
+    with platform.uow() as uow:
+        alarm = operations.open_external(uow, "traffic.signal.")[services.alarm_source(TLS)]
+    assert "no route to host" in alarm.title_en

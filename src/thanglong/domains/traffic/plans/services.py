@@ -387,7 +387,10 @@ def deploy(
     except Exception as exc:  # any failure of the controller (its adapter may raise anything)
         savepoint.rollback()
         reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ControllerError) else str(exc)
-        device.fall_back(row.tls_id)
+        try:
+            device.fall_back(row.tls_id)
+        except Exception as again:  # an unreachable unit cannot be told either: say so in the alarm
+            reason = f"{reason}; fallback failed too: {type(again).__name__}: {again}"
         _alarm(uow, row.tls_id, reason, actor)
         read = None
     uow.session.add(

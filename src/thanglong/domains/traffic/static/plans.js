@@ -27,8 +27,9 @@
       data: {
         labels: labels,
         datasets: [
-          { label: d.labelDelay, data: delay, order: 1,
-            backgroundColor: results.map(function (r) { return r.current ? "#8a94a6" : "#1f5fa8"; }) },
+          // The current plan's bar is outlined (one fill colour, so the legend shows the bars' colour).
+          { label: d.labelDelay, data: delay, order: 1, backgroundColor: "#1f5fa8", borderColor: "#111111",
+            borderWidth: results.map(function (r) { return r.current ? 2 : 0; }) },
           // The interval drawn over the bar (a lower order is drawn on top), thin, from low to high.
           { label: d.labelCi, data: ci, order: 0, backgroundColor: "#ef6c00", barPercentage: 0.18, grouped: false },
         ],
