@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from thanglong.domains.traffic.network import cli as network_cli
+from thanglong.domains.traffic.plans import cli as plans_cli
 from thanglong.domains.traffic.sim import cli as sim_cli
 
 app = typer.Typer(help="Điều hành giao thông / traffic operations.", no_args_is_help=True)
@@ -14,3 +15,5 @@ app.command("grid")(network_cli.grid)
 app.command("demand")(network_cli.demand)
 app.command("network")(network_cli.network)
 app.command("import-osm")(network_cli.import_osm)
+app.command("whatif")(plans_cli.whatif_command)
+app.command("whatif-run")(plans_cli.whatif_run_command)

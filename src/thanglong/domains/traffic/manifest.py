@@ -6,6 +6,7 @@ from thanglong.core.manifest import (
     Choropleth,
     DomainManifest,
     EventHandler,
+    JobKind,
     LayerField,
     LayerStyle,
     LegendEntry,
@@ -20,6 +21,8 @@ from thanglong.domains.identity.api import ADMINISTRATOR, OFFICER, OPERATOR
 PKG = "thanglong.domains.traffic"
 READ = "traffic.read"
 MANAGE_INCIDENTS = "traffic.incidents.manage"
+PLAN = "traffic.plans.plan"
+DEPLOY = "traffic.plans.deploy"
 # Level of service ranks 0 (no data) and 1 (A) to 6 (F), as state.series.los_rank.
 LOS_COLORS = ("#9e9e9e", "#1a9641", "#a6d96a", "#ffd92f", "#fdae61", "#f46d43", "#a50026")
 LOS_LEGEND = (
@@ -70,6 +73,7 @@ MANIFEST = DomainManifest(
     nav=(
         NavItem("/traffic", "Bản đồ giao thông", "Traffic map", READ),
         NavItem("/traffic/incidents", "Sự cố giao thông", "Traffic incidents", READ),
+        NavItem("/traffic/plans", "Phương án đèn tín hiệu", "Signal plans", READ),
     ),
     event_handlers=(
         # Detector data arrive as TrafficFlowObserved entities through the operations intake; the
@@ -99,6 +103,27 @@ MANIFEST = DomainManifest(
             "Tiếp nhận và đóng sự cố giao thông",
             "Acknowledge and close traffic incidents",
             frozenset({OPERATOR, ADMINISTRATOR}),
+        ),
+        Permission(
+            PLAN,
+            "Thêm phương án đèn tín hiệu và chạy mô phỏng so sánh",
+            "Add signal plans and run what-if comparisons",
+            frozenset({OPERATOR, OFFICER, ADMINISTRATOR}),
+        ),
+        Permission(
+            DEPLOY,
+            "Triển khai phương án đèn tín hiệu xuống bộ điều khiển",
+            "Deploy a signal plan to its controller",
+            frozenset({OPERATOR, ADMINISTRATOR}),
+        ),
+    ),
+    jobs=(
+        # A what-if replays SUMO for seconds to minutes: a job, never the request (traffic/plans/runs.py).
+        JobKind(
+            kind="traffic.whatif",
+            handler=f"{PKG}.plans.runs:run_job",
+            max_attempts=2,
+            lease_seconds=3600,
         ),
     ),
     schedules=(

@@ -22,7 +22,7 @@ import math
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from thanglong.domains.traffic.network.model import Network
 from thanglong.domains.traffic.network.reader import detector_file, read_net
 from thanglong.domains.traffic.signals.controller import Controller, Layout, Sequencer
 from thanglong.domains.traffic.signals.fixed import FixedTime
-from thanglong.domains.traffic.signals.programme import Timings
+from thanglong.domains.traffic.signals.programme import Programme, Timings
 from thanglong.domains.traffic.sim.adapter import SumoAdapter
 from thanglong.domains.traffic.sim.controllers import ControllerOptions, factory
 from thanglong.domains.traffic.sim.demand import first_departure, movement_flows
@@ -77,6 +77,9 @@ class RunSpec:
     max_clearance_s: float = 0.0
     queue_sample_s: float = 5.0
     options: ControllerOptions = field(default_factory=ControllerOptions)
+    # Plans replayed instead of the network's stored programme, by signal id: the programme (its stages
+    # and durations) and the timings its sequencer keeps (a what-if candidate, traffic/plans).
+    overrides: Mapping[str, tuple[Programme, Timings]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,11 @@ def layouts(network: Network, spec: RunSpec) -> list[Layout]:
     """Return the static view of every signalised intersection, with the run's timings."""
     found = []
     for tls_id, intersection in sorted(network.intersections.items()):
+        override = spec.overrides.get(tls_id)
+        if override is not None:
+            programme, timings = override
+            found.append(Layout(tls_id, programme, intersection.links, timings, intersection.internal_lanes))
+            continue
         stored = FixedTime.from_layout(Layout(tls_id, intersection.programme, intersection.links, Timings()))
         timings = Timings(
             yellow_s=max(stored.between) or 3.0,
@@ -289,7 +297,8 @@ def run(
                 "traffic.sim.start", f"SUMO không khởi động được: {exc}", f"SUMO could not start: {exc}"
             ) from None
         try:
-            stored = {view.tls_id: view.programme.program_id for view in views}
+            # The fallback is SUMO's own stored programme, whatever plan the run replays.
+            stored = {tls: network.intersections[tls].programme.program_id for tls in drive.sequencers}
             drive.loop(api, SumoAdapter(api, {d.lane: d.id for d in detectors}, stored), begin, end)
         finally:
             close()

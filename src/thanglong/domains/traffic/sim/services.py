@@ -1,7 +1,9 @@
 """Use cases of the simulation capability: evaluate a controller; publish simulated detectors.
 
-An evaluation is a computation over files. Simulated detectors publish TrafficFlowObserved entities
-through the operations intake, so the live and the simulated city share one pipeline (docs/traffic-state.md).
+An evaluation is a computation over files; stored what-if comparisons and audited deployment of a
+chosen plan are the plans capability's (traffic/plans). Simulated detectors publish TrafficFlowObserved
+entities through the operations intake, so the live and the simulated city share one pipeline
+(docs/traffic-state.md).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Signal plans: stored per intersection, compared in what-if replays, deployed to controllers."""
