@@ -215,6 +215,29 @@ class Workers:
             forget_session(self.broker, client_id)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU seconds (user + system) the processes have used so far; 0 for those gone (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / tick
+
+
+def pids_named(name: str) -> list[int]:
+    """Return the pids of the processes whose command name is `name` (Linux /proc; empty elsewhere)."""
+    out = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError):
+            if (entry / "comm").read_text().strip() == name:
+                out.append(int(entry.name))
+    return out
+
+
 def forget_session(url: str, client_id: str) -> None:
     """Connect with a client id and a clean start, session expiry 0, so the broker drops its session."""
     addr = mqtt.parse_url(url)
@@ -584,15 +607,26 @@ def platform_drain(platform: Platform, fleet: Fleet, workers: Workers) -> tuple[
             lambda: fleet.counters().receipts_sent - sent_before >= fleet.count, STALL_S, "the receipts sent"
         )
         before = delivered(platform, identifier)
+        groups = {
+            "workers": [p.pid for p in workers.procs],
+            "broker": pids_named("mosquitto"),
+            "database": pids_named("postgres"),
+        }
+        cpu_before = {name: cpu_seconds(pids) for name, pids in groups.items()}
         resumed = datetime.now(UTC)
     finally:
         workers.resume()
     follow(platform, identifier, fleet.count, time.time(), fleet)
+    cpu_used = {name: cpu_seconds(pids) - cpu_before[name] for name, pids in groups.items()}
     times = [t for t in received_times(platform, identifier) if t >= resumed]
     drained = len(times)
     seconds = (times[-1] - resumed).total_seconds() if times else 0.0
     rate = drained / seconds if seconds > 0 else float("nan")
     log(f"  drain: {before} recorded before the pause, {drained} after the resume in {seconds:.2f} s")
+    if drained:
+        # Where the drain's CPU went (the database figure counts every PostgreSQL process of the machine).
+        per = ", ".join(f"{name} {1e6 * used / drained:.0f} µs" for name, used in cpu_used.items())
+        log(f"  CPU per drained receipt: {per}")
     return rate, drained, check_count(platform, fleet, announcement_id, identifier, sent_before)
 
 

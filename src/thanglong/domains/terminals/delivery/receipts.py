@@ -17,14 +17,12 @@ import random
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
-from sqlalchemy import ColumnElement, any_, bindparam, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.types import String
 
 from thanglong.core import jobs
 from thanglong.core.consumers import Message
@@ -100,13 +98,6 @@ def _bump(uow: UnitOfWork, outcomes: Counter[str], now: datetime) -> None:
     uow.session.execute(stmt)
 
 
-def _among(uow: UnitOfWork, column: Any, values: list[str]) -> ColumnElement[bool]:
-    """`column IN values`; on PostgreSQL `= ANY(array)`: one parameter and one text whatever the count."""
-    if uow.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(String)))  # type: ignore[no-any-return]
-    return column.in_(values)  # type: ignore[no-any-return]
-
-
 def _classify(
     messages: list[Message],
 ) -> tuple[Counter[str], list[tuple[str, ReceiptIn]], list[commands.CommandResult]]:
@@ -132,61 +123,140 @@ def _classify(
 def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     """Store a batch of receipt messages (kernel batch consumer); return the outcome of each, counted.
 
-    A fixed number of statements per batch: one terminal lookup, one release lookup, one insert of the
-    new receipts (ON CONFLICT DO NOTHING, counting what was new), one upsert per outcome and, when
-    something was stored, one lookup of the announcements and their reach notices (`_announce_reach`);
-    command results add one command lookup and an update (and audit record) per command finished.
+    A fixed number of statements per batch, whatever its size. On PostgreSQL one statement looks the
+    terminals and announcements up, inserts the new receipts (ON CONFLICT DO NOTHING) and counts every
+    outcome (`_record_postgresql`); SQLite takes a lookup of each and the insert. Then one upsert of the
+    outcome counters and, when something was stored, the reach notices (`_announce_reach`). Command
+    results add one command lookup and an update (and audit record) per command finished. A message
+    repeated within a batch is a duplicate, whatever else is wrong with it.
     """
     now = uow.clock()
-    session = uow.session
     outcomes, parsed, results = _classify(messages)
     if results:
         recorded, ignored = commands.record_results(uow, results)
         outcomes.update({COMMAND: recorded, COMMAND_IGNORED: ignored})
-    serials = sorted({serial for serial, _ in parsed})
-    communes: dict[str, str] = {}
-    if serials:
-        query = select(Terminal.serial, Terminal.commune_code).where(_among(uow, Terminal.serial, serials))
-        communes = dict(session.execute(query).all())
-    identifiers = sorted({r.identifier or r.id for _, r in parsed})
-    releases: dict[str, uuid.UUID] = {}
-    if identifiers:
-        found = select(Release.identifier, Release.id).where(_among(uow, Release.identifier, identifiers))
-        releases = dict(session.execute(found).all())
-    rows: dict[tuple[str, str, str], dict[str, object]] = {}
+    rows: dict[tuple[str, str, str], ReceiptIn] = {}
     for serial, receipt in parsed:
-        identifier = receipt.identifier or receipt.id
-        if serial not in communes:
-            outcomes[UNKNOWN_SERIAL] += 1
-            continue
-        if identifier not in releases:
-            outcomes[UNKNOWN_ANNOUNCEMENT] += 1
-            continue
-        key = (identifier, serial, receipt.kind)
+        key = (receipt.identifier or receipt.id, serial, receipt.kind)
         if key in rows:
             outcomes[DUPLICATE] += 1
             continue
-        rows[key] = {
-            "release_id": releases[identifier],
-            "identifier": identifier,
-            "serial": serial,
-            "kind": receipt.kind,
-            "commune_code": communes[serial],
-            "at": receipt.at,
-        }
-    stored: Counter[str] = Counter()
+        rows[key] = receipt
+    stored: Counter[uuid.UUID] = Counter()
+    refused: Counter[str] = Counter()
     if rows:
-        stored = _insert(uow, list(rows.values()), now)
+        record = (
+            _record_postgresql if uow.session.get_bind().dialect.name == "postgresql" else _record_portable
+        )
+        stored, refused = record(uow, rows, now)
     new = sum(stored.values())
-    outcomes.update({STORED: new, DUPLICATE: len(rows) - new})
+    # What was known but not new was stored before: a redelivery.
+    outcomes.update(refused)
+    outcomes.update({STORED: new, DUPLICATE: len(rows) - new - sum(refused.values())})
     outcomes = +outcomes  # drop the zero counts
     _bump(uow, outcomes, now)
     if new:
-        announcement_ids = session.execute(
-            select(Release.announcement_id).where(_among(uow, Release.identifier, sorted(stored))).distinct()
-        ).scalars()
-        _announce_reach(uow, sorted(announcement_ids, key=str), now)
+        _announce_reach(uow, sorted(stored, key=str), now)
     return outcomes
+
+
+def _record_portable(
+    uow: UnitOfWork, rows: dict[tuple[str, str, str], ReceiptIn], now: datetime
+) -> tuple[Counter[uuid.UUID], Counter[str]]:
+    """Look terminals and releases up, insert the new receipts; return stored per announcement, refusals."""
+    session = uow.session
+    serials = sorted({serial for _, serial, _ in rows})
+    communes = dict(
+        session.execute(
+            select(Terminal.serial, Terminal.commune_code).where(Terminal.serial.in_(serials))
+        ).all()
+    )
+    identifiers = sorted({identifier for identifier, _, _ in rows})
+    releases = {
+        identifier: (release_id, announcement_id)
+        for identifier, release_id, announcement_id in session.execute(
+            select(Release.identifier, Release.id, Release.announcement_id).where(
+                Release.identifier.in_(identifiers)
+            )
+        )
+    }
+    refused: Counter[str] = Counter()
+    values = []
+    for (identifier, serial, kind), receipt in rows.items():
+        if serial not in communes:
+            refused[UNKNOWN_SERIAL] += 1
+        elif identifier not in releases:
+            refused[UNKNOWN_ANNOUNCEMENT] += 1
+        else:
+            values.append(
+                {
+                    "id": uuid.uuid4(),
+                    "release_id": releases[identifier][0],
+                    "identifier": identifier,
+                    "serial": serial,
+                    "kind": kind,
+                    "commune_code": communes[serial],
+                    "at": receipt.at,
+                    "received_at": now,
+                }
+            )
+    if not values:
+        return Counter(), refused
+    table = Receipt.__table__
+    stmt = (
+        sqlite_insert(table)  # type: ignore[arg-type]
+        .on_conflict_do_nothing(index_elements=["identifier", "serial", "kind"])
+        .returning(table.c.identifier)
+    )
+    new = Counter(identifier for (identifier,) in session.connection().execute(stmt, values))
+    return Counter({releases[identifier][1]: n for identifier, n in new.items()}), refused
+
+
+# One short statement whatever the batch's size: the receipts go as four arrays, PostgreSQL joins the
+# terminals (commune) and the releases, inserts what is known and new, and counts the outcomes. Its text
+# (and plan) is the same for every batch. A multi-row VALUES of 2,000 receipts has 16,000 placeholders,
+# which SQLAlchemy and psycopg spent most of a batch's time rendering and parsing; looking terminals and
+# releases up in Python first cost two more round trips and five more arrays to encode per batch
+# (docs/benchmarks.md, "Terminals: fan-out and receipts").
+_RECORD = text(
+    "WITH r AS (SELECT * FROM unnest(CAST(:identifier AS varchar[]), CAST(:serial AS varchar[]), "
+    "CAST(:kind AS varchar[]), CAST(:at AS timestamptz[])) AS r(identifier, serial, kind, at)), "
+    "j AS (SELECT r.identifier, r.serial, r.kind, r.at, t.commune_code, rel.id AS release_id, "
+    "t.id AS terminal_id FROM r LEFT JOIN terminals_terminal t ON t.serial = r.serial "
+    "LEFT JOIN terminals_release rel ON rel.identifier = r.identifier), "
+    "new AS (INSERT INTO terminals_receipt "
+    "(id, release_id, identifier, serial, kind, commune_code, at, received_at) "
+    "SELECT gen_random_uuid(), release_id, identifier, serial, kind, commune_code, at, "
+    "CAST(:received_at AS timestamptz) FROM j WHERE terminal_id IS NOT NULL AND release_id IS NOT NULL "
+    "ON CONFLICT (identifier, serial, kind) DO NOTHING RETURNING release_id) "
+    "SELECT 'stored' AS outcome, rel.announcement_id, count(*) FROM new "
+    "JOIN terminals_release rel ON rel.id = new.release_id GROUP BY rel.announcement_id "
+    "UNION ALL SELECT 'unknown_serial', CAST(NULL AS uuid), count(*) FROM j WHERE terminal_id IS NULL "
+    "UNION ALL SELECT 'unknown_announcement', CAST(NULL AS uuid), count(*) FROM j "
+    "WHERE terminal_id IS NOT NULL AND release_id IS NULL"
+)
+
+
+def _record_postgresql(
+    uow: UnitOfWork, rows: dict[tuple[str, str, str], ReceiptIn], now: datetime
+) -> tuple[Counter[uuid.UUID], Counter[str]]:
+    """Record the receipts in one statement; return stored per announcement, and the refusals."""
+    keys = list(rows)
+    params = {
+        "identifier": [identifier for identifier, _, _ in keys],
+        "serial": [serial for _, serial, _ in keys],
+        "kind": [kind for _, _, kind in keys],
+        "at": [_utc(receipt.at) for receipt in rows.values()],
+        "received_at": _utc(now),
+    }
+    stored: Counter[uuid.UUID] = Counter()
+    refused: Counter[str] = Counter()
+    for outcome, announcement_id, n in uow.session.execute(_RECORD, params):
+        if outcome == STORED:
+            stored[announcement_id] += int(n)
+        elif n:
+            refused[outcome] += int(n)
+    return stored, refused
 
 
 def _announce_reach(uow: UnitOfWork, announcement_ids: list[uuid.UUID], now: datetime) -> None:
@@ -222,50 +292,6 @@ def announce_reach(ctx: JobContext) -> None:
             (uuid.UUID(str(payload["announcement_id"])),), datetime.fromisoformat(payload["second"])
         )
     )
-
-
-def _insert(uow: UnitOfWork, rows: list[dict[str, object]], now: datetime) -> Counter[str]:
-    """Insert receipts, skipping those already stored; return how many are new, per identifier."""
-    session = uow.session
-    if session.get_bind().dialect.name == "postgresql":
-        return _insert_postgresql(uow, rows, now)
-    for row in rows:
-        row["id"] = uuid.uuid4()
-        row["received_at"] = now
-    table = Receipt.__table__
-    stmt = (
-        sqlite_insert(table)  # type: ignore[arg-type]
-        .on_conflict_do_nothing(index_elements=["identifier", "serial", "kind"])
-        .returning(table.c.identifier)
-    )
-    return Counter(identifier for (identifier,) in session.connection().execute(stmt, rows))
-
-
-# One short statement whatever the batch's size: the columns go as arrays, so its text (and plan) is the
-# same for every batch, and only the count of new receipts per announcement comes back. A multi-row
-# VALUES of 2,000 receipts has 16,000 placeholders, which SQLAlchemy and psycopg spent most of a batch's
-# time rendering and parsing, and a RETURNING row per receipt cost a fetch each (docs/benchmarks.md,
-# "Terminals: fan-out and receipts").
-_UNNEST = text(
-    "WITH new AS (INSERT INTO terminals_receipt "
-    "(id, release_id, identifier, serial, kind, commune_code, at, received_at) "
-    "SELECT id, release_id, identifier, serial, kind, commune_code, at, CAST(:received_at AS timestamptz) "
-    "FROM unnest(CAST(:id AS uuid[]), CAST(:release_id AS uuid[]), CAST(:identifier AS varchar[]), "
-    "CAST(:serial AS varchar[]), CAST(:kind AS varchar[]), CAST(:commune_code AS varchar[]), "
-    "CAST(:at AS timestamptz[])) AS r(id, release_id, identifier, serial, kind, commune_code, at) "
-    "ON CONFLICT (identifier, serial, kind) DO NOTHING RETURNING identifier) "
-    "SELECT identifier, count(*) FROM new GROUP BY identifier"
-)
-_COLUMNS = ("release_id", "identifier", "serial", "kind", "commune_code")
-
-
-def _insert_postgresql(uow: UnitOfWork, rows: list[dict[str, object]], now: datetime) -> Counter[str]:
-    """Insert receipts on PostgreSQL as arrays (one short statement); return the new ones per identifier."""
-    params: dict[str, object] = {name: [row[name] for row in rows] for name in _COLUMNS}
-    params["id"] = [uuid.uuid4() for _ in rows]
-    params["at"] = [_utc(row["at"]) for row in rows]
-    params["received_at"] = _utc(now)
-    return Counter({identifier: int(n) for identifier, n in uow.session.execute(_UNNEST, params).all()})
 
 
 def _utc(value: object) -> datetime:
