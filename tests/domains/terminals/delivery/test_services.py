@@ -423,3 +423,20 @@ def test_receipts_of_one_second_make_one_live_notice_per_announcement(
             (str(first.announcement_id), whole_second + timedelta(seconds=1)),
         ]
     )
+
+
+def test_identifiers_with_quotes_commas_braces_and_backslashes_are_matched_exactly(
+    platform: Platform, clock: Clock
+) -> None:
+    # On PostgreSQL the batch goes as array literals built by the handler: any string must survive them.
+    odd = 'hn-"a,b"{c}\\d NULL ệ'
+    (serial,) = add_terminals(platform, HOAN_KIEM, 1)
+    publish(platform, released(clock.now, (HOAN_KIEM,), identifier=odd), Recorder())
+    with platform.uow() as uow:
+        outcomes = receipts.record_receipts(
+            uow, [receipt(serial, odd), receipt(serial, 'hn-"a,b"{c}\\d NULL e'), receipt(serial, "NULL")]
+        )
+        uow.commit()
+    assert outcomes == Counter({"stored": 1, "unknown_announcement": 2})
+    with platform.uow() as uow:
+        assert list(uow.session.scalars(select(Receipt.identifier))) == [odd]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -243,10 +244,10 @@ def _record_postgresql(
     """Record the receipts in one statement; return stored per announcement, and the refusals."""
     keys = list(rows)
     params = {
-        "identifier": [identifier for identifier, _, _ in keys],
-        "serial": [serial for _, serial, _ in keys],
-        "kind": [kind for _, _, kind in keys],
-        "at": [_utc(receipt.at) for receipt in rows.values()],
+        "identifier": _array_literal(identifier for identifier, _, _ in keys),
+        "serial": _array_literal(serial for _, serial, _ in keys),
+        "kind": _array_literal(kind for _, _, kind in keys),
+        "at": _array_literal(receipt.at.isoformat() for receipt in rows.values()),
         "received_at": _utc(now),
     }
     stored: Counter[uuid.UUID] = Counter()
@@ -292,6 +293,16 @@ def announce_reach(ctx: JobContext) -> None:
             (uuid.UUID(str(payload["announcement_id"])),), datetime.fromisoformat(payload["second"])
         )
     )
+
+
+def _array_literal(values: Iterable[str]) -> str:
+    """Return a PostgreSQL array literal of the strings, each double-quoted with `"` and `\\` escaped.
+
+    Sent as one text parameter and cast in SQL: psycopg encodes a Python list element by element in
+    Python (about 4 µs each, a sixth of a receipt's cost in the worker); joining the quoted strings is a
+    tenth of that. Quoting every element makes any string safe (commas, braces, spaces, NULL).
+    """
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
 
 
 def _utc(value: object) -> datetime:
