@@ -184,11 +184,7 @@ class Workers:
             )
         deadline = time.monotonic() + 90
         while True:
-            texts = [p.read_text(errors="replace") for p in logs]
-            for text in texts:
-                for line in text.splitlines():
-                    if " subscribed to " in line and " as " in line:
-                        workers.client_ids.add(line.rsplit(" as ", 1)[1].strip())
+            texts = workers.read_sessions()
             if all("consumer terminals.receipts subscribed" in t for t in texts):
                 return workers
             dead = [i for i, p in enumerate(procs) if p.poll() is not None]
@@ -196,6 +192,15 @@ class Workers:
                 tail = texts[dead[0] if dead else 0][-2000:]
                 raise SystemExit(f"a worker did not start its receipts consumer:\n{tail}")
             time.sleep(0.2)
+
+    def read_sessions(self) -> list[str]:
+        """Read the workers' logs; note every consumer session they subscribed; return the logs' texts."""
+        texts = [p.read_text(errors="replace") for p in self.logs]
+        for text in texts:
+            for line in text.splitlines():
+                if " subscribed to " in line and " as " in line:
+                    self.client_ids.add(line.rsplit(" as ", 1)[1].strip())
+        return texts
 
     def pause(self) -> None:
         """Stop every worker where it is (SIGSTOP): the broker keeps what it sends them meanwhile."""
@@ -211,6 +216,7 @@ class Workers:
         """Stop the workers, then make the broker forget their persistent sessions."""
         for proc in self.procs:
             stop_process(proc, "worker")
+        self.read_sessions()  # the consumers that subscribed after start-up too
         for client_id in sorted(self.client_ids):
             forget_session(self.broker, client_id)
 
