@@ -359,7 +359,11 @@ def test_an_officer_cannot_act_and_a_citizen_is_refused(browser: Browser, traffi
         answer = page.request.post(
             browsing.url(f"/traffic/incidents/{incident}/close"), form={"csrf_token": token}, max_redirects=0
         )
+        # Refused for want of the permission (checked before the token), not for the token.
         assert answer.status == 403, answer.status
+        assert "Bạn không có quyền thực hiện thao tác này" in answer.text(), answer.text()[:300]
+        page.goto(browsing.url("/traffic/incidents"))
+        expect(page.locator(f"#incidents-open li[data-id='{incident}']")).to_have_count(1)
     with open_browsing(browser, traffic_server.base_url) as browsing:
         page = browsing.page
         _sign_in(page, traffic_server.base_url, CITIZEN)
