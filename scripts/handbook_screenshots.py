@@ -40,6 +40,8 @@ SHOTS = (
     "admin_users_vi",
     "admin_agencies_vi",
     "jobs_admin_vi",
+    "traffic_01_map_desktop_vi",
+    "traffic_03_incident_opened_vi",
 )
 
 

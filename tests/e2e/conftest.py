@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -80,8 +81,8 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+def _wait_until_healthy(server: Server, timeout: float = START_TIMEOUT_SECONDS) -> None:
+    deadline = time.monotonic() + timeout
     last = "no answer yet"
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -98,24 +99,24 @@ def _wait_until_healthy(server: Server) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
             last = str(exc)
         time.sleep(0.5)
-    pytest.fail(
-        f"GET /healthz not 200 within {START_TIMEOUT_SECONDS} s (last: {last}):\n" + server.log_tail()
-    )
+    pytest.fail(f"GET /healthz not 200 within {timeout:.0f} s (last: {last}):\n" + server.log_tail())
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Start the real platform in a subprocess; the demo data loads on this first start."""
+@contextmanager
+def running_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None, *, timeout: float = START_TIMEOUT_SECONDS
+) -> Iterator[Server]:
+    """Run `thanglong serve` on a data directory until the block ends; extra_env adds THANGLONG_ settings."""
     executable = Path(sys.executable).parent / "thanglong"
     if not executable.exists():
         pytest.fail(f"{executable} is missing: install the project into the virtualenv (pip install -e .)")
-    data_dir = tmp_path_factory.mktemp("e2e-data")
     port = free_port()
     # Only the variables the test sets: no external database or broker leaks in from the environment.
     env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
     env["THANGLONG_DATA_DIR"] = str(data_dir)
     mqtt_port = free_port()
     env["THANGLONG_EMBEDDED_MQTT_PORT"] = str(mqtt_port)
+    env.update(extra_env or {})
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -127,7 +128,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         )
     running = Server(f"http://127.0.0.1:{port}", data_dir, log_path, process, mqtt_port)
     try:
-        _wait_until_healthy(running)
+        _wait_until_healthy(running, timeout)
         yield running
     finally:
         if process.poll() is None:
@@ -137,6 +138,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Start the real platform in a subprocess; the demo data loads on this first start."""
+    with running_server(tmp_path_factory.mktemp("e2e-data")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -185,13 +193,15 @@ class Browsing:
         ]
 
 
-@pytest.fixture
-def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
-    """Open a new context (own cookies) with a desktop viewport and Vietnamese locale."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+@contextmanager
+def open_browsing(
+    browser: Browser, base_url: str, *, width: int = 1280, height: int = 900, locale: str = "vi-VN"
+) -> Iterator[Browsing]:
+    """Open a new context (own cookies) on a server, recording requests and console errors."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    state = Browsing(page=page, base_url=server.base_url)
+    state = Browsing(page=page, base_url=base_url)
 
     def on_request(request: Request) -> None:
         state.requests.append(request.url)
@@ -215,3 +225,10 @@ def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
         yield state
     finally:
         context.close()
+
+
+@pytest.fixture
+def browsing(browser: Browser, server: Server) -> Iterator[Browsing]:
+    """Open a new context (own cookies) with a desktop viewport and Vietnamese locale."""
+    with open_browsing(browser, server.base_url) as state:
+        yield state

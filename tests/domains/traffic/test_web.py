@@ -44,6 +44,8 @@ def test_readers_see_the_map_the_segment_and_the_incidents(
     assert up["properties"]["open_incidents"] == 1
     segment = client.get(f"/traffic/segments/{UP}")
     assert segment.status_code == 200 and "Tràng Tiền (trên)" in segment.text
+    # The next segment downstream is named, and linked.
+    assert '<a href="/traffic/segments/t-down">Tràng Tiền (dưới)</a>' in segment.text
     chart = client.get(f"/api/v1/traffic/segments/{UP}/chart").json()
     assert len(chart["flow"]) == 9 and chart["forecast"]["method"] == "persistence"
     assert [p["minutes"] for p in chart["forecast"]["points"]] == [15, 30, 60]

@@ -14,7 +14,7 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.core.webctx import WebContext
 from thanglong.domains.traffic.forecast.ondemand import METHOD_LABELS, segment_forecast
 from thanglong.domains.traffic.manifest import READ, SEGMENTS_LAYER
-from thanglong.domains.traffic.roads.services import get_segment
+from thanglong.domains.traffic.roads.services import SegmentDTO, get_segment
 from thanglong.domains.traffic.state import series
 from thanglong.domains.traffic.state.current import current_states, history
 
@@ -42,6 +42,13 @@ def chart_data(uow: UnitOfWork, code: str) -> dict[str, Any]:
             "points": [{"minutes": m, "at": at.isoformat(), "value": v} for m, at, v in forecast.points],
         },
     }
+
+
+def segment_and_next(uow: UnitOfWork, code: str) -> tuple[SegmentDTO, SegmentDTO | None]:
+    """Return a segment and the segment downstream of it (its page names it), if any."""
+    segment = get_segment(uow, code)
+    following = get_segment(uow, segment.downstream_code) if segment.downstream_code else None
+    return segment, following
 
 
 def build_network(ctx: WebContext) -> APIRouter:
@@ -82,12 +89,13 @@ def build_network(ctx: WebContext) -> APIRouter:
     @router.get(SEGMENT, include_in_schema=False)
     async def segment_page(request: Request, code: str, principal: Principal = ctx.requires(READ)) -> Any:
         """Show a segment's register data, its flow and speed over the last day and its flow forecast."""
-        segment = await ctx.run(request, get_segment, code[:60])
+        segment, following = await ctx.run(request, segment_and_next, code[:60])
         return ctx.render(
             request,
             "traffic/segment.html",
             {
                 "segment": segment,
+                "following": following,
                 "lang": ctx.language(request),
                 "chart_url": CHART_API.format(code=segment.code),
             },

@@ -56,13 +56,15 @@
     return ramp.colors[ramp.colors.length - 1];
   }
 
-  function styleFor(style) {
+  /* A line has no fill: its choropleth colour is its stroke's (a road segment coloured by its level of service). */
+  function styleFor(def) {
+    var style = def.style;
     return function (feature) {
       var fill = style.choropleth
         ? rampColour(style.choropleth, feature.properties[style.choropleth.property])
         : style.fillColor;
       /* A line has no fill: a choropleth colours its stroke (road segments by level of service). */
-      var line = feature.geometry && /LineString$/.test(feature.geometry.type);
+      var line = def.geometry === "line" || (feature.geometry && /LineString$/.test(feature.geometry.type));
       var stroke = line && style.choropleth ? fill : style.color;
       return { color: stroke, weight: style.weight, fillColor: fill, fillOpacity: style.fillOpacity };
     };
@@ -182,12 +184,13 @@
         state.loads += 1;
         state.box.dataset.loads = String(state.loads);
         setStatus(state, def.refresh_seconds > 0 ? d.labelUpdated + " " + clock.format(new Date()) : "");
+        /* The map opens on the communes layer, or on the layer the page names (data-fit-layer). */
+        if (!fitted && n > 0 && def.name === (d.fitLayer || d.communesLayer)) {
+          fitted = true;
+          map.fitBounds(state.group.getBounds(), { maxZoom: 17 });
+        }
         if (def.name === d.communesLayer) {
           count.textContent = String(n);
-          if (!fitted && n > 0) {
-            fitted = true;
-            map.fitBounds(state.group.getBounds());
-          }
           el.dataset.loaded = "true";
         }
       })
@@ -246,7 +249,7 @@
     var state = { def: def, on: false, loads: 0, byId: {}, box: checkbox.closest("[data-layer-box]") };
     state.group = L.geoJSON(null, {
       pane: paneName,
-      style: styleFor(def.style),
+      style: styleFor(def),
       attribution: def.name === d.communesLayer ? d.labelAttribution : undefined,
       pointToLayer: function (feature, latlng) {
         return L.circleMarker(latlng, { pane: paneName, radius: def.style.radius });
