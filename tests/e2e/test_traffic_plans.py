@@ -1,9 +1,10 @@
 """Issue 11 (what-if and deployment) in a browser against the real platform with the traffic domain on.
 
-The administrator opens the demo grid's junction A0, runs a short what-if from the last hour of the demo
-detectors' counts (2 seeds, 2 simulated minutes), sees the comparison table and chart fill in without a
-reload, and deploys the 60-second plan; the page says the controller confirmed it. The same page is then
-checked at 390 px wide and in English.
+The administrator opens the demo's junction on the Văn Miếu network (OpenStreetMap; named by its streets,
+its id a long `cluster_…_#4more`), runs a short what-if from the last hour of the demo detectors' counts
+(2 seeds, 2 simulated minutes), sees the comparison table and chart fill in without a reload, and deploys
+the shorter-cycle plan; the page says the controller confirmed it. The same page is then checked at
+390 px wide and in English.
 
 The run is computed by `thanglong traffic whatif-run` on the server's data directory, as an operator
 would on a platform whose queue is busy: right after a first start, the queue holds the demo's backlog
@@ -20,7 +21,9 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -29,15 +32,28 @@ from tests.e2e import conftest
 from tests.e2e.conftest import DEMO_ADMIN, Server, overflow, too_wide
 from tests.e2e.test_dossier_journey import _sign_in
 from thanglong.core.testing.plugin import free_port
+from thanglong.domains.traffic import demo
+from thanglong.domains.traffic.network.reader import read_net
+from thanglong.domains.traffic.plans import demo as plans_demo
 
 pytestmark = pytest.mark.e2e
 
 DOMAINS = '["identity","notify","operations","traffic"]'
-PAGE = "/traffic/plans/demo-grid/A0"
+SHORT = plans_demo.SHORT_NAME
 VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 RESULTS_TIMEOUT_MS = 30_000
 START_TIMEOUT_SECONDS = 300
+
+
+@cache
+def junction() -> str:
+    """The junction the plans demo gives its candidates (chosen from the network, as the demo does)."""
+    return plans_demo.studied_junction(read_net(demo.DEMO_NET), plans_demo.bindings())
+
+
+def page_path() -> str:
+    return f"/traffic/plans/{plans_demo.KEY}/{quote(junction(), safe='')}"
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +106,13 @@ def test_a_whatif_runs_from_the_page_and_the_chosen_plan_is_deployed(
     try:
         _sign_in(page, base, DEMO_ADMIN)
         page.goto(base + "/traffic/plans")
-        page.click('a[data-tls="A0"]')
-        expect(page.locator("h1")).to_have_text("Nút đèn A0")
+        tls = junction()
+        assert "#" in tls  # an OpenStreetMap cluster id: the links must quote it
+        page.click(f'a[data-tls="{tls}"]')
+        heading = page.locator("h1")
+        expect(heading).to_contain_text("Nút đèn Phố ")  # named by its streets, not by its id
+        assert tls not in heading.inner_text()
+        expect(page.locator("main")).to_contain_text(tls)  # the id is still shown, small, under it
         expect(page.locator("#plans-table tbody tr")).to_have_count(3)
         expect(page.locator('#plans-table tr[data-status="current"]')).to_contain_text("SUMO")
 
@@ -124,26 +145,25 @@ def test_a_whatif_runs_from_the_page_and_the_chosen_plan_is_deployed(
         assert all("±" in c for c in cells), cells  # every delay has its 95 % interval (two seeds)
         page.screenshot(path=str(ARTIFACTS / "traffic-plans-whatif.png"), full_page=True)
 
-        row = page.locator("#plans-table tr", has_text="Chu kỳ 60 giây")
+        row = page.locator("#plans-table tr", has_text=SHORT)
         row.locator('button[data-action="deploy"]').click()
         expect(page.locator(".flash").first).to_contain_text("bộ điều khiển đã xác nhận")
-        expect(page.locator("#plans-table tr", has_text="Chu kỳ 60 giây")).to_have_attribute(
-            "data-status", "current"
-        )
+        expect(page.locator("#plans-table tr", has_text=SHORT)).to_have_attribute("data-status", "current")
         expect(page.locator('#deployments li[data-outcome="deployed"]')).to_have_count(1)
         page.screenshot(path=str(ARTIFACTS / "traffic-plans-deployed.png"), full_page=True)
 
         page.set_viewport_size({"width": 390, "height": 844})
-        page.goto(base + PAGE)
+        page.goto(base + page_path())
         assert overflow(page) <= 0, too_wide(page)
         page.screenshot(path=str(ARTIFACTS / "traffic-plans-390.png"), full_page=True)
 
-        page.goto(f"{base}/lang/en?next={PAGE}")
-        expect(page.locator("h1")).to_have_text("Signal A0")
+        page.goto(f"{base}/lang/en?next={quote(page_path(), safe='')}")
+        expect(page.locator("h1")).to_contain_text("Signal ")
+        expect(page.locator("h1")).to_contain_text(" Street")
         assert overflow(page) <= 0, too_wide(page)
         text = page.locator("main").inner_text()
         # Plan names are the operator's own words (the demo's are Vietnamese); everything else is English.
-        for name in ("Chu kỳ 60 giây", "Áp lực cực đại"):
+        for name in (SHORT, plans_demo.PRESSURE_NAME):
             text = text.replace(name, "")
         leftover = sorted({w for w in text.split() if VIETNAMESE.search(w)})
         assert leftover == [], leftover

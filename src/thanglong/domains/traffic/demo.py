@@ -30,7 +30,6 @@ from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic.incidents import operations as incidents
 from thanglong.domains.traffic.network import services as network
 from thanglong.domains.traffic.network.segments import SegmentSpec
-from thanglong.domains.traffic.plans.demo import load_plans
 from thanglong.domains.traffic.state import sdm, series
 from thanglong.domains.traffic.state.recording import CONTEXT
 
@@ -253,5 +252,8 @@ def load_demo(platform: Platform) -> None:
     with platform.uow() as uow:
         incidents.detect(uow, actor=DEMO_ACTOR, now=end + timedelta(seconds=30))
         uow.commit()
+    # plans.demo reads this module's network: imported here, not at the top, to keep the import one-way.
+    from thanglong.domains.traffic.plans.demo import load_plans  # noqa: PLC0415
+
     with platform.uow() as uow:
         load_plans(uow, platform.settings.data_dir, DEMO_ACTOR)

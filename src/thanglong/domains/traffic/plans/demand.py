@@ -10,11 +10,14 @@ result gets Hanoi's vehicle mix. Everything runs offline with the eclipse-sumo w
 from __future__ import annotations
 
 import csv
+import itertools
 import math
+import random
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -146,6 +149,98 @@ def candidate_routes(net: Path, out: Path, *, seed: int) -> Path:
 
 
 @dataclass(frozen=True)
+class VehicleType:
+    """One type of the Hanoi mix: its id, SUMO vehicle class and share of the vehicles."""
+
+    id: str
+    vclass: str
+    share: float
+
+
+def hanoi_mix() -> tuple[VehicleType, ...]:
+    """Return the types of the `hanoi` distribution (motorbikes, cars, buses) with their shares."""
+    root = etree.fromstring(VEHICLE_TYPES.encode())
+    return tuple(
+        VehicleType(t.get("id") or "", t.get("vClass") or "passenger", float(t.get("probability") or 0))
+        for t in root.iter("vType")
+    )
+
+
+class Permissions:
+    """Which vehicle classes can drive a route on a network, edge by edge and turn by turn.
+
+    A street converted from OpenStreetMap may close some lanes or turns to a class (buses kept off a
+    narrow street, motorcycles off an expressway): a route found for cars is not always one a bus or a
+    motorbike may take, and SUMO stops the whole simulation on a vehicle without a valid route.
+    """
+
+    def __init__(self, net: Path, classes: Sequence[str]) -> None:
+        import sumolib  # noqa: PLC0415  (loaded by the commands that build demand only)
+
+        self.classes = tuple(classes)
+        self._net: Any = sumolib.net.readNet(str(net), withInternal=False)
+        self._cache: dict[tuple[str, ...], frozenset[str]] = {}
+
+    def _can(self, edges: tuple[str, ...], vclass: str) -> bool:
+        if not all(self._net.hasEdge(e) for e in edges):
+            return False
+        found = [self._net.getEdge(e) for e in edges]
+        if not all(edge.allows(vclass) for edge in found):
+            return False
+        return all(b in a.getAllowedOutgoing(vclass) for a, b in itertools.pairwise(found))
+
+    def allowed(self, edges: Sequence[str]) -> frozenset[str]:
+        """Return the classes (of those given) that may drive the whole route."""
+        key = tuple(edges)
+        if key not in self._cache:
+            self._cache[key] = frozenset(c for c in self.classes if key and self._can(key, c))
+        return self._cache[key]
+
+
+def _route_edges(vehicle: Any) -> list[str]:
+    route = vehicle.find("route")
+    return (route.get("edges") or "").split() if route is not None else []
+
+
+def keep_drivable(routes: Path, permissions: Permissions) -> int:
+    """Drop the candidate vehicles whose route no class of the mix may drive; return how many were kept."""
+    tree = etree.parse(str(routes), etree.XMLParser(resolve_entities=False, no_network=True))
+    root = tree.getroot()
+    kept = 0
+    for vehicle in list(root.iter("vehicle")):
+        if permissions.allowed(_route_edges(vehicle)):
+            kept += 1
+        else:
+            parent = vehicle.getparent()
+            if parent is not None:
+                parent.remove(vehicle)
+    tree.write(str(routes), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return kept
+
+
+def assign_types(root: Any, permissions: Permissions, mix: Sequence[VehicleType], *, seed: int) -> int:
+    """Give each sampled vehicle a type of the mix drawn among the classes allowed on its route.
+
+    The draw follows the mix's shares renormalised over the allowed classes (a route closed to buses
+    gets motorbikes and cars in their 70:25 proportion); vehicles no class may drive are removed.
+    Returns how many vehicles were removed.
+    """
+    draw = random.Random(seed)  # noqa: S311  (a reproducible draw, not a secret)
+    removed = 0
+    for vehicle in list(root.iter("vehicle")):
+        allowed = permissions.allowed(_route_edges(vehicle))
+        choices = [t for t in mix if t.vclass in allowed and t.share > 0]
+        if not choices:
+            parent = vehicle.getparent()
+            if parent is not None:
+                parent.remove(vehicle)
+            removed += 1
+            continue
+        vehicle.set("type", draw.choices(choices, weights=[t.share for t in choices])[0].id)
+    return removed
+
+
+@dataclass(frozen=True)
 class Demand:
     """Sampled demand: the route file and how well it matches the counts."""
 
@@ -167,6 +262,14 @@ def sample(net: Path, counts: Mapping[str, int], horizon_s: float, out: Path, *,
     out.mkdir(parents=True, exist_ok=True)
     sumo.home()
     candidates = candidate_routes(net, out, seed=seed)
+    mix = hanoi_mix()
+    permissions = Permissions(net, sorted({t.vclass for t in mix}))
+    if keep_drivable(candidates, permissions) == 0:
+        raise _refuse(
+            "no_routes",
+            "Mạng lưới không có lộ trình nào cho xe máy, ô tô hay xe buýt",
+            "The network has no route that motorbikes, cars or buses may drive",
+        )
     data = edge_data(counts, horizon_s, out / "counts.edgedata.xml")
     sampled = out / "sampled.rou.xml"
     _run(
@@ -185,6 +288,7 @@ def sample(net: Path, counts: Mapping[str, int], horizon_s: float, out: Path, *,
     )  # fmt: skip
     tree = etree.parse(str(sampled), etree.XMLParser(resolve_entities=False, no_network=True))
     root = tree.getroot()
+    assign_types(root, permissions, mix, seed=seed)
     types = etree.fromstring(VEHICLE_TYPES.encode())
     for index, element in enumerate(types):
         root.insert(index, element)

@@ -228,6 +228,14 @@ def simulate(work: Work, *, workdir: Path | None = None) -> Computed:
             )
     except ThangLongError as exc:
         return Computed(None, None, exc, failures)
+    except Exception as exc:  # anything else (a tool, the disk) still ends the run, with its reason
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        error = InvalidInput(
+            "traffic.whatif.failed",
+            f"Lượt mô phỏng thất bại: {reason}",
+            f"The what-if run failed: {reason}",
+        )
+        return Computed(None, None, error, failures)
     made = {"vehicles": sampled.vehicles, "edges_matched": sampled.edges_matched, "edges": sampled.edges}
     return Computed(made, [o.to_json() for o in outcomes], None, failures)
 

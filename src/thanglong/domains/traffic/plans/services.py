@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic.network.model import Intersection, Network
 from thanglong.domains.traffic.network.reader import read_net
+from thanglong.domains.traffic.network.segments import english_street
 from thanglong.domains.traffic.plans import spec as plan_spec
 from thanglong.domains.traffic.plans.controller import ControllerError, FieldController, ReadBack, simulated
 from thanglong.domains.traffic.plans.models import PlanDeployment, SignalNetwork, SignalPlan
@@ -264,6 +266,43 @@ class NetworkDTO:
     title: str
     title_en: str
     intersections: list[str]
+    # tls id → (Vietnamese, English) names: the streets meeting there, or the id when none is named.
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=16)
+def _streets(net_path: str, modified: float) -> dict[str, tuple[str, ...]]:
+    import sumolib  # noqa: PLC0415  (loaded by the pages that name junctions only)
+
+    net: Any = sumolib.net.readNet(net_path, withInternal=False)
+    named: dict[str, tuple[str, ...]] = {}
+    for tls in net.getTrafficLights():
+        streets = {
+            edge.getName().strip()
+            for connection in tls.getConnections()
+            for edge in (connection[0].getEdge(), connection[1].getEdge())
+            if edge.getName().strip()
+        }
+        named[tls.getID()] = tuple(sorted(streets))
+    return named
+
+
+def junction_names(row: SignalNetwork) -> dict[str, tuple[str, str]]:
+    """Name each signalised junction by the streets meeting there (Vietnamese, English); {} if unreadable.
+
+    OpenStreetMap junction ids (`cluster_1314209697_…_#5more`) mean nothing to an operator; the street
+    names of the network's edges do. Read once per network file (cached on its path and time).
+    """
+    path = Path(row.net_path)
+    try:
+        streets = _streets(str(path), path.stat().st_mtime)
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {
+        tls: (" – ".join(names), " – ".join(english_street(n) for n in names))
+        for tls, names in streets.items()
+        if names
+    }
 
 
 def list_networks(uow: UnitOfWork) -> list[NetworkDTO]:
@@ -276,7 +315,7 @@ def list_networks(uow: UnitOfWork) -> list[NetworkDTO]:
             .distinct()
             .order_by(SignalPlan.tls_id)
         )
-        out.append(NetworkDTO(row.key, row.title, row.title_en, list(ids)))
+        out.append(NetworkDTO(row.key, row.title, row.title_en, list(ids), junction_names(row)))
     return out
 
 

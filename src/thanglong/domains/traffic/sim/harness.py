@@ -300,8 +300,17 @@ def run(
             # The fallback is SUMO's own stored programme, whatever plan the run replays.
             stored = {tls: network.intersections[tls].programme.program_id for tls in drive.sequencers}
             drive.loop(api, SumoAdapter(api, {d.lane: d.id for d in detectors}, stored), begin, end)
+        except Exception as exc:  # SUMO stops a whole run on one bad vehicle: say so, in both languages
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise InvalidInput(
+                "traffic.sim.failed",
+                f"Mô phỏng SUMO dừng giữa chừng (hạt giống {spec.seed}): {reason}",
+                f"The SUMO simulation stopped (seed {spec.seed}): {reason}",
+                seed=spec.seed,
+            ) from exc
         finally:
-            close()
+            with contextlib.suppress(Exception):  # a SUMO that died cannot always be closed
+                close()
         wall = time.perf_counter() - started
         trips = _tripinfo(tmp / "tripinfo.xml", end)
     delays = [d for d, _, _ in trips]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
@@ -48,7 +49,8 @@ class WhatIfIn(BaseModel):
 
 
 def _page_url(network: str, tls_id: str) -> str:
-    return f"/traffic/plans/{network}/{tls_id}"
+    # OpenStreetMap junction ids may hold '#' (`cluster_…_#5more`): quoted, or the browser cuts the path.
+    return f"/traffic/plans/{quote(network, safe='')}/{quote(tls_id, safe='')}"
 
 
 def _plan_json(p: services.PlanDTO) -> dict[str, Any]:
@@ -90,7 +92,7 @@ def _intersection(uow: UnitOfWork, network: str, tls_id: str) -> dict[str, Any]:
     if not plans:
         services.intersection_of(services.load_net(row), tls_id)
     return {
-        "network": services.NetworkDTO(row.key, row.title, row.title_en, []),
+        "network": services.NetworkDTO(row.key, row.title, row.title_en, [], services.junction_names(row)),
         "plans": plans,
         "runs": runs.list_runs(uow, network, tls_id, RUNS_SHOWN),
         "deployments": services.deployments(uow, network, tls_id),
@@ -117,7 +119,16 @@ def build_plans(ctx: WebContext) -> APIRouter:
         return ctx.render(
             request,
             "traffic/plans_list.html",
-            {"networks": [(n.title_en if english else n.title, n.key, n.intersections) for n in found]},
+            {
+                "networks": [
+                    (
+                        n.title_en if english else n.title,
+                        n.key,
+                        [(tls, n.names.get(tls, (tls, tls))[1 if english else 0]) for tls in n.intersections],
+                    )
+                    for n in found
+                ]
+            },
         )
 
     @router.get(PAGE, include_in_schema=False)
@@ -141,6 +152,8 @@ def build_plans(ctx: WebContext) -> APIRouter:
             {
                 **data,
                 "tls_id": tls_id,
+                "junction": data["network"].names.get(tls_id, (tls_id, tls_id))[pick],
+                "page_url": _page_url(network, tls_id),
                 "title": data["network"].title_en if english else data["network"].title,
                 "current": current,
                 "can_plan": principal.can(PLAN),
