@@ -70,6 +70,23 @@ def test_a_job_runs_once_and_is_done(kp: Platform) -> None:
     assert runner(kp).run_once().claimed == 0
 
 
+def test_an_urgent_kind_is_claimed_before_a_backlog_of_other_jobs(kp: Platform) -> None:
+    kp.job_kinds["t.urgent"] = JobKind("t.urgent", "tests.core.jobs_support:remember", urgent=True)
+    with kp.uow() as uow:
+        jobs.enqueue_many(uow, [{"kind": "t.ok", "payload": {"n": n}} for n in range(30)])
+        uow.commit()
+    put(kp, "t.urgent", 99)
+    # A batch of 10 from a queue of 30 older jobs: the urgent one is in it, then the oldest others.
+    report = jobs.JobRunner(kp, kp.job_kinds, worker_id="w1", batch=10).run_once()
+    assert report.claimed == 10
+    assert CALLS[0] == ("t.urgent", "99")
+    assert CALLS[1:] == [("t.ok", str(n)) for n in range(9)]
+    # Without an urgent job waiting, a batch is the oldest jobs, as before.
+    CALLS.clear()
+    jobs.JobRunner(kp, kp.job_kinds, worker_id="w1", batch=10).run_once()
+    assert [("t.ok", str(n)) for n in range(9, 19)] == CALLS
+
+
 def test_idempotency_key_makes_a_second_enqueue_a_no_op(kp: Platform) -> None:
     assert put(kp, "t.ok", 1, idempotency_key="k-1") is True
     assert put(kp, "t.ok", 2, idempotency_key="k-1") is False

@@ -1,8 +1,8 @@
 """Issue 11: the traffic pages in Chromium against the real platform with the traffic domain enabled.
 
-Traffic is not in DEFAULT_DOMAINS yet, so this module starts its own server with THANGLONG_DOMAINS naming
-it (the demo loads its seven segments around Hoàn Kiếm lake, a day of counts and one incident on that
-first start). An operator sees the segments coloured on the map and in the table, a segment's charts
+This module starts its own server with THANGLONG_DOMAINS naming traffic (the demo loads the main
+streets of its OpenStreetMap network around Văn Miếu, a day of counts and one incident on that first
+start). An operator sees the segments coloured on the map and in the table, a segment's charts
 drawn, and an incident the detector opens appear on the open incident list without a reload; she
 acknowledges then closes it in place and is told so, while a second operator and an officer watching
 the same list see each change arrive. The officer has no buttons; a citizen gets 403. Each page fits a
@@ -48,8 +48,16 @@ OPERATOR = ("dieuhanh", "DieuHanh@2025")
 SECOND_OPERATOR = ("dieuhanh2", "DieuHanh2@2025")
 OFFICER = ("canbo", "CanBo@2025")
 CITIZEN = ("congdan", "CongDan@2025")
-UP, DOWN = "hk-hang-bai-1", "hk-hang-bai-2"  # the demo's Hàng Bài pair, UP flows into DOWN
-SEGMENT = "hk-dinh-tien-hoang-1"
+# The segment of the demo's incident (the worst level of service), and another pair away from it where
+# the test makes a queue: UP flows into DOWN.
+SEGMENT = demo.incident_segment()
+NEXT = next(
+    s for s in demo.segments() if s.code == next(t.downstream for t in demo.segments() if t.code == SEGMENT)
+)
+_AWAY = [s for s in demo.segments() if s.downstream and not {s.code, s.downstream} & {SEGMENT, NEXT.code}]
+UP_SEGMENT = _AWAY[0]
+UP, DOWN = UP_SEGMENT.code, str(UP_SEGMENT.downstream)
+LANES = {s.code: s.lanes for s in demo.segments()}
 PAGES = ("/traffic", f"/traffic/segments/{SEGMENT}", "/traffic/incidents")
 PHONE = 390
 LIVE_TIMEOUT_MS = 10_000
@@ -63,7 +71,7 @@ LOS_COLOURS = {
     "F": "#a50026",
     "": "#9e9e9e",
 }
-NOTE = "Đã cử tổ CSGT đến Hàng Bài"  # the operator's note when she acknowledges
+NOTE = "Đã cử tổ CSGT đến hiện trường"  # the operator's note when she acknowledges
 # Shown as they are in English: the platform's name (streets have an English form) and what people typed
 # (docs/ui.md), here the operator's note, which the list shows once the incident test has run.
 AS_TYPED = ("Thăng Long", NOTE)
@@ -144,8 +152,8 @@ def _lane(
     }
 
 
-def open_incident_on_hang_bai(server: Server) -> str:
-    """Send an ordinary interval, then three of a queue on Hàng Bài (north), and run the detector.
+def open_incident_upstream(server: Server) -> str:
+    """Send an ordinary interval, then three of a queue on UP (DOWN empty), and run the detector.
 
     They go through the operations intake and follow the last interval the demo recorded for the pair
     (so at most 25 minutes ahead of the clock); the detector runs as at the end of the last one, through
@@ -166,7 +174,7 @@ def open_incident_on_hang_bai(server: Server) -> str:
                 for code, occupancy, speed in (
                     ((UP, 0.62, 6.0), (DOWN, 0.03, 38.0)) if queue else ((UP, 0.1, 32.0), (DOWN, 0.1, 33.0))
                 )
-                for lane in (1, 2)
+                for lane in range(1, LANES[code] + 1)
                 for kind, vehicles in (("motorcycle", 14), ("car", 3))
             ]
             with platform.uow() as uow:
@@ -229,15 +237,15 @@ def test_an_operator_sees_the_segments_coloured_on_the_map_and_a_segments_charts
         page.goto(browsing.url("/traffic"))
         expect(page.locator("h1")).to_have_text("Bản đồ giao thông")
         rows = page.locator("#segments tbody tr[data-segment]")
-        expect(rows).to_have_count(len(demo.SEGMENTS))
+        expect(rows).to_have_count(len(demo.segments()))
         levels = {r.get_attribute("data-segment"): r.get_attribute("data-los") or "" for r in rows.all()}
         # The demo's day ends at the moment the server started: every segment has a fresh state.
         assert all(los in "ABCDEF" and los for los in levels.values()), levels
-        # The demo's queue on Đinh Tiên Hoàng (north) is the worst level of service of the network.
+        # The demo's queue on its incident segment is the worst level of service of the network.
         assert levels[SEGMENT] == "F", levels
         pane = page.locator(".leaflet-pane[data-layer='traffic.segments']")
         lines = pane.locator("path.leaflet-interactive")
-        expect(lines).to_have_count(len(demo.SEGMENTS))
+        expect(lines).to_have_count(len(demo.segments()))
         expect(page.locator("[data-layer-box='traffic.segments']")).to_have_attribute("data-state", "loaded")
         strokes = sorted(_hex(line.get_attribute("stroke") or "") for line in lines.all())
         assert strokes == sorted(LOS_COLOURS[los] for los in levels.values()), (strokes, levels)
@@ -248,8 +256,8 @@ def test_an_operator_sees_the_segments_coloured_on_the_map_and_a_segments_charts
 
         rows.filter(has=page.locator(f"a[href='/traffic/segments/{SEGMENT}']")).locator("a").click()
         expect(page).to_have_url(browsing.url(f"/traffic/segments/{SEGMENT}"))
-        following = page.locator(".tr-facts a[href='/traffic/segments/hk-dinh-tien-hoang-2']")
-        expect(following).to_have_text("Đinh Tiên Hoàng (Lê Thạch – Tràng Tiền)")
+        following = page.locator(f".tr-facts a[href='/traffic/segments/{NEXT.code}']")
+        expect(following).to_have_text(NEXT.name)
         chart = page.locator("#traffic-chart")
         expect(chart).to_have_attribute("data-ready", "true")
         # A day of 5-minute intervals, and the three forecast horizons.
@@ -301,19 +309,21 @@ def test_an_incident_appears_live_and_is_handled_in_place_while_others_watch(
             # A mark on the document: a reload would build a new document without it.
             view.page.evaluate("document.documentElement.dataset.liveMark = 'kept'")
 
-        incident_id = open_incident_on_hang_bai(traffic_server)
+        incident_id = open_incident_upstream(traffic_server)
         for view in views.values():
             row = view.page.locator(f"#incidents-open li[data-id='{incident_id}']")
             expect(row).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
             expect(row).to_have_attribute("data-state", "open")
-            expect(row.locator("h3")).to_contain_text("Hàng Bài (Tràng Tiền – Lý Thường Kiệt)")
+            expect(row.locator("h3")).to_contain_text(UP_SEGMENT.name)
         expect(officer.page.locator("[data-action]")).to_have_count(0)
         operator.shot("traffic_03_incident_opened_vi")
 
         row = page.locator(f"#incidents-open li[data-id='{incident_id}']")
         row.locator("input[name=note]").fill(NOTE)
         row.locator("button[data-action=acknowledge]").click()
-        expect(page.locator(".flash").filter(has_text="Đã tiếp nhận sự cố trên Hàng Bài")).to_have_count(1)
+        expect(
+            page.locator(".flash").filter(has_text=f"Đã tiếp nhận sự cố trên {UP_SEGMENT.name}")
+        ).to_have_count(1)
         expect(row).to_have_attribute("data-state", "acknowledged")
         expect(row).to_contain_text(NOTE)
         expect(row).to_contain_text(OPERATOR[0])
@@ -325,7 +335,9 @@ def test_an_incident_appears_live_and_is_handled_in_place_while_others_watch(
         operator.shot("traffic_04_incident_acknowledged_vi")
 
         row.locator("button[data-action=close]").click()
-        expect(page.locator(".flash").filter(has_text="Đã đóng sự cố trên Hàng Bài")).to_have_count(1)
+        expect(page.locator(".flash").filter(has_text=f"Đã đóng sự cố trên {UP_SEGMENT.name}")).to_have_count(
+            1
+        )
         expect(page.locator(f"#incidents-open li[data-id='{incident_id}']")).to_have_count(0)
         closed = page.locator(f"#incidents-closed li[data-id='{incident_id}']")
         expect(closed).to_have_attribute("data-state", "closed")
@@ -389,7 +401,7 @@ def test_each_page_fits_a_phone_and_english_leaves_no_vietnamese(
                     lines = page.locator(
                         ".leaflet-pane[data-layer='traffic.segments'] path.leaflet-interactive"
                     )
-                    expect(lines).to_have_count(len(demo.SEGMENTS))
+                    expect(lines).to_have_count(len(demo.segments()))
                 elif path.startswith("/traffic/segments/"):
                     expect(page.locator("#traffic-chart")).to_have_attribute("data-ready", "true")
                 else:

@@ -440,15 +440,25 @@ class JobRunner:
         """Claim one batch and run it; return what happened (progress gets (done, claimed))."""
         report = RunReport()
         wanted = list(kinds) if kinds is not None else list(self.kinds)
+        limit = limit or self.batch
+        urgent = [k for k in wanted if self.kinds.get(k) is not None and self.kinds[k].urgent]
+        # Urgent kinds first, then the rest up to the batch: a backlog of bulk jobs (thousands of
+        # subscription checks after a load of readings) must not hold the relay back for minutes.
+        passes = [urgent, [k for k in wanted if k not in urgent]] if urgent else [wanted]
+        runs: list[list[Job]] = []
         with self._uow() as uow:
-            runs = claim(
-                uow.session,
-                now=uow.clock(),
-                worker=self.worker_id,
-                kinds=wanted,
-                limit=limit or self.batch,
-                lease_seconds=self._lease,
-            )
+            for pass_kinds in passes:
+                room = limit - sum(len(run) for run in runs)
+                if room <= 0 or not pass_kinds:
+                    continue
+                runs += claim(
+                    uow.session,
+                    now=uow.clock(),
+                    worker=self.worker_id,
+                    kinds=pass_kinds,
+                    limit=room,
+                    lease_seconds=self._lease,
+                )
             uow.commit()
         report.claimed = sum(len(run) for run in runs)
         if progress:

@@ -30,6 +30,8 @@ KERNEL = DomainManifest(
             backoff_cap_seconds=60.0,
             lease_seconds=60,
             batch_transaction=True,
+            # Every live page hears through the relay: it must not wait behind thousands of bulk jobs.
+            urgent=True,
         ),
     ),
     schedules=(

@@ -75,6 +75,9 @@ class JobKind:
     # "module:function" taking (uow, job, error, retry_at) and called in the transaction that records a
     # failure (retry_at None: the job is dead), so a domain's own row can show the same state.
     on_failure: str | None = None
+    # True: claimed before every other kind (short jobs people are waiting on, such as the relay that
+    # feeds the live pages), so that a backlog of slow or bulk work does not delay them (docs/jobs.md).
+    urgent: bool = False
 
 
 @dataclass(frozen=True)

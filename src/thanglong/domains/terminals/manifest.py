@@ -212,6 +212,7 @@ MANIFEST = DomainManifest(
             backoff_cap_seconds=30.0,
             lease_seconds=60,
             batch_transaction=True,
+            urgent=True,
         ),
         # One command's signed envelope to its terminal's topic; short, so retried quickly.
         JobKind(
