@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from thanglong.core.platform import Platform
 from thanglong.core.timeseries.query import latest, query
 from thanglong.domains.operations.models import Alarm
-from thanglong.domains.traffic import demo
+from thanglong.domains.traffic import demo, demos
 from thanglong.domains.traffic.incidents import operations as incidents
 from thanglong.domains.traffic.incidents.models import Incident
 from thanglong.domains.traffic.network.reader import read_net
@@ -31,7 +31,7 @@ def test_the_demo_fills_the_pages_and_a_second_run_adds_nothing(
     monkeypatch.setattr(demo, "INTERVALS", 24)
     platform.clock = lambda: NOW
     started = time.perf_counter()
-    demo.load_demo(platform)
+    demos.load_demo(platform)
     elapsed = time.perf_counter() - started
     with platform.uow() as uow:
         busiest = demo.busiest_segment()
@@ -59,7 +59,7 @@ def test_the_demo_fills_the_pages_and_a_second_run_adds_nothing(
         uow.commit()
     assert done.status == runs.DONE, done.error_en
     assert len(done.results) == 3 and done.demand["vehicles"] > 0
-    demo.load_demo(platform)
+    demos.load_demo(platform)
     with platform.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Incident)) == 1
         assert uow.session.scalar(select(func.count()).select_from(SignalNetwork)) == 1

@@ -252,8 +252,3 @@ def load_demo(platform: Platform) -> None:
     with platform.uow() as uow:
         incidents.detect(uow, actor=DEMO_ACTOR, now=end + timedelta(seconds=30))
         uow.commit()
-    # plans.demo reads this module's network: imported here, not at the top, to keep the import one-way.
-    from thanglong.domains.traffic.plans.demo import load_plans  # noqa: PLC0415
-
-    with platform.uow() as uow:
-        load_plans(uow, platform.settings.data_dir, DEMO_ACTOR)

@@ -69,7 +69,7 @@ MANIFEST = DomainManifest(
     templates=PKG,
     migrations=PKG,
     static=PKG,
-    demo=f"{PKG}.demo:load_demo",
+    demo=f"{PKG}.demos:load_demo",
     nav=(
         NavItem("/traffic", "Bản đồ giao thông", "Traffic map", READ),
         NavItem("/traffic/incidents", "Sự cố giao thông", "Traffic incidents", READ),
