@@ -55,7 +55,6 @@ HEADS = {
     "payments": ["payments_0001"],
     "procedures": ["procedures_0090"],
     "terminals": ["terminals_0006"],
-    "traffic": ["traffic_0002"],
 }
 
 

@@ -18,14 +18,16 @@ def evaluate(
     net: Path = typer.Option(..., "--net", help="Mạng lưới SUMO / SUMO network (.net.xml)."),
     routes: Path = typer.Option(..., "--routes", help="Lộ trình / SUMO routes (.rou.xml)."),
     controller: str = typer.Option(
-        "fixed", "--controller", help="fixed | webster | actuated | max-pressure."
+        "fixed", "--controller", help="Bộ điều khiển / controller: fixed | webster | actuated | max-pressure."
     ),
     begin: float | None = typer.Option(
         None, "--begin", help="Bắt đầu (s); mặc định: chuyến đầu tiên / default: the first departure."
     ),
     seconds: float = typer.Option(600.0, "--seconds", help="Thời lượng mô phỏng / simulated seconds."),
     seed: int = typer.Option(1, "--seed", help="Hạt giống ngẫu nhiên / random seed."),
-    backend: str = typer.Option("libsumo", "--backend", help="libsumo (in-process) | traci (socket)."),
+    backend: str = typer.Option(
+        "libsumo", "--backend", help="Cách chạy SUMO / SUMO backend: libsumo (in-process) | traci (socket)."
+    ),
     decision_interval: float = typer.Option(
         5.0, "--decision-interval", help="Chu kỳ quyết định max-pressure (s) / decision interval."
     ),
