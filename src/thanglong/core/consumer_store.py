@@ -9,8 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from thanglong.core.consumers import (
@@ -27,6 +25,7 @@ from thanglong.core.consumers import (
     excerpt,
     is_expired,
 )
+from thanglong.core.db import upsert_insert
 from thanglong.core.models import ConsumerCounter, ConsumerProcessed, ConsumerRejected
 from thanglong.core.uow import UnitOfWork
 
@@ -71,10 +70,8 @@ def _claim(session: Session, scope: str, ids: list[str], at: datetime) -> set[st
     """
     if not ids:
         return set()
-    dialect = session.get_bind().dialect.name
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
-        upsert(ConsumerProcessed)
+        upsert_insert(session, ConsumerProcessed)
         .values([{"consumer": scope, "message_id": i, "at": at} for i in ids])
         .on_conflict_do_nothing(index_elements=["consumer", "message_id"])
         .returning(ConsumerProcessed.message_id)

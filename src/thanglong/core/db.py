@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, Uuid, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, Dialect, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
@@ -117,6 +119,13 @@ def is_sqlite(engine: Engine) -> bool:
 
 # Where `pipelined` keeps the open psycopg pipeline of a connection (SQLAlchemy's per-connection info).
 _PIPELINE = "thanglong.pipeline"
+
+
+def upsert_insert(session: OrmSession, table: Any) -> Any:
+    """Return an INSERT on `table` with ON CONFLICT for the session's database (PostgreSQL or SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return pg_insert(table)
+    return sqlite_insert(table)
 
 
 def _queued(statement: str) -> bool:

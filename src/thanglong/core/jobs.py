@@ -22,13 +22,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Update, and_, bindparam, delete, func, insert, or_, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from thanglong.core.backoff import backoff_delay
 from thanglong.core.clock import Clock
+from thanglong.core.db import upsert_insert
 from thanglong.core.manifest import JobKind, resolve
 from thanglong.core.models import Job as JobRow
 from thanglong.core.uow import UnitOfWork
@@ -98,17 +97,17 @@ def enqueue(
     """Add a job in the caller's transaction; return False when the idempotency key already exists."""
     session = uow.session
     now = uow.clock()
-    values = {
-        "kind": kind,
-        "payload": payload or {},
-        "idempotency_key": idempotency_key,
-        "ordering_key": ordering_key,
-        "status": QUEUED,
-        "run_after": run_after or now,
-        "attempts": 0,
-        "max_attempts": max_attempts or 0,
-        "created_at": now,
-    }
+    values = _row(
+        {
+            "kind": kind,
+            "payload": payload,
+            "idempotency_key": idempotency_key,
+            "ordering_key": ordering_key,
+            "run_after": run_after,
+            "max_attempts": max_attempts,
+        },
+        now,
+    )
     if idempotency_key is None:
         session.execute(insert(JobRow).values(**values))
         uow.note_job_queued()
@@ -125,26 +124,27 @@ def enqueue(
     return True
 
 
+def _row(r: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Return the table row of a queued job given as a dict (kind, payload, keys, run_after, max_attempts)."""
+    return {
+        "kind": r["kind"],
+        "payload": r.get("payload") or {},
+        "idempotency_key": r.get("idempotency_key"),
+        "ordering_key": r.get("ordering_key"),
+        "status": QUEUED,
+        "run_after": r.get("run_after") or now,
+        "attempts": 0,
+        "max_attempts": r.get("max_attempts") or 0,
+        "created_at": now,
+    }
+
+
 def enqueue_many(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
     """Add many jobs without idempotency keys in one statement (the relay's and handlers' fast path)."""
     if not rows:
         return
     now = uow.clock()
-    values = [
-        {
-            "kind": r["kind"],
-            "payload": r.get("payload") or {},
-            "idempotency_key": r.get("idempotency_key"),
-            "ordering_key": r.get("ordering_key"),
-            "status": QUEUED,
-            "run_after": r.get("run_after") or now,
-            "attempts": 0,
-            "max_attempts": r.get("max_attempts") or 0,
-            "created_at": now,
-        }
-        for r in rows
-    ]
-    uow.session.execute(insert(JobRow), values)
+    uow.session.execute(insert(JobRow), [_row(r, now) for r in rows])
     uow.note_job_queued()
 
 
@@ -160,23 +160,10 @@ def enqueue_unique_many(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None
     if any(not r.get("idempotency_key") for r in rows):
         raise ValueError("enqueue_unique_many needs an idempotency key on every job")
     now = uow.clock()
-    values = [
-        {
-            "kind": r["kind"],
-            "payload": r.get("payload") or {},
-            "idempotency_key": r["idempotency_key"],
-            "ordering_key": r.get("ordering_key"),
-            "status": QUEUED,
-            "run_after": r.get("run_after") or now,
-            "attempts": 0,
-            "max_attempts": r.get("max_attempts") or 0,
-            "created_at": now,
-        }
-        for r in sorted(rows, key=lambda r: str(r["idempotency_key"]))  # one lock order for every writer
-    ]
-    upsert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = upsert(JobRow).values(values).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    uow.session.execute(stmt)
+    # One lock order for every writer: sorted by key.
+    values = [_row(r, now) for r in sorted(rows, key=lambda r: str(r["idempotency_key"]))]
+    stmt = upsert_insert(uow.session, JobRow).values(values)
+    uow.session.execute(stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]))
     uow.note_job_queued()
 
 

@@ -22,11 +22,11 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import func, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from thanglong.core import jobs
 from thanglong.core.consumers import Message
+from thanglong.core.db import upsert_insert
 from thanglong.core.jobs import JobContext
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.terminals.delivery.events import ReceiptsRecorded
@@ -84,9 +84,8 @@ def _bump(uow: UnitOfWork, outcomes: Counter[str], now: datetime) -> None:
     if not outcomes:
         return
     shard = random.randrange(OUTCOME_SHARDS)  # noqa: S311 - spreading row locks, not a secret
-    upsert = pg_insert if uow.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = ReceiptOutcome.__table__
-    stmt = upsert(table).values(  # type: ignore[arg-type]
+    stmt = upsert_insert(uow.session, table).values(
         [
             {"outcome": outcome, "shard": shard, "count": n, "updated_at": now}
             for outcome, n in sorted(outcomes.items())
