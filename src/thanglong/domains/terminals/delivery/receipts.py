@@ -146,7 +146,7 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     refused: Counter[str] = Counter()
     if rows:
         record = (
-            _record_postgresql if uow.session.get_bind().dialect.name == "postgresql" else _record_portable
+            _record_postgresql if uow.session.get_bind().dialect.name == "postgresql" else _record_sqlite
         )
         stored, refused = record(uow, rows, now)
     new = sum(stored.values())
@@ -160,7 +160,7 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     return outcomes
 
 
-def _record_portable(
+def _record_sqlite(
     uow: UnitOfWork, rows: dict[tuple[str, str, str], ReceiptIn], now: datetime
 ) -> tuple[Counter[uuid.UUID], Counter[str]]:
     """Look terminals and releases up, insert the new receipts; return stored per announcement, refusals."""
