@@ -145,9 +145,7 @@ def record_receipts(uow: UnitOfWork, messages: list[Message]) -> Counter[str]:
     stored: Counter[uuid.UUID] = Counter()
     refused: Counter[str] = Counter()
     if rows:
-        record = (
-            _record_postgresql if uow.session.get_bind().dialect.name == "postgresql" else _record_sqlite
-        )
+        record = _record_postgresql if uow.session.get_bind().dialect.name == "postgresql" else _record_sqlite
         stored, refused = record(uow, rows, now)
     new = sum(stored.values())
     # What was known but not new was stored before: a redelivery.
