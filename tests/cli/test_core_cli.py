@@ -54,6 +54,7 @@ def test_db_heads_upgrade_current_and_check(fresh_db: str) -> None:
         "procedures",
         "operations",
         "terminals",
+        "traffic",
     ]
     engine = make_engine(fresh_db)
     try:

@@ -20,6 +20,8 @@ OPERATIONS = ["operations.alarms_by_commune", "operations.sensors"]
 # layer (terminals.fleet.manage: operators and administrators).
 TERMINALS = ["terminals.reach", "terminals.online_by_commune"]
 REACH_ONLY = ["terminals.reach"]
+# The road segments by level of service (traffic.read: officers, operators, administrators).
+TRAFFIC = ["traffic.segments"]
 
 
 def user(platform: Platform, *roles: RoleName) -> Principal:
@@ -47,7 +49,7 @@ def names(items: list[maplayers.RegisteredLayer]) -> list[str]:
 
 def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
     items = maplayers.registry(platform)
-    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS, *TERMINALS]
+    assert names(items) == ["geo.communes", DOSSIERS, *OPERATIONS, *TERMINALS, *TRAFFIC]
     assert [item.domain for item in items] == [
         "geo",
         "procedures",
@@ -55,6 +57,7 @@ def test_kernel_layers_come_first_then_the_domains(platform: Platform) -> None:
         "operations",
         "terminals",
         "terminals",
+        "traffic",
     ]
 
 
@@ -62,7 +65,12 @@ def test_visible_layers_follow_the_permission(platform: Platform) -> None:
     assert names(maplayers.visible_layers(platform, ANONYMOUS)) == ["geo.communes"]
     assert names(maplayers.visible_layers(platform, user(platform, CITIZEN))) == ["geo.communes"]
     officer = user(platform, OFFICER)
-    assert names(maplayers.visible_layers(platform, officer)) == ["geo.communes", *OPERATIONS, *REACH_ONLY]
+    assert names(maplayers.visible_layers(platform, officer)) == [
+        "geo.communes",
+        *OPERATIONS,
+        *REACH_ONLY,
+        *TRAFFIC,
+    ]
     head = user(platform, AGENCY_HEAD)
     assert names(maplayers.visible_layers(platform, head)) == ["geo.communes", DOSSIERS, *REACH_ONLY]
     for role in (OPERATOR, ADMINISTRATOR):
@@ -71,6 +79,7 @@ def test_visible_layers_follow_the_permission(platform: Platform) -> None:
             DOSSIERS,
             *OPERATIONS,
             *TERMINALS,
+            *TRAFFIC,
         ]
 
 
@@ -90,7 +99,11 @@ def test_find_layer_answers_404_401_and_403(platform: Platform) -> None:
 def test_a_disabled_domain_offers_no_layer(platform: Platform) -> None:
     kernel_only = dataclasses.replace(
         platform,
-        manifests=[m for m in platform.manifests if m.name not in ("procedures", "operations", "terminals")],
+        manifests=[
+            m
+            for m in platform.manifests
+            if m.name not in ("procedures", "operations", "terminals", "traffic")
+        ],
     )
     assert names(maplayers.registry(kernel_only)) == ["geo.communes"]
 
@@ -113,6 +126,7 @@ def test_a_valid_extra_layer_is_registered(platform: Platform) -> None:
         "procedures.extra",
         *OPERATIONS,
         *TERMINALS,
+        *TRAFFIC,
     ]
 
 

@@ -38,7 +38,7 @@ ARTIFACT = Path(__file__).resolve().parents[2] / "test-artifacts" / "openapi-fuz
 REAL_VALUES: dict[tuple[str, ...], str] = {
     ("ref",): "SELECT CAST(id AS TEXT) FROM procedures_dossier UNION ALL SELECT code FROM procedures_dossier",
     ("code",): "SELECT code FROM procedures_dossier UNION ALL SELECT code FROM procedures_procedure "
-    "UNION ALL SELECT code FROM core_geo_commune",
+    "UNION ALL SELECT code FROM core_geo_commune UNION ALL SELECT code FROM traffic_road_segment",
     ("procedure_code",): "SELECT code FROM procedures_procedure",
     ("ref", "attachment_id"): "SELECT CAST(dossier_id AS TEXT), CAST(id AS TEXT) FROM procedures_attachment",
     ("consultation_id",): "SELECT CAST(id AS TEXT) FROM procedures_consultation",

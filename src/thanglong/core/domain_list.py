@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Mapping
 
-DEFAULT_DOMAINS = ("identity", "notify", "payments", "procedures", "operations", "terminals")
+DEFAULT_DOMAINS = ("identity", "notify", "payments", "procedures", "operations", "terminals", "traffic")
 ENV_NAME = "THANGLONG_DOMAINS"
 
 

@@ -19,7 +19,7 @@ runner = CliRunner()
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("THANGLONG_DOMAINS", json.dumps([*DEFAULT_DOMAINS, "traffic"]))
+    monkeypatch.setenv("THANGLONG_DOMAINS", json.dumps(list(DEFAULT_DOMAINS)))
     monkeypatch.setenv("COLUMNS", "200")
     return build_cli()
 

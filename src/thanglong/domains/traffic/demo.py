@@ -6,8 +6,9 @@ Tử Giám (data/hanoi_van_mieu.*, © OpenStreetMap contributors, ODbL 1.0; data
 primary or secondary street at least 90 m long becomes a directed segment (network.segments): its street
 name, course, lanes and speed limit come from OpenStreetMap. Each lane has two camera streams, motorcycles
 and cars (about four vehicles in five are motorcycles, as in Hà Nội), which send a TrafficFlowObserved
-entity every 5 minutes for the last 24 hours through the operations intake. In the last 25 minutes a queue
-stands on one segment while the next one empties: the detector opens one incident.
+entity every 5 minutes for the last 24 hours: the last hour through the operations intake, as cameras send
+it, the 23 hours before through the history import (state.history), as a city loads its archive. In the last
+25 minutes a queue stands on one segment while the next one empties: the detector opens one incident.
 Deterministic and idempotent: a second run finds the segments and the points and adds nothing.
 """
 
@@ -30,7 +31,7 @@ from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic.incidents import operations as incidents
 from thanglong.domains.traffic.network import services as network
 from thanglong.domains.traffic.network.segments import SegmentSpec
-from thanglong.domains.traffic.state import sdm, series
+from thanglong.domains.traffic.state import history, sdm, series
 from thanglong.domains.traffic.state.recording import CONTEXT
 
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 DEMO_ACTOR = f"{SYSTEM_ACTOR}:traffic.demo"
 INTERVAL = timedelta(minutes=5)
 INTERVALS = 288
+# The last hour arrives through the live intake; the day before it through the history import.
+LIVE_INTERVALS = 12
 CAPACITY = 1200.0  # PCU per lane and hour: a signalised urban street
 DATA = Path(__file__).parent / "data"
 DEMO_OSM = DATA / "hanoi_van_mieu.osm.gz"
@@ -215,13 +218,29 @@ def register_network(uow: UnitOfWork) -> int:
 
 
 def ingest_day(uow: UnitOfWork, end: datetime, intervals: int | None = None, *, batch: int = 24) -> int:
-    """Send `intervals` 5-minute intervals ending at `end` through the operations intake; commit in batches.
+    """Record `intervals` 5-minute intervals ending at `end`; return the number of entities.
 
-    The last INCIDENT_INTERVALS carry the incident. Returns the number of entity writes.
+    The day before the last LIVE_INTERVALS goes to the segments' series through the history import (the
+    path a city takes with its archived counts); the last LIVE_INTERVALS go through the operations intake
+    one interval at a time, as the cameras send them, so the detector entities hold their latest counts and
+    the live pipeline computes the states. The last INCIDENT_INTERVALS carry the incident.
     """
     intervals = INTERVALS if intervals is None else intervals
+    live = min(intervals, LIVE_INTERVALS)
+    archived = intervals - live
+
+    def archive() -> Iterator[dict[str, Any]]:
+        for index in range(archived):
+            start = end - (intervals - index) * INTERVAL
+            yield from interval_entities(start, index, index >= intervals - INCIDENT_INTERVALS)
+
     written = 0
-    for index in range(intervals):
+    if archived:
+        imported = history.import_history(uow, archive(), actor=DEMO_ACTOR)
+        if imported.refused:
+            raise RuntimeError(f"demo history refused: {imported.rejections[:2]}")
+        written += imported.entities
+    for index in range(archived, intervals):
         start = end - (intervals - index) * INTERVAL
         incident = index >= intervals - INCIDENT_INTERVALS
         entities = list(interval_entities(start, index, incident))
