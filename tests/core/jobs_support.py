@@ -60,6 +60,11 @@ def on_marked(uow: UnitOfWork, event: DayMarked) -> None:
     CALLS.append(("marked", event.day))
 
 
+def on_marked_guarded(uow: UnitOfWork, event: DayMarked) -> None:
+    """An after-commit handler registered with a `when` guard by a test."""
+    CALLS.append(("marked-guarded", event.day))
+
+
 def add_kinds(platform: Platform) -> None:
     """Declare the test job kinds and an after-commit handler on a built platform."""
     platform.job_kinds["t.ok"] = JobKind("t.ok", f"{__name__}:remember", backoff_base_seconds=1)

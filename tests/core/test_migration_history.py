@@ -161,6 +161,7 @@ def test_a_fresh_database_gets_one_row_per_branch(tmp_path: Path) -> None:
             "payments": (),
             "procedures": (),
             "terminals": (),
+            "traffic": (),
         }
         assert "notify: - (head notify_0002)" in (state.problem() or "")
         migrate.upgrade(engine)

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.core.jobs_support import DayAnnounced, DayMarked, kernel_db, kernel_platform
-from thanglong.core.bus import Event
+from thanglong.core.bus import AfterCommit, Event, MessageBus
+from thanglong.core.manifest import DomainManifest, EventHandler
 from thanglong.core.models import Job
-from thanglong.core.platform import Platform
+from thanglong.core.platform import Platform, _register_handlers
 from thanglong.core.uow import RELAY_KIND
 
 __all__ = ["kernel_db"]
@@ -71,3 +72,43 @@ def test_a_rollback_after_dispatch_writes_and_tells_nothing(kp: Platform) -> Non
         uow.rollback()
         uow.commit()
     assert _jobs(kp) == [] and told == []
+
+
+def test_a_when_guard_queues_the_after_commit_job_only_for_the_events_it_concerns(kp: Platform) -> None:
+    asked: list[str] = []
+
+    def concerns(uow: object, event: DayMarked) -> bool:
+        asked.append(event.day)
+        return event.day.endswith("-01")
+
+    guarded = AfterCommit("tests.core.jobs_support:on_marked_guarded", when=concerns)
+    kp.bus.subscribe_after_commit(DayMarked, guarded)
+    with kp.uow() as uow:
+        uow.emit(DayMarked("2026-03-01"))
+        uow.emit(DayMarked("2026-03-02"))
+        uow.commit()
+    assert asked == ["2026-03-01", "2026-03-02"], "asked in the transaction, once per event"
+    kinds = [(j.kind, j.payload["data"]["day"]) for j in _jobs(kp)]
+    # The unguarded handler has a job for both days; the guarded one only for the day it concerns.
+    assert kinds.count((guarded.job_kind, "2026-03-01")) == 1
+    assert (guarded.job_kind, "2026-03-02") not in kinds
+    assert kinds.count((f"event:{HANDLER}", "2026-03-02")) == 1
+
+
+def test_a_guard_on_an_in_transaction_handler_is_refused_when_the_platform_is_built() -> None:
+    manifest = DomainManifest(
+        name="guarded",
+        title_vi="Thử",
+        title_en="Test",
+        event_handlers=(
+            EventHandler(
+                "tests.core.jobs_support:DayMarked",
+                "tests.core.jobs_support:on_marked",
+                after_commit=False,
+                when="tests.core.jobs_support:on_marked",
+            ),
+        ),
+    )
+    bus = MessageBus()
+    with pytest.raises(RuntimeError, match="has `when` but runs in the transaction"):
+        _register_handlers(bus, [manifest])

@@ -67,9 +67,11 @@ def test_holders_of_the_statistics_permission_see_both_layers(
     terminals = (
         ["terminals.reach", "terminals.online_by_commune"] if role == OPERATOR else ["terminals.reach"]
     )
-    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations, *terminals]
+    # The operator also watches the traffic (traffic.read): the segments come last; a head does not.
+    traffic = ["traffic.segments"] if role == OPERATOR else []
+    assert layer_names(client) == [COMMUNES, DOSSIERS, *operations, *terminals, *traffic]
     html = client.get("/map").text
-    assert toggles(html) == [COMMUNES, DOSSIERS, *operations, *terminals]
+    assert toggles(html) == [COMMUNES, DOSSIERS, *operations, *terminals, *traffic]
     response = client.get(url(DOSSIERS, HOAN_KIEM_BOX))
     assert response.status_code == 200
     codes = {f["id"] for f in response.json()["features"]}

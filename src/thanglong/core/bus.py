@@ -98,6 +98,8 @@ class AfterCommit:
 
     handler: str  # "module:function" taking (uow, event)
     max_attempts: int = 8
+    # Asked in the emitting transaction whether the handler has anything to do; False queues no job.
+    when: Callable[[UnitOfWork, Any], bool] | None = None
 
     @property
     def job_kind(self) -> str:

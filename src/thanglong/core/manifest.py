@@ -90,6 +90,10 @@ class EventHandler:
     # True: enqueued as a job in the writer's transaction and run after commit, at least once.
     after_commit: bool = True
     max_attempts: int = 8
+    # After-commit only: "module:function" taking (uow, event) and returning whether the handler has
+    # anything to do, asked in the emitting transaction; False queues no job. For a reaction that most
+    # events do not concern (no subscription watches the entity), so they cost no job each.
+    when: str | None = None
 
     @property
     def name(self) -> str:

@@ -96,7 +96,10 @@ def _register_handlers(bus: MessageBus, manifests: list[DomainManifest]) -> None
             if not (isinstance(event_type, type) and issubclass(event_type, Event)):
                 raise RuntimeError(f"{manifest.name}: {spec.event} is not an event class")
             if spec.after_commit:
-                bus.subscribe_after_commit(event_type, AfterCommit(spec.handler, spec.max_attempts))
+                when = resolve(spec.when) if spec.when is not None else None
+                bus.subscribe_after_commit(event_type, AfterCommit(spec.handler, spec.max_attempts, when))
+            elif spec.when is not None:
+                raise RuntimeError(f"{manifest.name}: {spec.handler} has `when` but runs in the transaction")
             else:
                 bus.subscribe(event_type, resolve(spec.handler))
 

@@ -154,6 +154,8 @@ class UnitOfWork:
         for event, event_id in events:
             payload = event.payload()
             for spec in self._bus.after_commit(type(event)):
+                if spec.when is not None and not spec.when(self, event):
+                    continue
                 rows.append(
                     {
                         "kind": spec.job_kind,

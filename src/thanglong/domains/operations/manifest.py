@@ -117,7 +117,11 @@ MANIFEST = DomainManifest(
         EventHandler(f"{EVENTS}:AlarmRaised", f"{ALARMS}.reactions:notify_raised"),
         EventHandler(f"{EVENTS}:AlarmEscalated", f"{ALARMS}.reactions:notify_escalated"),
         # NGSI-LD subscriptions: a changed entity is matched after the commit, notifications are queued.
-        EventHandler(f"{EVENTS}:EntityChanged", f"{SUBSCRIPTIONS}.services:on_entity_changed"),
+        EventHandler(
+            f"{EVENTS}:EntityChanged",
+            f"{SUBSCRIPTIONS}.services:on_entity_changed",
+            when=f"{SUBSCRIPTIONS}.services:may_notify",
+        ),
     ),
     jobs=(
         # One HTTP notification of a subscription; a failure is recorded on it and retried with backoff.

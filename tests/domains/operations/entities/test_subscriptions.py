@@ -655,3 +655,28 @@ def test_receiver_info_headers_go_with_every_notification(
     run_jobs(platform)
     (headers, _), *_ = handler.received
     assert headers["x-api-key"] == "hanoi-123" and headers["content-type"] == "application/json"
+
+
+def test_changes_no_subscription_watches_queue_no_job(
+    client: TestClient,
+    operator: dict[str, str],
+    platform: Platform,
+    receiver: tuple[str, type[Receiver]],
+    frozen: dict[str, datetime],
+) -> None:
+    kind = "event:thanglong.domains.operations.subscriptions.services:on_entity_changed"
+
+    def queued() -> int:
+        with platform.uow() as uow:
+            return len(list(uow.session.scalars(select(JobRow).where(JobRow.kind == kind))))
+
+    uri, handler = receiver
+    subscribe(client, operator, subscription(uri, entities=[{"type": "Other"}]))
+    assert client.post(f"{BASE}/entities", json=reading(), headers=env(operator)).status_code == 201
+    set_no2(client, operator, 70.0)
+    assert queued() == 0  # only "Other" is watched: the air-quality changes cost no job
+    subscribe(client, operator, subscription(uri))
+    set_no2(client, operator, 71.0)
+    assert queued() == 1
+    run_jobs(platform)
+    assert [body["data"][0]["no2"]["value"] for _, body in handler.received] == [71.0]

@@ -437,6 +437,7 @@ def _replace_selectors(
 # ------------------------------------------------------------------------------------------- CRUD
 def create_subscription(uow: UnitOfWork, *, actor: str, body: Any, context: Any) -> str:
     """Create a subscription (409 if its id is taken); return its id."""
+    forget_watched_types(uow)
     body = _object(body)
     if body.get("type") != "Subscription":
         raise _bad("type", "'type' phải là \"Subscription\".", "'type' must be \"Subscription\".")
@@ -635,6 +636,7 @@ def update_subscription(
     uow: UnitOfWork, *, actor: str, subscription_id: str, body: Any, context: Any
 ) -> None:
     """Change the members a PATCH names (the id and type stay)."""
+    forget_watched_types(uow)
     body = _object(body)
     if "id" in body and body["id"] != subscription_id:
         raise _bad("id_changed", "Không thể đổi id của đăng ký.", "A subscription's id cannot change.")
@@ -666,6 +668,7 @@ def update_subscription(
 
 def delete_subscription(uow: UnitOfWork, *, actor: str, subscription_id: str) -> None:
     """Delete a subscription and its selectors (a queued notification then finds nothing to send)."""
+    forget_watched_types(uow)
     row = _row(uow, subscription_id)
     uow.session.execute(delete(SubscriptionSelector).where(SubscriptionSelector.subscription_row == row.id))
     uow.session.delete(row)
@@ -718,6 +721,50 @@ def _selected(patterns: Sequence[str | None], entity_id: str) -> bool:
     if any(pattern is None for pattern in patterns):
         return True
     return any(compile_safe(pattern).search(entity_id) for pattern in patterns if pattern is not None)
+
+
+WATCHED_TYPES = "operations.subscriptions.watched_types"
+
+
+def _watched_types(uow: UnitOfWork) -> set[str | None]:
+    """Return the entity types the active change subscriptions select (None: any), once per transaction."""
+    transaction = uow.session.get_transaction()
+    cached = uow.session.info.get(WATCHED_TYPES)
+    # The transaction object itself is kept with the answer: a new transaction (after a commit) asks again.
+    if cached is not None and cached[0] is transaction:
+        types: set[str | None] = cached[1]
+        return types
+    now = uow.clock()
+    statement = (
+        select(SubscriptionSelector.entity_type)
+        .join(Subscription, SubscriptionSelector.subscription_row == Subscription.id)
+        .where(
+            Subscription.is_active.is_(True),
+            Subscription.time_interval <= 0,
+            or_(Subscription.expires_at.is_(None), Subscription.expires_at > now),
+        )
+        .distinct()
+    )
+    types = set(uow.session.scalars(statement))
+    uow.session.info[WATCHED_TYPES] = (transaction, types)
+    return types
+
+
+def forget_watched_types(uow: UnitOfWork) -> None:
+    """Drop the transaction's answer of `_watched_types` (a subscription was created, changed or deleted)."""
+    uow.session.info.pop(WATCHED_TYPES, None)
+
+
+def may_notify(uow: UnitOfWork, event: EntityChanged) -> bool:
+    """Tell whether any active subscription may watch the change (else no job is queued for it).
+
+    Asked in the writer's transaction for each change; one query per transaction. A city without
+    subscriptions on its sensors' types queues nothing for their readings.
+    """
+    if event.change == "deleted":
+        return False
+    types = _watched_types(uow)
+    return None in types or event.entity_type in types
 
 
 def on_entity_changed(uow: UnitOfWork, event: EntityChanged) -> None:
