@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -134,13 +135,18 @@ def test_incomplete_future_and_unbound_entities_are_refused_with_their_reasons(
     assert len(down) == 3
 
 
-def test_the_command_refuses_a_broken_file_before_storing_and_imports_a_good_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def cli_platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[typer.Typer, Platform]:
+    """The command line and the platform it opens, on a fresh data directory (default domains)."""
     monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("COLUMNS", "200")
-    cli = build_cli()
-    platform = open_platform()
+    return build_cli(), open_platform()
+
+
+def test_the_command_refuses_a_broken_file_before_storing_and_imports_a_good_one(
+    tmp_path: Path, cli_platform: tuple[typer.Typer, Platform]
+) -> None:
+    cli, platform = cli_platform
     corridor(platform)
     start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
     start -= timedelta(minutes=start.minute % 5)
@@ -172,12 +178,9 @@ def test_the_command_refuses_a_broken_file_before_storing_and_imports_a_good_one
 
 
 def test_two_days_of_the_demo_streets_written_then_imported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, cli_platform: tuple[typer.Typer, Platform]
 ) -> None:
-    monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("COLUMNS", "200")
-    cli = build_cli()
-    platform = open_platform()
+    cli, platform = cli_platform
     with platform.uow() as uow:
         demo.register_network(uow)
         uow.commit()
