@@ -23,6 +23,7 @@ from thanglong.domains.traffic import demo
 from thanglong.domains.traffic.roads.models import RoadSegment
 from thanglong.domains.traffic.state import history, recording, series
 from thanglong.domains.traffic.state.recording import CONTEXT
+from thanglong.domains.traffic.state.services import Rejection
 
 from .helpers import ACTOR, DOWN, UP, corridor, entity_id, reading, send
 
@@ -72,7 +73,7 @@ def test_the_import_records_what_the_live_intake_would_have(platform: Platform) 
         segment = uow.session.scalar(select(RoadSegment).where(RoadSegment.code == UP))
         assert segment is not None
         live = recording.record_segment_state(uow, segment.id)
-    assert live is not None and not isinstance(live, history.Rejection)
+    assert live is not None and not isinstance(live, Rejection)
     assert live.start == start + 4 * STEP
     expected = dict(series.points(UP, live))
     for measure in series.MEASURES:
