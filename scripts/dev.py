@@ -16,6 +16,8 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# pytest's JUnit XML of the last run: read back to name the tests that did not pass at the end of the log.
+REPORT = ROOT / "test-artifacts" / "pytest.xml"
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
@@ -139,6 +141,28 @@ def audit_dependencies() -> None:
     run_step("pip-audit (requirements.lock)", [*command, "--progress-spinner", "off"])
 
 
+def print_failed_tests() -> None:
+    """Name the tests that failed or errored, last, so a log's tail says which (pytest's JUnit XML)."""
+    if not REPORT.is_file():
+        return
+    import xml.etree.ElementTree as ET  # noqa: PLC0415  (S405: our own pytest's report, not foreign XML)
+
+    try:
+        cases = ET.parse(REPORT).getroot().iter("testcase")  # noqa: S314
+    except ET.ParseError:
+        return
+    lines = []
+    for case in cases:
+        for outcome in ("failure", "error"):
+            found = case.find(outcome)
+            if found is not None:
+                message = (found.get("message") or "").strip().splitlines()
+                where = f"{case.get('classname', '')}::{case.get('name', '')}"
+                lines.append(f"  {outcome.upper()} {where}: {message[0][:200] if message else ''}")
+    if lines:
+        print("\nTests that did not pass:", *lines, sep="\n", file=sys.stderr, flush=True)
+
+
 def test() -> int:
     """Run the checks in order; stop at the first failure and name it."""
     ensure_environment()
@@ -152,8 +176,10 @@ def test() -> int:
         run_step("lint-imports", [tool("lint-imports")])
         run_step("check_domains", [str(PYTHON), "scripts/check_domains.py"])
         check_migrations()
-        run_step("pytest", [tool("pytest"), "-n", "2", "tests"])
+        REPORT.unlink(missing_ok=True)
+        run_step("pytest", [tool("pytest"), "-n", "2", f"--junitxml={REPORT}", "tests"])
     except StepFailed as exc:
+        print_failed_tests()
         print(f"\nFAILED: {exc}", file=sys.stderr, flush=True)
         return 1
     say(f"all checks passed in {time.monotonic() - started:.0f} s")

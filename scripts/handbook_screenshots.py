@@ -41,7 +41,10 @@ SHOTS = (
     "admin_agencies_vi",
     "jobs_admin_vi",
     "traffic_01_map_desktop_vi",
+    "traffic_02_segment_desktop_vi",
     "traffic_03_incident_opened_vi",
+    "traffic_07_plans_whatif_vi",
+    "traffic_08_plan_deployed_vi",
 )
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e import conftest
 from tests.e2e.conftest import DEMO_ADMIN, Server, overflow, too_wide
@@ -93,6 +93,11 @@ def traffic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
             process.wait(timeout=10)
 
 
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def test_a_whatif_runs_from_the_page_and_the_chosen_plan_is_deployed(
     browser: Browser, traffic_server: Server
 ) -> None:
@@ -102,7 +107,6 @@ def test_a_whatif_runs_from_the_page_and_the_chosen_plan_is_deployed(
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         _sign_in(page, base, DEMO_ADMIN)
         page.goto(base + "/traffic/plans")
@@ -143,19 +147,19 @@ def test_a_whatif_runs_from_the_page_and_the_chosen_plan_is_deployed(
         expect(run.locator("canvas.whatif-chart")).to_have_attribute("data-drawn", "3")
         cells = run.locator(".whatif-table tbody tr td:nth-child(3)").all_inner_texts()
         assert all("±" in c for c in cells), cells  # every delay has its 95 % interval (two seeds)
-        page.screenshot(path=str(ARTIFACTS / "traffic-plans-whatif.png"), full_page=True)
+        _shot(page, "traffic_07_plans_whatif_vi")
 
         row = page.locator("#plans-table tr", has_text=SHORT)
         row.locator('button[data-action="deploy"]').click()
         expect(page.locator(".flash").first).to_contain_text("bộ điều khiển đã xác nhận")
         expect(page.locator("#plans-table tr", has_text=SHORT)).to_have_attribute("data-status", "current")
         expect(page.locator('#deployments li[data-outcome="deployed"]')).to_have_count(1)
-        page.screenshot(path=str(ARTIFACTS / "traffic-plans-deployed.png"), full_page=True)
+        _shot(page, "traffic_08_plan_deployed_vi")
 
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(base + page_path())
         assert overflow(page) <= 0, too_wide(page)
-        page.screenshot(path=str(ARTIFACTS / "traffic-plans-390.png"), full_page=True)
+        _shot(page, "traffic_09_plans_390_vi")
 
         page.goto(f"{base}/lang/en?next={quote(page_path(), safe='')}")
         expect(page.locator("h1")).to_contain_text("Signal ")
@@ -167,7 +171,7 @@ def test_a_whatif_runs_from_the_page_and_the_chosen_plan_is_deployed(
             text = text.replace(name, "")
         leftover = sorted({w for w in text.split() if VIETNAMESE.search(w)})
         assert leftover == [], leftover
-        page.screenshot(path=str(ARTIFACTS / "traffic-plans-390-en.png"), full_page=True)
+        _shot(page, "traffic_10_plans_390_en")
         assert errors == []
     finally:
         context.close()

@@ -8,18 +8,22 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from thanglong.cli.main import build_cli
 from thanglong.core.audit import AuditRecord
 from thanglong.core.cliutil import open_platform
+from thanglong.core.clock import to_hanoi
 from thanglong.core.platform import Platform
 from thanglong.core.timeseries.query import latest, query
 from thanglong.domains.operations import api as operations
+from thanglong.domains.traffic import demo
 from thanglong.domains.traffic.roads.models import RoadSegment
 from thanglong.domains.traffic.state import history, recording, series
 from thanglong.domains.traffic.state.recording import CONTEXT
+from thanglong.domains.traffic.state.services import Rejection
 
 from .helpers import ACTOR, DOWN, UP, corridor, entity_id, reading, send
 
@@ -69,7 +73,7 @@ def test_the_import_records_what_the_live_intake_would_have(platform: Platform) 
         segment = uow.session.scalar(select(RoadSegment).where(RoadSegment.code == UP))
         assert segment is not None
         live = recording.record_segment_state(uow, segment.id)
-    assert live is not None and not isinstance(live, history.Rejection)
+    assert live is not None and not isinstance(live, Rejection)
     assert live.start == start + 4 * STEP
     expected = dict(series.points(UP, live))
     for measure in series.MEASURES:
@@ -132,13 +136,18 @@ def test_incomplete_future_and_unbound_entities_are_refused_with_their_reasons(
     assert len(down) == 3
 
 
-def test_the_command_refuses_a_broken_file_before_storing_and_imports_a_good_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def cli_platform(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[typer.Typer, Platform]:
+    """The command line and the platform it opens, on a fresh data directory (default domains)."""
     monkeypatch.setenv("THANGLONG_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("COLUMNS", "200")
-    cli = build_cli()
-    platform = open_platform()
+    return build_cli(), open_platform()
+
+
+def test_the_command_refuses_a_broken_file_before_storing_and_imports_a_good_one(
+    tmp_path: Path, cli_platform: tuple[typer.Typer, Platform]
+) -> None:
+    cli, platform = cli_platform
     corridor(platform)
     start = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=2)
     start -= timedelta(minutes=start.minute % 5)
@@ -167,3 +176,39 @@ def test_the_command_refuses_a_broken_file_before_storing_and_imports_a_good_one
     future.write_text(json.dumps(reading(UP, 1, start + timedelta(days=1), 5, 0.1, 30.0)) + "\n")
     late = runner.invoke(cli, ["traffic", "import-history", str(future)])
     assert late.exit_code == 1 and "after now" in late.output
+
+
+def test_two_days_of_the_demo_streets_written_then_imported(
+    tmp_path: Path, cli_platform: tuple[typer.Typer, Platform]
+) -> None:
+    cli, platform = cli_platform
+    with platform.uow() as uow:
+        demo.register_network(uow)
+        uow.commit()
+    out = tmp_path / "archive.jsonl.gz"
+    for bad, reason in (
+        (["--end", "2026-12-01T00:02:00+07:00"], "5-minute boundary"),
+        (["--end", "2026-12-01T00:00:00"], "time zone"),
+        (["--days", "0"], "1 to 366"),
+    ):
+        refused = runner.invoke(cli, ["traffic", "demo-counts", "--out", str(out), *bad])
+        assert refused.exit_code == 2 and reason in refused.output, refused.output
+    end = demo.archive_end(datetime.now(UTC))
+    made = runner.invoke(cli, ["traffic", "demo-counts", "--out", str(out), "--days", "2"])
+    assert made.exit_code == 0, made.output
+    streams = sum(s.lanes for s in demo.segments()) * len(demo.STREAMS)
+    assert f"{2 * demo.INTERVALS * streams} " in made.output
+    done = runner.invoke(cli, ["traffic", "import-history", str(out), "--json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    segments = len(demo.segments())
+    assert data["refused"] == 0 and data["states"] == 2 * demo.INTERVALS * segments
+    assert data["last"] == (end - demo.INTERVAL).isoformat()
+    with platform.uow() as uow:
+        flows = query(
+            uow.session, series.series_name(demo.busiest_segment(), series.FLOW), end - timedelta(days=2), end
+        )
+    assert len(flows) == 2 * demo.INTERVALS
+    # The evening peak is busier than the night on the archived days too.
+    by_hour = {to_hanoi(t).hour: v for t, v in flows}
+    assert by_hour[18] > 3 * by_hour[3]

@@ -201,6 +201,22 @@ def interval_entities(start: datetime, index: int, incident: bool) -> Iterator[d
                 }
 
 
+def archive_end(now: datetime) -> datetime:
+    """Return where the demo's day of counts begins when the demo loads at `now` (older days end there)."""
+    return incidents.floor_interval(now) - INTERVALS * INTERVAL
+
+
+def archive_entities(end: datetime, days: int) -> Iterator[dict[str, Any]]:
+    """Yield `days` days of the demo streams' counts ending at `end`, interval by interval (no incident).
+
+    The same streets, profile and camera streams as the demo's day: what a city's old counting system
+    would export, for `thanglong traffic import-history`.
+    """
+    count = days * INTERVALS
+    for k in range(count):
+        yield from interval_entities(end - (count - k) * INTERVAL, k - count, False)
+
+
 def _downstream_of(code: str) -> str | None:
     return next(s.downstream for s in segments() if s.code == code)
 
