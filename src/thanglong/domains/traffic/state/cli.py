@@ -13,7 +13,8 @@ import typer
 from thanglong.core.cliutil import console, fail, json_option, print_json
 
 
-def _open(path: Path, mode: str = "r") -> IO[str]:
+def open_text(path: Path, mode: str = "r") -> IO[str]:
+    """Open a text file to read or write, through gzip when its name ends in .gz."""
     if path.suffix == ".gz":
         return gzip.open(path, "wt" if mode == "w" else "rt", encoding="utf-8")
     return path.open(mode, encoding="utf-8")
@@ -21,7 +22,7 @@ def _open(path: Path, mode: str = "r") -> IO[str]:
 
 def _entities(path: Path) -> Iterator[dict[str, Any]]:
     """Yield the entities of a JSON Lines file (one key-values entity per line; blank lines skipped)."""
-    with _open(path) as handle:
+    with open_text(path) as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
@@ -83,39 +84,3 @@ def import_history(
             )
     if report.refused:
         raise typer.Exit(1)
-
-
-def demo_counts(
-    out: Path = typer.Option(..., "--out", help="Tệp ra (.jsonl hoặc .jsonl.gz) / output file."),
-    days: int = typer.Option(7, "--days", help="Số ngày / days of counts (1–366)."),
-    end: str | None = typer.Option(
-        None,
-        "--end",
-        help="Kết thúc (ISO), mặc định đầu ngày dữ liệu mẫu / end (ISO), default: the demo day's start.",
-    ),
-) -> None:
-    """Ghi số đếm lưu trữ mẫu / write archived counts of the demo streets, for import-history."""
-    from datetime import datetime  # noqa: PLC0415
-
-    from thanglong.core.clock import utcnow  # noqa: PLC0415
-    from thanglong.domains.traffic import demo  # noqa: PLC0415
-
-    if not 1 <= days <= 366:
-        fail(f"--days phải từ 1 đến 366 / must be 1 to 366: {days}")
-    if end is None:
-        finish = demo.archive_end(utcnow())
-    else:
-        try:
-            finish = datetime.fromisoformat(end)
-        except ValueError:
-            fail(f"--end không phải ngày giờ ISO 8601 / is not an ISO 8601 date-time: {end!r}")
-        if finish.utcoffset() is None:
-            fail("--end cần múi giờ / needs a time zone (for example 2026-12-01T00:00+07:00)")
-        if finish.timestamp() % demo.INTERVAL.total_seconds():
-            fail("--end phải tròn 5 phút / must fall on a 5-minute boundary")
-    written = 0
-    with _open(out, "w") as handle:
-        for entity in demo.archive_entities(finish, days):
-            handle.write(json.dumps(entity, ensure_ascii=False) + "\n")
-            written += 1
-    console.print(f"{written} thực thể / entities → {out} ({days} ngày / days to {finish.isoformat()})")
