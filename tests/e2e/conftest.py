@@ -38,7 +38,13 @@ DEMO_ADMIN = ("admin", "ThangLong@2025")
 
 
 def overflow(page: Page) -> int:
-    """Return how many pixels the page is wider than the screen (0 or less: it fits)."""
+    """Return how many pixels the page is wider than the screen (0 or less: it fits).
+
+    Measured once the page's stylesheets and images have loaded: an element can be visible (parsed and
+    laid out) before a slow stylesheet arrives, and the unstyled page is wider (a full check measured a
+    30 px overflow that was gone a moment later).
+    """
+    page.wait_for_load_state("load")
     return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
 
 
