@@ -80,6 +80,14 @@ class Server:
     log_path: Path
     process: subprocess.Popen[bytes]
     embedded_mqtt_port: int = 0
+    # The THANGLONG_ variables the server runs with: a console on its machine uses the same ones.
+    settings: dict[str, str] = field(default_factory=dict)
+
+    def console_env(self) -> dict[str, str]:
+        """Return the environment of a console on the server's machine: its settings and no other."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
+        env.update(self.settings)
+        return env
 
     def log_tail(self, lines: int = 60) -> str:
         """Return the end of the server's output, for failure messages."""
@@ -108,31 +116,49 @@ def _wait_until_healthy(server: Server, timeout: float = START_TIMEOUT_SECONDS) 
     pytest.fail(f"GET /healthz not 200 within {timeout:.0f} s (last: {last}):\n" + server.log_tail())
 
 
+def thanglong() -> str:
+    """Return the `thanglong` command of the test's virtualenv."""
+    return str(Path(sys.executable).parent / "thanglong")
+
+
+def run_cli(server: Server, *args: str, timeout: float = 120) -> str:
+    """Run one `thanglong` command against the server's data, as an operator at its console; return stdout."""
+    done = subprocess.run(
+        [thanglong(), *args],
+        env=server.console_env(),
+        cwd=server.data_dir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    return done.stdout
+
+
 @contextmanager
 def running_server(
     data_dir: Path, extra_env: dict[str, str] | None = None, *, timeout: float = START_TIMEOUT_SECONDS
 ) -> Iterator[Server]:
     """Run `thanglong serve` on a data directory until the block ends; extra_env adds THANGLONG_ settings."""
-    executable = Path(sys.executable).parent / "thanglong"
+    executable = Path(thanglong())
     if not executable.exists():
         pytest.fail(f"{executable} is missing: install the project into the virtualenv (pip install -e .)")
     port = free_port()
-    # Only the variables the test sets: no external database or broker leaks in from the environment.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
-    env["THANGLONG_DATA_DIR"] = str(data_dir)
     mqtt_port = free_port()
-    env["THANGLONG_EMBEDDED_MQTT_PORT"] = str(mqtt_port)
-    env.update(extra_env or {})
+    # Only the variables the test sets: no external database or broker leaks in from the environment.
+    settings = {"THANGLONG_DATA_DIR": str(data_dir), "THANGLONG_EMBEDDED_MQTT_PORT": str(mqtt_port)}
+    settings.update(extra_env or {})
     log_path = data_dir / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(executable), "serve", "--port", str(port)],
-            env=env,
+            env={k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")} | settings,
             cwd=data_dir,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    running = Server(f"http://127.0.0.1:{port}", data_dir, log_path, process, mqtt_port)
+    running = Server(f"http://127.0.0.1:{port}", data_dir, log_path, process, mqtt_port, settings)
     try:
         _wait_until_healthy(running, timeout)
         yield running

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Frame, expect
 
-from tests.e2e.conftest import DEMO_ADMIN, Browsing, Server, overflow
+from tests.e2e.conftest import DEMO_ADMIN, Browsing, Server, overflow, run_cli
 from tests.e2e.test_dossier_journey import _sign_in
 
 pytestmark = pytest.mark.e2e
@@ -31,30 +27,13 @@ severity: critical
 """
 
 
-def _cli(server: Server, *args: str) -> str:
-    """Run `thanglong` against the server's own database, as an operator at the console would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
-    env["THANGLONG_DATA_DIR"] = str(server.data_dir)
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "thanglong"), *args],
-        env=env,
-        cwd=server.data_dir,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr + done.stdout
-    return done.stdout
-
-
 def _evaluate(server: Server) -> None:
     """Evaluate the rules; the caller then sees the rule's alarm open on the page.
 
     The server's own schedule evaluates every rule each minute, so it may raise the alarm between the
     import and this evaluation: who raised it does not matter, and the page shows it either way.
     """
-    _cli(server, "operations", "alarms", "evaluate")
+    run_cli(server, "operations", "alarms", "evaluate")
 
 
 def test_a_raised_alarm_appears_in_the_open_console_and_the_page_fits_a_phone(
@@ -84,7 +63,7 @@ def test_a_raised_alarm_appears_in_the_open_console_and_the_page_fits_a_phone(
 
     rule_file = server.data_dir / "e2e-rule.yaml"
     rule_file.write_text(RULE_YAML, encoding="utf-8")
-    assert f"{RULE} v1" in _cli(server, "operations", "alarms", "rules", "import", str(rule_file))
+    assert f"{RULE} v1" in run_cli(server, "operations", "alarms", "rules", "import", str(rule_file))
     evaluated = time.monotonic()
     _evaluate(server)
 

@@ -16,11 +16,9 @@ by itself.
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +29,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, DEMO_ADMIN, Browsing, Server, overflow, too_wide
+from tests.e2e.conftest import ARTIFACTS, DEMO_ADMIN, Browsing, Server, overflow, thanglong, too_wide
 from tests.e2e.test_dossier_journey import _sign_in
 
 pytestmark = pytest.mark.e2e
@@ -52,24 +50,12 @@ VIETNAMESE = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵ�
 RECEIPTS_TIMEOUT_MS = 20_000
 
 
-def _env(server: Server) -> dict[str, str]:
-    """The environment of a console on the server's machine: its data directory and its broker."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THANGLONG_")}
-    env["THANGLONG_DATA_DIR"] = str(server.data_dir)
-    env["THANGLONG_EMBEDDED_MQTT_PORT"] = str(server.embedded_mqtt_port)
-    return env
-
-
-def _thanglong() -> str:
-    return str(Path(sys.executable).parent / "thanglong")
-
-
 def _cli(server: Server, *commands: list[str]) -> list[str]:
     """Run `thanglong` commands side by side against the server's data directory; return their outputs."""
     running = [
         subprocess.Popen(
-            [_thanglong(), *args],
-            env=_env(server),
+            [thanglong(), *args],
+            env=server.console_env(),
             cwd=server.data_dir,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -111,7 +97,7 @@ def _simulate(server: Server, name: str, credentials: Path, count: int, key: Pat
     # No --broker: the platform's own broker, login and protocol (3.1.1 on the embedded amqtt).
     process = subprocess.Popen(
         [
-            _thanglong(),
+            thanglong(),
             "terminals",
             "simulate",
             "--count",
@@ -127,7 +113,7 @@ def _simulate(server: Server, name: str, credentials: Path, count: int, key: Pat
             "60",
             "--json",
         ],
-        env=_env(server),
+        env=server.console_env(),
         cwd=server.data_dir,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
