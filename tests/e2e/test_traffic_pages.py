@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Frame, Page, expect
@@ -31,7 +30,7 @@ from thanglong.core.timeseries.query import latest
 from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic import demo
 from thanglong.domains.traffic.incidents import operations as incidents
-from thanglong.domains.traffic.state import sdm, series
+from thanglong.domains.traffic.state import series
 from thanglong.domains.traffic.state.recording import CONTEXT
 
 # The server's first start loads every demo and then runs the demo's event jobs: minutes, not seconds.
@@ -108,25 +107,6 @@ def _wait_for_event_jobs(server: Server) -> None:
         time.sleep(2)
 
 
-def _lane(
-    segment: str, lane: int, kind: str, start: Any, vehicles: int, occupancy: float, speed: float
-) -> dict[str, Any]:
-    end = start + demo.INTERVAL
-    return {
-        "id": demo.entity_id(segment, lane, kind),
-        "type": sdm.ENTITY_TYPE,
-        "dateObserved": f"{sdm.format_time(start)}/{sdm.format_time(end)}",
-        "dateObservedFrom": sdm.format_time(start),
-        "dateObservedTo": sdm.format_time(end),
-        "intensity": vehicles,
-        "occupancy": occupancy,
-        "averageVehicleSpeed": speed,
-        "laneId": lane,
-        "vehicleType": kind,
-        "refRoadSegment": f"urn:ngsi-ld:RoadSegment:{segment}",
-    }
-
-
 def open_incident_upstream(server: Server) -> str:
     """Send an ordinary interval, then three of a queue on UP (DOWN empty), and run the detector.
 
@@ -145,7 +125,7 @@ def open_incident_upstream(server: Server) -> str:
         for k, queue in ((1, False), (2, True), (3, True), (4, True)):
             start = last + k * demo.INTERVAL
             entities = [
-                _lane(code, lane, kind, start, vehicles, occupancy, speed)
+                demo.stream_entity(code, lane, kind, start, vehicles, occupancy, speed)
                 for code, occupancy, speed in (
                     ((UP, 0.62, 6.0), (DOWN, 0.03, 38.0)) if queue else ((UP, 0.1, 32.0), (DOWN, 0.1, 33.0))
                 )

@@ -176,9 +176,28 @@ def lane_readings(segment: DemoSegment, start: datetime, index: int, incident: b
     return {"counts": counts, "occupancy": round(occupancy, 3), "speed": round(speed, 1)}
 
 
+def stream_entity(
+    segment: str, lane: int, kind: str, start: datetime, vehicles: int, occupancy: float, speed: float
+) -> dict[str, Any]:
+    """Return one demo camera stream's TrafficFlowObserved entity (key-values) for one interval."""
+    end = start + INTERVAL
+    return {
+        "id": entity_id(segment, lane, kind),
+        "type": sdm.ENTITY_TYPE,
+        "dateObserved": f"{sdm.format_time(start)}/{sdm.format_time(end)}",
+        "dateObservedFrom": sdm.format_time(start),
+        "dateObservedTo": sdm.format_time(end),
+        "intensity": vehicles,
+        "occupancy": occupancy,
+        "averageVehicleSpeed": speed,
+        "laneId": lane,
+        "vehicleType": kind,
+        "refRoadSegment": f"urn:ngsi-ld:RoadSegment:{segment}",
+    }
+
+
 def interval_entities(start: datetime, index: int, incident: bool) -> Iterator[dict[str, Any]]:
     """Yield the TrafficFlowObserved entities of every demo stream for one interval (key-values)."""
-    end = start + INTERVAL
     where = incident_segment()
     involved_codes = (where, _downstream_of(where))
     for segment in segments():
@@ -186,19 +205,15 @@ def interval_entities(start: datetime, index: int, incident: bool) -> Iterator[d
         for lane in range(1, segment.lanes + 1):
             lane_data = lane_readings(segment, start, index, involved)
             for kind, _, _ in STREAMS:
-                yield {
-                    "id": entity_id(segment.code, lane, kind),
-                    "type": sdm.ENTITY_TYPE,
-                    "dateObserved": f"{sdm.format_time(start)}/{sdm.format_time(end)}",
-                    "dateObservedFrom": sdm.format_time(start),
-                    "dateObservedTo": sdm.format_time(end),
-                    "intensity": lane_data["counts"][kind],
-                    "occupancy": lane_data["occupancy"],
-                    "averageVehicleSpeed": lane_data["speed"],
-                    "laneId": lane,
-                    "vehicleType": kind,
-                    "refRoadSegment": f"urn:ngsi-ld:RoadSegment:{segment.code}",
-                }
+                yield stream_entity(
+                    segment.code,
+                    lane,
+                    kind,
+                    start,
+                    lane_data["counts"][kind],
+                    lane_data["occupancy"],
+                    lane_data["speed"],
+                )
 
 
 def archive_end(now: datetime) -> datetime:
