@@ -10,7 +10,7 @@ street segments of the Văn Miếu network (42 lanes, a motorcycle and a car cam
 measures, on the demo's own counts (`traffic.demo.archive_entities`), entities per second of:
 
 1. the floor: the same entities bound to their detectors and turned into segment states in memory
-   (`states_from_entities`), no database;
+   (`bound_entity`, `sdm.from_entity`, `states_from_readings`), no database;
 2. the history import (`state.history.import_history`): --days days of counts, each repeat on its own
    days, so nothing is a duplicate;
 3. the baseline, the live intake: --live-intervals intervals through `operations.upsert_entities` with
@@ -43,10 +43,10 @@ from thanglong.core.timeseries.models import Point, Series
 from thanglong.domains.operations import api as operations
 from thanglong.domains.traffic import demo
 from thanglong.domains.traffic.roads.models import Detector, RoadSegment
-from thanglong.domains.traffic.state import history
+from thanglong.domains.traffic.state import history, sdm
 from thanglong.domains.traffic.state.measures import Segment
 from thanglong.domains.traffic.state.recording import CONTEXT
-from thanglong.domains.traffic.state.services import states_from_entities
+from thanglong.domains.traffic.state.services import bound_entity, states_from_readings
 
 DOMAINS = ["identity", "notify", "operations", "traffic"]
 
@@ -59,17 +59,10 @@ def load() -> str:
 def floor(
     entities: list[dict[str, Any]], binding: dict[str, tuple[str, int, str | None]], engines: Any
 ) -> float:
-    """Bind and compute in memory; return the seconds taken."""
+    """Bind, parse and compute in memory, as the import does; return the seconds taken."""
     started = time.perf_counter()
-    bound = []
-    for raw in entities:
-        code, lane, kind = binding[raw["id"]]
-        entity = dict(raw)
-        entity.update(refRoadSegment=code, laneId=lane)
-        if kind is not None:
-            entity["vehicleType"] = kind
-        bound.append(entity)
-    report = states_from_entities(bound, engines)
+    readings = [sdm.from_entity(bound_entity(raw, *binding[raw["id"]])) for raw in entities]
+    report = states_from_readings(readings, engines)
     elapsed = time.perf_counter() - started
     if report.rejected:
         sys.exit(f"floor: {len(report.rejected)} rejected: {report.rejected[:2]}")

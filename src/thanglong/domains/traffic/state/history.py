@@ -4,9 +4,10 @@ A city that starts the platform has months of counts in its old system; the fore
 the pages chart them. Sending each archived interval through the operations intake would make every
 detector entity's current value travel back in time and cost a transaction per interval (about 0.3 s for
 the demo's 19 segments). This path reads the same TrafficFlowObserved entities (key-values), binds each one
-to its detector through the register, as the live path does, computes every complete segment and interval
-with `states_from_entities` and appends the points in a few statements. The entities' current values and
-their own history in operations are not touched: history is the segments' (docs/traffic-state.md).
+to its detector through the register, as the live path does (`bound_entity`), parses it once, computes
+every complete segment and interval with `states_from_readings` and appends the points in a few
+statements. The entities' current values and their own history in operations are not touched: history
+is the segments' (docs/traffic-state.md).
 
 A segment's interval is recorded only when every registered detector of the segment reported it, as on the
 live path; an interval that ends in the future, an entity no detector is bound to, or one the state engine
@@ -34,7 +35,8 @@ from thanglong.core.uow import UnitOfWork
 from thanglong.domains.traffic.roads.models import Detector, RoadSegment
 from thanglong.domains.traffic.state import sdm, series
 from thanglong.domains.traffic.state.measures import Segment
-from thanglong.domains.traffic.state.services import Rejection, states_from_entities
+from thanglong.domains.traffic.state.reading import DetectorReading
+from thanglong.domains.traffic.state.services import Rejection, bound_entity, states_from_readings
 
 # Entities held before the complete segment intervals are computed and appended.
 FLUSH_EVERY = 20_000
@@ -178,7 +180,7 @@ def import_history(
     register = _Register(uow)
     report = HistoryReport()
     latest_end = uow.clock() + CLOCK_SLACK
-    pending: dict[tuple[uuid.UUID, datetime], dict[str, dict[str, Any]]] = defaultdict(dict)
+    pending: dict[tuple[uuid.UUID, datetime], dict[str, DetectorReading]] = defaultdict(dict)
     held = 0
     registered: set[str] = set()
     for raw in entities:
@@ -195,15 +197,8 @@ def import_history(
             )
             continue
         segment = register.segments[bound.segment]
-        entity = dict(raw)
-        entity["type"] = sdm.ENTITY_TYPE
-        # The detector register, not the device, says which segment and lane a stream counts.
-        entity["refRoadSegment"] = segment.code
-        entity["laneId"] = bound.lane
-        if bound.vehicle_type is not None:
-            entity["vehicleType"] = bound.vehicle_type
         try:
-            reading = sdm.from_entity(entity)
+            reading = sdm.from_entity(bound_entity(raw, segment.code, bound.lane, bound.vehicle_type))
         except InvalidInput as exc:
             report.reject(_refusal(exc.code, exc.message_vi, exc.message_en, segment.code))
             continue
@@ -223,7 +218,7 @@ def import_history(
         if entity_id in group:
             report.reject(_duplicate(entity_id, segment.code, reading.start))
             continue
-        group[entity_id] = entity
+        group[entity_id] = reading
         held += 1
         if held >= FLUSH_EVERY:
             held = _flush(uow, register, pending, report, registered, final=False)
@@ -248,7 +243,7 @@ def import_history(
 def _flush(
     uow: UnitOfWork,
     register: _Register,
-    pending: dict[tuple[uuid.UUID, datetime], dict[str, dict[str, Any]]],
+    pending: dict[tuple[uuid.UUID, datetime], dict[str, DetectorReading]],
     report: HistoryReport,
     registered: set[str],
     *,
@@ -258,7 +253,7 @@ def _flush(
 
     Returns the number of entities still held.
     """
-    ready: list[dict[str, Any]] = []
+    ready: list[DetectorReading] = []
     for key in list(pending):
         streams = pending[key]
         if set(streams) == register.expected[key[0]]:
@@ -295,11 +290,11 @@ def _flush(
 def _record(
     uow: UnitOfWork,
     register: _Register,
-    entities: list[dict[str, Any]],
+    readings: list[DetectorReading],
     report: HistoryReport,
     registered: set[str],
 ) -> None:
-    computed = states_from_entities(entities, register.engines)
+    computed = states_from_readings(readings, register.engines)
     for rejection in computed.rejected:
         report.reject(rejection)
     names = {row.code: row.name for row in register.segments.values()}

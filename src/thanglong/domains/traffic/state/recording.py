@@ -24,7 +24,7 @@ from thanglong.domains.traffic.roads.models import Detector, RoadSegment
 from thanglong.domains.traffic.roads.services import detectors_of
 from thanglong.domains.traffic.state import sdm, series
 from thanglong.domains.traffic.state.measures import Segment, SegmentState
-from thanglong.domains.traffic.state.services import Rejection, states_from_entities
+from thanglong.domains.traffic.state.services import Rejection, bound_entity, states_from_entities
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +88,7 @@ def record_segment_state(uow: UnitOfWork, segment_id: uuid.UUID) -> SegmentState
     entities = []
     intervals = set()
     for detector in detectors:
-        entity = dict(values[detector.entity_id])
-        entity["type"] = sdm.ENTITY_TYPE
-        # The detector register, not the device, says which segment and lane a stream counts.
-        entity["refRoadSegment"] = segment.code
-        entity["laneId"] = detector.lane
-        if detector.vehicle_type is not None:
-            entity["vehicleType"] = detector.vehicle_type
+        entity = bound_entity(values[detector.entity_id], segment.code, detector.lane, detector.vehicle_type)
         entities.append(entity)
         intervals.add(
             (entity.get("dateObservedFrom"), entity.get("dateObservedTo"), entity.get("dateObserved"))

@@ -7,7 +7,7 @@ either a state or a rejection with its reasons, never silently dropped or comput
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,23 @@ class StateReport:
     rejected: list[Rejection] = field(default_factory=list)
 
 
+def bound_entity(
+    entity: Mapping[str, Any], segment_code: str, lane: int, vehicle_type: str | None
+) -> dict[str, Any]:
+    """Return a TrafficFlowObserved entity as its detector's register binds it.
+
+    The register, not the device, says which segment and lane a stream counts and, for a camera stream of
+    one vehicle type, which type.
+    """
+    entity = dict(entity)
+    entity["type"] = sdm.ENTITY_TYPE
+    entity["refRoadSegment"] = segment_code
+    entity["laneId"] = lane
+    if vehicle_type is not None:
+        entity["vehicleType"] = vehicle_type
+    return entity
+
+
 def states_from_entities(
     entities: Iterable[Mapping[str, Any]],
     segments: Mapping[str, Segment],
@@ -47,15 +64,34 @@ def states_from_entities(
 ) -> StateReport:
     """Compute each segment's state per interval from TrafficFlowObserved entities (one per lane and type)."""
     report = StateReport()
+
+    def parsed() -> Iterator[DetectorReading]:
+        for entity in entities:
+            try:
+                yield sdm.from_entity(entity)
+            except InvalidInput as exc:
+                report.rejected.append(Rejection(None, None, exc.code, exc.message_vi, exc.message_en))
+
+    return states_from_readings(parsed(), segments, factors=factors, limits=limits, report=report)
+
+
+def states_from_readings(
+    readings: Iterable[DetectorReading],
+    segments: Mapping[str, Segment],
+    *,
+    factors: PcuFactors = DEFAULT_FACTORS,
+    limits: Limits = DEFAULT_LIMITS,
+    report: StateReport | None = None,
+) -> StateReport:
+    """Compute each segment's state per interval from readings already parsed (one per lane and type).
+
+    `report` gathers the states and rejections (a new one when not given).
+    """
+    report = StateReport() if report is None else report
     lanes: dict[tuple[str, datetime, int], dict[int | None, list[DetectorReading]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for entity in entities:
-        try:
-            reading = sdm.from_entity(entity)
-        except InvalidInput as exc:
-            report.rejected.append(Rejection(None, None, exc.code, exc.message_vi, exc.message_en))
-            continue
+    for reading in readings:
         if reading.segment_id is None or reading.segment_id not in segments:
             report.rejected.append(
                 Rejection(
