@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -125,10 +125,6 @@ def _refusal(
     return Rejection(segment, start, code, vi, en)
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _duplicate(entity_id: str, segment: str, start: datetime) -> Rejection:
     return _refusal(
         "traffic.history.duplicate",
@@ -161,7 +157,8 @@ def _recorded(
             stmt = select(Point.at).where(
                 Point.series_id == series_id, Point.at.in_(starts[chunk : chunk + 500])
             )
-            found.update((segment_id, _utc(at)) for at in uow.session.scalars(stmt))
+            # Aware UTC, as sdm reads interval starts (core.db.UtcDateTime).
+            found.update((segment_id, at) for at in uow.session.scalars(stmt))
     return found
 
 
