@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from thanglong.core.db import upsert_insert
 from thanglong.core.errors import Conflict, InvalidInput, NotFound
 from thanglong.core.manifest import DomainManifest, KpiProvider, SeriesDef, load_manifests
 from thanglong.core.timeseries.models import Series
@@ -120,8 +120,7 @@ def _check(definition: SeriesDef) -> None:
 
 
 def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Series)
+    return upsert_insert(session, Series)
 
 
 def register(uow: UnitOfWork, domain: str, definition: SeriesDef) -> SeriesInfo:

@@ -6,9 +6,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from thanglong.core.db import upsert_insert
 from thanglong.domains.procedures.models import DocumentSequence, DossierSequence
 
 
@@ -22,12 +22,8 @@ def _bump(session: Session, table: Any, values: dict[str, Any], keys: list[Any])
     """
     bump = {"last_number": table.last_number + 1}
     row = {**values, "last_number": 1}
-    if session.get_bind().dialect.name == "postgresql":
-        pg = postgresql.insert(table).values(row)
-        stmt = pg.on_conflict_do_update(index_elements=keys, set_=bump).returning(table.last_number)
-    else:
-        lite = sqlite.insert(table).values(row)
-        stmt = lite.on_conflict_do_update(index_elements=keys, set_=bump).returning(table.last_number)
+    stmt = upsert_insert(session, table).values(row)
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_=bump).returning(table.last_number)
     return int(session.execute(stmt).scalar_one())
 
 
