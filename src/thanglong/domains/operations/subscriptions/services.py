@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 
 from thanglong.core import audit, jobs
 from thanglong.core.errors import ThangLongError
@@ -683,6 +683,15 @@ def delete_subscription(uow: UnitOfWork, *, actor: str, subscription_id: str) ->
 
 
 # ------------------------------------------------------------------------------------------- matching
+def _notifies_on_change(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Return the conditions of a subscription notified on change: active, not periodic, not expired."""
+    return (
+        Subscription.is_active.is_(True),
+        Subscription.time_interval <= 0,
+        or_(Subscription.expires_at.is_(None), Subscription.expires_at > now),
+    )
+
+
 def _candidates(
     uow: UnitOfWork, event: EntityChanged, now: datetime
 ) -> list[tuple[Subscription, list[str | None]]]:
@@ -691,9 +700,7 @@ def _candidates(
         select(Subscription, SubscriptionSelector.id_pattern)
         .join(SubscriptionSelector, SubscriptionSelector.subscription_row == Subscription.id)
         .where(
-            Subscription.is_active.is_(True),
-            Subscription.time_interval <= 0,
-            or_(Subscription.expires_at.is_(None), Subscription.expires_at > now),
+            *_notifies_on_change(now),
             or_(
                 SubscriptionSelector.entity_type == event.entity_type,
                 SubscriptionSelector.entity_type.is_(None),
@@ -728,25 +735,20 @@ WATCHED_TYPES = "operations.subscriptions.watched_types"
 
 def _watched_types(uow: UnitOfWork) -> set[str | None]:
     """Return the entity types the active change subscriptions select (None: any), once per transaction."""
-    transaction = uow.session.get_transaction()
     cached = uow.session.info.get(WATCHED_TYPES)
     # The transaction object itself is kept with the answer: a new transaction (after a commit) asks again.
-    if cached is not None and cached[0] is transaction:
+    if cached is not None and cached[0] is uow.session.get_transaction():
         types: set[str | None] = cached[1]
         return types
-    now = uow.clock()
     statement = (
         select(SubscriptionSelector.entity_type)
         .join(Subscription, SubscriptionSelector.subscription_row == Subscription.id)
-        .where(
-            Subscription.is_active.is_(True),
-            Subscription.time_interval <= 0,
-            or_(Subscription.expires_at.is_(None), Subscription.expires_at > now),
-        )
+        .where(*_notifies_on_change(uow.clock()))
         .distinct()
     )
     types = set(uow.session.scalars(statement))
-    uow.session.info[WATCHED_TYPES] = (transaction, types)
+    # Read after the query, which begins the transaction when none had begun yet.
+    uow.session.info[WATCHED_TYPES] = (uow.session.get_transaction(), types)
     return types
 
 
