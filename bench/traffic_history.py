@@ -129,7 +129,9 @@ def main() -> int:
         span = timedelta(days=args.days) + args.live_intervals * demo.INTERVAL
         for repeat in range(args.repeats):
             end = latest - repeat * (span + timedelta(days=1))
-            archived = list(demo.archive_entities(end - args.live_intervals * demo.INTERVAL, args.days))
+            archived = list(
+                demo.archive_entities(end - args.live_intervals * demo.INTERVAL, args.days * demo.INTERVALS)
+            )
             rates["floor"].append(len(archived) / floor(archived, binding, engines))
             started = time.perf_counter()
             with platform.uow() as uow:
@@ -138,7 +140,7 @@ def main() -> int:
             if report.refused or report.states != args.days * demo.INTERVALS * segments:
                 print(f"import: {report.to_dict()}", file=sys.stderr)
                 return 1
-            live = list(demo.archive_entities(end, 1))[-args.live_intervals * per_interval :]
+            live = list(demo.archive_entities(end, args.live_intervals))
             rates["intake"].append(len(live) / intake(platform, live, per_interval))
             print(
                 f"repeat {repeat + 1}: floor {rates['floor'][-1]:,.0f}/s, "

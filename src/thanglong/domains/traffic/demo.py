@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 DEMO_ACTOR = f"{SYSTEM_ACTOR}:traffic.demo"
 INTERVAL = timedelta(minutes=5)
 INTERVALS = 288
-# The last hour arrives through the live intake; the day before it through the history import.
+# The last hour arrives through the live intake; the day before it through the history import. At least
+# INCIDENT_INTERVALS: the incident's intervals go through the live pipeline.
 LIVE_INTERVALS = 12
 CAPACITY = 1200.0  # PCU per lane and hour: a signalised urban street
 DATA = Path(__file__).parent / "data"
@@ -221,15 +222,14 @@ def archive_end(now: datetime) -> datetime:
     return incidents.floor_interval(now) - INTERVALS * INTERVAL
 
 
-def archive_entities(end: datetime, days: int) -> Iterator[dict[str, Any]]:
-    """Yield `days` days of the demo streams' counts ending at `end`, interval by interval (no incident).
+def archive_entities(end: datetime, intervals: int) -> Iterator[dict[str, Any]]:
+    """Yield the demo streams' counts of `intervals` intervals ending at `end`, in order (no incident).
 
     The same streets, profile and camera streams as the demo's day: what a city's old counting system
-    would export, for `thanglong traffic import-history`.
+    would export, for `thanglong traffic import-history` (and the demo's own day before its live hour).
     """
-    count = days * INTERVALS
-    for k in range(count):
-        yield from interval_entities(end - (count - k) * INTERVAL, k - count, False)
+    for k in range(intervals):
+        yield from interval_entities(end - (intervals - k) * INTERVAL, k, False)
 
 
 def _downstream_of(code: str) -> str | None:
@@ -259,15 +259,10 @@ def ingest_day(uow: UnitOfWork, end: datetime, intervals: int | None = None, *, 
     intervals = INTERVALS if intervals is None else intervals
     live = min(intervals, LIVE_INTERVALS)
     archived = intervals - live
-
-    def archive() -> Iterator[dict[str, Any]]:
-        for index in range(archived):
-            start = end - (intervals - index) * INTERVAL
-            yield from interval_entities(start, index, index >= intervals - INCIDENT_INTERVALS)
-
     written = 0
     if archived:
-        imported = history.import_history(uow, archive(), actor=DEMO_ACTOR)
+        archive = archive_entities(end - live * INTERVAL, archived)
+        imported = history.import_history(uow, archive, actor=DEMO_ACTOR)
         if imported.refused:
             raise RuntimeError(f"demo history refused: {imported.rejections[:2]}")
         written += imported.entities

@@ -41,7 +41,7 @@ def demo_counts(
             fail("--end phải tròn 5 phút / must fall on a 5-minute boundary")
     written = 0
     with open_text(out, "w") as handle:
-        for entity in demo.archive_entities(finish, days):
+        for entity in demo.archive_entities(finish, days * demo.INTERVALS):
             handle.write(json.dumps(entity, ensure_ascii=False) + "\n")
             written += 1
     console.print(f"{written} thực thể / entities → {out} ({days} ngày / days to {finish.isoformat()})")
