@@ -59,3 +59,13 @@ class TooManyRequests(ThangLongError):
     """Throttled (HTTP 429)."""
 
     status = 429
+
+
+def first_line(exc: BaseException) -> str:
+    """Return the first line of an exception's message, or its type's name when it has none.
+
+    For a reason shown to a person from a library's exception (SUMO, sumolib), whose messages may run to
+    many lines.
+    """
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

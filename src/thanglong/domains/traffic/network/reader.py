@@ -8,7 +8,7 @@ from typing import Any
 
 from lxml import etree
 
-from thanglong.core.errors import InvalidInput
+from thanglong.core.errors import InvalidInput, first_line
 from thanglong.domains.traffic.network import sumo
 from thanglong.domains.traffic.network.model import Detector, Intersection, Lane, Network
 from thanglong.domains.traffic.signals.programme import ConflictTable, Phase, Programme, validate
@@ -51,7 +51,7 @@ def read_net(path: Path, *, check_programmes: bool = True) -> Network:
     try:
         net: Any = sumolib.net.readNet(str(path), withPrograms=True)
     except (xml.sax.SAXException, ValueError, KeyError, IndexError, AttributeError) as exc:
-        raise _unreadable(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise _unreadable(path, first_line(exc)) from None
     lanes: dict[str, Lane] = {}
     for edge in net.getEdges():
         for lane in edge.getLanes():

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 
 from thanglong.core import audit, jobs
-from thanglong.core.errors import InvalidInput, NotFound, ThangLongError
+from thanglong.core.errors import InvalidInput, NotFound, ThangLongError, first_line
 from thanglong.core.uow import UnitOfWork
 from thanglong.domains.traffic.network.reader import read_net
 from thanglong.domains.traffic.plans import demand, services, whatif
@@ -229,7 +229,7 @@ def simulate(work: Work, *, workdir: Path | None = None) -> Computed:
     except ThangLongError as exc:
         return Computed(None, None, exc, failures)
     except Exception as exc:  # anything else (a tool, the disk) still ends the run, with its reason
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         error = InvalidInput(
             "traffic.whatif.failed",
             f"Lượt mô phỏng thất bại: {reason}",

@@ -29,7 +29,7 @@ from typing import Any
 
 from lxml import etree
 
-from thanglong.core.errors import InvalidInput
+from thanglong.core.errors import InvalidInput, first_line
 from thanglong.domains.traffic.network import sumo
 from thanglong.domains.traffic.network.model import Network
 from thanglong.domains.traffic.network.reader import detector_file, read_net
@@ -301,7 +301,7 @@ def run(
             stored = {tls: network.intersections[tls].programme.program_id for tls in drive.sequencers}
             drive.loop(api, SumoAdapter(api, {d.lane: d.id for d in detectors}, stored), begin, end)
         except Exception as exc:  # SUMO stops a whole run on one bad vehicle: say so, in both languages
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = first_line(exc)
             raise InvalidInput(
                 "traffic.sim.failed",
                 f"Mô phỏng SUMO dừng giữa chừng (hạt giống {spec.seed}): {reason}",
