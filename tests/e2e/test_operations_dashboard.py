@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import ViewportSize, expect
 
-from tests.e2e.conftest import Browsing, Server, overflow
-from tests.e2e.test_alarm_console import _cli, _evaluate
+from tests.e2e.conftest import Browsing, Server, overflow, run_cli
+from tests.e2e.test_alarm_console import _evaluate
 from tests.e2e.test_dossier_journey import _sign_in
 from tests.e2e.test_walk_both_languages import VIETNAMESE, page_text, untranslatable_fragments
 
@@ -59,7 +59,7 @@ def test_the_dashboard_shows_sensors_a_banded_chart_and_fits_a_phone_in_english(
     page.evaluate("document.documentElement.dataset.liveMark = 'kept'")
     rule_file = server.data_dir / "e2e-dashboard-rule.yaml"
     rule_file.write_text(RULE_YAML, encoding="utf-8")
-    _cli(server, "operations", "alarms", "rules", "import", str(rule_file))
+    run_cli(server, "operations", "alarms", "rules", "import", str(rule_file))
     _evaluate(server)
     expect(critical).not_to_have_text(before, timeout=LIVE_TIMEOUT_MS)
     assert page.evaluate("document.documentElement.dataset.liveMark") == "kept"
